@@ -1,0 +1,166 @@
+// The DXP client: one method per capability of the endpoint table, answers checked
+// against the lenient schemas. One instance per credential (URL and tokens): it keeps
+// that credential's renewed tokens and nothing else; the tenant is named on every call.
+import type { z } from "zod";
+import { AuthenticationError, ConfigurationError, NetworkError, TimeoutError, UpstreamError } from "../errors.ts";
+import { checkDxpUrl, type UrlPolicy } from "../security/url-policy.ts";
+import type { DxpCredentials } from "./credentials.ts";
+import { API_PREFIX, type Endpoint, ENDPOINTS } from "./endpoints.ts";
+import { type SessionQuery, searchParams } from "./query.ts";
+import * as schema from "./schemas.ts";
+import { TokenKeeper } from "./token-keeper.ts";
+import { Transport, type TransportOptions } from "./transport.ts";
+import type { MediaKind } from "./vocabulary.ts";
+
+export interface ClientOptions extends TransportOptions {
+  /** Which DXP URLs are acceptable. The client always refuses non-HTTPS except loopback when allowed. */
+  urlPolicy?: Partial<UrlPolicy>;
+  now?: () => number;
+}
+
+export interface CallContext {
+  tenant?: string;
+  signal?: AbortSignal;
+}
+
+export class DxpClient {
+  readonly url: string;
+  readonly #transport: Transport;
+  readonly #tokens: TokenKeeper;
+
+  constructor(credentials: DxpCredentials, options: ClientOptions = {}) {
+    this.url = checkDxpUrl(credentials.url, options.urlPolicy);
+    if (!credentials.accessToken && !credentials.refreshToken) {
+      throw new ConfigurationError(
+        "No DXP token is configured.",
+        "Set NECTAR_ACCESS_TOKEN and NECTAR_REFRESH_TOKEN (or the X-Nectar-Access-Token / X-Nectar-Refresh-Token headers, or call configure_connection).",
+      );
+    }
+    this.#transport = new Transport(this.url, API_PREFIX, options);
+    this.#tokens = new TokenKeeper(credentials, (refreshToken) => this.#refresh(refreshToken), options.now);
+  }
+
+  /** When the current access token expires, if it is a JWT. */
+  get accessTokenExpiresAt(): Date | undefined {
+    return this.#tokens.expiresAt;
+  }
+
+  /** How many token refreshes this client made. */
+  get refreshCount(): number {
+    return this.#tokens.refreshes;
+  }
+
+  sessionSummary(query: SessionQuery, context?: CallContext) {
+    return this.#get(ENDPOINTS.sessionSummary, schema.summarySchema, query, context);
+  }
+
+  sessionSummaryByQuality(query: SessionQuery, context?: CallContext) {
+    return this.#get(ENDPOINTS.sessionSummaryByQuality, schema.summarySchema, query, context);
+  }
+
+  sessionInsights(query: SessionQuery, context?: CallContext) {
+    return this.#get(ENDPOINTS.sessionInsights, schema.insightsSchema, query, context);
+  }
+
+  qualityByMedia(media: MediaKind, query: SessionQuery, context?: CallContext) {
+    return this.#get(ENDPOINTS.qualityByMedia, schema.qualityMetricsSchema, query, context, { media });
+  }
+
+  histogram(query: SessionQuery, context?: CallContext) {
+    return this.#get(ENDPOINTS.histogram, schema.histogramSchema, query, context);
+  }
+
+  qualityMap(query: SessionQuery, context?: CallContext) {
+    return this.#get(ENDPOINTS.qualityMap, schema.qualityMapSchema, query, context);
+  }
+
+  sessions(query: SessionQuery, context?: CallContext) {
+    return this.#get(ENDPOINTS.sessions, schema.pagedSchema(schema.sessionSchema), query, context);
+  }
+
+  session(id: string, context?: CallContext) {
+    return this.#get(ENDPOINTS.session, schema.sessionSchema, {}, context, { id }, `session "${id}"`);
+  }
+
+  searchUsers(query: SessionQuery, context?: CallContext) {
+    return this.#get(ENDPOINTS.userSearch, schema.pagedSchema(schema.userSchema), query, context);
+  }
+
+  user(userId: string, context?: CallContext) {
+    return this.#get(ENDPOINTS.user, schema.userSchema, {}, context, { userId }, `user "${userId}"`);
+  }
+
+  locations(query: SessionQuery, context?: CallContext) {
+    return this.#get(ENDPOINTS.locations, schema.pagedSchema(schema.locationListItemSchema), query, context);
+  }
+
+  /** The tenants this token may see. Works without a tenant. */
+  tenants(context?: CallContext) {
+    return this.#transport.call(ENDPOINTS.tenants, {
+      schema: schema.tenantsSchema,
+      searchParams: searchParams(context?.tenant),
+      auth: this.#tokens,
+      signal: context?.signal,
+    });
+  }
+
+  tenantPlatforms(context?: CallContext) {
+    return this.#get(ENDPOINTS.tenantPlatforms, schema.tenantPlatformsSchema, {}, context);
+  }
+
+  endpointTestCount(query: SessionQuery, context?: CallContext) {
+    return this.#get(ENDPOINTS.endpointTestCount, schema.testCountSchema, query, context);
+  }
+
+  endpointTestSummaries(query: SessionQuery, context?: CallContext) {
+    return this.#get(ENDPOINTS.endpointTestSummaries, schema.pagedSchema(schema.endpointTestSchema), query, context);
+  }
+
+  async #get<T>(
+    endpoint: Endpoint,
+    answer: z.ZodType<T>,
+    query: SessionQuery,
+    context: CallContext | undefined,
+    pathParams?: Record<string, string>,
+    subject?: string,
+  ): Promise<T> {
+    const tenant = requireTenant(context?.tenant);
+    return this.#transport.call(endpoint, {
+      schema: answer,
+      pathParams,
+      searchParams: searchParams(tenant, query),
+      auth: this.#tokens,
+      signal: context?.signal,
+      subject: subject ?? `tenant "${tenant}" data`,
+    });
+  }
+
+  #refresh(refreshToken: string) {
+    return this.#transport
+      .call(ENDPOINTS.tokenRefresh, { schema: schema.tokenRefreshSchema, json: { refreshToken } })
+      .catch((error: unknown) => {
+        throw refreshFailed(error);
+      });
+  }
+}
+
+/** Every data call names a tenant; the caller resolves defaults (argument, then configuration). */
+export function requireTenant(tenant: string | undefined): string {
+  if (!tenant) {
+    throw new ConfigurationError(
+      "No tenant is set.",
+      "Pass `tenant`, or set NECTAR_DOMAIN_NAME (the X-Nectar-Domain-Name header, or configure_connection's domainName); get_tenant_names lists the tenants this token may see.",
+    );
+  }
+  return tenant;
+}
+
+/** A refused refresh means the refresh token is dead; transient failures stay what they are. */
+function refreshFailed(error: unknown): unknown {
+  if (error instanceof NetworkError || error instanceof TimeoutError) return error;
+  if (error instanceof UpstreamError && (error.status ?? 0) >= 500) return error;
+  return new AuthenticationError(
+    "The DXP rejected the refresh token, so the access token could not be renewed.",
+    "Renew both tokens in the DXP (token registration) and set them again: NECTAR_ACCESS_TOKEN / NECTAR_REFRESH_TOKEN, the X-Nectar-Access-Token / X-Nectar-Refresh-Token headers, or configure_connection.",
+  );
+}

@@ -1,0 +1,286 @@
+// One DXP request with its whole failure policy: a time budget for the call, retries
+// for idempotent reads on 408/429/5xx and dropped connections (honouring Retry-After),
+// one token renewal on 401, a bounded body, and every failure mapped to our errors.
+import ky, { TimeoutError as KyTimeoutError, type KyInstance } from "ky";
+import type { z } from "zod";
+import {
+  AuthenticationError,
+  DxpError,
+  NetworkError,
+  NotFoundError,
+  PermissionError,
+  RateLimitedError,
+  TimeoutError,
+  UpstreamError,
+} from "../errors.ts";
+import { type Endpoint, endpointPath } from "./endpoints.ts";
+import type { TokenKeeper } from "./token-keeper.ts";
+
+export interface TransportOptions {
+  /** Budget for one call including its retries, in ms. Default 30 000. */
+  timeoutMs?: number;
+  /** Retries after the first attempt, for GET only. Default 2. */
+  maxRetries?: number;
+  /** First backoff delay, doubled per retry when the DXP sends no Retry-After. Default 250 ms. */
+  retryDelayMs?: number;
+  /** Largest answer body accepted, in bytes. Default 10 MiB. */
+  maxBodyBytes?: number;
+  /** Debug log sink: one line per upstream attempt, never with a token in it. */
+  log?: (line: string) => void;
+  fetch?: typeof fetch;
+}
+
+export interface CallOptions<T> {
+  pathParams?: Record<string, string>;
+  searchParams?: Record<string, string>;
+  json?: unknown;
+  schema: z.ZodType<T>;
+  signal?: AbortSignal;
+  /** Authenticated call (all but the refresh itself). */
+  auth?: TokenKeeper;
+  /** Words for messages, e.g. `session "abc"`. */
+  subject?: string;
+}
+
+const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+
+export class Transport {
+  readonly #api: KyInstance;
+  readonly #root: KyInstance;
+  readonly #options: Required<Omit<TransportOptions, "log" | "fetch">> & Pick<TransportOptions, "log">;
+
+  constructor(baseUrl: string, apiPrefix: string, options: TransportOptions = {}) {
+    this.#options = {
+      timeoutMs: options.timeoutMs ?? 30_000,
+      maxRetries: options.maxRetries ?? 2,
+      retryDelayMs: options.retryDelayMs ?? 250,
+      maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024,
+      log: options.log,
+    };
+    const common = { retry: 0, throwHttpErrors: false, timeout: false as const, fetch: options.fetch };
+    this.#root = ky.create({ ...common, prefixUrl: baseUrl });
+    this.#api = ky.create({ ...common, prefixUrl: `${baseUrl}/${apiPrefix}` });
+  }
+
+  async call<T>(endpoint: Endpoint, options: CallOptions<T>): Promise<T> {
+    const path = endpointPath(endpoint, options.pathParams);
+    const http = endpoint.root ? this.#root : this.#api;
+    const deadline = Date.now() + this.#options.timeoutMs;
+    const idempotent = endpoint.method === "GET";
+    let retries = 0;
+    let renewed = false;
+    for (;;) {
+      const token = options.auth ? await options.auth.accessToken() : undefined;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw this.timeout();
+      const started = Date.now();
+      let response: Response;
+      try {
+        response = await http(path, {
+          method: endpoint.method,
+          searchParams: options.searchParams,
+          json: options.json,
+          headers: token ? { authorization: `Bearer ${token}` } : undefined,
+          timeout: remaining,
+          signal: options.signal,
+        });
+      } catch (error) {
+        this.#log(`${endpoint.method} /${path} failed after ${Date.now() - started} ms: ${describe(error)}`);
+        if (error instanceof KyTimeoutError || Date.now() >= deadline) throw this.timeout();
+        if (options.signal?.aborted) throw new TimeoutError("The request was cancelled before the DXP answered.");
+        if (idempotent && retries < this.#options.maxRetries) {
+          await this.#pause(this.#backoff(retries++), deadline, options.signal);
+          continue;
+        }
+        throw new NetworkError(
+          `Could not reach the DXP (${describe(error)}).`,
+          "Check NECTAR_DXP_URL / X-Nectar-DXP-URL and the network path to it, then try again.",
+        );
+      }
+      this.#log(`${endpoint.method} /${path}${logQuery(options.searchParams)} -> ${response.status} in ${Date.now() - started} ms`);
+
+      if (response.status === 401 && token && options.auth?.canRefresh && !renewed) {
+        await response.body?.cancel();
+        renewed = true;
+        await options.auth.renewAfterRejection(token);
+        continue;
+      }
+      if (idempotent && RETRY_STATUSES.has(response.status) && retries < this.#options.maxRetries) {
+        const wait = retryAfterMs(response) ?? this.#backoff(retries);
+        if (Date.now() + wait < deadline) {
+          await response.body?.cancel();
+          retries += 1;
+          await this.#pause(wait, deadline, options.signal);
+          continue;
+        }
+      }
+      if (!response.ok) throw await statusError(response, retries, options.subject ?? `/${path}`, !!options.auth?.canRefresh);
+      return parseAnswer(response, options.schema, this.#options.maxBodyBytes, `/${path}`);
+    }
+  }
+
+  #backoff(retry: number): number {
+    return this.#options.retryDelayMs * 2 ** retry;
+  }
+
+  async #pause(ms: number, deadline: number, signal?: AbortSignal): Promise<void> {
+    if (Date.now() + ms >= deadline) throw this.timeout();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener("abort", done, { once: true });
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      }
+    });
+  }
+
+  timeout(): TimeoutError {
+    return new TimeoutError(
+      `The DXP did not answer within ${Math.round(this.#options.timeoutMs / 1000)} s (retries included).`,
+      "It may be overloaded; try a shorter time window or fewer rows, or try again later.",
+    );
+  }
+
+  #log(line: string): void {
+    this.#options.log?.(line);
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as { cause?: { code?: string } }).cause;
+    return cause?.code ?? error.message;
+  }
+  return String(error);
+}
+
+/** Query strings carry tenants and filters, never tokens; still, keep log lines short. */
+function logQuery(params: Record<string, string> | undefined): string {
+  if (!params) return "";
+  const text = new URLSearchParams(params).toString();
+  return text ? `?${text.length > 300 ? `${text.slice(0, 300)}…` : text}` : "";
+}
+
+function retryAfterMs(response: Response): number | undefined {
+  const header = response.headers.get("retry-after");
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+async function statusError(response: Response, retries: number, subject: string, couldRefresh: boolean): Promise<DxpError> {
+  const detail = await upstreamDetail(response);
+  const after = retries ? ` after ${retries} ${retries === 1 ? "retry" : "retries"}` : "";
+  switch (response.status) {
+    case 401:
+      return new AuthenticationError(
+        `The DXP rejected the access token (401)${couldRefresh ? " even after a token refresh" : ""}.`,
+        "Renew NECTAR_ACCESS_TOKEN (or X-Nectar-Access-Token, or call configure_connection), and set a refresh token so it renews itself.",
+      );
+    case 403:
+      return new PermissionError(
+        `The DXP refused access to ${subject} (403)${detail}.`,
+        "The token may not see this tenant: check the tenant with get_tenant_names or ask a DXP administrator for access.",
+      );
+    case 404:
+      return new NotFoundError(`The DXP has no ${subject} (404).`, "Check the id or name, or list what exists first.");
+    case 429: {
+      const wait = retryAfterMs(response);
+      const seconds = wait === undefined ? undefined : Math.ceil(wait / 1000);
+      return new RateLimitedError(
+        `The DXP is rate limiting requests (429)${after}.`,
+        seconds === undefined ? "Wait a little and try again." : `Wait ${seconds} s and try again.`,
+        seconds,
+      );
+    }
+    default:
+      if (response.status >= 500 || response.status === 408) {
+        return new UpstreamError(
+          `The DXP answered ${response.status}${detail}${after}.`,
+          "The DXP or a proxy in front of it is failing; try again in a minute.",
+          response.status,
+        );
+      }
+      return new UpstreamError(
+        `The DXP refused the request to ${subject} (${response.status})${detail}.`,
+        "Check the arguments against the tool's accepted values.",
+        response.status,
+      );
+  }
+}
+
+/** A short, safe description of an error body: a JSON `message`, or what kind of page it was. */
+async function upstreamDetail(response: Response): Promise<string> {
+  const type = response.headers.get("content-type") ?? "";
+  try {
+    if (type.includes("html")) {
+      await response.body?.cancel();
+      return ", with an HTML error page (a proxy or gateway answered)";
+    }
+    const text = (await response.text()).slice(0, 2000);
+    const message = (JSON.parse(text) as { message?: unknown })?.message;
+    return typeof message === "string" && message ? `: ${message.slice(0, 200)}` : "";
+  } catch {
+    return "";
+  }
+}
+
+async function parseAnswer<T>(response: Response, schema: z.ZodType<T>, maxBytes: number, path: string): Promise<T> {
+  const type = response.headers.get("content-type") ?? "";
+  if (type.includes("html")) {
+    await response.body?.cancel();
+    throw new UpstreamError(
+      `The DXP answered ${path} with an HTML page instead of JSON (a login page or proxy?).`,
+      "Check that NECTAR_DXP_URL points at the DXP instance itself.",
+      response.status,
+    );
+  }
+  const text = await readLimited(response, maxBytes, path);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new UpstreamError(`The DXP's answer to ${path} is not valid JSON (cut off or malformed).`, "Try again; if it persists the DXP or a proxy is at fault.", response.status);
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.length ? issue.path.join(".") : "(the whole answer)";
+    throw new UpstreamError(
+      `The DXP's answer to ${path} has an unexpected shape at ${field}: ${issue?.message ?? "invalid"}.`,
+      "This server may not match this DXP version; please report it.",
+      response.status,
+    );
+  }
+  return parsed.data;
+}
+
+async function readLimited(response: Response, maxBytes: number, path: string): Promise<string> {
+  const declared = Number(response.headers.get("content-length"));
+  const tooLarge = () =>
+    new UpstreamError(`The DXP's answer to ${path} is larger than ${Math.round(maxBytes / 1048576)} MiB.`, "Ask for a smaller page or a shorter time window.");
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
+}

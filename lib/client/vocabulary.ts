@@ -1,0 +1,48 @@
+// The DXP's own enumerations (dxp-api.md, "Enumerations"). Tool schemas list these
+// as the accepted values, and the simulator draws its data from them.
+
+export const TIME_PERIODS = ["LAST_HOUR", "LAST_DAY", "LAST_WEEK", "LAST_MONTH"] as const;
+export const MODALITIES = ["AUDIO", "VIDEO", "APP_SHARING", "CONVERSATION", "UNKNOWN"] as const;
+export const QUALITIES = ["GOOD", "AVERAGE", "CRITICAL", "UNKNOWN"] as const;
+export const SESSION_TYPES = [
+  "PEER2PEER",
+  "PEER2PEER_MULTIMEDIA",
+  "PEER_TO_PEER",
+  "PEER_TO_PEER_MULTIMEDIA",
+  "CONFERENCE",
+  "WEBINAR",
+] as const;
+export const QUALITY_TYPES = ["PEER2PEER", "PSTN", "CONFERENCE", "WEBINAR"] as const;
+export const SESSION_SCENARIOS = ["INTERNAL", "EXTERNAL", "FEDERATED"] as const;
+export const INSIGHTS = ["HIGH_JITTER", "HIGH_PACKET_LOSS", "HIGH_ROUNDTRIP_DELAY", "AGENT", "ACD", "IVR", "CUSTOMER"] as const;
+export const QUALITY_METRICS = [
+  "NUMBER_OF_STREAMS",
+  "AVG_JITTER",
+  "AVG_ROUND_TRIP_DELAY",
+  "AVG_PACKET_LOSS_PERCENTAGE",
+  "AVG_NECTAR_SCORE",
+] as const;
+/** Platform spellings are inferred (dxp-api.md); correct them here. */
+export const PLATFORMS = [
+  "TEAMS",
+  "ZOOM",
+  "WEBEX",
+  "CISCO_CUCM",
+  "AVAYA",
+  "GENESYS",
+  "SKYPE_FOR_BUSINESS",
+  "RINGCENTRAL",
+] as const;
+export const MEDIA_KINDS = ["audio", "video", "appshare"] as const;
+export const HISTOGRAM_INTERVALS = ["HOUR", "DAY"] as const;
+export const TEST_RESULTS = ["PASS", "FAIL", "WARN"] as const;
+export const ORDER_DIRECTIONS = ["asc", "desc"] as const;
+
+export type TimePeriod = (typeof TIME_PERIODS)[number];
+export type Modality = (typeof MODALITIES)[number];
+export type Quality = (typeof QUALITIES)[number];
+export type SessionType = (typeof SESSION_TYPES)[number];
+export type SessionScenario = (typeof SESSION_SCENARIOS)[number];
+export type Platform = (typeof PLATFORMS)[number];
+export type MediaKind = (typeof MEDIA_KINDS)[number];
+export type HistogramInterval = (typeof HISTOGRAM_INTERVALS)[number];

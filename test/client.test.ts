@@ -1,0 +1,204 @@
+// The DXP client's auth and failure policy, against the simulator over loopback HTTP.
+import assert from "node:assert/strict";
+import { after, before, beforeEach, describe, it } from "node:test";
+import { DxpClient } from "../lib/client/client.ts";
+import {
+  AuthenticationError,
+  ConfigurationError,
+  DxpError,
+  PermissionError,
+  RateLimitedError,
+  TimeoutError,
+  UpstreamError,
+} from "../lib/errors.ts";
+import { createSimulator, type Simulator } from "../lib/simulator/index.ts";
+import { type Listening, listen } from "./helpers/listen.ts";
+
+const REFRESH_PATH = "/aapi/jwt/token/refresh";
+// Tokens that live 30 s are inside the client's 60 s renewal margin: "about to expire".
+const day = { window: { period: "LAST_DAY" as const } };
+
+describe("DXP client", () => {
+  let sim: Simulator;
+  let http: Listening;
+  const client = (tokens: { accessToken?: string; refreshToken?: string }, timeoutMs = 5000) =>
+    new DxpClient({ url: http.url, ...tokens }, { urlPolicy: { allowLoopbackHttp: true }, timeoutMs, retryDelayMs: 20 });
+  const tenant = { tenant: "acme" };
+
+  before(async () => {
+    sim = createSimulator({ sessionsPerTenant: 2000 });
+    http = await listen(sim.fetch);
+  });
+  after(() => http.close());
+  beforeEach(() => {
+    sim.clearFaults();
+    sim.clearRequests();
+  });
+
+  async function failure(promise: Promise<unknown>): Promise<DxpError> {
+    const error = await promise.then(
+      () => assert.fail("expected the call to fail"),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof DxpError, `a DxpError, got ${String(error)}`);
+    return error;
+  }
+
+  it("sends the access token as a Bearer token and the tenant as a query parameter", async () => {
+    const tokens = sim.issueTokens();
+    await client(tokens).sessionSummary(day, tenant);
+    assert.equal(sim.requests[0]?.token, tokens.accessToken);
+    assert.equal(sim.requests[0]?.tenant, "acme");
+  });
+
+  it("refreshes a rejected access token once and the call succeeds", async () => {
+    const tokens = sim.issueTokens();
+    sim.setFaults({ failNext: [{ kind: "expire-token" }] });
+    const c = client(tokens);
+    const summary = await c.sessionSummary(day, tenant);
+    assert.ok(summary.summary.totalCount >= 0);
+    assert.deepEqual(sim.requests.map((r) => r.path), ["/dapi/session/summary", REFRESH_PATH, "/dapi/session/summary"]);
+    assert.notEqual(sim.requests[2]?.token, tokens.accessToken);
+    assert.equal(c.refreshCount, 1);
+  });
+
+  it("refreshes before the call when the JWT is about to expire", async () => {
+    const tokens = sim.issueTokens({ lifetimeSeconds: 30 });
+    await client(tokens).sessionSummary(day, tenant);
+    assert.deepEqual(sim.requests.map((r) => r.path), [REFRESH_PATH, "/dapi/session/summary"]);
+  });
+
+  it("makes one refresh call for 20 concurrent calls that need one", async () => {
+    const tokens = sim.issueTokens({ lifetimeSeconds: 30 });
+    const c = client(tokens);
+    await Promise.all(Array.from({ length: 20 }, () => c.sessionSummary(day, tenant)));
+    assert.equal(sim.requests.filter((r) => r.path === REFRESH_PATH).length, 1);
+    assert.equal(sim.requests.filter((r) => r.status === 200 && r.path !== REFRESH_PATH).length, 20);
+  });
+
+  it("turns a rejected refresh into an auth error that says which token to renew", async () => {
+    const tokens = sim.issueTokens({ lifetimeSeconds: 30 });
+    sim.setFaults({ rejectRefresh: true });
+    const error = await failure(client(tokens).sessionSummary(day, tenant));
+    assert.ok(error instanceof AuthenticationError);
+    assert.match(error.userMessage, /refresh token/);
+    assert.match(error.userMessage, /NECTAR_REFRESH_TOKEN/);
+    assert.ok(!error.userMessage.includes(tokens.refreshToken));
+  });
+
+  it("without a refresh token, a 401 is an auth error naming the access token settings", async () => {
+    const tokens = sim.issueTokens();
+    sim.setFaults({ failNext: [{ kind: "expire-token" }] });
+    const error = await failure(client({ accessToken: tokens.accessToken }).sessionSummary(day, tenant));
+    assert.ok(error instanceof AuthenticationError);
+    assert.match(error.userMessage, /NECTAR_ACCESS_TOKEN/);
+  });
+
+  it("retries a 429 after its Retry-After and succeeds", async () => {
+    sim.setFaults({ failNext: [{ kind: "status", status: 429, retryAfterSeconds: 1 }] });
+    const started = Date.now();
+    await client(sim.issueTokens()).sessionSummary(day, tenant);
+    const statuses = sim.requests.map((r) => r.status);
+    assert.deepEqual(statuses, [429, 200]);
+    assert.ok(sim.requests[1]!.at - sim.requests[0]!.at >= 900, "waited for Retry-After");
+    assert.ok(Date.now() - started < 3000);
+  });
+
+  it("gives up on a 429 whose Retry-After exceeds the time budget, saying how long to wait", async () => {
+    sim.setFaults({ failNext: [{ kind: "status", status: 429, retryAfterSeconds: 60 }] });
+    const error = await failure(client(sim.issueTokens(), 2000).sessionSummary(day, tenant));
+    assert.ok(error instanceof RateLimitedError);
+    assert.match(error.userMessage, /Wait 60 s/);
+    assert.equal(sim.requests.length, 1);
+  });
+
+  it("ends a 5xx storm with an honest error after two retries, within the budget", async () => {
+    sim.setFaults({ rate5xx: 1, status5xx: 503 });
+    const started = Date.now();
+    const error = await failure(client(sim.issueTokens(), 3000).sessionSummary(day, tenant));
+    assert.ok(error instanceof UpstreamError);
+    assert.match(error.userMessage, /503.*after 2 retries/);
+    assert.equal(sim.requests.length, 3);
+    assert.ok(Date.now() - started < 3000);
+  });
+
+  it("does not retry a POST: a failing refresh is called once", async () => {
+    let refreshCalls = 0;
+    const upstream = await listen(() => {
+      refreshCalls += 1;
+      return new Response("busy", { status: 503 });
+    });
+    try {
+      const c = new DxpClient({ url: upstream.url, refreshToken: "r-123456789" }, { urlPolicy: { allowLoopbackHttp: true }, retryDelayMs: 10 });
+      const error = await failure(c.tenants(tenant));
+      assert.ok(error instanceof UpstreamError);
+      assert.equal(refreshCalls, 1);
+    } finally {
+      await upstream.close();
+    }
+  });
+
+  it("times out within its budget when the DXP hangs", async () => {
+    sim.setFaults({ failNext: [{ kind: "hang", ms: 3000 }] });
+    const started = Date.now();
+    const error = await failure(client(sim.issueTokens(), 500).sessionSummary(day, tenant));
+    assert.ok(error instanceof TimeoutError);
+    assert.ok(Date.now() - started < 1500);
+  });
+
+  it("reports malformed JSON, HTML pages, truncated bodies and huge bodies as upstream errors", async () => {
+    const tokens = sim.issueTokens();
+    const c = client(tokens);
+    sim.setFaults({ failNext: [{ kind: "malformed" }] });
+    assert.match((await failure(c.tenantPlatforms(tenant))).message, /not valid JSON/);
+    sim.setFaults({ failNext: [{ kind: "truncated" }] });
+    assert.match((await failure(c.tenantPlatforms(tenant))).message, /not valid JSON/);
+    sim.setFaults({ failNext: [{ kind: "status", status: 502, body: "html" }, { kind: "status", status: 502, body: "html" }, { kind: "status", status: 502, body: "html" }] });
+    assert.match((await failure(c.tenantPlatforms(tenant))).message, /HTML error page/);
+    sim.setFaults({ failNext: [{ kind: "huge", bytes: 11 * 1024 * 1024 }] });
+    assert.match((await failure(c.tenantPlatforms(tenant))).message, /larger than 10 MiB/);
+  });
+
+  it("names the field when an answer has the wrong shape", async () => {
+    const upstream = await listen(
+      () => Response.json({ summary: { totalCount: "lots" }, groups: [] }),
+    );
+    try {
+      const c = new DxpClient({ url: upstream.url, accessToken: "a-123456789" }, { urlPolicy: { allowLoopbackHttp: true } });
+      const error = await failure(c.sessionSummary(day, tenant));
+      assert.ok(error instanceof UpstreamError);
+      assert.match(error.message, /unexpected shape at summary\.totalCount/);
+    } finally {
+      await upstream.close();
+    }
+  });
+
+  it("maps 403 to a permission error", async () => {
+    const error = await failure(client(sim.issueTokens({ tenants: ["acme"] })).sessionSummary(day, { tenant: "globex" }));
+    assert.ok(error instanceof PermissionError);
+  });
+
+  it("refuses plain http to a non-loopback host before sending anything", () => {
+    assert.throws(
+      () => new DxpClient({ url: "http://demo.us.nectar.services", accessToken: "t" }, { urlPolicy: { allowLoopbackHttp: true } }),
+      ConfigurationError,
+    );
+  });
+
+  it("refuses loopback http unless allowed", () => {
+    assert.throws(() => new DxpClient({ url: http.url, accessToken: "t" }), ConfigurationError);
+  });
+
+  it("needs a tenant for data calls", async () => {
+    const error = await failure(client(sim.issueTokens()).sessionSummary(day, {}));
+    assert.ok(error instanceof ConfigurationError);
+    assert.match(error.userMessage, /NECTAR_DOMAIN_NAME/);
+  });
+
+  it("puts no token into any error message", async () => {
+    const tokens = sim.issueTokens();
+    sim.setFaults({ failNext: [{ kind: "expire-token" }], rejectRefresh: true });
+    const error = await failure(client(tokens).sessionSummary(day, tenant));
+    assert.ok(!error.userMessage.includes(tokens.accessToken) && !error.userMessage.includes(tokens.refreshToken));
+  });
+});
