@@ -1,0 +1,138 @@
+// One function per endpoint of the table (except the token refresh, which routes.ts
+// serves at the instance root). Each takes the parsed request and returns the JSON body.
+import type { EndpointName } from "../client/endpoints.ts";
+import { PARAMS } from "../client/endpoints.ts";
+import type { Paged, TenantPlatforms } from "../client/schemas.ts";
+import { MEDIA_KINDS, type MediaKind } from "../client/vocabulary.ts";
+import { byModality, byQuality, histogram, insights, pinnedUsers, qualityByMedia, qualityMap, type PinnedUser } from "./aggregate.ts";
+import type { AccessClaims } from "./auth.ts";
+import { LOCATIONS } from "./catalogue.ts";
+import type { TenantData } from "./data.ts";
+import { sessionId, type SimSession } from "./sessions.ts";
+import { notFound } from "./http.ts";
+import { fold, inWindow, parseInterval, parsePaging, parseSessionFilter, parseTestFilter, parseWindow, toPage } from "./query.ts";
+import { locationListJson, sessionJson, testJson, userJson } from "./render.ts";
+
+export type ApiEndpoint = Exclude<EndpointName, "tokenRefresh">;
+
+export interface ApiRequest {
+  readonly query: URLSearchParams;
+  /** Path parameters by the names in the endpoint table, decoded. */
+  readonly path: Record<string, string>;
+  readonly now: number;
+  readonly claims: AccessClaims;
+  /** The simulator's tenants. */
+  readonly tenants: readonly string[];
+  /** The data of the request's `tenant` (checked by the router before any handler runs). */
+  data(): TenantData;
+}
+
+/** Endpoints that answer without a `tenant` parameter. */
+export const TENANT_OPTIONAL: readonly ApiEndpoint[] = ["tenants"];
+
+export const SESSION_ORDER_FIELDS = ["startDate", "duration", "nectarScore"] as const;
+type SessionOrderField = (typeof SESSION_ORDER_FIELDS)[number];
+
+/** Sessions of the tenant in the request's window that pass its filters, ascending by start. */
+const selectSessions = (req: ApiRequest): SimSession[] => {
+  const filter = parseSessionFilter(req.query);
+  return inWindow(req.data().sessions, parseWindow(req.query, req.now)).filter(filter);
+};
+
+const selectTests = (req: ApiRequest) => {
+  const filter = parseTestFilter(req.query);
+  return inWindow(req.data().tests, parseWindow(req.query, req.now)).filter(filter);
+};
+
+const SORT_KEYS: Record<SessionOrderField, (s: SimSession) => number | null> = {
+  startDate: (s) => s.startSec,
+  duration: (s) => s.duration,
+  nectarScore: (s) => s.nectarScore,
+};
+
+/** Sort by the field; sessions without a value go last either way; ties newest first. */
+function sortSessions(sessions: SimSession[], field: SessionOrderField, direction: "asc" | "desc"): SimSession[] {
+  const key = SORT_KEYS[field];
+  const sign = direction === "asc" ? 1 : -1;
+  return sessions.sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    if (ka !== kb) {
+      if (ka === null) return 1;
+      if (kb === null) return -1;
+      return sign * (ka - kb);
+    }
+    return b.startSec - a.startSec || a.index - b.index;
+  });
+}
+
+/** Session ids are derived, not stored: index them once per tenant, on first lookup. */
+const idIndexes = new WeakMap<TenantData, Map<string, SimSession>>();
+function findSession(data: TenantData, id: string): SimSession | undefined {
+  let index = idIndexes.get(data);
+  if (!index) {
+    index = new Map(data.sessions.map((s) => [sessionId(data, s), s]));
+    idIndexes.set(data, index);
+  }
+  return index.get(id);
+}
+
+const search = (req: ApiRequest) => fold(req.query.get(PARAMS.search)?.trim() ?? "");
+
+export const HANDLERS: { readonly [K in ApiEndpoint]: (req: ApiRequest) => unknown } = {
+  sessionSummary: (req) => byModality(selectSessions(req)),
+  sessionSummaryByQuality: (req) => byQuality(selectSessions(req)),
+  sessionInsights: (req) => insights(selectSessions(req)),
+  qualityByMedia: (req) => {
+    const media = req.path.media ?? "";
+    if (!MEDIA_KINDS.includes(media as MediaKind)) throw notFound(`Unknown media "${media}"; expected one of ${MEDIA_KINDS.join(", ")}.`);
+    return qualityByMedia(selectSessions(req), media as MediaKind);
+  },
+  histogram: (req) => {
+    const interval = parseInterval(req.query);
+    return histogram(selectSessions(req), parseWindow(req.query, req.now), interval);
+  },
+  qualityMap: (req) => qualityMap(selectSessions(req)),
+  sessions: (req) => {
+    const paging = parsePaging(req.query, SESSION_ORDER_FIELDS);
+    const sorted = sortSessions(selectSessions(req), paging.orderByField, paging.orderDirection);
+    return toPage(sorted, paging, (s) => sessionJson(req.data(), s));
+  },
+  session: (req) => {
+    const session = findSession(req.data(), req.path.id ?? "");
+    if (!session) throw notFound(`No session ${req.path.id} in tenant ${req.data().name}.`);
+    return sessionJson(req.data(), session);
+  },
+  userSearch: (req) => {
+    const paging = parsePaging(req.query);
+    const q = search(req);
+    const users = req
+      .data()
+      .users.filter((u) => !q || [u.displayName, u.email, u.location.name].some((field) => fold(field).includes(q)))
+      .sort((a, b) => a.displayName.localeCompare(b.displayName));
+    return toPage(users, paging, userJson);
+  },
+  user: (req) => {
+    const id = req.path.userId ?? "";
+    const user = req.data().users.find((u) => u.userId === id || u.email === id.toLowerCase());
+    if (!user) throw notFound(`No user ${id} in tenant ${req.data().name}.`);
+    return userJson(user);
+  },
+  pinnedUsers: (req): Paged<PinnedUser> => {
+    const paging = parsePaging(req.query);
+    return toPage(pinnedUsers(selectSessions(req)), paging, (u) => u);
+  },
+  locations: (req) => {
+    const paging = parsePaging(req.query);
+    const q = search(req);
+    const locations = LOCATIONS.filter((l) => !q || [l.name, l.city, l.country].some((field) => fold(field).includes(q)));
+    return toPage(locations, paging, locationListJson);
+  },
+  tenants: (req): string[] => req.claims.tenants.filter((t) => req.tenants.includes(t)),
+  tenantPlatforms: (req): TenantPlatforms => req.data().platforms.map((p) => ({ ...p })),
+  endpointTestCount: (req) => ({ count: selectTests(req).length }),
+  endpointTestSummaries: (req) => {
+    const paging = parsePaging(req.query);
+    return toPage(selectTests(req).reverse(), paging, testJson);
+  },
+};

@@ -1,0 +1,147 @@
+// The embedded Nectar DXP simulator: a Hono app serving the /dapi endpoints of
+// ../client/endpoints.ts over a deterministic dataset, with real-looking auth and
+// fault injection. Runtime-agnostic: serve `simulator.fetch` with any Fetch-API server.
+import type { Hono } from "hono";
+import { API_PREFIX, ENDPOINTS } from "../client/endpoints.ts";
+import { TokenStore, type TokenGrant } from "./auth.ts";
+import { DEMO_TENANTS, HOUR_MS, INCIDENT_REGION, LOCATIONS, WIFI_TROUBLE_LOCATION, incidentWindow } from "./catalogue.ts";
+import { generateTenant, type TenantData } from "./data.ts";
+import { defaultFaults, type Faults } from "./faults.ts";
+import { hashSeed, mulberry32 } from "./random.ts";
+import { createApp } from "./routes.ts";
+
+export { DEMO_TENANTS } from "./catalogue.ts";
+export type { Faults, FaultKind } from "./faults.ts";
+export type { TokenGrant, AccessClaims } from "./auth.ts";
+
+export interface SimulatorOptions {
+  /** Default 42. */
+  seed?: number;
+  /** Default 20000. */
+  sessionsPerTenant?: number;
+  /** Default 30. */
+  days?: number;
+  /** Clock in ms, default Date.now; data is anchored to now() floored to the hour at creation. */
+  now?: () => number;
+  /** Default 3600. */
+  tokenLifetimeSeconds?: number;
+}
+
+export interface RecordedRequest {
+  at: number;
+  method: string;
+  /** Without the query, e.g. "/dapi/session/summary". */
+  path: string;
+  query: Record<string, string>;
+  tenant: string | null;
+  /** The raw Bearer value. */
+  token: string | null;
+  status: number;
+}
+
+export interface Simulator {
+  readonly app: Hono;
+  fetch(request: Request): Promise<Response>;
+  readonly tenants: readonly string[];
+  issueTokens(options?: { tenants?: string[]; lifetimeSeconds?: number; subject?: string }): TokenGrant;
+  readonly faults: Faults;
+  setFaults(faults: Partial<Faults>): void;
+  clearFaults(): void;
+  /** Every /dapi and refresh request, in order of arrival (not /_sim). */
+  readonly requests: RecordedRequest[];
+  clearRequests(): void;
+  /** The hour the data ends at (ms). */
+  readonly anchor: number;
+  /** The planted carrier incident: EXTERNAL sessions at these locations, start inclusive, end exclusive (ms). */
+  readonly incident: { readonly start: number; readonly end: number; readonly locations: readonly string[] };
+}
+
+/** Endpoint-client tests per tenant. */
+const TESTS_PER_TENANT = 2000;
+
+export function createSimulator(options: SimulatorOptions = {}): Simulator {
+  const seed = options.seed ?? 42;
+  const sessionsPerTenant = options.sessionsPerTenant ?? 20_000;
+  const days = options.days ?? 30;
+  const now = options.now ?? Date.now;
+  const anchor = Math.floor(now() / HOUR_MS) * HOUR_MS;
+  const tenants: readonly string[] = DEMO_TENANTS;
+  const tokens = new TokenStore(now, options.tokenLifetimeSeconds ?? 3600);
+  const faults = defaultFaults();
+  const requests: RecordedRequest[] = [];
+  const datasets = new Map<string, TenantData>();
+  const incident = {
+    ...incidentWindow(anchor),
+    locations: LOCATIONS.filter((l) => l.region === INCIDENT_REGION).map((l) => l.id),
+  };
+
+  const dataset = (tenant: string): TenantData => {
+    let data = datasets.get(tenant);
+    if (!data) {
+      data = generateTenant(tenant, { seed, anchor, days, sessions: sessionsPerTenant, tests: TESTS_PER_TENANT });
+      datasets.set(tenant, data);
+    }
+    return data;
+  };
+
+  const issueTokens: Simulator["issueTokens"] = (o = {}) => {
+    const wanted = o.tenants ?? [...tenants];
+    const unknown = wanted.filter((t) => !tenants.includes(t));
+    if (unknown.length) throw new Error(`Unknown tenant ${unknown.join(", ")}; the simulator has ${tenants.join(", ")}.`);
+    return tokens.issue({ tenants: wanted, lifetimeSeconds: o.lifetimeSeconds, subject: o.subject });
+  };
+
+  const setFaults = (patch: Partial<Faults>) => {
+    Object.assign(faults, patch);
+    if (patch.failNext) faults.failNext = [...patch.failNext];
+  };
+  const clearFaults = () => Object.assign(faults, defaultFaults());
+  const clearRequests = () => void (requests.length = 0);
+
+  const app = createApp({
+    tenants,
+    dataset,
+    tokens,
+    issueTokens,
+    faults: () => faults,
+    setFaults,
+    clearFaults,
+    requests,
+    clearRequests,
+    now,
+    faultRng: mulberry32(hashSeed(seed, "faults")),
+    describe: () => ({
+      name: "Nectar DXP simulator",
+      tenants,
+      apiPrefix: `/${API_PREFIX}`,
+      endpoints: Object.fromEntries(
+        Object.entries(ENDPOINTS).map(([name, e]) => [name, `${e.method} /${"root" in e ? "" : `${API_PREFIX}/`}${e.path}`]),
+      ),
+      admin: ["GET|DELETE /_sim/requests", "GET|POST|DELETE /_sim/faults", "POST /_sim/tokens"],
+      data: {
+        seed,
+        sessionsPerTenant,
+        days,
+        anchor: new Date(anchor).toISOString(),
+        wifiTrouble: WIFI_TROUBLE_LOCATION,
+        carrierIncident: { start: new Date(incident.start).toISOString(), end: new Date(incident.end).toISOString(), locations: incident.locations },
+      },
+    }),
+  });
+
+  return {
+    app,
+    fetch: async (request) => app.fetch(request),
+    tenants,
+    issueTokens,
+    get faults() {
+      return faults;
+    },
+    setFaults,
+    clearFaults,
+    requests,
+    clearRequests,
+    anchor,
+    incident,
+  };
+}

@@ -1,0 +1,184 @@
+// Reading a request's query: the time window, the session filters, paging. Bad values
+// are 400s naming the parameter (names from the endpoint table's PARAMS).
+import { CUSTOM_TIME_PERIOD, PARAMS } from "../client/endpoints.ts";
+import {
+  HISTOGRAM_INTERVALS,
+  MODALITIES,
+  ORDER_DIRECTIONS,
+  PLATFORMS,
+  QUALITIES,
+  SESSION_SCENARIOS,
+  SESSION_TYPES,
+  TEST_RESULTS,
+  TIME_PERIODS,
+  type HistogramInterval,
+} from "../client/vocabulary.ts";
+import { DAY_MS, HOUR_MS, type CatalogueLocation } from "./catalogue.ts";
+import type { SimUser } from "./data.ts";
+import type { SimTest } from "./endpoint-tests.ts";
+import type { SimSession } from "./sessions.ts";
+import { badRequest } from "./http.ts";
+
+export interface Window {
+  /** Inclusive, ms. */
+  from: number;
+  /** Exclusive, ms. */
+  to: number;
+}
+
+const PERIOD_MS: Record<(typeof TIME_PERIODS)[number], number> = {
+  LAST_HOUR: HOUR_MS,
+  LAST_DAY: DAY_MS,
+  LAST_WEEK: 7 * DAY_MS,
+  LAST_MONTH: 30 * DAY_MS,
+};
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/** ISO-8601 with or without an offset; no offset means UTC. */
+export function parseDate(param: string, value: string): number {
+  // An unencoded "+02:00" offset arrives as " 02:00" (form decoding turns + into a space).
+  let text = value.trim().replace(/^(.+T[\d:.]+) (\d{2}:?\d{2})$/, "$1+$2");
+  const match = ISO_DATE.exec(text);
+  if (!match) throw badRequest(param, `expected an ISO-8601 date-time such as 2025-01-31T14:00:00Z, got "${value}"`);
+  text = text.replace(" ", "T");
+  if (!match[1]) text += text.includes("T") ? "Z" : "T00:00:00Z";
+  else if (/^[+-]\d{4}$/.test(match[1])) text = `${text.slice(0, -2)}:${text.slice(-2)}`;
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw badRequest(param, `not a valid date: "${value}"`);
+  return ms;
+}
+
+export function parseWindow(query: URLSearchParams, now: number): Window {
+  const period = (query.get(PARAMS.timePeriod) ?? "LAST_DAY").toUpperCase();
+  if (period === CUSTOM_TIME_PERIOD) {
+    const from = query.get(PARAMS.from);
+    const to = query.get(PARAMS.to);
+    if (!from) throw badRequest(PARAMS.from, `required when ${PARAMS.timePeriod}=${CUSTOM_TIME_PERIOD}`);
+    if (!to) throw badRequest(PARAMS.to, `required when ${PARAMS.timePeriod}=${CUSTOM_TIME_PERIOD}`);
+    const window = { from: parseDate(PARAMS.from, from), to: parseDate(PARAMS.to, to) };
+    if (window.from >= window.to) throw badRequest(PARAMS.from, `must be before ${PARAMS.to}`);
+    return window;
+  }
+  if (!(period in PERIOD_MS)) {
+    throw badRequest(PARAMS.timePeriod, `expected one of ${[...TIME_PERIODS, CUSTOM_TIME_PERIOD].join(", ")}, got "${period}"`);
+  }
+  return { from: now - PERIOD_MS[period as keyof typeof PERIOD_MS], to: now };
+}
+
+/** Comma-separated values, trimmed, empty entries dropped; undefined when absent or empty. */
+export function listParam(query: URLSearchParams, param: string): string[] | undefined {
+  const raw = query.get(param);
+  if (raw === null) return undefined;
+  const values = raw.split(",").map((v) => v.trim()).filter(Boolean);
+  return values.length ? values : undefined;
+}
+
+function enumList(query: URLSearchParams, param: string, allowed: readonly string[]): Set<string> | undefined {
+  const values = listParam(query, param)?.map((v) => v.toUpperCase());
+  if (!values) return undefined;
+  const unknown = values.filter((v) => !allowed.includes(v));
+  if (unknown.length) throw badRequest(param, `unknown value ${unknown.join(", ")}; expected one of ${allowed.join(", ")}`);
+  return new Set(values);
+}
+
+/** Lower case without accents, so "sao paulo" finds São Paulo. */
+export const fold = (text: string) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+
+const locationMatcher = (values: string[] | undefined) => {
+  if (!values) return undefined;
+  const wanted = new Set(values.map(fold));
+  return (location: CatalogueLocation) => wanted.has(fold(location.id)) || wanted.has(fold(location.name));
+};
+
+export function parseSessionFilter(query: URLSearchParams): (session: SimSession) => boolean {
+  const platforms = enumList(query, PARAMS.platforms, PLATFORMS);
+  const modalities = enumList(query, PARAMS.modalities, MODALITIES);
+  const types = enumList(query, PARAMS.sessionTypes, SESSION_TYPES);
+  const scenarios = enumList(query, PARAMS.sessionScenarios, SESSION_SCENARIOS);
+  const qualities = enumList(query, PARAMS.qualities, QUALITIES);
+  const atLocation = locationMatcher(listParam(query, PARAMS.locations));
+  const users = listParam(query, PARAMS.users)?.map(fold);
+  const isUser = users && ((user: SimUser) => users.some((u) => u === fold(user.email) || u === fold(user.displayName) || u === fold(user.userId)));
+  return (s) =>
+    (!platforms || platforms.has(s.platform)) &&
+    (!modalities || modalities.has(s.modality)) &&
+    (!types || types.has(s.sessionType)) &&
+    (!scenarios || scenarios.has(s.sessionScenario)) &&
+    (!qualities || qualities.has(s.quality)) &&
+    (!atLocation || atLocation(s.user.location)) &&
+    (!isUser || isUser(s.user));
+}
+
+export function parseTestFilter(query: URLSearchParams): (test: SimTest) => boolean {
+  const results = enumList(query, PARAMS.testResults, TEST_RESULTS);
+  const atLocation = locationMatcher(listParam(query, PARAMS.locations));
+  return (t) => (!results || results.has(t.result)) && (!atLocation || atLocation(t.user.location));
+}
+
+/** The items whose start lies in the window, from a list sorted ascending by start. */
+export function inWindow<T extends { startSec: number }>(sorted: readonly T[], window: Window): T[] {
+  const lowerBound = (value: number) => {
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (sorted[mid]!.startSec * 1000 < value) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  };
+  return sorted.slice(lowerBound(window.from), lowerBound(window.to));
+}
+
+export function parseInterval(query: URLSearchParams): HistogramInterval {
+  const interval = (query.get(PARAMS.interval) ?? "DAY").toUpperCase();
+  if (!HISTOGRAM_INTERVALS.includes(interval as HistogramInterval)) {
+    throw badRequest(PARAMS.interval, `expected one of ${HISTOGRAM_INTERVALS.join(", ")}, got "${interval}"`);
+  }
+  return interval as HistogramInterval;
+}
+
+export interface Paging<F extends string = string> {
+  pageNumber: number;
+  pageSize: number;
+  orderByField: F;
+  orderDirection: "asc" | "desc";
+}
+
+export const MAX_PAGE_SIZE = 1000;
+
+function intParam(query: URLSearchParams, param: string, fallback: number, min: number, max: number): number {
+  const raw = query.get(param);
+  if (raw === null || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw badRequest(param, `expected an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+export function parsePaging<F extends string>(query: URLSearchParams, orderFields: readonly F[] = [] as F[]): Paging<F> {
+  const pageNumber = intParam(query, PARAMS.pageNumber, 1, 1, Number.MAX_SAFE_INTEGER);
+  const pageSize = intParam(query, PARAMS.pageSize, 25, 1, MAX_PAGE_SIZE);
+  const field = query.get(PARAMS.orderByField) ?? orderFields[0] ?? "";
+  if (orderFields.length && !orderFields.includes(field as F)) {
+    throw badRequest(PARAMS.orderByField, `expected one of ${orderFields.join(", ")}, got "${field}"`);
+  }
+  const direction = (query.get(PARAMS.orderDirection) ?? "desc").toLowerCase();
+  if (!ORDER_DIRECTIONS.includes(direction as "asc" | "desc")) {
+    throw badRequest(PARAMS.orderDirection, `expected asc or desc, got "${direction}"`);
+  }
+  return { pageNumber, pageSize, orderByField: field as F, orderDirection: direction as "asc" | "desc" };
+}
+
+export function toPage<T, R>(items: readonly T[], paging: Paging, render: (item: T) => R) {
+  const start = (paging.pageNumber - 1) * paging.pageSize;
+  return {
+    totalPages: Math.ceil(items.length / paging.pageSize),
+    totalElements: items.length,
+    pageNumber: paging.pageNumber,
+    pageSize: paging.pageSize,
+    elements: items.slice(start, start + paging.pageSize).map(render),
+  };
+}

@@ -1,0 +1,69 @@
+// The JSON the API sends for one session, user, location or endpoint-client test.
+import type { DxpLocation, DxpSession, DxpUser, EndpointTest } from "../client/schemas.ts";
+import type { CatalogueLocation } from "./catalogue.ts";
+import { startMs, type SimUser, type TenantData } from "./data.ts";
+import type { SimTest } from "./endpoint-tests.ts";
+import { jitterMs, packetLossPercent, sessionId, sessionTo, type SimSession } from "./sessions.ts";
+
+/** The real session list sends UTC dates without the trailing Z (dxp-api.md). */
+const noZone = (ms: number) => new Date(ms).toISOString().slice(0, 19);
+
+export const sessionJson = (data: TenantData, s: SimSession) =>
+  ({
+    sessionId: sessionId(data, s),
+    from: s.user.email,
+    to: sessionTo(s),
+    startDate: noZone(startMs(s)),
+    endDate: noZone(startMs(s) + s.duration * 1000),
+    duration: s.duration,
+    modality: s.modality,
+    sessionType: s.sessionType,
+    sessionScenario: s.sessionScenario,
+    platform: s.platform,
+    nectarScore: s.nectarScore,
+    quality: s.quality,
+    jitter: jitterMs(s),
+    packetLoss: packetLossPercent(s),
+    roundTripDelay: s.rtt,
+    location: { id: s.user.location.id, name: s.user.location.name },
+    locationName: s.user.location.name,
+    userId: s.user.userId,
+    userName: s.user.displayName,
+    contactCenter: s.contactCentre,
+  }) satisfies DxpSession;
+
+export const userJson = (u: SimUser) =>
+  ({
+    userId: u.userId,
+    displayName: u.displayName,
+    email: u.email,
+    location: u.location.name,
+    locationId: u.location.id,
+    department: u.department,
+  }) satisfies DxpUser;
+
+export const locationListJson = (l: CatalogueLocation) =>
+  ({
+    id: l.id,
+    name: l.name,
+    city: l.city,
+    country: l.country,
+    latitude: l.latitude,
+    longitude: l.longitude,
+    networks: [...l.networks],
+  }) satisfies DxpLocation;
+
+export const testJson = (t: SimTest) =>
+  ({
+    testId: t.testId,
+    endpointName: t.endpointName,
+    userName: t.user.displayName,
+    location: t.user.location.name,
+    testType: t.testType,
+    result: t.result,
+    mos: t.mos,
+    jitter: t.jitter,
+    packetLoss: t.packetLoss,
+    rtt: t.rtt,
+    startDate: new Date(startMs(t)).toISOString(),
+  }) satisfies EndpointTest;

@@ -1,0 +1,188 @@
+// The Hono app: the API under /dapi (every path from the endpoint table), the token
+// refresh at the instance root, and the /_sim admin endpoints. Requests to /dapi pass
+// through the fault gate and are recorded; admin requests are not.
+import { Hono, type Context } from "hono";
+import { API_PREFIX, ENDPOINTS, PARAMS } from "../client/endpoints.ts";
+import type { AccessClaims, TokenGrant, TokenStore } from "./auth.ts";
+import type { TenantData } from "./data.ts";
+import { chooseFault, faultsPatchSchema, type Faults } from "./faults.ts";
+import { HANDLERS, TENANT_OPTIONAL, type ApiEndpoint } from "./handlers.ts";
+import { HttpError, badRequest, errorResponse, jsonResponse } from "./http.ts";
+import type { Rng } from "./random.ts";
+import type { RecordedRequest } from "./index.ts";
+
+export interface AppContext {
+  readonly tenants: readonly string[];
+  dataset(tenant: string): TenantData;
+  readonly tokens: TokenStore;
+  issueTokens(options: { tenants?: string[]; lifetimeSeconds?: number; subject?: string }): TokenGrant;
+  faults(): Faults;
+  setFaults(patch: Partial<Faults>): void;
+  clearFaults(): void;
+  readonly requests: RecordedRequest[];
+  clearRequests(): void;
+  now(): number;
+  readonly faultRng: Rng;
+  /** Shown by GET /. */
+  describe(): Record<string, unknown>;
+}
+
+const toHonoPath = (path: string) => path.replace(/\{(\w+)\}/g, ":$1");
+
+function bearerToken(request: Request): string | null {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "");
+  return match ? match[1]! : null;
+}
+
+function toResponse(error: unknown): Response {
+  if (error instanceof HttpError) return errorResponse(error);
+  return errorResponse(new HttpError(500, "internal_error", error instanceof Error ? error.message : String(error)));
+}
+
+async function readJson(c: Context): Promise<Record<string, unknown>> {
+  const text = await c.req.text();
+  if (!text.trim()) return {};
+  try {
+    const body: unknown = JSON.parse(text);
+    if (typeof body === "object" && body !== null && !Array.isArray(body)) return body as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw badRequest("body", "expected a JSON object");
+}
+
+/** The API proper: auth, tenant check, one route per endpoint. */
+function apiApp(ctx: AppContext): Hono<{ Variables: { claims: AccessClaims } }> {
+  const api = new Hono<{ Variables: { claims: AccessClaims } }>();
+  api.onError((error) => toResponse(error));
+  api.notFound((c) => errorResponse(new HttpError(404, "not_found", `No endpoint ${c.req.method} ${new URL(c.req.url).pathname}.`)));
+  api.use("*", async (c, next) => {
+    const verdict = ctx.tokens.verify(bearerToken(c.req.raw));
+    if (!verdict.ok) return errorResponse(new HttpError(401, verdict.error, verdict.message, { "www-authenticate": "Bearer" }));
+    c.set("claims", verdict.claims);
+    await next();
+  });
+  // Fixed paths before parameterised ones, so session/summary is never read as session/{id}.
+  const names = (Object.keys(HANDLERS) as ApiEndpoint[]).sort(
+    (a, b) => Number(ENDPOINTS[a].path.includes("{")) - Number(ENDPOINTS[b].path.includes("{")),
+  );
+  for (const name of names) {
+    const endpoint = ENDPOINTS[name];
+    api.on(endpoint.method, `/${API_PREFIX}/${toHonoPath(endpoint.path)}`, (c) => {
+      const query = new URL(c.req.url).searchParams;
+      const claims = c.get("claims");
+      const tenant = query.get(PARAMS.tenant);
+      if (!tenant && !TENANT_OPTIONAL.includes(name)) throw badRequest(PARAMS.tenant, "required");
+      if (tenant && (!claims.tenants.includes(tenant) || !ctx.tenants.includes(tenant))) {
+        throw new HttpError(403, "forbidden", `This token may not see tenant "${tenant}".`);
+      }
+      const body = HANDLERS[name]({
+        query,
+        path: c.req.param() as Record<string, string>,
+        now: ctx.now(),
+        claims,
+        tenants: ctx.tenants,
+        data: () => ctx.dataset(tenant!),
+      });
+      return jsonResponse(body);
+    });
+  }
+  return api;
+}
+
+function record(ctx: AppContext, request: Request): RecordedRequest {
+  const url = new URL(request.url);
+  const entry: RecordedRequest = {
+    at: ctx.now(),
+    method: request.method,
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    tenant: url.searchParams.get(PARAMS.tenant),
+    token: bearerToken(request),
+    status: 0,
+  };
+  ctx.requests.push(entry);
+  return entry;
+}
+
+/** Faults first (as a gateway in front of the API would), then the API itself. */
+async function gate(ctx: AppContext, api: ReturnType<typeof apiApp>, request: Request): Promise<Response> {
+  const entry = record(ctx, request);
+  let response: Response;
+  try {
+    const fault = await chooseFault(ctx.faults(), ctx.faultRng);
+    if (fault.type === "respond") response = fault.response;
+    else if (fault.type === "expire-token") {
+      if (entry.token) ctx.tokens.expire(entry.token);
+      response = errorResponse(new HttpError(401, "token_expired", "The access token has expired.", { "www-authenticate": "Bearer" }));
+    } else {
+      response = await api.fetch(request);
+      if (fault.type === "rewrite") response = await fault.rewrite(response);
+    }
+  } catch (error) {
+    response = toResponse(error);
+  }
+  entry.status = response.status;
+  return response;
+}
+
+export function createApp(ctx: AppContext): Hono {
+  const app = new Hono();
+  const api = apiApp(ctx);
+  app.onError((error) => toResponse(error));
+  app.notFound((c) => errorResponse(new HttpError(404, "not_found", `No route ${c.req.method} ${new URL(c.req.url).pathname}.`)));
+
+  app.get("/", () => jsonResponse(ctx.describe()));
+  app.all(`/${API_PREFIX}/*`, (c) => gate(ctx, api, c.req.raw));
+
+  app.on(ENDPOINTS.tokenRefresh.method, `/${ENDPOINTS.tokenRefresh.path}`, async (c) => {
+    const entry = record(ctx, c.req.raw);
+    let response: Response;
+    try {
+      const body = await readJson(c);
+      if (typeof body.refreshToken !== "string" || !body.refreshToken) throw badRequest("refreshToken", "required in the JSON body");
+      if (ctx.faults().rejectRefresh) throw new HttpError(401, "invalid_grant", "The refresh token was rejected.");
+      const grant = ctx.tokens.refresh(body.refreshToken);
+      if (!grant) throw new HttpError(401, "invalid_grant", "Unknown or already used refresh token.");
+      response = jsonResponse(grant);
+    } catch (error) {
+      response = toResponse(error);
+    }
+    entry.status = response.status;
+    return response;
+  });
+
+  app.get("/_sim/requests", () => jsonResponse(ctx.requests));
+  app.delete("/_sim/requests", () => {
+    ctx.clearRequests();
+    return jsonResponse({ cleared: true });
+  });
+  app.get("/_sim/faults", () => jsonResponse(ctx.faults()));
+  app.post("/_sim/faults", async (c) => {
+    const parsed = faultsPatchSchema.safeParse(await readJson(c));
+    if (!parsed.success) throw badRequest("body", parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "));
+    ctx.setFaults(parsed.data as Partial<Faults>);
+    return jsonResponse(ctx.faults());
+  });
+  app.delete("/_sim/faults", () => {
+    ctx.clearFaults();
+    return jsonResponse(ctx.faults());
+  });
+  app.post("/_sim/tokens", async (c) => {
+    const body = await readJson(c);
+    const { tenants, lifetimeSeconds, subject } = body;
+    if (tenants !== undefined && !(Array.isArray(tenants) && tenants.every((t) => typeof t === "string"))) {
+      throw badRequest("tenants", "expected an array of tenant names");
+    }
+    if (lifetimeSeconds !== undefined && (typeof lifetimeSeconds !== "number" || lifetimeSeconds <= 0)) {
+      throw badRequest("lifetimeSeconds", "expected a positive number");
+    }
+    if (subject !== undefined && typeof subject !== "string") throw badRequest("subject", "expected a string");
+    try {
+      return jsonResponse(ctx.issueTokens({ tenants, lifetimeSeconds, subject }));
+    } catch (error) {
+      throw badRequest("tenants", error instanceof Error ? error.message : String(error));
+    }
+  });
+  return app;
+}
