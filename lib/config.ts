@@ -1,0 +1,83 @@
+// The seed's environment contract, parsed from a plain object so that every shell
+// (Node or Deno) reads it the same way. Shells pass their runtime's env in.
+import type { PartialCredentials } from "./connection.ts";
+import { parseUrlPolicy, type UrlPolicy } from "./security/url-policy.ts";
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface ServerConfig {
+  transport: "stdio" | "http";
+  host: string;
+  port: number;
+  credentials: PartialCredentials | undefined;
+  debug: boolean;
+  /** DXP URL policy for URLs named by HTTP clients (headers, configure_connection). */
+  urlPolicy: UrlPolicy;
+  /** Upstream time budget per call, ms. */
+  timeoutMs: number;
+}
+
+/** Environment variables this server reads; the README's table lists the same. */
+export const ENV = {
+  transport: "MCP_TRANSPORT",
+  host: "FASTMCP_HOST",
+  port: "FASTMCP_PORT",
+  url: "NECTAR_DXP_URL",
+  accessToken: "NECTAR_ACCESS_TOKEN",
+  refreshToken: "NECTAR_REFRESH_TOKEN",
+  tenant: "NECTAR_DOMAIN_NAME",
+  debug: "DEBUG_MODE",
+  allowedHosts: "NECTAR_ALLOWED_HOSTS",
+  allowPrivate: "NECTAR_ALLOW_PRIVATE_ADDRESSES",
+  timeoutMs: "NECTAR_TIMEOUT_MS",
+} as const;
+
+export class ConfigError extends Error {}
+
+export function readConfig(env: Env): ServerConfig {
+  const transport = (env[ENV.transport] ?? "stdio").trim().toLowerCase() || "stdio";
+  if (transport !== "stdio" && transport !== "http") {
+    throw new ConfigError(`${ENV.transport} must be "stdio" or "http", not "${transport}".`);
+  }
+  const port = Number(env[ENV.port] ?? 8000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`${ENV.port} must be a port number (0-65535).`);
+  const timeoutMs = Number(env[ENV.timeoutMs] ?? 30_000);
+  if (!Number.isFinite(timeoutMs) || timeoutMs < 100) throw new ConfigError(`${ENV.timeoutMs} must be a number of milliseconds ≥ 100.`);
+  const credentials: PartialCredentials = {
+    url: env[ENV.url]?.trim() || undefined,
+    accessToken: env[ENV.accessToken]?.trim() || undefined,
+    refreshToken: env[ENV.refreshToken]?.trim() || undefined,
+    tenant: env[ENV.tenant]?.trim() || undefined,
+  };
+  const any = Object.values(credentials).some(Boolean);
+  return {
+    transport,
+    host: env[ENV.host]?.trim() || "0.0.0.0",
+    port,
+    credentials: any ? credentials : undefined,
+    debug: /^(1|true|yes)$/i.test(env[ENV.debug]?.trim() ?? ""),
+    urlPolicy: parseUrlPolicy({ allowedHosts: env[ENV.allowedHosts], allowPrivate: env[ENV.allowPrivate] }),
+    timeoutMs,
+  };
+}
+
+/**
+ * The URL policy a shell runs with: the operator's own NECTAR_DXP_URL host is always
+ * allowed (they chose it); plain http only to loopback, and only for the embedded DXP
+ * or a stdio server on the user's own machine.
+ */
+export function effectiveUrlPolicy(config: ServerConfig, options: { loopbackHttp: boolean }): UrlPolicy {
+  const hosts = [...config.urlPolicy.allowedHosts];
+  const own = hostOf(config.credentials?.url);
+  if (own && !hosts.includes(own)) hosts.push(own);
+  return { ...config.urlPolicy, allowedHosts: hosts, allowLoopbackHttp: options.loopbackHttp || config.urlPolicy.allowLoopbackHttp };
+}
+
+function hostOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).hostname.replace(/^\[|\]$/g, "").replace(/\.$/, "").toLowerCase();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,74 @@
+// Where a call's DXP credentials come from. Layers, highest first: what
+// configure_connection set for this MCP session, the request's X-Nectar-* headers, the
+// server's environment. Tokens are taken from one layer only: a URL named by a client
+// never receives tokens that came from the server's environment.
+import type { DxpCredentials } from "./client/credentials.ts";
+import { jwtExpiresAt } from "./client/jwt.ts";
+import { ConfigurationError } from "./errors.ts";
+
+export type ConnectionSource = "configure_connection" | "headers" | "environment" | "demo";
+
+export type PartialCredentials = Partial<Record<keyof DxpCredentials, string | undefined>>;
+
+export type ConnectionLayer = readonly [ConnectionSource, PartialCredentials | undefined];
+
+export interface ResolvedConnection {
+  source: ConnectionSource | "none";
+  url?: string;
+  tenant?: string;
+  accessToken?: string;
+  refreshToken?: string;
+}
+
+/** How to configure, said once for every "not configured" error. */
+export const HOW_TO_CONFIGURE =
+  "Configure it with the environment (NECTAR_DXP_URL, NECTAR_ACCESS_TOKEN, NECTAR_REFRESH_TOKEN, NECTAR_DOMAIN_NAME), " +
+  "the HTTP headers (X-Nectar-DXP-URL, X-Nectar-Access-Token, X-Nectar-Refresh-Token, X-Nectar-Domain-Name), " +
+  "or the configure_connection tool; or start the server with --demo to use the embedded DXP.";
+
+export function resolveConnection(layers: readonly ConnectionLayer[]): ResolvedConnection {
+  const present = layers.filter(([, values]) => values !== undefined) as [ConnectionSource, PartialCredentials][];
+  const tokenLayer = present.findIndex(([, v]) => v.accessToken || v.refreshToken);
+  const urlFrom = tokenLayer === -1 ? present : present.slice(tokenLayer);
+  const urlLayer = urlFrom.find(([, v]) => v.url);
+  const tenant = present.find(([, v]) => v.tenant)?.[1].tenant;
+  if (tokenLayer === -1) {
+    return { source: urlLayer?.[0] ?? "none", url: urlLayer?.[1].url, tenant };
+  }
+  const [source, values] = present[tokenLayer]!;
+  // A token layer's own URL wins; a lower layer's URL is used only when it names none.
+  return {
+    source,
+    url: values.url || urlLayer?.[1].url,
+    tenant,
+    accessToken: values.accessToken || undefined,
+    refreshToken: values.refreshToken || undefined,
+  };
+}
+
+/** Complete credentials, or a ConfigurationError saying what is missing and how to set it. */
+export function requireCredentials(connection: ResolvedConnection): DxpCredentials {
+  if (!connection.url) throw new ConfigurationError("No DXP URL is configured.", HOW_TO_CONFIGURE);
+  if (!connection.accessToken && !connection.refreshToken) {
+    throw new ConfigurationError("No DXP access or refresh token is configured.", HOW_TO_CONFIGURE);
+  }
+  return {
+    url: connection.url,
+    accessToken: connection.accessToken,
+    refreshToken: connection.refreshToken,
+    tenant: connection.tenant,
+  };
+}
+
+/** What may be shown about a connection: never the tokens themselves. */
+export function describeConnection(connection: ResolvedConnection) {
+  const expires = jwtExpiresAt(connection.accessToken);
+  return {
+    source: connection.source,
+    url: connection.url ?? null,
+    tenant: connection.tenant ?? null,
+    accessToken: connection.accessToken ? "present" : "absent",
+    refreshToken: connection.refreshToken ? "present" : "absent",
+    accessTokenExpiresAt: expires ? expires.toISOString() : null,
+  } as const;
+}

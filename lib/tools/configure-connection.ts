@@ -1,0 +1,50 @@
+import { z } from "zod";
+import { describeConnection } from "../connection.ts";
+import { InputError } from "../errors.ts";
+import { defineTool } from "./define.ts";
+
+export default defineTool({
+  name: "configure_connection",
+  title: "Configure DXP connection",
+  description:
+    "Set the DXP URL, tokens and/or default tenant (domainName) for this MCP session only; they override environment and headers until the session ends or clear is true. Tokens are never shown back. Check the result with get_connection_status.",
+  group: "connection",
+  inputSchema: z.strictObject({
+    url: z.string().trim().min(1).max(2048).optional().describe("https://<instance>.nectar.services"),
+    accessToken: z.string().trim().min(1).max(16_384).optional(),
+    refreshToken: z.string().trim().min(1).max(16_384).optional(),
+    domainName: z.string().trim().min(1).max(100).optional().describe("default tenant"),
+    clear: z.boolean().default(false).describe("forget this session's settings first"),
+  }),
+  outputSchema: z.object({
+    source: z.string(),
+    url: z.string().nullable(),
+    tenant: z.string().nullable(),
+    accessToken: z.enum(["present", "absent"]),
+    refreshToken: z.enum(["present", "absent"]),
+    accessTokenExpiresAt: z.string().nullable(),
+  }),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  async handler(args, context) {
+    const given = {
+      ...(args.url ? { url: context.checkUrl(args.url) } : {}),
+      ...(args.accessToken ? { accessToken: args.accessToken } : {}),
+      ...(args.refreshToken ? { refreshToken: args.refreshToken } : {}),
+      ...(args.domainName ? { tenant: args.domainName } : {}),
+    };
+    if (!args.clear && Object.keys(given).length === 0) {
+      throw new InputError("Give at least one of url, accessToken, refreshToken, domainName, or clear: true.");
+    }
+    const kept = args.clear ? {} : (context.session.credentials ?? {});
+    // New tokens for a new URL must not be mixed with tokens meant for another DXP.
+    const base = given.url && given.url !== kept.url ? { tenant: kept.tenant } : kept;
+    const next = { ...base, ...given };
+    context.session.credentials = Object.keys(next).length ? next : undefined;
+    const data = describeConnection(context.connection());
+    const text =
+      `${args.clear ? "Cleared this session's connection settings. " : "Connection settings saved for this MCP session. "}` +
+      `Now: DXP ${data.url ?? "(no URL)"}, tenant ${data.tenant ?? "(none)"}, access token ${data.accessToken}, refresh token ${data.refreshToken} (from ${data.source}). ` +
+      "Call get_connection_status to check connectivity.";
+    return { data, text };
+  },
+});

@@ -1,0 +1,65 @@
+// What a tool is: a plain object with schemas, annotations and a handler. Tools know
+// nothing of the MCP SDK; lib/server/register-tools.ts is the one place that does.
+import type { z } from "zod";
+import type { DxpClient } from "../client/client.ts";
+import type { ResolvedConnection } from "../connection.ts";
+import type { SessionState } from "../session.ts";
+
+export type ToolGroup = "connection" | "sessions" | "locations" | "users" | "tenants" | "endpoint_tests";
+
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  /** True when the tool talks to the DXP (an external system). */
+  openWorldHint: boolean;
+}
+
+/** Everything a handler may use; built per call by the server. */
+export interface ToolContext {
+  /** The client for this call's credentials. Throws ConfigurationError saying how to configure. */
+  client(): Promise<DxpClient>;
+  /** Where this call's credentials come from (tokens never leave this object into results). */
+  connection(): ResolvedConnection;
+  /** This MCP session's remembered state (filter, configured credentials). */
+  session: SessionState;
+  /** Check a DXP URL against the server's policy; returns it normalized or throws ConfigurationError. */
+  checkUrl(url: string): string;
+  now(): number;
+  signal?: AbortSignal;
+  /** Report progress when the client asked for it; a no-op otherwise. */
+  progress(done: number, total: number, message?: string): Promise<void>;
+}
+
+export interface ToolResult<Output> {
+  /** The structured answer; must match the tool's output schema. */
+  data: Output;
+  /** The same answer, compact, for clients that show the model only text. */
+  text: string;
+}
+
+export interface Tool<Input extends z.ZodObject = z.ZodObject, Output extends z.ZodObject = z.ZodObject> {
+  name: string;
+  title: string;
+  description: string;
+  group: ToolGroup;
+  inputSchema: Input;
+  outputSchema: Output;
+  annotations: ToolAnnotations;
+  handler(args: z.infer<Input>, context: ToolContext): Promise<ToolResult<z.infer<Output>>>;
+}
+
+/** Identity: exists so a tool's handler gets typed arguments from its schemas. */
+export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject>(
+  tool: Tool<Input, Output>,
+): Tool<Input, Output> {
+  return tool;
+}
+
+/** Annotations of every tool that only reads the DXP. */
+export const READS_DXP: ToolAnnotations = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: true,
+};

@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { describeConnection } from "../connection.ts";
+import { DxpError } from "../errors.ts";
+import { defineTool } from "./define.ts";
+
+export default defineTool({
+  name: "get_connection_status",
+  title: "Connection status",
+  description:
+    "Which DXP this server talks to and as which tenant, where that setting came from (environment, headers, configure_connection, demo), whether tokens are present and when the access token expires, plus a live connectivity check with latency. Use first when anything fails.",
+  group: "connection",
+  inputSchema: z.strictObject({}),
+  outputSchema: z.object({
+    source: z.string(),
+    url: z.string().nullable(),
+    tenant: z.string().nullable(),
+    accessToken: z.enum(["present", "absent"]),
+    refreshToken: z.enum(["present", "absent"]),
+    accessTokenExpiresAt: z.string().nullable().describe("UTC"),
+    connected: z.boolean(),
+    latencyMs: z.number().nullable(),
+    visibleTenants: z.number().nullable(),
+    problem: z.string().nullable(),
+  }),
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  async handler(_args, context) {
+    const described = describeConnection(context.connection());
+    let connected = false;
+    let latencyMs: number | null = null;
+    let visibleTenants: number | null = null;
+    let problem: string | null = null;
+    let expiresAt = described.accessTokenExpiresAt;
+    try {
+      const client = await context.client();
+      const started = Date.now();
+      visibleTenants = (await client.tenants({ signal: context.signal })).length;
+      latencyMs = Date.now() - started;
+      connected = true;
+      expiresAt = client.accessTokenExpiresAt?.toISOString() ?? expiresAt;
+    } catch (error) {
+      // The status tool reports a failure instead of failing: that is its answer.
+      problem = error instanceof DxpError ? error.userMessage : "The connectivity check failed unexpectedly.";
+    }
+    const data = { ...described, accessTokenExpiresAt: expiresAt, connected, latencyMs, visibleTenants, problem };
+    const text = [
+      `DXP ${data.url ?? "(no URL)"} · tenant ${data.tenant ?? "(none)"} · configured by ${data.source}.`,
+      `Access token ${data.accessToken}${expiresAt ? `, expires ${expiresAt.replace("T", " ").slice(0, 16)} UTC` : ""}; refresh token ${data.refreshToken}.`,
+      connected ? `Connected: answered in ${latencyMs} ms; ${visibleTenants} tenant(s) visible.` : `Not connected: ${problem}`,
+    ].join("\n");
+    return { data, text };
+  },
+});

@@ -1,0 +1,21 @@
+import { z } from "zod";
+import { defineTool, READS_DXP } from "./define.ts";
+import { appliedLine, appliedSchema, scopeFor, TEST_DIMENSIONS, testScopeShape } from "./scope.ts";
+
+export default defineTool({
+  name: "get_endpoint_test_count",
+  title: "Endpoint test count",
+  description:
+    "How many endpoint-client (EPC) tests ran in the window, optionally only PASS/FAIL/WARN results or some locations. Use for a quick health number, e.g. failed tests at a site. Applies the session filter's window and locations; arguments override them.",
+  group: "endpoint_tests",
+  inputSchema: z.strictObject(testScopeShape),
+  outputSchema: appliedSchema.extend({ results: z.array(z.string()).nullable(), count: z.number() }),
+  annotations: READS_DXP,
+  async handler(args, context) {
+    const { client, query, applied, call } = await scopeFor(args, context, TEST_DIMENSIONS);
+    const answer = await client.endpointTestCount({ ...query, testResults: args.results }, call);
+    const results = args.results ?? null;
+    const text = `${answer.count} endpoint tests${results ? ` with result ${results.join("/")}` : ""}. ${appliedLine(applied)}`;
+    return { data: { ...applied, results, count: answer.count }, text };
+  },
+});

@@ -1,0 +1,74 @@
+import { z } from "zod";
+import { formatUtc, parseDxpDate } from "../time.ts";
+import { defineTool, READS_DXP } from "./define.ts";
+import { num, pageFooter, round, table } from "./render.ts";
+import { appliedLine, appliedSchema, pageSchema, pagingShape, scopeFor, TEST_DIMENSIONS, testScopeShape } from "./scope.ts";
+
+const testRow = z.object({
+  testId: z.string(),
+  startDate: z.string().nullable().describe("UTC"),
+  endpointName: z.string().nullable(),
+  userName: z.string().nullable(),
+  location: z.string().nullable(),
+  testType: z.string().nullable(),
+  result: z.string().nullable(),
+  mos: z.number().nullable(),
+  jitterMs: z.number().nullable(),
+  packetLossPct: z.number().nullable(),
+  rttMs: z.number().nullable(),
+});
+
+export default defineTool({
+  name: "get_endpoint_test_summaries",
+  title: "Endpoint test results",
+  description:
+    "Endpoint-client (EPC) test results, newest first, paged: endpoint, user, location, test type, PASS/FAIL/WARN, MOS, jitter, packet loss and RTT. Use to check a site's network from the endpoints' view. Applies the session filter's window and locations; arguments override them.",
+  group: "endpoint_tests",
+  inputSchema: z.strictObject({ ...testScopeShape, ...pagingShape }),
+  outputSchema: appliedSchema.extend({ results: z.array(z.string()).nullable(), page: pageSchema, tests: z.array(testRow) }),
+  annotations: READS_DXP,
+  async handler(args, context) {
+    const { client, query, applied, call } = await scopeFor(args, context, TEST_DIMENSIONS);
+    const answer = await client.endpointTestSummaries(
+      { ...query, testResults: args.results, pageNumber: args.pageNumber, pageSize: args.pageSize },
+      call,
+    );
+    const tests = answer.elements.map((t) => ({
+      testId: String(t.testId),
+      startDate: t.startDate ? parseDxpDate(t.startDate).toISOString() : null,
+      endpointName: t.endpointName ?? null,
+      userName: t.userName ?? null,
+      location: t.location ?? null,
+      testType: t.testType ?? null,
+      result: t.result ?? null,
+      mos: round(t.mos, 2),
+      jitterMs: round(t.jitter, 1),
+      packetLossPct: round(t.packetLoss, 2),
+      rttMs: round(t.rtt, 0),
+    }));
+    const page = { pageNumber: answer.pageNumber, pageSize: answer.pageSize, totalElements: answer.totalElements, totalPages: answer.totalPages };
+    const results = args.results ?? null;
+    const text = [
+      `Endpoint tests${results ? ` with result ${results.join("/")}` : ""}, newest first. ${appliedLine(applied)}`,
+      tests.length
+        ? table(
+            ["start UTC", "endpoint", "user", "location", "type", "result", "MOS", "jitter ms", "loss %", "RTT ms"],
+            tests.map((t) => [
+              t.startDate ? formatUtc(new Date(t.startDate)) : null,
+              t.endpointName,
+              t.userName,
+              t.location,
+              t.testType,
+              t.result,
+              num(t.mos, 2),
+              num(t.jitterMs),
+              num(t.packetLossPct, 2),
+              num(t.rttMs, 0),
+            ]),
+          )
+        : "No tests match.",
+      pageFooter(page, tests.length, "tests"),
+    ].join("\n");
+    return { data: { ...applied, results, page, tests }, text };
+  },
+});

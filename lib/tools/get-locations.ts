@@ -1,0 +1,62 @@
+import { z } from "zod";
+import { defineTool, READS_DXP } from "./define.ts";
+import { num, pageFooter, table } from "./render.ts";
+import { pageSchema, pagingShape, tenantField, tenantOf } from "./scope.ts";
+
+export default defineTool({
+  name: "get_locations",
+  title: "Corporate locations",
+  description:
+    "The tenant's corporate locations (sites) with city, country, coordinates and network ranges, paged; search narrows by name, city or country. Use to find the exact location names for the session filter.",
+  group: "locations",
+  inputSchema: z.strictObject({
+    search: z.string().trim().max(200).default("").describe("part of a name, city or country"),
+    ...pagingShape,
+    tenant: tenantField,
+  }),
+  outputSchema: z.object({
+    tenant: z.string(),
+    page: pageSchema,
+    locations: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        city: z.string().nullable(),
+        country: z.string().nullable(),
+        latitude: z.number().nullable(),
+        longitude: z.number().nullable(),
+        networks: z.array(z.string()),
+      }),
+    ),
+  }),
+  annotations: READS_DXP,
+  async handler(args, context) {
+    const client = await context.client();
+    const tenant = tenantOf(args, context);
+    const answer = await client.locations(
+      { search: args.search, pageNumber: args.pageNumber, pageSize: args.pageSize },
+      { tenant, signal: context.signal },
+    );
+    const locations = answer.elements.map((l) => ({
+      id: String(l.id),
+      name: l.name,
+      city: l.city ?? null,
+      country: l.country ?? null,
+      latitude: l.latitude ?? null,
+      longitude: l.longitude ?? null,
+      networks: l.networks ?? [],
+    }));
+    const page = { pageNumber: answer.pageNumber, pageSize: answer.pageSize, totalElements: answer.totalElements, totalPages: answer.totalPages };
+    const text = [
+      `Locations of tenant ${tenant}${args.search ? ` matching "${args.search}"` : ""}.`,
+      locations.length
+        ? table(
+            ["name", "city", "country", "lat,lon", "networks", "id"],
+            locations.map((l) => [l.name, l.city, l.country, `${num(l.latitude, 2)},${num(l.longitude, 2)}`, l.networks.join(" "), l.id]),
+          )
+        : "No locations match.",
+      pageFooter(page, locations.length, "locations"),
+    ].join("\n");
+    return { data: { tenant, page, locations }, text };
+  },
+});

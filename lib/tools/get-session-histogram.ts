@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { HISTOGRAM_INTERVALS } from "../client/vocabulary.ts";
+import { InputError } from "../errors.ts";
+import { formatUtc, parseDxpDate } from "../time.ts";
+import { defineTool, READS_DXP } from "./define.ts";
+import { num, pct, round, table } from "./render.ts";
+import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./scope.ts";
+
+/** More buckets than this would flood a model's context; the caller should widen the interval. */
+const MAX_BUCKETS = 200;
+const INTERVAL_MS = { HOUR: 3_600_000, DAY: 86_400_000 } as const;
+
+const bucketSchema = z.object({
+  start: z.string().describe("UTC"),
+  end: z.string().describe("UTC"),
+  sessions: z.number(),
+  good: z.number(),
+  average: z.number(),
+  poor: z.number(),
+  unknown: z.number(),
+  poorPercent: z.number(),
+  avgNectarScore: z.number().nullable(),
+});
+
+export default defineTool({
+  name: "get_session_histogram",
+  title: "Call quality over time",
+  description:
+    "Sessions per hour or day with good/average/poor counts and average Nectar score: shows when quality dropped (incidents, business-hour peaks, weekends). interval defaults to HOUR for windows up to 2 days, else DAY. Applies the session filter; arguments override it.",
+  group: "sessions",
+  inputSchema: z.strictObject({ ...scopedShape, interval: z.enum(HISTOGRAM_INTERVALS).optional() }),
+  outputSchema: appliedSchema.extend({ interval: z.enum(HISTOGRAM_INTERVALS), buckets: z.array(bucketSchema) }),
+  annotations: READS_DXP,
+  async handler(args, context) {
+    const { client, query, applied, call } = await scopeFor(args, context);
+    const span = Date.parse(applied.window.to) - Date.parse(applied.window.from);
+    const interval = args.interval ?? (span <= 2 * INTERVAL_MS.DAY ? "HOUR" : "DAY");
+    if (span / INTERVAL_MS[interval] > MAX_BUCKETS) {
+      throw new InputError(`interval ${interval} over this window gives more than ${MAX_BUCKETS} buckets; use interval DAY or a shorter window.`);
+    }
+    const answer = await client.histogram({ ...query, interval }, call);
+    const buckets = answer.map(({ startDate, endDate, sessions }) => ({
+      start: parseDxpDate(startDate).toISOString(),
+      end: parseDxpDate(endDate).toISOString(),
+      sessions: sessions.all,
+      good: sessions.good,
+      average: sessions.average,
+      poor: sessions.poor,
+      unknown: sessions.unknown,
+      poorPercent: round(pct(sessions.poor, sessions.all), 1) ?? 0,
+      avgNectarScore: round(sessions.avgNectarScore, 1),
+    }));
+    const worst = buckets.reduce<(typeof buckets)[number] | undefined>(
+      (w, b) => (b.sessions >= 5 && (!w || b.poorPercent > w.poorPercent) ? b : w),
+      undefined,
+    );
+    const text = [
+      `Sessions per ${interval.toLowerCase()} (bucket starts in UTC). ${appliedLine(applied)}`,
+      table(
+        ["start UTC", "sessions", "good", "average", "poor", "poor %", "avg score"],
+        buckets.map((b) => [formatUtc(new Date(b.start)), b.sessions, b.good, b.average, b.poor, `${b.poorPercent}%`, num(b.avgNectarScore)]),
+      ),
+      worst ? `Worst ${interval.toLowerCase()}: ${formatUtc(new Date(worst.start))} UTC with ${worst.poorPercent}% poor of ${worst.sessions}.` : "No bucket has 5 or more sessions.",
+    ].join("\n");
+    return { data: { ...applied, interval, buckets }, text };
+  },
+});

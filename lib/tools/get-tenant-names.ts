@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { defineTool, READS_DXP } from "./define.ts";
+
+export default defineTool({
+  name: "get_tenant_names",
+  title: "Tenants",
+  description:
+    "The tenants (customer domains) this token may see, and which one is the default. Use when a call fails for the tenant, or to compare tenants; pass `tenant` to other tools to pick one.",
+  group: "tenants",
+  inputSchema: z.strictObject({}),
+  outputSchema: z.object({ tenants: z.array(z.string()), defaultTenant: z.string().nullable() }),
+  annotations: READS_DXP,
+  async handler(_args, context) {
+    const client = await context.client();
+    const tenants = await client.tenants({ signal: context.signal });
+    const defaultTenant = context.connection().tenant ?? null;
+    const text =
+      `${tenants.length} tenant${tenants.length === 1 ? "" : "s"}: ${tenants.join(", ") || "none"}. ` +
+      (defaultTenant ? `Default: ${defaultTenant}.` : "No default tenant is set: pass `tenant` or set NECTAR_DOMAIN_NAME.");
+    return { data: { tenants, defaultTenant }, text };
+  },
+});

@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { defineTool, READS_DXP } from "./define.ts";
+import { pageFooter, table } from "./render.ts";
+import { pageSchema, pagingShape, tenantField, tenantOf } from "./scope.ts";
+
+export default defineTool({
+  name: "get_users",
+  title: "Find users",
+  description:
+    "Search the DXP's users by name, email or location (empty search lists all), paged. Use to find the exact email or id to put in the session filter's users, before asking about one person's calls.",
+  group: "users",
+  inputSchema: z.strictObject({
+    search: z.string().trim().max(200).default("").describe("part of a name, email or location"),
+    ...pagingShape,
+    tenant: tenantField,
+  }),
+  outputSchema: z.object({
+    tenant: z.string(),
+    search: z.string(),
+    page: pageSchema,
+    users: z.array(
+      z.object({ userId: z.string(), displayName: z.string().nullable(), email: z.string().nullable(), location: z.string().nullable() }),
+    ),
+  }),
+  annotations: READS_DXP,
+  async handler(args, context) {
+    const client = await context.client();
+    const tenant = tenantOf(args, context);
+    const answer = await client.searchUsers(
+      { search: args.search, pageNumber: args.pageNumber, pageSize: args.pageSize },
+      { tenant, signal: context.signal },
+    );
+    const users = answer.elements.map((u) => ({
+      userId: String(u.userId),
+      displayName: u.displayName ?? null,
+      email: u.email ?? null,
+      location: u.location ?? null,
+    }));
+    const page = { pageNumber: answer.pageNumber, pageSize: answer.pageSize, totalElements: answer.totalElements, totalPages: answer.totalPages };
+    const text = [
+      `Users of tenant ${tenant}${args.search ? ` matching "${args.search}"` : ""}.`,
+      users.length ? table(["name", "email", "location", "id"], users.map((u) => [u.displayName, u.email, u.location, u.userId])) : "No users match.",
+      pageFooter(page, users.length, "users"),
+    ].join("\n");
+    return { data: { tenant, search: args.search, page, users }, text };
+  },
+});

@@ -1,0 +1,38 @@
+// The registry: every tool, once. Servers, docs and tests read the tool set from here.
+import configureConnection from "./configure-connection.ts";
+import type { Tool, ToolGroup } from "./define.ts";
+import getConnectionStatus from "./get-connection-status.ts";
+import getDetailedSessionList from "./get-detailed-session-list.ts";
+import getEndpointTestCount from "./get-endpoint-test-count.ts";
+import getEndpointTestSummaries from "./get-endpoint-test-summaries.ts";
+import getLocationQualitySummary from "./get-location-quality-summary.ts";
+import getLocations from "./get-locations.ts";
+import getSessionHistogram from "./get-session-histogram.ts";
+import getSessionSummary from "./get-session-summary.ts";
+import getTenantNames from "./get-tenant-names.ts";
+import getTenantPlatforms from "./get-tenant-platforms.ts";
+import getUsers from "./get-users.ts";
+import setSessionFilter from "./set-session-filter.ts";
+
+export const tools = [
+  getConnectionStatus,
+  configureConnection,
+  setSessionFilter,
+  getSessionSummary,
+  getLocationQualitySummary,
+  getSessionHistogram,
+  getDetailedSessionList,
+  getUsers,
+  getLocations,
+  getTenantNames,
+  getTenantPlatforms,
+  getEndpointTestCount,
+  getEndpointTestSummaries,
+] as const;
+
+/** Every tool, typed loosely for code that handles them generically. */
+export const allTools: readonly Tool[] = tools as unknown as readonly Tool[];
+
+export type ToolName = (typeof tools)[number]["name"];
+
+export const TOOL_GROUPS: readonly ToolGroup[] = ["connection", "sessions", "locations", "users", "tenants", "endpoint_tests"];

@@ -1,0 +1,35 @@
+// Small formatters for the text renderings: rounded numbers with units, UTC stated,
+// and paging footers that never hide how much more exists.
+
+export const round = (value: number | null | undefined, digits = 1): number | null =>
+  value === null || value === undefined || !Number.isFinite(value) ? null : Number(value.toFixed(digits));
+
+export const num = (value: number | null | undefined, digits = 1, unit = ""): string => {
+  const r = round(value, digits);
+  return r === null ? "n/a" : `${r.toLocaleString("en-US")}${unit}`;
+};
+
+export const pct = (part: number, whole: number): number => (whole > 0 ? (100 * part) / whole : 0);
+
+export interface PageInfo {
+  pageNumber: number;
+  pageSize: number;
+  totalElements: number;
+  totalPages: number;
+}
+
+/** "Rows 1–25 of 812; 787 more: call again with pageNumber 2." */
+export function pageFooter(page: PageInfo, shown: number, what = "rows"): string {
+  if (page.totalElements === 0) return `No ${what}.`;
+  const first = (page.pageNumber - 1) * page.pageSize + 1;
+  const last = first + shown - 1;
+  const more = Math.max(0, page.totalElements - last);
+  const range = shown ? `${what} ${first}–${last} of ${page.totalElements}` : `no ${what} on page ${page.pageNumber} (${page.totalElements} in all)`;
+  return more > 0 ? `${range}; ${more} more: call again with pageNumber ${page.pageNumber + 1}.` : `${range}.`;
+}
+
+/** Render rows as a compact pipe table (header once). */
+export function table(header: readonly string[], rows: readonly (readonly (string | number | null | undefined)[])[]): string {
+  const cell = (v: string | number | null | undefined) => (v === null || v === undefined || v === "" ? "-" : String(v).replace(/\|/g, "/"));
+  return [header.join(" | "), ...rows.map((row) => row.map(cell).join(" | "))].join("\n");
+}

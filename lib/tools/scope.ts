@@ -1,0 +1,116 @@
+// The shared front half of every data tool: which client and tenant, which filter and
+// time window, and how that is reported back (each answer says what was applied).
+import { z } from "zod";
+import { type DxpClient, requireTenant } from "../client/client.ts";
+import type { SessionQuery } from "../client/query.ts";
+import { applyFilter, describeFilter, filterShape, LIST_KEYS, type ListKey, type SessionFilter } from "../filter.ts";
+import { TEST_RESULTS } from "../client/vocabulary.ts";
+import { formatWindow } from "../time.ts";
+import type { ToolContext } from "./define.ts";
+
+export const tenantField = z.string().trim().min(1).max(100).optional().describe("default: the configured tenant");
+
+/** Input fields of tools that read sessions: the per-call filter overrides and the tenant. */
+export const scopedShape = { ...filterShape, tenant: tenantField };
+
+export const pagingShape = {
+  pageNumber: z.number().int().min(1).max(100_000).default(1),
+  pageSize: z.number().int().min(1).max(100).default(25),
+};
+
+export const pageSchema = z.object({
+  pageNumber: z.number(),
+  pageSize: z.number(),
+  totalElements: z.number(),
+  totalPages: z.number(),
+});
+
+export const windowSchema = z.object({
+  from: z.string().describe("UTC"),
+  to: z.string().describe("UTC"),
+  label: z.string(),
+});
+
+const appliedFilterSchema = z.object({
+  platforms: z.array(z.string()).optional(),
+  modalities: z.array(z.string()).optional(),
+  sessionTypes: z.array(z.string()).optional(),
+  sessionScenarios: z.array(z.string()).optional(),
+  qualities: z.array(z.string()).optional(),
+  locations: z.array(z.string()).optional(),
+  users: z.array(z.string()).optional(),
+});
+
+/** What every session answer echoes: tenant, absolute UTC window and the filter applied. */
+export const appliedSchema = z.object({ tenant: z.string(), window: windowSchema, filter: appliedFilterSchema });
+export type Applied = z.infer<typeof appliedSchema>;
+
+export interface Scope {
+  client: DxpClient;
+  tenant: string;
+  query: SessionQuery;
+  applied: Applied;
+  call: { tenant: string; signal?: AbortSignal };
+}
+
+export async function scopeFor(
+  args: Record<string, unknown>,
+  context: ToolContext,
+  dimensions: readonly ListKey[] = LIST_KEYS,
+): Promise<Scope> {
+  const { filter, window, query } = applyFilter(context.session.filter, args, context.now(), dimensions);
+  const client = await context.client();
+  const tenant = tenantOf(args, context);
+  const { timePeriod: _t, from: _f, to: _to, ...lists } = filter satisfies SessionFilter;
+  return {
+    client,
+    tenant,
+    query: { ...query, window: window.query },
+    applied: {
+      tenant,
+      window: { from: window.from.toISOString(), to: window.to.toISOString(), label: window.label },
+      filter: lists,
+    },
+    call: { tenant, signal: context.signal },
+  };
+}
+
+/** The call's tenant: the `tenant` argument, else the configured default. */
+export function tenantOf(args: { tenant?: unknown }, context: ToolContext): string {
+  return requireTenant((typeof args.tenant === "string" && args.tenant) || context.connection().tenant);
+}
+
+/** "Tenant acme · LAST_DAY, 2026-11-24 12:00 → 2026-11-25 12:00 UTC · filter: none" */
+export function appliedLine(applied: Applied): string {
+  const window = { from: new Date(applied.window.from), to: new Date(applied.window.to) };
+  return `Tenant ${applied.tenant} · ${applied.window.label}, ${formatWindow(window)} · filter: ${describeFilter(applied.filter)}`;
+}
+
+/** Run a tool's upstream calls in parallel, reporting progress as each one lands. */
+export async function fetchAll<T extends readonly unknown[]>(
+  context: ToolContext,
+  calls: { [K in keyof T]: () => Promise<T[K]> },
+): Promise<T> {
+  let done = 0;
+  const total = calls.length;
+  return Promise.all(
+    calls.map(async (call) => {
+      const value = await call();
+      done += 1;
+      await context.progress(done, total);
+      return value;
+    }),
+  ) as unknown as Promise<T>;
+}
+
+/** Endpoint-client tests know only the time window and locations of the session filter. */
+export const TEST_DIMENSIONS = ["locations"] as const satisfies readonly ListKey[];
+
+export const testScopeShape = {
+  timePeriod: filterShape.timePeriod,
+  from: filterShape.from,
+  to: filterShape.to,
+  locations: filterShape.locations,
+  results: z.array(z.enum(TEST_RESULTS)).min(1).optional(),
+  tenant: tenantField,
+};

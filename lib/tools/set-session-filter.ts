@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { describeFilter, filterShape, isEmptyFilter, mergeFilter, pickFilter } from "../filter.ts";
+import { formatWindow, resolveWindow } from "../time.ts";
+import { defineTool } from "./define.ts";
+import { windowSchema } from "./scope.ts";
+
+const savedFilterSchema = z.object({
+  timePeriod: z.string().optional(),
+  from: z.string().optional(),
+  to: z.string().optional(),
+  platforms: z.array(z.string()).optional(),
+  modalities: z.array(z.string()).optional(),
+  sessionTypes: z.array(z.string()).optional(),
+  sessionScenarios: z.array(z.string()).optional(),
+  qualities: z.array(z.string()).optional(),
+  locations: z.array(z.string()).optional(),
+  users: z.array(z.string()).optional(),
+});
+
+export default defineTool({
+  name: "set_session_filter",
+  title: "Set session filter",
+  description:
+    "Remember a filter (time window, platforms, modalities, session types/scenarios, qualities, locations, users) for the rest of this MCP session; every session tool then applies it. Given fields are merged in (a time field replaces the saved window); clear: true resets first. With no arguments it shows the current filter. Times are UTC.",
+  group: "sessions",
+  inputSchema: z.strictObject({ ...filterShape, clear: z.boolean().default(false) }),
+  outputSchema: z.object({
+    action: z.enum(["shown", "updated", "cleared"]),
+    filter: savedFilterSchema,
+    window: windowSchema.describe("what a call made now would use"),
+  }),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  async handler(args, context) {
+    const given = pickFilter(args);
+    const base = args.clear ? {} : context.session.filter;
+    const next = mergeFilter(base, given);
+    const window = resolveWindow(next, context.now()); // refuse a bad window before saving it
+    context.session.filter = next;
+    const action = !isEmptyFilter(given) ? ("updated" as const) : args.clear ? ("cleared" as const) : ("shown" as const);
+    const text =
+      `Session filter ${action}: time ${next.timePeriod ?? (next.from ? "custom" : "LAST_DAY (default)")}, ${formatWindow(window)} as of now; ` +
+      `filter ${describeFilter(next)}. Session tools apply it until changed or cleared (clear: true).`;
+    return {
+      data: {
+        action,
+        filter: next,
+        window: { from: window.from.toISOString(), to: window.to.toISOString(), label: window.label },
+      },
+      text,
+    };
+  },
+});
