@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// `npx nectar-dxp-mcp`: picks the transport (MCP_TRANSPORT, or --http/--stdio) and
+// whether to run on the embedded DXP (--demo). Each shell is loaded only when used.
+import { ConfigError, readConfig } from "../lib/config.ts";
+import { VERSION } from "../lib/version.ts";
+
+const USAGE = `nectar-dxp-mcp ${VERSION}: MCP server for the Nectar DXP
+
+Usage: nectar-dxp-mcp [--demo] [--stdio | --http] [--help] [--version]
+
+  --demo     run against the embedded DXP simulator (no credentials needed)
+  --stdio    serve MCP over stdio (default; or MCP_TRANSPORT=stdio)
+  --http     serve MCP Streamable HTTP at /mcp (or MCP_TRANSPORT=http)
+
+Environment: NECTAR_DXP_URL, NECTAR_ACCESS_TOKEN, NECTAR_REFRESH_TOKEN,
+NECTAR_DOMAIN_NAME, DEBUG_MODE, MCP_TRANSPORT, FASTMCP_HOST, FASTMCP_PORT.
+See https://www.npmjs.com/package/nectar-dxp-mcp`;
+
+async function main(argv: string[]): Promise<void> {
+  const flags = new Set(argv);
+  if (flags.has("--help") || flags.has("-h")) return void process.stdout.write(`${USAGE}\n`);
+  if (flags.has("--version") || flags.has("-v")) return void process.stdout.write(`${VERSION}\n`);
+  const unknown = argv.filter((a) => !["--demo", "--stdio", "--http"].includes(a));
+  if (unknown.length) throw new ConfigError(`Unknown argument ${unknown[0]}. Try --help.`);
+
+  const env = { ...process.env };
+  if (flags.has("--http")) env.MCP_TRANSPORT = "http";
+  if (flags.has("--stdio")) env.MCP_TRANSPORT = "stdio";
+  const config = readConfig(env);
+  const demo = flags.has("--demo") ? await (await import("./demo.ts")).startDemo() : undefined;
+
+  if (config.transport === "http") {
+    const { runHttp } = await import("./node-http.ts");
+    await runHttp({ config, demo: demo?.credentials, onClose: demo?.close });
+  } else {
+    const { runStdio } = await import("./node-stdio.ts");
+    await runStdio({ config, demo: demo?.credentials, onClose: demo?.close });
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const message = error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error);
+  process.stderr.write(`nectar-dxp-mcp: ${message}\n`);
+  process.exit(error instanceof ConfigError ? 2 : 1);
+});

@@ -1,0 +1,40 @@
+// The stdio shell: one MCP session per process (Claude Desktop, Claude Code, Inspector).
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { type ServerConfig, effectiveUrlPolicy } from "../lib/config.ts";
+import type { PartialCredentials } from "../lib/connection.ts";
+import { ClientPool } from "../lib/server/client-pool.ts";
+import { createServer } from "../lib/server/create-server.ts";
+import { newSessionState } from "../lib/session.ts";
+import { stderrLogger } from "./stderr-logger.ts";
+
+export interface StdioOptions {
+  config: ServerConfig;
+  /** Credentials of the embedded DXP when running --demo. */
+  demo?: PartialCredentials;
+  onClose?: () => Promise<void>;
+}
+
+export async function runStdio({ config, demo, onClose }: StdioOptions): Promise<void> {
+  const session = newSessionState();
+  const environment = demo ?? config.credentials;
+  const secrets = () => [environment?.accessToken, environment?.refreshToken, session.credentials?.accessToken, session.credentials?.refreshToken].filter((s): s is string => !!s);
+  const log = stderrLogger(config.debug, secrets);
+  const urlPolicy = effectiveUrlPolicy(config, { loopbackHttp: true });
+  const clients = new ClientPool({ urlPolicy, timeoutMs: config.timeoutMs, log: config.debug ? (line) => log.debug(`upstream ${line}`) : undefined });
+  const server = createServer({ session, environment, environmentSource: demo ? "demo" : "environment", clients, urlPolicy, log });
+
+  let closing = false;
+  const close = async () => {
+    if (closing) return;
+    closing = true;
+    await server.close().catch(() => {});
+    await onClose?.();
+    process.exit(0);
+  };
+  process.stdin.on("end", close);
+  process.on("SIGINT", close);
+  process.on("SIGTERM", close);
+
+  await server.connect(new StdioServerTransport());
+  log.info(`nectar-dxp-mcp on stdio${demo ? ` with the embedded DXP at ${demo.url}` : environment?.url ? ` for ${environment.url}` : " (not configured yet: see get_connection_status)"}`);
+}
