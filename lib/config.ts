@@ -15,6 +15,12 @@ export interface ServerConfig {
   urlPolicy: UrlPolicy;
   /** Upstream time budget per call, ms. */
   timeoutMs: number;
+  /** Host header values accepted at /mcp; undefined: derived from the bind address. */
+  mcpAllowedHosts: string[] | undefined;
+  /** Browser origins accepted at /mcp. */
+  mcpAllowedOrigins: string[];
+  sessionIdleMs: number;
+  maxSessions: number;
 }
 
 /** Environment variables this server reads; the README's table lists the same. */
@@ -29,7 +35,13 @@ export const ENV = {
   debug: "DEBUG_MODE",
   allowedHosts: "NECTAR_ALLOWED_HOSTS",
   allowPrivate: "NECTAR_ALLOW_PRIVATE_ADDRESSES",
+  /** Plain http:// to loopback DXP URLs named by clients: for local testing only. */
+  allowLoopbackHttp: "NECTAR_ALLOW_LOOPBACK_HTTP",
   timeoutMs: "NECTAR_TIMEOUT_MS",
+  mcpAllowedHosts: "NECTAR_MCP_ALLOWED_HOSTS",
+  mcpAllowedOrigins: "NECTAR_MCP_ALLOWED_ORIGINS",
+  sessionIdleSeconds: "NECTAR_SESSION_IDLE_SECONDS",
+  maxSessions: "NECTAR_MAX_SESSIONS",
 } as const;
 
 export class ConfigError extends Error {}
@@ -50,15 +62,30 @@ export function readConfig(env: Env): ServerConfig {
     tenant: env[ENV.tenant]?.trim() || undefined,
   };
   const any = Object.values(credentials).some(Boolean);
+  const list = (name: string) => env[name]?.split(",").map((v) => v.trim()).filter(Boolean);
   return {
     transport,
     host: env[ENV.host]?.trim() || "0.0.0.0",
     port,
     credentials: any ? credentials : undefined,
     debug: /^(1|true|yes)$/i.test(env[ENV.debug]?.trim() ?? ""),
-    urlPolicy: parseUrlPolicy({ allowedHosts: env[ENV.allowedHosts], allowPrivate: env[ENV.allowPrivate] }),
+    urlPolicy: parseUrlPolicy({
+      allowedHosts: env[ENV.allowedHosts],
+      allowPrivate: env[ENV.allowPrivate],
+      allowLoopbackHttp: env[ENV.allowLoopbackHttp],
+    }),
     timeoutMs,
+    mcpAllowedHosts: list(ENV.mcpAllowedHosts),
+    mcpAllowedOrigins: list(ENV.mcpAllowedOrigins) ?? [],
+    sessionIdleMs: positive(env, ENV.sessionIdleSeconds, 1800) * 1000,
+    maxSessions: positive(env, ENV.maxSessions, 10_000),
   };
+}
+
+function positive(env: Env, name: string, fallback: number): number {
+  const value = Number(env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name} must be a whole number ≥ 1.`);
+  return value;
 }
 
 /**

@@ -15,6 +15,8 @@ export type ConnectionLayer = readonly [ConnectionSource, PartialCredentials | u
 export interface ResolvedConnection {
   source: ConnectionSource | "none";
   url?: string;
+  /** Which layer named the URL: URLs named by a client are checked against the allow-list. */
+  urlSource?: ConnectionSource;
   tenant?: string;
   accessToken?: string;
   refreshToken?: string;
@@ -33,13 +35,14 @@ export function resolveConnection(layers: readonly ConnectionLayer[]): ResolvedC
   const urlLayer = urlFrom.find(([, v]) => v.url);
   const tenant = present.find(([, v]) => v.tenant)?.[1].tenant;
   if (tokenLayer === -1) {
-    return { source: urlLayer?.[0] ?? "none", url: urlLayer?.[1].url, tenant };
+    return { source: urlLayer?.[0] ?? "none", url: urlLayer?.[1].url, urlSource: urlLayer?.[0], tenant };
   }
   const [source, values] = present[tokenLayer]!;
   // A token layer's own URL wins; a lower layer's URL is used only when it names none.
   return {
     source,
     url: values.url || urlLayer?.[1].url,
+    urlSource: values.url ? source : urlLayer?.[0],
     tenant,
     accessToken: values.accessToken || undefined,
     refreshToken: values.refreshToken || undefined,
@@ -59,6 +62,10 @@ export function requireCredentials(connection: ResolvedConnection): DxpCredentia
     tenant: connection.tenant,
   };
 }
+
+/** True when the URL came from a client (headers, configure_connection) rather than the operator. */
+export const urlNamedByClient = (connection: ResolvedConnection): boolean =>
+  connection.urlSource === "headers" || connection.urlSource === "configure_connection";
 
 /** What may be shown about a connection: never the tokens themselves. */
 export function describeConnection(connection: ResolvedConnection) {

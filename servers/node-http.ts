@@ -1,7 +1,9 @@
-// Placeholder until the HTTP issue lands: MCP_TRANSPORT=http says so plainly.
+// The Node HTTP shell: the shared Hono app on @hono/node-server, graceful on SIGTERM.
+import { serve } from "@hono/node-server";
 import type { ServerConfig } from "../lib/config.ts";
-import { ConfigError } from "../lib/config.ts";
 import type { PartialCredentials } from "../lib/connection.ts";
+import { connectHints, httpAppFromConfig } from "../lib/http/from-config.ts";
+import { stderrLogger } from "./stderr-logger.ts";
 
 export interface HttpOptions {
   config: ServerConfig;
@@ -9,6 +11,32 @@ export interface HttpOptions {
   onClose?: () => Promise<void>;
 }
 
-export async function runHttp(_options: HttpOptions): Promise<void> {
-  throw new ConfigError("The HTTP transport is not available in this build yet; use MCP_TRANSPORT=stdio.");
+/** How long calls in flight may take to finish after SIGTERM. */
+const DRAIN_MS = 10_000;
+
+export async function runHttp({ config, demo, onClose }: HttpOptions): Promise<void> {
+  const environment = demo ?? config.credentials;
+  const log = stderrLogger(config.debug, () => [environment?.accessToken, environment?.refreshToken].filter((s): s is string => !!s));
+  const http = httpAppFromConfig({ config, demo, log });
+  const server = serve({ fetch: http.app.fetch, hostname: config.host, port: config.port }, (info) => {
+    const shown = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+    const url = `http://${shown.includes(":") ? `[${shown}]` : shown}:${info.port}`;
+    log.info(`nectar-dxp-mcp listening on ${config.host}:${info.port}${demo ? " with the embedded DXP (--demo)" : ""}`);
+    for (const line of connectHints(url)) log.info(line);
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: no longer accepting connections; letting calls in flight finish (up to ${DRAIN_MS / 1000} s)`);
+    server.close();
+    const drained = await http.drain(DRAIN_MS);
+    (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+    log.info(drained ? "all calls finished; exiting" : "drain timed out; exiting");
+    await onClose?.();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
 }

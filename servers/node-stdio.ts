@@ -3,7 +3,7 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import { type ServerConfig, effectiveUrlPolicy } from "../lib/config.ts";
 import type { PartialCredentials } from "../lib/connection.ts";
 import { ClientPool } from "../lib/server/client-pool.ts";
-import { createServer } from "../lib/server/create-server.ts";
+import { createServer, OPERATOR_URL_POLICY } from "../lib/server/create-server.ts";
 import { newSessionState } from "../lib/session.ts";
 import { stderrLogger } from "./stderr-logger.ts";
 
@@ -20,7 +20,7 @@ export async function runStdio({ config, demo, onClose }: StdioOptions): Promise
   const secrets = () => [environment?.accessToken, environment?.refreshToken, session.credentials?.accessToken, session.credentials?.refreshToken].filter((s): s is string => !!s);
   const log = stderrLogger(config.debug, secrets);
   const urlPolicy = effectiveUrlPolicy(config, { loopbackHttp: true });
-  const clients = new ClientPool({ urlPolicy, timeoutMs: config.timeoutMs, log: config.debug ? (line) => log.debug(`upstream ${line}`) : undefined });
+  const clients = new ClientPool({ urlPolicy: OPERATOR_URL_POLICY, timeoutMs: config.timeoutMs, log: config.debug ? (line) => log.debug(`upstream ${line}`) : undefined });
   const server = createServer({ session, environment, environmentSource: demo ? "demo" : "environment", clients, urlPolicy, log });
 
   let closing = false;

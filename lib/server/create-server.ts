@@ -2,7 +2,13 @@
 // process, HTTP once per request (a server per request is the SDK's stateless pattern).
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { ClientOptions } from "../client/client.ts";
-import { type ConnectionLayer, type PartialCredentials, requireCredentials, resolveConnection } from "../connection.ts";
+import {
+  type ConnectionLayer,
+  type PartialCredentials,
+  requireCredentials,
+  resolveConnection,
+  urlNamedByClient,
+} from "../connection.ts";
 import { checkDxpUrl, type UrlPolicy } from "../security/url-policy.ts";
 import type { SessionState } from "../session.ts";
 import type { Tool, ToolContext } from "../tools/define.ts";
@@ -15,6 +21,9 @@ import { VERSION } from "../version.ts";
 
 export const SERVER_NAME = "nectar-dxp-mcp";
 
+/** What the client itself enforces for every URL: HTTPS, or http only to loopback. */
+export const OPERATOR_URL_POLICY: UrlPolicy = { allowedHosts: ["*"], allowPrivateAddresses: true, allowLoopbackHttp: true };
+
 export interface ServerOptions {
   /** This MCP session's state (filter, configure_connection credentials). */
   session: SessionState;
@@ -25,7 +34,10 @@ export interface ServerOptions {
   headers?: PartialCredentials;
   /** Shared across sessions so each credential keeps its renewed tokens. */
   clients?: ClientPool;
-  /** Which DXP URLs may be used; also applied to configure_connection. */
+  /**
+   * Which DXP URLs a client may name (headers, configure_connection). The operator's own
+   * environment URL is trusted as configured (HTTPS, or loopback http).
+   */
   urlPolicy?: Partial<UrlPolicy>;
   tools?: readonly Tool[];
   log?: Logger;
@@ -39,7 +51,7 @@ export function createServer(options: ServerOptions): McpServer {
     { instructions: SERVER_INSTRUCTIONS, capabilities: { logging: {} } },
   );
   const log = options.log ?? silentLogger;
-  const clients = options.clients ?? new ClientPool({ urlPolicy: options.urlPolicy });
+  const clients = options.clients ?? new ClientPool({ urlPolicy: OPERATOR_URL_POLICY });
   const now = options.now ?? Date.now;
   const connection = () =>
     resolveConnection([
@@ -55,7 +67,13 @@ export function createServer(options: ServerOptions): McpServer {
       ...base,
       session: options.session,
       connection,
-      client: () => clients.get(requireCredentials(connection())),
+      client: () => {
+        const current = connection();
+        const credentials = requireCredentials(current);
+        // Refused here, before any request leaves: the server must not fetch URLs a client picks freely.
+        if (urlNamedByClient(current)) checkDxpUrl(credentials.url, options.urlPolicy);
+        return clients.get(credentials);
+      },
       checkUrl: (url) => checkDxpUrl(url, options.urlPolicy),
       now,
     }),

@@ -1,0 +1,43 @@
+// Build the HTTP app from the parsed environment: what both the Node and the Deno shell
+// run, so neither holds any logic of its own.
+import { effectiveUrlPolicy, type ServerConfig } from "../config.ts";
+import type { PartialCredentials } from "../connection.ts";
+import { defaultAllowedHosts } from "../security/origin-guard.ts";
+import { ClientPool } from "../server/client-pool.ts";
+import { OPERATOR_URL_POLICY } from "../server/create-server.ts";
+import type { Logger } from "../server/logger.ts";
+import { createHttpApp, type HttpApp } from "./app.ts";
+import { MemorySessionStore } from "./session-store.ts";
+
+export interface HttpRuntime {
+  config: ServerConfig;
+  /** Credentials of the embedded DXP when running --demo. */
+  demo?: PartialCredentials;
+  log: Logger;
+}
+
+export function httpAppFromConfig({ config, demo, log }: HttpRuntime): HttpApp {
+  return createHttpApp({
+    environment: demo ?? config.credentials,
+    environmentSource: demo ? "demo" : "environment",
+    urlPolicy: effectiveUrlPolicy(config, { loopbackHttp: false }),
+    clients: new ClientPool({
+      urlPolicy: OPERATOR_URL_POLICY,
+      timeoutMs: config.timeoutMs,
+      log: config.debug ? (line) => log.debug(`upstream ${line}`) : undefined,
+    }),
+    sessions: new MemorySessionStore({ idleTtlMs: config.sessionIdleMs, maxSessions: config.maxSessions }),
+    allowedHosts: config.mcpAllowedHosts ?? defaultAllowedHosts(config.host, config.port),
+    allowedOrigins: config.mcpAllowedOrigins,
+    log,
+  });
+}
+
+/** The lines a person needs to connect, printed when the server is up. */
+export function connectHints(url: string): string[] {
+  return [
+    `MCP endpoint: ${url}/mcp`,
+    `  mcp-remote:  npx mcp-remote ${url}/mcp${url.startsWith("http://") ? " --allow-http" : ""} --header "X-Nectar-Domain-Name:acme"`,
+    `  Inspector:   npx @modelcontextprotocol/inspector --cli --server-url ${url}/mcp --transport http --method tools/list`,
+  ];
+}

@@ -1,0 +1,52 @@
+// The Deno HTTP shell: the same app as servers/node-http.ts, under Deno.serve.
+//   deno run --allow-net --allow-env --allow-read servers/deno-http.ts [--demo]
+import { ConfigError, readConfig } from "../lib/config.ts";
+import type { PartialCredentials } from "../lib/connection.ts";
+import { connectHints, httpAppFromConfig } from "../lib/http/from-config.ts";
+import { redactingLogger } from "../lib/server/logger.ts";
+import { createSimulator } from "../lib/simulator/index.ts";
+
+declare const Deno: {
+  args: string[];
+  env: { toObject(): Record<string, string> };
+  stderr: { writeSync(bytes: Uint8Array): number };
+  serve(
+    options: { hostname: string; port: number; signal?: AbortSignal; onListen?: (addr: { hostname: string; port: number }) => void },
+    handler: (request: Request) => Response | Promise<Response>,
+  ): { finished: Promise<void>; addr: { port: number } };
+  addSignalListener(signal: "SIGTERM" | "SIGINT", handler: () => void): void;
+  exit(code: number): never;
+};
+
+const encoder = new TextEncoder();
+const write = (line: string) => Deno.stderr.writeSync(encoder.encode(`${line}\n`));
+
+try {
+  const config = readConfig({ ...Deno.env.toObject(), MCP_TRANSPORT: "http" });
+  let demo: PartialCredentials | undefined;
+  if (Deno.args.includes("--demo")) {
+    const simulator = createSimulator();
+    const upstream = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, simulator.fetch);
+    demo = { url: `http://127.0.0.1:${upstream.addr.port}`, ...simulator.issueTokens(), tenant: "acme" };
+  }
+  const environment = demo ?? config.credentials;
+  const log = redactingLogger(write, () => [environment?.accessToken, environment?.refreshToken].filter((s): s is string => !!s), config.debug);
+  const http = httpAppFromConfig({ config, demo, log });
+  const stop = new AbortController();
+  const server = Deno.serve({ hostname: config.host, port: config.port, signal: stop.signal, onListen() {} }, http.app.fetch);
+  const shown = config.host === "0.0.0.0" ? "127.0.0.1" : config.host;
+  log.info(`nectar-dxp-mcp (Deno) listening on ${config.host}:${server.addr.port}${demo ? " with the embedded DXP (--demo)" : ""}`);
+  for (const line of connectHints(`http://${shown}:${server.addr.port}`)) log.info(line);
+  const shutdown = async () => {
+    log.info("SIGTERM: draining calls in flight");
+    await http.drain(10_000);
+    stop.abort();
+    await server.finished;
+    Deno.exit(0);
+  };
+  Deno.addSignalListener("SIGTERM", shutdown);
+  Deno.addSignalListener("SIGINT", shutdown);
+} catch (error) {
+  write(`nectar-dxp-mcp: ${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}`);
+  Deno.exit(2);
+}
