@@ -9,6 +9,7 @@ const USAGE = `nectar-dxp-mcp ${VERSION}: MCP server for the Nectar DXP
 Usage: nectar-dxp-mcp [--demo] [--stdio | --http] [--help] [--version]
 
   --demo     run against the embedded DXP simulator (no credentials needed)
+  --demo-if-unconfigured   --demo when NECTAR_DXP_URL is not set (what npm start uses)
   --stdio    serve MCP over stdio (default; or MCP_TRANSPORT=stdio)
   --http     serve MCP Streamable HTTP at /mcp (or MCP_TRANSPORT=http)
 
@@ -20,14 +21,15 @@ async function main(argv: string[]): Promise<void> {
   const flags = new Set(argv);
   if (flags.has("--help") || flags.has("-h")) return void process.stdout.write(`${USAGE}\n`);
   if (flags.has("--version") || flags.has("-v")) return void process.stdout.write(`${VERSION}\n`);
-  const unknown = argv.filter((a) => !["--demo", "--stdio", "--http"].includes(a));
+  const unknown = argv.filter((a) => !["--demo", "--demo-if-unconfigured", "--stdio", "--http"].includes(a));
   if (unknown.length) throw new ConfigError(`Unknown argument ${unknown[0]}. Try --help.`);
 
   const env = { ...process.env };
   if (flags.has("--http")) env.MCP_TRANSPORT = "http";
   if (flags.has("--stdio")) env.MCP_TRANSPORT = "stdio";
   const config = readConfig(env);
-  const demo = flags.has("--demo") ? await (await import("./demo.ts")).startDemo() : undefined;
+  const wantsDemo = flags.has("--demo") || (flags.has("--demo-if-unconfigured") && !config.credentials?.url);
+  const demo = wantsDemo ? await (await import("./demo.ts")).startDemo() : undefined;
 
   if (config.transport === "http") {
     const { runHttp } = await import("./node-http.ts");
