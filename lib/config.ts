@@ -21,6 +21,8 @@ export interface ServerConfig {
   mcpAllowedOrigins: string[];
   sessionIdleMs: number;
   maxSessions: number;
+  /** Per-credential answer cache TTL, ms; 0 = off. */
+  cacheTtlMs: number;
 }
 
 /** Environment variables this server reads; the README's table lists the same. */
@@ -42,6 +44,7 @@ export const ENV = {
   mcpAllowedOrigins: "NECTAR_MCP_ALLOWED_ORIGINS",
   sessionIdleSeconds: "NECTAR_SESSION_IDLE_SECONDS",
   maxSessions: "NECTAR_MAX_SESSIONS",
+  cacheTtlSeconds: "NECTAR_CACHE_TTL_SECONDS",
 } as const;
 
 export class ConfigError extends Error {}
@@ -79,13 +82,25 @@ export function readConfig(env: Env): ServerConfig {
     mcpAllowedOrigins: list(ENV.mcpAllowedOrigins) ?? [],
     sessionIdleMs: positive(env, ENV.sessionIdleSeconds, 1800) * 1000,
     maxSessions: positive(env, ENV.maxSessions, 10_000),
+    cacheTtlMs: cacheTtl(env) * 1000,
   };
+}
+
+function cacheTtl(env: Env): number {
+  const value = Number(env[ENV.cacheTtlSeconds] ?? 30);
+  if (!Number.isFinite(value) || value < 0 || value > 3600) throw new ConfigError(`${ENV.cacheTtlSeconds} must be 0 (off) to 3600 seconds.`);
+  return value;
 }
 
 function positive(env: Env, name: string, fallback: number): number {
   const value = Number(env[name] ?? fallback);
   if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name} must be a whole number ≥ 1.`);
   return value;
+}
+
+/** Client options every shell derives from the config the same way. */
+export function clientOptionsFrom(config: ServerConfig, debugLog: ((line: string) => void) | undefined) {
+  return { timeoutMs: config.timeoutMs, cache: { ttlMs: config.cacheTtlMs }, log: config.debug ? debugLog : undefined };
 }
 
 /**

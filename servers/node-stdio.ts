@@ -1,6 +1,6 @@
 // The stdio shell: one MCP session per process (Claude Desktop, Claude Code, Inspector).
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { type ServerConfig, effectiveUrlPolicy } from "../lib/config.ts";
+import { clientOptionsFrom, effectiveUrlPolicy, type ServerConfig } from "../lib/config.ts";
 import type { PartialCredentials } from "../lib/connection.ts";
 import { ClientPool } from "../lib/server/client-pool.ts";
 import { createServer, OPERATOR_URL_POLICY } from "../lib/server/create-server.ts";
@@ -20,7 +20,7 @@ export async function runStdio({ config, demo, onClose }: StdioOptions): Promise
   const secrets = () => [environment?.accessToken, environment?.refreshToken, session.credentials?.accessToken, session.credentials?.refreshToken].filter((s): s is string => !!s);
   const log = stderrLogger(config.debug, secrets);
   const urlPolicy = effectiveUrlPolicy(config, { loopbackHttp: true });
-  const clients = new ClientPool({ urlPolicy: OPERATOR_URL_POLICY, timeoutMs: config.timeoutMs, log: config.debug ? (line) => log.debug(`upstream ${line}`) : undefined });
+  const clients = new ClientPool({ urlPolicy: OPERATOR_URL_POLICY, ...clientOptionsFrom(config, (line) => log.debug(`upstream ${line}`)) });
   const server = createServer({ session, environment, environmentSource: demo ? "demo" : "environment", clients, urlPolicy, log });
 
   let closing = false;

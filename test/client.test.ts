@@ -71,7 +71,8 @@ describe("DXP client", () => {
   it("makes one refresh call for 20 concurrent calls that need one", async () => {
     const tokens = sim.issueTokens({ lifetimeSeconds: 30 });
     const c = client(tokens);
-    await Promise.all(Array.from({ length: 20 }, () => c.sessionSummary(day, tenant)));
+    // Distinct pages, so the client's sharing of identical requests does not merge them.
+    await Promise.all(Array.from({ length: 20 }, (_, i) => c.sessions({ pageNumber: i + 1, pageSize: 1 }, tenant)));
     assert.equal(sim.requests.filter((r) => r.path === REFRESH_PATH).length, 1);
     assert.equal(sim.requests.filter((r) => r.status === 200 && r.path !== REFRESH_PATH).length, 20);
   });
@@ -200,5 +201,47 @@ describe("DXP client", () => {
     sim.setFaults({ failNext: [{ kind: "expire-token" }], rejectRefresh: true });
     const error = await failure(client(tokens).sessionSummary(day, tenant));
     assert.ok(!error.userMessage.includes(tokens.accessToken) && !error.userMessage.includes(tokens.refreshToken));
+  });
+
+  it("shares one upstream request among identical concurrent reads", async () => {
+    const c = client(sim.issueTokens());
+    const answers = await Promise.all(Array.from({ length: 10 }, () => c.tenantPlatforms(tenant)));
+    assert.equal(sim.requests.length, 1);
+    assert.ok(answers.every((a) => a === answers[0]));
+  });
+
+  it("answers a repeated read from its cache within the TTL, and asks again after it", async () => {
+    let now = Date.now();
+    const c = new DxpClient({ url: http.url, ...sim.issueTokens() }, { urlPolicy: { allowLoopbackHttp: true }, now: () => now, cache: { ttlMs: 30_000 } });
+    await c.tenantPlatforms(tenant);
+    await c.tenantPlatforms(tenant);
+    assert.equal(sim.requests.length, 1);
+    await c.tenantPlatforms({ tenant: "globex" });
+    assert.equal(sim.requests.length, 2, "another tenant is another request");
+    now += 31_000;
+    await c.tenantPlatforms(tenant);
+    assert.equal(sim.requests.length, 3);
+  });
+
+  it("never shares cached answers between credentials", async () => {
+    await client(sim.issueTokens()).tenantPlatforms(tenant);
+    await client(sim.issueTokens()).tenantPlatforms(tenant);
+    assert.equal(sim.requests.length, 2);
+    assert.notEqual(sim.requests[0]!.token, sim.requests[1]!.token);
+  });
+
+  it("does not cache failures", async () => {
+    const c = client(sim.issueTokens());
+    sim.setFaults({ failNext: [{ kind: "status", status: 404 }] });
+    await failure(c.tenantPlatforms(tenant));
+    await c.tenantPlatforms(tenant);
+    assert.deepEqual(sim.requests.map((r) => r.status), [404, 200]);
+  });
+
+  it("can turn the cache off", async () => {
+    const c = new DxpClient({ url: http.url, ...sim.issueTokens() }, { urlPolicy: { allowLoopbackHttp: true }, cache: { ttlMs: 0 } });
+    await c.tenantPlatforms(tenant);
+    await c.tenantPlatforms(tenant);
+    assert.equal(sim.requests.length, 2);
   });
 });

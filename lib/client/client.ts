@@ -5,8 +5,9 @@ import type { z } from "zod";
 import { AuthenticationError, ConfigurationError, NetworkError, TimeoutError, UpstreamError } from "../errors.ts";
 import { checkDxpUrl, type UrlPolicy } from "../security/url-policy.ts";
 import type { DxpCredentials } from "./credentials.ts";
-import { API_PREFIX, type Endpoint, ENDPOINTS } from "./endpoints.ts";
+import { API_PREFIX, type Endpoint, ENDPOINTS, endpointPath } from "./endpoints.ts";
 import { type SessionQuery, searchParams } from "./query.ts";
+import { type CacheOptions, ResponseCache } from "./response-cache.ts";
 import * as schema from "./schemas.ts";
 import { TokenKeeper } from "./token-keeper.ts";
 import { Transport, type TransportOptions } from "./transport.ts";
@@ -16,6 +17,8 @@ export interface ClientOptions extends TransportOptions {
   /** Which DXP URLs are acceptable. The client always refuses non-HTTPS except loopback when allowed. */
   urlPolicy?: Partial<UrlPolicy>;
   now?: () => number;
+  /** Per-credential answer cache and sharing of identical concurrent reads. */
+  cache?: CacheOptions;
 }
 
 export interface CallContext {
@@ -27,6 +30,7 @@ export class DxpClient {
   readonly url: string;
   readonly #transport: Transport;
   readonly #tokens: TokenKeeper;
+  readonly #cache: ResponseCache;
 
   constructor(credentials: DxpCredentials, options: ClientOptions = {}) {
     this.url = checkDxpUrl(credentials.url, options.urlPolicy);
@@ -38,6 +42,12 @@ export class DxpClient {
     }
     this.#transport = new Transport(this.url, API_PREFIX, options);
     this.#tokens = new TokenKeeper(credentials, (refreshToken) => this.#refresh(refreshToken), options.now);
+    this.#cache = new ResponseCache({ now: options.now, ...options.cache });
+  }
+
+  /** Upstream requests answered from the cache or shared with an identical one in flight. */
+  get cacheHits(): number {
+    return this.#cache.hits;
   }
 
   /** When the current access token expires, if it is a JWT. */
@@ -96,12 +106,7 @@ export class DxpClient {
 
   /** The tenants this token may see. Works without a tenant. */
   tenants(context?: CallContext) {
-    return this.#transport.call(ENDPOINTS.tenants, {
-      schema: schema.tenantsSchema,
-      searchParams: searchParams(context?.tenant),
-      auth: this.#tokens,
-      signal: context?.signal,
-    });
+    return this.#read(ENDPOINTS.tenants, schema.tenantsSchema, searchParams(context?.tenant), context?.signal);
   }
 
   tenantPlatforms(context?: CallContext) {
@@ -125,14 +130,25 @@ export class DxpClient {
     subject?: string,
   ): Promise<T> {
     const tenant = requireTenant(context?.tenant);
-    return this.#transport.call(endpoint, {
-      schema: answer,
-      pathParams,
-      searchParams: searchParams(tenant, query),
-      auth: this.#tokens,
-      signal: context?.signal,
-      subject: subject ?? `tenant "${tenant}" data`,
-    });
+    return this.#read(endpoint, answer, searchParams(tenant, query), context?.signal, pathParams, subject ?? `tenant "${tenant}" data`);
+  }
+
+  /** A GET through the cache: the key is the request itself (path and query), never the token. */
+  #read<T>(
+    endpoint: Endpoint,
+    answer: z.ZodType<T>,
+    params: Record<string, string>,
+    signal: AbortSignal | undefined,
+    pathParams?: Record<string, string>,
+    subject?: string,
+  ): Promise<T> {
+    const key = `${endpointPath(endpoint, pathParams)}?${new URLSearchParams(Object.entries(params).sort()).toString()}`;
+    // A shared request must not die with one caller's cancellation: a cancelled caller stops
+    // waiting, the request goes on for the others (bounded by its time budget).
+    const shared = this.#cache.get(key, () =>
+      this.#transport.call(endpoint, { schema: answer, pathParams, searchParams: params, auth: this.#tokens, subject }),
+    );
+    return signal ? untilAborted(shared, signal) : shared;
   }
 
   #refresh(refreshToken: string) {
@@ -142,6 +158,16 @@ export class DxpClient {
         throw refreshFailed(error);
       });
   }
+}
+
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  const cancelled = () => new TimeoutError("The request was cancelled before the DXP answered.");
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 /** Every data call names a tenant; the caller resolves defaults (argument, then configuration). */

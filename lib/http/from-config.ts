@@ -1,6 +1,6 @@
 // Build the HTTP app from the parsed environment: what both the Node and the Deno shell
 // run, so neither holds any logic of its own.
-import { effectiveUrlPolicy, type ServerConfig } from "../config.ts";
+import { clientOptionsFrom, effectiveUrlPolicy, type ServerConfig } from "../config.ts";
 import type { PartialCredentials } from "../connection.ts";
 import { defaultAllowedHosts } from "../security/origin-guard.ts";
 import { ClientPool } from "../server/client-pool.ts";
@@ -21,11 +21,7 @@ export function httpAppFromConfig({ config, demo, log }: HttpRuntime): HttpApp {
     environment: demo ?? config.credentials,
     environmentSource: demo ? "demo" : "environment",
     urlPolicy: effectiveUrlPolicy(config, { loopbackHttp: false }),
-    clients: new ClientPool({
-      urlPolicy: OPERATOR_URL_POLICY,
-      timeoutMs: config.timeoutMs,
-      log: config.debug ? (line) => log.debug(`upstream ${line}`) : undefined,
-    }),
+    clients: new ClientPool({ urlPolicy: OPERATOR_URL_POLICY, ...clientOptionsFrom(config, (line) => log.debug(`upstream ${line}`)) }),
     sessions: new MemorySessionStore({ idleTtlMs: config.sessionIdleMs, maxSessions: config.maxSessions }),
     allowedHosts: config.mcpAllowedHosts ?? defaultAllowedHosts(config.host, config.port),
     allowedOrigins: config.mcpAllowedOrigins,
