@@ -38,6 +38,14 @@ export function resolveConnection(layers: readonly ConnectionLayer[]): ResolvedC
     return { source: urlLayer?.[0] ?? "none", url: urlLayer?.[1].url, urlSource: urlLayer?.[0], tenant };
   }
   const [source, values] = present[tokenLayer]!;
+  // A client that names a URL but brings no token gets no token: the operator's tokens are
+  // never sent to a URL a client chose, and silently using the operator's URL instead
+  // would answer a different question.
+  const namer = present.findIndex(([, v]) => v.url);
+  if (namer !== -1 && namer < tokenLayer && byClient(present[namer]![0]) && !byClient(source)) {
+    const [clientSource, clientValues] = present[namer]!;
+    return { source: clientSource, url: clientValues.url, urlSource: clientSource, tenant };
+  }
   // A token layer's own URL wins; a lower layer's URL is used only when it names none.
   return {
     source,
@@ -53,6 +61,12 @@ export function resolveConnection(layers: readonly ConnectionLayer[]): ResolvedC
 export function requireCredentials(connection: ResolvedConnection): DxpCredentials {
   if (!connection.url) throw new ConfigurationError("No DXP URL is configured.", HOW_TO_CONFIGURE);
   if (!connection.accessToken && !connection.refreshToken) {
+    if (urlNamedByClient(connection)) {
+      throw new ConfigurationError(
+        "No DXP access or refresh token came with the DXP URL you named.",
+        "Send X-Nectar-Access-Token (and X-Nectar-Refresh-Token) with X-Nectar-DXP-URL, or pass the tokens to configure_connection: the server's own tokens are never sent to a URL a client names.",
+      );
+    }
     throw new ConfigurationError("No DXP access or refresh token is configured.", HOW_TO_CONFIGURE);
   }
   return {
@@ -63,9 +77,10 @@ export function requireCredentials(connection: ResolvedConnection): DxpCredentia
   };
 }
 
+const byClient = (source: ConnectionSource | undefined): boolean => source === "headers" || source === "configure_connection";
+
 /** True when the URL came from a client (headers, configure_connection) rather than the operator. */
-export const urlNamedByClient = (connection: ResolvedConnection): boolean =>
-  connection.urlSource === "headers" || connection.urlSource === "configure_connection";
+export const urlNamedByClient = (connection: ResolvedConnection): boolean => byClient(connection.urlSource);
 
 /** What may be shown about a connection: never the tokens themselves. */
 export function describeConnection(connection: ResolvedConnection) {
