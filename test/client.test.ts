@@ -15,14 +15,15 @@ import { createSimulator, type Simulator } from "../lib/simulator/index.ts";
 import { type Listening, listen } from "./helpers/listen.ts";
 
 const REFRESH_PATH = "/aapi/jwt/token/refresh";
-// Tokens that live 30 s are inside the client's 60 s renewal margin: "about to expire".
+// Tokens that live 30 s are renewed at half their life; these clients' clocks run 20 s
+// ahead, so such a token is "about to expire".
 const day = { window: { period: "LAST_DAY" as const } };
 
 describe("DXP client", () => {
   let sim: Simulator;
   let http: Listening;
   const client = (tokens: { accessToken?: string; refreshToken?: string }, timeoutMs = 5000) =>
-    new DxpClient({ url: http.url, ...tokens }, { urlPolicy: { allowLoopbackHttp: true }, timeoutMs, retryDelayMs: 20 });
+    new DxpClient({ url: http.url, ...tokens }, { urlPolicy: { allowLoopbackHttp: true }, timeoutMs, retryDelayMs: 20, now: () => Date.now() + 20_000 });
   const tenant = { tenant: "acme" };
 
   before(async () => {
@@ -243,5 +244,12 @@ describe("DXP client", () => {
     await c.tenantPlatforms(tenant);
     await c.tenantPlatforms(tenant);
     assert.equal(sim.requests.length, 2);
+  });
+
+  it("renews a short-lived token at half its life, not before every call", async () => {
+    const tokens = sim.issueTokens({ lifetimeSeconds: 30 });
+    const fresh = new DxpClient({ url: http.url, ...tokens }, { urlPolicy: { allowLoopbackHttp: true } });
+    await fresh.tenantPlatforms(tenant);
+    assert.deepEqual(sim.requests.map((r) => r.path), ["/dapi/tenant/platforms"]);
   });
 });

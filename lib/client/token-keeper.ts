@@ -4,18 +4,20 @@
 // refreshes with the same token would make the second fail).
 import { AuthenticationError, ConfigurationError } from "../errors.ts";
 import type { DxpCredentials } from "./credentials.ts";
-import { jwtExpiresAt } from "./jwt.ts";
+import { jwtExpiresAt, jwtIssuedAt } from "./jwt.ts";
 import type { TokenRefresh } from "./schemas.ts";
 
 export type RefreshCall = (refreshToken: string) => Promise<TokenRefresh>;
 
-/** Renew this long before `exp`, so a token does not expire in flight. */
+/** Renew this long before `exp` (or at half the token's life, if shorter), so a token does not expire in flight. */
 const EXPIRY_MARGIN_MS = 60_000;
 
 export class TokenKeeper {
   #access: string | undefined;
   #refresh: string | undefined;
   #expiresAt: Date | undefined;
+  /** When the current token should be renewed. */
+  #renewAt: number | undefined;
   #pending: Promise<string> | undefined;
   /** How many refresh calls went upstream (tests and status read it). */
   refreshes = 0;
@@ -27,7 +29,19 @@ export class TokenKeeper {
   ) {
     this.#access = credentials.accessToken || undefined;
     this.#refresh = credentials.refreshToken || undefined;
-    this.#expiresAt = jwtExpiresAt(this.#access);
+    this.#setExpiry(jwtExpiresAt(this.#access));
+  }
+
+  #setExpiry(expiresAt: Date | undefined): void {
+    this.#expiresAt = expiresAt;
+    if (!expiresAt) {
+      this.#renewAt = undefined;
+      return;
+    }
+    // A token that lives under two minutes is renewed halfway, not before every call.
+    const issued = jwtIssuedAt(this.#access);
+    const life = expiresAt.getTime() - (issued?.getTime() ?? this.now());
+    this.#renewAt = expiresAt.getTime() - Math.min(EXPIRY_MARGIN_MS, Math.max(0, life / 2));
   }
 
   get expiresAt(): Date | undefined {
@@ -40,7 +54,7 @@ export class TokenKeeper {
 
   /** A token to send now, renewing first when it is missing or about to expire. */
   async accessToken(): Promise<string> {
-    const expiring = this.#expiresAt !== undefined && this.#expiresAt.getTime() - EXPIRY_MARGIN_MS <= this.now();
+    const expiring = this.#renewAt !== undefined && this.#renewAt <= this.now();
     if (this.#access && !(expiring && this.canRefresh)) return this.#access;
     if (!this.canRefresh) {
       throw new ConfigurationError(
@@ -76,9 +90,10 @@ export class TokenKeeper {
     const answer = await this.refreshCall(refreshToken);
     this.#access = answer.accessToken;
     if (answer.refreshToken) this.#refresh = answer.refreshToken;
-    this.#expiresAt =
+    this.#setExpiry(
       jwtExpiresAt(answer.accessToken) ??
-      (answer.expiresIn !== undefined ? new Date(this.now() + answer.expiresIn * 1000) : undefined);
+        (answer.expiresIn !== undefined ? new Date(this.now() + answer.expiresIn * 1000) : undefined),
+    );
     return answer.accessToken;
   }
 }
