@@ -1,7 +1,10 @@
 // The seed's environment contract, parsed from a plain object so that every shell
 // (Node or Deno) reads it the same way. Shells pass their runtime's env in.
 import type { PartialCredentials } from "./connection.ts";
+import { DxpError } from "./errors.ts";
 import { parseUrlPolicy, type UrlPolicy } from "./security/url-policy.ts";
+import type { Tool } from "./tools/define.ts";
+import { parseToolSelection, selectTools } from "./tools/select.ts";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -23,6 +26,8 @@ export interface ServerConfig {
   maxSessions: number;
   /** Per-credential answer cache TTL, ms; 0 = off. */
   cacheTtlMs: number;
+  /** The tools this server offers. */
+  tools: Tool[];
 }
 
 /** Environment variables this server reads; the README's table lists the same. */
@@ -45,6 +50,8 @@ export const ENV = {
   sessionIdleSeconds: "NECTAR_SESSION_IDLE_SECONDS",
   maxSessions: "NECTAR_MAX_SESSIONS",
   cacheTtlSeconds: "NECTAR_CACHE_TTL_SECONDS",
+  tools: "NECTAR_TOOLS",
+  readOnly: "NECTAR_READ_ONLY",
 } as const;
 
 export class ConfigError extends Error {}
@@ -83,7 +90,16 @@ export function readConfig(env: Env): ServerConfig {
     sessionIdleMs: positive(env, ENV.sessionIdleSeconds, 1800) * 1000,
     maxSessions: positive(env, ENV.maxSessions, 10_000),
     cacheTtlMs: cacheTtl(env) * 1000,
+    tools: toolsFrom(env),
   };
+}
+
+function toolsFrom(env: Env): Tool[] {
+  try {
+    return selectTools(parseToolSelection(env[ENV.tools], env[ENV.readOnly]));
+  } catch (error) {
+    throw new ConfigError(`${ENV.tools}: ${error instanceof DxpError ? error.userMessage : String(error)}`);
+  }
 }
 
 function cacheTtl(env: Env): number {

@@ -1,19 +1,23 @@
 // nectar-dxp-mcp: the runtime-agnostic core. Tools, the DXP client, the server
 // factory, errors and types. The simulator is a separate entry: `nectar-dxp-mcp/simulator`.
 
+export { type FunctionTool, type FunctionToolOptions, toFunctionTools } from "./adapters/function-calling.ts";
 export { type ClientOptions, DxpClient } from "./client/client.ts";
 export type { DxpCredentials } from "./client/credentials.ts";
 export { API_PREFIX, ENDPOINTS, PARAMS } from "./client/endpoints.ts";
 export * from "./client/vocabulary.ts";
 export { ENV, type Env, readConfig, type ServerConfig } from "./config.ts";
 export { type PartialCredentials, resolveConnection } from "./connection.ts";
+export { createHttpApp, type HttpApp, type HttpAppOptions } from "./http/app.ts";
+export { MemorySessionStore, type SessionStore } from "./http/session-store.ts";
 export * from "./errors.ts";
 export type { SessionFilter } from "./filter.ts";
 export { checkDxpUrl, classifyHost, DEFAULT_URL_POLICY, type UrlPolicy } from "./security/url-policy.ts";
 export { ClientPool } from "./server/client-pool.ts";
-export { createServer, SERVER_NAME, type ServerOptions } from "./server/create-server.ts";
+export { createServer, OPERATOR_URL_POLICY, SERVER_NAME, type ServerOptions } from "./server/create-server.ts";
 export { type Logger, silentLogger } from "./server/logger.ts";
 export { newSessionState, type SessionState } from "./session.ts";
 export { defineTool, type Tool, type ToolContext, type ToolGroup, type ToolResult } from "./tools/define.ts";
 export { allTools, TOOL_GROUPS, type ToolName, tools } from "./tools/index.ts";
+export { parseToolSelection, selectTools, type ToolSelection } from "./tools/select.ts";
 export { VERSION } from "./version.ts";

@@ -21,7 +21,7 @@ export async function runStdio({ config, demo, onClose }: StdioOptions): Promise
   const log = stderrLogger(config.debug, secrets);
   const urlPolicy = effectiveUrlPolicy(config, { loopbackHttp: true });
   const clients = new ClientPool({ urlPolicy: OPERATOR_URL_POLICY, ...clientOptionsFrom(config, (line) => log.debug(`upstream ${line}`)) });
-  const server = createServer({ session, environment, environmentSource: demo ? "demo" : "environment", clients, urlPolicy, log });
+  const server = createServer({ session, environment, environmentSource: demo ? "demo" : "environment", clients, urlPolicy, log, tools: config.tools });
 
   let closing = false;
   const close = async () => {

@@ -11,7 +11,10 @@ import type { ClientPool } from "../server/client-pool.ts";
 import { createServer } from "../server/create-server.ts";
 import { type Logger, silentLogger } from "../server/logger.ts";
 import { newSessionState, type SessionState } from "../session.ts";
+import { DxpError } from "../errors.ts";
 import type { Tool } from "../tools/define.ts";
+import { allTools } from "../tools/index.ts";
+import { parseToolSelection, selectTools } from "../tools/select.ts";
 import { HeaderError, readCredentialHeaders } from "./credential-headers.ts";
 import { jsonRpcError } from "./json-rpc.ts";
 import { MemorySessionStore, type SessionStore } from "./session-store.ts";
@@ -29,6 +32,7 @@ export interface HttpAppOptions {
   allowedOrigins: readonly string[];
   /** Largest request body, bytes. Default 1 MiB. */
   maxBodyBytes?: number;
+  /** What the server offers; a request may narrow it with X-MCP-Tools / X-MCP-Readonly. */
   tools?: readonly Tool[];
   log?: Logger;
 }
@@ -69,10 +73,12 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     async (c) => {
       if (draining) return jsonRpcError(503, -32000, "Server is shutting down; retry on another instance.", { "retry-after": "1" });
       let credentials: PartialCredentials | undefined;
+      let tools: readonly Tool[];
       try {
         credentials = readCredentialHeaders(c.req.raw.headers);
+        tools = toolsForRequest(c.req.raw.headers, options.tools ?? allTools);
       } catch (error) {
-        return jsonRpcError(400, -32600, (error as HeaderError).message);
+        return jsonRpcError(400, -32600, error instanceof DxpError ? error.userMessage : (error as HeaderError).message);
       }
       let body: unknown;
       try {
@@ -110,7 +116,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
         headers: credentials,
         clients: options.clients,
         urlPolicy: options.urlPolicy,
-        tools: options.tools,
+        tools,
         log,
       });
       const transport = new WebStandardStreamableHTTPServerTransport({
@@ -195,6 +201,13 @@ function untilStreamEnds(response: Response, onEnd: () => void): Response {
     },
   });
   return new Response(tracked, { status: response.status, headers: response.headers });
+}
+
+/** X-MCP-Tools / X-MCP-Readonly narrow this request's tools (as GitHub's and Grafana's servers do). */
+function toolsForRequest(headers: Headers, offered: readonly Tool[]): readonly Tool[] {
+  const include = headers.get("x-mcp-tools") ?? undefined;
+  const readOnly = headers.get("x-mcp-readonly") ?? undefined;
+  return include || readOnly ? selectTools(parseToolSelection(include, readOnly), offered) : offered;
 }
 
 function isInitialize(body: unknown): boolean {

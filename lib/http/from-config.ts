@@ -25,6 +25,7 @@ export function httpAppFromConfig({ config, demo, log }: HttpRuntime): HttpApp {
     sessions: new MemorySessionStore({ idleTtlMs: config.sessionIdleMs, maxSessions: config.maxSessions }),
     allowedHosts: config.mcpAllowedHosts ?? defaultAllowedHosts(config.host, config.port),
     allowedOrigins: config.mcpAllowedOrigins,
+    tools: config.tools,
     log,
   });
 }

@@ -1,0 +1,60 @@
+// How a tool call gets its context: credentials resolved from this session, this
+// request and the environment; a client from the shared pool; the URL policy for URLs a
+// client names. Used by the MCP server and by the function-calling adapter alike.
+import {
+  type ConnectionLayer,
+  type PartialCredentials,
+  requireCredentials,
+  resolveConnection,
+  urlNamedByClient,
+} from "../connection.ts";
+import { checkDxpUrl, type UrlPolicy } from "../security/url-policy.ts";
+import type { SessionState } from "../session.ts";
+import type { ToolContext } from "../tools/define.ts";
+import { ClientPool } from "./client-pool.ts";
+
+/** What the client itself enforces for every URL: HTTPS, or http only to loopback. */
+export const OPERATOR_URL_POLICY: UrlPolicy = { allowedHosts: ["*"], allowPrivateAddresses: true, allowLoopbackHttp: true };
+
+export interface ContextOptions {
+  /** This MCP session's state (filter, configure_connection credentials). */
+  session: SessionState;
+  /** The server's own configuration (environment), or the embedded DXP's in demo mode. */
+  environment?: PartialCredentials;
+  environmentSource?: "environment" | "demo";
+  /** This request's X-Nectar-* headers (HTTP only). */
+  headers?: PartialCredentials;
+  /** Shared across sessions so each credential keeps its renewed tokens and cache. */
+  clients?: ClientPool;
+  /**
+   * Which DXP URLs a client may name (headers, configure_connection). The operator's own
+   * environment URL is trusted as configured (HTTPS, or loopback http).
+   */
+  urlPolicy?: Partial<UrlPolicy>;
+  now?: () => number;
+}
+
+export function toolContextFactory(options: ContextOptions): (base: Pick<ToolContext, "signal" | "progress">) => ToolContext {
+  const clients = options.clients ?? new ClientPool({ urlPolicy: OPERATOR_URL_POLICY });
+  const now = options.now ?? Date.now;
+  const connection = () =>
+    resolveConnection([
+      ["configure_connection", options.session.credentials],
+      ["headers", options.headers],
+      [options.environmentSource ?? "environment", options.environment],
+    ] satisfies ConnectionLayer[]);
+  return (base) => ({
+    ...base,
+    session: options.session,
+    connection,
+    client: () => {
+      const current = connection();
+      const credentials = requireCredentials(current);
+      // Refused here, before any request leaves: the server must not fetch URLs a client picks freely.
+      if (urlNamedByClient(current)) checkDxpUrl(credentials.url, options.urlPolicy);
+      return clients.get(credentials);
+    },
+    checkUrl: (url) => checkDxpUrl(url, options.urlPolicy),
+    now,
+  });
+}

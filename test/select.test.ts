@@ -1,0 +1,74 @@
+// Picking tools by name, group and read-only, from code, env and per request.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { ConfigError, readConfig } from "../lib/config.ts";
+import { ConfigurationError } from "../lib/errors.ts";
+import { createHttpApp } from "../lib/http/app.ts";
+import { ClientPool } from "../lib/server/client-pool.ts";
+import { OPERATOR_URL_POLICY } from "../lib/server/create-server.ts";
+import { selectTools } from "../lib/tools/select.ts";
+import { listen } from "./helpers/listen.ts";
+
+const names = (tools: { name: string }[]) => tools.map((t) => t.name).sort();
+
+describe("tool selection", () => {
+  it("picks by group and by name together", () => {
+    assert.deepEqual(names(selectTools({ include: ["tenants", "get_users"] })), ["get_tenant_names", "get_tenant_platforms", "get_users"]);
+  });
+
+  it("read-only drops the tools that change session state", () => {
+    const picked = names(selectTools({ readOnly: true }));
+    assert.equal(picked.length, 11);
+    assert.ok(!picked.includes("configure_connection") && !picked.includes("set_session_filter"));
+  });
+
+  it("refuses an unknown name, listing the groups", () => {
+    assert.throws(() => selectTools({ include: ["get_weather"] }), (e: unknown) => e instanceof ConfigurationError && /get_weather/.test(e.message) && /endpoint_tests/.test(e.userMessage));
+  });
+
+  it("reads NECTAR_TOOLS and NECTAR_READ_ONLY from the environment", () => {
+    assert.deepEqual(names(readConfig({ NECTAR_TOOLS: "connection", NECTAR_READ_ONLY: "true" }).tools), ["get_connection_status"]);
+    assert.equal(readConfig({}).tools.length, 13);
+    assert.throws(() => readConfig({ NECTAR_TOOLS: "nope" }), ConfigError);
+  });
+
+  it("narrows an HTTP request's tools with X-MCP-Tools and X-MCP-Readonly, never widening the server's", async () => {
+    const http = createHttpApp({
+      urlPolicy: {},
+      clients: new ClientPool({ urlPolicy: OPERATOR_URL_POLICY }),
+      allowedHosts: [],
+      allowedOrigins: [],
+      tools: selectTools({ include: ["sessions", "tenants"] }),
+    });
+    const server = await listen(http.app.fetch);
+    const list = async (headers: Record<string, string>) => {
+      const client = new Client({ name: "t", version: "1" });
+      await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers } }));
+      try {
+        return names((await client.listTools()).tools);
+      } finally {
+        await client.close();
+      }
+    };
+    try {
+      assert.equal((await list({})).length, 6);
+      assert.deepEqual(await list({ "X-MCP-Tools": "tenants" }), ["get_tenant_names", "get_tenant_platforms"]);
+      assert.deepEqual(await list({ "X-MCP-Tools": "sessions,get_users", "X-MCP-Readonly": "true" }), [
+        "get_detailed_session_list",
+        "get_session_histogram",
+        "get_session_summary",
+      ]);
+      const refused = await fetch(`${server.url}/mcp`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json", "x-mcp-tools": "bogus" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+      });
+      assert.equal(refused.status, 400);
+      assert.match(await refused.text(), /bogus/);
+    } finally {
+      await server.close();
+    }
+  });
+});
