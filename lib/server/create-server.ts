@@ -6,7 +6,9 @@ import { allTools } from "../tools/index.ts";
 import { VERSION } from "../version.ts";
 import { SERVER_INSTRUCTIONS } from "./instructions.ts";
 import { type Logger, silentLogger } from "./logger.ts";
-import { registerTools } from "./register-tools.ts";
+import { prompts } from "../prompts.ts";
+import { resources } from "../resources.ts";
+import { registerPrompts, registerResources, registerTools } from "./register.ts";
 import { type ContextOptions, toolContextFactory } from "./tool-context.ts";
 
 export { OPERATOR_URL_POLICY } from "./tool-context.ts";
@@ -25,6 +27,9 @@ export function createServer(options: ServerOptions): McpServer {
     { name: SERVER_NAME, version: options.version ?? VERSION },
     { instructions: SERVER_INSTRUCTIONS, capabilities: { logging: {} } },
   );
-  registerTools(server, options.tools ?? allTools, toolContextFactory(options), options.log ?? silentLogger);
+  const contextFor = toolContextFactory(options);
+  registerTools(server, options.tools ?? allTools, contextFor, options.log ?? silentLogger);
+  registerPrompts(server, prompts);
+  registerResources(server, resources, contextFor);
   return server;
 }

@@ -1,5 +1,5 @@
 // What a tool is: a plain object with schemas, annotations and a handler. Tools know
-// nothing of the MCP SDK; lib/server/register-tools.ts is the one place that does.
+// nothing of the MCP SDK; lib/server/register.ts is the one place that does.
 import type { z } from "zod";
 import type { DxpClient } from "../client/client.ts";
 import type { ResolvedConnection } from "../connection.ts";
