@@ -1,0 +1,530 @@
+// The Dockerfile and the Kubernetes manifests, checked against the real build output
+// without a Docker engine or a cluster: what the image copies exists after `npm run build`,
+// the command it runs starts, answers its probes and its HEALTHCHECK, and stops cleanly on
+// SIGTERM; the manifests probe the right paths and ports, run locked down and let out only
+// DNS and HTTPS. Run after `npm run build` (npm test does).
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { createServer } from "node:net";
+import { join, posix } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { parseAllDocuments } from "yaml";
+import { ENV, readConfig } from "../lib/config.ts";
+
+// ---- a small Dockerfile reader ----------------------------------------------------------
+
+interface Instruction {
+  keyword: string;
+  args: string;
+}
+
+interface Stage {
+  name: string | undefined;
+  image: string;
+  instructions: Instruction[];
+}
+
+interface Copy {
+  from: string | undefined;
+  sources: string[];
+  dest: string;
+}
+
+/** Stages of a Dockerfile: continuation lines joined, comments dropped, global ARGs expanded in FROM. */
+function parseDockerfile(text: string): Stage[] {
+  const logical: string[] = [];
+  let pending = "";
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line.startsWith("#")) continue; // comments, also inside a continued instruction
+    if (line.endsWith("\\")) {
+      pending += `${line.slice(0, -1)} `;
+      continue;
+    }
+    const full = (pending + line).trim();
+    pending = "";
+    if (full) logical.push(full);
+  }
+  const globalArgs = new Map<string, string>();
+  const stages: Stage[] = [];
+  for (const line of logical) {
+    const match = /^(\S+)\s*(.*)$/s.exec(line)!;
+    const keyword = match[1]!.toUpperCase();
+    const args = match[2]!.trim();
+    if (keyword === "ARG" && stages.length === 0) {
+      const [name, value] = args.split("=", 2) as [string, string | undefined];
+      globalArgs.set(name.trim(), (value ?? "").trim());
+      continue;
+    }
+    if (keyword === "FROM") {
+      const expanded = args.replace(/\$\{?(\w+)\}?/g, (_, name: string) => globalArgs.get(name) ?? "");
+      const from = /^(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?$/i.exec(expanded)!;
+      stages.push({ image: from[1]!, name: from[2], instructions: [] });
+      continue;
+    }
+    assert.ok(stages.length > 0, `${keyword} before the first FROM`);
+    stages.at(-1)!.instructions.push({ keyword, args });
+  }
+  return stages;
+}
+
+const all = (stage: Stage, keyword: string) => stage.instructions.filter((i) => i.keyword === keyword);
+const last = (stage: Stage, keyword: string) => all(stage, keyword).at(-1);
+
+/** An exec-form (JSON array) argument list; shell form is refused so signals reach node. */
+function execForm(args: string): string[] {
+  const parsed: unknown = JSON.parse(args);
+  assert.ok(Array.isArray(parsed) && parsed.every((a) => typeof a === "string"), `exec form expected: ${args}`);
+  return parsed as string[];
+}
+
+/** ENV KEY=value [KEY=value ...] (values optionally double-quoted) or the legacy ENV KEY value. */
+function parseEnv(stage: Stage): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const { args } of all(stage, "ENV")) {
+    if (!/^\w+=/.test(args)) {
+      const [key, ...rest] = args.split(/\s+/);
+      env[key!] = rest.join(" ");
+      continue;
+    }
+    for (const m of args.matchAll(/(\w+)=(?:"((?:[^"\\]|\\.)*)"|(\S*))/g)) env[m[1]!] = m[2] ?? m[3] ?? "";
+  }
+  return env;
+}
+
+function parseCopy(args: string): Copy {
+  const words = args.split(/\s+/);
+  let from: string | undefined;
+  while (words[0]?.startsWith("--")) {
+    const flag = words.shift()!;
+    if (flag.startsWith("--from=")) from = flag.slice("--from=".length);
+  }
+  const rest = words.join(" ");
+  const paths = rest.startsWith("[") ? execForm(rest) : words;
+  assert.ok(paths.length >= 2, `COPY needs a source and a destination: ${args}`);
+  return { from, sources: paths.slice(0, -1), dest: paths.at(-1)! };
+}
+
+function workdir(stage: Stage): string {
+  let dir = "/";
+  for (const { args } of all(stage, "WORKDIR")) dir = posix.resolve(dir, args);
+  return dir;
+}
+
+/** A path inside a stage's file system, relative to its WORKDIR, as a path of this repository. */
+function repoPathOf(stage: Stage, path: string): string {
+  const absolute = posix.resolve(workdir(stage), path);
+  const base = workdir(stage);
+  assert.ok(absolute === base || absolute.startsWith(`${base}/`), `${path} is outside the stage's WORKDIR ${base}`);
+  return posix.relative(base, absolute) || ".";
+}
+
+/** Lines of .dockerignore as simple patterns (no negation used here). */
+function dockerignored(path: string, patterns: string[]): boolean {
+  const toRegExp = (p: string) =>
+    new RegExp(`^${p.replace(/^\/+|\/+$/g, "").replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*")}(?:/.*)?$`);
+  return patterns.some((p) => toRegExp(p).test(path.replace(/^\.\//, "")));
+}
+
+// ---- a Kubernetes reader ----------------------------------------------------------------
+
+// The manifests are untyped YAML: `any` keeps the assertions readable.
+type K8s = any;
+
+function manifests(file: string): K8s[] {
+  return parseAllDocuments(readFileSync(join(K8S, file), "utf8")).map((doc) => {
+    assert.equal(doc.errors.length, 0, `${file}: ${doc.errors.map((e) => e.message).join("; ")}`);
+    return doc.toJS();
+  });
+}
+
+function only(file: string, kind: string): K8s {
+  const found = manifests(file).filter((m) => m.kind === kind);
+  assert.equal(found.length, 1, `${file} holds one ${kind}`);
+  return found[0];
+}
+
+/** Kubernetes quantities ("100m", "128Mi", "1") in base units, to compare requests with limits. */
+function quantity(value: string | number): number {
+  const m = /^(\d+(?:\.\d+)?)(m|Ki|Mi|Gi|k|M|G)?$/.exec(String(value));
+  assert.ok(m, `a Kubernetes quantity: ${value}`);
+  const scale: Record<string, number> = { m: 1e-3, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, k: 1e3, M: 1e6, G: 1e9 };
+  return Number(m[1]) * (m[2] ? scale[m[2]]! : 1);
+}
+
+// ---- helpers for the running entry ---------------------------------------------------------
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function get(url: string): Promise<number> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    await response.arrayBuffer();
+    return response.status;
+  } catch {
+    return 0;
+  }
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function exitOf(child: ChildProcess, timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve, reject) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve({ code: child.exitCode, signal: child.signalCode });
+    const timer = setTimeout(() => reject(new Error(`no exit within ${timeoutMs} ms`)), timeoutMs);
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal });
+    });
+  });
+}
+
+/** `node` in an exec-form command is this Node, so the test does not depend on PATH. */
+const resolveNode = (argv: string[]): [string, string[]] => [argv[0] === "node" ? process.execPath : argv[0]!, argv.slice(1)];
+
+async function run(argv: string[], env: Record<string, string>, timeoutMs: number): Promise<number | null> {
+  const [command, args] = resolveNode(argv);
+  const child = spawn(command, args, { env, stdio: "ignore" });
+  try {
+    return (await exitOf(child, timeoutMs)).code;
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  }
+}
+
+// ---- the checks ---------------------------------------------------------------------------
+
+const K8S = "deploy/kubernetes";
+const PORT = 8000;
+const defaults = readConfig({});
+
+describe("Dockerfile", () => {
+  const stages = parseDockerfile(readFileSync("Dockerfile", "utf8"));
+  const build = stages.find((s) => s.name === "build")!;
+  const runtime = stages.at(-1)!;
+  const env = parseEnv(runtime);
+  const ignore = readFileSync(".dockerignore", "utf8")
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#"));
+
+  before(() => assert.ok(existsSync("dist/servers/cli.js"), "dist/servers/cli.js exists: run npm run build first"));
+
+  it("has a build stage and a separate runtime stage on a Node version package.json allows", () => {
+    assert.ok(build, "a stage named build");
+    assert.notEqual(runtime, build, "the runtime stage is not the build stage");
+    const engines = Number(/(\d+)/.exec(JSON.parse(readFileSync("package.json", "utf8")).engines.node)![1]);
+    for (const stage of [build, runtime]) {
+      const major = /^node:(\d+)/.exec(stage.image);
+      assert.ok(major, `${stage.image} is an official node image`);
+      assert.ok(Number(major[1]) >= engines, `${stage.image} satisfies engines >= ${engines}`);
+    }
+  });
+
+  it("builds from files that exist and that .dockerignore lets into the context", () => {
+    const copies = all(build, "COPY").map((i) => parseCopy(i.args));
+    const sources = copies.flatMap((c) => c.sources);
+    for (const source of sources) {
+      assert.ok(existsSync(source), `${source} exists in the repository`);
+      assert.ok(!dockerignored(source, ignore), `${source} is not excluded by .dockerignore`);
+    }
+    for (const needed of ["package.json", "package-lock.json", "tsconfig.json", "tsup.config.ts"]) {
+      assert.ok(sources.includes(needed), `the build stage copies ${needed}`);
+    }
+    // Every tsup entry lives under a copied folder.
+    const entries = [...readFileSync("tsup.config.ts", "utf8").matchAll(/"([\w/.-]+\.ts)"/g)].map((m) => m[1]!);
+    assert.ok(entries.includes("servers/cli.ts"));
+    for (const entry of entries) {
+      assert.ok(sources.some((s) => entry === s || entry.startsWith(`${s.replace(/\/$/, "")}/`)), `${entry} is copied into the build`);
+    }
+    for (const heavy of ["node_modules", "dist", ".git"]) assert.ok(dockerignored(heavy, ignore), `.dockerignore excludes ${heavy}`);
+    const runs = all(build, "RUN").map((i) => i.args).join("\n");
+    assert.match(runs, /npm install\b/);
+    assert.doesNotMatch(runs, /npm ci\b/, "npm ci fails on our registry: see TOOLCHAIN");
+    assert.match(runs, /npx tsup\b/);
+    assert.match(runs, /--omit=dev/, "the runtime node_modules has no dev dependencies");
+  });
+
+  it("copies into the runtime only build output that exists after npm run build", () => {
+    const copies = all(runtime, "COPY").map((i) => parseCopy(i.args));
+    assert.ok(copies.length > 0);
+    const copied = copies.flatMap((c) => {
+      assert.equal(c.from, build.name, `the runtime copies only from the build stage: COPY ${c.sources.join(" ")}`);
+      return c.sources.map((s) => repoPathOf(build, s));
+    });
+    for (const path of copied) assert.ok(existsSync(path), `${path} exists after the build`);
+    assert.deepEqual([...copied].sort(), ["dist", "node_modules", "package.json"]);
+  });
+
+  it("needs at run time only packages listed in dependencies", () => {
+    const dependencies = Object.keys(JSON.parse(readFileSync("package.json", "utf8")).dependencies);
+    const files = (dir: string): string[] =>
+      readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : n.endsWith(".js") ? [join(dir, n)] : []));
+    const imported = new Set<string>();
+    // Static imports and re-exports start a line in esbuild's output; dynamic ones are import("x").
+    const patterns = [/^(?:import|export)\s[^;]*?\bfrom\s*["']([^"']+)["']/gm, /^import\s*["']([^"']+)["']/gm, /\bimport\(\s*["']([^"']+)["']\s*\)/g];
+    for (const file of files("dist")) {
+      const text = readFileSync(file, "utf8");
+      for (const m of patterns.flatMap((p) => [...text.matchAll(p)])) {
+        const spec = m[1]!;
+        if (spec.startsWith(".") || spec.startsWith("node:")) continue;
+        imported.add(spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]!);
+      }
+    }
+    assert.ok(imported.size > 0);
+    for (const name of imported) assert.ok(dependencies.includes(name), `dist imports ${name}, which npm prune --omit=dev would remove`);
+  });
+
+  it("runs node on the built CLI as UID 1000 with the HTTP environment on port 8000", () => {
+    const entry = execForm(last(runtime, "ENTRYPOINT")!.args);
+    assert.equal(entry[0], "node");
+    const script = repoPathOf(runtime, entry[1]!);
+    assert.equal(script, "dist/servers/cli.js");
+    assert.ok(existsSync(script), `${script} exists`);
+    assert.equal(JSON.parse(readFileSync("package.json", "utf8")).bin["nectar-dxp-mcp"], script, "the image runs the package's bin");
+    assert.equal(last(runtime, "CMD"), undefined, "no CMD: arguments given to docker run go to the CLI");
+
+    assert.match(last(runtime, "USER")!.args, /^(1000(:1000)?|node(:node)?)$/);
+    assert.deepEqual(
+      all(runtime, "EXPOSE").flatMap((i) => i.args.split(/\s+/)),
+      [String(PORT)],
+    );
+    assert.equal(env.MCP_TRANSPORT, "http");
+    assert.equal(env.FASTMCP_HOST, "0.0.0.0");
+    assert.equal(env.FASTMCP_PORT, String(PORT));
+    assert.equal(env.NODE_ENV, "production");
+    for (const name of Object.keys(env)) {
+      assert.ok(name === "NODE_ENV" || Object.values(ENV).includes(name as never), `ENV ${name} is a variable the server reads`);
+    }
+  });
+
+  it("has a HEALTHCHECK on /healthz at the exposed port that needs no curl", () => {
+    const healthcheck = last(runtime, "HEALTHCHECK")!;
+    assert.ok(healthcheck);
+    const command = execForm(healthcheck.args.replace(/^(--\S+\s+)*CMD\s+/, ""));
+    assert.equal(command[0], "node");
+    const script = command.join(" ");
+    assert.match(script, /\/healthz/);
+    assert.match(script, new RegExp(`\\b${PORT}\\b`), "defaults to the exposed port");
+    assert.match(healthcheck.args, /--timeout=\d+s/);
+  });
+
+  describe("its ENTRYPOINT, started as the container would", () => {
+    let child: ChildProcess | undefined;
+    let port: number;
+    let childEnv: Record<string, string>;
+    let stderr = "";
+
+    before(async () => {
+      port = await freePort();
+      // Only the image's environment (plus PATH), bound to loopback on a free port.
+      childEnv = { PATH: process.env.PATH ?? "", ...env, FASTMCP_HOST: "127.0.0.1", FASTMCP_PORT: String(port) };
+      const [command, args] = resolveNode(execForm(last(runtime, "ENTRYPOINT")!.args));
+      child = spawn(command, args, { env: childEnv, stdio: ["ignore", "ignore", "pipe"] });
+      child.stderr!.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      await waitFor(async () => (await get(`http://127.0.0.1:${port}/healthz`)) === 200 || child!.exitCode !== null, 10_000, "/healthz");
+      assert.equal(child.exitCode, null, `the server exited early: ${stderr}`);
+    });
+
+    after(() => {
+      if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    });
+
+    it("answers /healthz and /readyz with 200", async () => {
+      assert.equal(await get(`http://127.0.0.1:${port}/healthz`), 200);
+      assert.equal(await get(`http://127.0.0.1:${port}/readyz`), 200);
+      assert.match(stderr, new RegExp(`listening on 127\\.0\\.0\\.1:${port}`));
+    });
+
+    it("passes its own HEALTHCHECK command", { timeout: 10_000 }, async () => {
+      const command = execForm(last(runtime, "HEALTHCHECK")!.args.replace(/^(--\S+\s+)*CMD\s+/, ""));
+      assert.equal(await run(command, childEnv, 8000), 0);
+    });
+
+    it("exits 0 on SIGTERM, after which the HEALTHCHECK fails", { timeout: 20_000 }, async () => {
+      child!.kill("SIGTERM");
+      const { code, signal } = await exitOf(child!, 15_000);
+      assert.equal(signal, null);
+      assert.equal(code, 0, stderr);
+      assert.match(stderr, /SIGTERM/);
+      const command = execForm(last(runtime, "HEALTHCHECK")!.args.replace(/^(--\S+\s+)*CMD\s+/, ""));
+      assert.equal(await run(command, childEnv, 8000), 1);
+    });
+  });
+});
+
+describe("Kubernetes manifests", () => {
+  const deployment = only("deployment.yaml", "Deployment");
+  const service = only("service.yaml", "Service");
+  const policy = only("networkpolicy.yaml", "NetworkPolicy");
+  const pod = deployment.spec.template.spec;
+  const container = pod.containers[0];
+  const portNamed = (port: string | number): number =>
+    typeof port === "number" ? port : container.ports.find((p: K8s) => p.name === port)?.containerPort;
+
+  it("serves one container on port 8000", () => {
+    assert.equal(pod.containers.length, 1);
+    assert.deepEqual(container.ports.map((p: K8s) => [p.containerPort, p.protocol ?? "TCP"]), [[PORT, "TCP"]]);
+    const env = Object.fromEntries(container.env.filter((e: K8s) => "value" in e).map((e: K8s) => [e.name, e.value]));
+    assert.equal(env.MCP_TRANSPORT, "http");
+    if (env.FASTMCP_PORT !== undefined) assert.equal(env.FASTMCP_PORT, String(PORT));
+  });
+
+  it("probes /healthz for liveness and /readyz for readiness on that port", () => {
+    assert.equal(container.livenessProbe.httpGet.path, "/healthz");
+    assert.equal(portNamed(container.livenessProbe.httpGet.port), PORT);
+    assert.equal(container.readinessProbe.httpGet.path, "/readyz");
+    assert.equal(portNamed(container.readinessProbe.httpGet.port), PORT);
+    if (container.startupProbe) {
+      assert.equal(container.startupProbe.httpGet.path, "/healthz");
+      assert.equal(portNamed(container.startupProbe.httpGet.port), PORT);
+    }
+  });
+
+  it("runs as UID 1000, non-root, read-only, without privileges or capabilities", () => {
+    const securityContext = { ...pod.securityContext, ...container.securityContext };
+    assert.equal(securityContext.runAsNonRoot, true);
+    assert.equal(securityContext.runAsUser, 1000);
+    assert.equal(container.securityContext.readOnlyRootFilesystem, true);
+    assert.equal(container.securityContext.allowPrivilegeEscalation, false);
+    assert.ok(container.securityContext.capabilities.drop.includes("ALL"));
+    assert.equal(securityContext.seccompProfile.type, "RuntimeDefault");
+    assert.equal(pod.automountServiceAccountToken, false);
+    const user = last(parseDockerfile(readFileSync("Dockerfile", "utf8")).at(-1)!, "USER")!.args;
+    assert.ok(["1000", "1000:1000", "node", "node:node"].includes(user), "the image's user is the same UID");
+  });
+
+  it("requests and limits CPU and memory, requests within limits", () => {
+    const { requests, limits } = container.resources;
+    for (const r of ["cpu", "memory"]) {
+      assert.ok(requests[r] !== undefined && limits[r] !== undefined, `${r} request and limit`);
+      assert.ok(quantity(requests[r]) <= quantity(limits[r]), `${r} request ≤ limit`);
+    }
+  });
+
+  it("gives the 10 s drain time to finish on SIGTERM", () => {
+    const preStop = container.lifecycle?.preStop?.exec?.command ?? [];
+    const sleep = preStop[0] === "sleep" ? Number(preStop[1]) : 0;
+    assert.ok(pod.terminationGracePeriodSeconds >= 15 + sleep, "grace period ≥ preStop + 10 s drain + margin");
+  });
+
+  it("reads credentials from an optional Secret and sets only variables the server reads", () => {
+    const names = Object.values(ENV) as string[];
+    const fromSecret = container.env.filter((e: K8s) => e.valueFrom?.secretKeyRef);
+    assert.ok(fromSecret.length > 0);
+    for (const e of fromSecret) assert.equal(e.valueFrom.secretKeyRef.optional, true, `${e.name} is optional`);
+    for (const e of container.env) assert.ok(names.includes(e.name) || e.name === "NODE_OPTIONS", `${e.name} is a variable the server reads`);
+
+    const secret = only("secret.example.yaml", "Secret");
+    for (const e of fromSecret) {
+      assert.equal(e.valueFrom.secretKeyRef.name, secret.metadata.name);
+      assert.ok(e.valueFrom.secretKeyRef.key in secret.stringData, `the example Secret has ${e.valueFrom.secretKeyRef.key}`);
+    }
+    for (const [key, value] of Object.entries(secret.stringData as Record<string, string>)) {
+      assert.ok(names.includes(key), `${key} is a variable the server reads`);
+      assert.match(value, /<[^>]+>/, `${key} is a placeholder`);
+    }
+  });
+
+  it("has a ClusterIP Service from port 80 to the pod's 8000", () => {
+    assert.equal(service.spec.type ?? "ClusterIP", "ClusterIP");
+    for (const [k, v] of Object.entries(service.spec.selector)) assert.equal(deployment.spec.template.metadata.labels[k], v);
+    assert.equal(service.spec.ports.length, 1);
+    assert.equal(service.spec.ports[0].port, 80);
+    assert.equal(portNamed(service.spec.ports[0].targetPort), PORT);
+  });
+
+  it("has a NetworkPolicy that lets in only 8000 and lets out only DNS and HTTPS to public addresses", () => {
+    for (const [k, v] of Object.entries(policy.spec.podSelector.matchLabels)) assert.equal(deployment.spec.template.metadata.labels[k], v);
+    assert.deepEqual([...policy.spec.policyTypes].sort(), ["Egress", "Ingress"]);
+    const ports = (rules: K8s[]) =>
+      rules.flatMap((rule: K8s) => {
+        assert.ok(rule.ports?.length, "every rule names its ports (a rule without ports allows all)");
+        return rule.ports.map((p: K8s) => `${p.port}/${p.protocol ?? "TCP"}`);
+      });
+    assert.deepEqual(ports(policy.spec.ingress), [`${PORT}/TCP`]);
+    assert.deepEqual([...new Set(ports(policy.spec.egress))].sort(), ["443/TCP", "53/TCP", "53/UDP"]);
+    const https = policy.spec.egress.filter((r: K8s) => r.ports.some((p: K8s) => p.port === 443));
+    for (const rule of https) {
+      assert.ok(rule.to?.length, "HTTPS goes to listed address blocks only");
+      const v4 = rule.to.find((t: K8s) => t.ipBlock?.cidr === "0.0.0.0/0");
+      for (const blocked of ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10"]) {
+        assert.ok(v4?.ipBlock.except.includes(blocked), `HTTPS to ${blocked} is not allowed`);
+      }
+      for (const to of rule.to) assert.ok(to.ipBlock, "HTTPS is not opened to pods or namespaces");
+      const v6 = rule.to.find((t: K8s) => t.ipBlock?.cidr === "::/0");
+      if (v6) for (const blocked of ["fc00::/7", "fe80::/10"]) assert.ok(v6.ipBlock.except.includes(blocked), `HTTPS to ${blocked} is not allowed`);
+    }
+  });
+
+  it("applies with kustomize without the example Secret", () => {
+    const kustomization = manifests("kustomization.yaml")[0];
+    for (const file of kustomization.resources) assert.ok(existsSync(join(K8S, file)), `${file} exists`);
+    assert.ok(!kustomization.resources.includes("secret.example.yaml"));
+  });
+
+  it("states the session limits the server really has", () => {
+    const text = readFileSync(join(K8S, "README.md"), "utf8");
+    assert.match(text, new RegExp(`NECTAR_SESSION_IDLE_SECONDS[^\\n]*\\b${defaults.sessionIdleMs / 1000}\\b`));
+    assert.match(text, new RegExp(`NECTAR_MAX_SESSIONS[^\\n]*\\b${defaults.maxSessions}\\b`));
+    const env = Object.fromEntries(container.env.filter((e: K8s) => "value" in e).map((e: K8s) => [e.name, e.value]));
+    if (env.NECTAR_SESSION_IDLE_SECONDS) assert.equal(Number(env.NECTAR_SESSION_IDLE_SECONDS), defaults.sessionIdleMs / 1000);
+    if (env.NECTAR_MAX_SESSIONS) assert.equal(Number(env.NECTAR_MAX_SESSIONS), defaults.maxSessions);
+  });
+});
+
+describe("README", () => {
+  const readme = readFileSync("README.md", "utf8");
+  const section = (title: string) => {
+    const start = readme.indexOf(`\n## ${title}\n`);
+    assert.ok(start >= 0, `README has a "${title}" section`);
+    const end = readme.indexOf("\n## ", start + 1);
+    return readme.slice(start, end < 0 ? undefined : end);
+  };
+
+  it("lists every environment variable the server reads in its Environment table", () => {
+    const rows = section("Environment")
+      .split("\n")
+      .map((line) => /^\|\s*`([A-Z0-9_]+)`\s*\|/.exec(line)?.[1])
+      .filter((name): name is string => !!name);
+    for (const name of Object.values(ENV)) assert.ok(rows.includes(name), `${name} is in the README's Environment table`);
+    for (const name of rows) assert.ok((Object.values(ENV) as string[]).includes(name), `${name} in the table is read by the server`);
+  });
+
+  it("states the session limits and the body limit the server really has", () => {
+    assert.match(readme, new RegExp(`NECTAR_SESSION_IDLE_SECONDS\`\\s*\\|\\s*\`${defaults.sessionIdleMs / 1000}\``));
+    assert.match(readme, new RegExp(`NECTAR_MAX_SESSIONS\`\\s*\\|\\s*\`${defaults.maxSessions}\``));
+    assert.match(section("Security"), /1 MiB/);
+  });
+
+  it("documents Docker, Kubernetes and a remote Claude Desktop setup", () => {
+    assert.match(section("Docker"), /docker build -t nectar-dxp-mcp \./);
+    assert.match(section("Kubernetes"), /deploy\/kubernetes\/README\.md/);
+    const remote = section("Claude Desktop with a remote server");
+    assert.match(remote, /mcp-remote/);
+    assert.match(remote, /npx\.cmd/);
+    const headers = [...remote.matchAll(/"--header",\s*"([^"]*)"/g)].map((m) => m[1]!);
+    assert.ok(headers.length >= 2);
+    for (const header of headers) {
+      assert.match(header, /^X-Nectar-[\w-]+:\S+$/, `no spaces in a --header value (Windows splits them): ${header}`);
+    }
+  });
+});
