@@ -29,9 +29,11 @@ export async function runHttp({ config, demo, onClose }: HttpOptions): Promise<v
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info(`${signal}: no longer accepting connections; letting calls in flight finish (up to ${DRAIN_MS / 1000} s)`);
-    server.close();
+    log.info(`${signal}: not ready any more; letting calls in flight finish (up to ${DRAIN_MS / 1000} s)`);
+    // Drain first: /readyz answers 503 meanwhile (so a load balancer stops sending), new calls
+    // get 503, calls in flight finish; then stop accepting connections.
     const drained = await http.drain(DRAIN_MS);
+    server.close();
     (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
     log.info(drained ? "all calls finished; exiting" : "drain timed out; exiting");
     await onClose?.();

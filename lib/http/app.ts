@@ -69,7 +69,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
 
   app.post(
     "/mcp",
-    bodyLimit({ maxSize: maxBody, onError: () => jsonRpcError(413, -32000, `Request body larger than ${maxBody} bytes.`) }),
+    // The rest of an oversize body is never read, so the connection cannot be reused: say so.
+    bodyLimit({ maxSize: maxBody, onError: () => jsonRpcError(413, -32000, `Request body larger than ${maxBody} bytes.`, { connection: "close" }) }),
     async (c) => {
       if (draining) return jsonRpcError(503, -32000, "Server is shutting down; retry on another instance.", { "retry-after": "1" });
       let credentials: PartialCredentials | undefined;

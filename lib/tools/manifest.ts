@@ -1,0 +1,28 @@
+// The tool manifest: every tool's name, title, description, group, annotations and JSON
+// Schemas, generated from the registry alone (dist/tools.json, the README's table, the
+// MCP Bundle), so docs and code cannot drift.
+import { z } from "zod";
+import type { Tool } from "./define.ts";
+import { allTools } from "./index.ts";
+
+export interface ToolManifestEntry {
+  name: string;
+  title: string;
+  description: string;
+  group: string;
+  annotations: Tool["annotations"];
+  inputSchema: Record<string, unknown>;
+  outputSchema: Record<string, unknown>;
+}
+
+export function toolManifest(tools: readonly Tool[] = allTools): ToolManifestEntry[] {
+  return tools.map((tool) => ({
+    name: tool.name,
+    title: tool.title,
+    description: tool.description,
+    group: tool.group,
+    annotations: tool.annotations,
+    inputSchema: z.toJSONSchema(tool.inputSchema, { io: "input" }) as Record<string, unknown>,
+    outputSchema: z.toJSONSchema(tool.outputSchema) as Record<string, unknown>,
+  }));
+}
