@@ -1,10 +1,11 @@
 import { defineConfig } from "tsup";
 
-// The npm bundle: the library (root and ./simulator subpath, with types) and the bin.
+// The npm bundle: the library (root, ./tools and ./simulator subpaths, with types) and the bin.
 // Shell modules are split into chunks that the bin loads only when used.
 export default defineConfig({
   entry: {
     "lib/index": "lib/index.ts",
+    "lib/tools/api": "lib/tools/api.ts",
     "lib/simulator/index": "lib/simulator/index.ts",
     "servers/cli": "servers/cli.ts",
   },
@@ -12,7 +13,7 @@ export default defineConfig({
   target: "node20",
   platform: "node",
   splitting: true,
-  dts: { entry: { "lib/index": "lib/index.ts", "lib/simulator/index": "lib/simulator/index.ts" } },
+  dts: { entry: { "lib/index": "lib/index.ts", "lib/tools/api": "lib/tools/api.ts", "lib/simulator/index": "lib/simulator/index.ts" } },
   clean: true,
   sourcemap: false,
 });

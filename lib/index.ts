@@ -1,5 +1,6 @@
-// nectar-dxp-mcp: the runtime-agnostic core. Tools, the DXP client, the server
-// factory, errors and types. The simulator is a separate entry: `nectar-dxp-mcp/simulator`.
+// nectar-dxp-mcp: the runtime-agnostic core. Tools, the DXP client, the MCP server
+// factory and HTTP app, errors and types. Smaller entries: `nectar-dxp-mcp/tools` (no MCP
+// SDK, no HTTP) and `nectar-dxp-mcp/simulator` (the embedded DXP, for your tests).
 
 export { type FunctionTool, type FunctionToolOptions, toFunctionTools } from "./adapters/function-calling.ts";
 export { type ClientOptions, DxpClient } from "./client/client.ts";
@@ -19,5 +20,8 @@ export { type Logger, silentLogger } from "./server/logger.ts";
 export { newSessionState, type SessionState } from "./session.ts";
 export { defineTool, type Tool, type ToolContext, type ToolGroup, type ToolResult } from "./tools/define.ts";
 export { allTools, TOOL_GROUPS, type ToolName, tools } from "./tools/index.ts";
+export { type ToolManifestEntry, toolManifest } from "./tools/manifest.ts";
 export { parseToolSelection, selectTools, type ToolSelection } from "./tools/select.ts";
+export { prompts, type PromptDefinition } from "./prompts.ts";
+export { resources, type ResourceDefinition } from "./resources.ts";
 export { VERSION } from "./version.ts";

@@ -31,3 +31,23 @@ describe("lib/ is runtime-agnostic", () => {
     });
   }
 });
+
+describe("the nectar-dxp-mcp/tools entry stays small", () => {
+  /** Every module the built entry loads, following its relative imports. */
+  function loaded(file: string, seen = new Set<string>()): Set<string> {
+    if (seen.has(file)) return seen;
+    seen.add(file);
+    const text = readFileSync(file, "utf8");
+    for (const [, spec] of text.matchAll(/from\s+"([^"]+)"/g)) {
+      if (spec!.startsWith(".")) loaded(join(file, "..", spec!), seen);
+      else seen.add(spec!);
+    }
+    return seen;
+  }
+
+  it("loads neither the MCP SDK nor Hono nor the simulator", () => {
+    const modules = [...loaded("dist/lib/tools/api.js")];
+    assert.ok(modules.some((m) => m === "zod"), "sanity: it does load zod");
+    assert.deepEqual(modules.filter((m) => /modelcontextprotocol|hono|simulator/.test(m)), []);
+  });
+});

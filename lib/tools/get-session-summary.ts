@@ -82,9 +82,11 @@ export default defineTool({
     };
     const split = (list: typeof data.byQuality) =>
       list.map((g) => `${g.group === "CRITICAL" ? "CRITICAL(poor)" : g.group} ${g.percentage}% (${g.count})`).join(" · ") || "none";
-    const mediaLine = (label: string, rows: typeof data.media.audio) =>
-      rows.length === 0
-        ? `${label}: no data`
+    // Quality types without streams carry no information: left out of the text (not the data).
+    const mediaLine = (label: string, all: typeof data.media.audio) => {
+      const rows = all.filter((r) => (r.streams ?? 1) > 0);
+      return rows.length === 0
+        ? `${label}: no streams`
         : `${label}: ` +
           rows
             .map(
@@ -92,6 +94,7 @@ export default defineTool({
                 `${r.qualityType ?? "all"} streams ${num(r.streams, 0)}, jitter ${num(r.avgJitterMs, 1, " ms")}, RTT ${num(r.avgRoundTripMs, 0, " ms")}, loss ${num(r.avgPacketLossPct, 2, "%")}, score ${num(r.avgNectarScore, 1)}`,
             )
             .join("; ");
+    };
     const notable = data.insights.filter((i) => i.count > 0);
     const text = [
       `Session summary. ${appliedLine(applied)}`,
