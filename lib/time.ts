@@ -26,9 +26,15 @@ export const timePeriodSchema = z
   })
   .describe(`${TIME_PERIODS.join("|")} or a span: 24h, 7d, 30d`);
 
-export const instantSchema = z.iso
-  .datetime({ offset: true, error: "expected RFC 3339 with an offset, e.g. 2026-11-24T09:00:00Z" })
-  .describe("RFC 3339, e.g. 2026-11-24T09:00:00Z");
+// Checked with a short regex and Date.parse rather than zod's ISO schema: the latter puts a
+// 400-character pattern into every tool's published JSON Schema (context a model pays for).
+const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/i;
+export const instantSchema = z
+  .string()
+  .refine((value) => RFC3339.test(value) && !Number.isNaN(Date.parse(value)), {
+    error: "expected RFC 3339 with an offset, e.g. 2026-11-24T09:00:00Z",
+  })
+  .meta({ format: "date-time", description: "RFC 3339, e.g. 2026-11-24T09:00:00Z" });
 
 export interface TimeInput {
   timePeriod?: string;

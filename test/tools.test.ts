@@ -1,6 +1,7 @@
 // Every tool through a real MCP client against the simulator over loopback HTTP.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { allTools } from "../lib/tools/index.ts";
 import { type Harness, startHarness, textOf } from "./helpers/harness.ts";
 
 const DATA_TOOLS: Record<string, Record<string, unknown>> = {
@@ -40,6 +41,9 @@ describe("tools against the simulator", () => {
       assert.equal(result.isError, undefined, textOf(result));
       assert.ok(result.structuredContent, "structured content present");
       assert.ok(textOf(result).length > 10);
+      // The SDK checks the published (shallow) schema; the registry's full schema must hold too.
+      const full = allTools.find((t) => t.name === name)!.outputSchema.safeParse(result.structuredContent);
+      assert.ok(full.success, full.success ? "" : JSON.stringify(full.error.issues[0]));
     });
   }
 

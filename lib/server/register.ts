@@ -10,6 +10,7 @@ import type { ResourceDefinition } from "../resources.ts";
 import type { Tool, ToolContext } from "../tools/define.ts";
 import { runTool } from "../tools/run-tool.ts";
 import type { Logger } from "./logger.ts";
+import { publishedOutputSchema } from "./published-schema.ts";
 
 /** What the SDK hands a tool callback, the parts we use. */
 export interface CallExtra {
@@ -31,7 +32,7 @@ export function registerTools(server: McpServer, tools: readonly Tool[], context
         title: tool.title,
         description: tool.description,
         inputSchema: tool.inputSchema,
-        outputSchema: tool.outputSchema,
+        outputSchema: publishedOutputSchema(tool.outputSchema),
         annotations: { title: tool.title, ...tool.annotations },
       },
       async (args: unknown, extra: unknown) => callTool(tool, args, extra as CallExtra, contextFor, log),

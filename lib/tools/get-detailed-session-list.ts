@@ -82,19 +82,16 @@ export default defineTool({
       `Sessions, by ${args.orderBy} ${args.orderDirection}. ${appliedLine(applied)}`,
       sessions.length
         ? table(
-            ["start UTC", "min", "from", "to", "platform", "modality", "type", "quality", "score", "location", "id"],
+            ["start UTC", "min", "from → to", "platform", "modality/type", "quality", "location"],
+            // Compact rows: a model pays for every token. Session ids stay in the structured result.
             sessions.map((s) => [
-              formatUtc(new Date(s.startDate)),
-              num(s.durationSeconds === null ? null : s.durationSeconds / 60, 1),
-              s.from,
-              s.to,
+              formatUtc(new Date(s.startDate)).slice(5),
+              num(s.durationSeconds === null ? null : s.durationSeconds / 60, 0),
+              `${s.from ?? "?"} → ${s.to ?? "?"}`,
               s.platform,
-              s.modality,
-              s.sessionType,
-              s.quality,
-              num(s.nectarScore),
+              `${s.modality ?? "?"}/${s.sessionType ?? "?"}`,
+              s.nectarScore === null ? s.quality : `${s.quality} ${num(s.nectarScore, 0)}`,
               s.location,
-              s.sessionId,
             ]),
           )
         : "No sessions match.",

@@ -51,8 +51,8 @@ export default defineTool({
       `Locations of tenant ${tenant}${args.search ? ` matching "${args.search}"` : ""}.`,
       locations.length
         ? table(
-            ["name", "city", "country", "lat,lon", "networks", "id"],
-            locations.map((l) => [l.name, l.city, l.country, `${num(l.latitude, 2)},${num(l.longitude, 2)}`, l.networks.join(" "), l.id]),
+            ["name", "city", "country", "lat,lon", "networks"],
+            locations.map((l) => [l.name, l.city, l.country, `${num(l.latitude, 2)},${num(l.longitude, 2)}`, l.networks.length]),
           )
         : "No locations match.",
       pageFooter(page, locations.length, "locations"),

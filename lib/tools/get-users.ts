@@ -39,7 +39,8 @@ export default defineTool({
     const page = { pageNumber: answer.pageNumber, pageSize: answer.pageSize, totalElements: answer.totalElements, totalPages: answer.totalPages };
     const text = [
       `Users of tenant ${tenant}${args.search ? ` matching "${args.search}"` : ""}.`,
-      users.length ? table(["name", "email", "location", "id"], users.map((u) => [u.displayName, u.email, u.location, u.userId])) : "No users match.",
+      // User ids stay in the structured result: the email is what filters take.
+      users.length ? table(["name", "email", "location"], users.map((u) => [u.displayName, u.email, u.location])) : "No users match.",
       pageFooter(page, users.length, "users"),
     ].join("\n");
     return { data: { tenant, search: args.search, page, users }, text };
