@@ -4,7 +4,7 @@ import { ORDER_DIRECTIONS } from "../client/vocabulary.ts";
 import { formatUtc, parseDxpDate } from "../time.ts";
 import { defineTool, READS_DXP } from "./define.ts";
 import { num, pageFooter, round, table } from "./render.ts";
-import { appliedLine, appliedSchema, pageSchema, pagingShape, scopedShape, scopeFor } from "./scope.ts";
+import { appliedLine, appliedSchema, pageOf, pageSchema, pagingShape, scopedShape, scopeFor } from "./scope.ts";
 
 const ORDER_FIELDS = ["startDate", "duration", "nectarScore"] as const;
 
@@ -72,12 +72,7 @@ export default defineTool({
       nectarScore: round(s.nectarScore, 1),
       location: locationOf(s),
     }));
-    const page = {
-      pageNumber: answer.pageNumber,
-      pageSize: answer.pageSize,
-      totalElements: answer.totalElements,
-      totalPages: answer.totalPages,
-    };
+    const page = pageOf(answer);
     const text = [
       `Sessions, by ${args.orderBy} ${args.orderDirection}. ${appliedLine(applied)}`,
       sessions.length

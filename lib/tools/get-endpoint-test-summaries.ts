@@ -2,7 +2,7 @@ import { z } from "zod";
 import { formatUtc, parseDxpDate } from "../time.ts";
 import { defineTool, READS_DXP } from "./define.ts";
 import { num, pageFooter, round, table } from "./render.ts";
-import { appliedLine, appliedSchema, pageSchema, pagingShape, scopeFor, TEST_DIMENSIONS, testScopeShape } from "./scope.ts";
+import { appliedLine, appliedSchema, pageOf, pageSchema, pagingShape, scopeFor, TEST_DIMENSIONS, testScopeShape } from "./scope.ts";
 
 const testRow = z.object({
   testId: z.string(),
@@ -46,7 +46,7 @@ export default defineTool({
       packetLossPct: round(t.packetLoss, 2),
       rttMs: round(t.rtt, 0),
     }));
-    const page = { pageNumber: answer.pageNumber, pageSize: answer.pageSize, totalElements: answer.totalElements, totalPages: answer.totalPages };
+    const page = pageOf(answer);
     const results = args.results ?? null;
     const text = [
       `Endpoint tests${results ? ` with result ${results.join("/")}` : ""}, newest first. ${appliedLine(applied)}`,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineTool, READS_DXP } from "./define.ts";
-import { num, pct, round, table } from "./render.ts";
-import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./scope.ts";
+import { num, table } from "./render.ts";
+import { appliedLine, appliedSchema, qualityCounts, qualityCountsShape, scopedShape, scopeFor } from "./scope.ts";
 
 const SORTS = ["poorPercent", "sessions", "avgNectarScore"] as const;
 
@@ -12,13 +12,7 @@ const rowSchema = z.object({
   country: z.string().nullable(),
   latitude: z.number().nullable(),
   longitude: z.number().nullable(),
-  sessions: z.number(),
-  good: z.number(),
-  average: z.number(),
-  poor: z.number(),
-  unknown: z.number(),
-  poorPercent: z.number(),
-  avgNectarScore: z.number().nullable(),
+  ...qualityCountsShape,
 });
 
 export default defineTool({
@@ -48,13 +42,7 @@ export default defineTool({
       country: location.country ?? null,
       latitude: location.latitude ?? null,
       longitude: location.longitude ?? null,
-      sessions: sessions.all,
-      good: sessions.good,
-      average: sessions.average,
-      poor: sessions.poor,
-      unknown: sessions.unknown,
-      poorPercent: round(pct(sessions.poor, sessions.all), 1) ?? 0,
-      avgNectarScore: round(avgNectarScore, 1),
+      ...qualityCounts(sessions, avgNectarScore),
     }));
     const key = args.sortBy;
     // Worst first: most poor, most sessions, lowest score.

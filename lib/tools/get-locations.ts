@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineTool, READS_DXP } from "./define.ts";
 import { num, pageFooter, table } from "./render.ts";
-import { pageSchema, pagingShape, tenantField, tenantOf } from "./scope.ts";
+import { pageOf, pageSchema, pagingShape, tenantField, tenantOf } from "./scope.ts";
 
 export default defineTool({
   name: "get_locations",
@@ -46,7 +46,7 @@ export default defineTool({
       longitude: l.longitude ?? null,
       networks: l.networks ?? [],
     }));
-    const page = { pageNumber: answer.pageNumber, pageSize: answer.pageSize, totalElements: answer.totalElements, totalPages: answer.totalPages };
+    const page = pageOf(answer);
     const text = [
       `Locations of tenant ${tenant}${args.search ? ` matching "${args.search}"` : ""}.`,
       locations.length

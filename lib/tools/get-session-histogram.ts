@@ -3,8 +3,8 @@ import { HISTOGRAM_INTERVALS } from "../client/vocabulary.ts";
 import { InputError } from "../errors.ts";
 import { formatUtc, parseDxpDate } from "../time.ts";
 import { defineTool, READS_DXP } from "./define.ts";
-import { num, pct, round, table } from "./render.ts";
-import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./scope.ts";
+import { num, table } from "./render.ts";
+import { appliedLine, appliedSchema, qualityCounts, qualityCountsShape, scopedShape, scopeFor } from "./scope.ts";
 
 /** More buckets than this would flood a model's context; the caller should widen the interval. */
 const MAX_BUCKETS = 200;
@@ -13,13 +13,7 @@ const INTERVAL_MS = { HOUR: 3_600_000, DAY: 86_400_000 } as const;
 const bucketSchema = z.object({
   start: z.string().describe("UTC"),
   end: z.string().describe("UTC"),
-  sessions: z.number(),
-  good: z.number(),
-  average: z.number(),
-  poor: z.number(),
-  unknown: z.number(),
-  poorPercent: z.number(),
-  avgNectarScore: z.number().nullable(),
+  ...qualityCountsShape,
 });
 
 export default defineTool({
@@ -42,13 +36,7 @@ export default defineTool({
     const buckets = answer.map(({ startDate, endDate, sessions }) => ({
       start: parseDxpDate(startDate).toISOString(),
       end: parseDxpDate(endDate).toISOString(),
-      sessions: sessions.all,
-      good: sessions.good,
-      average: sessions.average,
-      poor: sessions.poor,
-      unknown: sessions.unknown,
-      poorPercent: round(pct(sessions.poor, sessions.all), 1) ?? 0,
-      avgNectarScore: round(sessions.avgNectarScore, 1),
+      ...qualityCounts(sessions, sessions.avgNectarScore),
     }));
     const worst = buckets.reduce<(typeof buckets)[number] | undefined>(
       (w, b) => (b.sessions >= 5 && (!w || b.poorPercent > w.poorPercent) ? b : w),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineTool, READS_DXP } from "./define.ts";
 import { pageFooter, table } from "./render.ts";
-import { pageSchema, pagingShape, tenantField, tenantOf } from "./scope.ts";
+import { pageOf, pageSchema, pagingShape, tenantField, tenantOf } from "./scope.ts";
 
 export default defineTool({
   name: "get_users",
@@ -36,7 +36,7 @@ export default defineTool({
       email: u.email ?? null,
       location: u.location ?? null,
     }));
-    const page = { pageNumber: answer.pageNumber, pageSize: answer.pageSize, totalElements: answer.totalElements, totalPages: answer.totalPages };
+    const page = pageOf(answer);
     const text = [
       `Users of tenant ${tenant}${args.search ? ` matching "${args.search}"` : ""}.`,
       // User ids stay in the structured result: the email is what filters take.

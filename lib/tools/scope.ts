@@ -7,6 +7,7 @@ import { applyFilter, describeFilter, filterShape, LIST_KEYS, type ListKey, type
 import { TEST_RESULTS } from "../client/vocabulary.ts";
 import { formatWindow } from "../time.ts";
 import type { ToolContext } from "./define.ts";
+import { pct, round } from "./render.ts";
 
 export const tenantField = z.string().trim().min(1).max(100).optional().describe("default: the configured tenant");
 
@@ -25,13 +26,47 @@ export const pageSchema = z.object({
   totalPages: z.number(),
 });
 
+/** The paging part of a DXP list answer, as every list tool returns it. */
+export const pageOf = (answer: z.infer<typeof pageSchema>) => ({
+  pageNumber: answer.pageNumber,
+  pageSize: answer.pageSize,
+  totalElements: answer.totalElements,
+  totalPages: answer.totalPages,
+});
+
+/** Session counts by quality with the poor share and score: a location's or a time bucket's. */
+export const qualityCountsShape = {
+  sessions: z.number(),
+  good: z.number(),
+  average: z.number(),
+  poor: z.number(),
+  unknown: z.number(),
+  poorPercent: z.number(),
+  avgNectarScore: z.number().nullable(),
+};
+
+/** Fill qualityCountsShape from the DXP's `{ good, average, poor, unknown, all }`. */
+export const qualityCounts = (
+  counts: { good: number; average: number; poor: number; unknown: number; all: number },
+  avgNectarScore: number | null | undefined,
+) => ({
+  sessions: counts.all,
+  good: counts.good,
+  average: counts.average,
+  poor: counts.poor,
+  unknown: counts.unknown,
+  poorPercent: round(pct(counts.poor, counts.all), 1) ?? 0,
+  avgNectarScore: round(avgNectarScore, 1),
+});
+
 export const windowSchema = z.object({
   from: z.string().describe("UTC"),
   to: z.string().describe("UTC"),
   label: z.string(),
 });
 
-const appliedFilterSchema = z.object({
+/** The list dimensions of a filter, as answers echo them. */
+export const appliedFilterSchema = z.object({
   platforms: z.array(z.string()).optional(),
   modalities: z.array(z.string()).optional(),
   sessionTypes: z.array(z.string()).optional(),

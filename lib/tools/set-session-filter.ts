@@ -2,19 +2,12 @@ import { z } from "zod";
 import { describeFilter, filterShape, isEmptyFilter, mergeFilter, pickFilter } from "../filter.ts";
 import { formatWindow, resolveWindow } from "../time.ts";
 import { defineTool } from "./define.ts";
-import { windowSchema } from "./scope.ts";
+import { appliedFilterSchema, windowSchema } from "./scope.ts";
 
-const savedFilterSchema = z.object({
+const savedFilterSchema = appliedFilterSchema.extend({
   timePeriod: z.string().optional(),
   from: z.string().optional(),
   to: z.string().optional(),
-  platforms: z.array(z.string()).optional(),
-  modalities: z.array(z.string()).optional(),
-  sessionTypes: z.array(z.string()).optional(),
-  sessionScenarios: z.array(z.string()).optional(),
-  qualities: z.array(z.string()).optional(),
-  locations: z.array(z.string()).optional(),
-  users: z.array(z.string()).optional(),
 });
 
 export default defineTool({
