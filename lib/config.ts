@@ -1,10 +1,8 @@
 // The seed's environment contract, parsed from a plain object so that every shell
 // (Node or Deno) reads it the same way. Shells pass their runtime's env in.
 import type { PartialCredentials } from "./connection.ts";
-import { DxpError } from "./errors.ts";
 import { parseUrlPolicy, type UrlPolicy } from "./security/url-policy.ts";
-import type { Tool } from "./tools/define.ts";
-import { parseToolSelection, selectTools } from "./tools/select.ts";
+import { parseToolSelection, type ToolSelection } from "./tools/selection.ts";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -26,8 +24,8 @@ export interface ServerConfig {
   maxSessions: number;
   /** Per-credential answer cache TTL, ms; 0 = off. */
   cacheTtlMs: number;
-  /** The tools this server offers. */
-  tools: Tool[];
+  /** Which tools this server offers (see selectTools; checked when a shell starts). */
+  toolSelection: ToolSelection;
 }
 
 /** Environment variables this server reads; the README's table lists the same. */
@@ -90,16 +88,8 @@ export function readConfig(env: Env): ServerConfig {
     sessionIdleMs: positive(env, ENV.sessionIdleSeconds, 1800) * 1000,
     maxSessions: positive(env, ENV.maxSessions, 10_000),
     cacheTtlMs: cacheTtl(env) * 1000,
-    tools: toolsFrom(env),
+    toolSelection: parseToolSelection(env[ENV.tools], env[ENV.readOnly]),
   };
-}
-
-function toolsFrom(env: Env): Tool[] {
-  try {
-    return selectTools(parseToolSelection(env[ENV.tools], env[ENV.readOnly]));
-  } catch (error) {
-    throw new ConfigError(`${ENV.tools}: ${error instanceof DxpError ? error.userMessage : String(error)}`);
-  }
 }
 
 function cacheTtl(env: Env): number {

@@ -5,6 +5,7 @@ import type { PartialCredentials } from "../lib/connection.ts";
 import { ClientPool } from "../lib/server/client-pool.ts";
 import { createServer, OPERATOR_URL_POLICY } from "../lib/server/create-server.ts";
 import { newSessionState } from "../lib/session.ts";
+import { configuredTools } from "../lib/tools/select.ts";
 import { stderrLogger } from "./stderr-logger.ts";
 
 export interface StdioOptions {
@@ -21,7 +22,7 @@ export async function runStdio({ config, demo, onClose }: StdioOptions): Promise
   const log = stderrLogger(config.debug, secrets);
   const urlPolicy = effectiveUrlPolicy(config, { loopbackHttp: true });
   const clients = new ClientPool({ urlPolicy: OPERATOR_URL_POLICY, ...clientOptionsFrom(config, (line) => log.debug(`upstream ${line}`)) });
-  const server = createServer({ session, environment, environmentSource: demo ? "demo" : "environment", clients, urlPolicy, log, tools: config.tools });
+  const server = createServer({ session, environment, environmentSource: demo ? "demo" : "environment", clients, urlPolicy, log, tools: configuredTools(config.toolSelection) });
 
   let closing = false;
   const close = async () => {

@@ -19,6 +19,7 @@ import { ENV, readConfig } from "../lib/config.ts";
 import { prompts } from "../lib/prompts.ts";
 import { createSimulator } from "../lib/simulator/index.ts";
 import { allTools } from "../lib/tools/index.ts";
+import { configuredTools } from "../lib/tools/select.ts";
 import { VERSION } from "../lib/version.ts";
 import { type Bundle, buildBundle, MANIFEST_SOURCE, manifestJson } from "../mcpb/build.ts";
 import { buildManifest, ENTRY_POINT, MANIFEST_VERSION, USER_CONFIG } from "../mcpb/manifest.ts";
@@ -151,7 +152,7 @@ describe("MCP Bundle manifest", () => {
     const server = readConfig(config.env!);
     assert.deepEqual(server.credentials, { url: "https://acme.nectar.services", accessToken: "a.b.c", refreshToken: undefined, tenant: undefined });
     assert.equal(server.debug, false);
-    assert.equal(server.tools.length, allTools.length);
+    assert.equal(configuredTools(server.toolSelection).length, allTools.length);
   });
 });
 

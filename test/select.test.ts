@@ -8,7 +8,7 @@ import { ConfigurationError } from "../lib/errors.ts";
 import { createHttpApp } from "../lib/http/app.ts";
 import { ClientPool } from "../lib/server/client-pool.ts";
 import { OPERATOR_URL_POLICY } from "../lib/server/create-server.ts";
-import { selectTools } from "../lib/tools/select.ts";
+import { configuredTools, selectTools } from "../lib/tools/select.ts";
 import { listen } from "./helpers/listen.ts";
 
 const names = (tools: { name: string }[]) => tools.map((t) => t.name).sort();
@@ -29,9 +29,10 @@ describe("tool selection", () => {
   });
 
   it("reads NECTAR_TOOLS and NECTAR_READ_ONLY from the environment", () => {
-    assert.deepEqual(names(readConfig({ NECTAR_TOOLS: "connection", NECTAR_READ_ONLY: "true" }).tools), ["get_connection_status"]);
-    assert.equal(readConfig({}).tools.length, 13);
-    assert.throws(() => readConfig({ NECTAR_TOOLS: "nope" }), ConfigError);
+    const tools = (env: Record<string, string>) => configuredTools(readConfig(env).toolSelection);
+    assert.deepEqual(names(tools({ NECTAR_TOOLS: "connection", NECTAR_READ_ONLY: "true" })), ["get_connection_status"]);
+    assert.equal(tools({}).length, 13);
+    assert.throws(() => tools({ NECTAR_TOOLS: "nope" }), ConfigError);
   });
 
   it("narrows an HTTP request's tools with X-MCP-Tools and X-MCP-Readonly, never widening the server's", async () => {

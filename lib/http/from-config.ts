@@ -6,6 +6,7 @@ import { defaultAllowedHosts } from "../security/origin-guard.ts";
 import { ClientPool } from "../server/client-pool.ts";
 import { OPERATOR_URL_POLICY } from "../server/create-server.ts";
 import type { Logger } from "../server/logger.ts";
+import { configuredTools } from "../tools/select.ts";
 import { createHttpApp, type HttpApp } from "./app.ts";
 import { MemorySessionStore } from "./session-store.ts";
 
@@ -25,7 +26,7 @@ export function httpAppFromConfig({ config, demo, log }: HttpRuntime): HttpApp {
     sessions: new MemorySessionStore({ idleTtlMs: config.sessionIdleMs, maxSessions: config.maxSessions }),
     allowedHosts: config.mcpAllowedHosts ?? defaultAllowedHosts(config.host, config.port),
     allowedOrigins: config.mcpAllowedOrigins,
-    tools: config.tools,
+    tools: configuredTools(config.toolSelection),
     log,
   });
 }

@@ -13,7 +13,7 @@ export class ClientPool {
   ) {}
 
   async get(credentials: DxpCredentials): Promise<DxpClient> {
-    const key = await credentialKey(credentials);
+    const key = credentialKey(credentials);
     let client = this.#clients.get(key);
     if (client) {
       this.#clients.delete(key); // re-insert: Map order is our recency order

@@ -1,6 +1,7 @@
 // Build a configured MCP server from the tool registry. Shells call this: stdio once per
 // process, HTTP once per request (a server per request is the SDK's stateless pattern).
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv-provider.js";
 import type { Tool } from "../tools/define.ts";
 import { allTools } from "../tools/index.ts";
 import { VERSION } from "../version.ts";
@@ -22,10 +23,17 @@ export interface ServerOptions extends ContextOptions {
   version?: string;
 }
 
+/**
+ * One JSON Schema validator for every server: the SDK would build a new Ajv per McpServer,
+ * which over HTTP (a server per request) was a tenth of each request's CPU.
+ */
+let sharedValidator: AjvJsonSchemaValidator | undefined;
+
 export function createServer(options: ServerOptions): McpServer {
+  sharedValidator ??= new AjvJsonSchemaValidator();
   const server = new McpServer(
     { name: SERVER_NAME, version: options.version ?? VERSION },
-    { instructions: SERVER_INSTRUCTIONS, capabilities: { logging: {} } },
+    { instructions: SERVER_INSTRUCTIONS, capabilities: { logging: {} }, jsonSchemaValidator: sharedValidator },
   );
   const contextFor = toolContextFactory(options);
   registerTools(server, options.tools ?? allTools, contextFor, options.log ?? silentLogger);

@@ -2,16 +2,13 @@
 // keep a model's context small. From code, the environment (NECTAR_TOOLS,
 // NECTAR_READ_ONLY) and, over HTTP, per request (X-MCP-Tools, X-MCP-Readonly) — a request
 // can only narrow what the server offers, never widen it.
-import { ConfigurationError } from "../errors.ts";
+import { ConfigError, ENV } from "../config.ts";
+import { ConfigurationError, DxpError } from "../errors.ts";
 import type { Tool, ToolGroup } from "./define.ts";
 import { allTools, TOOL_GROUPS } from "./index.ts";
+import type { ToolSelection } from "./selection.ts";
 
-export interface ToolSelection {
-  /** Tool names and/or group names (connection, sessions, locations, users, tenants, endpoint_tests). Absent: all. */
-  include?: readonly string[];
-  /** Offer only tools whose readOnlyHint is true (drops configure_connection and set_session_filter). */
-  readOnly?: boolean;
-}
+export { parseToolSelection, type ToolSelection } from "./selection.ts";
 
 export function selectTools(selection: ToolSelection = {}, from: readonly Tool[] = allTools): Tool[] {
   const include = selection.include?.length ? new Set(selection.include) : undefined;
@@ -32,8 +29,11 @@ export function selectTools(selection: ToolSelection = {}, from: readonly Tool[]
   );
 }
 
-/** Parse "sessions,get_users" and "true" as written in env variables and headers. */
-export function parseToolSelection(include: string | undefined, readOnly: string | undefined): ToolSelection {
-  const names = include?.split(",").map((s) => s.trim()).filter(Boolean);
-  return { include: names?.length ? names : undefined, readOnly: /^(1|true|yes)$/i.test(readOnly?.trim() ?? "") };
+/** The tools a shell offers from its environment; an unknown name is a startup error. */
+export function configuredTools(selection: ToolSelection): Tool[] {
+  try {
+    return selectTools(selection);
+  } catch (error) {
+    throw new ConfigError(`${ENV.tools}: ${error instanceof DxpError ? error.userMessage : String(error)}`);
+  }
 }
