@@ -1,5 +1,6 @@
 // The seed's environment contract, parsed from a plain object so that every shell
 // (Node or Deno) reads it the same way. Shells pass their runtime's env in.
+import { HEADER_VALUE } from "./client/header-value.ts";
 import type { PartialCredentials } from "./connection.ts";
 import { parseUrlPolicy, type UrlPolicy } from "./security/url-policy.ts";
 import { parseToolSelection, type ToolSelection } from "./tools/selection.ts";
@@ -69,6 +70,11 @@ export function readConfig(env: Env): ServerConfig {
     refreshToken: env[ENV.refreshToken]?.trim() || undefined,
     tenant: env[ENV.tenant]?.trim() || undefined,
   };
+  for (const name of [ENV.accessToken, ENV.refreshToken] as const) {
+    const value = env[name]?.trim();
+    // Said without the value: it is a secret.
+    if (value && !HEADER_VALUE.test(value)) throw new ConfigError(`${name} contains spaces, line breaks or non-ASCII characters; copy the token again.`);
+  }
   const any = Object.values(credentials).some(Boolean);
   const list = (name: string) => env[name]?.split(",").map((v) => v.trim()).filter(Boolean);
   return {

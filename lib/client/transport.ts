@@ -1,10 +1,11 @@
 // One DXP request with its whole failure policy: a time budget for the call, retries
 // for idempotent reads on 408/429/5xx and dropped connections (honouring Retry-After),
 // one token renewal on 401, a bounded body, and every failure mapped to our errors.
-import ky, { TimeoutError as KyTimeoutError, type KyInstance } from "ky";
+import ky, { type KyInstance } from "ky";
 import type { z } from "zod";
 import {
   AuthenticationError,
+  ConfigurationError,
   DxpError,
   NetworkError,
   NotFoundError,
@@ -14,6 +15,7 @@ import {
   UpstreamError,
 } from "../errors.ts";
 import { type Endpoint, endpointPath } from "./endpoints.ts";
+import { HEADER_VALUE } from "./header-value.ts";
 import type { TokenKeeper } from "./token-keeper.ts";
 
 export interface TransportOptions {
@@ -44,6 +46,15 @@ export interface CallOptions<T> {
 
 const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 
+/** The answer's body stopped arriving (dropped, or the attempt's clock ran out). */
+class BodyCutOff extends Error {}
+
+const unsendableToken = () =>
+  new ConfigurationError(
+    "The DXP access token contains characters that cannot be sent in an HTTP header (spaces, line breaks or non-ASCII).",
+    "Copy the token again, whole and unchanged, into NECTAR_ACCESS_TOKEN, X-Nectar-Access-Token or configure_connection.",
+  );
+
 export class Transport {
   readonly #api: KyInstance;
   readonly #root: KyInstance;
@@ -71,9 +82,14 @@ export class Transport {
     let renewed = false;
     for (;;) {
       const token = options.auth ? await options.auth.accessToken() : undefined;
+      if (token !== undefined && !HEADER_VALUE.test(token)) throw unsendableToken();
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw this.timeout();
       const started = Date.now();
+      // One clock per attempt for the headers *and* the body: a DXP that stalls mid-answer
+      // must not hold the call past its budget.
+      const budget = AbortSignal.timeout(remaining);
+      const signal = options.signal ? AbortSignal.any([budget, options.signal]) : budget;
       let response: Response;
       try {
         response = await http(path, {
@@ -81,12 +97,11 @@ export class Transport {
           searchParams: options.searchParams,
           json: options.json,
           headers: token ? { authorization: `Bearer ${token}` } : undefined,
-          timeout: remaining,
-          signal: options.signal,
+          signal,
         });
       } catch (error) {
         this.#log(`${endpoint.method} /${path} failed after ${Date.now() - started} ms: ${describe(error)}`);
-        if (error instanceof KyTimeoutError || Date.now() >= deadline) throw this.timeout();
+        if (budget.aborted || Date.now() >= deadline) throw this.timeout();
         if (options.signal?.aborted) throw new TimeoutError("The request was cancelled before the DXP answered.");
         if (idempotent && retries < this.#options.maxRetries) {
           await this.#pause(this.#backoff(retries++), deadline, options.signal);
@@ -115,7 +130,22 @@ export class Transport {
         }
       }
       if (!response.ok) throw await statusError(response, retries, options.subject ?? `/${path}`, !!options.auth?.canRefresh);
-      return parseAnswer(response, options.schema, this.#options.maxBodyBytes, `/${path}`);
+      try {
+        return await parseAnswer(response, options.schema, this.#options.maxBodyBytes, `/${path}`);
+      } catch (error) {
+        if (!(error instanceof BodyCutOff)) throw error;
+        this.#log(`${endpoint.method} /${path} answer cut off after ${Date.now() - started} ms`);
+        if (budget.aborted || Date.now() >= deadline) throw this.timeout();
+        if (options.signal?.aborted) throw new TimeoutError("The request was cancelled before the DXP answered.");
+        if (idempotent && retries < this.#options.maxRetries) {
+          await this.#pause(this.#backoff(retries++), deadline, options.signal);
+          continue;
+        }
+        throw new NetworkError(
+          "The connection to the DXP dropped while its answer was being sent.",
+          "Try again; if it keeps happening, a proxy between this server and the DXP may be cutting connections.",
+        );
+      }
     }
   }
 
@@ -148,12 +178,13 @@ export class Transport {
   }
 }
 
+/** A short cause for logs and messages: an error code, never a message (which may quote a header). */
 function describe(error: unknown): string {
   if (error instanceof Error) {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    return cause?.code ?? error.message;
+    const cause = (error as { cause?: { code?: unknown } }).cause;
+    return typeof cause?.code === "string" ? cause.code : error.name === "TypeError" ? "connection failed" : error.name;
   }
-  return String(error);
+  return "unknown error";
 }
 
 /** Query strings carry tenants and filters, never tokens; still, keep log lines short. */
@@ -223,7 +254,7 @@ async function upstreamDetail(response: Response): Promise<string> {
     }
     const text = (await response.text()).slice(0, 2000);
     const message = (JSON.parse(text) as { message?: unknown })?.message;
-    return typeof message === "string" && message ? `: ${message.slice(0, 200)}` : "";
+    return typeof message === "string" && message ? `: ${message.slice(0, 200).replace(/[.\s]+$/, "")}` : "";
   } catch {
     return "";
   }
@@ -273,7 +304,13 @@ async function readLimited(response: Response, maxBytes: number, path: string): 
   let size = 0;
   let text = "";
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      throw new BodyCutOff();
+    }
+    const { done, value } = chunk;
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {

@@ -87,6 +87,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       } catch {
         return jsonRpcError(400, -32700, "Parse error: the body is not JSON.");
       }
+      if (Array.isArray(body) && body.length === 0) return jsonRpcError(400, -32600, "Invalid Request: empty batch.");
       const initialize = isInitialize(body);
       const sessionId = c.req.header(SESSION_HEADER);
       let state: SessionState;

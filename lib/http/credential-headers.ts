@@ -1,5 +1,6 @@
 // The X-Nectar-* headers that carry one request's DXP credentials. Only these do: the
 // MCP-level Authorization header is never read here and never forwarded upstream.
+import { HEADER_VALUE } from "../client/header-value.ts";
 import type { PartialCredentials } from "../connection.ts";
 
 export const CREDENTIAL_HEADERS = {
@@ -18,8 +19,6 @@ export const CREDENTIAL_HEADER_NAMES = {
 } as const;
 
 const MAX_VALUE = 16 * 1024;
-// Visible ASCII only: no spaces or control characters inside a URL, token or tenant.
-const VALUE = /^[\x21-\x7e]+$/;
 
 export class HeaderError extends Error {}
 
@@ -28,7 +27,7 @@ export function readCredentialHeaders(headers: Headers): PartialCredentials | un
   for (const [key, name] of Object.entries(CREDENTIAL_HEADERS) as [keyof typeof CREDENTIAL_HEADERS, string][]) {
     const value = headers.get(name)?.trim();
     if (!value) continue;
-    if (value.length > MAX_VALUE || !VALUE.test(value)) {
+    if (value.length > MAX_VALUE || !HEADER_VALUE.test(value)) {
       throw new HeaderError(`${CREDENTIAL_HEADER_NAMES[key]} must be at most 16 KiB of visible ASCII characters.`);
     }
     out[key] = value;

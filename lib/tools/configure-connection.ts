@@ -1,7 +1,11 @@
 import { z } from "zod";
+import { HEADER_VALUE } from "../client/header-value.ts";
 import { describeConnection } from "../connection.ts";
 import { InputError } from "../errors.ts";
 import { defineTool } from "./define.ts";
+
+// A token must be sendable as a header value; the message never quotes it back.
+const token = z.string().trim().min(1).max(16_384).regex(HEADER_VALUE, { error: "expected the token as issued: visible ASCII, no spaces" });
 
 export default defineTool({
   name: "configure_connection",
@@ -11,8 +15,8 @@ export default defineTool({
   group: "connection",
   inputSchema: z.strictObject({
     url: z.string().trim().min(1).max(2048).optional().describe("https://<instance>.nectar.services"),
-    accessToken: z.string().trim().min(1).max(16_384).optional(),
-    refreshToken: z.string().trim().min(1).max(16_384).optional(),
+    accessToken: token.optional(),
+    refreshToken: token.optional(),
     domainName: z.string().trim().min(1).max(100).optional().describe("default tenant"),
     clear: z.boolean().default(false).describe("forget this session's settings first"),
   }),
