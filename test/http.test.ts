@@ -22,6 +22,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { PARAMS } from "../lib/client/endpoints.ts";
 import { createSimulator, type Simulator } from "../lib/simulator/index.ts";
 import { type Listening, listen } from "./helpers/listen.ts";
+import { LOOPBACK_GUARD } from "./helpers/loopback-guard.ts";
 
 const CLI = "dist/servers/cli.js";
 const MCP_REMOTE = "node_modules/mcp-remote/dist/proxy.js";
@@ -31,26 +32,7 @@ const START_MS = 20_000;
 const DENO_START_MS = 60_000;
 const EXIT_MS = 15_000;
 
-// Loaded with `node --require` into every Node child: connections to anything but
-// loopback (or a local socket path) fail and are reported on stderr.
-const LOOPBACK_ONLY = `
-const net = require("node:net");
-const connect = net.Socket.prototype.connect;
-const loopback = (h) => /^(localhost|127\\.\\d+\\.\\d+\\.\\d+|::1|\\[::1\\])$/i.test(String(h));
-net.Socket.prototype.connect = function (...args) {
-  let o = Array.isArray(args[0]) ? args[0][0] : args[0];
-  let host;
-  if (o && typeof o === "object") { if (o.path) return connect.apply(this, args); host = o.host ?? "localhost"; }
-  else if (typeof o === "number" || /^\\d+$/.test(String(o))) host = typeof args[1] === "string" ? args[1] : "localhost";
-  else return connect.apply(this, args);
-  if (!loopback(host)) {
-    process.stderr.write("LOOPBACK-GUARD refused a connection to " + host + "\\n");
-    process.nextTick(() => this.destroy(new Error("test guard: non-loopback connection refused")));
-    return this;
-  }
-  return connect.apply(this, args);
-};
-`;
+const LOOPBACK_ONLY = LOOPBACK_GUARD;
 
 interface Child {
   url: string;

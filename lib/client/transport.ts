@@ -101,16 +101,14 @@ export class Transport {
         });
       } catch (error) {
         this.#log(`${endpoint.method} /${path} failed after ${Date.now() - started} ms: ${describe(error)}`);
-        if (budget.aborted || Date.now() >= deadline) throw this.timeout();
-        if (options.signal?.aborted) throw new TimeoutError("The request was cancelled before the DXP answered.");
-        if (idempotent && retries < this.#options.maxRetries) {
-          await this.#pause(this.#backoff(retries++), deadline, options.signal);
-          continue;
-        }
-        throw new NetworkError(
-          `Could not reach the DXP (${describe(error)}).`,
-          "Check NECTAR_DXP_URL / X-Nectar-DXP-URL and the network path to it, then try again.",
+        await this.#recover(budget, deadline, idempotent && retries < this.#options.maxRetries, retries, options.signal, () =>
+          new NetworkError(
+            `Could not reach the DXP (${describe(error)}).`,
+            "Check NECTAR_DXP_URL / X-Nectar-DXP-URL and the network path to it, then try again.",
+          ),
         );
+        retries += 1;
+        continue;
       }
       this.#log(`${endpoint.method} /${path}${logQuery(options.searchParams)} -> ${response.status} in ${Date.now() - started} ms`);
 
@@ -135,18 +133,31 @@ export class Transport {
       } catch (error) {
         if (!(error instanceof BodyCutOff)) throw error;
         this.#log(`${endpoint.method} /${path} answer cut off after ${Date.now() - started} ms`);
-        if (budget.aborted || Date.now() >= deadline) throw this.timeout();
-        if (options.signal?.aborted) throw new TimeoutError("The request was cancelled before the DXP answered.");
-        if (idempotent && retries < this.#options.maxRetries) {
-          await this.#pause(this.#backoff(retries++), deadline, options.signal);
-          continue;
-        }
-        throw new NetworkError(
-          "The connection to the DXP dropped while its answer was being sent.",
-          "Try again; if it keeps happening, a proxy between this server and the DXP may be cutting connections.",
+        await this.#recover(budget, deadline, idempotent && retries < this.#options.maxRetries, retries, options.signal, () =>
+          new NetworkError(
+            "The connection to the DXP dropped while its answer was being sent.",
+            "Try again; if it keeps happening, a proxy between this server and the DXP may be cutting connections.",
+          ),
         );
+        retries += 1;
+        continue;
       }
     }
+  }
+
+  /** After an attempt that got no (whole) answer: throw what the caller should see, or wait before the next try. */
+  async #recover(
+    budget: AbortSignal,
+    deadline: number,
+    mayRetry: boolean,
+    retries: number,
+    signal: AbortSignal | undefined,
+    failure: () => NetworkError,
+  ): Promise<void> {
+    if (budget.aborted || Date.now() >= deadline) throw this.timeout();
+    if (signal?.aborted) throw new TimeoutError("The request was cancelled before the DXP answered.");
+    if (!mayRetry) throw failure();
+    await this.#pause(this.#backoff(retries), deadline, signal);
   }
 
   #backoff(retry: number): number {

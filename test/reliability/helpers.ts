@@ -18,6 +18,7 @@ import { ClientPool } from "../../lib/server/client-pool.ts";
 import { createServer } from "../../lib/server/create-server.ts";
 import { newSessionState, type SessionState } from "../../lib/session.ts";
 import type { Simulator } from "../../lib/simulator/index.ts";
+import { LOOPBACK_GUARD } from "../helpers/loopback-guard.ts";
 
 // ---------------------------------------------------------------- size knob
 
@@ -366,23 +367,7 @@ export async function inProcessServer(options: {
  * Preloaded into every child: connections to anything but loopback fail (and say so on
  * stderr), and SIGUSR2 prints the child's active handles (timers, sockets) on stderr.
  */
-const PRELOAD = `
-const net = require("node:net");
-const connect = net.Socket.prototype.connect;
-const loopback = (h) => /^(localhost|127\\.\\d+\\.\\d+\\.\\d+|::1|\\[::1\\])$/i.test(String(h));
-net.Socket.prototype.connect = function (...args) {
-  let o = Array.isArray(args[0]) ? args[0][0] : args[0];
-  let host;
-  if (o && typeof o === "object") { if (o.path) return connect.apply(this, args); host = o.host ?? "localhost"; }
-  else if (typeof o === "number" || /^\\d+$/.test(String(o))) host = typeof args[1] === "string" ? args[1] : "localhost";
-  else return connect.apply(this, args);
-  if (!loopback(host)) {
-    process.stderr.write("LOOPBACK-GUARD refused a connection to " + host + "\\n");
-    process.nextTick(() => this.destroy(new Error("test guard: non-loopback connection refused")));
-    return this;
-  }
-  return connect.apply(this, args);
-};
+const PRELOAD = `${LOOPBACK_GUARD}
 process.on("SIGUSR2", () => {
   const counts = {};
   for (const r of process.getActiveResourcesInfo()) counts[r] = (counts[r] || 0) + 1;
