@@ -6,7 +6,7 @@
 export interface CacheOptions {
   /** How long an answer is reused, ms. 0 turns caching off (concurrent sharing stays). Default 30 000. */
   ttlMs?: number;
-  /** Most answers kept; least recently stored go first. Default 500. */
+  /** Most answers kept per credential; least recently stored go first. Default 100 (with up to 1,000 pooled credentials). */
   maxEntries?: number;
   now?: () => number;
 }
@@ -27,7 +27,7 @@ export class ResponseCache {
 
   constructor(options: CacheOptions = {}) {
     this.#ttl = options.ttlMs ?? 30_000;
-    this.#max = options.maxEntries ?? 500;
+    this.#max = options.maxEntries ?? 100;
     this.#now = options.now ?? Date.now;
   }
 
@@ -59,7 +59,13 @@ export class ResponseCache {
   }
 
   #store(key: string, value: unknown): void {
-    this.#answers.set(key, { value, expires: this.#now() + this.#ttl });
+    // Expired answers sit at the front (stored earliest): drop them before adding one.
+    const now = this.#now();
+    for (const [old, entry] of this.#answers) {
+      if (entry.expires > now) break;
+      this.#answers.delete(old);
+    }
+    this.#answers.set(key, { value, expires: now + this.#ttl });
     if (this.#answers.size > this.#max) this.#answers.delete(this.#answers.keys().next().value!);
   }
 }
