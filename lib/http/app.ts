@@ -3,7 +3,6 @@
 // what a session remembers lives in the session store under our own Mcp-Session-Id.
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { PartialCredentials } from "../connection.ts";
 import { originGuard } from "../security/origin-guard.ts";
 import type { UrlPolicy } from "../security/url-policy.ts";
@@ -15,6 +14,7 @@ import { DxpError } from "../errors.ts";
 import type { Tool } from "../tools/define.ts";
 import { allTools } from "../tools/index.ts";
 import { parseToolSelection, selectTools } from "../tools/select.ts";
+import { bodyLimit } from "./body-limit.ts";
 import { HeaderError, readCredentialHeaders } from "./credential-headers.ts";
 import { jsonRpcError } from "./json-rpc.ts";
 import { MemorySessionStore, type SessionStore } from "./session-store.ts";
@@ -69,8 +69,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
 
   app.post(
     "/mcp",
-    // The rest of an oversize body is never read, so the connection cannot be reused: say so.
-    bodyLimit({ maxSize: maxBody, onError: () => jsonRpcError(413, -32000, `Request body larger than ${maxBody} bytes.`, { connection: "close" }) }),
+    bodyLimit(maxBody),
     async (c) => {
       if (draining) return jsonRpcError(503, -32000, "Server is shutting down; retry on another instance.", { "retry-after": "1" });
       let credentials: PartialCredentials | undefined;
