@@ -100,7 +100,7 @@ async function startApp(options: {
     urlPolicy: options.urlPolicy,
     environment: options.environment,
     // The client's clock runs 20 s ahead, so a 30 s token is past half its life: renewed on first use.
-    clients: new ClientPool({ urlPolicy: OPERATOR_URL_POLICY, fetch: guardedFetch, timeoutMs: 10_000, retryDelayMs: 20, now: () => Date.now() + 20_000 }),
+    clients: new ClientPool({ urlPolicy: OPERATOR_URL_POLICY, fetch: guardedFetch, timeoutMs: 30_000, retryDelayMs: 20, now: () => Date.now() + 20_000 }),
     allowedHosts: [],
     allowedOrigins: [],
   });
