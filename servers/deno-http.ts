@@ -3,7 +3,7 @@
 import { ConfigError, readConfig } from "../lib/config.ts";
 import type { PartialCredentials } from "../lib/connection.ts";
 import { connectHints, httpAppFromConfig } from "../lib/http/from-config.ts";
-import { redactingLogger } from "../lib/server/logger.ts";
+import { redactingLogger, tokensOf } from "../lib/server/logger.ts";
 import { createSimulator } from "../lib/simulator/index.ts";
 
 declare const Deno: {
@@ -30,7 +30,7 @@ try {
     demo = { url: `http://127.0.0.1:${upstream.addr.port}`, ...simulator.issueTokens(), tenant: "acme" };
   }
   const environment = demo ?? config.credentials;
-  const log = redactingLogger(write, () => [environment?.accessToken, environment?.refreshToken].filter((s): s is string => !!s), config.debug);
+  const log = redactingLogger(write, () => tokensOf(environment), config.debug);
   const http = httpAppFromConfig({ config, demo, log });
   const stop = new AbortController();
   const server = Deno.serve({ hostname: config.host, port: config.port, signal: stop.signal, onListen() {} }, http.app.fetch);

@@ -3,6 +3,7 @@ import { serve } from "@hono/node-server";
 import type { ServerConfig } from "../lib/config.ts";
 import type { PartialCredentials } from "../lib/connection.ts";
 import { connectHints, httpAppFromConfig } from "../lib/http/from-config.ts";
+import { tokensOf } from "../lib/server/logger.ts";
 import { stderrLogger } from "./stderr-logger.ts";
 
 export interface HttpOptions {
@@ -16,7 +17,7 @@ const DRAIN_MS = 10_000;
 
 export async function runHttp({ config, demo, onClose }: HttpOptions): Promise<void> {
   const environment = demo ?? config.credentials;
-  const log = stderrLogger(config.debug, () => [environment?.accessToken, environment?.refreshToken].filter((s): s is string => !!s));
+  const log = stderrLogger(config.debug, () => tokensOf(environment));
   const http = httpAppFromConfig({ config, demo, log });
   const server = serve({ fetch: http.app.fetch, hostname: config.host, port: config.port }, (info) => {
     const shown = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;

@@ -6,6 +6,7 @@ import { ClientPool } from "../lib/server/client-pool.ts";
 import { createServer, OPERATOR_URL_POLICY } from "../lib/server/create-server.ts";
 import { newSessionState } from "../lib/session.ts";
 import { configuredTools } from "../lib/tools/select.ts";
+import { tokensOf } from "../lib/server/logger.ts";
 import { stderrLogger } from "./stderr-logger.ts";
 
 export interface StdioOptions {
@@ -18,8 +19,7 @@ export interface StdioOptions {
 export async function runStdio({ config, demo, onClose }: StdioOptions): Promise<void> {
   const session = newSessionState();
   const environment = demo ?? config.credentials;
-  const secrets = () => [environment?.accessToken, environment?.refreshToken, session.credentials?.accessToken, session.credentials?.refreshToken].filter((s): s is string => !!s);
-  const log = stderrLogger(config.debug, secrets);
+  const log = stderrLogger(config.debug, () => tokensOf(environment, session.credentials));
   const urlPolicy = effectiveUrlPolicy(config, { loopbackHttp: true });
   const clients = new ClientPool({ urlPolicy: OPERATOR_URL_POLICY, ...clientOptionsFrom(config, (line) => log.debug(`upstream ${line}`)) });
   const server = createServer({ session, environment, environmentSource: demo ? "demo" : "environment", clients, urlPolicy, log, tools: configuredTools(config.toolSelection) });

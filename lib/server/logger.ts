@@ -24,3 +24,7 @@ export function redactingLogger(write: (line: string) => void, secrets: () => It
   };
   return { debug: debug ? emit("debug") : () => {}, info: emit("info"), warn: emit("warn"), error: emit("error") };
 }
+
+/** The tokens among some credentials, for redactingLogger's secret list. */
+export const tokensOf = (...credentials: ({ accessToken?: string; refreshToken?: string } | undefined)[]): string[] =>
+  credentials.flatMap((c) => [c?.accessToken, c?.refreshToken]).filter((t): t is string => !!t);

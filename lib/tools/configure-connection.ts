@@ -3,6 +3,7 @@ import { HEADER_VALUE } from "../client/header-value.ts";
 import { describeConnection } from "../connection.ts";
 import { InputError } from "../errors.ts";
 import { defineTool } from "./define.ts";
+import { connectionSchema } from "./scope.ts";
 
 // A token must be sendable as a header value; the message never quotes it back.
 const token = z.string().trim().min(1).max(16_384).regex(HEADER_VALUE, { error: "expected the token as issued: visible ASCII, no spaces" });
@@ -20,14 +21,7 @@ export default defineTool({
     domainName: z.string().trim().min(1).max(100).optional().describe("default tenant"),
     clear: z.boolean().default(false).describe("forget this session's settings first"),
   }),
-  outputSchema: z.object({
-    source: z.string(),
-    url: z.string().nullable(),
-    tenant: z.string().nullable(),
-    accessToken: z.enum(["present", "absent"]),
-    refreshToken: z.enum(["present", "absent"]),
-    accessTokenExpiresAt: z.string().nullable(),
-  }),
+  outputSchema: connectionSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, context) {
     const given = {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { describeConnection } from "../connection.ts";
 import { DxpError } from "../errors.ts";
 import { defineTool } from "./define.ts";
+import { connectionSchema } from "./scope.ts";
 
 export default defineTool({
   name: "get_connection_status",
@@ -10,13 +11,7 @@ export default defineTool({
     "Which DXP this server talks to and as which tenant, where that setting came from (environment, headers, configure_connection, demo), whether tokens are present and when the access token expires, plus a live connectivity check with latency. Use first when anything fails.",
   group: "connection",
   inputSchema: z.strictObject({}),
-  outputSchema: z.object({
-    source: z.string(),
-    url: z.string().nullable(),
-    tenant: z.string().nullable(),
-    accessToken: z.enum(["present", "absent"]),
-    refreshToken: z.enum(["present", "absent"]),
-    accessTokenExpiresAt: z.string().nullable().describe("UTC"),
+  outputSchema: connectionSchema.extend({
     connected: z.boolean(),
     latencyMs: z.number().nullable(),
     visibleTenants: z.number().nullable(),

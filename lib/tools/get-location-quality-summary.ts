@@ -1,17 +1,12 @@
 import { z } from "zod";
 import { defineTool, READS_DXP } from "./define.ts";
 import { num, table } from "./render.ts";
-import { appliedLine, appliedSchema, qualityCounts, qualityCountsShape, scopedShape, scopeFor } from "./scope.ts";
+import { appliedLine, appliedSchema, locationShape, qualityCounts, qualityCountsShape, scopedShape, scopeFor } from "./scope.ts";
 
 const SORTS = ["poorPercent", "sessions", "avgNectarScore"] as const;
 
 const rowSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  city: z.string().nullable(),
-  country: z.string().nullable(),
-  latitude: z.number().nullable(),
-  longitude: z.number().nullable(),
+  ...locationShape,
   ...qualityCountsShape,
 });
 

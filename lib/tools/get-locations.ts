@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineTool, READS_DXP } from "./define.ts";
 import { num, pageFooter, table } from "./render.ts";
-import { pageOf, pageSchema, pagingShape, tenantField, tenantOf } from "./scope.ts";
+import { locationShape, pageOf, pageSchema, pagingShape, tenantField, tenantOf } from "./scope.ts";
 
 export default defineTool({
   name: "get_locations",
@@ -19,12 +19,7 @@ export default defineTool({
     page: pageSchema,
     locations: z.array(
       z.object({
-        id: z.string(),
-        name: z.string(),
-        city: z.string().nullable(),
-        country: z.string().nullable(),
-        latitude: z.number().nullable(),
-        longitude: z.number().nullable(),
+        ...locationShape,
         networks: z.array(z.string()),
       }),
     ),

@@ -26,6 +26,26 @@ export const pageSchema = z.object({
   totalPages: z.number(),
 });
 
+/** What may be shown of a connection (describeConnection): never a token, only whether one is set. */
+export const connectionSchema = z.object({
+  source: z.string(),
+  url: z.string().nullable(),
+  tenant: z.string().nullable(),
+  accessToken: z.enum(["present", "absent"]),
+  refreshToken: z.enum(["present", "absent"]),
+  accessTokenExpiresAt: z.string().nullable().describe("UTC"),
+});
+
+/** A corporate location as tools return it. */
+export const locationShape = {
+  id: z.string(),
+  name: z.string(),
+  city: z.string().nullable(),
+  country: z.string().nullable(),
+  latitude: z.number().nullable(),
+  longitude: z.number().nullable(),
+};
+
 /** The paging part of a DXP list answer, as every list tool returns it. */
 export const pageOf = (answer: z.infer<typeof pageSchema>) => ({
   pageNumber: answer.pageNumber,
