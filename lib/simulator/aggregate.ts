@@ -8,6 +8,7 @@ import { startMs } from "./data.ts";
 import { jitterMs, packetLossPercent, type SimSession } from "./sessions.ts";
 import { PARAMS } from "../client/endpoints.ts";
 import { badRequest } from "./http.ts";
+import { locationJson } from "./render.ts";
 import type { Window } from "./query.ts";
 
 /** Insight thresholds (dxp-api.md does not give the platform's own). */
@@ -122,15 +123,6 @@ export function histogram(sessions: readonly SimSession[], window: Window, inter
     sessions: { ...counts, avgNectarScore: avgNectarScore(members) },
   }));
 }
-
-export const locationJson = (l: CatalogueLocation) => ({
-  id: l.id,
-  name: l.name,
-  city: l.city,
-  country: l.country,
-  latitude: l.latitude,
-  longitude: l.longitude,
-});
 
 export function qualityMap(sessions: readonly SimSession[]): QualityMap {
   const byLocation = new Map<CatalogueLocation, SimSession[]>();

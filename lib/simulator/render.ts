@@ -42,16 +42,18 @@ export const userJson = (u: SimUser) =>
     department: u.department,
   }) satisfies DxpUser;
 
-export const locationListJson = (l: CatalogueLocation) =>
-  ({
-    id: l.id,
-    name: l.name,
-    city: l.city,
-    country: l.country,
-    latitude: l.latitude,
-    longitude: l.longitude,
-    networks: [...l.networks],
-  }) satisfies DxpLocation;
+/** A location as the quality map names it. */
+export const locationJson = (l: CatalogueLocation) => ({
+  id: l.id,
+  name: l.name,
+  city: l.city,
+  country: l.country,
+  latitude: l.latitude,
+  longitude: l.longitude,
+});
+
+/** A location as the location list gives it: the same, with its networks. */
+export const locationListJson = (l: CatalogueLocation) => ({ ...locationJson(l), networks: [...l.networks] }) satisfies DxpLocation;
 
 export const testJson = (t: SimTest) =>
   ({
