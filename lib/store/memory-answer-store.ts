@@ -1,0 +1,34 @@
+// Answers of DXP reads in this process's memory, bounded by entries and by total bytes
+// (each answer's JSON length, measured when it was parsed), across all credentials: an
+// expired or rarely used answer is dropped whichever credential stores the next one.
+import { LRUCache } from "lru-cache";
+import type { AnswerStore } from "./interfaces.ts";
+
+export interface MemoryAnswerStoreOptions {
+  /** Most answers kept. Default 10 000. */
+  maxEntries?: number;
+  /** Most bytes kept (estimated by JSON length). Default 64 MiB. */
+  maxBytes?: number;
+}
+
+export class MemoryAnswerStore implements AnswerStore {
+  readonly #answers: LRUCache<string, { value: unknown }>;
+
+  constructor(options: MemoryAnswerStoreOptions = {}) {
+    this.#answers = new LRUCache({ max: options.maxEntries ?? 10_000, maxSize: options.maxBytes ?? 64 * 1024 * 1024, ttl: 1 /* every set passes its own ttl */ });
+  }
+
+  async get(key: string): Promise<unknown | undefined> {
+    return this.#answers.get(key)?.value;
+  }
+
+  async set(key: string, value: unknown, options: { ttlMs: number; sizeBytes: number }): Promise<void> {
+    // An answer larger than the whole budget is simply not kept.
+    this.#answers.set(key, { value }, { ttl: options.ttlMs, size: Math.max(1, options.sizeBytes) });
+  }
+
+  /** Entries and bytes held, for tests and status. */
+  get usage(): { entries: number; bytes: number } {
+    return { entries: this.#answers.size, bytes: this.#answers.calculatedSize };
+  }
+}
