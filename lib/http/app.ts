@@ -1,23 +1,25 @@
 // The MCP Streamable HTTP app, shared by every HTTP shell (Node, Deno). A fresh MCP
 // server and transport per request (the SDK's stateless pattern, safe across runtimes);
 // what a session remembers lives in the session store under our own Mcp-Session-Id.
+// Each step is a named middleware: Host/Origin, in-flight count, body limit, draining,
+// the caller's headers, the JSON-RPC body and its bounds, the session, then the SDK.
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import type { PartialCredentials } from "../connection.ts";
 import { originGuard } from "../security/origin-guard.ts";
 import type { UrlPolicy } from "../security/url-policy.ts";
-import type { ClientPool } from "../server/client-pool.ts";
+import { ClientPool } from "../server/client-pool.ts";
 import { createServer } from "../server/create-server.ts";
 import { type Logger, silentLogger } from "../server/logger.ts";
-import { newSessionState, type SessionState } from "../session.ts";
-import { DxpError } from "../errors.ts";
+import type { SessionStore } from "../store/interfaces.ts";
+import { MemorySessionStore } from "../store/memory-session-store.ts";
 import type { Tool } from "../tools/define.ts";
 import { allTools } from "../tools/index.ts";
-import { parseToolSelection, selectTools } from "../tools/select.ts";
 import { bodyLimit } from "./body-limit.ts";
-import { HeaderError, readCredentialHeaders } from "./credential-headers.ts";
+import { type CallerVariables, readCaller } from "./caller.ts";
+import { type BatchLimits, type BodyVariables, parseJsonRpc } from "./json-rpc-body.ts";
 import { jsonRpcError } from "./json-rpc.ts";
-import { MemorySessionStore, type SessionStore } from "./session-store.ts";
+import { deleteSession, resolveSession, type SessionVariables } from "./sessions.ts";
 
 export interface HttpAppOptions {
   environment?: PartialCredentials;
@@ -32,6 +34,8 @@ export interface HttpAppOptions {
   allowedOrigins: readonly string[];
   /** Largest request body, bytes. Default 1 MiB. */
   maxBodyBytes?: number;
+  /** Bounds on one JSON-RPC batch. */
+  batch?: BatchLimits;
   /** What the server offers; a request may narrow it with X-MCP-Tools / X-MCP-Readonly. */
   tools?: readonly Tool[];
   log?: Logger;
@@ -44,107 +48,39 @@ export interface HttpApp {
   readonly inFlight: number;
 }
 
-const SESSION_HEADER = "mcp-session-id";
+type McpEnv = { Variables: CallerVariables & BodyVariables & SessionVariables };
+
+/** Calls in flight and whether the server is draining (shutdown). */
+interface Traffic {
+  inFlight: number;
+  draining: boolean;
+}
 
 export function createHttpApp(options: HttpAppOptions): HttpApp {
   const log = options.log ?? silentLogger;
   const sessions = options.sessions ?? new MemorySessionStore();
-  const maxBody = options.maxBodyBytes ?? 1024 * 1024;
-  let inFlight = 0;
-  let draining = false;
-  const app = new Hono();
+  const traffic: Traffic = { inFlight: 0, draining: false };
+  const app = new Hono<McpEnv>();
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
-  app.get("/readyz", (c) => (draining ? c.json({ status: "draining" }, 503) : c.json({ status: "ready", sessions: sessions.size })));
-
-  app.use("/mcp", originGuard({ allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins }));
-  app.use("/mcp", async (c, next) => {
-    inFlight += 1;
-    try {
-      await next();
-    } finally {
-      inFlight -= 1;
-    }
-  });
-
-  app.post(
-    "/mcp",
-    bodyLimit(maxBody),
-    async (c) => {
-      if (draining) return jsonRpcError(503, -32000, "Server is shutting down; retry on another instance.", { "retry-after": "1" });
-      let credentials: PartialCredentials | undefined;
-      let tools: readonly Tool[];
-      try {
-        credentials = readCredentialHeaders(c.req.raw.headers);
-        tools = toolsForRequest(c.req.raw.headers, options.tools ?? allTools);
-      } catch (error) {
-        return jsonRpcError(400, -32600, error instanceof DxpError ? error.userMessage : (error as HeaderError).message);
-      }
-      let body: unknown;
-      try {
-        body = JSON.parse(await c.req.text());
-      } catch {
-        return jsonRpcError(400, -32700, "Parse error: the body is not JSON.");
-      }
-      if (Array.isArray(body) && body.length === 0) return jsonRpcError(400, -32600, "Invalid Request: empty batch.");
-      const initialize = isInitialize(body);
-      const sessionId = c.req.header(SESSION_HEADER);
-      let state: SessionState;
-      let newId: string | undefined;
-      if (initialize) {
-        newId = crypto.randomUUID();
-        state = await sessions.create(newId);
-      } else if (sessionId) {
-        const found = await sessions.get(sessionId);
-        if (!found) return jsonRpcError(404, -32001, "Session not found or expired: initialize a new session.");
-        state = found;
-      } else {
-        state = newSessionState(); // a client without sessions: nothing is remembered
-      }
-
-      // The seed's curl sends only `Accept: application/json`; the SDK would answer 406.
-      // Such clients get a plain JSON answer; clients that accept SSE get a stream (and progress).
-      const accept = c.req.header("accept") ?? "";
-      const wantsStream = accept.includes("text/event-stream");
-      const headers = new Headers(c.req.raw.headers);
-      headers.set("accept", "application/json, text/event-stream");
-      const request = new Request(c.req.url, { method: "POST", headers });
-
-      const server = createServer({
-        session: state,
-        environment: options.environment,
-        environmentSource: options.environmentSource,
-        headers: credentials,
-        clients: options.clients,
-        urlPolicy: options.urlPolicy,
-        tools,
-        log,
-      });
-      const transport = new WebStandardStreamableHTTPServerTransport({
-        sessionIdGenerator: newId ? () => newId : undefined,
-        enableJsonResponse: !wantsStream,
-      });
-      await server.connect(transport);
-      const response = await transport.handleRequest(request, { parsedBody: body });
-      const id = newId ?? sessionId;
-      if (id) await sessions.save(id, state);
-      if (!wantsStream) return response;
-      inFlight += 1;
-      return untilStreamEnds(response, () => {
-        inFlight -= 1;
-      });
-    },
+  app.get("/readyz", async (c) =>
+    traffic.draining ? c.json({ status: "draining" }, 503) : c.json({ status: "ready", sessions: await sessions.count() }),
   );
 
+  app.use("/mcp", originGuard({ allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins }));
+  app.use("/mcp", countInFlight(traffic));
+  app.post(
+    "/mcp",
+    bodyLimit(options.maxBodyBytes ?? 1024 * 1024),
+    refuseWhileDraining(traffic),
+    readCaller(options.tools ?? allTools, options.clients.keys),
+    parseJsonRpc(options.batch),
+    resolveSession(sessions),
+    serveMcp(options, log, traffic),
+  );
   // We offer no standalone server-to-client stream: the spec's answer is 405.
   app.get("/mcp", () => jsonRpcError(405, -32000, "Method not allowed: this server offers no GET stream.", { allow: "POST, DELETE" }));
-
-  app.delete("/mcp", async (c) => {
-    const sessionId = c.req.header(SESSION_HEADER);
-    if (!sessionId) return jsonRpcError(400, -32000, "Mcp-Session-Id header required.");
-    return (await sessions.delete(sessionId)) ? c.body(null, 204) : jsonRpcError(404, -32001, "Session not found.");
-  });
-
+  app.delete("/mcp", readCaller(options.tools ?? allTools, options.clients.keys), deleteSession(sessions));
   app.all("/mcp", () => jsonRpcError(405, -32000, "Method not allowed.", { allow: "POST, GET, DELETE" }));
 
   app.onError((error) => {
@@ -153,16 +89,76 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   });
 
   return {
-    app,
+    app: app as unknown as Hono,
     get inFlight() {
-      return inFlight;
+      return traffic.inFlight;
     },
     async drain(timeoutMs) {
-      draining = true;
+      traffic.draining = true;
       const deadline = Date.now() + timeoutMs;
-      while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-      return inFlight === 0;
+      while (traffic.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      return traffic.inFlight === 0;
     },
+  };
+}
+
+function countInFlight(traffic: Traffic): MiddlewareHandler {
+  return async (_c, next) => {
+    traffic.inFlight += 1;
+    try {
+      await next();
+    } finally {
+      traffic.inFlight -= 1;
+    }
+  };
+}
+
+function refuseWhileDraining(traffic: Traffic): MiddlewareHandler {
+  return async (_c, next) => {
+    if (traffic.draining) return jsonRpcError(503, -32000, "Server is shutting down; retry on another instance.", { "retry-after": "1" });
+    await next();
+  };
+}
+
+/** The SDK's part: a server and transport for this request, answering in JSON or SSE. */
+function serveMcp(options: HttpAppOptions, log: Logger, traffic: Traffic): MiddlewareHandler<McpEnv> {
+  return async (c) => {
+    // The seed's curl sends only `Accept: application/json`; the SDK would answer 406.
+    // Such clients get a plain JSON answer; clients that accept SSE get a stream (and progress).
+    const wantsStream = (c.req.header("accept") ?? "").includes("text/event-stream");
+    const headers = new Headers(c.req.raw.headers);
+    headers.set("accept", "application/json, text/event-stream");
+    const request = new Request(c.req.url, { method: "POST", headers });
+    const newId = c.get("newSessionId");
+
+    const server = createServer({
+      session: c.get("state"),
+      environment: options.environment,
+      environmentSource: options.environmentSource,
+      headers: c.get("credentials"),
+      clients: options.clients,
+      urlPolicy: options.urlPolicy,
+      tools: c.get("tools"),
+      log,
+    });
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: newId ? () => newId : undefined,
+      enableJsonResponse: !wantsStream,
+    });
+    // A client that hangs up cancels its calls, and with them their upstream requests.
+    const hangUp = () => void server.close();
+    c.req.raw.signal.addEventListener("abort", hangUp, { once: true });
+    await server.connect(transport);
+    const response = await transport.handleRequest(request, { parsedBody: c.get("body") });
+    if (!wantsStream) {
+      c.req.raw.signal.removeEventListener("abort", hangUp);
+      return response;
+    }
+    traffic.inFlight += 1;
+    return untilStreamEnds(response, () => {
+      traffic.inFlight -= 1;
+      c.req.raw.signal.removeEventListener("abort", hangUp);
+    });
   };
 }
 
@@ -202,16 +198,4 @@ function untilStreamEnds(response: Response, onEnd: () => void): Response {
     },
   });
   return new Response(tracked, { status: response.status, headers: response.headers });
-}
-
-/** X-MCP-Tools / X-MCP-Readonly narrow this request's tools (as GitHub's and Grafana's servers do). */
-function toolsForRequest(headers: Headers, offered: readonly Tool[]): readonly Tool[] {
-  const include = headers.get("x-mcp-tools") ?? undefined;
-  const readOnly = headers.get("x-mcp-readonly") ?? undefined;
-  return include || readOnly ? selectTools(parseToolSelection(include, readOnly), offered) : offered;
-}
-
-function isInitialize(body: unknown): boolean {
-  const messages = Array.isArray(body) ? body : [body];
-  return messages.some((m) => typeof m === "object" && m !== null && (m as { method?: unknown }).method === "initialize");
 }

@@ -8,7 +8,7 @@ import { OPERATOR_URL_POLICY } from "../server/create-server.ts";
 import type { Logger } from "../server/logger.ts";
 import { configuredTools } from "../tools/select.ts";
 import { createHttpApp, type HttpApp } from "./app.ts";
-import { MemorySessionStore } from "./session-store.ts";
+import { MemorySessionStore } from "../store/memory-session-store.ts";
 
 export interface HttpRuntime {
   config: ServerConfig;

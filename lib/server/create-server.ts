@@ -8,7 +8,7 @@ import { VERSION } from "../version.ts";
 import { SERVER_INSTRUCTIONS } from "./instructions.ts";
 import { type Logger, silentLogger } from "./logger.ts";
 import { prompts } from "../prompts.ts";
-import { resources } from "../resources.ts";
+import { resourcesFor } from "../resources.ts";
 import { registerPrompts, registerResources, registerTools } from "./register.ts";
 import { type ContextOptions, toolContextFactory } from "./tool-context.ts";
 
@@ -38,6 +38,6 @@ export function createServer(options: ServerOptions): McpServer {
   const contextFor = toolContextFactory(options);
   registerTools(server, options.tools ?? allTools, contextFor, options.log ?? silentLogger);
   registerPrompts(server, prompts);
-  registerResources(server, resources, contextFor);
+  registerResources(server, resourcesFor(options.tools ?? allTools), contextFor);
   return server;
 }

@@ -8,9 +8,11 @@ import {
   resolveConnection,
   urlNamedByClient,
 } from "../connection.ts";
+import { ConfigurationError } from "../errors.ts";
 import { checkDxpUrl, type UrlPolicy } from "../security/url-policy.ts";
 import type { SessionState } from "../session.ts";
 import type { ToolContext } from "../tools/define.ts";
+import { normalizeUrl } from "../client/credentials.ts";
 import { ClientPool } from "./client-pool.ts";
 
 /** What the client itself enforces for every URL: HTTPS, or http only to loopback. */
@@ -50,9 +52,20 @@ export function toolContextFactory(options: ContextOptions): (base: Pick<ToolCon
     client: () => {
       const current = connection();
       const credentials = requireCredentials(current);
+      // Tokens set by configure_connection go only to the DXP they were set for, whatever
+      // URL a later request names.
+      const boundTo = options.session.credentialsUrl;
+      if (current.source === "configure_connection" && boundTo !== undefined && normalizeUrl(credentials.url) !== boundTo) {
+        throw new ConfigurationError(
+          "The tokens set with configure_connection belong to another DXP URL than the one this request names, so they are not sent.",
+          "Call configure_connection with the url and its tokens together, or stop sending X-Nectar-DXP-URL in this session.",
+        );
+      }
       // Refused here, before any request leaves: the server must not fetch URLs a client picks freely.
-      if (urlNamedByClient(current)) checkDxpUrl(credentials.url, options.urlPolicy);
-      return clients.get(credentials);
+      const namedByClient = urlNamedByClient(current);
+      if (namedByClient) checkDxpUrl(credentials.url, options.urlPolicy);
+      const operator = current.source === "environment" || current.source === "demo";
+      return clients.get(credentials, { operator, namedByClient });
     },
     checkUrl: (url) => checkDxpUrl(url, options.urlPolicy),
     now,

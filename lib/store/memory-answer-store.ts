@@ -2,6 +2,7 @@
 // (each answer's JSON length, measured when it was parsed), across all credentials: an
 // expired or rarely used answer is dropped whichever credential stores the next one.
 import { LRUCache } from "lru-cache";
+import { clock } from "./clock.ts";
 import type { AnswerStore } from "./interfaces.ts";
 
 export interface MemoryAnswerStoreOptions {
@@ -9,13 +10,15 @@ export interface MemoryAnswerStoreOptions {
   maxEntries?: number;
   /** Most bytes kept (estimated by JSON length). Default 64 MiB. */
   maxBytes?: number;
+  /** Clock for TTLs (tests). Default Date.now. */
+  now?: () => number;
 }
 
 export class MemoryAnswerStore implements AnswerStore {
   readonly #answers: LRUCache<string, { value: unknown }>;
 
   constructor(options: MemoryAnswerStoreOptions = {}) {
-    this.#answers = new LRUCache({ max: options.maxEntries ?? 10_000, maxSize: options.maxBytes ?? 64 * 1024 * 1024, ttl: 1 /* every set passes its own ttl */ });
+    this.#answers = new LRUCache({ max: options.maxEntries ?? 10_000, maxSize: options.maxBytes ?? 64 * 1024 * 1024, ttl: 1 /* every set passes its own ttl */, ...clock(options.now) });
   }
 
   async get(key: string): Promise<unknown | undefined> {

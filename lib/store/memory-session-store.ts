@@ -3,6 +3,7 @@
 // session is refused ("full"): a flood of initialize requests can fill the free slots
 // but never evicts a session someone is using.
 import { LRUCache } from "lru-cache";
+import { clock } from "./clock.ts";
 import { newSessionState, type SessionState } from "../session.ts";
 import type { SessionCreateResult, SessionRecord, SessionStore } from "./interfaces.ts";
 
@@ -13,6 +14,8 @@ export interface MemorySessionStoreOptions {
   maxSessions?: number;
   /** A session used within this time is never evicted to make room. Default 5 min (at most idleTtlMs). */
   protectRecentMs?: number;
+  /** Clock for idle times (tests). Default Date.now. */
+  now?: () => number;
 }
 
 export class MemorySessionStore implements SessionStore {
@@ -26,7 +29,7 @@ export class MemorySessionStore implements SessionStore {
     this.#max = options.maxSessions ?? 10_000;
     this.#protect = Math.min(options.protectRecentMs ?? 5 * 60_000, this.#ttl);
     // One slot beyond the cap: we decide evictions ourselves, before the cache would.
-    this.#sessions = new LRUCache({ max: this.#max + 1, ttl: this.#ttl, updateAgeOnGet: true });
+    this.#sessions = new LRUCache({ max: this.#max + 1, ttl: this.#ttl, updateAgeOnGet: true, ...clock(options.now) });
   }
 
   async create(id: string, owner: string): Promise<SessionCreateResult> {

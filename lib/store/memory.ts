@@ -13,3 +13,4 @@ export function memoryStores(options: { sessions?: MemorySessionStoreOptions; an
 }
 
 export { MemoryAnswerStore, MemorySessionStore, MemoryTokenStore };
+
