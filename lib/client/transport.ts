@@ -119,6 +119,9 @@ export class Transport {
           });
         } catch (error) {
           this.#log(`${endpoint.method} /${path} failed after ${Date.now() - started} ms: ${describe(error)}`);
+          // A refusal by the shell's connection guard (a resolved address the URL policy refuses) is final.
+          const refusal = dxpErrorIn(error);
+          if (refusal) throw refusal;
           release?.(); // no slot is held while waiting to retry
           await this.#recover(budget, deadline, idempotent && retries < this.#options.maxRetries, retries, options.signal, () =>
             new NetworkError(
@@ -222,6 +225,12 @@ export class Transport {
   #log(line: string): void {
     this.#options.log?.(line);
   }
+}
+
+/** A DxpError somewhere in an error's cause chain (fetch wraps connection errors). */
+function dxpErrorIn(error: unknown): DxpError | undefined {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) if (e instanceof DxpError) return e;
+  return undefined;
 }
 
 /** A short cause for logs and messages: an error code, never a message (which may quote a header). */

@@ -138,6 +138,7 @@ function serveMcp(options: HttpAppOptions, log: Logger, traffic: Traffic): Middl
       headers: c.get("credentials"),
       clients: options.clients,
       urlPolicy: options.urlPolicy,
+      withholdOperatorUrl: true,
       tools: c.get("tools"),
       log,
     });

@@ -33,18 +33,25 @@ export interface ContextOptions {
    * environment URL is trusted as configured (HTTPS, or loopback http).
    */
   urlPolicy?: Partial<UrlPolicy>;
+  /**
+   * Over HTTP: a caller using the operator's environment credentials is not told the
+   * operator's DXP URL (get_connection_status, configure_connection show it as withheld).
+   */
+  withholdOperatorUrl?: boolean;
   now?: () => number;
 }
 
 export function toolContextFactory(options: ContextOptions): (base: Pick<ToolContext, "signal" | "progress">) => ToolContext {
   const clients = options.clients ?? new ClientPool({ urlPolicy: OPERATOR_URL_POLICY });
   const now = options.now ?? Date.now;
-  const connection = () =>
-    resolveConnection([
+  const connection = () => {
+    const resolved = resolveConnection([
       ["configure_connection", options.session.credentials],
       ["headers", options.headers],
       [options.environmentSource ?? "environment", options.environment],
     ] satisfies ConnectionLayer[]);
+    return options.withholdOperatorUrl && resolved.urlSource === "environment" ? { ...resolved, urlWithheld: true } : resolved;
+  };
   return (base) => ({
     ...base,
     session: options.session,

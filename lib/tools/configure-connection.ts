@@ -52,7 +52,7 @@ export default defineTool({
     const data = describeConnection(connection);
     const text =
       `${args.clear ? "Cleared this session's connection settings. " : "Connection settings saved for this MCP session. "}` +
-      `Now: DXP ${data.url ?? "(no URL)"}, tenant ${data.tenant ?? "(none)"}, access token ${data.accessToken}, refresh token ${data.refreshToken} (from ${data.source}). ` +
+      `Now: DXP ${data.url ?? (connection.urlWithheld ? "(the server's own)" : "(no URL)")}, tenant ${data.tenant ?? "(none)"}, access token ${data.accessToken}, refresh token ${data.refreshToken} (from ${data.source}). ` +
       "Call get_connection_status to check connectivity.";
     return { data, text };
   },
