@@ -156,7 +156,7 @@ export class DxpClient {
   }
 
   /** A GET through the cache: the key is the request itself (path and query), never the token. */
-  #read<T>(
+  async #read<T>(
     endpoint: Endpoint,
     answer: z.ZodType<T>,
     params: Record<string, string>,
@@ -167,6 +167,7 @@ export class DxpClient {
     const key = `${endpointPath(endpoint, pathParams)}?${new URLSearchParams(Object.entries(params).sort()).toString()}`;
     // A shared request must not die with one caller's cancellation: a cancelled caller stops
     // waiting, and the request is cancelled when its last caller is gone.
+    await this.#tokens.ensureUsable(); // a cached answer is still an answer for these tokens
     return this.#cache.get(
       key,
       (shared) => this.#transport.call(endpoint, { schema: answer, pathParams, searchParams: params, auth: this.#tokens, subject, signal: shared }),

@@ -92,6 +92,11 @@ export class TokenKeeper {
     return this.#original.refresh !== undefined;
   }
 
+  /** Throws when this credential may no longer be used (a spent pair past its lifetime); answers from a cache check this too. */
+  async ensureUsable(): Promise<void> {
+    await this.#current();
+  }
+
   /** A token to send now, renewing first when it is missing or about to expire. */
   async accessToken(): Promise<string> {
     const current = await this.#current();
