@@ -120,6 +120,22 @@ describe("one /mcp endpoint for both protocol eras", () => {
     }
   });
 
+  it("streams progress to a 2026-07-28 client that asks for it, before the result", async () => {
+    const { client } = await modernClient();
+    try {
+      const seen: number[] = [];
+      const answer = await client.callTool(
+        { name: "get_session_summary", arguments: { timePeriod: "LAST_DAY" } },
+        { onprogress: (progress) => void seen.push(progress.progress) },
+      );
+      assert.equal(answer.isError, undefined, textOf(answer));
+      assert.ok(seen.length > 0, "progress notifications arrived");
+      assert.match(textOf(answer), /Session summary/);
+    } finally {
+      await client.close();
+    }
+  });
+
   const envelope = {
     "io.modelcontextprotocol/protocolVersion": "2026-07-28",
     "io.modelcontextprotocol/clientInfo": { name: "curl", version: "1" },
