@@ -1,16 +1,19 @@
 // The MCP Streamable HTTP app, shared by every HTTP shell (Node, Deno). A fresh MCP
 // server and transport per request (the SDK's stateless pattern, safe across runtimes);
-// what a session remembers lives in the session store under our own Mcp-Session-Id.
+// what a 2025-era session remembers lives in the session store under our own
+// Mcp-Session-Id. 2026-07-28 requests have no session (mcp-handler.ts routes the eras).
 // Each step is a named middleware: Host/Origin, in-flight count, body limit, draining,
-// the caller's headers, the JSON-RPC body and its bounds, the session, then the SDK.
-import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import { Hono, type MiddlewareHandler } from "hono";
+// the caller's headers, the JSON-RPC body and its bounds, the 2026-07-28 leg, the
+// session, then the 2025-era leg.
+import type { McpServer } from "@modelcontextprotocol/server";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { PartialCredentials } from "../connection.ts";
 import { originGuard } from "../security/origin-guard.ts";
 import type { UrlPolicy } from "../security/url-policy.ts";
-import { ClientPool } from "../server/client-pool.ts";
+import type { ClientPool } from "../server/client-pool.ts";
 import { createServer } from "../server/create-server.ts";
 import { type Logger, silentLogger } from "../server/logger.ts";
+import { newSessionState, type SessionState } from "../session.ts";
 import type { SessionStore } from "../store/interfaces.ts";
 import { MemorySessionStore } from "../store/memory-session-store.ts";
 import type { Tool } from "../tools/define.ts";
@@ -19,6 +22,7 @@ import { bodyLimit } from "./body-limit.ts";
 import { type CallerVariables, readCaller } from "./caller.ts";
 import { type BatchLimits, type BodyVariables, parseJsonRpc } from "./json-rpc-body.ts";
 import { jsonRpcError } from "./json-rpc.ts";
+import { createMcpEndpoint, type McpEndpoint } from "./mcp-handler.ts";
 import { deleteSession, resolveSession, type SessionVariables } from "./sessions.ts";
 
 export interface HttpAppOptions {
@@ -60,6 +64,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   const log = options.log ?? silentLogger;
   const sessions = options.sessions ?? new MemorySessionStore();
   const traffic: Traffic = { inFlight: 0, draining: false };
+  const maxBody = options.maxBodyBytes ?? 1024 * 1024;
+  const endpoint = createMcpEndpoint({ maxBodyBytes: maxBody, log });
   const app = new Hono<McpEnv>();
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
@@ -71,12 +77,13 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   app.use("/mcp", countInFlight(traffic));
   app.post(
     "/mcp",
-    bodyLimit(options.maxBodyBytes ?? 1024 * 1024),
+    bodyLimit(maxBody),
     refuseWhileDraining(traffic),
     readCaller(options.tools ?? allTools, options.clients.keys),
     parseJsonRpc(options.batch),
+    serveModernEra(endpoint, options, log, traffic),
     resolveSession(sessions),
-    serveMcp(options, log, traffic),
+    serveLegacyEra(endpoint, options, log, traffic),
   );
   // We offer no standalone server-to-client stream: the spec's answer is 405.
   app.get("/mcp", () => jsonRpcError(405, -32000, "Method not allowed: this server offers no GET stream.", { allow: "POST, DELETE" }));
@@ -120,47 +127,53 @@ function refuseWhileDraining(traffic: Traffic): MiddlewareHandler {
   };
 }
 
-/** The SDK's part: a server and transport for this request, answering in JSON or SSE. */
-function serveMcp(options: HttpAppOptions, log: Logger, traffic: Traffic): MiddlewareHandler<McpEnv> {
-  return async (c) => {
-    // The seed's curl sends only `Accept: application/json`; the SDK would answer 406.
-    // Such clients get a plain JSON answer; clients that accept SSE get a stream (and progress).
-    const wantsStream = (c.req.header("accept") ?? "").includes("text/event-stream");
-    const headers = new Headers(c.req.raw.headers);
-    headers.set("accept", "application/json, text/event-stream");
-    const request = new Request(c.req.url, { method: "POST", headers });
-    const newId = c.get("newSessionId");
+/** This request's MCP server: its caller's credentials and tools, on `session`. */
+function serverFor(c: Context<McpEnv>, options: HttpAppOptions, log: Logger, session: SessionState): McpServer {
+  const server = createServer({
+    session,
+    environment: options.environment,
+    environmentSource: options.environmentSource,
+    headers: c.get("credentials"),
+    clients: options.clients,
+    urlPolicy: options.urlPolicy,
+    withholdOperatorUrl: true,
+    tools: c.get("tools"),
+    log,
+  });
+  // A client that hangs up cancels its calls (closing the server aborts their signals),
+  // and with them their upstream requests.
+  const signal = c.req.raw.signal;
+  const hangUp = () => void server.close();
+  if (signal.aborted) hangUp();
+  else signal.addEventListener("abort", hangUp, { once: true });
+  return server;
+}
 
-    const server = createServer({
-      session: c.get("state"),
-      environment: options.environment,
-      environmentSource: options.environmentSource,
-      headers: c.get("credentials"),
-      clients: options.clients,
-      urlPolicy: options.urlPolicy,
-      withholdOperatorUrl: true,
-      tools: c.get("tools"),
-      log,
-    });
-    const transport = new WebStandardStreamableHTTPServerTransport({
-      sessionIdGenerator: newId ? () => newId : undefined,
-      enableJsonResponse: !wantsStream,
-    });
-    // A client that hangs up cancels its calls, and with them their upstream requests.
-    const hangUp = () => void server.close();
-    c.req.raw.signal.addEventListener("abort", hangUp, { once: true });
-    await server.connect(transport);
-    const response = await transport.handleRequest(request, { parsedBody: c.get("body") });
-    if (!wantsStream) {
-      c.req.raw.signal.removeEventListener("abort", hangUp);
-      return response;
-    }
-    traffic.inFlight += 1;
-    return untilStreamEnds(response, () => {
-      traffic.inFlight -= 1;
-      c.req.raw.signal.removeEventListener("abort", hangUp);
-    });
+/** 2026-07-28: the request carries everything (no session); nothing is remembered. */
+function serveModernEra(endpoint: McpEndpoint, options: HttpAppOptions, log: Logger, traffic: Traffic): MiddlewareHandler<McpEnv> {
+  return async (c, next) => {
+    if (await endpoint.isLegacy(c.req.raw, c.get("body"))) return next();
+    return tracked(traffic, await endpoint.serveModern(c.req.raw, c.get("body"), () => serverFor(c, options, log, newSessionState())));
   };
+}
+
+/** 2025-era: a server on this request's session (resolveSession found or made it). */
+function serveLegacyEra(endpoint: McpEndpoint, options: HttpAppOptions, log: Logger, traffic: Traffic): MiddlewareHandler<McpEnv> {
+  return async (c) => {
+    const stream = (c.req.header("accept") ?? "").includes("text/event-stream");
+    const server = serverFor(c, options, log, c.get("state"));
+    const response = await endpoint.serveLegacy(c.req.raw, c.get("body"), server, { newSessionId: c.get("newSessionId"), stream });
+    return stream ? tracked(traffic, response) : response;
+  };
+}
+
+/** A streamed answer stays in flight (for drain) until its last byte. */
+function tracked(traffic: Traffic, response: Response): Response {
+  if (!response.headers.get("content-type")?.includes("text/event-stream")) return response;
+  traffic.inFlight += 1;
+  return untilStreamEnds(response, () => {
+    traffic.inFlight -= 1;
+  });
 }
 
 /**
