@@ -3,7 +3,12 @@
 // "busy" error, and a caller who goes away cancels its upstream requests.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { DxpClient } from "../lib/client/client.ts";
+import { ClientPool } from "../lib/server/client-pool.ts";
+import { createServer } from "../lib/server/create-server.ts";
+import { newSessionState } from "../lib/session.ts";
 import { ResponseCache } from "../lib/client/response-cache.ts";
 import { UpstreamLimiter } from "../lib/security/upstream-limiter.ts";
 import { MemoryAnswerStore } from "../lib/store/memory-answer-store.ts";
@@ -145,6 +150,34 @@ describe("a caller that goes away", () => {
     } finally {
       meter.release();
       await app.close();
+    }
+  });
+
+  it("cancels its upstream request when it cancels the MCP call (notifications/cancelled)", async () => {
+    const meter = gauge();
+    const server = createServer({
+      session: newSessionState(),
+      environment: { url: dxp.url, ...dxp.sim.issueTokens(), tenant: "acme" },
+      clients: new ClientPool({ urlPolicy: { allowLoopbackHttp: true }, fetch: meter.fetch }),
+    });
+    const client = new Client({ name: "cancel", version: "1" });
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    await server.connect(a);
+    await client.connect(b);
+    try {
+      meter.state.hold = true;
+      const started = meter.started();
+      const abort = new AbortController();
+      const pending = client.callTool({ name: "get_tenant_names", arguments: {} }, undefined, { signal: abort.signal }).catch(() => undefined);
+      await started;
+      abort.abort();
+      await pending;
+      for (let i = 0; i < 400 && meter.state.aborted === 0; i++) await new Promise((r) => setTimeout(r, 25)); // hang guard only
+      assert.equal(meter.state.aborted, 1, "the upstream request was aborted");
+    } finally {
+      meter.release();
+      await client.close();
+      await server.close();
     }
   });
 
