@@ -119,7 +119,8 @@ export class TokenKeeper {
   }
 
   async #renew(seen: string | undefined): Promise<string> {
-    const record = await this.#store.renew(this.#key, seen, (current) => this.#refreshOnce(current), RENEWED_TTL_MS);
+    // The operator's last known pair stands in for a record a store lost (it holds the unspent refresh token).
+    const record = await this.#store.renew(this.#key, seen, (current) => this.#refreshOnce(current ?? (this.#operator ? this.#last : undefined)), RENEWED_TTL_MS);
     this.#last = record;
     this.refreshes = record.refreshes;
     if (!record.accessToken) throw new AuthenticationError("The DXP's token refresh answered without an access token.");
