@@ -4,6 +4,8 @@
 // message written for the model. Prompts and resources, plain objects too, register here.
 import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { viewHtml } from "../apps/html.ts";
+import { APP_HTML_MIME_TYPE, type AppView, toolViewMeta } from "../apps/views.ts";
 import { DxpError } from "../errors.ts";
 import type { PromptDefinition } from "../prompts.ts";
 import type { ResourceDefinition } from "../resources.ts";
@@ -34,6 +36,8 @@ export function registerTools(server: McpServer, tools: readonly Tool[], context
         inputSchema: tool.inputSchema,
         outputSchema: publishedOutputSchema(tool.outputSchema),
         annotations: { title: tool.title, ...tool.annotations },
+        // MCP Apps: hosts that render views show this tool's result in its view; others ignore _meta.
+        _meta: toolViewMeta(tool.name),
       },
       async (args: unknown, extra: unknown) => callTool(tool, args, extra as CallExtra, contextFor, log),
     );
@@ -82,5 +86,14 @@ export function registerResources(server: McpServer, resources: readonly Resourc
     } else {
       server.registerResource(resource.name, resource.uri, metadata, (uri, extra) => read(uri, {}, extra.signal));
     }
+  }
+}
+
+/** MCP Apps views as `ui://` resources with the Apps MIME type; the HTML loads on the first read. */
+export function registerAppViews(server: McpServer, views: readonly AppView[]): void {
+  for (const view of views) {
+    server.registerResource(view.name, view.uri, { title: view.title, description: view.description, mimeType: APP_HTML_MIME_TYPE }, async (uri) => ({
+      contents: [{ uri: uri.href, mimeType: APP_HTML_MIME_TYPE, text: await viewHtml(view) }],
+    }));
   }
 }

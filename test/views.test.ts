@@ -1,0 +1,71 @@
+// MCP Apps wiring, without a browser: the two tools name their views in _meta, the views are
+// ui:// resources with the Apps MIME type whose HTML is self-contained, and the answers a
+// host without Apps reads are what they were. Needs the built views (npm test builds them).
+// The views themselves, rendered in Chromium: test/views-browser.test.ts.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { APP_HTML_MIME_TYPE, appViews } from "../lib/apps/views.ts";
+import { type Harness, startHarness } from "./helpers/harness.ts";
+
+const MAP_URI = "ui://nectar-dxp-mcp/location-quality-map.html";
+const CHART_URI = "ui://nectar-dxp-mcp/session-histogram-chart.html";
+
+describe("MCP Apps views", () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+  });
+  after(() => h.close());
+
+  it("links the location summary to the map and the histogram to the chart, and no other tool to anything", async () => {
+    const { tools } = await h.client.listTools();
+    const linked = Object.fromEntries(tools.filter((t) => t._meta).map((t) => [t.name, t._meta]));
+    assert.deepEqual(linked, {
+      get_location_quality_summary: { ui: { resourceUri: MAP_URI }, "ui/resourceUri": MAP_URI },
+      get_session_histogram: { ui: { resourceUri: CHART_URI }, "ui/resourceUri": CHART_URI },
+    });
+  });
+
+  it("lists both views as resources with the MCP Apps MIME type", async () => {
+    const { resources } = await h.client.listResources();
+    const views = resources.filter((r) => r.uri.startsWith("ui://"));
+    assert.deepEqual(
+      views.map((r) => [r.uri, r.mimeType]),
+      [
+        [MAP_URI, "text/html;profile=mcp-app"],
+        [CHART_URI, "text/html;profile=mcp-app"],
+      ],
+    );
+    assert.equal(APP_HTML_MIME_TYPE, "text/html;profile=mcp-app");
+  });
+
+  for (const view of appViews) {
+    it(`serves the ${view.name} view as one HTML document that loads nothing from anywhere`, async () => {
+      const { contents } = await h.client.readResource({ uri: view.uri });
+      assert.equal(contents.length, 1);
+      const [page] = contents as [{ uri: string; mimeType: string; text: string }];
+      assert.equal(page.uri, view.uri);
+      assert.equal(page.mimeType, APP_HTML_MIME_TYPE);
+      assert.match(page.text, /^<!doctype html>/i);
+      assert.match(page.text, /<script type="module">/);
+      // No file, script, style sheet, image or font from elsewhere: the default CSP would block it.
+      // (The browser test proves it by running the page with no network at all.)
+      const markup = page.text.replace(/<script type="module">[\s\S]*?<\/script>/, "");
+      assert.doesNotMatch(markup, /<(script|link|img|iframe)\b[^>]*\b(src|href)=/i);
+      assert.doesNotMatch(markup, /@import|url\(/i);
+      process.stdout.write(`# ${view.name}: ${(Buffer.byteLength(page.text) / 1024).toFixed(1)} KB\n`);
+    });
+  }
+
+  it("answers the two tools with text and structured content only, as for any host", async () => {
+    for (const [name, first] of [
+      ["get_location_quality_summary", /^Quality by location \(most poor first\)\. Tenant acme/],
+      ["get_session_histogram", /^Sessions per hour \(bucket starts in UTC\)\. Tenant acme/],
+    ] as const) {
+      const result = await h.call(name, {});
+      assert.deepEqual(Object.keys(result).sort(), ["content", "structuredContent"], name);
+      assert.equal(result.content.length, 1);
+      assert.match((result.content[0] as { text: string }).text, first);
+    }
+  });
+});
