@@ -4,6 +4,8 @@
 // The views themselves, rendered in Chromium: test/views-browser.test.ts.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { APP_HTML_MIME_TYPE, appViews } from "../lib/apps/views.ts";
 import { type Harness, startHarness } from "./helpers/harness.ts";
 
@@ -66,6 +68,20 @@ describe("MCP Apps views", () => {
       assert.deepEqual(Object.keys(result).sort(), ["content", "structuredContent"], name);
       assert.equal(result.content.length, 1);
       assert.match((result.content[0] as { text: string }).text, first);
+    }
+  });
+
+  it("serves both views from the built bin too, where they load on the first read", async () => {
+    const transport = new StdioClientTransport({ command: process.execPath, args: ["dist/servers/cli.js", "--demo"], env: { PATH: process.env.PATH ?? "" }, stderr: "ignore" });
+    const client = new Client({ name: "views-test", version: "1.0.0" });
+    await client.connect(transport);
+    try {
+      for (const view of appViews) {
+        const { contents } = await client.readResource({ uri: view.uri });
+        assert.match((contents[0] as { text: string }).text, /^<!doctype html>[\s\S]*<script type="module">/i, view.name);
+      }
+    } finally {
+      await client.close();
     }
   });
 });
