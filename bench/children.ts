@@ -68,3 +68,13 @@ export async function startBuiltHttp(nodeArgs: string[] = [], env: Record<string
   });
   return { url: started.ready, pid: started.child.pid!, started };
 }
+
+/** The bare SDK v2 peer (bench/peer-child.ts): one tool making `upstreamUrl`'s GET, a server per request. */
+export async function startPeerChild(upstreamUrl: string): Promise<ServerChild> {
+  const extra = process.env.BENCH_CHILD_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const started = await startNode<string>([...extra, "--import", "tsx", "bench/peer-child.ts"], {
+    env: { BENCH_UPSTREAM_URL: upstreamUrl },
+    fromMessage: readyUrl,
+  });
+  return { url: started.ready, pid: started.child.pid!, started };
+}

@@ -3,8 +3,7 @@
 // client in-process, and let a (here: scripted) agent loop pick the next tool from what
 // the last answer said. The embedded simulator stands in for your DXP.
 //   npm run build && node examples/agent-sdk-client.mjs
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { Client, InMemoryTransport } from "@modelcontextprotocol/client";
 import { serve } from "@hono/node-server";
 import { createServer, newSessionState, OPERATOR_URL_POLICY, ClientPool } from "nectar-dxp-mcp";
 import { createSimulator } from "nectar-dxp-mcp/simulator";

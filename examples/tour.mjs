@@ -2,8 +2,8 @@
 // A short tour: starts the built stdio server on the embedded DXP (--demo), asks it the
 // questions a UC engineer would, through a real MCP client, and prints the text answers
 // a model would read. Run: npm run demo
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 
 const steps = [
   ["get_connection_status", {}],
@@ -26,11 +26,12 @@ const transport = new StdioClientTransport({
   args: [new URL("../dist/servers/cli.js", import.meta.url).pathname, "--demo"],
   stderr: "ignore",
 });
-const client = new Client({ name: "nectar-dxp-mcp-tour", version: "1.0.0" });
+// "auto" speaks MCP 2026-07-28 when the server does (this one does) and 2025-11-25 otherwise.
+const client = new Client({ name: "nectar-dxp-mcp-tour", version: "1.0.0" }, { versionNegotiation: { mode: "auto" } });
 await client.connect(transport);
 
 const { tools } = await client.listTools();
-console.log(`Connected to the stdio server on the embedded DXP: ${tools.length} tools.\n`);
+console.log(`Connected to the stdio server on the embedded DXP (MCP ${client.getNegotiatedProtocolVersion()}): ${tools.length} tools.\n`);
 for (const [name, args] of steps) {
   const result = await client.callTool({ name, arguments: args });
   const text = result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");

@@ -1,5 +1,7 @@
 // The stdio shell: one MCP session per process (Claude Desktop, Claude Code, Inspector).
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+// Both eras: the SDK's serveStdio lets the client's opening pick 2025 (initialize) or
+// 2026-07-28 (server/discover, per-request _meta), and pins one server for the connection.
+import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import { clientOptionsFrom, effectiveUrlPolicy, type ServerConfig } from "../lib/config.ts";
 import type { PartialCredentials } from "../lib/connection.ts";
 import { ClientPool } from "../lib/server/client-pool.ts";
@@ -22,13 +24,18 @@ export async function runStdio({ config, demo, onClose }: StdioOptions): Promise
   const log = stderrLogger(config.debug, () => tokensOf(environment, session.credentials));
   const urlPolicy = effectiveUrlPolicy(config, { loopbackHttp: true });
   const clients = new ClientPool({ urlPolicy: OPERATOR_URL_POLICY, ...clientOptionsFrom(config, (line) => log.debug(`upstream ${line}`)) });
-  const server = createServer({ session, environment, environmentSource: demo ? "demo" : "environment", clients, urlPolicy, log, tools: configuredTools(config.toolSelection) });
+  const tools = configuredTools(config.toolSelection);
+  // Called once for the connection (and once more for a discovery probe it may discard):
+  // every instance shares this process's one session.
+  const handle = serveStdio(() =>
+    createServer({ session, environment, environmentSource: demo ? "demo" : "environment", clients, urlPolicy, log, tools }),
+  );
 
   let closing = false;
   const close = async () => {
     if (closing) return;
     closing = true;
-    await server.close().catch(() => {});
+    await handle.close().catch(() => {});
     await onClose?.();
     process.exit(0);
   };
@@ -36,6 +43,5 @@ export async function runStdio({ config, demo, onClose }: StdioOptions): Promise
   process.on("SIGINT", close);
   process.on("SIGTERM", close);
 
-  await server.connect(new StdioServerTransport());
   log.info(`nectar-dxp-mcp on stdio${demo ? ` with the embedded DXP at ${demo.url}` : environment?.url ? ` for ${environment.url}` : " (not configured yet: see get_connection_status)"}`);
 }

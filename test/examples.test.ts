@@ -18,7 +18,7 @@ interface ServerEntry {
 
 describe("examples", () => {
   for (const [script, expected] of [
-    ["examples/tour.mjs", /get_endpoint_test_summaries/],
+    ["examples/tour.mjs", /MCP 2026-07-28\): 13 tools[\s\S]*get_endpoint_test_summaries/],
     ["examples/agent-sdk-client.mjs", /the worst site is Dallas/],
     ["examples/agent-function-calling.mjs", /5 tool definitions[\s\S]*\(error\)[\s\S]*qualities/],
   ] as const) {

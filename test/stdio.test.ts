@@ -8,6 +8,8 @@ import { promisify } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { Client as ModernClient } from "@modelcontextprotocol/client";
+import { StdioClientTransport as ModernStdioTransport } from "@modelcontextprotocol/client/stdio";
 import { createSimulator, type Simulator } from "../lib/simulator/index.ts";
 import { type Listening, listen } from "./helpers/listen.ts";
 
@@ -76,6 +78,21 @@ describe("stdio server (built)", () => {
       assert.match(stderr(), /upstream GET \/session\/summary/);
       assert.ok(!stderr().includes(tokens.accessToken), "no access token in the log");
       assert.ok(!stderr().includes(tokens.refreshToken), "no refresh token in the log");
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("speaks MCP 2026-07-28 to a client that negotiates it, keeping the filter for the process", async () => {
+    const client = new ModernClient({ name: "stdio-2026", version: "1.0.0" }, { versionNegotiation: { mode: "auto" } });
+    await client.connect(new ModernStdioTransport({ command: process.execPath, args: [CLI, "--demo"], env: { PATH: process.env.PATH ?? "" }, stderr: "ignore" }));
+    try {
+      assert.equal(client.getNegotiatedProtocolVersion(), "2026-07-28");
+      assert.equal((await client.listTools()).tools.length, 13);
+      await client.callTool({ name: "set_session_filter", arguments: { timePeriod: "LAST_WEEK", locations: ["Dallas"] } });
+      const answer = (await client.callTool({ name: "get_session_summary", arguments: {} })) as CallToolResult;
+      assert.equal(answer.isError, undefined, text(answer));
+      assert.match(text(answer), /LAST_WEEK[\s\S]*Dallas/);
     } finally {
       await client.close();
     }

@@ -4,10 +4,15 @@
 // The views themselves, rendered in Chromium: test/views-browser.test.ts.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from "@modelcontextprotocol/client";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport as LegacyTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { APP_HTML_MIME_TYPE, appViews } from "../lib/apps/views.ts";
+import { createHttpApp } from "../lib/http/app.ts";
+import { ClientPool } from "../lib/server/client-pool.ts";
 import { type Harness, startHarness } from "./helpers/harness.ts";
+import { listen } from "./helpers/listen.ts";
 
 const MAP_URI = "ui://nectar-dxp-mcp/location-quality-map.html";
 const CHART_URI = "ui://nectar-dxp-mcp/session-histogram-chart.html";
@@ -82,6 +87,40 @@ describe("MCP Apps views", () => {
       }
     } finally {
       await client.close();
+    }
+  });
+
+  it("links and serves the views to a 2026-07-28 client and to a 2025-era client over HTTP alike", async () => {
+    const loopback = { allowLoopbackHttp: true };
+    const upstream = await listen(h.sim.fetch);
+    const { app } = createHttpApp({
+      environment: { url: upstream.url, ...h.tokens, tenant: "acme" },
+      urlPolicy: loopback,
+      clients: new ClientPool({ urlPolicy: loopback, timeoutMs: 30_000, retryDelayMs: 20 }),
+      allowedHosts: [],
+      allowedOrigins: [],
+      maxBodyBytes: 64 * 1024,
+    });
+    const server = await listen(app.fetch);
+    const url = new URL(`${server.url}/mcp`);
+    const modern = new ModernClient({ name: "modern", version: "1.0.0" }, { versionNegotiation: { mode: "auto" } });
+    const legacy = new Client({ name: "legacy", version: "1.0.0" });
+    try {
+      await modern.connect(new ModernTransport(url));
+      await legacy.connect(new LegacyTransport(url));
+      assert.equal(modern.getNegotiatedProtocolVersion(), "2026-07-28");
+      for (const client of [modern, legacy] as unknown as Client[]) {
+        const { tools } = await client.listTools();
+        const linked = tools.filter((t) => (t._meta?.ui as { resourceUri?: string } | undefined)?.resourceUri).map((t) => t.name);
+        assert.deepEqual(linked.sort(), ["get_location_quality_summary", "get_session_histogram"]);
+        const { contents } = await client.readResource({ uri: MAP_URI });
+        assert.equal((contents[0] as { mimeType: string }).mimeType, APP_HTML_MIME_TYPE);
+      }
+    } finally {
+      await modern.close();
+      await legacy.close();
+      await server.close();
+      await upstream.close();
     }
   });
 });

@@ -1,7 +1,7 @@
 // The MCP Streamable HTTP app, shared by every HTTP shell (Node, Deno). A fresh MCP
 // server and transport per request (the SDK's stateless pattern, safe across runtimes);
-// what a session remembers lives in the session store under our own Mcp-Session-Id.
-import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+// what a 2025-era session remembers lives in the session store under our own
+// Mcp-Session-Id. 2026-07-28 requests have no session (mcp-handler.ts routes the eras).
 import { Hono } from "hono";
 import type { PartialCredentials } from "../connection.ts";
 import { originGuard } from "../security/origin-guard.ts";
@@ -17,6 +17,7 @@ import { parseToolSelection, selectTools } from "../tools/select.ts";
 import { bodyLimit } from "./body-limit.ts";
 import { HeaderError, readCredentialHeaders } from "./credential-headers.ts";
 import { jsonRpcError } from "./json-rpc.ts";
+import { createMcpEndpoint } from "./mcp-handler.ts";
 import { MemorySessionStore, type SessionStore } from "./session-store.ts";
 
 export interface HttpAppOptions {
@@ -53,6 +54,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   let inFlight = 0;
   let draining = false;
   const app = new Hono();
+  const endpoint = createMcpEndpoint({ maxBodyBytes: maxBody, log });
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/readyz", (c) => (draining ? c.json({ status: "draining" }, 503) : c.json({ status: "ready", sessions: sessions.size })));
@@ -87,6 +89,21 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
         return jsonRpcError(400, -32700, "Parse error: the body is not JSON.");
       }
       if (Array.isArray(body) && body.length === 0) return jsonRpcError(400, -32600, "Invalid Request: empty batch.");
+      const serverFor = (session: SessionState) =>
+        createServer({
+          session,
+          environment: options.environment,
+          environmentSource: options.environmentSource,
+          headers: credentials,
+          clients: options.clients,
+          urlPolicy: options.urlPolicy,
+          tools,
+          log,
+        });
+      if (!(await endpoint.isLegacy(c.req.raw, body))) {
+        // 2026-07-28: the request carries everything (no session); nothing is remembered.
+        return tracked(await endpoint.serveModern(c.req.raw, body, () => serverFor(newSessionState())));
+      }
       const initialize = isInitialize(body);
       const sessionId = c.req.header(SESSION_HEADER);
       let state: SessionState;
@@ -102,39 +119,22 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
         state = newSessionState(); // a client without sessions: nothing is remembered
       }
 
-      // The seed's curl sends only `Accept: application/json`; the SDK would answer 406.
-      // Such clients get a plain JSON answer; clients that accept SSE get a stream (and progress).
-      const accept = c.req.header("accept") ?? "";
-      const wantsStream = accept.includes("text/event-stream");
-      const headers = new Headers(c.req.raw.headers);
-      headers.set("accept", "application/json, text/event-stream");
-      const request = new Request(c.req.url, { method: "POST", headers });
-
-      const server = createServer({
-        session: state,
-        environment: options.environment,
-        environmentSource: options.environmentSource,
-        headers: credentials,
-        clients: options.clients,
-        urlPolicy: options.urlPolicy,
-        tools,
-        log,
-      });
-      const transport = new WebStandardStreamableHTTPServerTransport({
-        sessionIdGenerator: newId ? () => newId : undefined,
-        enableJsonResponse: !wantsStream,
-      });
-      await server.connect(transport);
-      const response = await transport.handleRequest(request, { parsedBody: body });
+      const wantsStream = (c.req.header("accept") ?? "").includes("text/event-stream");
+      const response = await endpoint.serveLegacy(c.req.raw, body, serverFor(state), { newSessionId: newId, stream: wantsStream });
       const id = newId ?? sessionId;
       if (id) await sessions.save(id, state);
-      if (!wantsStream) return response;
-      inFlight += 1;
-      return untilStreamEnds(response, () => {
-        inFlight -= 1;
-      });
+      return wantsStream ? tracked(response) : response;
     },
   );
+
+  /** A streamed answer stays in flight (for drain) until its last byte. */
+  const tracked = (response: Response): Response => {
+    if (!response.headers.get("content-type")?.includes("text/event-stream")) return response;
+    inFlight += 1;
+    return untilStreamEnds(response, () => {
+      inFlight -= 1;
+    });
+  };
 
   // We offer no standalone server-to-client stream: the spec's answer is 405.
   app.get("/mcp", () => jsonRpcError(405, -32000, "Method not allowed: this server offers no GET stream.", { allow: "POST, DELETE" }));

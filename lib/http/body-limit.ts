@@ -3,6 +3,8 @@
 // server then closes a socket with unread data, the kernel resets it, and the client may
 // lose the 413 itself. We read and discard such a body (up to a bound) first, so the
 // answer arrives and the connection stays usable; past the bound we answer and close.
+// (SDK v2's createMcpHonoApp / createMcpHandler also answer 413 past maxRequestBodySize, but
+// without that: ours runs first, and the SDK handler is given the same bound.)
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit as honoBodyLimit } from "hono/body-limit";
 import { jsonRpcError } from "./json-rpc.ts";

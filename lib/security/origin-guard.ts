@@ -1,6 +1,12 @@
 // DNS-rebinding protection for the MCP endpoint (MCP spec, Streamable HTTP, "Security
 // Warning": servers MUST validate the Origin header; a present but invalid Origin gets 403).
-// We do it ourselves because the SDK transport's allowedHosts/allowedOrigins are deprecated.
+// It guards both protocol eras. We keep our own rather than SDK v2's (`createMcpHonoApp`,
+// `hostHeaderValidation` / `originValidation` of @modelcontextprotocol/hono 2.0.2) because
+// ours does more where it matters: those compare hostnames only, port-agnostic, for Host and
+// Origin alike, so any port on an allowed name passes and `http://localhost:1234` from another
+// local app is as good as ours; ours pins the port when an entry names one, compares Origins
+// exactly (scheme, host and port), accepts a loopback Origin only while the Host is loopback
+// too, and refuses `Origin: null`. (The SDK's own requests-without-Origin-pass rule is ours too.)
 //
 // The attack: a page on evil.example rebinds its name to 127.0.0.1, and the victim's browser
 // then sends it requests to our local server with `Host: evil.example` and

@@ -1,7 +1,7 @@
 // Build a configured MCP server from the tool registry. Shells call this: stdio once per
-// process, HTTP once per request (a server per request is the SDK's stateless pattern).
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv-provider.js";
+// connection, HTTP once per request (a server per request is the SDK's stateless pattern,
+// and the only one it offers for 2026-07-28). The same server serves both protocol eras.
+import { McpServer } from "@modelcontextprotocol/server";
 import type { Tool } from "../tools/define.ts";
 import { allTools } from "../tools/index.ts";
 import { VERSION } from "../version.ts";
@@ -25,16 +25,15 @@ export interface ServerOptions extends ContextOptions {
 }
 
 /**
- * One JSON Schema validator for every server: the SDK would build a new Ajv per McpServer,
- * which over HTTP (a server per request) was a tenth of each request's CPU.
+ * Per request this registers 13 tools, the prompts and the resources: cheap, because their
+ * JSON Schemas are converted once per process (published-schema.ts). The SDK's JSON Schema
+ * validator (SDK v1 built an Ajv per server) is now created lazily, so we pass none and the
+ * runtime's default applies (Ajv on Node, the Workers one on edge runtimes).
  */
-let sharedValidator: AjvJsonSchemaValidator | undefined;
-
 export function createServer(options: ServerOptions): McpServer {
-  sharedValidator ??= new AjvJsonSchemaValidator();
   const server = new McpServer(
     { name: SERVER_NAME, version: options.version ?? VERSION },
-    { instructions: SERVER_INSTRUCTIONS, capabilities: { logging: {} }, jsonSchemaValidator: sharedValidator },
+    { instructions: SERVER_INSTRUCTIONS, capabilities: { logging: {} } },
   );
   const contextFor = toolContextFactory(options);
   registerTools(server, options.tools ?? allTools, contextFor, options.log ?? silentLogger);

@@ -2,8 +2,8 @@
 // into MCP tools and each outcome (lib/tools/run-tool.ts) into a result: success carries
 // structuredContent plus its text rendering; a failure is an isError result with the
 // message written for the model. Prompts and resources, plain objects too, register here.
-import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { type CallToolResult, type McpServer, ResourceTemplate, type ServerContext } from "@modelcontextprotocol/server";
+import { z } from "zod";
 import { viewHtml } from "../apps/html.ts";
 import { APP_HTML_MIME_TYPE, type AppView, toolViewMeta } from "../apps/views.ts";
 import { DxpError } from "../errors.ts";
@@ -12,45 +12,36 @@ import type { ResourceDefinition } from "../resources.ts";
 import type { Tool, ToolContext } from "../tools/define.ts";
 import { runTool } from "../tools/run-tool.ts";
 import type { Logger } from "./logger.ts";
-import { publishedOutputSchema } from "./published-schema.ts";
-
-/** What the SDK hands a tool callback, the parts we use. */
-export interface CallExtra {
-  signal: AbortSignal;
-  _meta?: { progressToken?: string | number };
-  sendNotification: (notification: {
-    method: "notifications/progress";
-    params: { progressToken: string | number; progress: number; total?: number; message?: string };
-  }) => Promise<void>;
-}
+import { convertedOnce, publishedSchemas } from "./published-schema.ts";
 
 export type ContextFactory = (base: Pick<ToolContext, "signal" | "progress">) => ToolContext;
 
 export function registerTools(server: McpServer, tools: readonly Tool[], contextFor: ContextFactory, log: Logger): void {
   for (const tool of tools) {
+    const schemas = publishedSchemas(tool);
     server.registerTool(
       tool.name,
       {
         title: tool.title,
         description: tool.description,
-        inputSchema: tool.inputSchema,
-        outputSchema: publishedOutputSchema(tool.outputSchema),
+        inputSchema: schemas.input,
+        outputSchema: schemas.output,
         annotations: { title: tool.title, ...tool.annotations },
         // MCP Apps: hosts that render views show this tool's result in its view; others ignore _meta.
         _meta: toolViewMeta(tool.name),
       },
-      async (args: unknown, extra: unknown) => callTool(tool, args, extra as CallExtra, contextFor, log),
+      async (args: unknown, ctx: ServerContext) => callTool(tool, args, ctx, contextFor, log),
     );
   }
 }
 
-async function callTool(tool: Tool, args: unknown, extra: CallExtra, contextFor: ContextFactory, log: Logger): Promise<CallToolResult> {
-  const progressToken = extra._meta?.progressToken;
+async function callTool(tool: Tool, args: unknown, ctx: ServerContext, contextFor: ContextFactory, log: Logger): Promise<CallToolResult> {
+  const progressToken = ctx.mcpReq._meta?.progressToken;
   const context = contextFor({
-    signal: extra.signal,
+    signal: ctx.mcpReq.signal,
     progress: async (progress, total, message) => {
       if (progressToken === undefined) return;
-      await extra.sendNotification({ method: "notifications/progress", params: { progressToken, progress, total, message } });
+      await ctx.mcpReq.notify({ method: "notifications/progress", params: { progressToken, progress, total, message } });
     },
   });
   const outcome = await runTool(tool, args, context, log);
@@ -59,9 +50,13 @@ async function callTool(tool: Tool, args: unknown, extra: CallExtra, contextFor:
     : { content: [{ type: "text", text: outcome.message }], isError: true };
 }
 
+const promptArgs = new WeakMap<PromptDefinition, ReturnType<typeof convertedOnce>>();
+
 export function registerPrompts(server: McpServer, prompts: readonly PromptDefinition[]): void {
   for (const prompt of prompts) {
-    server.registerPrompt(prompt.name, { title: prompt.title, description: prompt.description, argsSchema: prompt.args }, (args) => ({
+    let argsSchema = promptArgs.get(prompt);
+    if (!argsSchema) promptArgs.set(prompt, (argsSchema = convertedOnce(z.object(prompt.args))));
+    server.registerPrompt(prompt.name, { title: prompt.title, description: prompt.description, argsSchema }, (args) => ({
       messages: [{ role: "user", content: { type: "text", text: prompt.text(args as Record<string, string | undefined>) } }],
     }));
   }
@@ -80,11 +75,11 @@ export function registerResources(server: McpServer, resources: readonly Resourc
       }
     };
     if (resource.uri.includes("{")) {
-      server.registerResource(resource.name, new ResourceTemplate(resource.uri, { list: undefined }), metadata, (uri, variables, extra) =>
-        read(uri, variables as Record<string, string>, extra.signal),
+      server.registerResource(resource.name, new ResourceTemplate(resource.uri, { list: undefined }), metadata, (uri, variables, ctx) =>
+        read(uri, variables as Record<string, string>, ctx.mcpReq.signal),
       );
     } else {
-      server.registerResource(resource.name, resource.uri, metadata, (uri, extra) => read(uri, {}, extra.signal));
+      server.registerResource(resource.name, resource.uri, metadata, (uri, ctx) => read(uri, {}, ctx.mcpReq.signal));
     }
   }
 }
