@@ -28,7 +28,9 @@ describe("prompts and resources", () => {
 
   it("serves the tenants and this session's filter as resources", async () => {
     const { resources } = await h.client.listResources();
-    assert.deepEqual(resources.map((r) => r.uri).sort(), ["nectar://session/filter", "nectar://tenants"]);
+    // ui:// resources are the MCP Apps views (test/views.test.ts).
+    const data = resources.filter((r) => !r.uri.startsWith("ui://"));
+    assert.deepEqual(data.map((r) => r.uri).sort(), ["nectar://session/filter", "nectar://tenants"]);
     const tenants = await h.client.readResource({ uri: "nectar://tenants" });
     assert.deepEqual(JSON.parse((tenants.contents[0] as { text: string }).text), ["acme", "globex", "initech"]);
     await h.call("set_session_filter", { platforms: ["ZOOM"] });

@@ -9,7 +9,8 @@ import { SERVER_INSTRUCTIONS } from "./instructions.ts";
 import { type Logger, silentLogger } from "./logger.ts";
 import { prompts } from "../prompts.ts";
 import { resourcesFor } from "../resources.ts";
-import { registerPrompts, registerResources, registerTools } from "./register.ts";
+import { appViews } from "../apps/views.ts";
+import { registerAppViews, registerPrompts, registerResources, registerTools } from "./register.ts";
 import { type ContextOptions, toolContextFactory } from "./tool-context.ts";
 
 export { OPERATOR_URL_POLICY } from "./tool-context.ts";
@@ -38,5 +39,6 @@ export function createServer(options: ServerOptions): McpServer {
   registerTools(server, options.tools ?? allTools, contextFor, options.log ?? silentLogger);
   registerPrompts(server, prompts);
   registerResources(server, resourcesFor(options.tools ?? allTools), contextFor);
+  registerAppViews(server, appViews);
   return server;
 }

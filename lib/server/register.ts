@@ -4,6 +4,8 @@
 // message written for the model. Prompts and resources, plain objects too, register here.
 import { type CallToolResult, type McpServer, ResourceTemplate, type ServerContext } from "@modelcontextprotocol/server";
 import { z } from "zod";
+import { viewHtml } from "../apps/html.ts";
+import { APP_HTML_MIME_TYPE, type AppView, toolViewMeta } from "../apps/views.ts";
 import { DxpError } from "../errors.ts";
 import type { PromptDefinition } from "../prompts.ts";
 import type { ResourceDefinition } from "../resources.ts";
@@ -25,6 +27,8 @@ export function registerTools(server: McpServer, tools: readonly Tool[], context
         inputSchema: schemas.input,
         outputSchema: schemas.output,
         annotations: { title: tool.title, ...tool.annotations },
+        // MCP Apps: hosts that render views show this tool's result in its view; others ignore _meta.
+        _meta: toolViewMeta(tool.name),
       },
       async (args: unknown, ctx: ServerContext) => callTool(tool, args, ctx, contextFor, log),
     );
@@ -77,5 +81,14 @@ export function registerResources(server: McpServer, resources: readonly Resourc
     } else {
       server.registerResource(resource.name, resource.uri, metadata, (uri, ctx) => read(uri, {}, ctx.mcpReq.signal));
     }
+  }
+}
+
+/** MCP Apps views as `ui://` resources with the Apps MIME type; the HTML loads on the first read. */
+export function registerAppViews(server: McpServer, views: readonly AppView[]): void {
+  for (const view of views) {
+    server.registerResource(view.name, view.uri, { title: view.title, description: view.description, mimeType: APP_HTML_MIME_TYPE }, async (uri) => ({
+      contents: [{ uri: uri.href, mimeType: APP_HTML_MIME_TYPE, text: await viewHtml(view) }],
+    }));
   }
 }

@@ -5,6 +5,7 @@ import { formatUtc, parseDxpDate } from "../time.ts";
 import { defineTool, READS_DXP } from "./define.ts";
 import { num, table } from "./render.ts";
 import { appliedLine, appliedSchema, qualityCounts, qualityCountsShape, scopedShape, scopeFor } from "./scope.ts";
+import { MIN_SESSIONS_FOR_WORST, worstBucket } from "./worst-bucket.ts";
 
 /** More buckets than this would flood a model's context; the caller should widen the interval. */
 const MAX_BUCKETS = 200;
@@ -38,17 +39,14 @@ export default defineTool({
       end: parseDxpDate(endDate).toISOString(),
       ...qualityCounts(sessions, sessions.avgNectarScore),
     }));
-    const worst = buckets.reduce<(typeof buckets)[number] | undefined>(
-      (w, b) => (b.sessions >= 5 && (!w || b.poorPercent > w.poorPercent) ? b : w),
-      undefined,
-    );
+    const worst = worstBucket(buckets);
     const text = [
       `Sessions per ${interval.toLowerCase()} (bucket starts in UTC). ${appliedLine(applied)}`,
       table(
         ["start UTC", "sessions", "good", "average", "poor", "poor %", "avg score"],
         buckets.map((b) => [formatUtc(new Date(b.start)), b.sessions, b.good, b.average, b.poor, `${b.poorPercent}%`, num(b.avgNectarScore)]),
       ),
-      worst ? `Worst ${interval.toLowerCase()}: ${formatUtc(new Date(worst.start))} UTC with ${worst.poorPercent}% poor of ${worst.sessions}.` : "No bucket has 5 or more sessions.",
+      worst ? `Worst ${interval.toLowerCase()}: ${formatUtc(new Date(worst.start))} UTC with ${worst.poorPercent}% poor of ${worst.sessions}.` : `No bucket has ${MIN_SESSIONS_FOR_WORST} or more sessions.`,
     ].join("\n");
     return { data: { ...applied, interval, buckets }, text };
   },
