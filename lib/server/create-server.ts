@@ -38,7 +38,9 @@ export function createServer(options: ServerOptions): McpServer {
   const contextFor = toolContextFactory(options);
   registerTools(server, options.tools ?? allTools, contextFor, options.log ?? silentLogger);
   registerPrompts(server, prompts);
-  registerResources(server, resourcesFor(options.tools ?? allTools), contextFor);
-  registerAppViews(server, appViews);
+  const tools = options.tools ?? allTools;
+  registerResources(server, resourcesFor(tools), contextFor);
+  // A view shows its tool's results: without the tool (NECTAR_TOOLS, X-MCP-Tools) it has nothing to show.
+  registerAppViews(server, appViews.filter((view) => tools.some((tool) => tool.name === view.tool)));
   return server;
 }
