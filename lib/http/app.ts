@@ -129,7 +129,7 @@ function refuseWhileDraining(traffic: Traffic): MiddlewareHandler {
 
 /** This request's MCP server: its caller's credentials and tools, on `session`. */
 function serverFor(c: Context<McpEnv>, options: HttpAppOptions, log: Logger, session: SessionState): McpServer {
-  const server = createServer({
+  return createServer({
     session,
     environment: options.environment,
     environmentSource: options.environmentSource,
@@ -140,20 +140,31 @@ function serverFor(c: Context<McpEnv>, options: HttpAppOptions, log: Logger, ses
     tools: c.get("tools"),
     log,
   });
-  // A client that hangs up cancels its calls (closing the server aborts their signals),
-  // and with them their upstream requests.
-  const signal = c.req.raw.signal;
+}
+
+/**
+ * A client that hangs up cancels its calls (closing the server aborts their signals), and
+ * with them their upstream requests. Returns the function that stops watching, called when
+ * the answer is complete (so the request does not keep the server alive).
+ */
+function cancelOnHangUp(request: Request, server: McpServer): () => void {
   const hangUp = () => void server.close();
-  if (signal.aborted) hangUp();
-  else signal.addEventListener("abort", hangUp, { once: true });
-  return server;
+  if (request.signal.aborted) hangUp();
+  else request.signal.addEventListener("abort", hangUp, { once: true });
+  return () => request.signal.removeEventListener("abort", hangUp);
 }
 
 /** 2026-07-28: the request carries everything (no session); nothing is remembered. */
 function serveModernEra(endpoint: McpEndpoint, options: HttpAppOptions, log: Logger, traffic: Traffic): MiddlewareHandler<McpEnv> {
   return async (c, next) => {
     if (await endpoint.isLegacy(c.req.raw, c.get("body"))) return next();
-    return tracked(traffic, await endpoint.serveModern(c.req.raw, c.get("body"), () => serverFor(c, options, log, newSessionState())));
+    let done = () => {};
+    const response = await endpoint.serveModern(c.req.raw, c.get("body"), () => {
+      const server = serverFor(c, options, log, newSessionState());
+      done = cancelOnHangUp(c.req.raw, server);
+      return server;
+    });
+    return tracked(traffic, response, () => done());
   };
 }
 
@@ -162,17 +173,22 @@ function serveLegacyEra(endpoint: McpEndpoint, options: HttpAppOptions, log: Log
   return async (c) => {
     const stream = (c.req.header("accept") ?? "").includes("text/event-stream");
     const server = serverFor(c, options, log, c.get("state"));
+    const done = cancelOnHangUp(c.req.raw, server);
     const response = await endpoint.serveLegacy(c.req.raw, c.get("body"), server, { newSessionId: c.get("newSessionId"), stream });
-    return stream ? tracked(traffic, response) : response;
+    return tracked(traffic, response, done);
   };
 }
 
-/** A streamed answer stays in flight (for drain) until its last byte. */
-function tracked(traffic: Traffic, response: Response): Response {
-  if (!response.headers.get("content-type")?.includes("text/event-stream")) return response;
+/** A streamed answer stays in flight (for drain) until its last byte; `done` runs when the answer is complete. */
+function tracked(traffic: Traffic, response: Response, done: () => void): Response {
+  if (!response.headers.get("content-type")?.includes("text/event-stream")) {
+    done();
+    return response;
+  }
   traffic.inFlight += 1;
   return untilStreamEnds(response, () => {
     traffic.inFlight -= 1;
+    done();
   });
 }
 
