@@ -5,7 +5,7 @@
 // rebound) to an internal address reaches nothing. lib/ receives it as the client's
 // `fetch` option; Deno cannot hook its resolver (see the README's Security section).
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from "node:dns";
-import { Agent } from "undici";
+import type { Dispatcher } from "undici";
 import { checkResolvedAddress, type UrlPolicy } from "../lib/security/url-policy.ts";
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
@@ -32,7 +32,10 @@ export function guardedFetch(options: GuardedFetchOptions): typeof fetch {
       }
       callback(null, address, family);
     });
-  const agent = new Agent({ connect: { lookup: lookup as never, ...(options.ca ? { ca: options.ca } : {}) } });
+  // undici is loaded on first use (about 15 MiB): a server whose clients never name a URL never pays for it.
+  let agent: Promise<Dispatcher> | undefined;
+  const dispatcher = () =>
+    (agent ??= import("undici").then(({ Agent }) => new Agent({ connect: { lookup: lookup as never, ...(options.ca ? { ca: options.ca } : {}) } })));
   // The global fetch takes undici's `dispatcher` (the same undici version Node bundles).
-  return ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, { ...init, dispatcher: agent } as RequestInit)) as typeof fetch;
+  return (async (input: RequestInfo | URL, init?: RequestInit) => fetch(input, { ...init, dispatcher: await dispatcher() } as RequestInit)) as typeof fetch;
 }
