@@ -97,3 +97,11 @@ export const formatUtc = (date: Date): string => date.toISOString().slice(0, 16)
 export function parseDxpDate(text: string): Date {
   return new Date(/(Z|[+-]\d\d:?\d\d)$/i.test(text) ? text : `${text}Z`);
 }
+
+/** The period of the same length just before `window` (for "compared with the previous period"). */
+export function previousWindow(window: { label: string; from: Date; to: Date }): ResolvedWindow {
+  const length = window.to.getTime() - window.from.getTime();
+  const from = new Date(window.from.getTime() - length);
+  const to = new Date(window.from.getTime());
+  return { label: `previous ${window.label}`, from, to, query: { period: CUSTOM_TIME_PERIOD, from, to } };
+}

@@ -62,7 +62,7 @@ describe("stdio server (built)", () => {
     });
     try {
       const { tools } = await client.listTools();
-      assert.equal(tools.length, 13);
+      assert.equal(tools.length, 16);
       const instructions = client.getInstructions() ?? "";
       assert.match(instructions, /UTC/);
       for (const tool of tools) {

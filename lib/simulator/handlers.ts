@@ -31,7 +31,8 @@ export interface ApiRequest {
 /** Endpoints that answer without a `tenant` parameter. */
 export const TENANT_OPTIONAL: readonly ApiEndpoint[] = ["tenants"];
 
-export const SESSION_ORDER_FIELDS = ["startDate", "duration", "nectarScore"] as const;
+/** Ordering by the per-session metrics is inferred (the list sends them; the UI sorts by them). */
+export const SESSION_ORDER_FIELDS = ["startDate", "duration", "nectarScore", "jitter", "packetLoss", "roundTripDelay"] as const;
 type SessionOrderField = (typeof SESSION_ORDER_FIELDS)[number];
 
 /** Sessions of the tenant in the request's window that pass its filters, ascending by start. */
@@ -49,6 +50,9 @@ const SORT_KEYS: Record<SessionOrderField, (s: SimSession) => number | null> = {
   startDate: (s) => s.startSec,
   duration: (s) => s.duration,
   nectarScore: (s) => s.nectarScore,
+  jitter: (s) => s.jitter10,
+  packetLoss: (s) => s.loss100,
+  roundTripDelay: (s) => s.rtt,
 };
 
 /** Sort by the field; sessions without a value go last either way; ties newest first. */

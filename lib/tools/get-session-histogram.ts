@@ -3,7 +3,9 @@ import { HISTOGRAM_INTERVALS } from "../client/vocabulary.ts";
 import { InputError } from "../errors.ts";
 import { formatUtc, parseDxpDate } from "../time.ts";
 import { defineTool, READS_DXP } from "./define.ts";
+import { emptyNote } from "./coverage.ts";
 import { num, table } from "./render.ts";
+import { minSample } from "./sample.ts";
 import { appliedLine, appliedSchema, qualityCounts, qualityCountsShape, scopedShape, scopeFor } from "./scope.ts";
 
 /** More buckets than this would flood a model's context; the caller should widen the interval. */
@@ -26,7 +28,8 @@ export default defineTool({
   outputSchema: appliedSchema.extend({ interval: z.enum(HISTOGRAM_INTERVALS), buckets: z.array(bucketSchema) }),
   annotations: READS_DXP,
   async handler(args, context) {
-    const { client, query, applied, call } = await scopeFor(args, context);
+    const scope = await scopeFor(args, context);
+    const { client, query, applied, call } = scope;
     const span = Date.parse(applied.window.to) - Date.parse(applied.window.from);
     const interval = args.interval ?? (span <= 2 * INTERVAL_MS.DAY ? "HOUR" : "DAY");
     if (span / INTERVAL_MS[interval] > MAX_BUCKETS) {
@@ -38,17 +41,25 @@ export default defineTool({
       end: parseDxpDate(endDate).toISOString(),
       ...qualityCounts(sessions, sessions.avgNectarScore),
     }));
+    // The worst bucket among those with a fair sample: a quiet weekend day cannot win on 15 calls.
+    const floor = minSample(buckets.map((b) => b.sessions));
     const worst = buckets.reduce<(typeof buckets)[number] | undefined>(
-      (w, b) => (b.sessions >= 5 && (!w || b.poorPercent > w.poorPercent) ? b : w),
+      (w, b) => (b.sessions >= floor && (!w || b.poorPercent > w.poorPercent) ? b : w),
       undefined,
     );
+    const total = buckets.reduce((n, b) => n + b.sessions, 0);
+    const unit = interval.toLowerCase();
     const text = [
       `Sessions per ${interval.toLowerCase()} (bucket starts in UTC). ${appliedLine(applied)}`,
       table(
         ["start UTC", "sessions", "good", "average", "poor", "poor %", "avg score"],
         buckets.map((b) => [formatUtc(new Date(b.start)), b.sessions, b.good, b.average, b.poor, `${b.poorPercent}%`, num(b.avgNectarScore)]),
       ),
-      worst ? `Worst ${interval.toLowerCase()}: ${formatUtc(new Date(worst.start))} UTC with ${worst.poorPercent}% poor of ${worst.sessions}.` : "No bucket has 5 or more sessions.",
+      total === 0
+        ? await emptyNote(scope, context)
+        : worst
+          ? `Worst ${unit} (of those with ≥ ${floor} sessions): ${formatUtc(new Date(worst.start))} UTC with ${worst.poorPercent}% poor of ${worst.sessions}.`
+          : `No ${unit} has ${floor} or more sessions.`,
     ].join("\n");
     return { data: { ...applied, interval, buckets }, text };
   },

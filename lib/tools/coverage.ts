@@ -1,0 +1,27 @@
+// When an answer holds no sessions, say why: a window outside the data (with what the data
+// covers and what "now" is), or a filter that matches nothing in a window that has data.
+import { CUSTOM_TIME_PERIOD } from "../client/endpoints.ts";
+import { describeFilter } from "../filter.ts";
+import { formatUtc, MAX_WINDOW_MS, parseDxpDate } from "../time.ts";
+import type { ToolContext } from "./define.ts";
+import type { Scope } from "./scope.ts";
+
+/** One extra call, only for an empty answer: the last 90 days by day, unfiltered. */
+export async function emptyNote(scope: Scope, context: ToolContext): Promise<string> {
+  const now = context.now();
+  const nowText = `now is ${formatUtc(new Date(now))} UTC`;
+  const from = Date.parse(scope.applied.window.from);
+  const to = Date.parse(scope.applied.window.to);
+  if (from >= now) return `No sessions: the window starts in the future (${nowText}).`;
+  const days = await scope.client.histogram(
+    { window: { period: CUSTOM_TIME_PERIOD, from: new Date(now - MAX_WINDOW_MS), to: new Date(now) }, interval: "DAY" },
+    scope.call,
+  );
+  const withData = days.filter((d) => d.sessions.all > 0);
+  if (!withData.length) return `No sessions: tenant ${scope.tenant} has none in the last 90 days (${nowText}).`;
+  const first = parseDxpDate(withData[0]!.startDate);
+  const last = parseDxpDate(withData[withData.length - 1]!.endDate);
+  const covers = `the data covers ${formatUtc(first).slice(0, 10)} → ${formatUtc(last).slice(0, 10)} UTC; ${nowText}`;
+  if (to <= first.getTime() || from >= last.getTime()) return `No sessions: the window lies outside the data (${covers}).`;
+  return `No sessions match filter ${describeFilter(scope.applied.filter)} in this window (${covers}).`;
+}
