@@ -147,7 +147,7 @@ describe("DXP simulator", () => {
         const summary = await json<schemas.Summary>("sessionSummaryByQuality", { tenant: "globex", timePeriod: "LAST_MONTH", locations });
         return summary.groups.find((g) => g.group === "CRITICAL")!.percentage;
       };
-      assert.ok((await critical("loc-dallas")) > 3 * (await critical("London,Paris,Tokyo,Sydney")));
+      assert.ok((await critical("loc-dallas")) > 3 * (await critical('London,"Paris, La Défense",Tokyo,Sydney')));
     });
 
     it("shows packet loss during the carrier incident on the incident carrier's trunk only", async () => {
@@ -184,7 +184,7 @@ describe("DXP simulator", () => {
         [PARAMS.from]: new Date(sim.incident.start).toISOString(),
         [PARAMS.to]: new Date(sim.incident.end).toISOString(),
         sessionScenarios: "EXTERNAL",
-        locations: "London,Frankfurt,Paris,Johannesburg,Dubai,Mumbai,Singapore,Tokyo,Sydney",
+        locations: 'London,Frankfurt,"Paris, La Défense",Johannesburg,Dubai,Mumbai,Singapore,Tokyo,Sydney',
       });
       assert.ok(insights.find((i) => i.insight === "HIGH_PACKET_LOSS")!.percent < 20);
     });
