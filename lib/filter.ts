@@ -1,7 +1,7 @@
 // The session filter: kept per MCP session by set_session_filter, applied by every
 // session tool, overridable per call. One schema serves both.
 import { z } from "zod";
-import type { FilterQuery } from "./client/query.ts";
+import { type FilterQuery, joinList } from "./client/query.ts";
 import { MODALITIES, PLATFORMS, QUALITIES, SESSION_SCENARIOS, SESSION_TYPE_SPELLINGS, SESSION_TYPES } from "./client/vocabulary.ts";
 import { closest, didYouMean } from "./closest.ts";
 import { hasTime, instantSchema, type ResolvedWindow, resolveWindow, timePeriodSchema } from "./time.ts";
@@ -84,7 +84,7 @@ export function applyFilter(
 
 /** "platforms TEAMS; qualities CRITICAL" or "none". */
 export function describeFilter(filter: Partial<Record<ListKey, readonly string[]>>): string {
-  const parts = LIST_KEYS.filter((key) => filter[key]?.length).map((key) => `${key} ${filter[key]!.join(",")}`);
+  const parts = LIST_KEYS.filter((key) => filter[key]?.length).map((key) => `${key} ${joinList(filter[key]!)}`);
   return parts.length ? parts.join("; ") : "none";
 }
 

@@ -20,8 +20,9 @@ export async function emptyNote(scope: Scope, context: ToolContext): Promise<str
   const withData = days.filter((d) => d.sessions.all > 0);
   if (!withData.length) return `No sessions: tenant ${scope.tenant} has none in the last 90 days (${nowText}).`;
   const first = parseDxpDate(withData[0]!.startDate);
+  const lastDay = parseDxpDate(withData[withData.length - 1]!.startDate);
   const last = parseDxpDate(withData[withData.length - 1]!.endDate);
-  const covers = `the data covers ${formatUtc(first).slice(0, 10)} → ${formatUtc(last).slice(0, 10)} UTC; ${nowText}`;
+  const covers = `the data covers ${formatUtc(first).slice(0, 10)} → ${formatUtc(lastDay).slice(0, 10)} UTC; ${nowText}`;
   if (to <= first.getTime() || from >= last.getTime()) return `No sessions: the window lies outside the data (${covers}).`;
   return `No sessions match filter ${describeFilter(scope.applied.filter)} in this window (${covers}).`;
 }
