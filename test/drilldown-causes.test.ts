@@ -73,7 +73,7 @@ describe("drill-down: from a vague question to the planted cause", () => {
     const worstHour = /Worst hour \(of those with ≥ \d+ sessions\): \d{4}-\d\d-\d\d (\d\d):00/.exec(hourly)?.[1];
     let first = hours.findIndex((r) => r["start UTC"]!.slice(11, 13) === worstHour);
     let last = first;
-    const isBad = (i: number) => i >= 0 && i < hours.length && percent(hours[i]!["poor %"]) >= 40;
+    const isBad = (i: number) => i >= 0 && i < hours.length && percent(hours[i]!["poor %"]) >= 30;
     while (isBad(first - 1)) first--;
     while (isBad(last + 1)) last++;
     assert.deepEqual([hours[first]!["start UTC"], hours[last]!["start UTC"]], [`${worstDay} 14:00`, `${worstDay} 19:00`]);

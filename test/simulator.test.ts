@@ -428,7 +428,8 @@ describe("DXP simulator", () => {
       assert.equal(pinned.totalElements, 10);
       const poor = pinned.elements.map((u: { sessionPoor: number }) => u.sessionPoor);
       assert.deepEqual(poor, [...poor].sort((a, b) => b - a));
-      assert.equal(pinned.elements[0].location, "Dallas");
+      // Two planted stories fill the top: Dallas's Wi-Fi users and, at every site, the Kestrel headset's users.
+      assert.ok(pinned.elements.filter((u: { location: string }) => u.location === "Dallas").length >= 2);
     });
 
     it("answers 404 JSON for an unknown media, session, user or path", async () => {

@@ -108,12 +108,12 @@ describe("tools against the simulator", () => {
     assert.match(textOf(result), /interval DAY/);
   });
 
-  it("lists 10 sessions by default and says how many more exist and how to get them", async () => {
+  it("lists 5 sessions by default (a context budget) and says how many more exist and how to get them", async () => {
     const result = await h.call("get_detailed_session_list", { timePeriod: "LAST_WEEK" });
     const data = result.structuredContent as { sessions: unknown[]; page: { totalElements: number } };
-    assert.equal(data.sessions.length, 10);
-    assert.ok(data.page.totalElements > 10);
-    assert.match(textOf(result), new RegExp(`${data.page.totalElements - 10} more: call again with pageNumber 2`));
+    assert.equal(data.sessions.length, 5);
+    assert.ok(data.page.totalElements > 5);
+    assert.match(textOf(result), new RegExp(`${data.page.totalElements - 5} more: call again with pageNumber 2`));
   });
 
   it("reads session dates the DXP sends without a Z as UTC", async () => {

@@ -22,7 +22,8 @@ function calleeLeg(s: SimSession): { network: number; device: number; client: nu
   const rng = mulberry32(hashSeed("callee", s.index, s.toSeed));
   const roll = rng();
   const network = roll < 0.6 ? 0 : roll < 0.95 ? 1 : 2;
-  const device = s.peer && rng() < 0.8 ? s.peer.device : DEVICES.indexOf("Built-in laptop audio");
+  // The session's score follows the caller's equipment, so the callee never brings the bad headset.
+  const device = s.peer && s.peer.device !== BAD_DEVICE && rng() < 0.8 ? s.peer.device : DEVICES.indexOf("Built-in laptop audio");
   const client = CLIENTS.findIndex((c) => c.platform === s.platform && c.type === (network === 2 ? "MOBILE" : "DESKTOP"));
   return { network, device, client };
 }
@@ -49,7 +50,7 @@ function codecOf(s: SimSession): string {
 }
 
 function subnetOf(user: SimUser, network: number, vpn: boolean): { subnet: string; matchedLocation: string | null } {
-  if (vpn) return { subnet: "100.64.12.0/22 (VPN pool)", matchedLocation: null };
+  if (vpn) return { subnet: "100.64.12.0/22", matchedLocation: null };
   if (NETWORK_TYPES[network] === "CELLULAR") return { subnet: "carrier-grade NAT", matchedLocation: null };
   // The first corporate range is the wired LAN, the second the Wi-Fi.
   return { subnet: user.location.networks[NETWORK_TYPES[network] === "WIFI" ? 1 : 0]!, matchedLocation: user.location.name };

@@ -121,7 +121,8 @@ export function drawEquipment(
   anchor: number,
 ): Equipment {
   const network = s.wifiTrouble ? 1 : s.location.id === "loc-dallas" ? pickDallasCalmNetwork(rng) : pickOfficeNetwork(rng);
-  const vpn = network !== 2 && rng() < 0.08;
+  // The Dallas trouble is the office Wi-Fi: those calls are on-site, never over the VPN.
+  const vpn = rng() < 0.08 && network !== 2 && !s.wifiTrouble;
   const deskPhone = DESK_PHONE_PLATFORMS.includes(s.platform) && rng() < 0.6;
   const roll = rng();
   const device = deskPhone ? DESK_PHONE : roll < 0.8 ? s.userDevice : roll < 0.95 ? BUILT_IN : SPEAKERPHONE;

@@ -13,14 +13,19 @@ export interface Figures {
   avgNectarScore: number | null;
 }
 
+/** The previous period's figures and the changes (the window itself is given once, as previousWindow). */
 export const changeSchema = z.object({
-  previousWindow: z.object({ from: z.string(), to: z.string() }),
-  previous: z.object({ sessions: z.number(), poorPercent: z.number(), avgNectarScore: z.number().nullable() }),
+  sessions: z.number(),
+  poorPercent: z.number(),
+  avgNectarScore: z.number().nullable(),
   deltaSessions: z.number(),
   deltaPoorPoints: z.number().describe("percentage points"),
   deltaScore: z.number().nullable(),
 });
 export type Change = z.infer<typeof changeSchema>;
+
+export const previousWindowSchema = z.object({ from: z.string(), to: z.string() }).describe("UTC");
+export const previousWindowOf = (window: { from: Date; to: Date }) => ({ from: window.from.toISOString(), to: window.to.toISOString() });
 
 /** The scope's query moved to the previous window, and that window. */
 export function previousScope(scope: Scope) {
@@ -30,10 +35,11 @@ export function previousScope(scope: Scope) {
 
 const delta = (a: number | null, b: number | null) => (a === null || b === null ? null : Math.round((a - b) * 10) / 10);
 
-export function change(current: Figures, previous: Figures, window: { from: Date; to: Date }): Change {
+export function change(current: Figures, previous: Figures): Change {
   return {
-    previousWindow: { from: window.from.toISOString(), to: window.to.toISOString() },
-    previous,
+    sessions: previous.sessions,
+    poorPercent: previous.poorPercent,
+    avgNectarScore: previous.avgNectarScore,
     deltaSessions: current.sessions - previous.sessions,
     deltaPoorPoints: delta(current.poorPercent, previous.poorPercent) ?? 0,
     deltaScore: delta(current.avgNectarScore, previous.avgNectarScore),
@@ -41,11 +47,10 @@ export function change(current: Figures, previous: Figures, window: { from: Date
 }
 
 /** "vs previous LAST_WEEK (…): sessions 790 → 812 (+22) · poor 12.1% → 16.4% (+4.3 pts) · score 80.1 → 76.2 (−3.9)" */
-export function changeLine(current: Figures, c: Change): string {
-  const window = { from: new Date(c.previousWindow.from), to: new Date(c.previousWindow.to) };
+export function changeLine(current: Figures, c: Change, window: { from: Date; to: Date }): string {
   return (
-    `vs previous period (${formatWindow(window)}): sessions ${c.previous.sessions} → ${current.sessions} (${signed(c.deltaSessions, 0)}) · ` +
-    `poor ${c.previous.poorPercent}% → ${current.poorPercent}% (${signed(c.deltaPoorPoints, 1, " pts")}) · ` +
-    `score ${num(c.previous.avgNectarScore)} → ${num(current.avgNectarScore)} (${signed(c.deltaScore)})`
+    `vs previous period (${formatWindow(window)}): sessions ${c.sessions} → ${current.sessions} (${signed(c.deltaSessions, 0)}) · ` +
+    `poor ${c.poorPercent}% → ${current.poorPercent}% (${signed(c.deltaPoorPoints, 1, " pts")}) · ` +
+    `score ${num(c.avgNectarScore)} → ${num(current.avgNectarScore)} (${signed(c.deltaScore)})`
   );
 }

@@ -42,13 +42,13 @@ export default defineTool({
   name: "get_detailed_session_list",
   title: "Session list",
   description:
-    "Individual sessions with time, parties, platform, quality, score, jitter, loss, RTT and network type, newest first (orderBy jitter/packetLoss/roundTripDelay finds the worst); 10 a page. Examples behind a summary or breakdown (qualities CRITICAL, locations, networkType, device, clientVersion, carrier); then get_session_details on a sessionId. Applies the session filter; arguments override it.",
+    "Individual sessions with time, parties, platform, quality, score, jitter, loss, RTT and network type, newest first (orderBy jitter/packetLoss/roundTripDelay finds the worst); 5 a page. Examples behind a summary or breakdown (qualities CRITICAL, locations, networkType, device, clientVersion, carrier); then get_session_details on a sessionId. Applies the session filter; arguments override it.",
   group: "sessions",
   inputSchema: z.strictObject({
     ...scopedShape,
     ...drillShape,
     ...pagingShape,
-    pageSize: z.number().int().min(1).max(100).default(10),
+    pageSize: z.number().int().min(1).max(100).default(5),
     orderBy: z.enum(ORDER_FIELDS).default("startDate"),
     orderDirection: z.enum(ORDER_DIRECTIONS).default("desc"),
   }),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineTool, READS_DXP } from "./define.ts";
 import { formatWindow } from "../time.ts";
-import { change, changeSchema, compareField, previousScope } from "./compare.ts";
+import { change, changeSchema, compareField, previousScope, previousWindowOf, previousWindowSchema } from "./compare.ts";
 import { emptyNote } from "./coverage.ts";
 import { num, signed, table } from "./render.ts";
 import { appliedLine, appliedSchema, locationShape, qualityCounts, qualityCountsShape, scopedShape, scopeFor } from "./scope.ts";
@@ -30,6 +30,7 @@ export default defineTool({
     totalLocations: z.number(),
     sortBy: z.enum(SORTS),
     locations: z.array(rowSchema),
+    previousWindow: previousWindowSchema.optional(),
   }),
   annotations: READS_DXP,
   async handler(args, context) {
@@ -50,7 +51,7 @@ export default defineTool({
     const withChange = rows.map((row) => {
       if (!previous) return row;
       const old = beforeById.get(row.id) ?? { sessions: 0, poorPercent: 0, avgNectarScore: null };
-      return { ...row, change: change(row, { sessions: old.sessions, poorPercent: old.poorPercent, avgNectarScore: old.avgNectarScore }, previous.window) };
+      return { ...row, change: change(row, { sessions: old.sessions, poorPercent: old.poorPercent, avgNectarScore: old.avgNectarScore }) };
     });
     const key = args.sortBy;
     // Worst first: most poor, most sessions, lowest score.
@@ -73,6 +74,7 @@ export default defineTool({
       more > 0 ? `${more} more locations not shown: raise limit (max 100).` : `${rows.length} locations.`,
       ...(previous ? [`Δ = change vs the previous period (${formatWindow(previous.window)}).`] : []),
     ].join("\n");
-    return { data: { ...applied, totalLocations: rows.length, sortBy: key, locations: shown }, text };
+    const data = { ...applied, totalLocations: rows.length, sortBy: key, locations: shown };
+    return { data: previous ? { ...data, previousWindow: previousWindowOf(previous.window) } : data, text };
   },
 });

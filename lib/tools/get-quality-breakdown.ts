@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { GroupQuality } from "../client/schemas.ts";
 import { canonicalSessionType, type BreakdownDimension } from "../client/vocabulary.ts";
 import { formatUtc, formatWindow, parseDxpDate } from "../time.ts";
-import { change, changeSchema, compareField, previousScope } from "./compare.ts";
+import { change, changeSchema, compareField, previousScope, previousWindowOf, previousWindowSchema } from "./compare.ts";
 import { emptyNote } from "./coverage.ts";
 import { defineTool, READS_DXP } from "./define.ts";
 import { drillEcho, drillLine, drillQuery, drillShape } from "./drill.ts";
@@ -115,6 +115,7 @@ export default defineTool({
     minSessions: z.number(),
     totalGroups: z.number(),
     groups: z.array(groupRow),
+    previousWindow: previousWindowSchema.optional(),
   }),
   annotations: READS_DXP,
   async handler(args, context) {
@@ -134,7 +135,7 @@ export default defineTool({
       .map((row) => {
         if (!previous) return row;
         const old = beforeByName.get(row.name) ?? { sessions: 0, poorPercent: 0, avgNectarScore: null };
-        return { ...row, change: change(row, old, previous.window) };
+        return { ...row, change: change(row, old) };
       })
       .sort(
         (a, b) =>
@@ -181,7 +182,15 @@ export default defineTool({
       .filter(Boolean)
       .join("\n");
     return {
-      data: { ...applied, by: args.by, ...drillEcho(args), minSessions: min, totalGroups: rows.length, groups: shown },
+      data: {
+        ...applied,
+        by: args.by,
+        ...drillEcho(args),
+        minSessions: min,
+        totalGroups: rows.length,
+        groups: shown,
+        ...(previous ? { previousWindow: previousWindowOf(previous.window) } : {}),
+      },
       text,
     };
   },

@@ -1,7 +1,17 @@
 import { z } from "zod";
 import type { QualityMetrics, Summary } from "../client/schemas.ts";
 import { defineTool, READS_DXP } from "./define.ts";
-import { type Change, change as changeOf, changeLine, changeSchema, compareField, type Figures, previousScope } from "./compare.ts";
+import {
+  type Change,
+  change as changeOf,
+  changeLine,
+  changeSchema,
+  compareField,
+  type Figures,
+  previousScope,
+  previousWindowOf,
+  previousWindowSchema,
+} from "./compare.ts";
 import { emptyNote } from "./coverage.ts";
 import { num, percentOf, round } from "./render.ts";
 import { appliedLine, appliedSchema, fetchAll, scopedShape, scopeFor } from "./scope.ts";
@@ -69,6 +79,7 @@ export default defineTool({
     insights: z.array(z.object({ insight: z.string(), count: z.number(), percent: z.number() })),
     media: z.object({ audio: z.array(metricsSchema), video: z.array(metricsSchema), appshare: z.array(metricsSchema) }),
     change: changeSchema.optional(),
+    previousWindow: previousWindowSchema.optional(),
   }),
   annotations: READS_DXP,
   async handler(args, context) {
@@ -94,10 +105,8 @@ export default defineTool({
     };
     const figures = figuresOf(byQuality);
     let change: Change | undefined;
-    if (args.compareWithPreviousPeriod) {
-      const previous = previousScope(scope);
-      change = changeOf(figures, figuresOf(await client.sessionSummaryByQuality(previous.query, call)), previous.window);
-    }
+    const previous = args.compareWithPreviousPeriod ? previousScope(scope) : undefined;
+    if (previous) change = changeOf(figures, figuresOf(await client.sessionSummaryByQuality(previous.query, call)));
     const split = (list: typeof data.byQuality) =>
       list.map((g) => `${g.group === "CRITICAL" ? "CRITICAL(poor)" : g.group} ${g.percentage}% (${g.count})`).join(" · ") || "none";
     // Quality types without streams carry no information: left out of the text (not the data).
@@ -123,9 +132,9 @@ export default defineTool({
       mediaLine("Audio", data.media.audio),
       mediaLine("Video", data.media.video),
       mediaLine("App sharing", data.media.appshare),
-      ...(change ? [changeLine(figures, change)] : []),
+      ...(change && previous ? [changeLine(figures, change, previous.window)] : []),
       ...(data.totalSessions === 0 ? [await emptyNote(scope, context)] : []),
     ].join("\n");
-    return { data: change ? { ...data, change } : data, text };
+    return { data: change && previous ? { ...data, change, previousWindow: previousWindowOf(previous.window) } : data, text };
   },
 });
