@@ -33,3 +33,7 @@ export function drillLine(args: DrillArgs): string {
 /** The drill fields echoed in structured answers. */
 export const drillEcho = (args: DrillArgs) =>
   Object.fromEntries((["networkType", "device", "clientVersion", "carrier"] as const).filter((k) => args[k]).map((k) => [k, args[k]!]));
+
+/** The drill fields as arguments to repeat: ['device "Kestrel K5 headset"']. */
+export const drillArgs = (args: DrillArgs): string[] =>
+  (["networkType", "device", "clientVersion", "carrier"] as const).filter((k) => args[k]).map((k) => `${k} "${args[k]}"`);

@@ -5,7 +5,7 @@ import { formatUtc, formatWindow, parseDxpDate } from "../time.ts";
 import { change, changeSchema, compareField, previousScope, previousWindowOf, previousWindowSchema } from "./compare.ts";
 import { emptyNote } from "./coverage.ts";
 import { defineTool, READS_DXP } from "./define.ts";
-import { drillEcho, drillLine, drillQuery, drillShape } from "./drill.ts";
+import { drillArgs, drillEcho, drillLine, drillQuery, drillShape } from "./drill.ts";
 import { num, percentOf, round, signed, table } from "./render.ts";
 import { minSample } from "./sample.ts";
 import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./scope.ts";
@@ -176,7 +176,7 @@ export default defineTool({
         .filter(Boolean)
         .join(" "),
       worst && dimension.narrow
-        ? `Next: get_detailed_session_list with ${dimension.narrow(worst.name)} and qualities ["CRITICAL"] for example sessions, or another by within it.`
+        ? `Next: get_detailed_session_list with ${[dimension.narrow(worst.name), ...drillArgs(args)].join(", ")} and qualities ["CRITICAL"] for example sessions, or another by within it.`
         : "",
     ]
       .filter(Boolean)
