@@ -5,7 +5,8 @@ import { formatWindow, previousWindow } from "../time.ts";
 import { num, signed } from "./render.ts";
 import type { Scope } from "./scope.ts";
 
-export const compareField = z.boolean().default(false).describe("add the previous period of the same length and the change");
+/** No description: the name says it, and every tool that has it pays for one in tools/list. */
+export const compareField = z.boolean().default(false);
 
 export interface Figures {
   sessions: number;

@@ -8,7 +8,7 @@ const groupName = z.string().trim().min(1).max(200).optional();
 
 export const drillShape = {
   networkType: z.enum(NETWORK_TYPES).optional(),
-  device: groupName.describe("as get_quality_breakdown names it"),
+  device: groupName,
   clientVersion: groupName,
   carrier: groupName,
 };
@@ -30,9 +30,12 @@ export function drillLine(args: DrillArgs): string {
   return parts.length ? ` · ${parts.join(" · ")}` : "";
 }
 
-/** The drill fields echoed in structured answers. */
-export const drillEcho = (args: DrillArgs) =>
-  Object.fromEntries((["networkType", "device", "clientVersion", "carrier"] as const).filter((k) => args[k]).map((k) => [k, args[k]!]));
+/** The drill fields echoed in structured answers, as one object (one field in tools/list). */
+export const narrowedToSchema = z.record(z.string(), z.string()).optional().describe("networkType, device, clientVersion, carrier");
+export const drillEcho = (args: DrillArgs): { narrowedTo?: Record<string, string> } => {
+  const given = (["networkType", "device", "clientVersion", "carrier"] as const).filter((k) => args[k]);
+  return given.length ? { narrowedTo: Object.fromEntries(given.map((k) => [k, args[k]!])) } : {};
+};
 
 /** The drill fields as arguments to repeat: ['device "Kestrel K5 headset"']. */
 export const drillArgs = (args: DrillArgs): string[] =>

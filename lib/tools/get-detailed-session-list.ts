@@ -4,7 +4,7 @@ import { ORDER_DIRECTIONS } from "../client/vocabulary.ts";
 import { formatUtc, parseDxpDate } from "../time.ts";
 import { defineTool, READS_DXP } from "./define.ts";
 import { emptyNote } from "./coverage.ts";
-import { drillEcho, drillLine, drillQuery, drillShape } from "./drill.ts";
+import { drillEcho, drillLine, drillQuery, drillShape, narrowedToSchema } from "./drill.ts";
 import { num, pageFooter, round, table } from "./render.ts";
 import { appliedLine, appliedSchema, pageOf, pageSchema, pagingShape, scopedShape, scopeFor } from "./scope.ts";
 
@@ -42,7 +42,7 @@ export default defineTool({
   name: "get_detailed_session_list",
   title: "Session list",
   description:
-    "Individual sessions with time, parties, platform, quality, score, jitter, loss, RTT and network type, newest first (orderBy jitter/packetLoss/roundTripDelay finds the worst); 5 a page. Examples behind a summary or breakdown (qualities CRITICAL, locations, networkType, device, clientVersion, carrier); then get_session_details on a sessionId. Applies the session filter; arguments override it.",
+    "Individual sessions with time, parties, platform, quality, score, jitter, loss, RTT and network type, newest first, 5 a page: the examples behind a summary or breakdown (e.g. qualities CRITICAL with a breakdown's group). get_session_details opens a sessionId. Applies the session filter; arguments override it.",
   group: "sessions",
   inputSchema: z.strictObject({
     ...scopedShape,
@@ -53,10 +53,7 @@ export default defineTool({
     orderDirection: z.enum(ORDER_DIRECTIONS).default("desc"),
   }),
   outputSchema: appliedSchema.extend({
-    networkType: z.string().optional(),
-    device: z.string().optional(),
-    clientVersion: z.string().optional(),
-    carrier: z.string().optional(),
+    narrowedTo: narrowedToSchema,
     page: pageSchema,
     sessions: z.array(sessionRow),
   }),

@@ -5,7 +5,7 @@ import { formatUtc, formatWindow, parseDxpDate } from "../time.ts";
 import { change, changeSchema, compareField, previousScope, previousWindowOf, previousWindowSchema } from "./compare.ts";
 import { emptyNote } from "./coverage.ts";
 import { defineTool, READS_DXP } from "./define.ts";
-import { drillArgs, drillEcho, drillLine, drillQuery, drillShape } from "./drill.ts";
+import { drillArgs, drillEcho, drillLine, drillQuery, drillShape, narrowedToSchema } from "./drill.ts";
 import { num, percentOf, round, signed, table } from "./render.ts";
 import { minSample } from "./sample.ts";
 import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./scope.ts";
@@ -26,7 +26,6 @@ const DIMENSIONS = {
 } as const satisfies Record<string, { upstream: BreakdownDimension; narrow: ((v: string) => string) | null }>;
 type By = keyof typeof DIMENSIONS;
 const BY = Object.keys(DIMENSIONS) as [By, ...By[]];
-const SORTS = ["poorPercent", "sessions", "avgNectarScore"] as const;
 
 const groupRow = z.object({
   name: z.string(),
@@ -95,23 +94,26 @@ export default defineTool({
   name: "get_quality_breakdown",
   title: "Why: quality by network, device, client, carrier, user…",
   description:
-    "Split sessions by one dimension (by: networkType, device, clientType, clientVersion, platform, sessionType, sessionScenario, carrier, server, user, location) with poor share, score, jitter, loss and RTT, worst first; groups under minSessions are not ranked. Answers 'Wi-Fi, headset, client or carrier?' and 'worst users/sites'. Applies the session filter; compareWithPreviousPeriod adds the change.",
+    "Why: sessions split by one dimension with poor share, score, jitter, loss and RTT, worst first; groups under minSessions are not ranked. Answers 'Wi-Fi, headset, client or carrier?' and 'worst users or sites'. Applies the session filter.",
   group: "sessions",
+  // The filter fields a breakdown needs; the rest of a saved filter still applies.
   inputSchema: z.strictObject({
     by: z.enum(BY),
-    ...scopedShape,
+    timePeriod: scopedShape.timePeriod,
+    from: scopedShape.from,
+    to: scopedShape.to,
+    platforms: scopedShape.platforms,
+    locations: scopedShape.locations,
+    users: scopedShape.users,
     ...drillShape,
-    minSessions: z.number().int().min(1).max(100_000).optional().describe("default: a quarter of the average group, at least 5"),
-    sortBy: z.enum(SORTS).default("poorPercent"),
+    minSessions: z.number().int().min(1).max(100_000).optional().describe("default ¼ of the mean group, ≥ 5"),
     limit: z.number().int().min(1).max(100).default(10),
     compareWithPreviousPeriod: compareField,
+    tenant: scopedShape.tenant,
   }),
   outputSchema: appliedSchema.extend({
-    by: z.enum(BY),
-    networkType: z.string().optional(),
-    device: z.string().optional(),
-    clientVersion: z.string().optional(),
-    carrier: z.string().optional(),
+    by: z.string(),
+    narrowedTo: narrowedToSchema,
     minSessions: z.number(),
     totalGroups: z.number(),
     groups: z.array(groupRow),
@@ -129,7 +131,6 @@ export default defineTool({
     const groups = merge(now, rename);
     const min = args.minSessions ?? minSample(groups.map((g) => g.sessions.all));
     const beforeByName = new Map(merge(before ?? [], rename).map((g) => [g.name, rowOf(g, min)]));
-    const key = args.sortBy;
     const rows: Row[] = groups
       .map((g) => rowOf(g, min))
       .map((row) => {
@@ -137,12 +138,8 @@ export default defineTool({
         const old = beforeByName.get(row.name) ?? { sessions: 0, poorPercent: 0, avgNectarScore: null };
         return { ...row, change: change(row, old) };
       })
-      .sort(
-        (a, b) =>
-          Number(b.ranked) - Number(a.ranked) ||
-          (key === "avgNectarScore" ? (a[key] ?? Infinity) - (b[key] ?? Infinity) : b[key] - a[key]) ||
-          b.sessions - a.sessions,
-      );
+      // Ranked groups first, worst poor share first; the biggest group wins a tie.
+      .sort((a, b) => Number(b.ranked) - Number(a.ranked) || b.poorPercent - a.poorPercent || b.sessions - a.sessions);
     const shown = rows.slice(0, args.limit);
     const unranked = rows.filter((r) => !r.ranked).length;
     const worst = rows.find((r) => r.ranked);
@@ -151,7 +148,7 @@ export default defineTool({
     if (args.by === "clientVersion") header.push("first seen");
     if (previous) header.push("Δ poor pts", "Δ score");
     const text = [
-      `Quality by ${args.by}, ${key === "avgNectarScore" ? "lowest score" : key === "sessions" ? "most sessions" : "worst poor share"} first; ranked only with ≥ ${min} sessions. ${appliedLine(applied)}${drillLine(args)}`,
+      `Quality by ${args.by}, worst poor share first; ranked only with ≥ ${min} sessions. ${appliedLine(applied)}${drillLine(args)}`,
       rows.length
         ? table(
             header,

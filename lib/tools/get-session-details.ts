@@ -81,7 +81,7 @@ export default defineTool({
   name: "get_session_details",
   title: "One session in full",
   description:
-    "Open one session (a sessionId from get_detailed_session_list): each leg's network type, subnet and site, device, client version, server or carrier with jitter/loss/RTT/MOS, the DXP's diagnostics in plain words, and related sessions. Use to prove why one call was poor.",
+    "One session opened (a sessionId from get_detailed_session_list): each leg's network, subnet and site, device, client, server or carrier with jitter/loss/RTT/MOS, the DXP's diagnostics in plain words, and related sessions. Proves why one call was poor.",
   group: "sessions",
   inputSchema: z.strictObject({ sessionId: z.string().trim().min(1).max(200), tenant: tenantField }),
   outputSchema: z.object({

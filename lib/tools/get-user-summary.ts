@@ -11,7 +11,7 @@ import { minSample } from "./sample.ts";
 import { appliedLine, fetchAll, scopeFor, tenantField, windowSchema } from "./scope.ts";
 
 /** The contacts are counted over at most this many of the user's latest sessions (one page). */
-const CONTACT_SAMPLE = 200;
+const CONTACT_SAMPLE = 100;
 
 const groupRow = z.object({ name: z.string(), sessions: z.number(), poorPercent: z.number(), avgNectarScore: z.number().nullable() });
 const countRow = z.object({ name: z.string(), count: z.number() });
@@ -27,13 +27,11 @@ export default defineTool({
   name: "get_user_summary",
   title: "A user's communication patterns",
   description:
-    "One person's patterns (user: email, name or id; names are resolved by user search and the chosen user is named): sessions on both sides by modality and platform, quality split, devices, network types, client types and servers each with poor share, and the people or numbers they talk to most.",
+    "One person's communication patterns (user: email, name or id; a name is resolved by user search and the answer says who was chosen): calls made and received by modality and platform, quality, devices, networks, clients and servers with their poor share, and top contacts.",
   group: "users",
   inputSchema: z.strictObject({
     user: z.string().trim().min(1).max(200),
     timePeriod: filterShape.timePeriod.describe("default LAST_MONTH"),
-    from: filterShape.from,
-    to: filterShape.to,
     tenant: tenantField,
   }),
   outputSchema: z.object({
@@ -43,13 +41,10 @@ export default defineTool({
     otherMatches: z.array(userShape).describe("other users the search found"),
     sessions: z.number(),
     quality: z.object({ good: z.number(), average: z.number(), poor: z.number(), unknown: z.number(), poorPercent: z.number(), avgNectarScore: z.number().nullable() }),
-    modalities: z.array(countRow),
-    platforms: z.array(countRow),
-    devices: z.array(groupRow),
-    networkTypes: z.array(groupRow),
-    clientTypes: z.array(groupRow),
-    servers: z.array(groupRow),
-    topContacts: z.array(countRow).describe(`over the latest ${CONTACT_SAMPLE} sessions at most`),
+    volume: z.object({ modalities: z.array(countRow), platforms: z.array(countRow) }),
+    // One field in tools/list for the four: the published schema is shallow.
+    groups: z.object({ devices: z.array(groupRow), networkTypes: z.array(groupRow), clientTypes: z.array(groupRow), servers: z.array(groupRow) }),
+    topContacts: z.array(countRow),
   }),
   annotations: READS_DXP,
   async handler(args, context) {
@@ -90,16 +85,15 @@ export default defineTool({
         poorPercent: percentOf(quality.poor, quality.all),
         avgNectarScore: round(quality.avgNectarScore, 1),
       },
-      modalities: quantity.modalities.map((m) => ({ name: m.name, count: m.count })),
-      platforms: quantity.platforms.map((m) => ({ name: m.name, count: m.count })),
-      devices: groupsOf(devices),
-      networkTypes: groupsOf(networkTypes),
-      clientTypes: groupsOf(clientTypes),
-      servers: groupsOf(servers),
+      volume: {
+        modalities: quantity.modalities.map((m) => ({ name: m.name, count: m.count })),
+        platforms: quantity.platforms.map((m) => ({ name: m.name, count: m.count })),
+      },
+      groups: { devices: groupsOf(devices), networkTypes: groupsOf(networkTypes), clientTypes: groupsOf(clientTypes), servers: groupsOf(servers) },
       topContacts,
     };
     const counts = (list: { name: string; count: number }[]) => list.map((c) => `${c.name} ${c.count}`).join(" · ") || "none";
-    const floor = minSample(data.devices.map((d) => d.sessions));
+    const floor = minSample(data.groups.devices.map((d) => d.sessions));
     const groupLine = (label: string, list: z.infer<typeof groupRow>[]) =>
       `${label}: ${list.map((g) => `${g.name} ${g.sessions} (${g.poorPercent}% poor${g.sessions < floor ? ", few" : ""})`).join(" · ") || "none"}`;
     const u = data.user;
@@ -108,12 +102,12 @@ export default defineTool({
         (others.length ? `; also matching: ${others.map((o) => o.email ?? o.displayName).join(", ")}` : "") +
         `. ${appliedLine(applied)}`,
       `Sessions ${data.sessions} (made or received) · poor ${data.quality.poorPercent}% (${data.quality.poor}) · avg score ${num(data.quality.avgNectarScore)}`,
-      `Modalities: ${counts(data.modalities)}`,
-      `Platforms: ${counts(data.platforms)}`,
-      groupLine("Devices", data.devices),
-      groupLine("Network types", data.networkTypes),
-      groupLine("Client types", data.clientTypes),
-      groupLine("Servers", data.servers),
+      `Modalities: ${counts(data.volume.modalities)}`,
+      `Platforms: ${counts(data.volume.platforms)}`,
+      groupLine("Devices", data.groups.devices),
+      groupLine("Network types", data.groups.networkTypes),
+      groupLine("Client types", data.groups.clientTypes),
+      groupLine("Servers", data.groups.servers),
       `Talks most with (latest ${recent.elements.length} sessions): ${counts(topContacts)}`,
       data.sessions ? `Poor calls: get_detailed_session_list with users ["${u.email ?? u.userId}"] and qualities ["CRITICAL"].` : "",
     ]
