@@ -11,12 +11,7 @@ export const TOKENIZER = "gpt-tokenizer 4.0.0, o200k_base (an OpenAI BPE tokeniz
 
 const bytes = (text: string) => Buffer.byteLength(text, "utf8");
 
-/** Tools with required arguments get the smallest real ones; get_session_details opens the default list's first session. */
-const DEFAULT_ARGS: Record<string, Record<string, unknown>> = {
-  configure_connection: { domainName: "acme" },
-  get_quality_breakdown: { by: "networkType" },
-  get_user_summary: { user: "umar.patel@acme.example" },
-};
+const DEFAULT_ARGS: Record<string, Record<string, unknown>> = { configure_connection: { domainName: "acme" } };
 
 interface Answer {
   tool: string;
@@ -33,7 +28,7 @@ interface Answer {
 export async function answerSizeSection(dxp: Dxp) {
   heading("5. Answer size: each tool's default answer, in tokens, beside the raw upstream JSON it came from");
   note(`Tokenizer: ${TOKENIZER}.`);
-  note("Default arguments: {} (configure_connection: { domainName: \"acme\" }; get_quality_breakdown: { by: \"networkType\" }; get_user_summary: { user: \"umar.patel@acme.example\" }; get_session_details: the default session list's first sessionId), one fresh session, answer cache off so each call's upstream GETs show in the simulator's log; those GETs are fetched again directly and their bodies counted.");
+  note("Default arguments: {} (configure_connection: { domainName: \"acme\" }), one fresh session, answer cache off so each call's upstream GETs show in the simulator's log; those GETs are fetched again directly and their bodies counted.");
   const mcp = await connect(dxp, "off");
   const answers: Answer[] = [];
   try {
@@ -41,12 +36,7 @@ export async function answerSizeSection(dxp: Dxp) {
     // configure_connection last: it changes this session's connection.
     const ordered = [...tools.filter((t) => t.name !== "configure_connection"), ...tools.filter((t) => t.name === "configure_connection")];
     for (const tool of ordered) {
-      let args = DEFAULT_ARGS[tool.name] ?? {};
-      if (tool.name === "get_session_details") {
-        const list = await mcp.ok("get_detailed_session_list", {});
-        args = { sessionId: (list.structuredContent as { sessions: { sessionId: string }[] }).sessions[0]!.sessionId };
-      }
-      const { result, upstream } = await mcp.traced(tool.name, args);
+      const { result, upstream } = await mcp.traced(tool.name, DEFAULT_ARGS[tool.name] ?? {});
       const text = textOf(result);
       const structured = result.structuredContent === undefined ? "" : JSON.stringify(result.structuredContent);
       let upstreamBytes = 0;

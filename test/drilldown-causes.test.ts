@@ -129,4 +129,12 @@ describe("drill-down: from a vague question to the planted cause", () => {
     assert.match(patterns, /^Network types: .+% poor/m);
     assert.match(patterns, /^Talks most with/m);
   });
+
+  it("answers without arguments: the worst session opened, the worst user's patterns, the breakdown by network type", async () => {
+    const details = await text("get_session_details", {});
+    assert.match(details, /^No sessionId given: the worst-scored session of the session filter's window\.\nSession [0-9a-f-]{36} .*quality CRITICAL 0;/);
+    const user = await text("get_user_summary", { timePeriod: "LAST_WEEK" });
+    assert.match(user, /^User .+ \(.+@acme\.example, .+\), chosen as the worst poor share of the window \(no user given\)\./);
+    assert.match(await text("get_quality_breakdown", {}), /^Quality by networkType, worst poor share first/);
+  });
 });

@@ -139,8 +139,10 @@ describe("no silent wrong answers", () => {
     });
 
     it("tells a filter that matches nothing apart from a window without data", async () => {
-      const result = await h.call("get_detailed_session_list", { timePeriod: "LAST_HOUR", platforms: ["RINGCENTRAL"] });
-      assert.match(textOf(result), /No sessions match filter platforms RINGCENTRAL in this window \(the data covers/);
+      const named = await h.call("get_detailed_session_list", { timePeriod: "LAST_HOUR", platforms: ["RINGCENTRAL"] });
+      assert.match(textOf(named), /No sessions match filter platforms RINGCENTRAL in the LAST_HOUR window \(now is 2025-06-12 10:30 UTC\)\./);
+      const custom = await h.call("get_detailed_session_list", { from: "2025-06-01T00:00:00Z", to: "2025-06-02T00:00:00Z", platforms: ["RINGCENTRAL"] });
+      assert.match(textOf(custom), /No sessions match filter platforms RINGCENTRAL in this window \(the data covers 2025-05-13 → 2025-06-12 UTC; now is/);
     });
   });
 });

@@ -84,8 +84,9 @@ function enumList(query: URLSearchParams, param: string, allowed: readonly strin
   return new Set(values);
 }
 
-/** Lower case without accents, so "sao paulo" finds São Paulo. */
-export const fold = (text: string) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+/** Lower case without accents, so "sao paulo" finds São Paulo: one definition, shared with the tools. */
+export { fold } from "../closest.ts";
+import { fold } from "../closest.ts";
 
 const locationMatcher = (values: string[] | undefined) => {
   if (!values) return undefined;

@@ -18,11 +18,11 @@ export async function checkNames(client: DxpClient, query: FilterQuery, call: Ca
       problems.push(`No location named "${name}" in tenant ${call.tenant}.${didYouMean(near)}`);
     }
   }
-  for (const name of query.users ?? []) {
+  // Emails and numbers pass as given (a counterpart outside the tenant is a fair filter); names are checked.
+  for (const name of (query.users ?? []).filter((u) => !looksLikeAddress(u))) {
     const found = await client.searchUsers({ search: name, pageSize: 50 }, call);
     const keys = (u: (typeof found.elements)[number]) => [u.email ?? "", u.displayName ?? "", String(u.userId)];
     if (found.elements.some((u) => keys(u).some((k) => fold(k) === fold(name)))) continue;
-    if (looksLikeAddress(name)) continue;
     // Nothing contains the name: widen to users sharing its first letters, then rank by distance.
     const pool = found.elements.length ? found.elements : (await client.searchUsers({ search: fold(name).slice(0, 3), pageSize: 100 }, call)).elements;
     const near = closest(name, pool, (u) => [u.displayName ?? "", u.email ?? ""]).map((u) => `${u.displayName} (${u.email})`);

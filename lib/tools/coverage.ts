@@ -1,18 +1,24 @@
 // When an answer holds no sessions, say why: a window outside the data (with what the data
 // covers and what "now" is), or a filter that matches nothing in a window that has data.
 import { CUSTOM_TIME_PERIOD } from "../client/endpoints.ts";
+import { TIME_PERIODS } from "../client/vocabulary.ts";
 import { describeFilter } from "../filter.ts";
 import { formatUtc, MAX_WINDOW_MS, parseDxpDate } from "../time.ts";
 import type { ToolContext } from "./define.ts";
 import type { Scope } from "./scope.ts";
 
-/** One extra call, only for an empty answer: the last 90 days by day, unfiltered. */
+/** For an empty answer only; at most one extra call: the last 90 days by day, unfiltered. */
 export async function emptyNote(scope: Scope, context: ToolContext): Promise<string> {
   const now = context.now();
   const nowText = `now is ${formatUtc(new Date(now))} UTC`;
   const from = Date.parse(scope.applied.window.from);
   const to = Date.parse(scope.applied.window.to);
   if (from >= now) return `No sessions: the window starts in the future (${nowText}).`;
+  const filtered = Object.keys(scope.applied.filter).length > 0;
+  // A named period ends now: with a filter, the filter is what matched nothing (no extra call).
+  if (filtered && (TIME_PERIODS as readonly string[]).includes(scope.applied.window.label)) {
+    return `No sessions match filter ${describeFilter(scope.applied.filter)} in the ${scope.applied.window.label} window (${nowText}).`;
+  }
   const days = await scope.client.histogram(
     { window: { period: CUSTOM_TIME_PERIOD, from: new Date(now - MAX_WINDOW_MS), to: new Date(now) }, interval: "DAY" },
     scope.call,

@@ -98,7 +98,7 @@ export default defineTool({
   group: "sessions",
   // The filter fields a breakdown needs; the rest of a saved filter still applies.
   inputSchema: z.strictObject({
-    by: z.enum(BY),
+    by: z.enum(BY).default("networkType"),
     timePeriod: scopedShape.timePeriod,
     from: scopedShape.from,
     to: scopedShape.to,

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import type { DxpSession, Stream } from "../client/schemas.ts";
 import { formatUtc, parseDxpDate } from "../time.ts";
-import { defineTool, READS_DXP } from "./define.ts";
+import { InputError } from "../errors.ts";
+import { defineTool, READS_DXP, type ToolContext } from "./define.ts";
 import { num, round } from "./render.ts";
-import { fetchAll, tenantField, tenantOf } from "./scope.ts";
+import { appliedLine, fetchAll, scopeFor, tenantField, tenantOf } from "./scope.ts";
 
 const streamRow = z.object({
   streamId: z.string().nullable(),
@@ -77,13 +78,25 @@ function legLine(leg: z.infer<typeof streamRow>, i: number): string {
   return `${i + 1}. ${leg.participant ?? "?"}: ${parts.join(", ")} — ${metrics}`;
 }
 
+/** The lowest Nectar score in the session filter's window (the list puts unscored sessions last). */
+async function worstSession(args: { tenant?: string }, context: ToolContext): Promise<string> {
+  const { client, query, applied, call } = await scopeFor(args, context);
+  const page = await client.sessions({ ...query, pageSize: 1, orderByField: "nectarScore", orderDirection: "asc" }, call);
+  const worst = page.elements[0];
+  if (!worst) throw new InputError(`No session to open: none in ${appliedLine(applied)}.`, "Pass a sessionId from get_detailed_session_list, or a wider timePeriod with set_session_filter.");
+  return worst.sessionId;
+}
+
 export default defineTool({
   name: "get_session_details",
   title: "One session in full",
   description:
-    "One session opened (a sessionId from get_detailed_session_list): each leg's network, subnet and site, device, client, server or carrier with jitter/loss/RTT/MOS, the DXP's diagnostics in plain words, and related sessions. Proves why one call was poor.",
+    "One session opened (a sessionId from get_detailed_session_list; none: the window's worst): each leg's network, subnet and site, device, client, server or carrier with jitter/loss/RTT/MOS, the DXP's diagnostics in plain words, and related sessions. Proves why one call was poor.",
   group: "sessions",
-  inputSchema: z.strictObject({ sessionId: z.string().trim().min(1).max(200), tenant: tenantField }),
+  inputSchema: z.strictObject({
+    sessionId: z.string().trim().min(1).max(200).optional().describe("default: the worst-scored session of the filter's window"),
+    tenant: tenantField,
+  }),
   outputSchema: z.object({
     tenant: z.string(),
     session: z.object({
@@ -109,10 +122,11 @@ export default defineTool({
     const client = await context.client();
     const tenant = tenantOf(args, context);
     const call = { tenant, signal: context.signal };
+    const sessionId = args.sessionId ?? (await worstSession(args, context));
     const [detail, diagnostics, related] = await fetchAll(context, [
-      () => client.session(args.sessionId, call),
-      () => client.sessionDiagnostics(args.sessionId, call),
-      () => client.sessionRelated(args.sessionId, call),
+      () => client.session(sessionId, call),
+      () => client.sessionDiagnostics(sessionId, call),
+      () => client.sessionRelated(sessionId, call),
     ] as const);
     const extra = detail as Record<string, unknown>;
     const session = {
@@ -133,6 +147,7 @@ export default defineTool({
     const findings = diagnostics.elements.map((d) => ({ code: d.code, severity: d.severity ?? null, message: d.message ?? null }));
     const relatedRows = related.elements.map(relatedOf);
     const text = [
+      ...(args.sessionId ? [] : ["No sessionId given: the worst-scored session of the session filter's window."]),
       `Session ${session.sessionId} (tenant ${tenant}): ${formatUtc(new Date(session.startDate))} UTC, ${num(session.durationSeconds === null ? null : session.durationSeconds / 60, 0)} min, ` +
         `${session.modality ?? "?"} ${session.sessionType ?? "?"} ${session.sessionScenario ?? ""} on ${session.platform ?? "?"}; quality ${session.quality ?? "?"} ${num(session.nectarScore, 0)}; ` +
         `${session.from ?? "?"} → ${session.to ?? "?"}${session.location ? ` at ${session.location}` : ""}.`,

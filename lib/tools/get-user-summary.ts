@@ -8,7 +8,7 @@ import { hasTime } from "../time.ts";
 import { defineTool, READS_DXP } from "./define.ts";
 import { num, percentOf, round } from "./render.ts";
 import { minSample } from "./sample.ts";
-import { appliedLine, fetchAll, scopeFor, tenantField, windowSchema } from "./scope.ts";
+import { appliedLine, fetchAll, type Scope, scopeFor, tenantField, windowSchema } from "./scope.ts";
 
 /** The contacts are counted over at most this many of the user's latest sessions (one page). */
 const CONTACT_SAMPLE = 100;
@@ -27,10 +27,10 @@ export default defineTool({
   name: "get_user_summary",
   title: "A user's communication patterns",
   description:
-    "One person's communication patterns (user: email, name or id; a name is resolved by user search and the answer says who was chosen): calls made and received by modality and platform, quality, devices, networks, clients and servers with their poor share, and top contacts.",
+    "One person's communication patterns (user: email, name or id, resolved by user search; none: the user with the worst poor share; the answer says who was chosen): calls made and received by modality and platform, quality, devices, networks, clients and servers with their poor share, and top contacts.",
   group: "users",
   inputSchema: z.strictObject({
-    user: z.string().trim().min(1).max(200),
+    user: z.string().trim().min(1).max(200).optional().describe("default: the window's worst user"),
     timePeriod: filterShape.timePeriod.describe("default LAST_MONTH"),
     tenant: tenantField,
   }),
@@ -53,7 +53,8 @@ export default defineTool({
     const timed = hasTime(args) || hasTime(context.session.filter) ? args : { ...args, timePeriod: "LAST_MONTH" };
     const scope = await scopeFor(timed, context, []);
     const { client, query, applied, call, tenant } = scope;
-    const { user, others } = await resolveUser(args.user, scope);
+    const wanted = args.user ?? (await worstUser(scope));
+    const { user, others } = await resolveUser(wanted, scope);
     const id = String(user.userId);
     const [quantity, quality, servers, devices, clientTypes, networkTypes, recent] = await fetchAll(context, [
       () => client.userSummaryQuantity(id, query, call),
@@ -98,7 +99,8 @@ export default defineTool({
       `${label}: ${list.map((g) => `${g.name} ${g.sessions} (${g.poorPercent}% poor${g.sessions < floor ? ", few" : ""})`).join(" · ") || "none"}`;
     const u = data.user;
     const text = [
-      `User ${u.displayName ?? "?"} (${u.email ?? u.userId}${u.location ? `, ${u.location}` : ""}), chosen for "${args.user}"` +
+      `User ${u.displayName ?? "?"} (${u.email ?? u.userId}${u.location ? `, ${u.location}` : ""}), ` +
+        (args.user ? `chosen for "${args.user}"` : "chosen as the worst poor share of the window (no user given)") +
         (others.length ? `; also matching: ${others.map((o) => o.email ?? o.displayName).join(", ")}` : "") +
         `. ${appliedLine(applied)}`,
       `Sessions ${data.sessions} (made or received) · poor ${data.quality.poorPercent}% (${data.quality.poor}) · avg score ${num(data.quality.avgNectarScore)}`,
@@ -116,6 +118,17 @@ export default defineTool({
     return { data, text };
   },
 });
+
+/** No user given: the worst poor share among users with a fair sample (the breakdown's ranking). */
+async function worstUser(scope: Scope): Promise<string> {
+  const groups = await scope.client.sessionBreakdown({ ...scope.query, groupBy: "USER" }, scope.call);
+  const min = minSample(groups.map((g) => g.sessions.all));
+  const ranked = groups
+    .filter((g) => g.sessions.all >= min)
+    .sort((a, b) => b.sessions.poor / b.sessions.all - a.sessions.poor / a.sessions.all || b.sessions.all - a.sessions.all);
+  if (!ranked[0]) throw new InputError(`No user has ${min} or more sessions in ${appliedLine(scope.applied)}.`, "Name a user (email, name or id), or use a longer timePeriod.");
+  return ranked[0].name;
+}
 
 /** The user the name means: an exact email/name/id match, else the closest search result (named in the answer). */
 async function resolveUser(name: string, scope: { client: DxpClient; call: { tenant: string; signal?: AbortSignal } }) {
