@@ -109,7 +109,9 @@ export default defineTool({
               s.sessionId,
             ]),
           )
-        : await emptyNote(scope, context),
+        : page.totalElements === 0
+          ? await emptyNote(scope, context)
+          : "No sessions on this page.",
       pageFooter(page, sessions.length, "sessions"),
     ].join("\n");
     return { data: { ...applied, ...drillEcho(args), page, sessions }, text };
