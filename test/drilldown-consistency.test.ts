@@ -142,7 +142,9 @@ describe("no silent wrong answers", () => {
       const named = await h.call("get_detailed_session_list", { timePeriod: "LAST_HOUR", platforms: ["RINGCENTRAL"] });
       assert.match(textOf(named), /No sessions match filter platforms RINGCENTRAL in the LAST_HOUR window \(now is 2025-06-12 10:30 UTC\)\./);
       const custom = await h.call("get_detailed_session_list", { from: "2025-06-01T00:00:00Z", to: "2025-06-02T00:00:00Z", platforms: ["RINGCENTRAL"] });
-      assert.match(textOf(custom), /No sessions match filter platforms RINGCENTRAL in this window \(the data covers 2025-05-13 → 2025-06-12 UTC; now is/);
+      assert.match(textOf(custom), /No sessions match filter platforms RINGCENTRAL in the last 90 days \(now is 2025-06-12 10:30 UTC\)\./);
+      const outside = await h.call("get_detailed_session_list", { from: "2024-06-01T00:00:00Z", to: "2024-06-02T00:00:00Z", platforms: ["TEAMS"] });
+      assert.match(textOf(outside), /No sessions: the window lies outside the data \(the data for this filter covers 2025-05-13 → 2025-06-12 UTC; now is/);
     });
   });
 });

@@ -33,7 +33,8 @@ async function visibleTenants(args: unknown, context: ToolContext): Promise<stri
   try {
     tenant ??= context.connection().tenant ?? null;
     if (!tenant) return "";
-    const tenants = await (await context.client()).tenants({ signal: context.signal });
+    // The refused tenant goes along like on every call of this tool; the tenant list ignores it.
+    const tenants = await (await context.client()).tenants({ tenant, signal: context.signal });
     if (tenants.includes(tenant)) return "";
     return ` This token sees the tenants ${tenants.join(", ") || "(none)"}; "${tenant}" is not one of them.${didYouMean(closest(tenant, tenants, (t) => [t]))}`;
   } catch {
