@@ -28,6 +28,7 @@ export const ENDPOINTS = {
   qualityByMedia: { method: "GET", path: "quality/session/{media}", evidence: "seen" },
   histogram: { method: "GET", path: "quality/nectarscore/bar/graph", evidence: "seen" },
   qualityMap: { method: "GET", path: "quality/map", evidence: "inferred" },
+  /** orderByField startDate|duration|nectarScore seen in the UI; jitter|packetLoss|roundTripDelay inferred. */
   sessions: { method: "GET", path: "session", evidence: "seen", paged: true },
   // Session list and one session: the fields of dxp-api.md are seen; the per-session
   // networkType, captureDevice, clientType, clientVersion, server and carrier (list and
