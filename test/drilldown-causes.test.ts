@@ -29,7 +29,7 @@ const percent = (cell: string | undefined) => Number(String(cell).replace("%", "
 describe("drill-down: from a vague question to the planted cause", () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness({ now: () => NOW, simulator: { sessionsPerTenant: 20_000 } });
+    h = await startHarness({ now: () => NOW, simulator: { sessionsPerTenant: 20_000 }, timeoutMs: 30_000 });
   });
   after(() => h.close());
 

@@ -9,7 +9,7 @@ const NOW = Date.UTC(2025, 5, 12, 10, 30);
 describe("no silent wrong answers", () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness({ now: () => NOW });
+    h = await startHarness({ now: () => NOW, timeoutMs: 30_000 });
   });
   after(() => h.close());
 

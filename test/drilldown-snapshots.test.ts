@@ -28,7 +28,7 @@ describe("drill-down answers: pinned texts and context budget", () => {
   let h: Harness;
   let worstSession: string;
   before(async () => {
-    h = await startHarness({ now: () => NOW });
+    h = await startHarness({ now: () => NOW, timeoutMs: 30_000 });
     const list = (await h.call("get_detailed_session_list", { timePeriod: "LAST_WEEK", orderBy: "jitter", pageSize: 1 })).structuredContent as {
       sessions: { sessionId: string }[];
     };
