@@ -1,24 +1,34 @@
 // The session filter: kept per MCP session by set_session_filter, applied by every
 // session tool, overridable per call. One schema serves both.
 import { z } from "zod";
-import type { FilterQuery } from "./client/query.ts";
-import { MODALITIES, PLATFORMS, QUALITIES, SESSION_SCENARIOS, SESSION_TYPES } from "./client/vocabulary.ts";
+import { type FilterQuery, joinList } from "./client/query.ts";
+import { MODALITIES, PLATFORMS, QUALITIES, SESSION_SCENARIOS, SESSION_TYPE_SPELLINGS, SESSION_TYPES } from "./client/vocabulary.ts";
+import { closest, didYouMean } from "./closest.ts";
 import { hasTime, instantSchema, type ResolvedWindow, resolveWindow, timePeriodSchema } from "./time.ts";
 
 const names = z.array(z.string().trim().min(1).max(200)).min(1).max(50);
+
+/** An enum whose error names the closest accepted value: "unknown platform "TEMS". Did you mean TEAMS?" */
+const enumOf = <T extends readonly [string, ...string[]]>(values: T, what: string) =>
+  z.enum(values, {
+    error: (issue) => {
+      const given = String(issue.input);
+      return `unknown ${what} "${given.slice(0, 60)}".${didYouMean(closest(given, values, (v) => [v]))} Accepted: ${values.join(", ")}.`;
+    },
+  });
 
 /** Fields a session tool accepts to override the saved filter for one call. */
 export const filterShape = {
   timePeriod: timePeriodSchema.optional(),
   from: instantSchema.optional(),
   to: instantSchema.optional(),
-  platforms: z.array(z.enum(PLATFORMS)).min(1).optional(),
-  modalities: z.array(z.enum(MODALITIES)).min(1).optional(),
-  sessionTypes: z.array(z.enum(SESSION_TYPES)).min(1).optional(),
-  sessionScenarios: z.array(z.enum(SESSION_SCENARIOS)).min(1).optional(),
-  qualities: z.array(z.enum(QUALITIES)).min(1).optional().describe("CRITICAL = poor"),
+  platforms: z.array(enumOf(PLATFORMS, "platform")).min(1).optional(),
+  modalities: z.array(enumOf(MODALITIES, "modality")).min(1).optional(),
+  sessionTypes: z.array(enumOf(SESSION_TYPES, "session type")).min(1).optional().describe("PEER2PEER = PEER_TO_PEER"),
+  sessionScenarios: z.array(enumOf(SESSION_SCENARIOS, "scenario")).min(1).optional(),
+  qualities: z.array(enumOf(QUALITIES, "quality")).min(1).optional().describe("CRITICAL = poor"),
   locations: names.optional().describe("location names or ids"),
-  users: names.optional().describe("emails, names or ids"),
+  users: names.optional().describe("emails, names or ids; either party"),
 };
 
 const filterSchema = z.object(filterShape);
@@ -67,12 +77,14 @@ export function applyFilter(
   for (const key of dimensions) {
     if (merged[key]) query[key] = filter[key] = merged[key] as never;
   }
+  // The DXP spells two session types two ways: ask for both, report what was asked.
+  if (query.sessionTypes) query.sessionTypes = [...new Set(query.sessionTypes.flatMap((t) => SESSION_TYPE_SPELLINGS[t] ?? [t]))];
   return { filter: dropUndefined(filter), window: resolveWindow(filter, now), query };
 }
 
 /** "platforms TEAMS; qualities CRITICAL" or "none". */
 export function describeFilter(filter: Partial<Record<ListKey, readonly string[]>>): string {
-  const parts = LIST_KEYS.filter((key) => filter[key]?.length).map((key) => `${key} ${filter[key]!.join(",")}`);
+  const parts = LIST_KEYS.filter((key) => filter[key]?.length).map((key) => `${key} ${joinList(filter[key]!)}`);
   return parts.length ? parts.join("; ") : "none";
 }
 

@@ -24,7 +24,8 @@ export const timePeriodSchema = z
   .regex(new RegExp(`^(${TIME_PERIODS.join("|")}|\\d{1,4}[mhdw])$`), {
     error: `expected one of ${TIME_PERIODS.join(", ")}, or a span like 30m, 24h, 7d, 2w`,
   })
-  .describe(`${TIME_PERIODS.join("|")} or a span: 24h, 7d, 30d`);
+  // The pattern already lists the names: the description adds only what a span looks like.
+  .describe("or a span: 24h, 7d");
 
 // Checked with a short regex and Date.parse rather than zod's ISO schema: the latter puts a
 // 400-character pattern into every tool's published JSON Schema (context a model pays for).
@@ -34,7 +35,8 @@ export const instantSchema = z
   .refine((value) => RFC3339.test(value) && !Number.isNaN(Date.parse(value)), {
     error: "expected RFC 3339 with an offset, e.g. 2026-11-24T09:00:00Z",
   })
-  .meta({ format: "date-time", description: "RFC 3339, e.g. 2026-11-24T09:00:00Z" });
+  // format date-time is RFC 3339; the offset requirement is the one thing it leaves open. Short: 8+ tools carry two of these.
+  .meta({ format: "date-time", description: "with offset" });
 
 export interface TimeInput {
   timePeriod?: string;
@@ -96,4 +98,12 @@ export const formatUtc = (date: Date): string => date.toISOString().slice(0, 16)
 /** The DXP sometimes leaves the `Z` off UTC dates: read them as UTC anyway. */
 export function parseDxpDate(text: string): Date {
   return new Date(/(Z|[+-]\d\d:?\d\d)$/i.test(text) ? text : `${text}Z`);
+}
+
+/** The period of the same length just before `window` (for "compared with the previous period"). */
+export function previousWindow(window: { label: string; from: Date; to: Date }): ResolvedWindow {
+  const length = window.to.getTime() - window.from.getTime();
+  const from = new Date(window.from.getTime() - length);
+  const to = new Date(window.from.getTime());
+  return { label: `previous ${window.label}`, from, to, query: { period: CUSTOM_TIME_PERIOD, from, to } };
 }

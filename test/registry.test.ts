@@ -20,9 +20,12 @@ const SEED_NAMES = [
   "get_endpoint_test_summaries",
 ];
 
+/** Issue 10: the tools that answer "why". */
+const DRILL_DOWN_NAMES = ["get_session_details", "get_user_summary", "get_quality_breakdown"];
+
 describe("tool registry", () => {
-  it("holds exactly the seed's 13 tool names, once each", () => {
-    assert.deepEqual(allTools.map((t) => t.name).sort(), [...SEED_NAMES].sort());
+  it("holds the seed's 13 tool names and the three drill-down tools, once each", () => {
+    assert.deepEqual(allTools.map((t) => t.name).sort(), [...SEED_NAMES, ...DRILL_DOWN_NAMES].sort());
   });
 
   for (const tool of allTools) {

@@ -20,7 +20,7 @@ describe("tool selection", () => {
 
   it("read-only drops the tools that change session state", () => {
     const picked = names(selectTools({ readOnly: true }));
-    assert.equal(picked.length, 11);
+    assert.equal(picked.length, 14);
     assert.ok(!picked.includes("configure_connection") && !picked.includes("set_session_filter"));
   });
 
@@ -31,7 +31,7 @@ describe("tool selection", () => {
   it("reads NECTAR_TOOLS and NECTAR_READ_ONLY from the environment", () => {
     const tools = (env: Record<string, string>) => configuredTools(readConfig(env).toolSelection);
     assert.deepEqual(names(tools({ NECTAR_TOOLS: "connection", NECTAR_READ_ONLY: "true" })), ["get_connection_status"]);
-    assert.equal(tools({}).length, 13);
+    assert.equal(tools({}).length, 16);
     assert.throws(() => tools({ NECTAR_TOOLS: "nope" }), ConfigError);
   });
 
@@ -54,10 +54,12 @@ describe("tool selection", () => {
       }
     };
     try {
-      assert.equal((await list({})).length, 6);
+      assert.equal((await list({})).length, 8);
       assert.deepEqual(await list({ "X-MCP-Tools": "tenants" }), ["get_tenant_names", "get_tenant_platforms"]);
       assert.deepEqual(await list({ "X-MCP-Tools": "sessions,get_users", "X-MCP-Readonly": "true" }), [
         "get_detailed_session_list",
+        "get_quality_breakdown",
+        "get_session_details",
         "get_session_histogram",
         "get_session_summary",
       ]);

@@ -196,7 +196,7 @@ describe("MCP Apps views in Chromium", { skip: SKIP }, () => {
     assert.equal(pxPerSession.size, 1, `one scale for every segment, got ${[...pxPerSession].join(", ")}`);
     const total = (list: { sessions: number }[]) => list.reduce((sum, b) => sum + b.sessions, 0);
     assert.equal(drawn.flatMap((bar) => bar.segments).reduce((sum, s) => sum + s.count, 0), total(buckets));
-    const worst = worstBucket(buckets);
+    const { worst } = worstBucket(buckets);
     assert.deepEqual(drawn.filter((bar) => bar.worst).map((bar) => bar.start), worst ? [worst.start] : []);
 
     const busiest = buckets.indexOf(buckets.reduce((a, b) => (b.sessions > a.sessions ? b : a)));

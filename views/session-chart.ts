@@ -124,7 +124,7 @@ function render(result: ToolResultLike): void {
   });
   chart.append(grid, axis);
 
-  const worst = worstBucket(buckets);
+  const { worst } = worstBucket(buckets);
   const bars = svg("g", { class: "bars" });
   buckets.forEach((b, i) => {
     const group = svg("g", { class: "bucket", "data-start": b.start, "data-sessions": b.sessions });

@@ -111,7 +111,38 @@ export class DxpClient {
   }
 
   session(id: string, context?: CallContext) {
-    return this.#get(ENDPOINTS.session, schema.sessionSchema, {}, context, { id }, `session "${id}"`);
+    return this.#get(ENDPOINTS.session, schema.sessionDetailSchema, {}, context, { id }, `session "${id}"`);
+  }
+
+  sessionDiagnostics(id: string, context?: CallContext) {
+    return this.#get(ENDPOINTS.sessionDiagnostics, schema.diagnosticsSchema, {}, context, { id }, `session "${id}"`);
+  }
+
+  sessionRelated(id: string, context?: CallContext) {
+    return this.#get(ENDPOINTS.sessionRelated, schema.relatedSessionsSchema, {}, context, { id }, `session "${id}"`);
+  }
+
+  /** Sessions grouped by one dimension (query.groupBy). */
+  sessionBreakdown(query: SessionQuery, context?: CallContext) {
+    return this.#get(ENDPOINTS.sessionBreakdown, schema.groupQualityListSchema, query, context);
+  }
+
+  userSummaryQuantity(userId: string, query: SessionQuery, context?: CallContext) {
+    return this.#get(ENDPOINTS.userSummaryQuantity, schema.userQuantitySchema, query, context, { userId }, `user "${userId}"`);
+  }
+
+  userSummaryQuality(userId: string, query: SessionQuery, context?: CallContext) {
+    return this.#get(ENDPOINTS.userSummaryQuality, schema.userQualitySchema, query, context, { userId }, `user "${userId}"`);
+  }
+
+  /** One of the user's per-group summaries: servers, devices, client types or network types. */
+  userSummaryGroups(
+    kind: "userSummaryServers" | "userSummaryDevices" | "userSummaryClientTypes" | "userSummaryNetworkTypes",
+    userId: string,
+    query: SessionQuery,
+    context?: CallContext,
+  ) {
+    return this.#get(ENDPOINTS[kind], schema.groupQualityListSchema, query, context, { userId }, `user "${userId}"`);
   }
 
   searchUsers(query: SessionQuery, context?: CallContext) {

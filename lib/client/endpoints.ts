@@ -16,6 +16,8 @@ export interface Endpoint {
   readonly paged?: boolean;
   /** Lives at the instance root, outside the API prefix. */
   readonly root?: boolean;
+  /** Evidence for the answer's shape when it differs from the path's (a seen path with inferred fields). */
+  readonly fields?: Evidence;
 }
 
 export const ENDPOINTS = {
@@ -26,11 +28,33 @@ export const ENDPOINTS = {
   qualityByMedia: { method: "GET", path: "quality/session/{media}", evidence: "seen" },
   histogram: { method: "GET", path: "quality/nectarscore/bar/graph", evidence: "seen" },
   qualityMap: { method: "GET", path: "quality/map", evidence: "inferred" },
+  /** orderByField startDate|duration|nectarScore seen in the UI; jitter|packetLoss|roundTripDelay inferred. */
   sessions: { method: "GET", path: "session", evidence: "seen", paged: true },
-  session: { method: "GET", path: "session/{id}", evidence: "seen" },
+  // Session list and one session: the fields of dxp-api.md are seen; the per-session
+  // networkType, captureDevice, clientType, clientVersion, server and carrier (list and
+  // one session) and the `streams` legs of one session are inferred.
+  session: { method: "GET", path: "session/{id}", evidence: "seen", fields: "inferred" },
+  /** `{ elements: [{ code, severity, streamId, message }] }`: element fields inferred. */
+  sessionDiagnostics: { method: "GET", path: "session/{id}/diagnostics", evidence: "seen", fields: "inferred" },
+  /** `{ elements: [session list items] }`: other legs of the same conference or journey. */
+  sessionRelated: { method: "GET", path: "session/{id}/related", evidence: "seen" },
+  /**
+   * Sessions grouped by one dimension (`groupBy`, BREAKDOWN_DIMENSIONS) with quality counts
+   * and metrics. Inferred: the UI shows these breakdowns, no public trace names the call.
+   */
+  sessionBreakdown: { method: "GET", path: "session/summary/breakdown", evidence: "inferred" },
   userSearch: { method: "GET", path: "user/search", evidence: "seen", paged: true },
   user: { method: "GET", path: "user/{userId}", evidence: "seen" },
   pinnedUsers: { method: "GET", path: "user/pinned", evidence: "seen", paged: true },
+  // One user's summaries (seen paths, inferred shapes). quantity: `{ totalCount, modalities,
+  // platforms: [{ name, count }] }`; quality: `{ good, average, poor, unknown, all,
+  // avgNectarScore }`; the rest: `[{ name, sessions: { good, … all }, avgNectarScore }]`.
+  userSummaryQuantity: { method: "GET", path: "user/{userId}/summary/quantity", evidence: "seen", fields: "inferred" },
+  userSummaryQuality: { method: "GET", path: "user/{userId}/summary/quality", evidence: "seen", fields: "inferred" },
+  userSummaryServers: { method: "GET", path: "user/{userId}/summary/server", evidence: "seen", fields: "inferred" },
+  userSummaryDevices: { method: "GET", path: "user/{userId}/summary/devices", evidence: "seen", fields: "inferred" },
+  userSummaryClientTypes: { method: "GET", path: "user/{userId}/summary/client/types", evidence: "seen", fields: "inferred" },
+  userSummaryNetworkTypes: { method: "GET", path: "user/{userId}/summary/network/types", evidence: "seen", fields: "inferred" },
   locations: { method: "GET", path: "location", evidence: "inferred", paged: true },
   tenants: { method: "GET", path: "tenant", evidence: "inferred" },
   tenantPlatforms: { method: "GET", path: "tenant/platforms", evidence: "inferred" },
@@ -40,7 +64,11 @@ export const ENDPOINTS = {
 
 export type EndpointName = keyof typeof ENDPOINTS;
 
-/** Query-parameter names. `tenant`, paging and `timePeriod` are seen; the rest inferred. */
+/**
+ * Query-parameter names. `tenant`, paging and `timePeriod` are seen; the rest inferred.
+ * List values go comma-separated; a value holding a comma or a quote is quoted CSV-style
+ * ("Washington, D.C." → `"Washington, D.C."`), see query.ts joinList/splitList.
+ */
 export const PARAMS = {
   tenant: "tenant",
   pageNumber: "pageNumber",
@@ -60,8 +88,15 @@ export const PARAMS = {
   sessionScenarios: "sessionScenarios",
   qualities: "qualities",
   locations: "locations",
+  /** Matches either party of a session (the caller or the callee), by email, name or id. */
   users: "users",
   testResults: "results",
+  // Drill-down dimensions and the breakdown's grouping (inferred names).
+  groupBy: "groupBy",
+  networkTypes: "networkTypes",
+  devices: "devices",
+  clientVersions: "clientVersions",
+  carriers: "carriers",
 } as const;
 
 /** The value of `timePeriod` that means "use startDateFrom/startDateTo" (inferred). */

@@ -14,6 +14,11 @@ export interface FilterQuery {
   qualities?: readonly string[];
   locations?: readonly string[];
   users?: readonly string[];
+  // Drill-down dimensions (inferred parameter names): values as the breakdown names them.
+  networkTypes?: readonly string[];
+  devices?: readonly string[];
+  clientVersions?: readonly string[];
+  carriers?: readonly string[];
 }
 
 export interface PageQuery {
@@ -28,9 +33,50 @@ export interface SessionQuery extends FilterQuery, PageQuery {
   interval?: string;
   search?: string;
   testResults?: readonly string[];
+  /** The breakdown's dimension (BREAKDOWN_DIMENSIONS). */
+  groupBy?: string;
 }
 
-const FILTER_KEYS = ["platforms", "modalities", "sessionTypes", "sessionScenarios", "qualities", "locations", "users"] as const;
+const FILTER_KEYS = [
+  "platforms",
+  "modalities",
+  "sessionTypes",
+  "sessionScenarios",
+  "qualities",
+  "locations",
+  "users",
+  "networkTypes",
+  "devices",
+  "clientVersions",
+  "carriers",
+] as const;
+
+/**
+ * A list as one query value: comma-separated, and a value holding a comma or a double quote
+ * is quoted CSV-style, so "Washington, D.C." stays one name. splitList reads it back (the
+ * simulator parses with it, so both sides agree).
+ */
+export function joinList(values: readonly string[]): string {
+  return values.map((v) => (/[",]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(",");
+}
+
+export function splitList(raw: string): string[] {
+  const values: string[] = [];
+  let current = "";
+  let quoted = false;
+  for (let i = 0; i < raw.length; i++) {
+    const char = raw[i]!;
+    if (quoted) {
+      if (char === '"' && raw[i + 1] === '"') (current += '"'), i++;
+      else if (char === '"') quoted = false;
+      else current += char;
+    } else if (char === '"' && current.trim() === "") (quoted = true), (current = "");
+    else if (char === ",") values.push(current), (current = "");
+    else current += char;
+  }
+  values.push(current);
+  return values.map((v) => v.trim()).filter(Boolean);
+}
 
 /** The DXP's date format: ISO-8601 UTC to the second. */
 export const toDxpDate = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -48,9 +94,10 @@ export function searchParams(tenant: string | undefined, query: SessionQuery = {
   }
   for (const key of FILTER_KEYS) {
     const values = query[key];
-    if (values?.length) params[PARAMS[key]] = values.join(",");
+    if (values?.length) params[PARAMS[key]] = joinList(values);
   }
-  if (query.testResults?.length) params[PARAMS.testResults] = query.testResults.join(",");
+  if (query.testResults?.length) params[PARAMS.testResults] = joinList(query.testResults);
+  if (query.groupBy) params[PARAMS.groupBy] = query.groupBy;
   if (query.interval) params[PARAMS.interval] = query.interval;
   if (query.search) params[PARAMS.search] = query.search;
   if (query.pageNumber !== undefined) params[PARAMS.pageNumber] = String(query.pageNumber);

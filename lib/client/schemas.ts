@@ -78,6 +78,72 @@ export const sessionSchema = z.looseObject({
   nectarScore: maybeNumber,
   platform: maybeString,
   quality: maybeString,
+  // Per-session metrics (sent by the list, dxp-api.md "...") and the caller leg's equipment (inferred).
+  jitter: maybeNumber,
+  packetLoss: maybeNumber,
+  roundTripDelay: maybeNumber,
+  networkType: maybeString,
+  captureDevice: maybeString,
+  clientType: maybeString,
+  clientVersion: maybeString,
+  server: maybeString,
+  carrier: maybeString,
+});
+
+/** One leg (stream) of a session, as GET /session/{id} lists them (fields inferred). */
+export const streamSchema = z.looseObject({
+  streamId: maybeString,
+  participant: maybeString,
+  networkType: maybeString,
+  vpn: z.boolean().nullable().optional(),
+  subnet: maybeString,
+  /** The corporate location whose network the subnet belongs to; null off-site. */
+  matchedLocation: maybeString,
+  captureDevice: maybeString,
+  renderDevice: maybeString,
+  clientType: maybeString,
+  clientVersion: maybeString,
+  server: maybeString,
+  carrier: maybeString,
+  codec: maybeString,
+  jitter: maybeNumber,
+  packetLoss: maybeNumber,
+  roundTripDelay: maybeNumber,
+  mos: maybeNumber,
+});
+
+export const sessionDetailSchema = sessionSchema.extend({ streams: z.array(streamSchema).nullable().optional() });
+
+export const diagnosticsSchema = z.looseObject({
+  elements: z.array(z.looseObject({ code: z.string(), severity: maybeString, streamId: maybeString, message: maybeString })),
+});
+
+export const relatedSessionsSchema = z.looseObject({ elements: z.array(sessionSchema) });
+
+/** One group of a breakdown or of a user's summary: quality counts and metrics (inferred shape). */
+export const groupQualitySchema = z.looseObject({
+  name: z.string(),
+  /** A readable name when `name` is an id or email (users). */
+  label: maybeString,
+  sessions: z.looseObject({ good: count, average: count, poor: count, unknown: count, all: count }),
+  avgNectarScore: maybeNumber,
+  avgJitter: maybeNumber,
+  avgPacketLoss: maybeNumber,
+  avgRoundTripDelay: maybeNumber,
+  firstSessionDate: maybeString,
+  lastSessionDate: maybeString,
+});
+export const groupQualityListSchema = z.array(groupQualitySchema);
+
+const nameCount = z.looseObject({ name: z.string(), count });
+export const userQuantitySchema = z.looseObject({ totalCount: count, modalities: z.array(nameCount), platforms: z.array(nameCount) });
+export const userQualitySchema = z.looseObject({
+  good: count,
+  average: count,
+  poor: count,
+  unknown: count,
+  all: count,
+  avgNectarScore: maybeNumber,
 });
 
 export const userSchema = z.looseObject({
@@ -127,3 +193,9 @@ export type DxpLocation = z.infer<typeof locationListItemSchema>;
 export type TenantPlatforms = z.infer<typeof tenantPlatformsSchema>;
 export type EndpointTest = z.infer<typeof endpointTestSchema>;
 export type TokenRefresh = z.infer<typeof tokenRefreshSchema>;
+export type Stream = z.infer<typeof streamSchema>;
+export type SessionDetail = z.infer<typeof sessionDetailSchema>;
+export type Diagnostics = z.infer<typeof diagnosticsSchema>;
+export type GroupQuality = z.infer<typeof groupQualitySchema>;
+export type UserQuantity = z.infer<typeof userQuantitySchema>;
+export type UserQuality = z.infer<typeof userQualitySchema>;

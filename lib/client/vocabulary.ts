@@ -37,6 +37,34 @@ export const MEDIA_KINDS = ["audio", "video", "appshare"] as const;
 export const HISTOGRAM_INTERVALS = ["HOUR", "DAY"] as const;
 export const TEST_RESULTS = ["PASS", "FAIL", "WARN"] as const;
 export const ORDER_DIRECTIONS = ["asc", "desc"] as const;
+/** A leg's network (inferred spelling, after the DXP UI's "network types"). */
+export const NETWORK_TYPES = ["WIRED", "WIFI", "CELLULAR"] as const;
+/** What the breakdown endpoint groups sessions by (inferred names). */
+export const BREAKDOWN_DIMENSIONS = [
+  "NETWORK_TYPE",
+  "DEVICE",
+  "CLIENT_TYPE",
+  "CLIENT_VERSION",
+  "PLATFORM",
+  "SESSION_TYPE",
+  "SESSION_SCENARIO",
+  "CARRIER",
+  "SERVER",
+  "USER",
+  "LOCATION",
+] as const;
+/**
+ * The DXP spells two session types two ways (seen: both occur). Each key stands for the
+ * whole list: a filter on one matches both, and tools report the first spelling.
+ */
+export const SESSION_TYPE_SPELLINGS: Record<string, readonly string[]> = {
+  PEER2PEER: ["PEER2PEER", "PEER_TO_PEER"],
+  PEER_TO_PEER: ["PEER2PEER", "PEER_TO_PEER"],
+  PEER2PEER_MULTIMEDIA: ["PEER2PEER_MULTIMEDIA", "PEER_TO_PEER_MULTIMEDIA"],
+  PEER_TO_PEER_MULTIMEDIA: ["PEER2PEER_MULTIMEDIA", "PEER_TO_PEER_MULTIMEDIA"],
+};
+/** One name per session type: PEER_TO_PEER reads as PEER2PEER. */
+export const canonicalSessionType = (type: string): string => SESSION_TYPE_SPELLINGS[type]?.[0] ?? type;
 
 export type TimePeriod = (typeof TIME_PERIODS)[number];
 export type Modality = (typeof MODALITIES)[number];
@@ -46,3 +74,5 @@ export type SessionScenario = (typeof SESSION_SCENARIOS)[number];
 export type Platform = (typeof PLATFORMS)[number];
 export type MediaKind = (typeof MEDIA_KINDS)[number];
 export type HistogramInterval = (typeof HISTOGRAM_INTERVALS)[number];
+export type NetworkType = (typeof NETWORK_TYPES)[number];
+export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];

@@ -17,7 +17,7 @@ export const THRESHOLDS = { jitterMs: 30, packetLossPercent: 3, roundTripMs: 300
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 const percent = (count: number, total: number) => (total ? round((count * 100) / total, 2) : 0);
 
-function average(sessions: readonly SimSession[], value: (s: SimSession) => number | null): number | null {
+export function average(sessions: readonly SimSession[], value: (s: SimSession) => number | null): number | null {
   let sum = 0;
   let n = 0;
   for (const s of sessions) {
@@ -87,11 +87,11 @@ export function qualityByMedia(sessions: readonly SimSession[], media: MediaKind
   }));
 }
 
-type Counts = { good: number; average: number; poor: number; unknown: number; all: number };
+export type Counts = { good: number; average: number; poor: number; unknown: number; all: number };
 
-const emptyCounts = (): Counts => ({ good: 0, average: 0, poor: 0, unknown: 0, all: 0 });
+export const emptyCounts = (): Counts => ({ good: 0, average: 0, poor: 0, unknown: 0, all: 0 });
 
-function count(counts: Counts, s: SimSession): void {
+export function count(counts: Counts, s: SimSession): void {
   counts.all++;
   if (s.quality === "GOOD") counts.good++;
   else if (s.quality === "AVERAGE") counts.average++;

@@ -52,11 +52,14 @@ const slug = (name: string) =>
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-");
 
+/** Sites named for more than their city; the comma is deliberate (a name a list filter must carry whole). */
+const SITE_NAMES: Record<string, string> = { Paris: "Paris, La Défense" };
+
 export const LOCATIONS: readonly CatalogueLocation[] = ROWS.map(
-  ([name, country, latitude, longitude, utcOffsetMinutes, region, code, baseRtt, headcount], i) => ({
-    id: `loc-${slug(name)}`,
-    name,
-    city: name,
+  ([city, country, latitude, longitude, utcOffsetMinutes, region, code, baseRtt, headcount], i) => ({
+    id: `loc-${slug(city)}`,
+    name: SITE_NAMES[city] ?? city,
+    city,
     country,
     latitude,
     longitude,

@@ -3,6 +3,7 @@
 import { PLATFORMS, type Platform } from "../client/vocabulary.ts";
 import { DAY_MS, DEPARTMENTS, FIRST_NAMES, LAST_NAMES, LOCATIONS, TENANT_PLATFORMS, type CatalogueLocation } from "./catalogue.ts";
 import { generateTests, type SimTest } from "./endpoint-tests.ts";
+import { userDevice } from "./equipment.ts";
 import { hashSeed, mulberry32, pick, uuid, type Rng } from "./random.ts";
 import { generateSessions, type SimSession } from "./sessions.ts";
 
@@ -12,10 +13,14 @@ export interface SimUser {
   readonly email: string;
   readonly location: CatalogueLocation;
   readonly department: string;
+  /** The user's own headset (an index into equipment.ts DEVICES). */
+  readonly device: number;
 }
 
 export interface TenantData {
   readonly name: string;
+  /** The hour the data ends at (ms): the planted windows are placed from it. */
+  readonly anchor: number;
   /** Seeds the session ids (see sessionId). */
   readonly idSeed: number;
   readonly platforms: readonly { platform: Platform; enabled: boolean }[];
@@ -43,9 +48,11 @@ export function generateTenant(tenant: string, options: GenerateOptions): Tenant
   const platforms = PLATFORMS.map((platform) => ({ platform, enabled: enabled.includes(platform) }));
   const users = generateUsers(rng, tenant);
   const start = options.anchor - options.days * DAY_MS;
-  const sessions = generateSessions(rng, users, enabled, start, options);
+  // Equipment draws come from their own stream, so adding them left the first stream as it was.
+  const equipmentRng = mulberry32(hashSeed(options.seed, tenant, "equipment"));
+  const sessions = generateSessions(rng, users, enabled, start, options, equipmentRng);
   const tests = generateTests(rng, users, start, options);
-  return { name: tenant, idSeed: hashSeed(options.seed, tenant, "ids"), platforms, users, sessions, tests };
+  return { name: tenant, anchor: options.anchor, idSeed: hashSeed(options.seed, tenant, "ids"), platforms, users, sessions, tests };
 }
 
 function generateUsers(rng: Rng, tenant: string): SimUser[] {
@@ -65,6 +72,7 @@ function generateUsers(rng: Rng, tenant: string): SimUser[] {
         email: `${first}.${last}@${tenant}.example`.toLowerCase(),
         location,
         department: pick(rng, DEPARTMENTS),
+        device: userDevice(i, hashSeed(tenant, first, last)),
       });
     }
   }

@@ -3,13 +3,14 @@
 import type { EndpointName } from "../client/endpoints.ts";
 import { PARAMS } from "../client/endpoints.ts";
 import type { Paged, TenantPlatforms } from "../client/schemas.ts";
-import { MEDIA_KINDS, type MediaKind } from "../client/vocabulary.ts";
+import { BREAKDOWN_DIMENSIONS, MEDIA_KINDS, type BreakdownDimension, type MediaKind } from "../client/vocabulary.ts";
+import { breakdown, diagnosticsJson, relatedSessions, streamsJson, USER_GROUPERS, userBreakdown, userQuality, userQuantity, userSessions } from "./drilldown.ts";
 import { byModality, byQuality, histogram, insights, pinnedUsers, qualityByMedia, qualityMap, type PinnedUser } from "./aggregate.ts";
 import type { AccessClaims } from "./auth.ts";
 import { LOCATIONS } from "./catalogue.ts";
-import type { TenantData } from "./data.ts";
+import type { SimUser, TenantData } from "./data.ts";
 import { sessionId, type SimSession } from "./sessions.ts";
-import { notFound } from "./http.ts";
+import { badRequest, notFound } from "./http.ts";
 import { fold, inWindow, parseInterval, parsePaging, parseSessionFilter, parseTestFilter, parseWindow, toPage } from "./query.ts";
 import { locationListJson, sessionJson, testJson, userJson } from "./render.ts";
 
@@ -30,7 +31,8 @@ export interface ApiRequest {
 /** Endpoints that answer without a `tenant` parameter. */
 export const TENANT_OPTIONAL: readonly ApiEndpoint[] = ["tenants"];
 
-export const SESSION_ORDER_FIELDS = ["startDate", "duration", "nectarScore"] as const;
+/** Ordering by the per-session metrics is inferred (the list sends them; the UI sorts by them). */
+export const SESSION_ORDER_FIELDS = ["startDate", "duration", "nectarScore", "jitter", "packetLoss", "roundTripDelay"] as const;
 type SessionOrderField = (typeof SESSION_ORDER_FIELDS)[number];
 
 /** Sessions of the tenant in the request's window that pass its filters, ascending by start. */
@@ -48,6 +50,9 @@ const SORT_KEYS: Record<SessionOrderField, (s: SimSession) => number | null> = {
   startDate: (s) => s.startSec,
   duration: (s) => s.duration,
   nectarScore: (s) => s.nectarScore,
+  jitter: (s) => s.jitter10,
+  packetLoss: (s) => s.loss100,
+  roundTripDelay: (s) => s.rtt,
 };
 
 /** Sort by the field; sessions without a value go last either way; ties newest first. */
@@ -77,6 +82,38 @@ function findSession(data: TenantData, id: string): SimSession | undefined {
   return index.get(id);
 }
 
+function requireSession(req: ApiRequest): SimSession {
+  const session = findSession(req.data(), req.path.id ?? "");
+  if (!session) throw notFound(`No session ${req.path.id} in tenant ${req.data().name}.`);
+  return session;
+}
+
+function requireUser(req: ApiRequest): SimUser {
+  const id = req.path.userId ?? "";
+  const user = req.data().users.find((u) => u.userId === id || u.email === id.toLowerCase());
+  if (!user) throw notFound(`No user ${id} in tenant ${req.data().name}.`);
+  return user;
+}
+
+/** The user's sessions (either side) in the window; the session filters apply too. */
+function selectUserSessions(req: ApiRequest): { user: SimUser; sessions: SimSession[] } {
+  const user = requireUser(req);
+  return { user, sessions: userSessions(selectSessions(req), user) };
+}
+
+function userSummary(req: ApiRequest, of: (s: SimSession, user: SimUser) => string) {
+  const { user, sessions } = selectUserSessions(req);
+  return userBreakdown(sessions, user, of);
+}
+
+function parseGroupBy(query: URLSearchParams): BreakdownDimension {
+  const by = (query.get(PARAMS.groupBy) ?? "").toUpperCase();
+  if (!BREAKDOWN_DIMENSIONS.includes(by as BreakdownDimension)) {
+    throw badRequest(PARAMS.groupBy, `expected one of ${BREAKDOWN_DIMENSIONS.join(", ")}, got "${by}"`);
+  }
+  return by as BreakdownDimension;
+}
+
 const search = (req: ApiRequest) => fold(req.query.get(PARAMS.search)?.trim() ?? "");
 
 export const HANDLERS: { readonly [K in ApiEndpoint]: (req: ApiRequest) => unknown } = {
@@ -99,10 +136,13 @@ export const HANDLERS: { readonly [K in ApiEndpoint]: (req: ApiRequest) => unkno
     return toPage(sorted, paging, (s) => sessionJson(req.data(), s));
   },
   session: (req) => {
-    const session = findSession(req.data(), req.path.id ?? "");
-    if (!session) throw notFound(`No session ${req.path.id} in tenant ${req.data().name}.`);
-    return sessionJson(req.data(), session);
+    const data = req.data();
+    const session = requireSession(req);
+    return { ...sessionJson(data, session), streams: streamsJson(data, session, data.anchor) };
   },
+  sessionDiagnostics: (req) => diagnosticsJson(req.data(), requireSession(req), req.data().anchor),
+  sessionRelated: (req) => ({ elements: relatedSessions(req.data(), requireSession(req)).map((s) => sessionJson(req.data(), s)) }),
+  sessionBreakdown: (req) => breakdown(selectSessions(req), parseGroupBy(req.query)),
   userSearch: (req) => {
     const paging = parsePaging(req.query);
     const q = search(req);
@@ -112,12 +152,13 @@ export const HANDLERS: { readonly [K in ApiEndpoint]: (req: ApiRequest) => unkno
       .sort((a, b) => a.displayName.localeCompare(b.displayName));
     return toPage(users, paging, userJson);
   },
-  user: (req) => {
-    const id = req.path.userId ?? "";
-    const user = req.data().users.find((u) => u.userId === id || u.email === id.toLowerCase());
-    if (!user) throw notFound(`No user ${id} in tenant ${req.data().name}.`);
-    return userJson(user);
-  },
+  user: (req) => userJson(requireUser(req)),
+  userSummaryQuantity: (req) => userQuantity(selectUserSessions(req).sessions),
+  userSummaryQuality: (req) => userQuality(selectUserSessions(req).sessions),
+  userSummaryServers: (req) => userSummary(req, USER_GROUPERS.server),
+  userSummaryDevices: (req) => userSummary(req, USER_GROUPERS.devices),
+  userSummaryClientTypes: (req) => userSummary(req, USER_GROUPERS.clientTypes),
+  userSummaryNetworkTypes: (req) => userSummary(req, USER_GROUPERS.networkTypes),
   pinnedUsers: (req): Paged<PinnedUser> => {
     const paging = parsePaging(req.query);
     return toPage(pinnedUsers(selectSessions(req)), paging, (u) => u);

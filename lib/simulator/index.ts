@@ -6,6 +6,7 @@ import { API_PREFIX, ENDPOINTS } from "../client/endpoints.ts";
 import { TokenStore, type TokenGrant } from "./auth.ts";
 import { DEMO_TENANTS, HOUR_MS, INCIDENT_REGION, LOCATIONS, WIFI_TROUBLE_LOCATION, incidentWindow } from "./catalogue.ts";
 import { generateTenant, type TenantData } from "./data.ts";
+import { BAD_DEVICE, CARRIERS, DEVICES, INCIDENT_CARRIER, REGRESSED_CLIENT, regressionStart } from "./equipment.ts";
 import { defaultFaults, type Faults } from "./faults.ts";
 import { hashSeed, mulberry32 } from "./random.ts";
 import { createApp } from "./routes.ts";
@@ -52,8 +53,10 @@ export interface Simulator {
   clearRequests(): void;
   /** The hour the data ends at (ms). */
   readonly anchor: number;
-  /** The planted carrier incident: EXTERNAL sessions at these locations, start inclusive, end exclusive (ms). */
-  readonly incident: { readonly start: number; readonly end: number; readonly locations: readonly string[] };
+  /** The planted carrier incident: EXTERNAL sessions at these locations on this carrier's trunk, start inclusive, end exclusive (ms). */
+  readonly incident: { readonly start: number; readonly end: number; readonly locations: readonly string[]; readonly carrier: string };
+  /** The other planted causes (equipment.ts): the headset poor at every site, the client version that regresses from `since`. */
+  readonly planted: { readonly badDevice: string; readonly regressedClient: string; readonly regressionSince: number };
 }
 
 /** Endpoint-client tests per tenant. */
@@ -73,7 +76,9 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const incident = {
     ...incidentWindow(anchor),
     locations: LOCATIONS.filter((l) => l.region === INCIDENT_REGION).map((l) => l.id),
+    carrier: CARRIERS[INCIDENT_CARRIER],
   };
+  const planted = { badDevice: DEVICES[BAD_DEVICE]!, regressedClient: REGRESSED_CLIENT, regressionSince: regressionStart(anchor) };
 
   const dataset = (tenant: string): TenantData => {
     let data = datasets.get(tenant);
@@ -124,7 +129,14 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         days,
         anchor: new Date(anchor).toISOString(),
         wifiTrouble: WIFI_TROUBLE_LOCATION,
-        carrierIncident: { start: new Date(incident.start).toISOString(), end: new Date(incident.end).toISOString(), locations: incident.locations },
+        carrierIncident: {
+          start: new Date(incident.start).toISOString(),
+          end: new Date(incident.end).toISOString(),
+          locations: incident.locations,
+          carrier: incident.carrier,
+        },
+        badDevice: planted.badDevice,
+        regressedClient: { version: planted.regressedClient, since: new Date(planted.regressionSince).toISOString() },
       },
     }),
   });
@@ -143,5 +155,6 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     clearRequests,
     anchor,
     incident,
+    planted,
   };
 }

@@ -13,10 +13,12 @@ import {
   TIME_PERIODS,
   type HistogramInterval,
 } from "../client/vocabulary.ts";
+import { splitList } from "../client/query.ts";
 import { DAY_MS, HOUR_MS, type CatalogueLocation } from "./catalogue.ts";
+import { carrierName, clientOf, deviceName, networkTypeName } from "./equipment.ts";
 import type { SimUser } from "./data.ts";
 import type { SimTest } from "./endpoint-tests.ts";
-import type { SimSession } from "./sessions.ts";
+import { sessionTo, type SimSession } from "./sessions.ts";
 import { badRequest } from "./http.ts";
 
 export interface Window {
@@ -66,11 +68,11 @@ export function parseWindow(query: URLSearchParams, now: number): Window {
   return { from: now - PERIOD_MS[period as keyof typeof PERIOD_MS], to: now };
 }
 
-/** Comma-separated values, trimmed, empty entries dropped; undefined when absent or empty. */
+/** Comma-separated values (CSV-quoted when a value holds a comma), trimmed, empty entries dropped; undefined when absent or empty. */
 export function listParam(query: URLSearchParams, param: string): string[] | undefined {
   const raw = query.get(param);
   if (raw === null) return undefined;
-  const values = raw.split(",").map((v) => v.trim()).filter(Boolean);
+  const values = splitList(raw);
   return values.length ? values : undefined;
 }
 
@@ -82,8 +84,9 @@ function enumList(query: URLSearchParams, param: string, allowed: readonly strin
   return new Set(values);
 }
 
-/** Lower case without accents, so "sao paulo" finds São Paulo. */
-export const fold = (text: string) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+/** Lower case without accents, so "sao paulo" finds São Paulo: one definition, shared with the tools. */
+export { fold } from "../closest.ts";
+import { fold } from "../closest.ts";
 
 const locationMatcher = (values: string[] | undefined) => {
   if (!values) return undefined;
@@ -99,15 +102,28 @@ export function parseSessionFilter(query: URLSearchParams): (session: SimSession
   const qualities = enumList(query, PARAMS.qualities, QUALITIES);
   const atLocation = locationMatcher(listParam(query, PARAMS.locations));
   const users = listParam(query, PARAMS.users)?.map(fold);
-  const isUser = users && ((user: SimUser) => users.some((u) => u === fold(user.email) || u === fold(user.displayName) || u === fold(user.userId)));
+  const isUser = (user: SimUser) => users!.some((u) => u === fold(user.email) || u === fold(user.displayName) || u === fold(user.userId));
+  // Either party: the caller, the callee when a user of the tenant, or the callee's address or number.
+  const involves = users && ((s: SimSession) => isUser(s.user) || (s.peer !== null && isUser(s.peer)) || users.includes(fold(sessionTo(s))));
+  const named = (param: string, name: (s: SimSession) => string | null) => {
+    const wanted = listParam(query, param)?.map(fold);
+    return wanted && ((s: SimSession) => wanted.includes(fold(name(s) ?? "")));
+  };
+  const equipment = [
+    named(PARAMS.networkTypes, networkTypeName),
+    named(PARAMS.devices, deviceName),
+    named(PARAMS.clientVersions, (s) => clientOf(s).version),
+    named(PARAMS.carriers, carrierName),
+  ].filter((test) => test !== undefined);
   return (s) =>
+    equipment.every((test) => test(s)) &&
     (!platforms || platforms.has(s.platform)) &&
     (!modalities || modalities.has(s.modality)) &&
     (!types || types.has(s.sessionType)) &&
     (!scenarios || scenarios.has(s.sessionScenario)) &&
     (!qualities || qualities.has(s.quality)) &&
     (!atLocation || atLocation(s.user.location)) &&
-    (!isUser || isUser(s.user));
+    (!involves || involves(s));
 }
 
 export function parseTestFilter(query: URLSearchParams): (test: SimTest) => boolean {

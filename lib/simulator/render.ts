@@ -3,6 +3,7 @@ import type { DxpLocation, DxpSession, DxpUser, EndpointTest } from "../client/s
 import type { CatalogueLocation } from "./catalogue.ts";
 import { startMs, type SimUser, type TenantData } from "./data.ts";
 import type { SimTest } from "./endpoint-tests.ts";
+import { carrierName, clientOf, deviceName, networkTypeName } from "./equipment.ts";
 import { jitterMs, packetLossPercent, sessionId, sessionTo, type SimSession } from "./sessions.ts";
 
 /** The real session list sends UTC dates without the trailing Z (dxp-api.md). */
@@ -30,6 +31,13 @@ export const sessionJson = (data: TenantData, s: SimSession) =>
     userId: s.user.userId,
     userName: s.user.displayName,
     contactCenter: s.contactCentre,
+    // The caller leg's equipment (inferred fields).
+    networkType: networkTypeName(s),
+    captureDevice: deviceName(s),
+    clientType: clientOf(s).type,
+    clientVersion: clientOf(s).version,
+    server: s.server,
+    carrier: carrierName(s),
   }) satisfies DxpSession;
 
 export const userJson = (u: SimUser) =>

@@ -73,7 +73,8 @@ function apiApp(ctx: AppContext): Hono<{ Variables: { claims: AccessClaims } }> 
       const claims = c.get("claims");
       const tenant = query.get(PARAMS.tenant);
       if (!tenant && !TENANT_OPTIONAL.includes(name)) throw badRequest(PARAMS.tenant, "required");
-      if (tenant && (!claims.tenants.includes(tenant) || !ctx.tenants.includes(tenant))) {
+      // Endpoints that need no tenant (the tenant list) ignore one that was sent, even one the token may not see.
+      if (tenant && !TENANT_OPTIONAL.includes(name) && (!claims.tenants.includes(tenant) || !ctx.tenants.includes(tenant))) {
         throw new HttpError(403, "forbidden", `This token may not see tenant "${tenant}".`);
       }
       const body = HANDLERS[name]({

@@ -1,5 +1,6 @@
 // Session generation. Planted structure: Dallas Wi-Fi jitter, and a carrier incident
-// on EXTERNAL calls in the Americas (catalogue.ts, incidentWindow).
+// on EXTERNAL calls in the Americas (catalogue.ts, incidentWindow) on one carrier's trunk;
+// the headset and client-version causes come from equipment.ts.
 import type { Modality, Platform, Quality, SessionScenario, SessionType } from "../client/vocabulary.ts";
 import {
   CONTACT_CENTRE_PLATFORMS,
@@ -17,6 +18,7 @@ import {
   type CatalogueLocation,
 } from "./catalogue.ts";
 import type { GenerateOptions, SimUser, TenantData } from "./data.ts";
+import { drawEquipment, equipmentPenalty, INCIDENT_CARRIER } from "./equipment.ts";
 import { between, exponential, intBetween, mulberry32, searchCumulative, uuid, weighted, type Rng } from "./random.ts";
 
 export type ContactCentreFlag = "AGENT" | "ACD" | "IVR" | "CUSTOMER";
@@ -54,6 +56,14 @@ export interface SimSession {
   readonly streams: number;
   /** Shared, frozen. */
   readonly contactCentre: readonly ContactCentreFlag[];
+  /** The caller's leg (equipment.ts): indexes into NETWORK_TYPES, DEVICES, CLIENTS, CARRIERS (-1: not PSTN). */
+  readonly network: number;
+  readonly vpn: boolean;
+  readonly device: number;
+  readonly client: number;
+  /** Shared string: the media relay or SBC. */
+  readonly server: string;
+  readonly carrier: number;
 }
 
 export function scoreQuality(score: number | null): Quality {
@@ -86,7 +96,14 @@ const AREA_CODES = ["214", "212", "415", "416", "312", "646", "469", "617"];
 const FLAG_ORDER: readonly ContactCentreFlag[] = ["CUSTOMER", "IVR", "ACD", "AGENT"];
 const FLAG_SETS = Array.from({ length: 16 }, (_, mask) => Object.freeze(FLAG_ORDER.filter((_, bit) => mask & (1 << bit))));
 
-export function generateSessions(rng: Rng, users: SimUser[], enabled: readonly Platform[], start: number, options: GenerateOptions): SimSession[] {
+export function generateSessions(
+  rng: Rng,
+  users: SimUser[],
+  enabled: readonly Platform[],
+  start: number,
+  options: GenerateOptions,
+  equipmentRng: Rng,
+): SimSession[] {
   const hours = options.days * 24;
   const startSec = start / 1000;
   const tables = LOCATIONS.map((location) => hourSlotTable(location, start, hours));
@@ -148,15 +165,28 @@ export function generateSessions(rng: Rng, users: SimUser[], enabled: readonly P
     if (trouble < 0.015) loss += between(rng, 2, 8);
     else if (trouble < 0.03) rtt += between(rng, 250, 500);
     else if (trouble < 0.045) jitter += between(rng, 25, 50);
-    if (location.id === WIFI_TROUBLE_LOCATION && rng() < 0.6) {
+    const wifiTrouble = location.id === WIFI_TROUBLE_LOCATION && rng() < 0.6;
+    if (wifiTrouble) {
       jitter = between(rng, 40, 120);
       loss += between(rng, 0, 2);
     }
+    const equipment = drawEquipment(
+      equipmentRng,
+      { platform, location, userDevice: user.device, external: scenario === "EXTERNAL", startMs: at * 1000, wifiTrouble },
+      options.anchor,
+    );
     if (scenario === "EXTERNAL" && location.region === INCIDENT_REGION && at >= incidentStart && at < incidentEnd) {
-      loss = between(rng, 5, 15);
-      jitter += between(rng, 10, 30);
+      // Drawn for every call in the window (the first stream stays aligned); only the incident carrier's trunk loses packets.
+      const incidentLoss = between(rng, 5, 15);
+      const incidentJitter = between(rng, 10, 30);
+      if (equipment.carrier === INCIDENT_CARRIER) {
+        loss = incidentLoss;
+        jitter += incidentJitter;
+      }
     }
-    let score = 92 + rng() * 8 - Math.max(0, jitter - 20) * 0.7 - loss * 7 - Math.max(0, rtt - 200) * 0.1;
+    const penalty = equipmentPenalty(equipmentRng, equipment);
+    loss += penalty.loss;
+    let score = 92 + rng() * 8 - Math.max(0, jitter - 20) * 0.7 - loss * 7 - Math.max(0, rtt - 200) * 0.1 - penalty.score;
     if (rng() < 0.08) score -= between(rng, 10, 45);
     const unknown = rng() < 0.03;
     const nectarScore = unknown ? null : Math.max(0, Math.min(100, Math.round(score)));
@@ -180,6 +210,7 @@ export function generateSessions(rng: Rng, users: SimUser[], enabled: readonly P
       rtt: unknown ? null : Math.round(rtt),
       streams,
       contactCentre: FLAG_SETS[flags]!,
+      ...equipment,
     });
   }
   return sessions.sort((a, b) => a.startSec - b.startSec || a.index - b.index);

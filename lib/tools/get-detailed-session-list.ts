@@ -3,10 +3,12 @@ import type { DxpSession } from "../client/schemas.ts";
 import { ORDER_DIRECTIONS } from "../client/vocabulary.ts";
 import { formatUtc, parseDxpDate } from "../time.ts";
 import { defineTool, READS_DXP } from "./define.ts";
+import { emptyNote } from "./coverage.ts";
+import { drillEcho, drillLine, drillQuery, drillShape, narrowedToSchema } from "./drill.ts";
 import { num, pageFooter, round, table } from "./render.ts";
 import { appliedLine, appliedSchema, pageOf, pageSchema, pagingShape, scopedShape, scopeFor } from "./scope.ts";
 
-const ORDER_FIELDS = ["startDate", "duration", "nectarScore"] as const;
+const ORDER_FIELDS = ["startDate", "duration", "nectarScore", "jitter", "packetLoss", "roundTripDelay"] as const;
 
 const sessionRow = z.object({
   sessionId: z.string(),
@@ -20,6 +22,10 @@ const sessionRow = z.object({
   sessionScenario: z.string().nullable(),
   quality: z.string().nullable(),
   nectarScore: z.number().nullable(),
+  jitterMs: z.number().nullable(),
+  packetLossPct: z.number().nullable(),
+  roundTripMs: z.number().nullable(),
+  networkType: z.string().nullable(),
   location: z.string().nullable(),
 });
 
@@ -36,21 +42,29 @@ export default defineTool({
   name: "get_detailed_session_list",
   title: "Session list",
   description:
-    "Individual sessions (calls/meetings) with time, participants, platform, modality, type, quality and Nectar score, newest first by default; paged. Use to see examples behind a summary, e.g. the poor calls at one location (qualities CRITICAL, locations [...]). Applies the session filter; arguments override it.",
+    "Individual sessions with time, parties, platform, quality, score, jitter, loss, RTT and network type, newest first, 5 a page: the examples behind a summary or breakdown (e.g. qualities CRITICAL with a breakdown's group). get_session_details opens a sessionId. Applies the session filter; arguments override it.",
   group: "sessions",
   inputSchema: z.strictObject({
     ...scopedShape,
+    ...drillShape,
     ...pagingShape,
+    pageSize: z.number().int().min(1).max(100).default(5),
     orderBy: z.enum(ORDER_FIELDS).default("startDate"),
     orderDirection: z.enum(ORDER_DIRECTIONS).default("desc"),
   }),
-  outputSchema: appliedSchema.extend({ page: pageSchema, sessions: z.array(sessionRow) }),
+  outputSchema: appliedSchema.extend({
+    narrowedTo: narrowedToSchema,
+    page: pageSchema,
+    sessions: z.array(sessionRow),
+  }),
   annotations: READS_DXP,
   async handler(args, context) {
-    const { client, query, applied, call } = await scopeFor(args, context);
+    const scope = await scopeFor(args, context);
+    const { client, query, applied, call } = scope;
     const answer = await client.sessions(
       {
         ...query,
+        ...drillQuery(args),
         pageNumber: args.pageNumber,
         pageSize: args.pageSize,
         orderByField: args.orderBy,
@@ -70,28 +84,36 @@ export default defineTool({
       sessionScenario: s.sessionScenario ?? null,
       quality: s.quality ?? null,
       nectarScore: round(s.nectarScore, 1),
+      jitterMs: round(s.jitter, 1),
+      packetLossPct: round(s.packetLoss, 2),
+      roundTripMs: round(s.roundTripDelay, 0),
+      networkType: s.networkType ?? null,
       location: locationOf(s),
     }));
     const page = pageOf(answer);
     const text = [
-      `Sessions, by ${args.orderBy} ${args.orderDirection}. ${appliedLine(applied)}`,
+      `Sessions, by ${args.orderBy} ${args.orderDirection}. ${appliedLine(applied)}${drillLine(args)}`,
       sessions.length
         ? table(
-            ["start UTC", "min", "from → to", "platform", "modality/type", "quality", "location"],
-            // Compact rows: a model pays for every token. Session ids stay in the structured result.
+            ["start UTC", "min", "from → to", "platform/modality", "quality", "jitter ms/loss %/RTT ms", "network", "location", "sessionId"],
+            // Compact rows: a model pays for every token. The id is what get_session_details takes.
             sessions.map((s) => [
               formatUtc(new Date(s.startDate)).slice(5),
               num(s.durationSeconds === null ? null : s.durationSeconds / 60, 0),
               `${s.from ?? "?"} → ${s.to ?? "?"}`,
-              s.platform,
-              `${s.modality ?? "?"}/${s.sessionType ?? "?"}`,
+              `${s.platform ?? "?"}/${s.modality ?? "?"}`,
               s.nectarScore === null ? s.quality : `${s.quality} ${num(s.nectarScore, 0)}`,
+              `${num(s.jitterMs, 0)}/${num(s.packetLossPct, 1)}/${num(s.roundTripMs, 0)}`,
+              s.networkType,
               s.location,
+              s.sessionId,
             ]),
           )
-        : "No sessions match.",
+        : page.totalElements === 0
+          ? await emptyNote(scope, context)
+          : "No sessions on this page.",
       pageFooter(page, sessions.length, "sessions"),
     ].join("\n");
-    return { data: { ...applied, page, sessions }, text };
+    return { data: { ...applied, ...drillEcho(args), page, sessions }, text };
   },
 });

@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { defineTool, READS_DXP } from "./define.ts";
-import { num, table } from "./render.ts";
+import { formatWindow } from "../time.ts";
+import { change, changeSchema, compareField, previousScope, previousWindowOf, previousWindowSchema } from "./compare.ts";
+import { emptyNote } from "./coverage.ts";
+import { num, signed, table } from "./render.ts";
 import { appliedLine, appliedSchema, locationShape, qualityCounts, qualityCountsShape, scopedShape, scopeFor } from "./scope.ts";
 
 const SORTS = ["poorPercent", "sessions", "avgNectarScore"] as const;
@@ -8,28 +11,34 @@ const SORTS = ["poorPercent", "sessions", "avgNectarScore"] as const;
 const rowSchema = z.object({
   ...locationShape,
   ...qualityCountsShape,
+  change: changeSchema.optional(),
 });
 
 export default defineTool({
   name: "get_location_quality_summary",
   title: "Call quality by location",
   description:
-    "Call quality per corporate location (site): sessions, good/average/poor counts, poor share and average Nectar score, worst first. Use to find which sites have bad calls, then drill in with the locations filter. Applies the session filter; arguments override it.",
+    "Call quality per corporate location (site): sessions, good/average/poor counts, poor share and average Nectar score, worst first. Use to find which sites have bad calls, then drill in with the locations filter; compareWithPreviousPeriod adds each site's change vs the period before. Applies the session filter; arguments override it.",
   group: "locations",
   inputSchema: z.strictObject({
     ...scopedShape,
     sortBy: z.enum(SORTS).default("poorPercent"),
     limit: z.number().int().min(1).max(100).default(25),
+    compareWithPreviousPeriod: compareField,
   }),
   outputSchema: appliedSchema.extend({
     totalLocations: z.number(),
     sortBy: z.enum(SORTS),
     locations: z.array(rowSchema),
+    previousWindow: previousWindowSchema.optional(),
   }),
   annotations: READS_DXP,
   async handler(args, context) {
-    const { client, query, applied, call } = await scopeFor(args, context);
-    const answer = await client.qualityMap(query, call);
+    const scope = await scopeFor(args, context);
+    const { client, query, applied, call } = scope;
+    const previous = args.compareWithPreviousPeriod ? previousScope(scope) : undefined;
+    const [answer, before] = await Promise.all([client.qualityMap(query, call), previous && client.qualityMap(previous.query, call)]);
+    const beforeById = new Map(before?.map((b) => [String(b.location.id), qualityCounts(b.sessions, b.avgNectarScore)]));
     const rows = answer.map(({ location, sessions, avgNectarScore }) => ({
       id: String(location.id),
       name: location.name,
@@ -39,21 +48,33 @@ export default defineTool({
       longitude: location.longitude ?? null,
       ...qualityCounts(sessions, avgNectarScore),
     }));
+    const withChange = rows.map((row) => {
+      if (!previous) return row;
+      const old = beforeById.get(row.id) ?? { sessions: 0, poorPercent: 0, avgNectarScore: null };
+      return { ...row, change: change(row, { sessions: old.sessions, poorPercent: old.poorPercent, avgNectarScore: old.avgNectarScore }) };
+    });
     const key = args.sortBy;
     // Worst first: most poor, most sessions, lowest score.
-    rows.sort((a, b) => (key === "avgNectarScore" ? (a[key] ?? Infinity) - (b[key] ?? Infinity) : b[key] - a[key]));
-    const shown = rows.slice(0, args.limit);
-    const more = rows.length - shown.length;
+    withChange.sort((a, b) => (key === "avgNectarScore" ? (a[key] ?? Infinity) - (b[key] ?? Infinity) : b[key] - a[key]));
+    const shown = withChange.slice(0, args.limit);
+    const more = withChange.length - shown.length;
+    const header = ["location", "country", "sessions", "poor", "poor %", "avg score"];
     const text = [
       `Quality by location (${key === "avgNectarScore" ? "lowest score" : `most ${key === "sessions" ? "sessions" : "poor"}`} first). ${appliedLine(applied)}`,
       shown.length
         ? table(
-            ["location", "country", "sessions", "poor", "poor %", "avg score"],
-            shown.map((r) => [r.name, r.country, r.sessions, r.poor, `${r.poorPercent}%`, num(r.avgNectarScore)]),
+            previous ? [...header, "Δ sessions", "Δ poor pts", "Δ score"] : header,
+            shown.map((r) => {
+              const cells = [r.name, r.country, r.sessions, r.poor, `${r.poorPercent}%`, num(r.avgNectarScore)];
+              const c = "change" in r ? r.change : undefined;
+              return c ? [...cells, signed(c.deltaSessions, 0), signed(c.deltaPoorPoints), signed(c.deltaScore)] : cells;
+            }),
           )
-        : "No sessions at any location in this window.",
+        : await emptyNote(scope, context),
       more > 0 ? `${more} more locations not shown: raise limit (max 100).` : `${rows.length} locations.`,
+      ...(previous ? [`Δ = change vs the previous period (${formatWindow(previous.window)}).`] : []),
     ].join("\n");
-    return { data: { ...applied, totalLocations: rows.length, sortBy: key, locations: shown }, text };
+    const data = { ...applied, totalLocations: rows.length, sortBy: key, locations: shown };
+    return { data: previous ? { ...data, previousWindow: previousWindowOf(previous.window) } : data, text };
   },
 });

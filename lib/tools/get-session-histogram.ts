@@ -3,9 +3,10 @@ import { HISTOGRAM_INTERVALS } from "../client/vocabulary.ts";
 import { InputError } from "../errors.ts";
 import { formatUtc, parseDxpDate } from "../time.ts";
 import { defineTool, READS_DXP } from "./define.ts";
+import { emptyNote } from "./coverage.ts";
 import { num, table } from "./render.ts";
 import { appliedLine, appliedSchema, qualityCounts, qualityCountsShape, scopedShape, scopeFor } from "./scope.ts";
-import { MIN_SESSIONS_FOR_WORST, worstBucket } from "./worst-bucket.ts";
+import { worstBucket } from "./worst-bucket.ts";
 
 /** More buckets than this would flood a model's context; the caller should widen the interval. */
 const MAX_BUCKETS = 200;
@@ -27,7 +28,8 @@ export default defineTool({
   outputSchema: appliedSchema.extend({ interval: z.enum(HISTOGRAM_INTERVALS), buckets: z.array(bucketSchema) }),
   annotations: READS_DXP,
   async handler(args, context) {
-    const { client, query, applied, call } = await scopeFor(args, context);
+    const scope = await scopeFor(args, context);
+    const { client, query, applied, call } = scope;
     const span = Date.parse(applied.window.to) - Date.parse(applied.window.from);
     const interval = args.interval ?? (span <= 2 * INTERVAL_MS.DAY ? "HOUR" : "DAY");
     if (span / INTERVAL_MS[interval] > MAX_BUCKETS) {
@@ -39,14 +41,20 @@ export default defineTool({
       end: parseDxpDate(endDate).toISOString(),
       ...qualityCounts(sessions, sessions.avgNectarScore),
     }));
-    const worst = worstBucket(buckets);
+    const { worst, floor } = worstBucket(buckets);
+    const total = buckets.reduce((n, b) => n + b.sessions, 0);
+    const unit = interval.toLowerCase();
     const text = [
       `Sessions per ${interval.toLowerCase()} (bucket starts in UTC). ${appliedLine(applied)}`,
       table(
         ["start UTC", "sessions", "good", "average", "poor", "poor %", "avg score"],
         buckets.map((b) => [formatUtc(new Date(b.start)), b.sessions, b.good, b.average, b.poor, `${b.poorPercent}%`, num(b.avgNectarScore)]),
       ),
-      worst ? `Worst ${interval.toLowerCase()}: ${formatUtc(new Date(worst.start))} UTC with ${worst.poorPercent}% poor of ${worst.sessions}.` : `No bucket has ${MIN_SESSIONS_FOR_WORST} or more sessions.`,
+      total === 0
+        ? await emptyNote(scope, context)
+        : worst
+          ? `Worst ${unit} (of those with ≥ ${floor} sessions): ${formatUtc(new Date(worst.start))} UTC with ${worst.poorPercent}% poor of ${worst.sessions}.`
+          : `No ${unit} has ${floor} or more sessions.`,
     ].join("\n");
     return { data: { ...applied, interval, buckets }, text };
   },

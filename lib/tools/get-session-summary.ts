@@ -1,7 +1,19 @@
 import { z } from "zod";
-import type { QualityMetrics } from "../client/schemas.ts";
+import type { QualityMetrics, Summary } from "../client/schemas.ts";
 import { defineTool, READS_DXP } from "./define.ts";
-import { num, round } from "./render.ts";
+import {
+  type Change,
+  change as changeOf,
+  changeLine,
+  changeSchema,
+  compareField,
+  type Figures,
+  previousScope,
+  previousWindowOf,
+  previousWindowSchema,
+} from "./compare.ts";
+import { emptyNote } from "./coverage.ts";
+import { num, percentOf, round } from "./render.ts";
 import { appliedLine, appliedSchema, fetchAll, scopedShape, scopeFor } from "./scope.ts";
 
 const groupSchema = z.object({ group: z.string(), count: z.number(), percentage: z.number() });
@@ -40,16 +52,24 @@ function metricsRows(answer: QualityMetrics): z.infer<typeof metricsSchema>[] {
   });
 }
 
-const groups = (list: { group: string; count: number; percentage: number }[]) =>
-  list.map((g) => ({ group: g.group, count: g.count, percentage: round(g.percentage, 1) ?? 0 }));
+/** Shares from the counts (percentOf), not the DXP's rounded percentage: one figure everywhere. */
+const groups = (list: { group: string; count: number }[], total: number) =>
+  list.map((g) => ({ group: g.group, count: g.count, percentage: percentOf(g.count, total) }));
+
+/** Sessions, poor share and score from the quality summary. */
+function figuresOf(byQuality: Summary): Figures {
+  const total = byQuality.summary.totalCount;
+  const poor = byQuality.groups.find((g) => g.group === "CRITICAL")?.count ?? 0;
+  return { sessions: total, poorPercent: percentOf(poor, total), avgNectarScore: round(byQuality.summary.avgNectarScore, 1) };
+}
 
 export default defineTool({
   name: "get_session_summary",
   title: "Session summary",
   description:
-    "Overview of call quality: session count, average Nectar score, quality split (GOOD/AVERAGE/CRITICAL=poor), modality split, quality insights (jitter, packet loss, delay) and per-media metrics by quality type. Start here for 'how were calls?'. Applies the session filter; arguments override it for this call.",
+    "Overview of call quality: session count, average Nectar score, quality split (GOOD/AVERAGE/CRITICAL=poor), modality split, quality insights (jitter, packet loss, delay) and per-media metrics by quality type. Start here for 'how were calls?'; compareWithPreviousPeriod adds the change vs the period before. Applies the session filter; arguments override it for this call.",
   group: "sessions",
-  inputSchema: z.strictObject(scopedShape),
+  inputSchema: z.strictObject({ ...scopedShape, compareWithPreviousPeriod: compareField }),
   outputSchema: appliedSchema.extend({
     totalSessions: z.number(),
     avgNectarScore: z.number().nullable(),
@@ -58,10 +78,13 @@ export default defineTool({
     byModality: z.array(groupSchema),
     insights: z.array(z.object({ insight: z.string(), count: z.number(), percent: z.number() })),
     media: z.object({ audio: z.array(metricsSchema), video: z.array(metricsSchema), appshare: z.array(metricsSchema) }),
+    change: changeSchema.optional(),
+    previousWindow: previousWindowSchema.optional(),
   }),
   annotations: READS_DXP,
   async handler(args, context) {
-    const { client, query, applied, call } = await scopeFor(args, context);
+    const scope = await scopeFor(args, context);
+    const { client, query, applied, call } = scope;
     const [summary, byQuality, insights, audio, video, appshare] = await fetchAll(context, [
       () => client.sessionSummary(query, call),
       () => client.sessionSummaryByQuality(query, call),
@@ -75,11 +98,15 @@ export default defineTool({
       totalSessions: summary.summary.totalCount,
       avgNectarScore: round(summary.summary.avgNectarScore, 1),
       conversationJourneys: summary.summary.conversationJourneyCount ?? null,
-      byQuality: groups(byQuality.groups),
-      byModality: groups(summary.groups),
-      insights: insights.map((i) => ({ insight: i.insight, count: i.count, percent: round(i.percent, 1) ?? 0 })),
+      byQuality: groups(byQuality.groups, byQuality.summary.totalCount),
+      byModality: groups(summary.groups, summary.summary.totalCount),
+      insights: insights.map((i) => ({ insight: i.insight, count: i.count, percent: percentOf(i.count, i.totalSessions) })),
       media: { audio: metricsRows(audio), video: metricsRows(video), appshare: metricsRows(appshare) },
     };
+    const figures = figuresOf(byQuality);
+    let change: Change | undefined;
+    const previous = args.compareWithPreviousPeriod ? previousScope(scope) : undefined;
+    if (previous) change = changeOf(figures, figuresOf(await client.sessionSummaryByQuality(previous.query, call)));
     const split = (list: typeof data.byQuality) =>
       list.map((g) => `${g.group === "CRITICAL" ? "CRITICAL(poor)" : g.group} ${g.percentage}% (${g.count})`).join(" · ") || "none";
     // Quality types without streams carry no information: left out of the text (not the data).
@@ -105,7 +132,9 @@ export default defineTool({
       mediaLine("Audio", data.media.audio),
       mediaLine("Video", data.media.video),
       mediaLine("App sharing", data.media.appshare),
+      ...(change && previous ? [changeLine(figures, change, previous.window)] : []),
+      ...(data.totalSessions === 0 ? [await emptyNote(scope, context)] : []),
     ].join("\n");
-    return { data, text };
+    return { data: change && previous ? { ...data, change, previousWindow: previousWindowOf(previous.window) } : data, text };
   },
 });

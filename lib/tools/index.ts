@@ -8,7 +8,10 @@ import getEndpointTestSummaries from "./get-endpoint-test-summaries.ts";
 import getLocationQualitySummary from "./get-location-quality-summary.ts";
 import getLocations from "./get-locations.ts";
 import getSessionHistogram from "./get-session-histogram.ts";
+import getQualityBreakdown from "./get-quality-breakdown.ts";
+import getSessionDetails from "./get-session-details.ts";
 import getSessionSummary from "./get-session-summary.ts";
+import getUserSummary from "./get-user-summary.ts";
 import getTenantNames from "./get-tenant-names.ts";
 import getTenantPlatforms from "./get-tenant-platforms.ts";
 import getUsers from "./get-users.ts";
@@ -22,7 +25,10 @@ export const tools = [
   getLocationQualitySummary,
   getSessionHistogram,
   getDetailedSessionList,
+  getQualityBreakdown,
+  getSessionDetails,
   getUsers,
+  getUserSummary,
   getLocations,
   getTenantNames,
   getTenantPlatforms,

@@ -11,6 +11,19 @@ export const num = (value: number | null | undefined, digits = 1, unit = ""): st
 
 export const pct = (part: number, whole: number): number => (whole > 0 ? (100 * part) / whole : 0);
 
+/**
+ * The one way a share is shown: from the counts, to one decimal. Every tool uses it, so
+ * 8 of 291 reads 2.7% everywhere (never 2.8% from an upstream figure rounded twice).
+ */
+export const percentOf = (part: number, whole: number): number => round(pct(part, whole), 1) ?? 0;
+
+/** A signed difference: "+4.1", "−3", "±0". */
+export const signed = (value: number | null, digits = 1, unit = ""): string => {
+  const r = round(value, digits);
+  if (r === null) return "n/a";
+  return r === 0 ? `±0${unit}` : `${r > 0 ? "+" : "−"}${Math.abs(r).toLocaleString("en-US")}${unit}`;
+};
+
 export interface PageInfo {
   pageNumber: number;
   pageSize: number;

@@ -2,7 +2,8 @@
 // or an error message written for the model. Handlers never catch; this does, once.
 // A DxpError carries its own message; anything else is logged and reported generically
 // (no stack trace ever reaches a model).
-import { DxpError } from "../errors.ts";
+import { closest, didYouMean } from "../closest.ts";
+import { DxpError, PermissionError } from "../errors.ts";
 import type { Logger } from "../server/logger.ts";
 import type { Tool, ToolContext } from "./define.ts";
 
@@ -17,9 +18,26 @@ export async function runTool(tool: Tool, args: unknown, context: ToolContext, l
   } catch (error) {
     if (error instanceof DxpError) {
       log.debug(`tool ${tool.name} ${error.kind} error in ${Date.now() - started} ms: ${error.message}`);
-      return { ok: false, message: `${tool.name}: ${error.userMessage}` };
+      const tenants = error instanceof PermissionError ? await visibleTenants(args, context) : "";
+      return { ok: false, message: `${tool.name}: ${error.userMessage}${tenants}` };
     }
     log.error(`tool ${tool.name} failed unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return { ok: false, message: `${tool.name} failed unexpectedly inside the server. The problem was logged; try again or use another tool.` };
+  }
+}
+
+/** A refused tenant: name the tenants the token can see, and the closest one. */
+async function visibleTenants(args: unknown, context: ToolContext): Promise<string> {
+  const given = (args as { tenant?: unknown } | undefined)?.tenant;
+  let tenant: string | null = typeof given === "string" ? given : null;
+  try {
+    tenant ??= context.connection().tenant ?? null;
+    if (!tenant) return "";
+    // The refused tenant goes along like on every call of this tool; the tenant list ignores it.
+    const tenants = await (await context.client()).tenants({ tenant, signal: context.signal });
+    if (tenants.includes(tenant)) return "";
+    return ` This token sees the tenants ${tenants.join(", ") || "(none)"}; "${tenant}" is not one of them.${didYouMean(closest(tenant, tenants, (t) => [t]))}`;
+  } catch {
+    return ""; // the original error says enough
   }
 }

@@ -7,9 +7,10 @@ import { applyFilter, describeFilter, filterShape, LIST_KEYS, type ListKey, type
 import { TEST_RESULTS } from "../client/vocabulary.ts";
 import { formatWindow } from "../time.ts";
 import type { ToolContext } from "./define.ts";
-import { pct, round } from "./render.ts";
+import { checkNames } from "./check-names.ts";
+import { percentOf, round } from "./render.ts";
 
-export const tenantField = z.string().trim().min(1).max(100).optional().describe("default: the configured tenant");
+export const tenantField = z.string().trim().min(1).max(100).optional().describe("default: configured");
 
 /** Input fields of tools that read sessions: the per-call filter overrides and the tenant. */
 export const scopedShape = { ...filterShape, tenant: tenantField };
@@ -75,7 +76,7 @@ export const qualityCounts = (
   average: counts.average,
   poor: counts.poor,
   unknown: counts.unknown,
-  poorPercent: round(pct(counts.poor, counts.all), 1) ?? 0,
+  poorPercent: percentOf(counts.poor, counts.all),
   avgNectarScore: round(avgNectarScore, 1),
 });
 
@@ -117,6 +118,7 @@ export async function scopeFor(
   const client = await context.client();
   const tenant = tenantOf(args, context);
   const { timePeriod: _t, from: _f, to: _to, ...lists } = filter satisfies SessionFilter;
+  await checkNames(client, query, { tenant, signal: context.signal });
   return {
     client,
     tenant,

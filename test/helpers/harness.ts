@@ -24,12 +24,14 @@ export interface HarnessOptions {
   /** Replace the environment credentials (default: the simulator's URL, fresh tokens, tenant acme). */
   environment?: (defaults: PartialCredentials) => PartialCredentials | undefined;
   timeoutMs?: number;
+  /** One clock for the simulator and the server (fixed in tests that pin answers). */
+  now?: () => number;
 }
 
 const loopback = { allowLoopbackHttp: true };
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const sim = createSimulator({ sessionsPerTenant: 3000, ...options.simulator });
+  const sim = createSimulator({ sessionsPerTenant: 3000, ...options.simulator, ...(options.now ? { now: options.now } : {}) });
   const http = await listen(sim.fetch);
   const tokens = sim.issueTokens();
   const defaults = { url: http.url, ...tokens, tenant: "acme" };
@@ -37,7 +39,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     session: newSessionState(),
     environment: options.environment ? options.environment(defaults) : defaults,
     urlPolicy: loopback,
-    clients: new ClientPool({ urlPolicy: loopback, timeoutMs: options.timeoutMs ?? 5000, retryDelayMs: 20 }),
+    ...(options.now ? { now: options.now } : {}),
+    clients: new ClientPool({ urlPolicy: loopback, timeoutMs: options.timeoutMs ?? 5000, retryDelayMs: 20, ...(options.now ? { now: options.now } : {}) }),
   });
   const client = new Client({ name: "test", version: "1.0.0" });
   const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();

@@ -1,0 +1,57 @@
+// "Compared with the previous period of the same length": the window before, and the
+// changes in sessions, poor share and score, computed and worded one way for every tool.
+import { z } from "zod";
+import { formatWindow, previousWindow } from "../time.ts";
+import { num, signed } from "./render.ts";
+import type { Scope } from "./scope.ts";
+
+/** No description: the name says it, and every tool that has it pays for one in tools/list. */
+export const compareField = z.boolean().default(false);
+
+export interface Figures {
+  sessions: number;
+  poorPercent: number;
+  avgNectarScore: number | null;
+}
+
+/** The previous period's figures and the changes (the window itself is given once, as previousWindow). */
+export const changeSchema = z.object({
+  sessions: z.number(),
+  poorPercent: z.number(),
+  avgNectarScore: z.number().nullable(),
+  deltaSessions: z.number(),
+  deltaPoorPoints: z.number().describe("percentage points"),
+  deltaScore: z.number().nullable(),
+});
+export type Change = z.infer<typeof changeSchema>;
+
+export const previousWindowSchema = z.object({ from: z.string(), to: z.string() }).describe("UTC");
+export const previousWindowOf = (window: { from: Date; to: Date }) => ({ from: window.from.toISOString(), to: window.to.toISOString() });
+
+/** The scope's query moved to the previous window, and that window. */
+export function previousScope(scope: Scope) {
+  const window = previousWindow({ label: scope.applied.window.label, from: new Date(scope.applied.window.from), to: new Date(scope.applied.window.to) });
+  return { window, query: { ...scope.query, window: window.query } };
+}
+
+const delta = (a: number | null, b: number | null) => (a === null || b === null ? null : Math.round((a - b) * 10) / 10);
+
+export function change(current: Figures, previous: Figures): Change {
+  return {
+    sessions: previous.sessions,
+    poorPercent: previous.poorPercent,
+    avgNectarScore: previous.avgNectarScore,
+    deltaSessions: current.sessions - previous.sessions,
+    deltaPoorPoints: delta(current.poorPercent, previous.poorPercent) ?? 0,
+    deltaScore: delta(current.avgNectarScore, previous.avgNectarScore),
+  };
+}
+
+/** "vs previous LAST_WEEK (…): sessions 790 → 812 (+22) · poor 12.1% → 16.4% (+4.3 pts) · score 80.1 → 76.2 (−3.9)" */
+export function changeLine(current: Figures, c: Change, window: { from: Date; to: Date }): string {
+  return (
+    `vs previous period (${formatWindow(window)}): sessions ${c.sessions} → ${current.sessions} (${signed(c.deltaSessions, 0)}) · ` +
+    `poor ${c.poorPercent}% → ${current.poorPercent}% (${signed(c.deltaPoorPoints, 1, " pts")}) · ` +
+    `score ${num(c.avgNectarScore)} → ${num(current.avgNectarScore)} (${signed(c.deltaScore)})`
+  );
+}

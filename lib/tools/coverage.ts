@@ -1,0 +1,36 @@
+// When an answer holds no sessions, say why: a window outside the data (with what the data
+// covers and what "now" is), or a filter that matches nothing in a window that has data.
+import { CUSTOM_TIME_PERIOD } from "../client/endpoints.ts";
+import { TIME_PERIODS } from "../client/vocabulary.ts";
+import { describeFilter } from "../filter.ts";
+import { formatUtc, MAX_WINDOW_MS, parseDxpDate } from "../time.ts";
+import type { ToolContext } from "./define.ts";
+import type { Scope } from "./scope.ts";
+
+/** For an empty answer only; at most one extra call: the last 90 days by day, same filter. */
+export async function emptyNote(scope: Scope, context: ToolContext): Promise<string> {
+  const now = context.now();
+  const nowText = `now is ${formatUtc(new Date(now))} UTC`;
+  const from = Date.parse(scope.applied.window.from);
+  const to = Date.parse(scope.applied.window.to);
+  if (from >= now) return `No sessions: the window starts in the future (${nowText}).`;
+  const filtered = Object.keys(scope.applied.filter).length > 0;
+  // A named period ends now: with a filter, the filter is what matched nothing (no extra call).
+  if (filtered && (TIME_PERIODS as readonly string[]).includes(scope.applied.window.label)) {
+    return `No sessions match filter ${describeFilter(scope.applied.filter)} in the ${scope.applied.window.label} window (${nowText}).`;
+  }
+  // The same filter over the last 90 days: every request of a call carries the call's filter.
+  const days = await scope.client.histogram(
+    { ...scope.query, window: { period: CUSTOM_TIME_PERIOD, from: new Date(now - MAX_WINDOW_MS), to: new Date(now) }, interval: "DAY" },
+    scope.call,
+  );
+  const withData = days.filter((d) => d.sessions.all > 0);
+  const what = filtered ? `match filter ${describeFilter(scope.applied.filter)}` : `exist in tenant ${scope.tenant}`;
+  if (!withData.length) return `No sessions ${what} in the last 90 days (${nowText}).`;
+  const first = parseDxpDate(withData[0]!.startDate);
+  const lastDay = parseDxpDate(withData[withData.length - 1]!.startDate);
+  const last = parseDxpDate(withData[withData.length - 1]!.endDate);
+  const covers = `the data${filtered ? " for this filter" : ""} covers ${formatUtc(first).slice(0, 10)} → ${formatUtc(lastDay).slice(0, 10)} UTC; ${nowText}`;
+  if (to <= first.getTime() || from >= last.getTime()) return `No sessions: the window lies outside the data (${covers}).`;
+  return `No sessions ${what} in this window (${covers}).`;
+}

@@ -1,0 +1,194 @@
+import { z } from "zod";
+import type { GroupQuality } from "../client/schemas.ts";
+import { canonicalSessionType, type BreakdownDimension } from "../client/vocabulary.ts";
+import { formatUtc, formatWindow, parseDxpDate } from "../time.ts";
+import { change, changeSchema, compareField, previousScope, previousWindowOf, previousWindowSchema } from "./compare.ts";
+import { emptyNote } from "./coverage.ts";
+import { defineTool, READS_DXP } from "./define.ts";
+import { drillArgs, drillEcho, drillLine, drillQuery, drillShape, narrowedToSchema } from "./drill.ts";
+import { num, percentOf, round, signed, table } from "./render.ts";
+import { minSample } from "./sample.ts";
+import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./scope.ts";
+
+/** Our argument → the DXP's groupBy, and how to narrow the session list to one group. */
+const DIMENSIONS = {
+  networkType: { upstream: "NETWORK_TYPE", narrow: (v: string) => `networkType "${v}"` },
+  device: { upstream: "DEVICE", narrow: (v: string) => `device "${v}"` },
+  clientType: { upstream: "CLIENT_TYPE", narrow: null },
+  clientVersion: { upstream: "CLIENT_VERSION", narrow: (v: string) => `clientVersion "${v}"` },
+  platform: { upstream: "PLATFORM", narrow: (v: string) => `platforms ["${v}"]` },
+  sessionType: { upstream: "SESSION_TYPE", narrow: (v: string) => `sessionTypes ["${v}"]` },
+  sessionScenario: { upstream: "SESSION_SCENARIO", narrow: (v: string) => `sessionScenarios ["${v}"]` },
+  carrier: { upstream: "CARRIER", narrow: (v: string) => `carrier "${v}"` },
+  server: { upstream: "SERVER", narrow: null },
+  user: { upstream: "USER", narrow: (v: string) => `users ["${v}"]` },
+  location: { upstream: "LOCATION", narrow: (v: string) => `locations ["${v}"]` },
+} as const satisfies Record<string, { upstream: BreakdownDimension; narrow: ((v: string) => string) | null }>;
+type By = keyof typeof DIMENSIONS;
+const BY = Object.keys(DIMENSIONS) as [By, ...By[]];
+
+const groupRow = z.object({
+  name: z.string(),
+  label: z.string().nullable(),
+  sessions: z.number(),
+  poor: z.number(),
+  poorPercent: z.number(),
+  avgNectarScore: z.number().nullable(),
+  avgJitterMs: z.number().nullable(),
+  avgPacketLossPct: z.number().nullable(),
+  avgRoundTripMs: z.number().nullable(),
+  firstSeen: z.string().nullable().describe("UTC"),
+  ranked: z.boolean().describe("false: fewer sessions than minSessions"),
+  change: changeSchema.optional(),
+});
+type Row = z.infer<typeof groupRow>;
+
+/** Weighted by session count: groups the DXP spells two ways (PEER2PEER / PEER_TO_PEER) become one. */
+function merge(groups: readonly GroupQuality[], rename: (name: string) => string): GroupQuality[] {
+  const merged = new Map<string, GroupQuality>();
+  const weighted = (a: number | null | undefined, na: number, b: number | null | undefined, nb: number) =>
+    a == null ? (b ?? null) : b == null ? a : (a * na + b * nb) / (na + nb);
+  for (const g of groups) {
+    const name = rename(g.name);
+    const old = merged.get(name);
+    if (!old) {
+      merged.set(name, { ...g, name });
+      continue;
+    }
+    const na = old.sessions.all;
+    const nb = g.sessions.all;
+    merged.set(name, {
+      ...old,
+      sessions: {
+        good: old.sessions.good + g.sessions.good,
+        average: old.sessions.average + g.sessions.average,
+        poor: old.sessions.poor + g.sessions.poor,
+        unknown: old.sessions.unknown + g.sessions.unknown,
+        all: na + nb,
+      },
+      avgNectarScore: weighted(old.avgNectarScore, na, g.avgNectarScore, nb),
+      avgJitter: weighted(old.avgJitter, na, g.avgJitter, nb),
+      avgPacketLoss: weighted(old.avgPacketLoss, na, g.avgPacketLoss, nb),
+      avgRoundTripDelay: weighted(old.avgRoundTripDelay, na, g.avgRoundTripDelay, nb),
+      firstSessionDate: [old.firstSessionDate, g.firstSessionDate].filter(Boolean).sort()[0] ?? null,
+    });
+  }
+  return [...merged.values()];
+}
+
+const rowOf = (g: GroupQuality, min: number): Omit<Row, "change"> => ({
+  name: g.name,
+  label: g.label ?? null,
+  sessions: g.sessions.all,
+  poor: g.sessions.poor,
+  poorPercent: percentOf(g.sessions.poor, g.sessions.all),
+  avgNectarScore: round(g.avgNectarScore, 1),
+  avgJitterMs: round(g.avgJitter, 1),
+  avgPacketLossPct: round(g.avgPacketLoss, 2),
+  avgRoundTripMs: round(g.avgRoundTripDelay, 0),
+  firstSeen: g.firstSessionDate ? parseDxpDate(g.firstSessionDate).toISOString() : null,
+  ranked: g.sessions.all >= min,
+});
+
+export default defineTool({
+  name: "get_quality_breakdown",
+  title: "Why: quality by network, device, client, carrier, user…",
+  description:
+    "Why: sessions split by one dimension with poor share, score, jitter, loss and RTT, worst first; groups under minSessions are not ranked. Answers 'Wi-Fi, headset, client or carrier?' and 'worst users or sites'. Applies the session filter.",
+  group: "sessions",
+  // The filter fields a breakdown needs; the rest of a saved filter still applies.
+  inputSchema: z.strictObject({
+    by: z.enum(BY).default("networkType"),
+    timePeriod: scopedShape.timePeriod,
+    from: scopedShape.from,
+    to: scopedShape.to,
+    platforms: scopedShape.platforms,
+    locations: scopedShape.locations,
+    users: scopedShape.users,
+    ...drillShape,
+    minSessions: z.number().int().min(1).max(100_000).optional().describe("default ¼ of the mean group, ≥ 5"),
+    limit: z.number().int().min(1).max(100).default(10),
+    compareWithPreviousPeriod: compareField,
+    tenant: scopedShape.tenant,
+  }),
+  outputSchema: appliedSchema.extend({
+    by: z.string(),
+    narrowedTo: narrowedToSchema,
+    minSessions: z.number(),
+    totalGroups: z.number(),
+    groups: z.array(groupRow),
+    previousWindow: previousWindowSchema.optional(),
+  }),
+  annotations: READS_DXP,
+  async handler(args, context) {
+    const scope = await scopeFor(args, context);
+    const { client, query, applied, call } = scope;
+    const dimension = DIMENSIONS[args.by];
+    const ask = (q: typeof query) => client.sessionBreakdown({ ...q, ...drillQuery(args), groupBy: dimension.upstream }, call);
+    const previous = args.compareWithPreviousPeriod ? previousScope(scope) : undefined;
+    const rename = args.by === "sessionType" ? canonicalSessionType : (name: string) => name;
+    const [now, before] = await Promise.all([ask(query), previous && ask(previous.query)]);
+    const groups = merge(now, rename);
+    const min = args.minSessions ?? minSample(groups.map((g) => g.sessions.all));
+    const beforeByName = new Map(merge(before ?? [], rename).map((g) => [g.name, rowOf(g, min)]));
+    const rows: Row[] = groups
+      .map((g) => rowOf(g, min))
+      .map((row) => {
+        if (!previous) return row;
+        const old = beforeByName.get(row.name) ?? { sessions: 0, poorPercent: 0, avgNectarScore: null };
+        return { ...row, change: change(row, old) };
+      })
+      // Ranked groups first, worst poor share first; the biggest group wins a tie.
+      .sort((a, b) => Number(b.ranked) - Number(a.ranked) || b.poorPercent - a.poorPercent || b.sessions - a.sessions);
+    const shown = rows.slice(0, args.limit);
+    const unranked = rows.filter((r) => !r.ranked).length;
+    const worst = rows.find((r) => r.ranked);
+    const nameOf = (r: Row) => (r.label ? `${r.label} (${r.name})` : r.name);
+    const header = [args.by, "sessions", "poor %", "avg score", "jitter ms", "loss %", "RTT ms"];
+    if (args.by === "clientVersion") header.push("first seen");
+    if (previous) header.push("Δ poor pts", "Δ score");
+    const text = [
+      `Quality by ${args.by}, worst poor share first; ranked only with ≥ ${min} sessions. ${appliedLine(applied)}${drillLine(args)}`,
+      rows.length
+        ? table(
+            header,
+            shown.map((r) => [
+              `${nameOf(r)}${r.ranked ? "" : " (too few)"}`,
+              r.sessions,
+              `${r.poorPercent}%`,
+              num(r.avgNectarScore),
+              num(r.avgJitterMs),
+              num(r.avgPacketLossPct, 2),
+              num(r.avgRoundTripMs, 0),
+              ...(args.by === "clientVersion" ? [r.firstSeen ? formatUtc(new Date(r.firstSeen)).slice(0, 10) : null] : []),
+              ...(r.change ? [signed(r.change.deltaPoorPoints), signed(r.change.deltaScore)] : []),
+            ]),
+          )
+        : await emptyNote(scope, context),
+      [
+        rows.length > shown.length ? `${rows.length - shown.length} more groups: raise limit.` : `${rows.length} groups.`,
+        unranked ? `${unranked} with fewer than ${min} sessions not ranked.` : "",
+        previous ? `Δ vs ${formatWindow(previous.window)}.` : "",
+      ]
+        .filter(Boolean)
+        .join(" "),
+      worst && dimension.narrow
+        ? `Next: get_detailed_session_list with ${[dimension.narrow(worst.name), ...drillArgs(args)].join(", ")} and qualities ["CRITICAL"] for example sessions, or another by within it.`
+        : "",
+    ]
+      .filter(Boolean)
+      .join("\n");
+    return {
+      data: {
+        ...applied,
+        by: args.by,
+        ...drillEcho(args),
+        minSessions: min,
+        totalGroups: rows.length,
+        groups: shown,
+        ...(previous ? { previousWindow: previousWindowOf(previous.window) } : {}),
+      },
+      text,
+    };
+  },
+});

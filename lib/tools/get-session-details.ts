@@ -1,0 +1,164 @@
+import { z } from "zod";
+import type { DxpSession, Stream } from "../client/schemas.ts";
+import { formatUtc, parseDxpDate } from "../time.ts";
+import { InputError } from "../errors.ts";
+import { defineTool, READS_DXP, type ToolContext } from "./define.ts";
+import { num, round } from "./render.ts";
+import { appliedLine, fetchAll, scopeFor, tenantField, tenantOf } from "./scope.ts";
+
+const streamRow = z.object({
+  streamId: z.string().nullable(),
+  participant: z.string().nullable(),
+  networkType: z.string().nullable(),
+  vpn: z.boolean().nullable(),
+  subnet: z.string().nullable(),
+  matchedLocation: z.string().nullable().describe("corporate site whose network it was; null off-site"),
+  device: z.string().nullable(),
+  clientType: z.string().nullable(),
+  clientVersion: z.string().nullable(),
+  server: z.string().nullable(),
+  carrier: z.string().nullable(),
+  codec: z.string().nullable(),
+  jitterMs: z.number().nullable(),
+  packetLossPct: z.number().nullable(),
+  roundTripMs: z.number().nullable(),
+  mos: z.number().nullable(),
+});
+
+const relatedRow = z.object({
+  sessionId: z.string(),
+  startDate: z.string(),
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+  quality: z.string().nullable(),
+  nectarScore: z.number().nullable(),
+});
+
+const str = (value: unknown): string | null => (typeof value === "string" ? value : null);
+
+function streamOf(s: Stream): z.infer<typeof streamRow> {
+  return {
+    streamId: s.streamId ?? null,
+    participant: s.participant ?? null,
+    networkType: s.networkType ?? null,
+    vpn: s.vpn ?? null,
+    subnet: s.subnet ?? null,
+    matchedLocation: s.matchedLocation ?? null,
+    device: s.captureDevice ?? null,
+    clientType: s.clientType ?? null,
+    clientVersion: s.clientVersion ?? null,
+    server: s.server ?? null,
+    carrier: s.carrier ?? null,
+    codec: s.codec ?? null,
+    jitterMs: round(s.jitter, 1),
+    packetLossPct: round(s.packetLoss, 2),
+    roundTripMs: round(s.roundTripDelay, 0),
+    mos: round(s.mos, 2),
+  };
+}
+
+const relatedOf = (s: DxpSession): z.infer<typeof relatedRow> => ({
+  sessionId: s.sessionId,
+  startDate: parseDxpDate(s.startDate).toISOString(),
+  from: s.from ?? null,
+  to: s.to ?? null,
+  quality: s.quality ?? null,
+  nectarScore: round(s.nectarScore, 0),
+});
+
+/** "WIFI (10.1.64.0/20, Dallas), Kestrel K5 headset, DESKTOP Teams 24.9.1, via relay-us-east-1, SATIN" */
+function legLine(leg: z.infer<typeof streamRow>, i: number): string {
+  const network = leg.carrier
+    ? `PSTN via ${leg.carrier}`
+    : leg.networkType
+      ? `${leg.networkType}${leg.vpn ? "+VPN" : ""} (${[leg.subnet, leg.matchedLocation ?? "off-site"].filter(Boolean).join(", ")})`
+      : (leg.clientType ?? "network n/a");
+  const parts = [network, leg.device, leg.clientVersion && `${leg.clientType} ${leg.clientVersion}`, leg.server && `via ${leg.server}`, leg.codec].filter(Boolean);
+  const metrics = `jitter ${num(leg.jitterMs, 0, " ms")}, loss ${num(leg.packetLossPct, 1, "%")}, RTT ${num(leg.roundTripMs, 0, " ms")}, MOS ${num(leg.mos, 1)}`;
+  return `${i + 1}. ${leg.participant ?? "?"}: ${parts.join(", ")} — ${metrics}`;
+}
+
+/** The lowest Nectar score in the session filter's window (the list puts unscored sessions last). */
+async function worstSession(args: { tenant?: string }, context: ToolContext): Promise<string> {
+  const { client, query, applied, call } = await scopeFor(args, context);
+  const page = await client.sessions({ ...query, pageSize: 1, orderByField: "nectarScore", orderDirection: "asc" }, call);
+  const worst = page.elements[0];
+  if (!worst) throw new InputError(`No session to open: none in ${appliedLine(applied)}.`, "Pass a sessionId from get_detailed_session_list, or a wider timePeriod with set_session_filter.");
+  return worst.sessionId;
+}
+
+export default defineTool({
+  name: "get_session_details",
+  title: "One session in full",
+  description:
+    "One session opened (a sessionId from get_detailed_session_list; none: the window's worst): each leg's network, subnet and site, device, client, server or carrier with jitter/loss/RTT/MOS, the DXP's diagnostics in plain words, and related sessions. Proves why one call was poor.",
+  group: "sessions",
+  inputSchema: z.strictObject({
+    sessionId: z.string().trim().min(1).max(200).optional().describe("default: the worst-scored session of the filter's window"),
+    tenant: tenantField,
+  }),
+  outputSchema: z.object({
+    tenant: z.string(),
+    session: z.object({
+      sessionId: z.string(),
+      startDate: z.string().describe("UTC"),
+      durationSeconds: z.number().nullable(),
+      from: z.string().nullable(),
+      to: z.string().nullable(),
+      platform: z.string().nullable(),
+      modality: z.string().nullable(),
+      sessionType: z.string().nullable(),
+      sessionScenario: z.string().nullable(),
+      quality: z.string().nullable(),
+      nectarScore: z.number().nullable(),
+      location: z.string().nullable(),
+    }),
+    streams: z.array(streamRow),
+    findings: z.array(z.object({ code: z.string(), severity: z.string().nullable(), message: z.string().nullable() })),
+    related: z.array(relatedRow),
+  }),
+  annotations: READS_DXP,
+  async handler(args, context) {
+    const client = await context.client();
+    const tenant = tenantOf(args, context);
+    const call = { tenant, signal: context.signal };
+    const sessionId = args.sessionId ?? (await worstSession(args, context));
+    const [detail, diagnostics, related] = await fetchAll(context, [
+      () => client.session(sessionId, call),
+      () => client.sessionDiagnostics(sessionId, call),
+      () => client.sessionRelated(sessionId, call),
+    ] as const);
+    const extra = detail as Record<string, unknown>;
+    const session = {
+      sessionId: detail.sessionId,
+      startDate: parseDxpDate(detail.startDate).toISOString(),
+      durationSeconds: detail.duration ?? null,
+      from: detail.from ?? null,
+      to: detail.to ?? null,
+      platform: detail.platform ?? null,
+      modality: detail.modality ?? null,
+      sessionType: detail.sessionType ?? null,
+      sessionScenario: detail.sessionScenario ?? null,
+      quality: detail.quality ?? null,
+      nectarScore: round(detail.nectarScore, 0),
+      location: str(extra.locationName) ?? str((extra.location as { name?: unknown } | undefined)?.name),
+    };
+    const streams = (detail.streams ?? []).map(streamOf);
+    const findings = diagnostics.elements.map((d) => ({ code: d.code, severity: d.severity ?? null, message: d.message ?? null }));
+    const relatedRows = related.elements.map(relatedOf);
+    const text = [
+      ...(args.sessionId ? [] : ["No sessionId given: the worst-scored session of the session filter's window."]),
+      `Session ${session.sessionId} (tenant ${tenant}): ${formatUtc(new Date(session.startDate))} UTC, ${num(session.durationSeconds === null ? null : session.durationSeconds / 60, 0)} min, ` +
+        `${session.modality ?? "?"} ${session.sessionType ?? "?"} ${session.sessionScenario ?? ""} on ${session.platform ?? "?"}; quality ${session.quality ?? "?"} ${num(session.nectarScore, 0)}; ` +
+        `${session.from ?? "?"} → ${session.to ?? "?"}${session.location ? ` at ${session.location}` : ""}.`,
+      streams.length ? `Legs:\n${streams.map(legLine).join("\n")}` : "Legs: the DXP sent none.",
+      findings.length
+        ? `Findings:\n${findings.map((f) => `- ${f.severity ?? ""} ${f.code}: ${f.message ?? ""}`.replace("-  ", "- ")).join("\n")}`
+        : "Findings: none (no threshold crossed).",
+      relatedRows.length
+        ? `Related (other legs of the same conference or journey): ${relatedRows.map((r) => `${formatUtc(new Date(r.startDate)).slice(11)} ${r.quality ?? "?"} ${num(r.nectarScore, 0)} ${r.sessionId}`).join("; ")}`
+        : "Related: none.",
+    ].join("\n");
+    return { data: { tenant, session, streams, findings, related: relatedRows }, text };
+  },
+});

@@ -1,0 +1,148 @@
+import { z } from "zod";
+import type { DxpClient } from "../client/client.ts";
+import type { DxpUser, GroupQuality } from "../client/schemas.ts";
+import { closest, didYouMean, fold } from "../closest.ts";
+import { InputError } from "../errors.ts";
+import { filterShape } from "../filter.ts";
+import { hasTime } from "../time.ts";
+import { defineTool, READS_DXP } from "./define.ts";
+import { num, percentOf, round } from "./render.ts";
+import { minSample } from "./sample.ts";
+import { appliedLine, fetchAll, type Scope, scopeFor, tenantField, windowSchema } from "./scope.ts";
+
+/** The contacts are counted over at most this many of the user's latest sessions (one page). */
+const CONTACT_SAMPLE = 100;
+
+const groupRow = z.object({ name: z.string(), sessions: z.number(), poorPercent: z.number(), avgNectarScore: z.number().nullable() });
+const countRow = z.object({ name: z.string(), count: z.number() });
+const userShape = z.object({ userId: z.string(), displayName: z.string().nullable(), email: z.string().nullable(), location: z.string().nullable() });
+
+const userOf = (u: DxpUser) => ({ userId: String(u.userId), displayName: u.displayName ?? null, email: u.email ?? null, location: u.location ?? null });
+const groupsOf = (list: readonly GroupQuality[]) =>
+  list
+    .map((g) => ({ name: g.name, sessions: g.sessions.all, poorPercent: percentOf(g.sessions.poor, g.sessions.all), avgNectarScore: round(g.avgNectarScore, 1) }))
+    .sort((a, b) => b.sessions - a.sessions);
+
+export default defineTool({
+  name: "get_user_summary",
+  title: "A user's communication patterns",
+  description:
+    "One person's communication patterns (user: email, name or id, resolved by user search; none: the user with the worst poor share; the answer says who was chosen): calls made and received by modality and platform, quality, devices, networks, clients and servers with their poor share, and top contacts.",
+  group: "users",
+  inputSchema: z.strictObject({
+    user: z.string().trim().min(1).max(200).optional().describe("default: the window's worst user"),
+    timePeriod: filterShape.timePeriod.describe("default LAST_MONTH"),
+    tenant: tenantField,
+  }),
+  outputSchema: z.object({
+    tenant: z.string(),
+    window: windowSchema,
+    user: userShape,
+    otherMatches: z.array(userShape).describe("other users the search found"),
+    sessions: z.number(),
+    quality: z.object({ good: z.number(), average: z.number(), poor: z.number(), unknown: z.number(), poorPercent: z.number(), avgNectarScore: z.number().nullable() }),
+    volume: z.object({ modalities: z.array(countRow), platforms: z.array(countRow) }),
+    // One field in tools/list for the four: the published schema is shallow.
+    groups: z.object({ devices: z.array(groupRow), networkTypes: z.array(groupRow), clientTypes: z.array(groupRow), servers: z.array(groupRow) }),
+    topContacts: z.array(countRow),
+  }),
+  annotations: READS_DXP,
+  async handler(args, context) {
+    // The time window only: a saved location or platform filter would hide part of the person's calls.
+    // Patterns need more than a day: a month unless a window was given or saved.
+    const timed = hasTime(args) || hasTime(context.session.filter) ? args : { ...args, timePeriod: "LAST_MONTH" };
+    const scope = await scopeFor(timed, context, []);
+    const { client, query, applied, call, tenant } = scope;
+    const wanted = args.user ?? (await worstUser(scope));
+    const { user, others } = await resolveUser(wanted, scope);
+    const id = String(user.userId);
+    const [quantity, quality, servers, devices, clientTypes, networkTypes, recent] = await fetchAll(context, [
+      () => client.userSummaryQuantity(id, query, call),
+      () => client.userSummaryQuality(id, query, call),
+      () => client.userSummaryGroups("userSummaryServers", id, query, call),
+      () => client.userSummaryGroups("userSummaryDevices", id, query, call),
+      () => client.userSummaryGroups("userSummaryClientTypes", id, query, call),
+      () => client.userSummaryGroups("userSummaryNetworkTypes", id, query, call),
+      () => client.sessions({ ...query, users: [user.email ?? id], pageSize: CONTACT_SAMPLE }, call),
+    ] as const);
+    const me = new Set([user.email, user.displayName, id].filter(Boolean).map((k) => fold(k!)));
+    const contacts = new Map<string, number>();
+    for (const s of recent.elements) {
+      const other = me.has(fold(s.from ?? "")) ? s.to : s.from;
+      if (other) contacts.set(other, (contacts.get(other) ?? 0) + 1);
+    }
+    const topContacts = [...contacts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5).map(([name, count]) => ({ name, count }));
+    const data = {
+      tenant,
+      window: applied.window,
+      user: userOf(user),
+      otherMatches: others.map(userOf),
+      sessions: quality.all,
+      quality: {
+        good: quality.good,
+        average: quality.average,
+        poor: quality.poor,
+        unknown: quality.unknown,
+        poorPercent: percentOf(quality.poor, quality.all),
+        avgNectarScore: round(quality.avgNectarScore, 1),
+      },
+      volume: {
+        modalities: quantity.modalities.map((m) => ({ name: m.name, count: m.count })),
+        platforms: quantity.platforms.map((m) => ({ name: m.name, count: m.count })),
+      },
+      groups: { devices: groupsOf(devices), networkTypes: groupsOf(networkTypes), clientTypes: groupsOf(clientTypes), servers: groupsOf(servers) },
+      topContacts,
+    };
+    const counts = (list: { name: string; count: number }[]) => list.map((c) => `${c.name} ${c.count}`).join(" · ") || "none";
+    const floor = minSample(data.groups.devices.map((d) => d.sessions));
+    const groupLine = (label: string, list: z.infer<typeof groupRow>[]) =>
+      `${label}: ${list.map((g) => `${g.name} ${g.sessions} (${g.poorPercent}% poor${g.sessions < floor ? ", few" : ""})`).join(" · ") || "none"}`;
+    const u = data.user;
+    const text = [
+      `User ${u.displayName ?? "?"} (${u.email ?? u.userId}${u.location ? `, ${u.location}` : ""}), ` +
+        (args.user ? `chosen for "${args.user}"` : "chosen as the worst poor share of the window (no user given)") +
+        (others.length ? `; also matching: ${others.map((o) => o.email ?? o.displayName).join(", ")}` : "") +
+        `. ${appliedLine(applied)}`,
+      `Sessions ${data.sessions} (made or received) · poor ${data.quality.poorPercent}% (${data.quality.poor}) · avg score ${num(data.quality.avgNectarScore)}`,
+      `Modalities: ${counts(data.volume.modalities)}`,
+      `Platforms: ${counts(data.volume.platforms)}`,
+      groupLine("Devices", data.groups.devices),
+      groupLine("Network types", data.groups.networkTypes),
+      groupLine("Client types", data.groups.clientTypes),
+      groupLine("Servers", data.groups.servers),
+      `Talks most with (latest ${recent.elements.length} sessions): ${counts(topContacts)}`,
+      data.sessions ? `Poor calls: get_detailed_session_list with users ["${u.email ?? u.userId}"] and qualities ["CRITICAL"].` : "",
+    ]
+      .filter(Boolean)
+      .join("\n");
+    return { data, text };
+  },
+});
+
+/** No user given: the worst poor share among users with a fair sample (the breakdown's ranking). */
+async function worstUser(scope: Scope): Promise<string> {
+  const groups = await scope.client.sessionBreakdown({ ...scope.query, groupBy: "USER" }, scope.call);
+  const min = minSample(groups.map((g) => g.sessions.all));
+  const ranked = groups
+    .filter((g) => g.sessions.all >= min)
+    .sort((a, b) => b.sessions.poor / b.sessions.all - a.sessions.poor / a.sessions.all || b.sessions.all - a.sessions.all);
+  if (!ranked[0]) throw new InputError(`No user has ${min} or more sessions in ${appliedLine(scope.applied)}.`, "Name a user (email, name or id), or use a longer timePeriod.");
+  return ranked[0].name;
+}
+
+/** The user the name means: an exact email/name/id match, else the closest search result (named in the answer). */
+async function resolveUser(name: string, scope: { client: DxpClient; call: { tenant: string; signal?: AbortSignal } }) {
+  const { client, call } = scope;
+  const found = (await client.searchUsers({ search: name, pageSize: 20 }, call)).elements;
+  const keys = (u: DxpUser) => [u.email ?? "", u.displayName ?? "", String(u.userId)];
+  const exact = found.find((u) => keys(u).some((k) => fold(k) === fold(name)));
+  if (exact) return { user: exact, others: [] as DxpUser[] };
+  if (found.length) {
+    const ranked = closest(name, found, keys, found.length);
+    const [user, ...rest] = [...ranked, ...found.filter((u) => !ranked.includes(u))];
+    return { user: user!, others: rest.slice(0, 4) };
+  }
+  const pool = (await client.searchUsers({ search: fold(name).slice(0, 3), pageSize: 100 }, call)).elements;
+  const near = closest(name, pool, keys).map((u) => `${u.displayName} (${u.email})`);
+  throw new InputError(`No user matches "${name}" in tenant ${call.tenant}.${didYouMean(near)}`, "Give an email, a display name or a user id (get_users searches).");
+}
