@@ -123,9 +123,13 @@ export function clientOptionsFrom(config: ServerConfig, debugLog: ((line: string
 export function effectiveUrlPolicy(config: ServerConfig, options: { loopbackHttp: boolean }): UrlPolicy {
   const hosts = [...config.urlPolicy.allowedHosts];
   const own = hostOf(config.credentials?.url);
-  if (own && !hosts.includes(own)) hosts.push(own);
+  // Only a name joins the allow-list: it holds host patterns, and an IP literal (an IPv6
+  // NECTAR_DXP_URL, say) is not one. Addresses are governed by NECTAR_ALLOW_PRIVATE_ADDRESSES.
+  if (own && !isIpLiteral(own) && !hosts.includes(own)) hosts.push(own);
   return { ...config.urlPolicy, allowedHosts: hosts, allowLoopbackHttp: options.loopbackHttp || config.urlPolicy.allowLoopbackHttp };
 }
+
+const isIpLiteral = (host: string): boolean => host.includes(":") || /^\d+\.\d+\.\d+\.\d+$/.test(host);
 
 function hostOf(url: string | undefined): string | undefined {
   if (!url) return undefined;

@@ -20,6 +20,8 @@ export interface ResolvedConnection {
   tenant?: string;
   accessToken?: string;
   refreshToken?: string;
+  /** The URL is the operator's and this caller (over HTTP, without credentials of its own) is not shown it. */
+  urlWithheld?: boolean;
 }
 
 /** How to configure, said once for every "not configured" error. */
@@ -87,7 +89,7 @@ export function describeConnection(connection: ResolvedConnection) {
   const expires = jwtExpiresAt(connection.accessToken);
   return {
     source: connection.source,
-    url: connection.url ?? null,
+    url: connection.urlWithheld ? null : (connection.url ?? null),
     tenant: connection.tenant ?? null,
     accessToken: connection.accessToken ? "present" : "absent",
     refreshToken: connection.refreshToken ? "present" : "absent",

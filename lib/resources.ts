@@ -1,6 +1,6 @@
 // Stable reference data as MCP resources: the tenants, a tenant's locations and
 // platforms, and this session's filter. Read with the same context as the tools.
-import type { ToolContext } from "./tools/define.ts";
+import type { Tool, ToolContext } from "./tools/define.ts";
 import { tenantOf } from "./tools/scope.ts";
 
 export interface ResourceDefinition {
@@ -9,6 +9,8 @@ export interface ResourceDefinition {
   uri: string;
   title: string;
   description: string;
+  /** The tool that offers the same data: the resource exists only where that tool is offered (NECTAR_TOOLS, X-MCP-Tools). */
+  tool: string;
   read(context: ToolContext, variables: Record<string, string>): Promise<unknown>;
 }
 
@@ -18,6 +20,7 @@ export const resources: readonly ResourceDefinition[] = [
     uri: "nectar://session/filter",
     title: "Session filter",
     description: "The filter set_session_filter keeps for this MCP session.",
+    tool: "set_session_filter",
     read: async (context) => context.session.filter,
   },
   {
@@ -25,6 +28,7 @@ export const resources: readonly ResourceDefinition[] = [
     uri: "nectar://tenants",
     title: "Tenants",
     description: "The tenants this token may see.",
+    tool: "get_tenant_names",
     read: async (context) => (await context.client()).tenants({ signal: context.signal }),
   },
   {
@@ -32,6 +36,7 @@ export const resources: readonly ResourceDefinition[] = [
     uri: "nectar://tenants/{tenant}/locations",
     title: "Locations of a tenant",
     description: "The tenant's corporate locations (first 100) with coordinates and networks.",
+    tool: "get_locations",
     read: async (context, { tenant }) =>
       (await (await context.client()).locations({ pageSize: 100 }, { tenant: tenantOf({ tenant }, context) })).elements,
   },
@@ -40,6 +45,11 @@ export const resources: readonly ResourceDefinition[] = [
     uri: "nectar://tenants/{tenant}/platforms",
     title: "Platforms of a tenant",
     description: "The UC platforms of a tenant and whether each is enabled.",
+    tool: "get_tenant_platforms",
     read: async (context, { tenant }) => (await context.client()).tenantPlatforms({ tenant: tenantOf({ tenant }, context) }),
   },
 ];
+
+/** The resources whose tool is among `tools`: a server without a tool offers none of its data. */
+export const resourcesFor = (tools: readonly Pick<Tool, "name">[]): readonly ResourceDefinition[] =>
+  resources.filter((resource) => tools.some((tool) => tool.name === resource.tool));

@@ -7,6 +7,8 @@ export interface SessionState {
   filter: SessionFilter;
   /** Set by configure_connection; overrides headers and environment for this session. */
   credentials?: PartialCredentials;
+  /** The DXP URL (normalized) the configure_connection tokens were set for: they go nowhere else. */
+  credentialsUrl?: string;
 }
 
 export const newSessionState = (): SessionState => ({ filter: {} });

@@ -31,6 +31,10 @@ try {
   }
   const environment = demo ?? config.credentials;
   const log = redactingLogger(write, () => tokensOf(environment), config.debug);
+  // No guardFetch here: Deno offers no hook into its resolver, so addresses a client-named
+  // DXP host resolves to are not checked at connect time (the Node shell does). The URL
+  // policy still applies, and `--allow-net=<listener>,<DXP host>` keeps every other address
+  // out of reach; the README's Deno and Security sections say so.
   const http = httpAppFromConfig({ config, demo, log });
   const stop = new AbortController();
   const server = Deno.serve({ hostname: config.host, port: config.port, signal: stop.signal, onListen() {} }, http.app.fetch);

@@ -4,6 +4,7 @@ import type { ServerConfig } from "../lib/config.ts";
 import type { PartialCredentials } from "../lib/connection.ts";
 import { connectHints, httpAppFromConfig } from "../lib/http/from-config.ts";
 import { tokensOf } from "../lib/server/logger.ts";
+import { guardedFetch } from "./guarded-fetch.ts";
 import { stderrLogger } from "./stderr-logger.ts";
 
 export interface HttpOptions {
@@ -18,7 +19,8 @@ const DRAIN_MS = 10_000;
 export async function runHttp({ config, demo, onClose }: HttpOptions): Promise<void> {
   const environment = demo ?? config.credentials;
   const log = stderrLogger(config.debug, () => tokensOf(environment));
-  const http = httpAppFromConfig({ config, demo, log });
+  // URLs a client names are dialled only at addresses the URL policy accepts (checked after DNS).
+  const http = httpAppFromConfig({ config, demo, log, guardFetch: (policy) => guardedFetch({ policy }) });
   const server = serve({ fetch: http.app.fetch, hostname: config.host, port: config.port }, (info) => {
     const shown = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
     const url = `http://${shown.includes(":") ? `[${shown}]` : shown}:${info.port}`;

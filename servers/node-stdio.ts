@@ -9,6 +9,7 @@ import { createServer, OPERATOR_URL_POLICY } from "../lib/server/create-server.t
 import { newSessionState } from "../lib/session.ts";
 import { configuredTools } from "../lib/tools/select.ts";
 import { tokensOf } from "../lib/server/logger.ts";
+import { guardedFetch } from "./guarded-fetch.ts";
 import { stderrLogger } from "./stderr-logger.ts";
 
 export interface StdioOptions {
@@ -23,7 +24,12 @@ export async function runStdio({ config, demo, onClose }: StdioOptions): Promise
   const environment = demo ?? config.credentials;
   const log = stderrLogger(config.debug, () => tokensOf(environment, session.credentials));
   const urlPolicy = effectiveUrlPolicy(config, { loopbackHttp: true });
-  const clients = new ClientPool({ urlPolicy: OPERATOR_URL_POLICY, ...clientOptionsFrom(config, (line) => log.debug(`upstream ${line}`)) });
+  const clients = new ClientPool({
+    urlPolicy: OPERATOR_URL_POLICY,
+    // URLs named with configure_connection are dialled only at addresses the policy accepts.
+    clientNamedFetch: guardedFetch({ policy: urlPolicy }),
+    ...clientOptionsFrom(config, (line) => log.debug(`upstream ${line}`)),
+  });
   const tools = configuredTools(config.toolSelection);
   // Called once for the connection (and once more for a discovery probe it may discard):
   // every instance shares this process's one session.

@@ -321,7 +321,9 @@ describe("HTTP server (built)", () => {
   });
 
   it("answers the seed's curl initialize (Accept: application/json only) as JSON with a session id", async () => {
-    const init = await post(server.url, JSON_ONLY, initialize());
+    // A session belongs to the credential headers that created it: the same ones on every request.
+    const credentials = fresh().headers;
+    const init = await post(server.url, { ...JSON_ONLY, ...credentials }, initialize());
     assert.equal(init.status, 200);
     assert.match(init.headers.get("content-type") ?? "", /^application\/json/);
     const session = init.headers.get("mcp-session-id");
@@ -329,7 +331,7 @@ describe("HTTP server (built)", () => {
     const body = (await init.json()) as { result: { serverInfo: { name: string } } };
     assert.equal(body.result.serverInfo.name, "nectar-dxp-mcp");
 
-    const headers = { ...JSON_ONLY, ...fresh().headers, "mcp-session-id": session, "mcp-protocol-version": "2025-06-18" };
+    const headers = { ...JSON_ONLY, ...credentials, "mcp-session-id": session, "mcp-protocol-version": "2025-06-18" };
     const initialized = await post(server.url, headers, { jsonrpc: "2.0", method: "notifications/initialized" });
     assert.equal(initialized.status, 202);
     const answer = await post(server.url, headers, {

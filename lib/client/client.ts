@@ -4,6 +4,7 @@
 import type { z } from "zod";
 import { AuthenticationError, ConfigurationError, NetworkError, TimeoutError, UpstreamError } from "../errors.ts";
 import { checkDxpUrl, type UrlPolicy } from "../security/url-policy.ts";
+import type { AnswerStore, TokenStore } from "../store/interfaces.ts";
 import type { DxpCredentials } from "./credentials.ts";
 import { API_PREFIX, type Endpoint, ENDPOINTS, endpointPath } from "./endpoints.ts";
 import { type SessionQuery, searchParams } from "./query.ts";
@@ -19,6 +20,18 @@ export interface ClientOptions extends TransportOptions {
   now?: () => number;
   /** Per-credential answer cache and sharing of identical concurrent reads. */
   cache?: CacheOptions;
+  /** Where renewed tokens live (shared by every client of a pool). Default: one per client. */
+  tokenStore?: TokenStore;
+  /** Where answers are cached (shared, bounded by bytes). Default: one per client. */
+  answerStore?: AnswerStore;
+}
+
+/** Who this client is in the shared stores. */
+export interface ClientIdentity {
+  /** The credential's key (CredentialKeys): names its renewed tokens, cached answers and upstream budget. */
+  key: string;
+  /** The operator's own credential: its renewals are used without limit. */
+  operator?: boolean;
 }
 
 export interface CallContext {
@@ -32,7 +45,7 @@ export class DxpClient {
   readonly #tokens: TokenKeeper;
   readonly #cache: ResponseCache;
 
-  constructor(credentials: DxpCredentials, options: ClientOptions = {}) {
+  constructor(credentials: DxpCredentials, options: ClientOptions = {}, identity?: ClientIdentity) {
     this.url = checkDxpUrl(credentials.url, options.urlPolicy);
     if (!credentials.accessToken && !credentials.refreshToken) {
       throw new ConfigurationError(
@@ -40,9 +53,18 @@ export class DxpClient {
         "Set NECTAR_ACCESS_TOKEN and NECTAR_REFRESH_TOKEN (or the X-Nectar-Access-Token / X-Nectar-Refresh-Token headers, or call configure_connection).",
       );
     }
-    this.#transport = new Transport(this.url, API_PREFIX, options);
-    this.#tokens = new TokenKeeper(credentials, (refreshToken) => this.#refresh(refreshToken), options.now);
-    this.#cache = new ResponseCache({ now: options.now, ...options.cache });
+    this.#tokens = new TokenKeeper(credentials, (refreshToken) => this.#refresh(refreshToken), {
+      now: options.now,
+      store: options.tokenStore,
+      key: identity?.key,
+      operator: identity?.operator,
+    });
+    this.#transport = new Transport(this.url, API_PREFIX, {
+      ...options,
+      caller: identity && !identity.operator ? identity.key : options.caller,
+      secrets: () => this.#tokens.knownTokens(),
+    });
+    this.#cache = new ResponseCache({ now: options.now, ...options.cache }, options.answerStore, identity ? `${identity.key}:` : "");
   }
 
   /** Upstream requests answered from the cache or shared with an identical one in flight. */
@@ -165,7 +187,7 @@ export class DxpClient {
   }
 
   /** A GET through the cache: the key is the request itself (path and query), never the token. */
-  #read<T>(
+  async #read<T>(
     endpoint: Endpoint,
     answer: z.ZodType<T>,
     params: Record<string, string>,
@@ -175,11 +197,13 @@ export class DxpClient {
   ): Promise<T> {
     const key = `${endpointPath(endpoint, pathParams)}?${new URLSearchParams(Object.entries(params).sort()).toString()}`;
     // A shared request must not die with one caller's cancellation: a cancelled caller stops
-    // waiting, the request goes on for the others (bounded by its time budget).
-    const shared = this.#cache.get(key, () =>
-      this.#transport.call(endpoint, { schema: answer, pathParams, searchParams: params, auth: this.#tokens, subject }),
+    // waiting, and the request is cancelled when its last caller is gone.
+    await this.#tokens.ensureUsable(); // a cached answer is still an answer for these tokens
+    return this.#cache.get(
+      key,
+      (shared) => this.#transport.call(endpoint, { schema: answer, pathParams, searchParams: params, auth: this.#tokens, subject, signal: shared }),
+      signal,
     );
-    return signal ? untilAborted(shared, signal) : shared;
   }
 
   #refresh(refreshToken: string) {
@@ -189,16 +213,6 @@ export class DxpClient {
         throw refreshFailed(error);
       });
   }
-}
-
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  const cancelled = () => new TimeoutError("The request was cancelled before the DXP answered.");
-  if (signal.aborted) return Promise.reject(cancelled());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(cancelled());
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }
 
 /** Every data call names a tenant; the caller resolves defaults (argument, then configuration). */

@@ -12,10 +12,15 @@ export interface DxpCredentials {
 }
 
 /**
- * A key for "the same credentials", used to keep renewed tokens and caches per user. It
- * stays in this process's memory (the pool that holds it also holds the clients, tokens
- * included), so plain text is enough; hashing it cost a tenth of an HTTP request's CPU.
+ * One spelling per DXP base URL: lower-case scheme and host, no default port, query,
+ * fragment or trailing slash. Credentials are keyed by it (with their tokens) so that
+ * `…/`, `…/?s=1` and `HTTPS://…` are one credential: one client, one renewal.
  */
-export function credentialKey(credentials: DxpCredentials): string {
-  return JSON.stringify([credentials.url, credentials.accessToken ?? "", credentials.refreshToken ?? ""]);
+export function normalizeUrl(url: string): string {
+  try {
+    const parsed = new URL(url.trim());
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, "")}`;
+  } catch {
+    return url.trim();
+  }
 }

@@ -11,7 +11,10 @@ function claimDate(token: string | undefined, claim: "exp" | "iat"): Date | unde
     const base64 = payload.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(payload.length / 4) * 4, "=");
     const claims: unknown = JSON.parse(atob(base64));
     const seconds = (claims as Record<string, unknown> | null)?.[claim];
-    return typeof seconds === "number" && Number.isFinite(seconds) ? new Date(seconds * 1000) : undefined;
+    if (typeof seconds !== "number" || !Number.isFinite(seconds)) return undefined;
+    const date = new Date(seconds * 1000);
+    // exp = 1e300 is a finite number but no date (toISOString would throw): treat as unreadable.
+    return Number.isNaN(date.getTime()) ? undefined : date;
   } catch {
     return undefined;
   }

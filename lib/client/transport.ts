@@ -14,6 +14,8 @@ import {
   TimeoutError,
   UpstreamError,
 } from "../errors.ts";
+import { redactSecrets } from "../security/redact.ts";
+import type { UpstreamLimiter } from "../security/upstream-limiter.ts";
 import { type Endpoint, endpointPath } from "./endpoints.ts";
 import { HEADER_VALUE } from "./header-value.ts";
 import type { TokenKeeper } from "./token-keeper.ts";
@@ -30,6 +32,11 @@ export interface TransportOptions {
   /** Debug log sink: one line per upstream attempt, never with a token in it. */
   log?: (line: string) => void;
   fetch?: typeof fetch;
+  /** Shared bounds on concurrent upstream requests; `caller` names whose budget a request uses (none: the global one only). */
+  limiter?: UpstreamLimiter;
+  caller?: string;
+  /** Tokens to cut out of any upstream text that reaches a message (read at each use: tokens rotate). */
+  secrets?: () => Iterable<string | undefined>;
 }
 
 export interface CallOptions<T> {
@@ -58,7 +65,8 @@ const unsendableToken = () =>
 export class Transport {
   readonly #api: KyInstance;
   readonly #root: KyInstance;
-  readonly #options: Required<Omit<TransportOptions, "log" | "fetch">> & Pick<TransportOptions, "log">;
+  readonly #options: Required<Omit<TransportOptions, "log" | "fetch" | "limiter" | "caller" | "secrets">> &
+    Pick<TransportOptions, "log" | "limiter" | "secrets" | "caller">;
 
   constructor(baseUrl: string, apiPrefix: string, options: TransportOptions = {}) {
     this.#options = {
@@ -67,8 +75,13 @@ export class Transport {
       retryDelayMs: options.retryDelayMs ?? 250,
       maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024,
       log: options.log,
+      limiter: options.limiter,
+      caller: options.caller,
+      secrets: options.secrets,
     };
-    const common = { retry: 0, throwHttpErrors: false, timeout: false as const, fetch: options.fetch };
+    // Redirects are never followed: a DXP host (or something answering in its name) could
+    // send us to an address the URL policy refuses. A 3xx becomes an error below.
+    const common = { retry: 0, throwHttpErrors: false, timeout: false as const, fetch: options.fetch, redirect: "manual" as const };
     this.#root = ky.create({ ...common, prefixUrl: baseUrl });
     this.#api = ky.create({ ...common, prefixUrl: `${baseUrl}/${apiPrefix}` });
   }
@@ -85,62 +98,85 @@ export class Transport {
       if (token !== undefined && !HEADER_VALUE.test(token)) throw unsendableToken();
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw this.timeout();
-      const started = Date.now();
-      // One clock per attempt for the headers *and* the body: a DXP that stalls mid-answer
-      // must not hold the call past its budget.
-      const budget = AbortSignal.timeout(remaining);
-      const signal = options.signal ? AbortSignal.any([budget, options.signal]) : budget;
-      let response: Response;
+      // The token refresh itself (no `auth`) is not limited: it runs once per credential and
+      // callers holding slots may be waiting for it.
+      const limiter = options.auth ? this.#options.limiter : undefined;
+      const release = limiter ? await limiter.acquire(this.#options.caller, options.signal) : undefined;
       try {
-        response = await http(path, {
-          method: endpoint.method,
-          searchParams: options.searchParams,
-          json: options.json,
-          headers: token ? { authorization: `Bearer ${token}` } : undefined,
-          signal,
-        });
-      } catch (error) {
-        this.#log(`${endpoint.method} /${path} failed after ${Date.now() - started} ms: ${describe(error)}`);
-        await this.#recover(budget, deadline, idempotent && retries < this.#options.maxRetries, retries, options.signal, () =>
-          new NetworkError(
-            `Could not reach the DXP (${describe(error)}).`,
-            "Check NECTAR_DXP_URL / X-Nectar-DXP-URL and the network path to it, then try again.",
-          ),
-        );
-        retries += 1;
-        continue;
-      }
-      this.#log(`${endpoint.method} /${path}${logQuery(options.searchParams)} -> ${response.status} in ${Date.now() - started} ms`);
-
-      if (response.status === 401 && token && options.auth?.canRefresh && !renewed) {
-        await response.body?.cancel();
-        renewed = true;
-        await options.auth.renewAfterRejection(token);
-        continue;
-      }
-      if (idempotent && RETRY_STATUSES.has(response.status) && retries < this.#options.maxRetries) {
-        const wait = retryAfterMs(response) ?? this.#backoff(retries);
-        if (Date.now() + wait < deadline) {
-          await response.body?.cancel();
+        const started = Date.now();
+        // One clock per attempt for the headers *and* the body: a DXP that stalls mid-answer
+        // must not hold the call past its budget.
+        const budget = AbortSignal.timeout(remaining);
+        const signal = options.signal ? AbortSignal.any([budget, options.signal]) : budget;
+        let response: Response;
+        try {
+          response = await http(path, {
+            method: endpoint.method,
+            searchParams: options.searchParams,
+            json: options.json,
+            headers: token ? { authorization: `Bearer ${token}` } : undefined,
+            signal,
+          });
+        } catch (error) {
+          this.#log(`${endpoint.method} /${path} failed after ${Date.now() - started} ms: ${describe(error)}`);
+          // A refusal by the shell's connection guard (a resolved address the URL policy refuses) is final.
+          const refusal = dxpErrorIn(error);
+          if (refusal) throw refusal;
+          release?.(); // no slot is held while waiting to retry
+          await this.#recover(budget, deadline, idempotent && retries < this.#options.maxRetries, retries, options.signal, () =>
+            new NetworkError(
+              `Could not reach the DXP (${describe(error)}).`,
+              "Check NECTAR_DXP_URL / X-Nectar-DXP-URL and the network path to it, then try again.",
+            ),
+          );
           retries += 1;
-          await this.#pause(wait, deadline, options.signal);
           continue;
         }
-      }
-      if (!response.ok) throw await statusError(response, retries, options.subject ?? `/${path}`, !!options.auth?.canRefresh);
-      try {
-        return await parseAnswer(response, options.schema, this.#options.maxBodyBytes, `/${path}`);
-      } catch (error) {
-        if (!(error instanceof BodyCutOff)) throw error;
-        this.#log(`${endpoint.method} /${path} answer cut off after ${Date.now() - started} ms`);
-        await this.#recover(budget, deadline, idempotent && retries < this.#options.maxRetries, retries, options.signal, () =>
-          new NetworkError(
-            "The connection to the DXP dropped while its answer was being sent.",
-            "Try again; if it keeps happening, a proxy between this server and the DXP may be cutting connections.",
-          ),
-        );
-        retries += 1;
-        continue;
+        this.#log(`${endpoint.method} /${path}${logQuery(options.searchParams)} -> ${response.status} in ${Date.now() - started} ms`);
+
+        if (isRedirect(response)) {
+          await response.body?.cancel();
+          throw new UpstreamError(
+            `The DXP answered /${path} with a redirect (${response.status || "3xx"}), which this server does not follow: a redirect could lead to an address the DXP URL policy refuses.`,
+            "Set the DXP URL (NECTAR_DXP_URL, X-Nectar-DXP-URL or configure_connection) to the address the DXP serves its API on directly.",
+            response.status,
+          );
+        }
+        if (response.status === 401 && token && options.auth?.canRefresh && !renewed) {
+          await response.body?.cancel();
+          renewed = true;
+          release?.();
+          await options.auth.renewAfterRejection(token);
+          continue;
+        }
+        if (idempotent && RETRY_STATUSES.has(response.status) && retries < this.#options.maxRetries) {
+          const wait = retryAfterMs(response) ?? this.#backoff(retries);
+          if (Date.now() + wait < deadline) {
+            await response.body?.cancel();
+            retries += 1;
+            release?.();
+            await this.#pause(wait, deadline, options.signal);
+            continue;
+          }
+        }
+        if (!response.ok) throw await statusError(response, retries, options.subject ?? `/${path}`, !!options.auth?.canRefresh, this.#redact);
+        try {
+          return await parseAnswer(response, options.schema, this.#options.maxBodyBytes, `/${path}`, this.#redact);
+        } catch (error) {
+          if (!(error instanceof BodyCutOff)) throw error;
+          this.#log(`${endpoint.method} /${path} answer cut off after ${Date.now() - started} ms`);
+          release?.();
+          await this.#recover(budget, deadline, idempotent && retries < this.#options.maxRetries, retries, options.signal, () =>
+            new NetworkError(
+              "The connection to the DXP dropped while its answer was being sent.",
+              "Try again; if it keeps happening, a proxy between this server and the DXP may be cutting connections.",
+            ),
+          );
+          retries += 1;
+          continue;
+        }
+      } finally {
+        release?.();
       }
     }
   }
@@ -184,9 +220,17 @@ export class Transport {
     );
   }
 
+  readonly #redact = (text: string): string => redactSecrets(text, this.#options.secrets?.() ?? []);
+
   #log(line: string): void {
     this.#options.log?.(line);
   }
+}
+
+/** A DxpError somewhere in an error's cause chain (fetch wraps connection errors). */
+function dxpErrorIn(error: unknown): DxpError | undefined {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) if (e instanceof DxpError) return e;
+  return undefined;
 }
 
 /** A short cause for logs and messages: an error code, never a message (which may quote a header). */
@@ -214,8 +258,28 @@ function retryAfterMs(response: Response): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-async function statusError(response: Response, retries: number, subject: string, couldRefresh: boolean): Promise<DxpError> {
-  const detail = await upstreamDetail(response);
+const isRedirect = (response: Response) => response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400);
+
+/** Bytes of each parsed answer's JSON, for caches bounded by size (cheaper than serializing again). */
+const answerSizes = new WeakMap<object, number>();
+
+/** The size of a parsed answer: its JSON length when it came from parseAnswer, else measured. */
+export function answerSize(value: unknown): number {
+  if (typeof value === "object" && value !== null) {
+    const known = answerSizes.get(value);
+    if (known !== undefined) return known;
+  }
+  return JSON.stringify(value)?.length ?? 0;
+}
+
+async function statusError(
+  response: Response,
+  retries: number,
+  subject: string,
+  couldRefresh: boolean,
+  redact: (text: string) => string,
+): Promise<DxpError> {
+  const detail = redact(await upstreamDetail(response));
   const after = retries ? ` after ${retries} ${retries === 1 ? "retry" : "retries"}` : "";
   switch (response.status) {
     case 401:
@@ -271,7 +335,13 @@ async function upstreamDetail(response: Response): Promise<string> {
   }
 }
 
-async function parseAnswer<T>(response: Response, schema: z.ZodType<T>, maxBytes: number, path: string): Promise<T> {
+async function parseAnswer<T>(
+  response: Response,
+  schema: z.ZodType<T>,
+  maxBytes: number,
+  path: string,
+  redact: (text: string) => string,
+): Promise<T> {
   const type = response.headers.get("content-type") ?? "";
   if (type.includes("html")) {
     await response.body?.cancel();
@@ -293,11 +363,12 @@ async function parseAnswer<T>(response: Response, schema: z.ZodType<T>, maxBytes
     const issue = parsed.error.issues[0];
     const field = issue?.path.length ? issue.path.join(".") : "(the whole answer)";
     throw new UpstreamError(
-      `The DXP's answer to ${path} has an unexpected shape at ${field}: ${issue?.message ?? "invalid"}.`,
+      redact(`The DXP's answer to ${path} has an unexpected shape at ${field}: ${issue?.message ?? "invalid"}.`),
       "This server may not match this DXP version; please report it.",
       response.status,
     );
   }
+  if (typeof parsed.data === "object" && parsed.data !== null) answerSizes.set(parsed.data, text.length);
   return parsed.data;
 }
 

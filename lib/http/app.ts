@@ -2,7 +2,11 @@
 // server and transport per request (the SDK's stateless pattern, safe across runtimes);
 // what a 2025-era session remembers lives in the session store under our own
 // Mcp-Session-Id. 2026-07-28 requests have no session (mcp-handler.ts routes the eras).
-import { Hono } from "hono";
+// Each step is a named middleware: Host/Origin, in-flight count, body limit, draining,
+// the caller's headers, the JSON-RPC body and its bounds, the 2026-07-28 leg, the
+// session, then the 2025-era leg.
+import type { McpServer } from "@modelcontextprotocol/server";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { PartialCredentials } from "../connection.ts";
 import { originGuard } from "../security/origin-guard.ts";
 import type { UrlPolicy } from "../security/url-policy.ts";
@@ -10,15 +14,16 @@ import type { ClientPool } from "../server/client-pool.ts";
 import { createServer } from "../server/create-server.ts";
 import { type Logger, silentLogger } from "../server/logger.ts";
 import { newSessionState, type SessionState } from "../session.ts";
-import { DxpError } from "../errors.ts";
+import type { SessionStore } from "../store/interfaces.ts";
+import { MemorySessionStore } from "../store/memory-session-store.ts";
 import type { Tool } from "../tools/define.ts";
 import { allTools } from "../tools/index.ts";
-import { parseToolSelection, selectTools } from "../tools/select.ts";
 import { bodyLimit } from "./body-limit.ts";
-import { HeaderError, readCredentialHeaders } from "./credential-headers.ts";
+import { type CallerVariables, readCaller } from "./caller.ts";
+import { type BatchLimits, type BodyVariables, parseJsonRpc } from "./json-rpc-body.ts";
 import { jsonRpcError } from "./json-rpc.ts";
-import { createMcpEndpoint } from "./mcp-handler.ts";
-import { MemorySessionStore, type SessionStore } from "./session-store.ts";
+import { createMcpEndpoint, type McpEndpoint } from "./mcp-handler.ts";
+import { deleteSession, resolveSession, type SessionVariables } from "./sessions.ts";
 
 export interface HttpAppOptions {
   environment?: PartialCredentials;
@@ -33,6 +38,8 @@ export interface HttpAppOptions {
   allowedOrigins: readonly string[];
   /** Largest request body, bytes. Default 1 MiB. */
   maxBodyBytes?: number;
+  /** Bounds on one JSON-RPC batch. */
+  batch?: BatchLimits;
   /** What the server offers; a request may narrow it with X-MCP-Tools / X-MCP-Readonly. */
   tools?: readonly Tool[];
   log?: Logger;
@@ -45,106 +52,42 @@ export interface HttpApp {
   readonly inFlight: number;
 }
 
-const SESSION_HEADER = "mcp-session-id";
+type McpEnv = { Variables: CallerVariables & BodyVariables & SessionVariables };
+
+/** Calls in flight and whether the server is draining (shutdown). */
+interface Traffic {
+  inFlight: number;
+  draining: boolean;
+}
 
 export function createHttpApp(options: HttpAppOptions): HttpApp {
   const log = options.log ?? silentLogger;
   const sessions = options.sessions ?? new MemorySessionStore();
+  const traffic: Traffic = { inFlight: 0, draining: false };
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
-  let inFlight = 0;
-  let draining = false;
-  const app = new Hono();
   const endpoint = createMcpEndpoint({ maxBodyBytes: maxBody, log });
+  const app = new Hono<McpEnv>();
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
-  app.get("/readyz", (c) => (draining ? c.json({ status: "draining" }, 503) : c.json({ status: "ready", sessions: sessions.size })));
+  app.get("/readyz", async (c) =>
+    traffic.draining ? c.json({ status: "draining" }, 503) : c.json({ status: "ready", sessions: await sessions.count() }),
+  );
 
   app.use("/mcp", originGuard({ allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins }));
-  app.use("/mcp", async (c, next) => {
-    inFlight += 1;
-    try {
-      await next();
-    } finally {
-      inFlight -= 1;
-    }
-  });
-
+  app.use("/mcp", countInFlight(traffic));
   app.post(
     "/mcp",
     bodyLimit(maxBody),
-    async (c) => {
-      if (draining) return jsonRpcError(503, -32000, "Server is shutting down; retry on another instance.", { "retry-after": "1" });
-      let credentials: PartialCredentials | undefined;
-      let tools: readonly Tool[];
-      try {
-        credentials = readCredentialHeaders(c.req.raw.headers);
-        tools = toolsForRequest(c.req.raw.headers, options.tools ?? allTools);
-      } catch (error) {
-        return jsonRpcError(400, -32600, error instanceof DxpError ? error.userMessage : (error as HeaderError).message);
-      }
-      let body: unknown;
-      try {
-        body = JSON.parse(await c.req.text());
-      } catch {
-        return jsonRpcError(400, -32700, "Parse error: the body is not JSON.");
-      }
-      if (Array.isArray(body) && body.length === 0) return jsonRpcError(400, -32600, "Invalid Request: empty batch.");
-      const serverFor = (session: SessionState) =>
-        createServer({
-          session,
-          environment: options.environment,
-          environmentSource: options.environmentSource,
-          headers: credentials,
-          clients: options.clients,
-          urlPolicy: options.urlPolicy,
-          tools,
-          log,
-        });
-      if (!(await endpoint.isLegacy(c.req.raw, body))) {
-        // 2026-07-28: the request carries everything (no session); nothing is remembered.
-        return tracked(await endpoint.serveModern(c.req.raw, body, () => serverFor(newSessionState())));
-      }
-      const initialize = isInitialize(body);
-      const sessionId = c.req.header(SESSION_HEADER);
-      let state: SessionState;
-      let newId: string | undefined;
-      if (initialize) {
-        newId = crypto.randomUUID();
-        state = await sessions.create(newId);
-      } else if (sessionId) {
-        const found = await sessions.get(sessionId);
-        if (!found) return jsonRpcError(404, -32001, "Session not found or expired: initialize a new session.");
-        state = found;
-      } else {
-        state = newSessionState(); // a client without sessions: nothing is remembered
-      }
-
-      const wantsStream = (c.req.header("accept") ?? "").includes("text/event-stream");
-      const response = await endpoint.serveLegacy(c.req.raw, body, serverFor(state), { newSessionId: newId, stream: wantsStream });
-      const id = newId ?? sessionId;
-      if (id) await sessions.save(id, state);
-      return wantsStream ? tracked(response) : response;
-    },
+    refuseWhileDraining(traffic),
+    readCaller(options.tools ?? allTools, options.clients.keys),
+    parseJsonRpc(options.batch),
+    serveModernEra(endpoint, options, log, traffic),
+    resolveSession(sessions),
+    serveLegacyEra(endpoint, options, log, traffic),
   );
-
-  /** A streamed answer stays in flight (for drain) until its last byte. */
-  const tracked = (response: Response): Response => {
-    if (!response.headers.get("content-type")?.includes("text/event-stream")) return response;
-    inFlight += 1;
-    return untilStreamEnds(response, () => {
-      inFlight -= 1;
-    });
-  };
-
   // We offer no standalone server-to-client stream: the spec's answer is 405.
   app.get("/mcp", () => jsonRpcError(405, -32000, "Method not allowed: this server offers no GET stream.", { allow: "POST, DELETE" }));
-
-  app.delete("/mcp", async (c) => {
-    const sessionId = c.req.header(SESSION_HEADER);
-    if (!sessionId) return jsonRpcError(400, -32000, "Mcp-Session-Id header required.");
-    return (await sessions.delete(sessionId)) ? c.body(null, 204) : jsonRpcError(404, -32001, "Session not found.");
-  });
-
+  app.delete("/mcp", readCaller(options.tools ?? allTools, options.clients.keys), deleteSession(sessions));
   app.all("/mcp", () => jsonRpcError(405, -32000, "Method not allowed.", { allow: "POST, GET, DELETE" }));
 
   app.onError((error) => {
@@ -153,17 +96,100 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   });
 
   return {
-    app,
+    app: app as unknown as Hono,
     get inFlight() {
-      return inFlight;
+      return traffic.inFlight;
     },
     async drain(timeoutMs) {
-      draining = true;
+      traffic.draining = true;
       const deadline = Date.now() + timeoutMs;
-      while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-      return inFlight === 0;
+      while (traffic.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      return traffic.inFlight === 0;
     },
   };
+}
+
+function countInFlight(traffic: Traffic): MiddlewareHandler {
+  return async (_c, next) => {
+    traffic.inFlight += 1;
+    try {
+      await next();
+    } finally {
+      traffic.inFlight -= 1;
+    }
+  };
+}
+
+function refuseWhileDraining(traffic: Traffic): MiddlewareHandler {
+  return async (_c, next) => {
+    if (traffic.draining) return jsonRpcError(503, -32000, "Server is shutting down; retry on another instance.", { "retry-after": "1" });
+    await next();
+  };
+}
+
+/** This request's MCP server: its caller's credentials and tools, on `session`. */
+function serverFor(c: Context<McpEnv>, options: HttpAppOptions, log: Logger, session: SessionState): McpServer {
+  return createServer({
+    session,
+    environment: options.environment,
+    environmentSource: options.environmentSource,
+    headers: c.get("credentials"),
+    clients: options.clients,
+    urlPolicy: options.urlPolicy,
+    withholdOperatorUrl: true,
+    tools: c.get("tools"),
+    log,
+  });
+}
+
+/**
+ * A client that hangs up cancels its calls (closing the server aborts their signals), and
+ * with them their upstream requests. Returns the function that stops watching, called when
+ * the answer is complete (so the request does not keep the server alive).
+ */
+function cancelOnHangUp(request: Request, server: McpServer): () => void {
+  const hangUp = () => void server.close();
+  if (request.signal.aborted) hangUp();
+  else request.signal.addEventListener("abort", hangUp, { once: true });
+  return () => request.signal.removeEventListener("abort", hangUp);
+}
+
+/** 2026-07-28: the request carries everything (no session); nothing is remembered. */
+function serveModernEra(endpoint: McpEndpoint, options: HttpAppOptions, log: Logger, traffic: Traffic): MiddlewareHandler<McpEnv> {
+  return async (c, next) => {
+    if (await endpoint.isLegacy(c.req.raw, c.get("body"))) return next();
+    let done = () => {};
+    const response = await endpoint.serveModern(c.req.raw, c.get("body"), () => {
+      const server = serverFor(c, options, log, newSessionState());
+      done = cancelOnHangUp(c.req.raw, server);
+      return server;
+    });
+    return tracked(traffic, response, () => done());
+  };
+}
+
+/** 2025-era: a server on this request's session (resolveSession found or made it). */
+function serveLegacyEra(endpoint: McpEndpoint, options: HttpAppOptions, log: Logger, traffic: Traffic): MiddlewareHandler<McpEnv> {
+  return async (c) => {
+    const stream = (c.req.header("accept") ?? "").includes("text/event-stream");
+    const server = serverFor(c, options, log, c.get("state"));
+    const done = cancelOnHangUp(c.req.raw, server);
+    const response = await endpoint.serveLegacy(c.req.raw, c.get("body"), server, { newSessionId: c.get("newSessionId"), stream });
+    return tracked(traffic, response, done);
+  };
+}
+
+/** A streamed answer stays in flight (for drain) until its last byte; `done` runs when the answer is complete. */
+function tracked(traffic: Traffic, response: Response, done: () => void): Response {
+  if (!response.headers.get("content-type")?.includes("text/event-stream")) {
+    done();
+    return response;
+  }
+  traffic.inFlight += 1;
+  return untilStreamEnds(response, () => {
+    traffic.inFlight -= 1;
+    done();
+  });
 }
 
 /**
@@ -202,16 +228,4 @@ function untilStreamEnds(response: Response, onEnd: () => void): Response {
     },
   });
   return new Response(tracked, { status: response.status, headers: response.headers });
-}
-
-/** X-MCP-Tools / X-MCP-Readonly narrow this request's tools (as GitHub's and Grafana's servers do). */
-function toolsForRequest(headers: Headers, offered: readonly Tool[]): readonly Tool[] {
-  const include = headers.get("x-mcp-tools") ?? undefined;
-  const readOnly = headers.get("x-mcp-readonly") ?? undefined;
-  return include || readOnly ? selectTools(parseToolSelection(include, readOnly), offered) : offered;
-}
-
-function isInitialize(body: unknown): boolean {
-  const messages = Array.isArray(body) ? body : [body];
-  return messages.some((m) => typeof m === "object" && m !== null && (m as { method?: unknown }).method === "initialize");
 }

@@ -6,23 +6,34 @@ import { defaultAllowedHosts } from "../security/origin-guard.ts";
 import { ClientPool } from "../server/client-pool.ts";
 import { OPERATOR_URL_POLICY } from "../server/create-server.ts";
 import type { Logger } from "../server/logger.ts";
+import type { UrlPolicy } from "../security/url-policy.ts";
 import { configuredTools } from "../tools/select.ts";
 import { createHttpApp, type HttpApp } from "./app.ts";
-import { MemorySessionStore } from "./session-store.ts";
+import { MemorySessionStore } from "../store/memory-session-store.ts";
 
 export interface HttpRuntime {
   config: ServerConfig;
   /** Credentials of the embedded DXP when running --demo. */
   demo?: PartialCredentials;
   log: Logger;
+  /**
+   * The fetch for URLs a client names, given the URL policy (the Node shell's refuses
+   * resolved addresses the policy refuses); default: the runtime's fetch.
+   */
+  guardFetch?: (policy: UrlPolicy) => typeof fetch;
 }
 
-export function httpAppFromConfig({ config, demo, log }: HttpRuntime): HttpApp {
+export function httpAppFromConfig({ config, demo, log, guardFetch }: HttpRuntime): HttpApp {
+  const urlPolicy = effectiveUrlPolicy(config, { loopbackHttp: false });
   return createHttpApp({
     environment: demo ?? config.credentials,
     environmentSource: demo ? "demo" : "environment",
-    urlPolicy: effectiveUrlPolicy(config, { loopbackHttp: false }),
-    clients: new ClientPool({ urlPolicy: OPERATOR_URL_POLICY, ...clientOptionsFrom(config, (line) => log.debug(`upstream ${line}`)) }),
+    urlPolicy,
+    clients: new ClientPool({
+      urlPolicy: OPERATOR_URL_POLICY,
+      clientNamedFetch: guardFetch?.(urlPolicy),
+      ...clientOptionsFrom(config, (line) => log.debug(`upstream ${line}`)),
+    }),
     sessions: new MemorySessionStore({ idleTtlMs: config.sessionIdleMs, maxSessions: config.maxSessions }),
     allowedHosts: config.mcpAllowedHosts ?? defaultAllowedHosts(config.host, config.port),
     allowedOrigins: config.mcpAllowedOrigins,

@@ -4,8 +4,10 @@
 //
 // Hosts are read through the WHATWG URL parser first, the same parser the HTTP client uses,
 // so that odd spellings (`2130706433`, `0x7f.1`, `[::ffff:a00:1]`, percent-encoding, IDN)
-// are judged by the address they really name.
+// are judged by the address they really name; addresses are parsed and their ranges named
+// by ipaddr.js. This file is the policy, not a parser.
 
+import ipaddr from "ipaddr.js";
 import { ConfigurationError } from "../errors.ts";
 
 export interface UrlPolicy {
@@ -77,10 +79,10 @@ export function classifyHost(host: string): HostClass {
  * trailing slash, no query/hash/userinfo). Throws ConfigurationError with a message naming the
  * problem and what is accepted; the message never includes the URL's userinfo or query.
  *
- * Residual risk: we do not resolve DNS here. A name that matches `allowedHosts` but resolves to
- * a private, loopback or metadata address (or is rebound to one later) passes this check. The
- * default allow-list names only Nectar's own domain, which keeps that risk with Nectar's DNS;
- * operators who widen the list (or use `*`) accept it for the names they add.
+ * DNS is not resolved here (lib/ is runtime-agnostic): a name that matches `allowedHosts` but
+ * resolves to a private, loopback or metadata address passes this check. The Node shell checks
+ * every resolved address at connect time with `checkResolvedAddress` (servers/guarded-fetch.ts);
+ * the Deno shell cannot hook its resolver and relies on the allow-list (see the README).
  */
 export function checkDxpUrl(raw: string, policy?: Partial<UrlPolicy>): string {
   const p: UrlPolicy = { ...DEFAULT_URL_POLICY, ...stripUndefined(policy) };
@@ -169,6 +171,26 @@ export function checkDxpUrl(raw: string, policy?: Partial<UrlPolicy>): string {
     `The DXP URL's host ${shown} is not an allowed DXP host (allowed: ${list}).`,
     ACCEPTED,
   );
+}
+
+/**
+ * Check an address a client-named DXP host resolved to, at connect time: loopback only when
+ * loopback is allowed, private and link-local only when private addresses are, metadata,
+ * unspecified and reserved never. Throws ConfigurationError naming the kind, never the address.
+ */
+export function checkResolvedAddress(address: string, policy?: Partial<UrlPolicy>): void {
+  const p: UrlPolicy = { ...DEFAULT_URL_POLICY, ...stripUndefined(policy) };
+  const kind = classifyAddress(address) ?? "reserved";
+  const allowed =
+    kind === "public-ip" ||
+    (kind === "loopback" && p.allowLoopbackHttp) ||
+    ((kind === "private" || kind === "link-local") && p.allowPrivateAddresses);
+  if (!allowed) {
+    throw new ConfigurationError(
+      `The DXP host resolves to ${describe(kind)}, which the DXP URL policy refuses for URLs a client names.`,
+      `Use the https:// address of your Nectar DXP tenant; an operator can allow private addresses with NECTAR_ALLOW_PRIVATE_ADDRESSES.`,
+    );
+  }
 }
 
 /** Build a policy from environment-style strings: comma-separated hosts; "true"/"1" booleans. */
@@ -276,12 +298,11 @@ function analyzeHost(input: string): AnalyzedHost {
   }
 
   if (hostname.startsWith("[")) {
-    const groups = parseIpv6(hostname.slice(1, -1));
-    if (!groups) return reserved;
-    return { kind: classifyIpv6(groups), literal: true, name: hostname };
+    const kind = classifyAddress(hostname.slice(1, -1));
+    return kind ? { kind, literal: true, name: hostname } : reserved;
   }
-  const v4 = parseIpv4(hostname);
-  if (v4 !== undefined) return { kind: classifyIpv4(v4), literal: true, name: hostname };
+  // The URL parser has already turned other IPv4 spellings (2130706433, 0x7f.1) into a dotted quad.
+  if (ipaddr.IPv4.isValidFourPartDecimal(hostname)) return { kind: classifyAddress(hostname)!, literal: true, name: hostname };
 
   const name = hostname.replace(/\.$/, "");
   return { kind: classifyName(name), literal: false, name };
@@ -296,103 +317,53 @@ function classifyName(name: string): HostClass {
   return "public-name";
 }
 
-/** Dotted-quad IPv4 (the URL parser has already turned other spellings into this) as a number. */
-function parseIpv4(host: string): number | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-  if (!m) return undefined;
-  const parts = m.slice(1).map(Number);
-  if (parts.some((n) => n > 255)) return undefined;
-  return ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
+/** Cloud instance-metadata services, by address. */
+const METADATA_ADDRESSES = [
+  "169.254.169.254/32", // AWS, GCP, Azure, OCI, ...
+  "169.254.170.2/32", // AWS ECS task credentials
+  "100.100.100.200/32", // Alibaba Cloud
+  "fd00:ec2::254/128", // AWS over IPv6
+].map((cidr) => ipaddr.parseCIDR(cidr));
+
+/** ipaddr.js range names, and what each is to us; anything not listed is "reserved". */
+const RANGE_CLASS: Record<string, HostClass> = {
+  unicast: "public-ip",
+  loopback: "loopback",
+  private: "private",
+  carrierGradeNat: "private",
+  uniqueLocal: "private",
+  deprecatedSiteLocal: "private",
+  benchmarking: "private",
+  linkLocal: "link-local",
+  unspecified: "unspecified",
+};
+
+/**
+ * Classify an IP address (any notation ipaddr.js reads; IPv6 without brackets). Addresses
+ * that embed an IPv4 address (IPv4-mapped, NAT64 64:ff9b::/96, 6to4) are judged by it.
+ * Undefined when the text is not an IP address.
+ */
+export function classifyAddress(text: string): HostClass | undefined {
+  if (text.includes("%") || !ipaddr.isValid(text)) return undefined; // zone ids are never acceptable here
+  const address = ipaddr.parse(text);
+  if (METADATA_ADDRESSES.some(([range, bits]) => range.kind() === address.kind() && address.match(range, bits))) return "metadata";
+  if (address.kind() === "ipv6") {
+    const embedded = embeddedIpv4(address as ipaddr.IPv6);
+    if (embedded) return classifyAddress(embedded);
+    // Deprecated IPv4-compatible ::a.b.c.d (but not :: and ::1).
+    const parts = (address as ipaddr.IPv6).parts;
+    if (parts.slice(0, 6).every((p) => p === 0) && (parts[6] !== 0 || parts[7]! > 1)) return "reserved";
+    if (parts[0] === 0x64 && parts[1] === 0xff9b && parts[2] === 1) return "private"; // local-use NAT64
+  }
+  return RANGE_CLASS[address.range()] ?? "reserved";
 }
 
-function inV4(addr: number, base: string, bits: number): boolean {
-  const b = parseIpv4(base)!;
-  if (bits === 0) return true;
-  const mask = bits === 32 ? 0xffffffff : (~((1 << (32 - bits)) - 1)) >>> 0;
-  return ((addr & mask) >>> 0) === ((b & mask) >>> 0);
-}
-
-function classifyIpv4(addr: number): HostClass {
-  if (inV4(addr, "169.254.169.254", 32)) return "metadata"; // AWS, GCP, Azure, OCI, ...
-  if (inV4(addr, "169.254.170.2", 32)) return "metadata"; // AWS ECS task credentials
-  if (inV4(addr, "100.100.100.200", 32)) return "metadata"; // Alibaba Cloud
-  if (inV4(addr, "0.0.0.0", 8)) return "unspecified"; // "this network"; 0.0.0.0 reaches localhost on Linux
-  if (inV4(addr, "127.0.0.0", 8)) return "loopback";
-  if (inV4(addr, "10.0.0.0", 8)) return "private";
-  if (inV4(addr, "172.16.0.0", 12)) return "private";
-  if (inV4(addr, "192.168.0.0", 16)) return "private";
-  if (inV4(addr, "100.64.0.0", 10)) return "private"; // CGNAT
-  if (inV4(addr, "198.18.0.0", 15)) return "private"; // benchmarking
-  if (inV4(addr, "169.254.0.0", 16)) return "link-local";
-  if (inV4(addr, "192.0.0.0", 24)) return "reserved"; // IETF protocol assignments
-  if (inV4(addr, "192.0.2.0", 24)) return "reserved"; // documentation
-  if (inV4(addr, "198.51.100.0", 24)) return "reserved"; // documentation
-  if (inV4(addr, "203.0.113.0", 24)) return "reserved"; // documentation
-  if (inV4(addr, "192.88.99.0", 24)) return "reserved"; // 6to4 relay anycast
-  if (inV4(addr, "224.0.0.0", 4)) return "reserved"; // multicast
-  if (inV4(addr, "240.0.0.0", 4)) return "reserved"; // future use and broadcast
-  return "public-ip";
-}
-
-/** Eight 16-bit groups, or undefined. Accepts "::" compression and a trailing dotted IPv4. */
-function parseIpv6(text: string): number[] | undefined {
-  if (text.includes("%")) return undefined; // zone ids are never acceptable here
-  let body = text.toLowerCase();
-  const tail: number[] = [];
-  const dotted = /^(.*:)(\d{1,3}(?:\.\d{1,3}){3})$/.exec(body);
-  if (dotted) {
-    const v4 = parseIpv4(dotted[2]!);
-    if (v4 === undefined) return undefined;
-    tail.push(v4 >>> 16, v4 & 0xffff);
-    body = dotted[1]!.endsWith("::") ? dotted[1]! : dotted[1]!.slice(0, -1);
-  }
-  const halves = body.split("::");
-  if (halves.length > 2) return undefined;
-  const parse = (s: string): number[] | undefined => {
-    if (s === "") return [];
-    const out: number[] = [];
-    for (const g of s.split(":")) {
-      if (!/^[0-9a-f]{1,4}$/.test(g)) return undefined;
-      out.push(parseInt(g, 16));
-    }
-    return out;
-  };
-  const head = parse(halves[0]!);
-  const rest = halves.length === 2 ? parse(halves[1]!) : [];
-  if (!head || !rest) return undefined;
-  const given = head.length + rest.length + tail.length;
-  if (halves.length === 2) {
-    if (given > 7) return undefined;
-    return [...head, ...new Array<number>(8 - given).fill(0), ...rest, ...tail];
-  }
-  if (given !== 8) return undefined;
-  return [...head, ...tail];
-}
-
-function classifyIpv6(g: number[]): HostClass {
-  const embeddedV4 = (hi: number, lo: number) => ((hi << 16) | lo) >>> 0;
-  const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
-
-  if (zeros(0, 8)) return "unspecified"; // ::
-  if (zeros(0, 7) && g[7] === 1) return "loopback"; // ::1
-  if (zeros(0, 5) && g[5] === 0xffff) return classifyIpv4(embeddedV4(g[6]!, g[7]!)); // ::ffff:a.b.c.d
-  if (zeros(0, 6)) return "reserved"; // deprecated IPv4-compatible ::a.b.c.d
-  if (g[0] === 0xfd00 && g[1] === 0x0ec2 && zeros(2, 7) && g[7] === 0x254) return "metadata"; // AWS fd00:ec2::254
-  if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) {
-    // NAT64 64:ff9b::/96 reaches the embedded IPv4 address.
-    return classifyIpv4(embeddedV4(g[6]!, g[7]!));
-  }
-  if (g[0] === 0x64 && g[1] === 0xff9b && g[2] === 1) return "private"; // local-use NAT64
-  if (g[0] === 0x2002) {
-    // 6to4 2002::/16 embeds an IPv4 address: judge by it.
-    return classifyIpv4(embeddedV4(g[1]!, g[2]!));
-  }
-  if ((g[0]! & 0xfe00) === 0xfc00) return "private"; // fc00::/7 unique local
-  if ((g[0]! & 0xffc0) === 0xfe80) return "link-local"; // fe80::/10
-  if ((g[0]! & 0xffc0) === 0xfec0) return "private"; // fec0::/10 deprecated site-local
-  if ((g[0]! & 0xff00) === 0xff00) return "reserved"; // multicast
-  if (g[0] === 0x2001 && g[1] === 0x0db8) return "reserved"; // documentation
-  if (g[0] === 0x2001 && g[1] === 0) return "reserved"; // Teredo (hides an IPv4 address)
-  if ((g[0]! & 0xe000) !== 0x2000) return "reserved"; // outside 2000::/3 global unicast
-  return "public-ip";
+/** The IPv4 address inside an IPv4-mapped, NAT64 (64:ff9b::/96) or 6to4 address. */
+function embeddedIpv4(address: ipaddr.IPv6): string | undefined {
+  const p = address.parts;
+  const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
+  if (address.isIPv4MappedAddress()) return address.toIPv4Address().toString();
+  if (p[0] === 0x64 && p[1] === 0xff9b && p.slice(2, 6).every((x) => x === 0)) return v4(p[6]!, p[7]!);
+  if (p[0] === 0x2002) return v4(p[1]!, p[2]!);
+  return undefined;
 }

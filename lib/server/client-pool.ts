@@ -1,31 +1,73 @@
-// One DxpClient per credential (URL + tokens), so a credential's renewed tokens are
-// reused by its later calls and never by anyone else's. Bounded: least recently used
-// clients are dropped past `max`.
+// One DxpClient per credential (normalized URL + tokens), looked up by a keyed hash of the
+// credential. Clients are cheap to rebuild: what must survive lives in the stores they
+// share (renewed tokens, cached answers), so the pool can be bounded and idle clients
+// dropped without losing a token rotation. The operator's own credential is pinned:
+// never evicted, whatever callers send.
+import { LRUCache } from "lru-cache";
 import { type ClientOptions, DxpClient } from "../client/client.ts";
-import { credentialKey, type DxpCredentials } from "../client/credentials.ts";
+import { type DxpCredentials, normalizeUrl } from "../client/credentials.ts";
+import { UpstreamLimiter } from "../security/upstream-limiter.ts";
+import { CredentialKeys } from "../store/credential-keys.ts";
+import type { AnswerStore, TokenStore } from "../store/interfaces.ts";
+import { MemoryAnswerStore } from "../store/memory-answer-store.ts";
+import { MemoryTokenStore } from "../store/memory-token-store.ts";
+
+export interface PoolOptions extends ClientOptions {
+  /** Fetch for URLs a client named (the Node shell's refuses private resolved addresses). Default: `fetch`. */
+  clientNamedFetch?: typeof fetch;
+  keys?: CredentialKeys;
+  /** Most pooled clients (besides the pinned operator's). Default 1 000. */
+  maxClients?: number;
+  /** Idle time after which a client is dropped. Default 30 min. */
+  clientIdleMs?: number;
+}
+
+export interface ClientRequest {
+  /** The operator's own credential (environment or demo): pinned, renewals used without limit. */
+  operator?: boolean;
+  /** The URL came from a client (headers, configure_connection). */
+  namedByClient?: boolean;
+}
 
 export class ClientPool {
-  readonly #clients = new Map<string, DxpClient>();
+  readonly #clients: LRUCache<string, DxpClient>;
+  readonly #pinned = new Map<string, DxpClient>();
+  readonly #options: ClientOptions;
+  readonly #clientNamedFetch: typeof fetch | undefined;
+  readonly keys: CredentialKeys;
+  readonly tokens: TokenStore;
+  readonly answers: AnswerStore;
+  readonly limiter: UpstreamLimiter;
 
-  constructor(
-    private readonly options: ClientOptions = {},
-    private readonly max = 1000,
-  ) {}
+  constructor(options: PoolOptions = {}) {
+    const { clientNamedFetch, keys, maxClients, clientIdleMs, ...clientOptions } = options;
+    this.keys = keys ?? new CredentialKeys();
+    this.tokens = options.tokenStore ?? new MemoryTokenStore();
+    this.answers = options.answerStore ?? new MemoryAnswerStore({ now: options.now });
+    this.limiter = options.limiter ?? new UpstreamLimiter();
+    this.#options = { ...clientOptions, tokenStore: this.tokens, answerStore: this.answers, limiter: this.limiter };
+    this.#clientNamedFetch = clientNamedFetch;
+    this.#clients = new LRUCache({ max: maxClients ?? 1000, ttl: clientIdleMs ?? 30 * 60_000, updateAgeOnGet: true });
+  }
 
-  async get(credentials: DxpCredentials): Promise<DxpClient> {
-    const key = credentialKey(credentials);
-    let client = this.#clients.get(key);
-    if (client) {
-      this.#clients.delete(key); // re-insert: Map order is our recency order
-    } else {
-      client = new DxpClient(credentials, this.options);
-    }
-    this.#clients.set(key, client);
-    if (this.#clients.size > this.max) this.#clients.delete(this.#clients.keys().next().value!);
+  /** The key a credential goes by in every store. */
+  credentialKey(credentials: DxpCredentials): Promise<string> {
+    return this.keys.derive(normalizeUrl(credentials.url), credentials.accessToken, credentials.refreshToken);
+  }
+
+  async get(credentials: DxpCredentials, request: ClientRequest = {}): Promise<DxpClient> {
+    const key = await this.credentialKey(credentials);
+    const slot = `${request.operator ? "operator" : request.namedByClient ? "named" : "client"}:${key}`;
+    const existing = request.operator ? this.#pinned.get(slot) : this.#clients.get(slot);
+    if (existing) return existing;
+    const fetch = request.namedByClient ? (this.#clientNamedFetch ?? this.#options.fetch) : this.#options.fetch;
+    const client = new DxpClient(credentials, { ...this.#options, fetch }, { key, operator: request.operator });
+    if (request.operator) this.#pinned.set(slot, client);
+    else this.#clients.set(slot, client);
     return client;
   }
 
   get size(): number {
-    return this.#clients.size;
+    return this.#clients.size + this.#pinned.size;
   }
 }

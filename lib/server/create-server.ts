@@ -8,7 +8,7 @@ import { VERSION } from "../version.ts";
 import { SERVER_INSTRUCTIONS } from "./instructions.ts";
 import { type Logger, silentLogger } from "./logger.ts";
 import { prompts } from "../prompts.ts";
-import { resources } from "../resources.ts";
+import { resourcesFor } from "../resources.ts";
 import { appViews } from "../apps/views.ts";
 import { registerAppViews, registerPrompts, registerResources, registerTools } from "./register.ts";
 import { type ContextOptions, toolContextFactory } from "./tool-context.ts";
@@ -38,7 +38,9 @@ export function createServer(options: ServerOptions): McpServer {
   const contextFor = toolContextFactory(options);
   registerTools(server, options.tools ?? allTools, contextFor, options.log ?? silentLogger);
   registerPrompts(server, prompts);
-  registerResources(server, resources, contextFor);
-  registerAppViews(server, appViews);
+  const tools = options.tools ?? allTools;
+  registerResources(server, resourcesFor(tools), contextFor);
+  // A view shows its tool's results: without the tool (NECTAR_TOOLS, X-MCP-Tools) it has nothing to show.
+  registerAppViews(server, appViews.filter((view) => tools.some((tool) => tool.name === view.tool)));
   return server;
 }

@@ -8,9 +8,11 @@ import {
   resolveConnection,
   urlNamedByClient,
 } from "../connection.ts";
+import { ConfigurationError } from "../errors.ts";
 import { checkDxpUrl, type UrlPolicy } from "../security/url-policy.ts";
 import type { SessionState } from "../session.ts";
 import type { ToolContext } from "../tools/define.ts";
+import { normalizeUrl } from "../client/credentials.ts";
 import { ClientPool } from "./client-pool.ts";
 
 /** What the client itself enforces for every URL: HTTPS, or http only to loopback. */
@@ -31,18 +33,25 @@ export interface ContextOptions {
    * environment URL is trusted as configured (HTTPS, or loopback http).
    */
   urlPolicy?: Partial<UrlPolicy>;
+  /**
+   * Over HTTP: a caller using the operator's environment credentials is not told the
+   * operator's DXP URL (get_connection_status, configure_connection show it as withheld).
+   */
+  withholdOperatorUrl?: boolean;
   now?: () => number;
 }
 
 export function toolContextFactory(options: ContextOptions): (base: Pick<ToolContext, "signal" | "progress">) => ToolContext {
   const clients = options.clients ?? new ClientPool({ urlPolicy: OPERATOR_URL_POLICY });
   const now = options.now ?? Date.now;
-  const connection = () =>
-    resolveConnection([
+  const connection = () => {
+    const resolved = resolveConnection([
       ["configure_connection", options.session.credentials],
       ["headers", options.headers],
       [options.environmentSource ?? "environment", options.environment],
     ] satisfies ConnectionLayer[]);
+    return options.withholdOperatorUrl && resolved.urlSource === "environment" ? { ...resolved, urlWithheld: true } : resolved;
+  };
   return (base) => ({
     ...base,
     session: options.session,
@@ -50,9 +59,20 @@ export function toolContextFactory(options: ContextOptions): (base: Pick<ToolCon
     client: () => {
       const current = connection();
       const credentials = requireCredentials(current);
+      // Tokens set by configure_connection go only to the DXP they were set for, whatever
+      // URL a later request names.
+      const boundTo = options.session.credentialsUrl;
+      if (current.source === "configure_connection" && boundTo !== undefined && normalizeUrl(credentials.url) !== boundTo) {
+        throw new ConfigurationError(
+          "The tokens set with configure_connection belong to another DXP URL than the one this request names, so they are not sent.",
+          "Call configure_connection with the url and its tokens together, or stop sending X-Nectar-DXP-URL in this session.",
+        );
+      }
       // Refused here, before any request leaves: the server must not fetch URLs a client picks freely.
-      if (urlNamedByClient(current)) checkDxpUrl(credentials.url, options.urlPolicy);
-      return clients.get(credentials);
+      const namedByClient = urlNamedByClient(current);
+      if (namedByClient) checkDxpUrl(credentials.url, options.urlPolicy);
+      const operator = current.source === "environment" || current.source === "demo";
+      return clients.get(credentials, { operator, namedByClient });
     },
     checkUrl: (url) => checkDxpUrl(url, options.urlPolicy),
     now,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { normalizeUrl } from "../client/credentials.ts";
 import { HEADER_VALUE } from "../client/header-value.ts";
 import { describeConnection } from "../connection.ts";
 import { InputError } from "../errors.ts";
@@ -38,10 +39,20 @@ export default defineTool({
     const base = given.url && given.url !== kept.url ? { tenant: kept.tenant } : kept;
     const next = { ...base, ...given };
     context.session.credentials = Object.keys(next).length ? next : undefined;
-    const data = describeConnection(context.connection());
+    const connection = context.connection();
+    // Bind the session's tokens to the DXP they are meant for now: later requests naming
+    // another URL (a header) must not carry them there.
+    if (next.accessToken || next.refreshToken) {
+      if (!connection.url) {
+        context.session.credentials = kept.url || kept.accessToken || kept.refreshToken || kept.tenant ? kept : undefined;
+        throw new InputError("Tokens need a DXP URL to belong to: pass url together with the tokens.");
+      }
+      context.session.credentialsUrl = normalizeUrl(connection.url);
+    } else context.session.credentialsUrl = undefined;
+    const data = describeConnection(connection);
     const text =
       `${args.clear ? "Cleared this session's connection settings. " : "Connection settings saved for this MCP session. "}` +
-      `Now: DXP ${data.url ?? "(no URL)"}, tenant ${data.tenant ?? "(none)"}, access token ${data.accessToken}, refresh token ${data.refreshToken} (from ${data.source}). ` +
+      `Now: DXP ${data.url ?? (connection.urlWithheld ? "(the server's own)" : "(no URL)")}, tenant ${data.tenant ?? "(none)"}, access token ${data.accessToken}, refresh token ${data.refreshToken} (from ${data.source}). ` +
       "Call get_connection_status to check connectivity.";
     return { data, text };
   },

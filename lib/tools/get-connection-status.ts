@@ -38,7 +38,7 @@ export default defineTool({
     }
     const data = { ...described, accessTokenExpiresAt: expiresAt, connected, latencyMs, visibleTenants, problem };
     const text = [
-      `DXP ${data.url ?? "(no URL)"} · tenant ${data.tenant ?? "(none)"} · configured by ${data.source}.`,
+      `DXP ${data.url ?? (context.connection().urlWithheld ? "(the server's own; its address is not shown over HTTP)" : "(no URL)")} · tenant ${data.tenant ?? "(none)"} · configured by ${data.source}.`,
       `Access token ${data.accessToken}${expiresAt ? `, expires ${expiresAt.replace("T", " ").slice(0, 16)} UTC` : ""}; refresh token ${data.refreshToken}.`,
       connected ? `Connected: answered in ${latencyMs} ms; ${visibleTenants} tenant(s) visible.` : `Not connected: ${problem}`,
     ].join("\n");

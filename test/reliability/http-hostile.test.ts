@@ -87,19 +87,15 @@ describe(`HTTP server under hostile requests (built, ${SCALE})`, () => {
     assert.equal(server.process.exitCode, null, "the server process is alive");
     const health = await send({ method: "GET", path: "/healthz" });
     assert.equal(health.status, 200);
-    const init = await fetch(`${server.url}/mcp`, { method: "POST", headers: JSON_HEADERS, body: JSON.stringify(initialize()), signal: AbortSignal.timeout(10_000) });
+    // A session belongs to the credential headers that created it: the same ones throughout.
+    const credentials = { "x-nectar-access-token": tokens.accessToken, "x-nectar-domain-name": "acme" };
+    const init = await fetch(`${server.url}/mcp`, { method: "POST", headers: { ...JSON_HEADERS, ...credentials }, body: JSON.stringify(initialize()), signal: AbortSignal.timeout(10_000) });
     assert.equal(init.status, 200);
     const session = init.headers.get("mcp-session-id")!;
     await init.text();
     const call = await post(
       { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "get_tenant_platforms", arguments: {} } },
-      {
-        ...JSON_HEADERS,
-        "mcp-session-id": session,
-        "mcp-protocol-version": "2025-06-18",
-        "x-nectar-access-token": tokens.accessToken,
-        "x-nectar-domain-name": "acme",
-      },
+      { ...JSON_HEADERS, ...credentials, "mcp-session-id": session, "mcp-protocol-version": "2025-06-18" },
     );
     assert.equal(call.status, 200);
     const [message] = jsonRpcMessages(call) as { result?: { isError?: boolean; structuredContent?: unknown } }[];
@@ -148,7 +144,7 @@ describe(`HTTP server under hostile requests (built, ${SCALE})`, () => {
     assertJsonRpcError(answer, [-32600], "[]");
   });
 
-  it("refuses a batch of 1000 requests with 400, and bounds what a batch of 100 tool calls costs upstream", async () => {
+  it("refuses a batch of 1000 requests and one of 100 tool calls with 400, and bounds what a batch of 8 tool calls costs upstream", async () => {
     const pings = Array.from({ length: 1000 }, (_, i) => ({ jsonrpc: "2.0", id: i, method: "ping" }));
     const answer = await post(pings);
     assert.equal(answer.status, 400);
@@ -156,15 +152,20 @@ describe(`HTTP server under hostile requests (built, ${SCALE})`, () => {
 
     const before = sim.requests.length;
     const calls = Array.from({ length: 100 }, (_, i) => ({ jsonrpc: "2.0", id: i, method: "tools/call", params: { name: "get_tenant_names", arguments: {} } }));
+    const headers = { ...JSON_HEADERS, accept: "application/json", "x-nectar-access-token": tokens.accessToken, "x-nectar-domain-name": "acme" };
+    const tooMany = await post(calls, headers);
+    assert.equal(tooMany.status, 400);
+    assertJsonRpcError(tooMany, [-32600], "batch of 100 tool calls");
+    assert.equal(sim.requests.length, before, "nothing went upstream for a refused batch");
     const started = Date.now();
-    const batch = await post(calls, { ...JSON_HEADERS, accept: "application/json", "x-nectar-access-token": tokens.accessToken, "x-nectar-domain-name": "acme" });
+    const batch = await post(calls.slice(0, 8), headers);
     assert.equal(batch.status, 200);
     const messages = jsonRpcMessages(batch) as { id: number; result?: unknown; error?: unknown }[];
-    assert.equal(messages.length, 100, "one answer per call");
-    assert.deepEqual(new Set(messages.map((m) => m.id)).size, 100);
+    assert.equal(messages.length, 8, "one answer per call");
+    assert.deepEqual(new Set(messages.map((m) => m.id)).size, 8);
     const upstream = sim.requests.length - before;
-    assert.ok(upstream <= 100, `at most one DXP request per call (${upstream})`);
-    figures.push(`batch of 1000: 400; batch of 100 tool calls: 100 answers in ${Date.now() - started} ms, ${upstream} DXP request(s)`);
+    assert.ok(upstream <= 8, `at most one DXP request per call (${upstream})`);
+    figures.push(`batch of 1000: 400; batch of 100 tool calls: 400; batch of 8 tool calls: 8 answers in ${Date.now() - started} ms, ${upstream} DXP request(s)`);
     await assertServing();
   });
 

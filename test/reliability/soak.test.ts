@@ -95,7 +95,8 @@ class SoakClient {
   }
 
   async terminate(): Promise<void> {
-    const response = await fetch(`${this.url}/mcp`, { method: "DELETE", headers: { "mcp-session-id": this.session } });
+    // With the credential headers that created the session: it is theirs alone.
+    const response = await fetch(`${this.url}/mcp`, { method: "DELETE", headers: this.#headers });
     await response.text();
   }
 }
@@ -303,16 +304,19 @@ describe(`soak over HTTP (${SCALE}: ${CALLS} calls, ${CLIENTS} clients, ${FAULT_
     const child = await startHttpChild({ NECTAR_DXP_URL: dxp.url, NECTAR_SESSION_IDLE_SECONDS: "1", NECTAR_MAX_SESSIONS: "50" });
     try {
       const tokens = sim.issueTokens({ tenants: ["acme"] });
-      const headers = { "content-type": "application/json", accept: "application/json" };
+      // The same credential headers on every request: a session belongs to the headers that created it.
+      const headers = { "content-type": "application/json", accept: "application/json", "x-nectar-access-token": tokens.accessToken, "x-nectar-domain-name": "acme" };
       const readyz = async () => ((await (await fetch(`${child.url}/readyz`)).json()) as { sessions: number }).sessions;
-      const open = async (i: number) => {
+      /** A new session's id, or undefined when every slot holds a session in recent use (503, retry later). */
+      const open = async (i: number): Promise<string | undefined> => {
         const init = await fetch(`${child.url}/mcp`, {
           method: "POST",
           headers,
           body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: `s${i}`, version: "1" } } }),
         });
-        assert.equal(init.status, 200);
         await init.text();
+        if (init.status === 503) return undefined;
+        assert.equal(init.status, 200);
         return init.headers.get("mcp-session-id")!;
       };
       let maxSeen = 0;
@@ -323,12 +327,16 @@ describe(`soak over HTTP (${SCALE}: ${CALLS} calls, ${CLIENTS} clients, ${FAULT_
           await sleep(10);
         }
       })();
-      const outcomes = { ok: 0, expired: 0 };
+      const outcomes = { ok: 0, expired: 0, full: 0 };
       const ids = await pool(Array.from({ length: 200 }, (_, i) => i), 32, async (i) => {
         const id = await open(i);
+        if (!id) {
+          outcomes.full += 1;
+          return undefined;
+        }
         const call = await fetch(`${child.url}/mcp`, {
           method: "POST",
-          headers: { ...headers, "mcp-session-id": id, "mcp-protocol-version": "2025-06-18", "x-nectar-access-token": tokens.accessToken, "x-nectar-domain-name": "acme" },
+          headers: { ...headers, "mcp-session-id": id, "mcp-protocol-version": "2025-06-18" },
           body: JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "get_tenant_platforms", arguments: {} } }),
         });
         await call.text();
@@ -342,20 +350,22 @@ describe(`soak over HTTP (${SCALE}: ${CALLS} calls, ${CLIENTS} clients, ${FAULT_
       const afterLoad = await readyz();
       await sleep(1300);
       const idleStill = await readyz();
-      await open(999);
+      assert.ok(await open(999), "a session opens once the others have gone idle");
       const afterOne = await readyz();
+      const last = ids.filter((id): id is string => id !== undefined).at(-1)!;
       const old = await fetch(`${child.url}/mcp`, {
         method: "POST",
-        headers: { ...headers, "mcp-session-id": ids[199]!, "mcp-protocol-version": "2025-06-18" },
+        headers: { ...headers, "mcp-session-id": last, "mcp-protocol-version": "2025-06-18" },
         body: JSON.stringify({ jsonrpc: "2.0", id: 3, method: "ping" }),
       });
       await old.text();
       lines.push(
-        `sessions (cap 50, idle 1 s): 200 opened, calls ok ${outcomes.ok} / session already evicted ${outcomes.expired}; most seen ${maxSeen}; after load ${afterLoad}; idle 1.3 s later ${idleStill}; after one more ${afterOne}; an idle session's id → ${old.status}`,
+        `sessions (cap 50, idle 1 s): 200 asked for, ${200 - outcomes.full} opened, ${outcomes.full} refused while all slots were in recent use; calls ok ${outcomes.ok} / session already evicted ${outcomes.expired}; most seen ${maxSeen}; after load ${afterLoad}; idle 1.3 s later ${idleStill}; after one more ${afterOne}; an idle session's id → ${old.status}`,
       );
       console.log(lines.at(-1));
       assert.ok(maxSeen <= 50, `the cap held: at most ${maxSeen}`);
       assert.ok(afterLoad <= 50);
+      assert.equal(outcomes.ok + outcomes.expired + outcomes.full, 200);
       assert.equal(afterOne, 1, "the idle sessions were reclaimed when the next one opened");
       assert.equal(old.status, 404, "an idle session is gone");
     } finally {

@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import { rmSync } from "node:fs";
 import { type FileResult, readResults, RESULTS_DIR, SCALE, sleep } from "./helpers.ts";
 
-const FILES = ["faults", "hostile-input", "http-hostile", "soak", "secrets"];
+const FILES = ["faults", "hostile-input", "http-hostile", "soak", "secrets", "security"];
 const WAIT_MS = 300_000;
 
 const alive = (pid: number) => {
@@ -41,6 +41,7 @@ describe(`reliability report (${SCALE})`, () => {
       ...(get("soak")?.lines ?? ["soak: (not run)"]).map((l) => `soak: ${l}`),
       `leaks found: ${leaks} (must be 0; ${FILES.filter((f) => get(f)?.leaksFound !== undefined).map((f) => `${f} ${get(f)!.leaksFound}`).join(", ")})`,
       ...(get("secrets")?.lines ?? []),
+      ...(get("security")?.lines ?? ["security findings: (not run)"]),
       `memory drift: ${get("soak")?.memoryDrift ?? "(soak not run)"}`,
       ...(missing.length ? [`missing results: ${missing.join(", ")} (run the whole suite with npm run test:reliability)`] : []),
     ];

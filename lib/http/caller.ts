@@ -1,0 +1,46 @@
+// Who is calling, as far as HTTP can tell: the request's X-Nectar-* credential headers,
+// the tools it narrowed itself to, and the owner key its sessions are bound to (a keyed
+// hash of the credential headers, or of "no headers"; never the raw tokens).
+import type { MiddlewareHandler } from "hono";
+import { normalizeUrl } from "../client/credentials.ts";
+import type { PartialCredentials } from "../connection.ts";
+import { DxpError } from "../errors.ts";
+import type { CredentialKeys } from "../store/credential-keys.ts";
+import type { Tool } from "../tools/define.ts";
+import { parseToolSelection, selectTools } from "../tools/select.ts";
+import { HeaderError, readCredentialHeaders } from "./credential-headers.ts";
+import { jsonRpcError } from "./json-rpc.ts";
+
+export interface CallerVariables {
+  credentials: PartialCredentials | undefined;
+  tools: readonly Tool[];
+  /** The key this caller's sessions are bound to. */
+  owner: string;
+}
+
+export function readCaller(offered: readonly Tool[], keys: CredentialKeys): MiddlewareHandler<{ Variables: CallerVariables }> {
+  return async (c, next) => {
+    try {
+      const credentials = readCredentialHeaders(c.req.raw.headers);
+      c.set("credentials", credentials);
+      c.set("tools", toolsForRequest(c.req.raw.headers, offered));
+      c.set("owner", await sessionOwner(keys, credentials));
+    } catch (error) {
+      return jsonRpcError(400, -32600, error instanceof DxpError ? error.userMessage : (error as HeaderError).message);
+    }
+    await next();
+  };
+}
+
+/** The owner key of a caller's sessions: the credential headers (URL and tokens), or none. */
+export function sessionOwner(keys: CredentialKeys, credentials: PartialCredentials | undefined): Promise<string> {
+  if (!credentials?.url && !credentials?.accessToken && !credentials?.refreshToken) return keys.derive("session-owner:no-headers");
+  return keys.derive("session-owner", credentials.url ? normalizeUrl(credentials.url) : "", credentials.accessToken, credentials.refreshToken);
+}
+
+/** X-MCP-Tools / X-MCP-Readonly narrow this request's tools (as GitHub's and Grafana's servers do). */
+function toolsForRequest(headers: Headers, offered: readonly Tool[]): readonly Tool[] {
+  const include = headers.get("x-mcp-tools") ?? undefined;
+  const readOnly = headers.get("x-mcp-readonly") ?? undefined;
+  return include || readOnly ? selectTools(parseToolSelection(include, readOnly), offered) : offered;
+}

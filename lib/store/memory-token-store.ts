@@ -1,0 +1,48 @@
+// Renewed tokens in this process's memory. Renewal is single-flight per key: callers that
+// arrive while one renewal runs get its result. Bounded only by TTL and a generous entry
+// cap: entries exist only for credentials the DXP accepted a refresh for, so junk
+// credentials cannot fill it (they never renew).
+import { LRUCache } from "lru-cache";
+import type { TokenRecord, TokenStore } from "./interfaces.ts";
+
+export interface MemoryTokenStoreOptions {
+  /** Most credentials kept. Default 100 000. */
+  max?: number;
+}
+
+export class MemoryTokenStore implements TokenStore {
+  readonly #records: LRUCache<string, TokenRecord>;
+  readonly #renewing = new Map<string, Promise<TokenRecord>>();
+
+  constructor(options: MemoryTokenStoreOptions = {}) {
+    this.#records = new LRUCache({ max: options.max ?? 100_000, ttl: 1, updateAgeOnGet: true /* every set passes its own ttl */ });
+  }
+
+  async get(key: string): Promise<TokenRecord | undefined> {
+    return this.#records.get(key);
+  }
+
+  renew(
+    key: string,
+    seenAccessToken: string | undefined,
+    renew: (current: TokenRecord | undefined) => Promise<TokenRecord>,
+    ttlMs: number,
+  ): Promise<TokenRecord> {
+    const running = this.#renewing.get(key);
+    if (running) return running;
+    const current = this.#records.get(key);
+    if (current && current.accessToken !== seenAccessToken) return Promise.resolve(current);
+    const renewal = renew(current)
+      .then((record) => {
+        this.#records.set(key, record, { ttl: ttlMs });
+        return record;
+      })
+      .finally(() => this.#renewing.delete(key));
+    this.#renewing.set(key, renewal);
+    return renewal;
+  }
+
+  async delete(key: string): Promise<void> {
+    this.#records.delete(key);
+  }
+}

@@ -1,0 +1,41 @@
+// Node only: the fetch used for DXP URLs a client names (X-Nectar-DXP-URL,
+// configure_connection). Its connections resolve names through a lookup that refuses
+// every address the URL policy refuses (loopback, private, link-local, metadata), checked
+// on the addresses actually dialled, so a name on the allow-list that resolves (or is
+// rebound) to an internal address reaches nothing. lib/ receives it as the client's
+// `fetch` option; Deno cannot hook its resolver (see the README's Security section).
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from "node:dns";
+import type { Dispatcher } from "undici";
+import { checkResolvedAddress, type UrlPolicy } from "../lib/security/url-policy.ts";
+
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+export type Lookup = (hostname: string, options: LookupOptions, callback: LookupCallback) => void;
+
+export interface GuardedFetchOptions {
+  policy: Partial<UrlPolicy>;
+  /** Name resolution (tests hook it); default node:dns lookup. */
+  lookup?: Lookup;
+  /** Extra trusted CA certificates, PEM (tests with a self-signed DXP). */
+  ca?: string | string[];
+}
+
+export function guardedFetch(options: GuardedFetchOptions): typeof fetch {
+  const base: Lookup = options.lookup ?? (dnsLookup as unknown as Lookup);
+  const lookup: Lookup = (hostname, lookupOptions, callback) =>
+    base(hostname, lookupOptions, (error, address, family) => {
+      if (error) return callback(error, address, family);
+      const addresses = Array.isArray(address) ? address.map((a) => a.address) : [address];
+      try {
+        for (const a of addresses) checkResolvedAddress(a, options.policy);
+      } catch (refused) {
+        return callback(refused as NodeJS.ErrnoException, address, family);
+      }
+      callback(null, address, family);
+    });
+  // undici is loaded on first use (about 15 MiB): a server whose clients never name a URL never pays for it.
+  let agent: Promise<Dispatcher> | undefined;
+  const dispatcher = () =>
+    (agent ??= import("undici").then(({ Agent }) => new Agent({ connect: { lookup: lookup as never, ...(options.ca ? { ca: options.ca } : {}) } })));
+  // The global fetch takes undici's `dispatcher` (the same undici version Node bundles).
+  return (async (input: RequestInfo | URL, init?: RequestInit) => fetch(input, { ...init, dispatcher: await dispatcher() } as RequestInit)) as typeof fetch;
+}

@@ -1,0 +1,107 @@
+// Shared plumbing for the security regression tests (test/security-*.test.ts): the
+// simulator on loopback, our HTTP app in-process on loopback, and JSON-RPC over plain
+// fetch (what a hostile client sends, no SDK client in between).
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { PartialCredentials } from "../../lib/connection.ts";
+import { createHttpApp, type HttpAppOptions } from "../../lib/http/app.ts";
+import type { UrlPolicy } from "../../lib/security/url-policy.ts";
+import { ClientPool, type PoolOptions } from "../../lib/server/client-pool.ts";
+import { OPERATOR_URL_POLICY } from "../../lib/server/create-server.ts";
+import { createSimulator, type Simulator } from "../../lib/simulator/index.ts";
+import { type Listening, listen } from "./listen.ts";
+
+export const REFRESH_PATH = "/aapi/jwt/token/refresh";
+
+export interface Dxp {
+  sim: Simulator;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startDxp(): Promise<Dxp> {
+  const sim = createSimulator({ sessionsPerTenant: 200 });
+  const http = await listen(sim.fetch);
+  return { sim, url: http.url, close: () => http.close() };
+}
+
+export interface App extends Listening {
+  pool: ClientPool;
+}
+
+export async function startApp(
+  options: { environment?: PartialCredentials; urlPolicy?: Partial<UrlPolicy>; pool?: PoolOptions } & Partial<Omit<HttpAppOptions, "clients">>,
+): Promise<App> {
+  const { pool: poolOptions, ...rest } = options;
+  const pool = new ClientPool({ urlPolicy: OPERATOR_URL_POLICY, timeoutMs: 20_000, retryDelayMs: 20, ...poolOptions });
+  const { app } = createHttpApp({ urlPolicy: { allowLoopbackHttp: true }, allowedHosts: [], allowedOrigins: [], ...rest, clients: pool });
+  const http = await listen(app.fetch);
+  return { ...http, pool };
+}
+
+export function credentialHeaders(c: PartialCredentials): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (c.url) headers["x-nectar-dxp-url"] = c.url;
+  if (c.accessToken) headers["x-nectar-access-token"] = c.accessToken;
+  if (c.refreshToken) headers["x-nectar-refresh-token"] = c.refreshToken;
+  if (c.tenant) headers["x-nectar-domain-name"] = c.tenant;
+  return headers;
+}
+
+export async function rpc(base: string, headers: Record<string, string>, body: unknown, signal?: AbortSignal): Promise<Response> {
+  return fetch(`${base}/mcp`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json", "mcp-protocol-version": "2025-06-18", ...headers },
+    body: JSON.stringify(body),
+    signal: signal ?? AbortSignal.timeout(30_000),
+  });
+}
+
+export const toolCall = (name: string, args: Record<string, unknown> = {}, id = 1) => ({
+  jsonrpc: "2.0",
+  id,
+  method: "tools/call",
+  params: { name, arguments: args },
+});
+
+export const initializeMessage = (id = 0) => ({
+  jsonrpc: "2.0",
+  id,
+  method: "initialize",
+  params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "security-test", version: "1" } },
+});
+
+/** Initialize a session with these headers; returns its id. */
+export async function initialize(base: string, headers: Record<string, string>): Promise<string> {
+  const response = await rpc(base, headers, initializeMessage());
+  if (response.status !== 200) throw new Error(`initialize answered ${response.status}: ${await response.text()}`);
+  await response.text();
+  const id = response.headers.get("mcp-session-id");
+  if (!id) throw new Error("no Mcp-Session-Id");
+  await (await rpc(base, { ...headers, "mcp-session-id": id }, { jsonrpc: "2.0", method: "notifications/initialized" })).text();
+  return id;
+}
+
+/** One tool call over HTTP; its result, or throws with the HTTP answer. */
+export async function call(base: string, headers: Record<string, string>, name: string, args: Record<string, unknown> = {}): Promise<CallToolResult> {
+  const response = await rpc(base, headers, toolCall(name, args));
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${text}`);
+  return (JSON.parse(text) as { result: CallToolResult }).result;
+}
+
+export const textOf = (result: CallToolResult): string => result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+
+/** Run `tasks` with at most `width` at once. */
+export async function inBatches<T>(count: number, width: number, task: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < count) {
+        const i = next++;
+        out[i] = await task(i);
+      }
+    }),
+  );
+  return out;
+}

@@ -1,0 +1,73 @@
+// The security findings of issue 9, one report line each: runs the regression tests in
+// test/security-*.test.ts (all on loopback) and says, per finding, how many of its tests
+// pass. The tests themselves are what fails CI; this file makes the report say so too.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { markStarted, saveResult } from "./helpers.ts";
+
+/** Each finding, what fixed it, and the tests (file and name pattern) that pin it. */
+const FINDINGS: { id: string; what: string; fix: string; tests: [file: string, name: RegExp][] }[] = [
+  { id: "1", what: "credentials lost to a junk-token flood", fix: "renewed tokens in the token store, operator pinned", tests: [["credentials", /1,050 calls with junk tokens/]] },
+  { id: "2", what: "SSRF through a redirect or DNS", fix: "redirects refused, resolved addresses checked (Node)", tests: [["redirect-ssrf", /./]] },
+  { id: "3", what: "session id as a bearer credential", fix: "sessions bound to their creator, configure_connection tokens to their URL", tests: [["sessions", /same 404|never sent to a URL/]] },
+  { id: "4", what: "unbounded memory, refresh race between spellings", fix: "normalized keys, idle clients expire, answers bounded by bytes", tests: [["credentials", /spellings/], ["bounds", /byte budget/]] },
+  { id: "5", what: "unbounded upstream work", fix: "batch caps, global and per-caller limits with a busy error, cancellation passed down", tests: [["bounds", /batch of 100|global bound|busy|cancels/]] },
+  { id: "6", what: "upstream text echoing tokens", fix: "every token of the credential and any JWT redacted", tests: [["redaction", /./]] },
+  { id: "7", what: "spent token pair keeps working", fix: "original pair honoured only within its access token's lifetime", tests: [["credentials", /original pair/]] },
+  { id: "8", what: "Low: JWT exp 1e300, IPv6 URL, batched initialize, resources vs NECTAR_TOOLS, initialize flood", fix: "each fixed", tests: [["low", /readable expiry|client-named URLs on the allow-list|NECTAR_TOOLS/], ["sessions", /in a batch|floods/]] },
+  { id: "9", what: "get_connection_status to anonymous callers", fix: "operator URL withheld over HTTP (documented)", tests: [["low", /withholds the operator|URL it sent|over stdio/]] },
+];
+
+describe("security findings (issue 9)", () => {
+  const outcomes: { file: string; name: string; ok: boolean }[] = [];
+  after(() => {
+    const lines = FINDINGS.map((finding) => {
+      const mine = outcomes.filter((o) => finding.tests.some(([file, name]) => o.file === file && name.test(o.name)));
+      const passed = mine.filter((o) => o.ok).length;
+      return `security finding ${finding.id} (${finding.what}): ${passed === mine.length && mine.length > 0 ? "fixed" : "OPEN"} — ${finding.fix}; ${passed}/${mine.length} tests pass (${[...new Set(finding.tests.map(([f]) => `test/security-${f}.test.ts`))].join(", ")})`;
+    });
+    saveResult({ file: "security", lines });
+  });
+
+  it("every finding's regression tests pass", async () => {
+    markStarted("security");
+    const dir = join(import.meta.dirname, "..");
+    const files = readdirSync(dir).filter((f) => /^security-.*\.test\.ts$/.test(f));
+    assert.ok(files.length >= 7, "the security test files are there");
+    // One child per file, one after another (node:test's run() does nothing inside a test file).
+    for (const file of files) outcomes.push(...(await runFile(join(dir, file))));
+    const failed = outcomes.filter((o) => !o.ok);
+    assert.deepEqual(failed, []);
+    for (const finding of FINDINGS) {
+      assert.ok(
+        outcomes.some((o) => finding.tests.some(([file, name]) => o.file === file && name.test(o.name))),
+        `finding ${finding.id} has tests`,
+      );
+    }
+  });
+});
+
+/** The leaf tests of one file, passed or failed, from its TAP output. */
+async function runFile(path: string): Promise<{ file: string; name: string; ok: boolean }[]> {
+  const env = { ...process.env };
+  delete env.NODE_TEST_CONTEXT; // run as a test runner of its own, not as our child
+  const child = spawn(process.execPath, ["--import", "tsx", "--test", "--test-reporter=tap", path], { env, stdio: ["ignore", "pipe", "inherit"] });
+  let tap = "";
+  child.stdout.on("data", (chunk: Buffer) => (tap += chunk.toString()));
+  await new Promise((resolve) => child.on("close", resolve));
+  const out: { file: string; name: string; ok: boolean }[] = [];
+  const lines = tap.split("\n");
+  lines.forEach((line, i) => {
+    const m = /^\s*(not )?ok \d+ - (.*)$/.exec(line);
+    if (!m) return;
+    const block = lines.slice(i + 1, i + 8).join("\n");
+    if (/type: 'suite'/.test(block.split("...")[0] ?? "")) return; // a describe, not a test
+    out.push({ file: fileOf(path), name: m[2]!, ok: !m[1] });
+  });
+  return out;
+}
+
+const fileOf = (path: string | undefined) => (path ?? "").replace(/^.*security-(.*)\.test\.ts$/, "$1");
