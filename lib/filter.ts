@@ -28,6 +28,9 @@ function dimensionField(key: ListKey) {
 
 type ListFields = { [K in ListKey]: ReturnType<typeof dimensionField> };
 
+/** The tool that keeps the filter: the one whose published schema describes its fields in full. */
+export const FILTER_HOME = "set_session_filter";
+
 /** Fields a session tool accepts to override the saved filter for one call. */
 export const filterShape = {
   timePeriod: timePeriodSchema.optional(),

@@ -8,7 +8,7 @@ export default defineTool({
   name: "get_connection_status",
   title: "Connection status",
   description:
-    "Which DXP this server talks to and as which tenant, where that setting came from (environment, headers, configure_connection, demo), whether tokens are present and when the access token expires, plus a live connectivity check with latency. Use first when anything fails.",
+    "Which DXP and tenant this server uses, where that setting came from, whether tokens are present and when they expire, and a live check. Use first when a call fails.",
   group: "connection",
   inputSchema: z.strictObject({}),
   outputSchema: connectionSchema.extend({

@@ -42,7 +42,7 @@ export default defineTool({
   name: "get_detailed_session_list",
   title: "Session list",
   description:
-    "Individual sessions with time, parties, platform, quality, score, jitter, loss, RTT and network type, newest first, 5 a page: the examples behind a summary or breakdown (e.g. qualities CRITICAL with a breakdown's group). get_session_details opens a sessionId. Applies the session filter; arguments override it.",
+    "Individual sessions (time, parties, platform, quality, jitter/loss/RTT, network), 5 a page: the examples behind a summary or breakdown. get_session_details opens a sessionId.",
   group: "sessions",
   inputSchema: z.strictObject({
     ...scopedShape,

@@ -6,7 +6,7 @@ export default defineTool({
   name: "get_endpoint_test_count",
   title: "Endpoint test count",
   description:
-    "How many endpoint-client (EPC) tests ran in the window, optionally only PASS/FAIL/WARN results or some locations. Use for a quick health number, e.g. failed tests at a site. Applies the session filter's window and locations; arguments override them.",
+    "How many endpoint-client (EPC) tests ran, optionally only PASS/FAIL/WARN results or some locations: a quick site health number.",
   group: "endpoint_tests",
   inputSchema: z.strictObject(testScopeShape),
   outputSchema: appliedSchema.extend({ results: z.array(z.string()).nullable(), count: z.number() }),

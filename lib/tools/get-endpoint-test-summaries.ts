@@ -22,7 +22,7 @@ export default defineTool({
   name: "get_endpoint_test_summaries",
   title: "Endpoint test results",
   description:
-    "Endpoint-client (EPC) test results, newest first, paged: endpoint, user, location, test type, PASS/FAIL/WARN, MOS, jitter, packet loss and RTT. Use to check a site's network from the endpoints' view. Applies the session filter's window and locations; arguments override them.",
+    "Endpoint-client (EPC) test results, newest first: endpoint, user, location, result, MOS, jitter, loss, RTT. A site's network as its endpoints see it.",
   group: "endpoint_tests",
   inputSchema: z.strictObject({ ...testScopeShape, ...pagingShape }),
   outputSchema: appliedSchema.extend({ results: z.array(z.string()).nullable(), page: pageSchema, tests: z.array(testRow) }),

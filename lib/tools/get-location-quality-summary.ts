@@ -18,7 +18,7 @@ export default defineTool({
   name: "get_location_quality_summary",
   title: "Call quality by location",
   description:
-    "Call quality per corporate location (site): sessions, good/average/poor counts, poor share and average Nectar score, worst first. Use to find which sites have bad calls, then drill in with the locations filter; compareWithPreviousPeriod adds each site's change vs the period before. Applies the session filter; arguments override it.",
+    "Call quality per site, worst first: sessions, good/average/poor, poor share, score. Finds the sites with bad calls; compareWithPreviousPeriod adds each site's change.",
   group: "locations",
   inputSchema: z.strictObject({
     ...scopedShape,

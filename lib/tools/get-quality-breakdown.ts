@@ -94,7 +94,7 @@ export default defineTool({
   name: "get_quality_breakdown",
   title: "Why: quality by network, device, client, carrier, user…",
   description:
-    "Why: sessions split by one dimension with poor share, score, jitter, loss and RTT, worst first; groups under minSessions are not ranked. Answers 'Wi-Fi, headset, client or carrier?' and 'worst users or sites'. Applies the session filter.",
+    "Why calls were poor: sessions split by one dimension (network type, device, client, carrier, user, location, …) with poor share, score, jitter, loss and RTT, worst first.",
   group: "sessions",
   // The filter fields a breakdown needs; the rest of a saved filter still applies.
   inputSchema: z.strictObject({

@@ -91,7 +91,7 @@ export default defineTool({
   name: "get_session_details",
   title: "One session in full",
   description:
-    "One session opened (a sessionId from get_detailed_session_list; none: the window's worst): each leg's network, subnet and site, device, client, server or carrier with jitter/loss/RTT/MOS, the DXP's diagnostics in plain words, and related sessions. Proves why one call was poor.",
+    "One session opened (sessionId; none: the window's worst): each leg's network, site, device, client, server or carrier with metrics, the diagnostics in plain words, related sessions.",
   group: "sessions",
   inputSchema: z.strictObject({
     sessionId: z.string().trim().min(1).max(200).optional().describe("default: the worst-scored session of the filter's window"),

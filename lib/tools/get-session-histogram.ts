@@ -22,7 +22,7 @@ export default defineTool({
   name: "get_session_histogram",
   title: "Call quality over time",
   description:
-    "Sessions per hour or day with good/average/poor counts and average Nectar score: shows when quality dropped (incidents, business-hour peaks, weekends). interval defaults to HOUR for windows up to 2 days, else DAY. Applies the session filter; arguments override it.",
+    "Sessions per hour or day with good/average/poor counts and score: when quality dropped. interval: HOUR for windows up to 2 days, else DAY.",
   group: "sessions",
   inputSchema: z.strictObject({ ...scopedShape, interval: z.enum(HISTOGRAM_INTERVALS).optional() }),
   outputSchema: appliedSchema.extend({ interval: z.enum(HISTOGRAM_INTERVALS), buckets: z.array(bucketSchema) }),

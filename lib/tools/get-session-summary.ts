@@ -67,7 +67,7 @@ export default defineTool({
   name: "get_session_summary",
   title: "Session summary",
   description:
-    "Overview of call quality: session count, average Nectar score, quality split (GOOD/AVERAGE/CRITICAL=poor), modality split, quality insights (jitter, packet loss, delay) and per-media metrics by quality type. Start here for 'how were calls?'; compareWithPreviousPeriod adds the change vs the period before. Applies the session filter; arguments override it for this call.",
+    "Overview of call quality: sessions, score, quality and modality split, insights, per-media metrics. Start here; compareWithPreviousPeriod adds the change vs the period before.",
   group: "sessions",
   inputSchema: z.strictObject({ ...scopedShape, compareWithPreviousPeriod: compareField }),
   outputSchema: appliedSchema.extend({

@@ -6,7 +6,7 @@ export default defineTool({
   name: "get_tenant_platforms",
   title: "Tenant platforms",
   description:
-    "The UC platforms (TEAMS, ZOOM, WEBEX, CISCO_CUCM, …) the DXP monitors for a tenant and whether each is enabled. Use before filtering or comparing by platform.",
+    "The UC platforms the DXP monitors for a tenant and whether each is enabled. Use before filtering by platform.",
   group: "tenants",
   inputSchema: z.strictObject({ tenant: tenantField }),
   outputSchema: z.object({ tenant: z.string(), platforms: z.array(z.object({ platform: z.string(), enabled: z.boolean() })) }),

@@ -7,7 +7,7 @@ export default defineTool({
   name: "get_users",
   title: "Find users",
   description:
-    "Search the DXP's users by name, email or location (empty search lists all), paged. Use to find the exact email or id to put in the session filter's users, before asking about one person's calls.",
+    "Search users by name, email or location (empty lists all), paged. Gives the exact email or id for the users filter.",
   group: "users",
   inputSchema: z.strictObject({
     search: z.string().trim().max(200).default("").describe("part of a name, email or location"),

@@ -10,7 +10,8 @@ import type { ToolContext } from "./define.ts";
 import { checkNames } from "./check-names.ts";
 import { percentOf, round } from "./render.ts";
 
-export const tenantField = z.string().trim().min(1).max(100).optional().describe("default: configured");
+/** Optional everywhere: the server instructions say it defaults to the configured tenant. */
+export const tenantField = z.string().trim().min(1).max(100).optional();
 
 /** Input fields of tools that read sessions: the per-call filter overrides and the tenant. */
 export const scopedShape = { ...filterShape, tenant: tenantField };

@@ -14,7 +14,7 @@ export default defineTool({
   name: "set_session_filter",
   title: "Set session filter",
   description:
-    "Remember a filter (time window, platforms, modalities, session types/scenarios, qualities, locations, users) for the rest of this MCP session; every session tool then applies it. Given fields are merged in (a time field replaces the saved window); clear: true resets first. With no arguments it shows the current filter. Times are UTC.",
+    "Remember a filter for this MCP session; session tools apply it and take the same fields as one-call overrides. Fields merge in (a time field replaces the window); clear: true resets; no arguments shows it.",
   group: "sessions",
   inputSchema: z.strictObject({ ...filterShape, clear: z.boolean().default(false) }),
   outputSchema: z.object({
