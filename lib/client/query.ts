@@ -2,6 +2,7 @@
 // the endpoint table's PARAMS). Lists go comma-separated.
 import { DIMENSION_KEYS, type DimensionKey } from "./dimensions.ts";
 import { CUSTOM_TIME_PERIOD, PARAMS } from "./endpoints.ts";
+import { utcSeconds } from "../time.ts";
 import type { TimePeriod } from "./vocabulary.ts";
 
 /** A named period, or an explicit UTC window sent as CUSTOM. */
@@ -54,7 +55,7 @@ export function splitList(raw: string): string[] {
 }
 
 /** The DXP's date format: ISO-8601 UTC to the second. */
-export const toDxpDate = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, "Z");
+export const toDxpDate = utcSeconds;
 
 export function searchParams(tenant: string | undefined, query: SessionQuery = {}): Record<string, string> {
   const params: Record<string, string> = {};

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { DxpSession } from "../client/schemas.ts";
 import { ORDER_DIRECTIONS } from "../client/vocabulary.ts";
-import { formatUtc, parseDxpDate } from "../time.ts";
+import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
 import { defineTool, READS_DXP } from "./define.ts";
 import { emptyNote } from "./coverage.ts";
 import { drillEcho, drillLine, drillQuery, drillShape, narrowedToSchema } from "./drill.ts";
@@ -74,7 +74,7 @@ export default defineTool({
     );
     const sessions = answer.elements.map((s) => ({
       sessionId: s.sessionId,
-      startDate: parseDxpDate(s.startDate).toISOString(),
+      startDate: utcSeconds(parseDxpDate(s.startDate)),
       durationSeconds: s.duration ?? null,
       from: s.from ?? null,
       to: s.to ?? null,

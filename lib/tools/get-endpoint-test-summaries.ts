@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { formatUtc, parseDxpDate } from "../time.ts";
+import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
 import { defineTool, READS_DXP } from "./define.ts";
 import { num, pageFooter, round, table } from "./render.ts";
 import { appliedLine, appliedSchema, pageOf, pageSchema, pagingShape, scopeFor, TEST_DIMENSIONS, testScopeShape } from "./scope.ts";
@@ -24,7 +24,7 @@ export default defineTool({
   description:
     "Endpoint-client (EPC) test results, newest first: endpoint, user, location, result, MOS, jitter, loss, RTT. A site's network as its endpoints see it.",
   group: "endpoint_tests",
-  inputSchema: z.strictObject({ ...testScopeShape, ...pagingShape }),
+  inputSchema: z.strictObject({ ...testScopeShape, ...pagingShape, pageSize: z.number().int().min(1).max(100).default(8) }),
   outputSchema: appliedSchema.extend({ results: z.array(z.string()).nullable(), page: pageSchema, tests: z.array(testRow) }),
   annotations: READS_DXP,
   async handler(args, context) {
@@ -35,7 +35,7 @@ export default defineTool({
     );
     const tests = answer.elements.map((t) => ({
       testId: String(t.testId),
-      startDate: t.startDate ? parseDxpDate(t.startDate).toISOString() : null,
+      startDate: t.startDate ? utcSeconds(parseDxpDate(t.startDate)) : null,
       endpointName: t.endpointName ?? null,
       userName: t.userName ?? null,
       location: t.location ?? null,
@@ -54,7 +54,7 @@ export default defineTool({
         ? table(
             ["start UTC", "endpoint", "user", "location", "type", "result", "MOS", "jitter ms", "loss %", "RTT ms"],
             tests.map((t) => [
-              t.startDate ? formatUtc(new Date(t.startDate)) : null,
+              t.startDate ? formatUtc(new Date(t.startDate)).slice(5) : null, // the year is in the window line
               t.endpointName,
               t.userName,
               t.location,

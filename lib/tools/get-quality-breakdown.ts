@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { GroupQuality } from "../client/schemas.ts";
 import { canonicalSessionType, type BreakdownDimension } from "../client/vocabulary.ts";
-import { formatUtc, formatWindow, parseDxpDate } from "../time.ts";
+import { formatUtc, formatWindow, parseDxpDate, utcSeconds } from "../time.ts";
 import { change, changeSchema, compareField, previousScope, previousWindowOf, previousWindowSchema } from "./compare.ts";
 import { emptyNote } from "./coverage.ts";
 import { defineTool, READS_DXP } from "./define.ts";
@@ -86,7 +86,7 @@ const rowOf = (g: GroupQuality, min: number): Omit<Row, "change"> => ({
   avgJitterMs: round(g.avgJitter, 1),
   avgPacketLossPct: round(g.avgPacketLoss, 2),
   avgRoundTripMs: round(g.avgRoundTripDelay, 0),
-  firstSeen: g.firstSessionDate ? parseDxpDate(g.firstSessionDate).toISOString() : null,
+  firstSeen: g.firstSessionDate ? utcSeconds(parseDxpDate(g.firstSessionDate)) : null,
   ranked: g.sessions.all >= min,
 });
 

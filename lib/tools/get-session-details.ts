@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { DxpSession, Stream } from "../client/schemas.ts";
-import { formatUtc, parseDxpDate } from "../time.ts";
+import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
 import { InputError } from "../errors.ts";
 import { defineTool, READS_DXP, type ToolContext } from "./define.ts";
 import { num, round } from "./render.ts";
@@ -59,7 +59,7 @@ function streamOf(s: Stream): z.infer<typeof streamRow> {
 
 const relatedOf = (s: DxpSession): z.infer<typeof relatedRow> => ({
   sessionId: s.sessionId,
-  startDate: parseDxpDate(s.startDate).toISOString(),
+  startDate: utcSeconds(parseDxpDate(s.startDate)),
   from: s.from ?? null,
   to: s.to ?? null,
   quality: s.quality ?? null,
@@ -131,7 +131,7 @@ export default defineTool({
     const extra = detail as Record<string, unknown>;
     const session = {
       sessionId: detail.sessionId,
-      startDate: parseDxpDate(detail.startDate).toISOString(),
+      startDate: utcSeconds(parseDxpDate(detail.startDate)),
       durationSeconds: detail.duration ?? null,
       from: detail.from ?? null,
       to: detail.to ?? null,

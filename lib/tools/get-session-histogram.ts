@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { HISTOGRAM_INTERVALS } from "../client/vocabulary.ts";
 import { InputError } from "../errors.ts";
-import { formatUtc, parseDxpDate } from "../time.ts";
+import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
 import { defineTool, READS_DXP } from "./define.ts";
 import { emptyNote } from "./coverage.ts";
-import { num, table } from "./render.ts";
+import { num, round } from "./render.ts";
 import { appliedLine, appliedSchema, qualityCounts, qualityCountsShape, scopedShape, scopeFor } from "./scope.ts";
 import { worstBucket } from "./worst-bucket.ts";
 
@@ -12,10 +12,14 @@ import { worstBucket } from "./worst-bucket.ts";
 const MAX_BUCKETS = 200;
 const INTERVAL_MS = { HOUR: 3_600_000, DAY: 86_400_000 } as const;
 
+/** A bucket ends where the next starts (one interval): its start says it. */
 const bucketSchema = z.object({
   start: z.string().describe("UTC"),
-  end: z.string().describe("UTC"),
-  ...qualityCountsShape,
+  sessions: z.number(),
+  good: z.number(),
+  average: z.number(),
+  poor: z.number(),
+  score: z.number().nullable().describe("average Nectar score"),
 });
 
 export default defineTool({
@@ -36,9 +40,8 @@ export default defineTool({
       throw new InputError(`interval ${interval} over this window gives more than ${MAX_BUCKETS} buckets; use interval DAY or a shorter window.`);
     }
     const answer = await client.histogram({ ...query, interval }, call);
-    const buckets = answer.map(({ startDate, endDate, sessions }) => ({
-      start: parseDxpDate(startDate).toISOString(),
-      end: parseDxpDate(endDate).toISOString(),
+    const buckets = answer.map(({ startDate, sessions }) => ({
+      start: utcSeconds(parseDxpDate(startDate)),
       ...qualityCounts(sessions, sessions.avgNectarScore),
     }));
     const { worst, floor } = worstBucket(buckets);
@@ -46,16 +49,22 @@ export default defineTool({
     const unit = interval.toLowerCase();
     const text = [
       `Sessions per ${interval.toLowerCase()} (bucket starts in UTC). ${appliedLine(applied)}`,
-      table(
-        ["start UTC", "sessions", "good", "average", "poor", "poor %", "avg score"],
-        buckets.map((b) => [formatUtc(new Date(b.start)), b.sessions, b.good, b.average, b.poor, `${b.poorPercent}%`, num(b.avgNectarScore)]),
-      ),
+      // Compact rows (a model pays for every token): the date once per day, counts as good/average/poor.
+      "start UTC, sessions, good/average/poor, avg score:",
+      ...buckets.map((b, i) => {
+        const start = formatUtc(new Date(b.start));
+        const sameDay = i > 0 && buckets[i - 1]!.start.slice(0, 10) === b.start.slice(0, 10);
+        const when = interval === "HOUR" && sameDay ? start.slice(11) : start.slice(0, interval === "HOUR" ? 16 : 10);
+        return `${when} ${b.sessions} ${b.good}/${b.average}/${b.poor} ${num(b.avgNectarScore, 0)}`;
+      }),
       total === 0
         ? await emptyNote(scope, context)
         : worst
           ? `Worst ${unit} (of those with ≥ ${floor} sessions): ${formatUtc(new Date(worst.start))} UTC with ${worst.poorPercent}% poor of ${worst.sessions}.`
           : `No ${unit} has ${floor} or more sessions.`,
     ].join("\n");
-    return { data: { ...applied, interval, buckets }, text };
+    // Unknown and the poor share follow from the counts: the text shows them, the data leaves them out.
+    const data = buckets.map(({ start, sessions, good, average, poor, avgNectarScore }) => ({ start, sessions, good, average, poor, score: round(avgNectarScore, 0) }));
+    return { data: { ...applied, interval, buckets: data }, text };
   },
 });

@@ -5,7 +5,7 @@ import { type DxpClient, requireTenant } from "../client/client.ts";
 import type { SessionQuery } from "../client/query.ts";
 import { applyFilter, describeFilter, filterShape, LIST_KEYS, type ListKey, type SessionFilter } from "../filter.ts";
 import { TEST_RESULTS } from "../client/vocabulary.ts";
-import { formatWindow } from "../time.ts";
+import { formatWindow, utcSeconds } from "../time.ts";
 import type { ToolContext } from "./define.ts";
 import { checkNames } from "./check-names.ts";
 import { percentOf, round } from "./render.ts";
@@ -16,9 +16,10 @@ export const tenantField = z.string().trim().min(1).max(100).optional();
 /** Input fields of tools that read sessions: the per-call filter overrides and the tenant. */
 export const scopedShape = { ...filterShape, tenant: tenantField };
 
+/** Default pages are small (each row is paid for in context); every footer says how to get the next. */
 export const pagingShape = {
   pageNumber: z.number().int().min(1).max(100_000).default(1),
-  pageSize: z.number().int().min(1).max(100).default(25),
+  pageSize: z.number().int().min(1).max(100).default(10),
 };
 
 export const pageSchema = z.object({
@@ -126,7 +127,7 @@ export async function scopeFor(
     query: { ...query, window: window.query },
     applied: {
       tenant,
-      window: { from: window.from.toISOString(), to: window.to.toISOString(), label: window.label },
+      window: { from: utcSeconds(window.from), to: utcSeconds(window.to), label: window.label },
       filter: lists,
     },
     call: { tenant, signal: context.signal },

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { describeFilter, filterShape, isEmptyFilter, mergeFilter, pickFilter } from "../filter.ts";
-import { formatWindow, resolveWindow } from "../time.ts";
+import { formatWindow, resolveWindow, utcSeconds } from "../time.ts";
 import { defineTool } from "./define.ts";
 import { appliedFilterSchema, windowSchema } from "./scope.ts";
 
@@ -37,7 +37,7 @@ export default defineTool({
       data: {
         action,
         filter: next,
-        window: { from: window.from.toISOString(), to: window.to.toISOString(), label: window.label },
+        window: { from: utcSeconds(window.from), to: utcSeconds(window.to), label: window.label },
       },
       text,
     };
