@@ -1,6 +1,7 @@
 // Who the client talks to and as whom. Always a value handed in by the caller (the
 // shell's env, a request's headers, or configure_connection), never read from globals,
 // so two users in one process cannot see each other's credentials.
+import { ConfigurationError } from "../errors.ts";
 
 export interface DxpCredentials {
   /** Instance base URL, e.g. https://demo.us.nectar.services */
@@ -23,4 +24,15 @@ export function normalizeUrl(url: string): string {
   } catch {
     return url.trim();
   }
+}
+
+/** Every data call names a tenant; the caller resolves defaults (argument, then configuration). */
+export function requireTenant(tenant: string | undefined): string {
+  if (!tenant) {
+    throw new ConfigurationError(
+      "No tenant is set.",
+      "Pass `tenant`, or set NECTAR_DOMAIN_NAME (the X-Nectar-Domain-Name header, or configure_connection's domainName); get_tenant_names lists the tenants this token may see.",
+    );
+  }
+  return tenant;
 }

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { formatWindow, previousWindow, utcSeconds } from "../time.ts";
 import { num, signed } from "./render.ts";
-import type { Scope } from "./scope.ts";
+import type { Scope } from "./call-scope.ts";
 
 /** No description: the name says it, and every tool that has it pays for one in tools/list. */
 export const compareField = z.boolean().default(false);

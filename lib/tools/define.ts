@@ -1,7 +1,6 @@
 // What a tool is: a plain object with schemas, annotations and a handler. Tools know
 // nothing of the MCP SDK; lib/server/register.ts is the one place that does.
 import type { z } from "zod";
-import { leanSchema } from "./lean.ts";
 import type { DxpClient } from "../client/client.ts";
 import type { ResolvedConnection } from "../connection.ts";
 import type { SessionState } from "../session.ts";
@@ -45,17 +44,17 @@ export interface Tool<Input extends z.ZodObject = z.ZodObject, Output extends z.
   description: string;
   group: ToolGroup;
   inputSchema: Input;
+  /** As the handler returns it; answers leave out its nulls (answerSchema in lean.ts). */
   outputSchema: Output;
   annotations: ToolAnnotations;
   handler(args: z.infer<Input>, context: ToolContext): Promise<ToolResult<z.infer<Output>>>;
 }
 
-/**
- * Gives a handler typed arguments from its schemas. Answers leave out nulls (lean.ts), so
- * the registered output schema is the declared one with every nullable field optional.
- */
-export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject>(tool: Tool<Input, Output>): Tool<Input, Output> {
-  return { ...tool, outputSchema: leanSchema(tool.outputSchema) as Output };
+/** Identity: exists so a tool's handler gets typed arguments from its schemas. */
+export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject>(
+  tool: Tool<Input, Output>,
+): Tool<Input, Output> {
+  return tool;
 }
 
 /** Annotations of every tool that only reads the DXP. */

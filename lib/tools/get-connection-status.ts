@@ -2,7 +2,7 @@ import { z } from "zod";
 import { describeConnection } from "../connection.ts";
 import { DxpError } from "../errors.ts";
 import { defineTool } from "./define.ts";
-import { connectionSchema } from "./scope.ts";
+import { connectionSchema } from "./connection-schema.ts";
 
 export default defineTool({
   name: "get_connection_status",

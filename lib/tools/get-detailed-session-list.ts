@@ -6,7 +6,8 @@ import { defineTool, READS_DXP } from "./define.ts";
 import { emptyNote } from "./coverage.ts";
 import { drillEcho, drillLine, drillQuery, drillShape, narrowedToSchema } from "./drill.ts";
 import { num, pageFooter, round, table } from "./render.ts";
-import { appliedLine, appliedSchema, pageOf, pageSchema, pagingShape, scopedShape, scopeFor } from "./scope.ts";
+import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
+import { pageOf, pageSchema, pagingShape } from "./paging.ts";
 
 const ORDER_FIELDS = ["startDate", "duration", "nectarScore", "jitter", "packetLoss", "roundTripDelay"] as const;
 

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
 import { defineTool, READS_DXP } from "./define.ts";
 import { num, pageFooter, round, table } from "./render.ts";
-import { appliedLine, appliedSchema, pageOf, pageSchema, pagingShape, scopeFor, TEST_DIMENSIONS, testScopeShape } from "./scope.ts";
+import { appliedLine, appliedSchema, scopeFor, TEST_DIMENSIONS, testScopeShape } from "./call-scope.ts";
+import { pageOf, pageSchema, pagingShape } from "./paging.ts";
 
 const testRow = z.object({
   testId: z.string(),

@@ -4,7 +4,9 @@ import { formatWindow } from "../time.ts";
 import { change, changeSchema, compareField, previousScope, previousWindowOf, previousWindowSchema } from "./compare.ts";
 import { emptyNote } from "./coverage.ts";
 import { num, signed, table } from "./render.ts";
-import { appliedLine, appliedSchema, locationShape, qualityCounts, qualityCountsShape, scopedShape, scopeFor } from "./scope.ts";
+import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
+import { locationShape } from "./location-shape.ts";
+import { qualityCounts, qualityCountsShape } from "./quality-counts.ts";
 
 const SORTS = ["poorPercent", "sessions", "avgNectarScore"] as const;
 

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { defineTool, READS_DXP } from "./define.ts";
 import { num, pageFooter, table } from "./render.ts";
-import { locationShape, pageOf, pageSchema, pagingShape, tenantField, tenantOf } from "./scope.ts";
+import { locationShape } from "./location-shape.ts";
+import { pageOf, pageSchema, pagingShape } from "./paging.ts";
+import { tenantField, tenantOf } from "./tenant.ts";
 
 export default defineTool({
   name: "get_locations",

@@ -8,7 +8,7 @@ import { defineTool, READS_DXP } from "./define.ts";
 import { drillArgs, drillEcho, drillLine, drillQuery, drillShape, narrowedToSchema } from "./drill.ts";
 import { num, percentOf, round, signed, table } from "./render.ts";
 import { minSample } from "./sample.ts";
-import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./scope.ts";
+import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
 
 /** Our argument → the DXP's groupBy, and how to narrow the session list to one group. */
 const DIMENSIONS = {

@@ -4,7 +4,9 @@ import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
 import { InputError } from "../errors.ts";
 import { defineTool, READS_DXP, type ToolContext } from "./define.ts";
 import { num, round } from "./render.ts";
-import { appliedLine, fetchAll, scopeFor, tenantField, tenantOf } from "./scope.ts";
+import { appliedLine, scopeFor } from "./call-scope.ts";
+import { fetchAll } from "./fetch-all.ts";
+import { tenantField, tenantOf } from "./tenant.ts";
 
 const streamRow = z.object({
   streamId: z.string().nullable(),

@@ -5,7 +5,8 @@ import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
 import { defineTool, READS_DXP } from "./define.ts";
 import { emptyNote } from "./coverage.ts";
 import { num, round } from "./render.ts";
-import { appliedLine, appliedSchema, qualityCounts, qualityCountsShape, scopedShape, scopeFor } from "./scope.ts";
+import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
+import { qualityCounts, qualityCountsShape } from "./quality-counts.ts";
 import { worstBucket } from "./worst-bucket.ts";
 
 /** More buckets than this would flood a model's context; the caller should widen the interval. */

@@ -14,7 +14,8 @@ import {
 } from "./compare.ts";
 import { emptyNote } from "./coverage.ts";
 import { num, percentOf, round } from "./render.ts";
-import { appliedLine, appliedSchema, fetchAll, scopedShape, scopeFor } from "./scope.ts";
+import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
+import { fetchAll } from "./fetch-all.ts";
 
 const groupSchema = z.object({ group: z.string(), count: z.number(), percentage: z.number() });
 const metricsSchema = z.object({

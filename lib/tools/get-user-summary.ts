@@ -8,7 +8,9 @@ import { hasTime } from "../time.ts";
 import { defineTool, READS_DXP } from "./define.ts";
 import { num, percentOf, round } from "./render.ts";
 import { minSample } from "./sample.ts";
-import { appliedLine, fetchAll, type Scope, scopeFor, tenantField, windowSchema } from "./scope.ts";
+import { appliedLine, type Scope, scopeFor, windowSchema } from "./call-scope.ts";
+import { fetchAll } from "./fetch-all.ts";
+import { tenantField } from "./tenant.ts";
 
 /** The contacts are counted over at most this many of the user's latest sessions (one page). */
 const CONTACT_SAMPLE = 100;

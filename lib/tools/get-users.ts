@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { defineTool, READS_DXP } from "./define.ts";
 import { pageFooter, table } from "./render.ts";
-import { pageOf, pageSchema, pagingShape, tenantField, tenantOf } from "./scope.ts";
+import { pageOf, pageSchema, pagingShape } from "./paging.ts";
+import { tenantField, tenantOf } from "./tenant.ts";
 
 export default defineTool({
   name: "get_users",

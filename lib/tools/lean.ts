@@ -2,6 +2,7 @@
 // "not known" as well and costs nothing), and the output schemas to match, derived from the
 // schemas the tools declare (every nullable field becomes optional).
 import { z } from "zod";
+import type { Tool } from "./define.ts";
 
 /** A copy without null or undefined object fields, at any depth; array items stay in place. */
 export function lean<T>(value: T): T {
@@ -25,5 +26,18 @@ export function leanSchema<T extends z.ZodType>(schema: T): z.ZodType {
   }
   if (schema instanceof z.ZodArray) return described(z.array(leanSchema(schema.element as z.ZodType)));
   if (schema instanceof z.ZodRecord) return described(z.record(schema.keyType as z.ZodString, leanSchema(schema.valueType as z.ZodType)));
+  return schema;
+}
+
+const answerSchemas = new WeakMap<Tool, z.ZodType>();
+
+/**
+ * A tool's output schema as its answers carry it (nulls left out). Built on first use (the
+ * tests, the manifest), never at start: tools/list publishes the shallow schema instead
+ * (lib/server/published-schema.ts), which makes nullable fields optional by itself.
+ */
+export function answerSchema(tool: Tool): z.ZodType {
+  let schema = answerSchemas.get(tool);
+  if (!schema) answerSchemas.set(tool, (schema = leanSchema(tool.outputSchema)));
   return schema;
 }

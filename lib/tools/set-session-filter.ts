@@ -2,7 +2,7 @@ import { z } from "zod";
 import { describeFilter, filterShape, isEmptyFilter, mergeFilter, pickFilter } from "../filter.ts";
 import { formatWindow, resolveWindow, utcSeconds } from "../time.ts";
 import { defineTool } from "./define.ts";
-import { appliedFilterSchema, windowSchema } from "./scope.ts";
+import { appliedFilterSchema, windowSchema } from "./call-scope.ts";
 
 const savedFilterSchema = appliedFilterSchema.extend({
   timePeriod: z.string().optional(),
