@@ -4,7 +4,7 @@ import { InputError } from "../errors.ts";
 import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
 import { defineTool, READS_DXP } from "./define.ts";
 import { emptyNote } from "./coverage.ts";
-import { num, round } from "./render.ts";
+import { num, round, table } from "./render.ts";
 import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
 import { qualityCounts, qualityCountsShape } from "./quality-counts.ts";
 import { worstBucket } from "./worst-bucket.ts";
@@ -51,13 +51,17 @@ export default defineTool({
     const text = [
       `Sessions per ${interval.toLowerCase()} (bucket starts in UTC). ${appliedLine(applied)}`,
       // Compact rows (a model pays for every token): the date once per day, counts as good/average/poor.
-      "start UTC, sessions, good/average/poor, avg score:",
-      ...buckets.map((b, i) => {
-        const start = formatUtc(new Date(b.start));
-        const sameDay = i > 0 && buckets[i - 1]!.start.slice(0, 10) === b.start.slice(0, 10);
-        const when = interval === "HOUR" && sameDay ? start.slice(11) : start.slice(0, interval === "HOUR" ? 16 : 10);
-        return `${when} ${b.sessions} ${b.good}/${b.average}/${b.poor} ${num(b.avgNectarScore, 0)}`;
-      }),
+      // Compact rows (a model pays for every token): the date once per day, counts as good/average/poor.
+      table(
+        ["start UTC", "sessions", "good/avg/poor", "poor %", "score"],
+        buckets.map((b, i) => {
+          const start = formatUtc(new Date(b.start));
+          const sameDay = i > 0 && buckets[i - 1]!.start.slice(0, 10) === b.start.slice(0, 10);
+          const when = interval === "HOUR" && sameDay ? start.slice(11) : start.slice(0, interval === "HOUR" ? 16 : 10);
+          return [when, b.sessions, `${b.good}/${b.average}/${b.poor}`, num(b.poorPercent, 0), num(b.avgNectarScore, 0)];
+        }),
+        "|",
+      ),
       total === 0
         ? await emptyNote(scope, context)
         : worst
