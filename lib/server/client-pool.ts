@@ -29,6 +29,14 @@ export interface ClientRequest {
   namedByClient?: boolean;
 }
 
+/**
+ * The client module, loaded on the first call and kept: a first tools/list needs neither the
+ * client nor ky and the answer schemas, and each import() after the first would still pay
+ * a trip through the module loader.
+ */
+let clientModule: Promise<typeof import("../client/client.ts")> | undefined;
+const loadClient = () => (clientModule ??= import("../client/client.ts"));
+
 export class ClientPool {
   readonly #clients: LRUCache<string, DxpClient>;
   readonly #pinned = new Map<string, DxpClient>();
@@ -72,8 +80,7 @@ export class ClientPool {
 
   async get(credentials: DxpCredentials, request: ClientRequest = {}): Promise<DxpClient> {
     const key = await this.credentialKey(credentials);
-    // Loaded on the first call, not at start: a first tools/list needs neither the client nor ky and the answer schemas.
-    const { DxpClient } = await import("../client/client.ts");
+    const { DxpClient } = await loadClient();
     const slot = `${request.operator ? "operator" : request.namedByClient ? "named" : "client"}:${key}`;
     const existing = request.operator ? this.#pinned.get(slot) : this.#clients.get(slot);
     if (existing) return existing;
