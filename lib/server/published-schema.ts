@@ -94,17 +94,30 @@ export function publishedSchemas(tool: Tool): PublishedSchemas {
 
 const FILTER_FIELDS: ReadonlySet<string> = new Set(Object.keys(filterShape));
 
-/** Keywords a model uses to fill arguments; bounds, patterns and formats are zod's to enforce. */
-const INPUT_KEYWORDS = new Set(["type", "properties", "items", "enum", "description", "default", "required", "additionalProperties", "anyOf"]);
+let shared: Record<string, unknown> | undefined;
+/** Each filter field's description as set_session_filter publishes it. */
+const sharedDescriptions = (): Record<string, unknown> =>
+  (shared ??= Object.fromEntries(
+    Object.entries((z.toJSONSchema(z.object(filterShape), { io: "input" }) as { properties: Record<string, Json> }).properties).map(([key, field]) => [key, field.description]),
+  ));
+
+/**
+ * Keywords a model uses to fill arguments. Bounds, patterns and formats are zod's to enforce
+ * (its errors name the fix); defaults are what an omitted field means, and each answer says
+ * what it applied (the window, the page and how to get the next, the ordering).
+ */
+const INPUT_KEYWORDS = new Set(["type", "properties", "items", "enum", "description", "required", "additionalProperties", "anyOf"]);
 
 function compactInput(json: Json, filterFields: ReadonlySet<string>): Json {
   const root = compact(json, INPUT_KEYWORDS);
   const properties = root.properties as Record<string, Json> | undefined;
   for (const key of Object.keys(properties ?? {})) {
     if (!filterFields.has(key)) continue;
-    // A filter override: its values and hints are published once, by set_session_filter.
-    const type = properties![key]!.type;
-    properties![key] = type === "array" ? { type: "array", items: { type: "string" } } : { type };
+    // A filter override: its values and hints are published once, by set_session_filter;
+    // a description of the tool's own (e.g. another default window) stays.
+    const { type, description } = properties![key]!;
+    const own = description !== undefined && description !== sharedDescriptions()[key] ? { description } : {};
+    properties![key] = { type, ...own }; // lists of strings: set_session_filter says which
   }
   return root;
 }

@@ -13,7 +13,7 @@ export default defineTool({
   name: "configure_connection",
   title: "Configure DXP connection",
   description:
-    "Set the DXP URL, tokens and/or default tenant (domainName) for this MCP session only; they override env and headers until cleared. Tokens are never shown back.",
+    "Set the DXP URL, tokens and/or default tenant (domainName) for this MCP session only, over env and headers. Tokens are never shown back.",
   group: "connection",
   inputSchema: z.strictObject({
     url: z.string().trim().min(1).max(2048).optional().describe("https://<instance>.nectar.services"),

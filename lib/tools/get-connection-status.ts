@@ -8,7 +8,7 @@ export default defineTool({
   name: "get_connection_status",
   title: "Connection status",
   description:
-    "Which DXP and tenant this server uses, where that setting came from, whether tokens are present and when they expire, and a live check. Use first when a call fails.",
+    "Which DXP and tenant are used and from where, token presence and expiry, and a live check. Call first when a call fails.",
   group: "connection",
   inputSchema: z.strictObject({}),
   outputSchema: connectionSchema.extend({

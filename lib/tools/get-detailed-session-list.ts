@@ -43,7 +43,7 @@ export default defineTool({
   name: "get_detailed_session_list",
   title: "Session list",
   description:
-    "Individual sessions (time, parties, platform, quality, jitter/loss/RTT, network), 5 a page: the examples behind a summary or breakdown. get_session_details opens a sessionId.",
+    "Individual sessions (time, parties, platform, quality, jitter/loss/RTT, network), 5 a page: examples behind a summary or breakdown. get_session_details opens one.",
   group: "sessions",
   inputSchema: z.strictObject({
     ...scopedShape,

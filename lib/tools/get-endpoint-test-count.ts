@@ -6,7 +6,7 @@ export default defineTool({
   name: "get_endpoint_test_count",
   title: "Endpoint test count",
   description:
-    "How many endpoint-client (EPC) tests ran, optionally only PASS/FAIL/WARN results or some locations: a quick site health number.",
+    "How many endpoint-client (EPC) tests ran, optionally by result or location: a quick health number for a site.",
   group: "endpoint_tests",
   inputSchema: z.strictObject(testScopeShape),
   outputSchema: appliedSchema.extend({ results: z.array(z.string()).nullable(), count: z.number() }),

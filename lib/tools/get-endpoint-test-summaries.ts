@@ -23,7 +23,7 @@ export default defineTool({
   name: "get_endpoint_test_summaries",
   title: "Endpoint test results",
   description:
-    "Endpoint-client (EPC) test results, newest first: endpoint, user, location, result, MOS, jitter, loss, RTT. A site's network as its endpoints see it.",
+    "Endpoint-client (EPC) test results, newest first: endpoint, user, site, result, MOS, jitter, loss, RTT: a site's network as its endpoints see it.",
   group: "endpoint_tests",
   inputSchema: z.strictObject({ ...testScopeShape, ...pagingShape, pageSize: z.number().int().min(1).max(100).default(8) }),
   outputSchema: appliedSchema.extend({ results: z.array(z.string()).nullable(), page: pageSchema, tests: z.array(testRow) }),

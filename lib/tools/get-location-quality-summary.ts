@@ -20,7 +20,7 @@ export default defineTool({
   name: "get_location_quality_summary",
   title: "Call quality by location",
   description:
-    "Call quality per site, worst first: sessions, good/average/poor, poor share, score. Finds the sites with bad calls; compareWithPreviousPeriod adds each site's change.",
+    "Call quality per site, worst first: sessions, good/average/poor, poor share, score. compareWithPreviousPeriod adds each site's change.",
   group: "locations",
   inputSchema: z.strictObject({
     ...scopedShape,

@@ -9,7 +9,7 @@ export default defineTool({
   name: "get_locations",
   title: "Corporate locations",
   description:
-    "The tenant's sites with city, country, coordinates and network ranges; search by name, city or country. Gives the exact names for the locations filter.",
+    "The tenant's sites with city, country, coordinates and network ranges; search by name, city or country. Exact names for the locations filter.",
   group: "locations",
   inputSchema: z.strictObject({
     search: z.string().trim().max(200).default("").describe("part of a name, city or country"),

@@ -79,7 +79,7 @@ export default defineTool({
   name: "get_session_summary",
   title: "Session summary",
   description:
-    "Overview of call quality: sessions, score, quality and modality split, insights, per-media metrics. Start here; compareWithPreviousPeriod adds the change vs the period before.",
+    "Overview of call quality: sessions, score, quality and modality split, insights, media metrics. Start here; compareWithPreviousPeriod adds the change.",
   group: "sessions",
   inputSchema: z.strictObject({ ...scopedShape, compareWithPreviousPeriod: compareField }),
   outputSchema: appliedSchema.extend({

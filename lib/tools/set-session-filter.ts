@@ -14,7 +14,7 @@ export default defineTool({
   name: "set_session_filter",
   title: "Set session filter",
   description:
-    "Remember a filter for this MCP session; session tools apply it and take the same fields as one-call overrides. Fields merge in (a time field replaces the window); clear: true resets; no arguments shows it.",
+    "Keep a filter for this MCP session; session tools apply it and take the same fields as one-call overrides. A time field replaces the window; clear: true resets; {} shows it.",
   group: "sessions",
   inputSchema: z.strictObject({ ...filterShape, clear: z.boolean().default(false) }),
   outputSchema: z.object({
