@@ -3,6 +3,7 @@
 // Anthropic publishes no current offline tokenizer. Expect Claude's counts to differ by
 // some percent, not by a factor.
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
+import { SEED_TOOL_NAMES } from "../lib/tools/index.ts";
 import { connect, type Dxp, textOf } from "./in-process.ts";
 import { heading, note, table, type Target, targets } from "./report.ts";
 import { r } from "./util.ts";
@@ -12,21 +13,7 @@ export const TOKENIZER = "gpt-tokenizer 4.0.0, o200k_base (an OpenAI BPE tokeniz
 const bytes = (text: string) => Buffer.byteLength(text, "utf8");
 
 /** The seed's 13 tools (issue 13's tools/list budget is for these; added tools get 250 tokens each on average). */
-const SEED_TOOLS = new Set([
-  "get_connection_status",
-  "configure_connection",
-  "set_session_filter",
-  "get_session_summary",
-  "get_location_quality_summary",
-  "get_session_histogram",
-  "get_detailed_session_list",
-  "get_users",
-  "get_locations",
-  "get_tenant_names",
-  "get_tenant_platforms",
-  "get_endpoint_test_count",
-  "get_endpoint_test_summaries",
-]);
+const SEED_TOOLS: ReadonlySet<string> = new Set(SEED_TOOL_NAMES);
 
 const DEFAULT_ARGS: Record<string, Record<string, unknown>> = { configure_connection: { domainName: "acme" } };
 
