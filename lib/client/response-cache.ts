@@ -8,7 +8,7 @@
 import { TimeoutError } from "../errors.ts";
 import type { AnswerStore } from "../store/interfaces.ts";
 import { MemoryAnswerStore } from "../store/memory-answer-store.ts";
-import { answerSize } from "./transport.ts";
+import { answerSize } from "./answer.ts";
 
 export interface CacheOptions {
   /** How long an answer is reused, ms. 0 turns caching off (concurrent sharing stays). Default 30 000. */

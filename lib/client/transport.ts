@@ -13,21 +13,13 @@
 // - cancellation by the caller, and every failure mapped to our error kinds.
 import ky, { HTTPError, type AfterResponseHook, type KyInstance } from "ky";
 import type { z } from "zod";
-import {
-  AuthenticationError,
-  ConfigurationError,
-  DxpError,
-  NetworkError,
-  NotFoundError,
-  PermissionError,
-  RateLimitedError,
-  TimeoutError,
-  UpstreamError,
-} from "../errors.ts";
+import { ConfigurationError, DxpError, NetworkError, TimeoutError, UpstreamError } from "../errors.ts";
 import { redactSecrets } from "../security/redact.ts";
 import type { UpstreamLimiter } from "../security/upstream-limiter.ts";
+import { BodyCutOff, parseAnswer, readLimited } from "./answer.ts";
 import { type Endpoint, endpointPath } from "./endpoints.ts";
 import { HEADER_VALUE } from "./header-value.ts";
+import { retryAfterMs, statusError } from "./status-errors.ts";
 import type { TokenKeeper } from "./token-keeper.ts";
 
 export interface TransportOptions {
@@ -62,9 +54,6 @@ export interface CallOptions<T> {
 }
 
 const RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
-
-/** The answer's body stopped arriving (dropped, or the call's clock ran out); ky retries it like a dropped connection. */
-class BodyCutOff extends Error {}
 
 const unsendableToken = () =>
   new ConfigurationError(
@@ -257,139 +246,3 @@ function describe(error: unknown): string {
 
 /** Query strings carry tenants and filters, never tokens; still, keep log lines short. */
 const logQuery = (search: string): string => (search.length > 301 ? `${search.slice(0, 301)}…` : search);
-
-/** Our reading of Retry-After, for the budget check and the "Wait N s" hint (ky reads it for its own wait). */
-function retryAfterMs(response: Response): number | undefined {
-  const header = response.headers.get("retry-after");
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-/** Bytes of each parsed answer's JSON, for caches bounded by size (cheaper than serializing again). */
-const answerSizes = new WeakMap<object, number>();
-
-/** The size of a parsed answer: its JSON length when it came from parseAnswer, else measured. */
-export function answerSize(value: unknown): number {
-  if (typeof value === "object" && value !== null) {
-    const known = answerSizes.get(value);
-    if (known !== undefined) return known;
-  }
-  return JSON.stringify(value)?.length ?? 0;
-}
-
-async function statusError(
-  response: Response,
-  retries: number,
-  subject: string,
-  couldRefresh: boolean,
-  redact: (text: string) => string,
-): Promise<DxpError> {
-  const detail = redact(await upstreamDetail(response));
-  const after = retries ? ` after ${retries} ${retries === 1 ? "retry" : "retries"}` : "";
-  switch (response.status) {
-    case 401:
-      return new AuthenticationError(
-        `The DXP rejected the access token (401)${couldRefresh ? " even after a token refresh" : ""}.`,
-        "Renew NECTAR_ACCESS_TOKEN (or X-Nectar-Access-Token, or call configure_connection), and set a refresh token so it renews itself.",
-      );
-    case 403:
-      return new PermissionError(
-        `The DXP refused access to ${subject} (403)${detail}.`,
-        "The token may not see this tenant: check the tenant with get_tenant_names or ask a DXP administrator for access.",
-      );
-    case 404:
-      return new NotFoundError(`The DXP has no ${subject} (404).`, "Check the id or name, or list what exists first.");
-    case 429: {
-      const wait = retryAfterMs(response);
-      const seconds = wait === undefined ? undefined : Math.ceil(wait / 1000);
-      return new RateLimitedError(
-        `The DXP is rate limiting requests (429)${after}.`,
-        seconds === undefined ? "Wait a little and try again." : `Wait ${seconds} s and try again.`,
-        seconds,
-      );
-    }
-    default:
-      if (response.status >= 500 || response.status === 408) {
-        return new UpstreamError(
-          `The DXP answered ${response.status}${detail}${after}.`,
-          "The DXP or a proxy in front of it is failing; try again in a minute.",
-          response.status,
-        );
-      }
-      return new UpstreamError(
-        `The DXP refused the request to ${subject} (${response.status})${detail}.`,
-        "Check the arguments against the tool's accepted values.",
-        response.status,
-      );
-  }
-}
-
-/** A short, safe description of an error body: a JSON `message`, or what kind of page it was. */
-async function upstreamDetail(response: Response): Promise<string> {
-  if ((response.headers.get("content-type") ?? "").includes("html")) return ", with an HTML error page (a proxy or gateway answered)";
-  try {
-    const message = (JSON.parse((await response.text()).slice(0, 2000)) as { message?: unknown })?.message;
-    return typeof message === "string" && message ? `: ${message.slice(0, 200).replace(/[.\s]+$/, "")}` : "";
-  } catch {
-    return "";
-  }
-}
-
-async function parseAnswer<T>(response: Response, schema: z.ZodType<T>, path: string, redact: (text: string) => string): Promise<T> {
-  if ((response.headers.get("content-type") ?? "").includes("html")) {
-    throw new UpstreamError(
-      `The DXP answered ${path} with an HTML page instead of JSON (a login page or proxy?).`,
-      "Check that NECTAR_DXP_URL points at the DXP instance itself.",
-      response.status,
-    );
-  }
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new UpstreamError(`The DXP's answer to ${path} is not valid JSON (cut off or malformed).`, "Try again; if it persists the DXP or a proxy is at fault.", response.status);
-  }
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.length ? issue.path.join(".") : "(the whole answer)";
-    throw new UpstreamError(
-      redact(`The DXP's answer to ${path} has an unexpected shape at ${field}: ${issue?.message ?? "invalid"}.`),
-      "This server may not match this DXP version; please report it.",
-      response.status,
-    );
-  }
-  if (typeof parsed.data === "object" && parsed.data !== null) answerSizes.set(parsed.data, text.length);
-  return parsed.data;
-}
-
-/** The body as text, refused past `maxBytes` (declared or counted as it arrives). */
-async function readLimited(response: Response, maxBytes: number, path: string): Promise<string> {
-  const tooLarge = () =>
-    new UpstreamError(`The DXP's answer to ${path} is larger than ${Math.round(maxBytes / 1048576)} MiB.`, "Ask for a smaller page or a shorter time window.");
-  if (Number(response.headers.get("content-length")) > maxBytes) {
-    await response.body?.cancel();
-    throw tooLarge();
-  }
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let size = 0;
-  let text = "";
-  for (;;) {
-    const chunk = await reader.read().catch(() => {
-      throw new BodyCutOff();
-    });
-    if (chunk.done) return text + decoder.decode();
-    size += chunk.value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    text += decoder.decode(chunk.value, { stream: true });
-  }
-}
