@@ -1,6 +1,7 @@
 // The Deno HTTP shell: the same app as servers/node-http.ts, under Deno.serve.
 //   deno run --allow-net --allow-env --allow-read servers/deno-http.ts [--demo]
-import { ConfigError, readConfig } from "../lib/config.ts";
+import { readConfig } from "../lib/config.ts";
+import { exitFor } from "../lib/errors.ts";
 import type { PartialCredentials } from "../lib/connection.ts";
 import { connectHints, httpAppFromConfig } from "../lib/http/from-config.ts";
 import { redactingLogger, tokensOf } from "../lib/server/logger.ts";
@@ -51,6 +52,7 @@ try {
   Deno.addSignalListener("SIGTERM", shutdown);
   Deno.addSignalListener("SIGINT", shutdown);
 } catch (error) {
-  write(`nectar-dxp-mcp: ${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}`);
-  Deno.exit(2);
+  const { code, message } = exitFor(error);
+  write(`nectar-dxp-mcp: ${message}`);
+  Deno.exit(code);
 }

@@ -19,7 +19,7 @@ import { ENV, readConfig } from "../lib/config.ts";
 import { prompts } from "../lib/prompts.ts";
 import { createSimulator } from "../lib/simulator/index.ts";
 import { allTools } from "../lib/tools/index.ts";
-import { configuredTools } from "../lib/tools/select.ts";
+import { configuredTools } from "../lib/server/configured-tools.ts";
 import { VERSION } from "../lib/version.ts";
 import { type Bundle, buildBundle, MANIFEST_SOURCE, manifestJson } from "../mcpb/build.ts";
 import { buildManifest, ENTRY_POINT, MANIFEST_VERSION, USER_CONFIG } from "../mcpb/manifest.ts";

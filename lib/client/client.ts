@@ -4,6 +4,7 @@
 import type { z } from "zod";
 import { AuthenticationError, ConfigurationError, NetworkError, TimeoutError, UpstreamError } from "../errors.ts";
 import { checkDxpUrl, type UrlPolicy } from "../security/url-policy.ts";
+import { SET_TENANT, SET_TOKENS } from "../settings.ts";
 import type { AnswerStore, TokenStore } from "../store/interfaces.ts";
 import type { DxpCredentials } from "./credentials.ts";
 import { API_PREFIX, type Endpoint, ENDPOINTS, endpointPath } from "./endpoints.ts";
@@ -50,7 +51,7 @@ export class DxpClient {
     if (!credentials.accessToken && !credentials.refreshToken) {
       throw new ConfigurationError(
         "No DXP token is configured.",
-        "Set NECTAR_ACCESS_TOKEN and NECTAR_REFRESH_TOKEN (or the X-Nectar-Access-Token / X-Nectar-Refresh-Token headers, or call configure_connection).",
+        `Set ${SET_TOKENS}.`,
       );
     }
     this.#tokens = new TokenKeeper(credentials, (refreshToken) => this.#refresh(refreshToken), {
@@ -220,7 +221,7 @@ export function requireTenant(tenant: string | undefined): string {
   if (!tenant) {
     throw new ConfigurationError(
       "No tenant is set.",
-      "Pass `tenant`, or set NECTAR_DOMAIN_NAME (the X-Nectar-Domain-Name header, or configure_connection's domainName); get_tenant_names lists the tenants this token may see.",
+      `Pass \`tenant\`, or set ${SET_TENANT}; get_tenant_names lists the tenants this token may see.`,
     );
   }
   return tenant;
@@ -232,6 +233,6 @@ function refreshFailed(error: unknown): unknown {
   if (error instanceof UpstreamError && (error.status ?? 0) >= 500) return error;
   return new AuthenticationError(
     "The DXP rejected the refresh token, so the access token could not be renewed.",
-    "Renew both tokens in the DXP (token registration) and set them again: NECTAR_ACCESS_TOKEN / NECTAR_REFRESH_TOKEN, the X-Nectar-Access-Token / X-Nectar-Refresh-Token headers, or configure_connection.",
+    `Renew both tokens in the DXP (token registration) and set them again: ${SET_TOKENS}.`,
   );
 }

@@ -8,6 +8,7 @@ import {
   RateLimitedError,
   UpstreamError,
 } from "../errors.ts";
+import { SET_ACCESS_TOKEN } from "../settings.ts";
 
 /** Our reading of Retry-After, for the budget check and the "Wait N s" hint (ky reads it for its own wait). */
 export function retryAfterMs(response: Response): number | undefined {
@@ -32,7 +33,7 @@ export async function statusError(
     case 401:
       return new AuthenticationError(
         `The DXP rejected the access token (401)${couldRefresh ? " even after a token refresh" : ""}.`,
-        "Renew NECTAR_ACCESS_TOKEN (or X-Nectar-Access-Token, or call configure_connection), and set a refresh token so it renews itself.",
+        `Renew ${SET_ACCESS_TOKEN}, and set a refresh token so it renews itself.`,
       );
     case 403:
       return new PermissionError(

@@ -15,6 +15,7 @@ import ky, { HTTPError, type AfterResponseHook, type KyInstance } from "ky";
 import type { z } from "zod";
 import { ConfigurationError, DxpError, NetworkError, TimeoutError, UpstreamError } from "../errors.ts";
 import { redactSecrets } from "../security/redact.ts";
+import { SET_ACCESS_TOKEN, SET_URL } from "../settings.ts";
 import type { UpstreamLimiter } from "../security/upstream-limiter.ts";
 import { BodyCutOff, parseAnswer, readLimited } from "./answer.ts";
 import { type Endpoint, endpointPath } from "./endpoints.ts";
@@ -58,7 +59,7 @@ const RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
 const unsendableToken = () =>
   new ConfigurationError(
     "The DXP access token contains characters that cannot be sent in an HTTP header (spaces, line breaks or non-ASCII).",
-    "Copy the token again, whole and unchanged, into NECTAR_ACCESS_TOKEN, X-Nectar-Access-Token or configure_connection.",
+    `Copy the token again, whole and unchanged, into ${SET_ACCESS_TOKEN}.`,
   );
 
 export class Transport {
@@ -168,7 +169,7 @@ export class Transport {
       }
       throw new NetworkError(
         `Could not reach the DXP (${describe(error)}).`,
-        "Check NECTAR_DXP_URL / X-Nectar-DXP-URL and the network path to it, then try again.",
+        `Check ${SET_URL} and the network path to it, then try again.`,
       );
     }
     return parseAnswer(response, options.schema, `/${path}`, this.#redact);
@@ -200,7 +201,7 @@ export class Transport {
         await response.body?.cancel();
         throw new UpstreamError(
           `The DXP answered ${path} with a redirect (${response.status || "3xx"}), which this server does not follow: a redirect could lead to an address the DXP URL policy refuses.`,
-          "Set the DXP URL (NECTAR_DXP_URL, X-Nectar-DXP-URL or configure_connection) to the address the DXP serves its API on directly.",
+          `Set ${SET_URL} to the address the DXP serves its API on directly.`,
           response.status,
         );
       }

@@ -7,7 +7,7 @@ import { ClientPool } from "../server/client-pool.ts";
 import { OPERATOR_URL_POLICY } from "../server/create-server.ts";
 import type { Logger } from "../server/logger.ts";
 import type { UrlPolicy } from "../security/url-policy.ts";
-import { configuredTools } from "../tools/select.ts";
+import { configuredTools } from "../server/configured-tools.ts";
 import { createHttpApp, type HttpApp } from "./app.ts";
 import { MemorySessionStore } from "../store/memory-session-store.ts";
 
