@@ -4,7 +4,7 @@ import { readConfig } from "../lib/config.ts";
 import { exitFor } from "../lib/errors.ts";
 import type { PartialCredentials } from "../lib/connection.ts";
 import { connectHints, httpAppFromConfig } from "../lib/http/from-config.ts";
-import { redactingLogger, tokensOf } from "../lib/server/logger.ts";
+import { redactingLogger, tokensOf } from "../lib/logger.ts";
 import { createSimulator } from "../lib/simulator/index.ts";
 
 declare const Deno: {

@@ -3,7 +3,7 @@ import { serve } from "@hono/node-server";
 import type { ServerConfig } from "../lib/config.ts";
 import type { PartialCredentials } from "../lib/connection.ts";
 import { connectHints, httpAppFromConfig } from "../lib/http/from-config.ts";
-import { tokensOf } from "../lib/server/logger.ts";
+import { tokensOf } from "../lib/logger.ts";
 import { guardedFetch } from "./guarded-fetch.ts";
 import { stderrLogger } from "./stderr-logger.ts";
 

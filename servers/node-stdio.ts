@@ -8,7 +8,7 @@ import { ClientPool } from "../lib/server/client-pool.ts";
 import { createServer, OPERATOR_URL_POLICY } from "../lib/server/create-server.ts";
 import { newSessionState } from "../lib/session.ts";
 import { configuredTools } from "../lib/server/configured-tools.ts";
-import { tokensOf } from "../lib/server/logger.ts";
+import { tokensOf } from "../lib/logger.ts";
 import { guardedFetch } from "./guarded-fetch.ts";
 import { stderrLogger } from "./stderr-logger.ts";
 

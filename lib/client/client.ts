@@ -68,11 +68,6 @@ export class DxpClient {
     this.#cache = new ResponseCache({ now: options.now, ...options.cache }, options.answerStore, identity ? `${identity.key}:` : "");
   }
 
-  /** Upstream requests answered from the cache or shared with an identical one in flight. */
-  get cacheHits(): number {
-    return this.#cache.hits;
-  }
-
   /** When the current access token expires, if it is a JWT. */
   get accessTokenExpiresAt(): Date | undefined {
     return this.#tokens.expiresAt;
@@ -148,10 +143,6 @@ export class DxpClient {
 
   searchUsers(query: SessionQuery, context?: CallContext) {
     return this.#get(ENDPOINTS.userSearch, schema.pagedSchema(schema.userSchema), query, context);
-  }
-
-  user(userId: string, context?: CallContext) {
-    return this.#get(ENDPOINTS.user, schema.userSchema, {}, context, { userId }, `user "${userId}"`);
   }
 
   locations(query: SessionQuery, context?: CallContext) {

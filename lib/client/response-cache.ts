@@ -30,8 +30,6 @@ export class ResponseCache {
   readonly #ttl: number;
   readonly #store: AnswerStore;
   readonly #prefix: string;
-  /** Upstream requests saved, for status and benchmarks. */
-  hits = 0;
 
   constructor(options: CacheOptions = {}, store?: AnswerStore, prefix = "") {
     this.#ttl = options.ttlMs ?? 30_000;
@@ -42,13 +40,9 @@ export class ResponseCache {
   async get<T>(key: string, load: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) throw cancelled();
     const stored = this.#ttl > 0 ? await this.#store.get(this.#prefix + key) : undefined;
-    if (stored !== undefined) {
-      this.hits += 1;
-      return stored as T;
-    }
+    if (stored !== undefined) return stored as T;
     let pending = this.#pending.get(key);
-    if (pending) this.hits += 1;
-    else {
+    if (!pending) {
       const controller = new AbortController();
       const promise = load(controller.signal).then(
         async (value) => {

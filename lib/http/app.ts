@@ -12,7 +12,7 @@ import { originGuard } from "../security/origin-guard.ts";
 import type { UrlPolicy } from "../security/url-policy.ts";
 import type { ClientPool } from "../server/client-pool.ts";
 import { createServer } from "../server/create-server.ts";
-import { type Logger, silentLogger } from "../server/logger.ts";
+import { type Logger, silentLogger } from "../logger.ts";
 import { newSessionState, type SessionState } from "../session.ts";
 import type { SessionStore } from "../store/interfaces.ts";
 import { MemorySessionStore } from "../store/memory-session-store.ts";

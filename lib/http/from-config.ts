@@ -5,7 +5,7 @@ import type { PartialCredentials } from "../connection.ts";
 import { defaultAllowedHosts } from "../security/origin-guard.ts";
 import { ClientPool } from "../server/client-pool.ts";
 import { OPERATOR_URL_POLICY } from "../server/create-server.ts";
-import type { Logger } from "../server/logger.ts";
+import type { Logger } from "../logger.ts";
 import type { UrlPolicy } from "../security/url-policy.ts";
 import { configuredTools } from "../server/configured-tools.ts";
 import { createHttpApp, type HttpApp } from "./app.ts";

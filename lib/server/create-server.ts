@@ -6,7 +6,7 @@ import type { Tool } from "../tools/define.ts";
 import { allTools } from "../tools/index.ts";
 import { VERSION } from "../version.ts";
 import { SERVER_INSTRUCTIONS } from "./instructions.ts";
-import { type Logger, silentLogger } from "./logger.ts";
+import { type Logger, silentLogger } from "../logger.ts";
 import { prompts } from "../prompts.ts";
 import { resourcesFor } from "../resources.ts";
 import { appViews } from "../apps/views.ts";

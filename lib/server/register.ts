@@ -11,7 +11,7 @@ import type { PromptDefinition } from "../prompts.ts";
 import type { ResourceDefinition } from "../resources.ts";
 import type { Tool, ToolContext } from "../tools/define.ts";
 import { runTool } from "../tools/run-tool.ts";
-import type { Logger } from "./logger.ts";
+import type { Logger } from "../logger.ts";
 import { convertedOnce, publishedSchemas } from "./published-schema.ts";
 
 export type ContextFactory = (base: Pick<ToolContext, "signal" | "progress">) => ToolContext;
