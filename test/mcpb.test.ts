@@ -3,6 +3,7 @@
 // the bundle itself, built into a temporary folder, unpacked as Claude Desktop unpacks it
 // and started with the command line and environment Claude Desktop derives from the
 // manifest and the user's settings, where no node_modules can help it.
+import { textOf } from "./helpers/common.ts";
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { isBuiltin } from "node:module";
@@ -53,7 +54,7 @@ function validates(path: string): boolean {
   }
 }
 
-const text = (result: CallToolResult) => result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+const text = textOf;
 
 describe("MCP Bundle manifest", () => {
   it("passes the mcpb package's validator (its CLI's validateManifest and the schema of its manifest_version)", () => {
