@@ -63,8 +63,8 @@ const unsendableToken = () =>
   );
 
 export class Transport {
-  readonly #api: KyInstance;
-  readonly #root: KyInstance;
+  readonly #http: KyInstance;
+  readonly #apiPrefix: string;
   readonly #fetch: typeof fetch;
   readonly #options: Required<Omit<TransportOptions, "log" | "fetch" | "limiter" | "caller" | "secrets">> &
     Pick<TransportOptions, "log" | "limiter" | "secrets" | "caller">;
@@ -96,14 +96,13 @@ export class Transport {
         delay: (attempt: number) => retryDelayMs * 2 ** (attempt - 1),
       },
     };
-    this.#root = ky.create({ ...common, prefixUrl: baseUrl });
-    this.#api = ky.create({ ...common, prefixUrl: `${baseUrl}/${apiPrefix}` });
+    this.#http = ky.create({ ...common, prefixUrl: baseUrl });
+    this.#apiPrefix = apiPrefix;
   }
 
   async call<T>(endpoint: Endpoint, options: CallOptions<T>): Promise<T> {
     const path = endpointPath(endpoint, options.pathParams);
     const subject = options.subject ?? `/${path}`;
-    const http = endpoint.root ? this.#root : this.#api;
     const deadline = Date.now() + this.#options.timeoutMs;
     const budget = AbortSignal.timeout(this.#options.timeoutMs);
     const { auth } = options;
@@ -122,10 +121,10 @@ export class Transport {
     const giveUpPastBudget: AfterResponseHook = async (request, _options, response) => {
       if (request.method !== "GET" || !RETRY_STATUSES.includes(response.status) || retries >= this.#options.maxRetries) return;
       const wait = retryAfterMs(response);
-      if (wait !== undefined && Date.now() + wait >= deadline) throw await this.#statusError(response, retries, subject, !!auth?.canRefresh);
+      if (wait !== undefined && Date.now() + wait >= deadline) throw await statusError(response, retries, subject, !!auth?.canRefresh, this.#redact);
     };
     const send = () =>
-      http(path, {
+      this.#http(endpoint.root ? path : `${this.#apiPrefix}/${path}`, {
         method: endpoint.method,
         searchParams: options.searchParams,
         json: options.json,
@@ -158,9 +157,9 @@ export class Transport {
       response = await send();
     } catch (error) {
       if (error instanceof DxpError) throw error;
-      if (budget.aborted || Date.now() >= deadline) throw this.timeout();
+      if (budget.aborted || Date.now() >= deadline) throw this.#timeout();
       if (options.signal?.aborted) throw new TimeoutError("The request was cancelled before the DXP answered.");
-      if (error instanceof HTTPError) throw await this.#statusError(error.response, retries, subject, !!auth?.canRefresh);
+      if (error instanceof HTTPError) throw await statusError(error.response, retries, subject, !!auth?.canRefresh, this.#redact);
       if (error instanceof BodyCutOff) {
         throw new NetworkError(
           "The connection to the DXP dropped while its answer was being sent.",
@@ -216,7 +215,7 @@ export class Transport {
     }
   }
 
-  timeout(): TimeoutError {
+  #timeout(): TimeoutError {
     return new TimeoutError(
       `The DXP did not answer within ${Math.round(this.#options.timeoutMs / 1000)} s (retries included).`,
       "It may be overloaded; try a shorter time window or fewer rows, or try again later.",
@@ -224,10 +223,6 @@ export class Transport {
   }
 
   readonly #redact = (text: string): string => redactSecrets(text, this.#options.secrets?.() ?? []);
-
-  async #statusError(response: Response, retries: number, subject: string, couldRefresh: boolean): Promise<DxpError> {
-    return statusError(response, retries, subject, couldRefresh, this.#redact);
-  }
 }
 
 /** A DxpError somewhere in an error's cause chain (fetch wraps connection errors). */
