@@ -3,9 +3,10 @@
 // log writes, and when a credential's tokens are renewed.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { ResponseCache } from "../lib/client/response-cache.ts";
 import { TokenKeeper } from "../lib/client/token-keeper.ts";
 import { resolveConnection } from "../lib/connection.ts";
-import { AuthenticationError, ConfigurationError, InputError } from "../lib/errors.ts";
+import { AuthenticationError, ConfigurationError, InputError, TimeoutError } from "../lib/errors.ts";
 import { mergeFilter } from "../lib/filter.ts";
 import { redactingLogger } from "../lib/logger.ts";
 import { resolveWindow } from "../lib/time.ts";
@@ -177,5 +178,55 @@ describe("TokenKeeper", () => {
   it("without any token says how to set one", async () => {
     const { keeper: k } = keeper({});
     await assert.rejects(k.accessToken(), (e: unknown) => e instanceof ConfigurationError && /NECTAR_ACCESS_TOKEN/.test(e.userMessage));
+  });
+});
+
+describe("the answer cache", () => {
+  /** A load the test finishes by hand, recording whether it was cancelled. */
+  function manualLoad() {
+    let finish!: (value: { n: number }) => void;
+    const state = { calls: 0, aborted: false };
+    const load = (signal: AbortSignal) => {
+      state.calls += 1;
+      signal.addEventListener("abort", () => (state.aborted = true));
+      return new Promise<{ n: number }>((resolve) => (finish = resolve));
+    };
+    return { load, state, finish: (n: number) => finish({ n }) };
+  }
+
+  it("keeps the shared load going while one of its callers cancels, and cancels it when the last one leaves", async () => {
+    const cache = new ResponseCache({ ttlMs: 0 });
+    const { load, state, finish } = manualLoad();
+    const first = new AbortController();
+    const second = new AbortController();
+    const a = cache.get("k", load, first.signal);
+    const b = cache.get("k", load, second.signal);
+    first.abort();
+    await assert.rejects(a, TimeoutError);
+    assert.equal(state.aborted, false, "the other caller still waits");
+    finish(1);
+    assert.deepEqual(await b, { n: 1 });
+    assert.equal(state.calls, 1);
+
+    const again = manualLoad();
+    const only = new AbortController();
+    const c = cache.get("k2", again.load, only.signal);
+    only.abort();
+    await assert.rejects(c, TimeoutError);
+    assert.equal(again.state.aborted, true, "nobody waits any more");
+  });
+
+  it("reuses an answer within its TTL, asks again after it, and never keeps a failure", async () => {
+    let now = 1_000_000; // lru-cache reads a start time of 0 as "none"
+    const cache = new ResponseCache({ ttlMs: 1000, now: () => now });
+    let calls = 0;
+    const load = async () => ({ n: ++calls });
+    assert.deepEqual(await cache.get("k", load), { n: 1 });
+    now += 999;
+    assert.deepEqual(await cache.get("k", load), { n: 1 });
+    now += 2;
+    assert.deepEqual(await cache.get("k", load), { n: 2 });
+    await assert.rejects(cache.get("bad", async () => { throw new Error("down"); }));
+    assert.deepEqual(await cache.get("bad", load), { n: 3 });
   });
 });
