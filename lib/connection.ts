@@ -25,7 +25,6 @@ export interface ResolvedConnection {
   urlWithheld?: boolean;
 }
 
-export { HOW_TO_CONFIGURE } from "./settings.ts";
 
 export function resolveConnection(layers: readonly ConnectionLayer[]): ResolvedConnection {
   const present = layers.filter(([, values]) => values !== undefined) as [ConnectionSource, PartialCredentials][];
