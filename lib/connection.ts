@@ -25,7 +25,6 @@ export interface ResolvedConnection {
   urlWithheld?: boolean;
 }
 
-
 export function resolveConnection(layers: readonly ConnectionLayer[]): ResolvedConnection {
   const present = layers.filter(([, values]) => values !== undefined) as [ConnectionSource, PartialCredentials][];
   const tokenLayer = present.findIndex(([, v]) => v.accessToken || v.refreshToken);
