@@ -1,9 +1,10 @@
 // The Node HTTP shell: the shared Hono app on @hono/node-server, graceful on SIGTERM.
 import { serve } from "@hono/node-server";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/server/validators/ajv";
 import type { ServerConfig } from "../lib/config.ts";
 import type { PartialCredentials } from "../lib/connection.ts";
 import { connectHints, httpAppFromConfig } from "../lib/http/from-config.ts";
-import { tokensOf } from "../lib/server/logger.ts";
+import { tokensOf } from "../lib/logger.ts";
 import { guardedFetch } from "./guarded-fetch.ts";
 import { stderrLogger } from "./stderr-logger.ts";
 
@@ -20,7 +21,14 @@ export async function runHttp({ config, demo, onClose }: HttpOptions): Promise<v
   const environment = demo ?? config.credentials;
   const log = stderrLogger(config.debug, () => tokensOf(environment));
   // URLs a client names are dialled only at addresses the URL policy accepts (checked after DNS).
-  const http = httpAppFromConfig({ config, demo, log, guardFetch: (policy) => guardedFetch({ policy }) });
+  const http = httpAppFromConfig({
+    config,
+    demo,
+    log,
+    guardFetch: (policy) => guardedFetch({ policy }),
+    // Node allows code generation: Ajv, one per process, built on first use.
+    jsonSchemaValidator: new AjvJsonSchemaValidator(),
+  });
   const server = serve({ fetch: http.app.fetch, hostname: config.host, port: config.port }, (info) => {
     const shown = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
     const url = `http://${shown.includes(":") ? `[${shown}]` : shown}:${info.port}`;

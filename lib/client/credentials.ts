@@ -2,6 +2,7 @@
 // shell's env, a request's headers, or configure_connection), never read from globals,
 // so two users in one process cannot see each other's credentials.
 import { ConfigurationError } from "../errors.ts";
+import { SET_TENANT } from "../settings.ts";
 
 export interface DxpCredentials {
   /** Instance base URL, e.g. https://demo.us.nectar.services */
@@ -31,7 +32,7 @@ export function requireTenant(tenant: string | undefined): string {
   if (!tenant) {
     throw new ConfigurationError(
       "No tenant is set.",
-      "Pass `tenant`, or set NECTAR_DOMAIN_NAME (the X-Nectar-Domain-Name header, or configure_connection's domainName); get_tenant_names lists the tenants this token may see.",
+      `Pass \`tenant\`, or set ${SET_TENANT}; get_tenant_names lists the tenants this token may see.`,
     );
   }
   return tenant;

@@ -11,8 +11,8 @@ import type { PartialCredentials } from "../connection.ts";
 import { originGuard } from "../security/origin-guard.ts";
 import type { UrlPolicy } from "../security/url-policy.ts";
 import type { ClientPool } from "../server/client-pool.ts";
-import { createServer } from "../server/create-server.ts";
-import { type Logger, silentLogger } from "../server/logger.ts";
+import { createServer, type ServerOptions } from "../server/create-server.ts";
+import { type Logger, silentLogger } from "../logger.ts";
 import { newSessionState, type SessionState } from "../session.ts";
 import type { SessionStore } from "../store/interfaces.ts";
 import { MemorySessionStore } from "../store/memory-session-store.ts";
@@ -43,6 +43,8 @@ export interface HttpAppOptions {
   /** What the server offers; a request may narrow it with X-MCP-Tools / X-MCP-Readonly. */
   tools?: readonly Tool[];
   log?: Logger;
+  /** The shell's choice of JSON Schema validator (see createServer). */
+  jsonSchemaValidator?: ServerOptions["jsonSchemaValidator"];
 }
 
 export interface HttpApp {
@@ -139,6 +141,7 @@ function serverFor(c: Context<McpEnv>, options: HttpAppOptions, log: Logger, ses
     withholdOperatorUrl: true,
     tools: c.get("tools"),
     log,
+    jsonSchemaValidator: options.jsonSchemaValidator,
   });
 }
 

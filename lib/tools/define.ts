@@ -5,7 +5,8 @@ import type { DxpClient } from "../client/client.ts";
 import type { ResolvedConnection } from "../connection.ts";
 import type { SessionState } from "../session.ts";
 
-export type ToolGroup = "connection" | "sessions" | "locations" | "users" | "tenants" | "endpoint_tests";
+export const TOOL_GROUPS = ["connection", "sessions", "locations", "users", "tenants", "endpoint_tests"] as const;
+export type ToolGroup = (typeof TOOL_GROUPS)[number];
 
 export interface ToolAnnotations {
   readOnlyHint: boolean;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { DxpSession } from "../client/schemas.ts";
-import { ORDER_DIRECTIONS } from "../client/vocabulary.ts";
+import { ORDER_DIRECTIONS, SESSION_ORDER_FIELDS as ORDER_FIELDS } from "../client/vocabulary.ts";
 import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
 import { defineTool, READS_DXP } from "./define.ts";
 import { emptyNote } from "./coverage.ts";
@@ -8,8 +8,6 @@ import { drillEcho, drillLine, drillQuery, drillShape, narrowedToSchema } from "
 import { num, pageFooter, round, table } from "./render.ts";
 import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
 import { pageOf, pageSchema, pagingShape } from "./paging.ts";
-
-const ORDER_FIELDS = ["startDate", "duration", "nectarScore", "jitter", "packetLoss", "roundTripDelay"] as const;
 
 const sessionRow = z.object({
   sessionId: z.string(),

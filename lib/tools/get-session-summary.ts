@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { QualityMetrics, Summary } from "../client/schemas.ts";
+import type { QualityMetric } from "../client/vocabulary.ts";
 import { defineTool, READS_DXP } from "./define.ts";
 import {
   type Change,
@@ -34,7 +35,7 @@ const METRIC_FIELDS = {
   AVG_ROUND_TRIP_DELAY: "avgRoundTripMs",
   AVG_PACKET_LOSS_PERCENTAGE: "avgPacketLossPct",
   AVG_NECTAR_SCORE: "avgNectarScore",
-} as const;
+} as const satisfies Record<QualityMetric, string>;
 
 /**
  * One row per media kind: the DXP's per-quality-type figures averaged, weighted by streams
