@@ -20,6 +20,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm install --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsup.config.ts ./
+COPY scripts/server-bundle.ts ./scripts/
 COPY lib ./lib
 COPY servers ./servers
 RUN npx tsup \

@@ -1,19 +1,28 @@
 import { defineConfig } from "tsup";
+import { serverBundleOptions } from "./scripts/server-bundle.ts";
 
-// The npm bundle: the library (root, ./tools and ./simulator subpaths, with types) and the bin.
-// Shell modules are split into chunks that the bin loads only when used.
-export default defineConfig({
-  entry: {
-    "lib/index": "lib/index.ts",
-    "lib/tools/api": "lib/tools/api.ts",
-    "lib/simulator/index": "lib/simulator/index.ts",
-    "servers/cli": "servers/cli.ts",
+// The npm package: the library (root, ./tools and ./simulator subpaths, with types), and the
+// bin as one bundled file with its dependencies (scripts/server-bundle.ts, as the MCP Bundle).
+export default defineConfig([
+  {
+    entry: {
+      "lib/index": "lib/index.ts",
+      "lib/tools/api": "lib/tools/api.ts",
+      "lib/simulator/index": "lib/simulator/index.ts",
+    },
+    format: ["esm"],
+    target: "node20",
+    platform: "node",
+    splitting: true,
+    dts: { entry: { "lib/index": "lib/index.ts", "lib/tools/api": "lib/tools/api.ts", "lib/simulator/index": "lib/simulator/index.ts" } },
+    // Both builds write into dist/ at once: `npm run build` empties it first instead.
+    clean: false,
+    sourcemap: false,
   },
-  format: ["esm"],
-  target: "node20",
-  platform: "node",
-  splitting: true,
-  dts: { entry: { "lib/index": "lib/index.ts", "lib/tools/api": "lib/tools/api.ts", "lib/simulator/index": "lib/simulator/index.ts" } },
-  clean: true,
-  sourcemap: false,
-});
+  {
+    ...serverBundleOptions({ "servers/cli": "servers/cli.ts" }, "dist", true),
+    // Only the bundle itself in dist/ (the metafile is for the MCP Bundle's import check).
+    metafile: false,
+    clean: false,
+  },
+]);

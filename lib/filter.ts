@@ -2,7 +2,9 @@
 // session tool, overridable per call. One schema serves both.
 import { z } from "zod";
 import { type FilterQuery, joinList } from "./client/query.ts";
-import { MODALITIES, PLATFORMS, QUALITIES, SESSION_SCENARIOS, SESSION_TYPE_SPELLINGS, SESSION_TYPES } from "./client/vocabulary.ts";
+import { type Dimension, DIMENSIONS, LIST_KEYS, type ListKey } from "./client/dimensions.ts";
+import type { MODALITIES, PLATFORMS, QUALITIES, SESSION_SCENARIOS, SESSION_TYPES } from "./client/vocabulary.ts";
+import { SESSION_TYPE_SPELLINGS } from "./client/vocabulary.ts";
 import { closest, didYouMean } from "./closest.ts";
 import { hasTime, instantSchema, type ResolvedWindow, resolveWindow, timePeriodSchema } from "./time.ts";
 
@@ -17,25 +19,41 @@ const enumOf = <T extends readonly [string, ...string[]]>(values: T, what: strin
     },
   });
 
+/** A dimension's field: its values (with the closest-match error) or free names; the hint once, on the filter's home. */
+function dimensionField(key: ListKey) {
+  const dimension: Dimension = DIMENSIONS[key];
+  const list = dimension.values ? z.array(enumOf(dimension.values, dimension.one)).min(1) : names;
+  return dimension.hint ? list.optional().describe(dimension.hint) : list.optional();
+}
+
+type ListFields = { [K in ListKey]: ReturnType<typeof dimensionField> };
+
+/** The tool that keeps the filter: the one whose published schema describes its fields in full. */
+export const FILTER_HOME = "set_session_filter";
+
 /** Fields a session tool accepts to override the saved filter for one call. */
 export const filterShape = {
   timePeriod: timePeriodSchema.optional(),
   from: instantSchema.optional(),
   to: instantSchema.optional(),
-  platforms: z.array(enumOf(PLATFORMS, "platform")).min(1).optional(),
-  modalities: z.array(enumOf(MODALITIES, "modality")).min(1).optional(),
-  sessionTypes: z.array(enumOf(SESSION_TYPES, "session type")).min(1).optional().describe("PEER2PEER = PEER_TO_PEER"),
-  sessionScenarios: z.array(enumOf(SESSION_SCENARIOS, "scenario")).min(1).optional(),
-  qualities: z.array(enumOf(QUALITIES, "quality")).min(1).optional().describe("CRITICAL = poor"),
-  locations: names.optional().describe("location names or ids"),
-  users: names.optional().describe("emails, names or ids; either party"),
+  ...(Object.fromEntries(LIST_KEYS.map((key) => [key, dimensionField(key)])) as ListFields),
 };
 
-const filterSchema = z.object(filterShape);
-export type SessionFilter = z.infer<typeof filterSchema>;
+/** The filter as set_session_filter keeps it; a type written out, so each field keeps its own values. */
+export interface SessionFilter {
+  timePeriod?: string;
+  from?: string;
+  to?: string;
+  platforms?: (typeof PLATFORMS)[number][];
+  modalities?: (typeof MODALITIES)[number][];
+  sessionTypes?: (typeof SESSION_TYPES)[number][];
+  sessionScenarios?: (typeof SESSION_SCENARIOS)[number][];
+  qualities?: (typeof QUALITIES)[number][];
+  locations?: string[];
+  users?: string[];
+}
 
-export const LIST_KEYS = ["platforms", "modalities", "sessionTypes", "sessionScenarios", "qualities", "locations", "users"] as const;
-export type ListKey = (typeof LIST_KEYS)[number];
+export { LIST_KEYS, type ListKey };
 
 /** The call's filter: per-call fields win; any time field replaces the saved window whole. */
 export function mergeFilter(saved: SessionFilter, overrides: SessionFilter): SessionFilter {

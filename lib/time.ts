@@ -107,3 +107,6 @@ export function previousWindow(window: { label: string; from: Date; to: Date }):
   const to = new Date(window.from.getTime());
   return { label: `previous ${window.label}`, from, to, query: { period: CUSTOM_TIME_PERIOD, from, to } };
 }
+
+/** An instant as answers carry it: ISO-8601 UTC to the second (".000" costs a model tokens, says nothing). */
+export const utcSeconds = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, "Z");

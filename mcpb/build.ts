@@ -16,6 +16,7 @@ import { packExtension } from "@anthropic-ai/mcpb";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { build } from "tsup";
+import { serverBundleOptions } from "../scripts/server-bundle.ts";
 import { buildManifest, ENTRY_POINT, type Manifest } from "./manifest.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -53,29 +54,9 @@ export async function buildBundle({ dir, mcpbFile, silent = false }: BundleOptio
   const server = join(dir, ENTRY_POINT);
 
   await build({
+    ...serverBundleOptions({ [ENTRY_POINT.replace(/\.mjs$/, "")]: join(ROOT, "servers/cli.ts") }, dir),
     config: false,
-    entry: { [ENTRY_POINT.replace(/\.mjs$/, "")]: join(ROOT, "servers/cli.ts") },
-    outDir: dir,
     outExtension: () => ({ js: ".mjs" }),
-    format: ["esm"],
-    platform: "node",
-    target: "node20",
-    // Every dependency inlined: the bundle runs from Claude Desktop's extension folder, with no node_modules.
-    noExternal: [/.*/],
-    splitting: false,
-    // No bundled module require()s a Node built-in today (esbuild would emit __require calls),
-    // but a CommonJS dependency that does would fail in ESM with "Dynamic require of … is not
-    // supported" at run time, in the user's Claude Desktop: give it a real require.
-    banner: { js: 'import { createRequire as __mcpbCreateRequire } from "node:module"; const require = __mcpbCreateRequire(import.meta.url);' },
-    // Whitespace and syntax only: names stay, so a stack trace in Claude's MCP log is readable.
-    esbuildOptions(options) {
-      options.minifyWhitespace = true;
-      options.minifySyntax = true;
-      options.minifyIdentifiers = false;
-    },
-    sourcemap: false,
-    metafile: true,
-    dts: false,
     clean: false,
     silent,
     tsconfig: join(ROOT, "tsconfig.json"),

@@ -34,8 +34,9 @@ export function guardedFetch(options: GuardedFetchOptions): typeof fetch {
     });
   // undici is loaded on first use (about 15 MiB): a server whose clients never name a URL never pays for it.
   let agent: Promise<Dispatcher> | undefined;
+  // undici is CommonJS: bundled into a split ESM build, its exports arrive under `default`.
   const dispatcher = () =>
-    (agent ??= import("undici").then(({ Agent }) => new Agent({ connect: { lookup: lookup as never, ...(options.ca ? { ca: options.ca } : {}) } })));
+    (agent ??= import("undici").then((undici) => new (undici.Agent ?? (undici as unknown as { default: typeof undici }).default.Agent)({ connect: { lookup: lookup as never, ...(options.ca ? { ca: options.ca } : {}) } })));
   // The global fetch takes undici's `dispatcher` (the same undici version Node bundles).
   return (async (input: RequestInfo | URL, init?: RequestInit) => fetch(input, { ...init, dispatcher: await dispatcher() } as RequestInit)) as typeof fetch;
 }

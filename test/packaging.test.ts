@@ -248,8 +248,8 @@ describe("Dockerfile", () => {
     for (const needed of ["package.json", "package-lock.json", "tsconfig.json", "tsup.config.ts"]) {
       assert.ok(sources.includes(needed), `the build stage copies ${needed}`);
     }
-    // Every tsup entry lives under a copied folder.
-    const entries = [...readFileSync("tsup.config.ts", "utf8").matchAll(/"([\w/.-]+\.ts)"/g)].map((m) => m[1]!);
+    // Every tsup entry, and every file tsup.config.ts imports, lives under a copied folder.
+    const entries = [...readFileSync("tsup.config.ts", "utf8").matchAll(/"([\w/.-]+\.ts)"/g)].map((m) => m[1]!.replace(/^\.\//, ""));
     assert.ok(entries.includes("servers/cli.ts"));
     for (const entry of entries) {
       assert.ok(sources.some((s) => entry === s || entry.startsWith(`${s.replace(/\/$/, "")}/`)), `${entry} is copied into the build`);

@@ -22,9 +22,11 @@ const pkg = JSON.parse(readFileSync("package.json", "utf8")) as {
 };
 const deno = JSON.parse(readFileSync("deno.json", "utf8")) as { version: string; exports: Record<string, string> | string };
 
-assert.ok(!Array.isArray(tsupConfig) && typeof tsupConfig === "object", "tsup.config.ts exports one options object");
-const tsup = tsupConfig as Options;
-const tsupEntries = tsup.entry as Record<string, string>;
+// tsup.config.ts: the library first, then the bundled bin (issue 13).
+assert.ok(Array.isArray(tsupConfig) && tsupConfig.length === 2, "tsup.config.ts exports the library's options and the bin's");
+const configs = tsupConfig as Options[];
+const tsup = configs[0]!;
+const tsupEntries = Object.assign({}, ...configs.map((c) => c.entry as Record<string, string>)) as Record<string, string>;
 const dts = tsup.dts as { entry: Record<string, string> };
 
 /** "./lib/tools/api.ts" → "lib/tools/api": the tsup entry name, and the path under dist/ it builds. */

@@ -11,6 +11,7 @@ import { after, before, describe, it } from "node:test";
 import { build } from "esbuild";
 import { type Browser, type BrowserContext, chromium, type Frame, type Page } from "playwright-core";
 import { LOCATION_DRILL_DOWN_TOOL } from "../lib/apps/views.ts";
+import { percentOf } from "../lib/tools/render.ts";
 import { worstBucket } from "../lib/tools/worst-bucket.ts";
 import { type Harness, startHarness } from "./helpers/harness.ts";
 import { type Listening, listen } from "./helpers/listen.ts";
@@ -44,6 +45,13 @@ interface Bucket {
   unknown: number;
   poorPercent: number;
 }
+/** The tool sends counts only (issue 13): unknown and the poor share follow from them. */
+const bucketsOf = (result: ToolResult): Bucket[] =>
+  (result.structuredContent.buckets as Omit<Bucket, "unknown" | "poorPercent">[]).map((b) => ({
+    ...b,
+    unknown: b.sessions - b.good - b.average - b.poor,
+    poorPercent: percentOf(b.poor, b.sessions),
+  }));
 type ToolResult = { content: { type: string; text?: string }[]; structuredContent: Record<string, unknown> };
 
 describe("MCP Apps views in Chromium", { skip: SKIP }, () => {
@@ -166,7 +174,7 @@ describe("MCP Apps views in Chromium", { skip: SKIP }, () => {
     serverCalls.length = 0;
     const args = { timePeriod: "2d" };
     const result = (await h.call("get_session_histogram", args)) as ToolResult;
-    const buckets = result.structuredContent.buckets as Bucket[];
+    const buckets = bucketsOf(result);
     assert.equal(result.structuredContent.interval, "HOUR");
     const frame = await show("chart", args, result);
 
@@ -212,7 +220,7 @@ describe("MCP Apps views in Chromium", { skip: SKIP }, () => {
     const perDay = { ...args, interval: "DAY" };
     assert.deepEqual(await hostCalls(), [{ name: "get_session_histogram", arguments: perDay }]);
     assert.deepEqual(serverCalls, [{ name: "get_session_histogram", arguments: perDay }]);
-    const days = (((await h.call("get_session_histogram", perDay)) as ToolResult).structuredContent.buckets as Bucket[]);
+    const days = bucketsOf((await h.call("get_session_histogram", perDay)) as ToolResult);
     const drawnDays = await frame.locator("rect.segment").evaluateAll((els) => els.reduce((sum, el) => sum + Number(el.getAttribute("data-count")), 0));
     assert.equal(await groups.count(), days.length);
     assert.equal(drawnDays, total(days));

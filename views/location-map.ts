@@ -6,6 +6,7 @@ import type { GeometryObject, Topology } from "topojson-specification";
 import { feature } from "topojson-client";
 import land110m from "world-atlas/land-110m.json";
 import { LOCATION_DRILL_DOWN_TOOL } from "../lib/apps/views.ts";
+import { percentOf } from "../lib/tools/render.ts";
 import { connectView, firstLine, fmt, html, legendKey, type QualityBand, svg, textOf, type ToolResultLike } from "./shared.ts";
 
 interface LocationRow {
@@ -131,7 +132,6 @@ async function select(row: LocationRow, marker: SVGCircleElement): Promise<void>
 interface Group {
   group: string;
   count: number;
-  percentage: number;
 }
 interface MediaRow {
   qualityType: string | null;
@@ -160,13 +160,13 @@ function renderDetail(row: LocationRow, result: ToolResultLike): void {
   for (const g of groups) {
     const part = html("span", BAND_OF_GROUP[g.group] ?? "unknown");
     part.style.width = `${(100 * g.count) / Math.max(1, total)}%`;
-    part.title = `${g.group === "CRITICAL" ? "poor" : g.group.toLowerCase()}: ${g.count} (${g.percentage}%)`;
+    part.title = `${g.group === "CRITICAL" ? "poor" : g.group.toLowerCase()}: ${g.count} (${percentOf(g.count, total)}%)`;
     split.append(part);
   }
   const counts = html("p", "muted", groups.map((g) => `${g.group === "CRITICAL" ? "poor" : g.group.toLowerCase()} ${g.count}`).join(" · "));
-  const insights = (data.insights as { insight: string; count: number; percent: number }[]).filter((i) => i.count > 0);
+  const insights = (data.insights as { insight: string; count: number }[]).filter((i) => i.count > 0);
   const list = html("ul");
-  for (const i of insights) list.append(html("li", "", `${i.insight.toLowerCase().replaceAll("_", " ")}: ${i.count} (${i.percent}%)`));
+  for (const i of insights) list.append(html("li", "", `${i.insight.toLowerCase().replaceAll("_", " ")}: ${i.count} (${percentOf(i.count, total)}%)`));
   const audio = ((data.media as { audio: MediaRow[] }).audio ?? []).filter((m) => (m.streams ?? 0) > 0);
   const table = html("table");
   if (audio.length) {

@@ -3,19 +3,24 @@
 // (the tool text's own rule), exact counts on hover, and an hour/day switch that re-asks
 // the server through the host. Hand-drawn SVG: a few kilobytes instead of a chart library.
 import { appViews } from "../lib/apps/views.ts";
+import { percentOf } from "../lib/tools/render.ts";
 import { worstBucket } from "../lib/tools/worst-bucket.ts";
 import { connectView, firstLine, fmt, html, legendKey, QUALITY_BANDS, svg, textOf, type ToolResultLike } from "./shared.ts";
 
-interface Bucket {
+/** A bucket as the tool sends it (lean: unknown and the poor share follow from the counts). */
+interface SentBucket {
   start: string;
-  end: string;
   sessions: number;
   good: number;
   average: number;
   poor: number;
+  score?: number;
+}
+
+interface Bucket extends SentBucket {
+  avgNectarScore: number | null;
   unknown: number;
   poorPercent: number;
-  avgNectarScore: number | null;
 }
 
 const HISTOGRAM_TOOL = appViews.find((v) => v.name === "session_histogram_chart")!.tool;
@@ -89,7 +94,12 @@ function render(result: ToolResultLike): void {
   els.title.textContent = firstLine(result);
   const data = result.structuredContent ?? {};
   const interval = String(data.interval ?? "HOUR");
-  const buckets = (data.buckets as Bucket[] | undefined) ?? [];
+  const buckets: Bucket[] = ((data.buckets as SentBucket[] | undefined) ?? []).map((b) => ({
+    ...b,
+    unknown: b.sessions - b.good - b.average - b.poor,
+    poorPercent: percentOf(b.poor, b.sessions),
+    avgNectarScore: b.score ?? null,
+  }));
   els.chart.dataset.interval = interval;
   for (const b of els.buttons) b.setAttribute("aria-pressed", String(b.dataset.interval === interval));
 

@@ -4,9 +4,9 @@
 import type { z } from "zod";
 import { AuthenticationError, ConfigurationError, NetworkError, TimeoutError, UpstreamError } from "../errors.ts";
 import { checkDxpUrl, type UrlPolicy } from "../security/url-policy.ts";
-import { SET_TENANT, SET_TOKENS } from "../settings.ts";
+import { SET_TOKENS } from "../settings.ts";
 import type { AnswerStore, TokenStore } from "../store/interfaces.ts";
-import type { DxpCredentials } from "./credentials.ts";
+import { type DxpCredentials, requireTenant } from "./credentials.ts";
 import { API_PREFIX, type Endpoint, ENDPOINTS, endpointPath } from "./endpoints.ts";
 import { type SessionQuery, searchParams } from "./query.ts";
 import { type CacheOptions, ResponseCache } from "./response-cache.ts";
@@ -205,17 +205,6 @@ export class DxpClient {
         throw refreshFailed(error);
       });
   }
-}
-
-/** Every data call names a tenant; the caller resolves defaults (argument, then configuration). */
-export function requireTenant(tenant: string | undefined): string {
-  if (!tenant) {
-    throw new ConfigurationError(
-      "No tenant is set.",
-      `Pass \`tenant\`, or set ${SET_TENANT}; get_tenant_names lists the tenants this token may see.`,
-    );
-  }
-  return tenant;
 }
 
 /** A refused refresh means the refresh token is dead; transient failures stay what they are. */

@@ -1,6 +1,8 @@
 // Who the client talks to and as whom. Always a value handed in by the caller (the
 // shell's env, a request's headers, or configure_connection), never read from globals,
 // so two users in one process cannot see each other's credentials.
+import { ConfigurationError } from "../errors.ts";
+import { SET_TENANT } from "../settings.ts";
 
 export interface DxpCredentials {
   /** Instance base URL, e.g. https://demo.us.nectar.services */
@@ -23,4 +25,15 @@ export function normalizeUrl(url: string): string {
   } catch {
     return url.trim();
   }
+}
+
+/** Every data call names a tenant; the caller resolves defaults (argument, then configuration). */
+export function requireTenant(tenant: string | undefined): string {
+  if (!tenant) {
+    throw new ConfigurationError(
+      "No tenant is set.",
+      `Pass \`tenant\`, or set ${SET_TENANT}; get_tenant_names lists the tenants this token may see.`,
+    );
+  }
+  return tenant;
 }

@@ -1,6 +1,7 @@
 // The one table of DXP endpoints and query-parameter names (../shared/dxp-api.md).
 // Every path the client calls and the simulator serves comes from here. Entries marked
 // "inferred" are our best reading of the platform: correcting one is one edit here.
+import { DIMENSION_PARAMS } from "./dimensions.ts";
 
 /** The external API prefix (seen: /dapi/user/search). The web UI uses /dashboardapi. */
 export const API_PREFIX = "dapi";
@@ -79,22 +80,11 @@ export const PARAMS = {
   to: "startDateTo",
   interval: "interval",
   search: "q",
-  // Session filter dimensions, comma-separated lists (inferred names).
-  platforms: "platforms",
-  modalities: "modalities",
-  sessionTypes: "sessionTypes",
-  sessionScenarios: "sessionScenarios",
-  qualities: "qualities",
-  locations: "locations",
-  /** Matches either party of a session (the caller or the callee), by email, name or id. */
-  users: "users",
   testResults: "results",
-  // Drill-down dimensions and the breakdown's grouping (inferred names).
+  // The breakdown's grouping (inferred name).
   groupBy: "groupBy",
-  networkTypes: "networkTypes",
-  devices: "devices",
-  clientVersions: "clientVersions",
-  carriers: "carriers",
+  // Session filter and drill-down dimensions, comma-separated lists (inferred names): dimensions.ts.
+  ...DIMENSION_PARAMS,
 } as const;
 
 /** The value of `timePeriod` that means "use startDateFrom/startDateTo" (inferred). */

@@ -1,25 +1,15 @@
 // Typed query inputs of the client, turned into the DXP's query parameters (names from
 // the endpoint table's PARAMS). Lists go comma-separated.
+import { DIMENSION_KEYS, type DimensionKey } from "./dimensions.ts";
 import { CUSTOM_TIME_PERIOD, PARAMS } from "./endpoints.ts";
+import { utcSeconds } from "../time.ts";
 import type { TimePeriod } from "./vocabulary.ts";
 
 /** A named period, or an explicit UTC window sent as CUSTOM. */
 export type WindowQuery = { period: TimePeriod } | { period: typeof CUSTOM_TIME_PERIOD; from: Date; to: Date };
 
-export interface FilterQuery {
-  platforms?: readonly string[];
-  modalities?: readonly string[];
-  sessionTypes?: readonly string[];
-  sessionScenarios?: readonly string[];
-  qualities?: readonly string[];
-  locations?: readonly string[];
-  users?: readonly string[];
-  // Drill-down dimensions (inferred parameter names): values as the breakdown names them.
-  networkTypes?: readonly string[];
-  devices?: readonly string[];
-  clientVersions?: readonly string[];
-  carriers?: readonly string[];
-}
+/** Every filter dimension (dimensions.ts) as a list; the drill dimensions take values as the breakdown names them. */
+export type FilterQuery = { [K in DimensionKey]?: readonly string[] };
 
 export interface PageQuery {
   pageNumber?: number;
@@ -36,20 +26,6 @@ export interface SessionQuery extends FilterQuery, PageQuery {
   /** The breakdown's dimension (BREAKDOWN_DIMENSIONS). */
   groupBy?: string;
 }
-
-const FILTER_KEYS = [
-  "platforms",
-  "modalities",
-  "sessionTypes",
-  "sessionScenarios",
-  "qualities",
-  "locations",
-  "users",
-  "networkTypes",
-  "devices",
-  "clientVersions",
-  "carriers",
-] as const;
 
 /**
  * A list as one query value: comma-separated, and a value holding a comma or a double quote
@@ -79,7 +55,7 @@ export function splitList(raw: string): string[] {
 }
 
 /** The DXP's date format: ISO-8601 UTC to the second. */
-export const toDxpDate = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, "Z");
+export const toDxpDate = utcSeconds;
 
 export function searchParams(tenant: string | undefined, query: SessionQuery = {}): Record<string, string> {
   const params: Record<string, string> = {};
@@ -92,7 +68,7 @@ export function searchParams(tenant: string | undefined, query: SessionQuery = {
       params[PARAMS.to] = toDxpDate(window.to);
     }
   }
-  for (const key of FILTER_KEYS) {
+  for (const key of DIMENSION_KEYS) {
     const values = query[key];
     if (values?.length) params[PARAMS[key]] = joinList(values);
   }

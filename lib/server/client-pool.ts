@@ -4,7 +4,7 @@
 // dropped without losing a token rotation. The operator's own credential is pinned:
 // never evicted, whatever callers send.
 import { LRUCache } from "lru-cache";
-import { type ClientOptions, DxpClient } from "../client/client.ts";
+import type { ClientOptions, DxpClient } from "../client/client.ts";
 import { type DxpCredentials, normalizeUrl } from "../client/credentials.ts";
 import { UpstreamLimiter } from "../security/upstream-limiter.ts";
 import { CredentialKeys } from "../store/credential-keys.ts";
@@ -29,25 +29,48 @@ export interface ClientRequest {
   namedByClient?: boolean;
 }
 
+/**
+ * The client module, loaded on the first call and kept: a first tools/list needs neither the
+ * client nor ky and the answer schemas, and each import() after the first would still pay
+ * a trip through the module loader.
+ */
+let clientModule: Promise<typeof import("../client/client.ts")> | undefined;
+const loadClient = () => (clientModule ??= import("../client/client.ts"));
+
 export class ClientPool {
   readonly #clients: LRUCache<string, DxpClient>;
   readonly #pinned = new Map<string, DxpClient>();
-  readonly #options: ClientOptions;
+  readonly #given: ClientOptions;
   readonly #clientNamedFetch: typeof fetch | undefined;
   readonly keys: CredentialKeys;
-  readonly tokens: TokenStore;
-  readonly answers: AnswerStore;
-  readonly limiter: UpstreamLimiter;
+  #tokens?: TokenStore;
+  #answers?: AnswerStore;
+  #limiter?: UpstreamLimiter;
 
   constructor(options: PoolOptions = {}) {
     const { clientNamedFetch, keys, maxClients, clientIdleMs, ...clientOptions } = options;
     this.keys = keys ?? new CredentialKeys();
-    this.tokens = options.tokenStore ?? new MemoryTokenStore();
-    this.answers = options.answerStore ?? new MemoryAnswerStore({ now: options.now });
-    this.limiter = options.limiter ?? new UpstreamLimiter();
-    this.#options = { ...clientOptions, tokenStore: this.tokens, answerStore: this.answers, limiter: this.limiter };
+    this.#given = clientOptions;
     this.#clientNamedFetch = clientNamedFetch;
     this.#clients = new LRUCache({ max: maxClients ?? 1000, ttl: clientIdleMs ?? 30 * 60_000, updateAgeOnGet: true });
+  }
+
+  // The stores are built on first use, not at start: the in-memory ones size their tables
+  // up front (about 10 ms), which a server's first tools/list does not need.
+  get tokens(): TokenStore {
+    return (this.#tokens ??= this.#given.tokenStore ?? new MemoryTokenStore());
+  }
+
+  get answers(): AnswerStore {
+    return (this.#answers ??= this.#given.answerStore ?? new MemoryAnswerStore({ now: this.#given.now }));
+  }
+
+  get limiter(): UpstreamLimiter {
+    return (this.#limiter ??= this.#given.limiter ?? new UpstreamLimiter());
+  }
+
+  get #options(): ClientOptions {
+    return { ...this.#given, tokenStore: this.tokens, answerStore: this.answers, limiter: this.limiter };
   }
 
   /** The key a credential goes by in every store. */
@@ -57,6 +80,7 @@ export class ClientPool {
 
   async get(credentials: DxpCredentials, request: ClientRequest = {}): Promise<DxpClient> {
     const key = await this.credentialKey(credentials);
+    const { DxpClient } = await loadClient();
     const slot = `${request.operator ? "operator" : request.namedByClient ? "named" : "client"}:${key}`;
     const existing = request.operator ? this.#pinned.get(slot) : this.#clients.get(slot);
     if (existing) return existing;

@@ -1,8 +1,13 @@
 // The schemas we publish in tools/list, converted to JSON Schema once per process.
 //
-// Output: every top-level field with its type, nested objects and arrays without their
-// inner shape. A model pays for tools/list in context on every conversation; the full
-// schemas stay in the registry (validated by the tests) and in dist/tools.json for developers.
+// A model pays for tools/list in context on every conversation, so what is published is
+// what a model needs to choose a tool and fill its arguments (issue 13):
+// - input: types, enums, defaults and descriptions; bounds and patterns stay in zod, whose
+//   errors name the fix. The session filter's fields are described once, by its home
+//   (set_session_filter, and the server instructions): elsewhere they are plain lists.
+// - output: every top-level field with its type, nested objects and arrays without their
+//   inner shape, nothing required (answers leave out empty fields).
+// The full schemas stay in the registry (validated by the tests) and in dist/tools.json for developers.
 //
 // Once: over HTTP the SDK builds a server per request, and its McpServer converts each
 // registered zod schema to JSON Schema again for every tools/list (SDK issues #2090, #2838).
@@ -10,6 +15,7 @@
 // (`~standard.jsonSchema`), so we hand it zod's own schema behind a view whose JSON Schema is
 // computed on first use and then shared: validation stays zod's, conversion happens once.
 import { z } from "zod";
+import { FILTER_HOME, filterShape } from "../filter.ts";
 import type { Tool } from "../tools/define.ts";
 
 type StandardOf<T extends z.ZodType> = T["~standard"];
@@ -20,14 +26,16 @@ export interface ConvertedOnce<T extends z.ZodType> {
   readonly "~standard": StandardOf<T>;
 }
 
-export function convertedOnce<T extends z.ZodType>(schema: T): ConvertedOnce<T> {
+type Json = Record<string, unknown>;
+
+export function convertedOnce<T extends z.ZodType>(schema: T, publish: (json: Json) => Json = (json) => json): ConvertedOnce<T> {
   const standard = schema["~standard"];
   const memo = new Map<string, Record<string, unknown>>();
   const once = (io: "input" | "output") => (options: JsonSchemaOptions) => {
     const key = `${io} ${options.target}`;
     let json = memo.get(key);
     // Frozen: every server shares it, so a mutation anywhere must fail loudly, not leak.
-    if (!json) memo.set(key, (json = deepFreeze(standard.jsonSchema[io](options))));
+    if (!json) memo.set(key, (json = deepFreeze(publish(standard.jsonSchema[io](options)))));
     return json;
   };
   return {
@@ -56,7 +64,8 @@ export function publishedOutputSchema(schema: z.ZodObject): z.ZodObject {
 
 function shallow(field: z.ZodType): z.ZodType {
   if (field instanceof z.ZodOptional) return shallow(field.unwrap() as z.ZodType).optional();
-  if (field instanceof z.ZodNullable) return shallow(field.unwrap() as z.ZodType).nullable();
+  // Answers leave out nulls (lib/tools/lean.ts): a nullable field is an optional one.
+  if (field instanceof z.ZodNullable) return shallow(field.unwrap() as z.ZodType).optional();
   if (field instanceof z.ZodArray) return z.array(z.unknown());
   if (field instanceof z.ZodObject) return z.record(z.string(), z.unknown());
   return field;
@@ -73,8 +82,63 @@ const published = new WeakMap<Tool, PublishedSchemas>();
 export function publishedSchemas(tool: Tool): PublishedSchemas {
   let schemas = published.get(tool);
   if (!schemas) {
-    schemas = { input: convertedOnce(tool.inputSchema), output: convertedOnce(publishedOutputSchema(tool.outputSchema)) };
+    const filterFields = tool.name === FILTER_HOME ? new Set<string>() : FILTER_FIELDS;
+    schemas = {
+      input: convertedOnce(tool.inputSchema, (json) => compactInput(json, filterFields)),
+      output: convertedOnce(publishedOutputSchema(tool.outputSchema), compactOutput),
+    };
     published.set(tool, schemas);
   }
   return schemas;
+}
+
+const FILTER_FIELDS: ReadonlySet<string> = new Set(Object.keys(filterShape));
+
+let shared: Record<string, unknown> | undefined;
+/** Each filter field's description as set_session_filter publishes it. */
+const sharedDescriptions = (): Record<string, unknown> =>
+  (shared ??= Object.fromEntries(
+    Object.entries((z.toJSONSchema(z.object(filterShape), { io: "input" }) as { properties: Record<string, Json> }).properties).map(([key, field]) => [key, field.description]),
+  ));
+
+/**
+ * Keywords a model uses to fill arguments. Bounds, patterns and formats are zod's to enforce
+ * (its errors name the fix); defaults are what an omitted field means, and each answer says
+ * what it applied (the window, the page and how to get the next, the ordering).
+ */
+const INPUT_KEYWORDS = new Set(["type", "properties", "items", "enum", "description", "required", "additionalProperties", "anyOf"]);
+
+function compactInput(json: Json, filterFields: ReadonlySet<string>): Json {
+  const root = compact(json, INPUT_KEYWORDS);
+  const properties = root.properties as Record<string, Json> | undefined;
+  for (const key of Object.keys(properties ?? {})) {
+    if (!filterFields.has(key)) continue;
+    // A filter override: its values and hints are published once, by set_session_filter;
+    // a description of the tool's own (e.g. another default window) stays.
+    const { type, description } = properties![key]!;
+    const own = description !== undefined && description !== sharedDescriptions()[key] ? { description } : {};
+    properties![key] = { type, ...own }; // lists of strings: set_session_filter says which
+  }
+  return root;
+}
+
+/** Top-level field names and types only. */
+function compactOutput(json: Json): Json {
+  return compact(json, new Set(["type", "properties"]));
+}
+
+function compact(node: Json, keep: ReadonlySet<string>): Json {
+  const out: Json = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (!keep.has(key)) continue;
+    if (key === "properties") {
+      out.properties = Object.fromEntries(Object.entries(value as Record<string, Json>).map(([name, field]) => [name, compact(field, keep)]));
+    } else if ((key === "items" || key === "additionalProperties") && typeof value === "object" && value !== null) {
+      const inner = compact(value as Json, keep);
+      if (Object.keys(inner).length) out[key] = inner; // `{}` (anything) says nothing
+    } else if (key === "anyOf" && Array.isArray(value)) {
+      out.anyOf = value.map((v) => compact(v as Json, keep));
+    } else out[key] = value;
+  }
+  return out;
 }

@@ -26,13 +26,22 @@ export function registerTools(server: McpServer, tools: readonly Tool[], context
         description: tool.description,
         inputSchema: schemas.input,
         outputSchema: schemas.output,
-        annotations: { title: tool.title, ...tool.annotations },
+        annotations: publishedAnnotations(tool),
         // MCP Apps: hosts that render views show this tool's result in its view; others ignore _meta.
         _meta: toolViewMeta(tool.name),
       },
       async (args: unknown, ctx: ServerContext) => callTool(tool, args, ctx, contextFor, log),
     );
   }
+}
+
+/**
+ * The hints a client can act on. The spec gives destructiveHint and idempotentHint meaning
+ * only when readOnlyHint is false, and the title is already the tool's own.
+ */
+function publishedAnnotations({ annotations }: Tool) {
+  const { readOnlyHint, openWorldHint, destructiveHint, idempotentHint } = annotations;
+  return readOnlyHint ? { readOnlyHint, openWorldHint } : { readOnlyHint, destructiveHint, idempotentHint, openWorldHint };
 }
 
 async function callTool(tool: Tool, args: unknown, ctx: ServerContext, contextFor: ContextFactory, log: Logger): Promise<CallToolResult> {

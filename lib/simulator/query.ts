@@ -1,14 +1,10 @@
 // Reading a request's query: the time window, the session filters, paging. Bad values
 // are 400s naming the parameter (names from the endpoint table's PARAMS).
 import { CUSTOM_TIME_PERIOD, PARAMS } from "../client/endpoints.ts";
+import { type Dimension, DIMENSION_KEYS, DIMENSIONS, type DimensionKey } from "../client/dimensions.ts";
 import {
   HISTOGRAM_INTERVALS,
-  MODALITIES,
   ORDER_DIRECTIONS,
-  PLATFORMS,
-  QUALITIES,
-  SESSION_SCENARIOS,
-  SESSION_TYPES,
   TEST_RESULTS,
   TIME_PERIODS,
   type HistogramInterval,
@@ -76,60 +72,56 @@ export function listParam(query: URLSearchParams, param: string): string[] | und
   return values.length ? values : undefined;
 }
 
-function enumList(query: URLSearchParams, param: string, allowed: readonly string[]): Set<string> | undefined {
+function enumList(query: URLSearchParams, param: string, allowed: readonly string[]): string[] | undefined {
   const values = listParam(query, param)?.map((v) => v.toUpperCase());
   if (!values) return undefined;
   const unknown = values.filter((v) => !allowed.includes(v));
   if (unknown.length) throw badRequest(param, `unknown value ${unknown.join(", ")}; expected one of ${allowed.join(", ")}`);
-  return new Set(values);
+  return values;
 }
 
 /** Lower case without accents, so "sao paulo" finds São Paulo: one definition, shared with the tools. */
 export { fold } from "../closest.ts";
 import { fold } from "../closest.ts";
 
-const locationMatcher = (values: string[] | undefined) => {
-  if (!values) return undefined;
-  const wanted = new Set(values.map(fold));
-  return (location: CatalogueLocation) => wanted.has(fold(location.id)) || wanted.has(fold(location.name));
+/** How a session matches one value of each dimension (dimensions.ts), values folded. */
+const MATCHERS: Record<DimensionKey, (session: SimSession, wanted: readonly string[]) => boolean> = {
+  platforms: (s, wanted) => wanted.includes(fold(s.platform)),
+  modalities: (s, wanted) => wanted.includes(fold(s.modality)),
+  sessionTypes: (s, wanted) => wanted.includes(fold(s.sessionType)),
+  sessionScenarios: (s, wanted) => wanted.includes(fold(s.sessionScenario)),
+  qualities: (s, wanted) => wanted.includes(fold(s.quality)),
+  locations: (s, wanted) => wanted.includes(fold(s.user.location.id)) || wanted.includes(fold(s.user.location.name)),
+  // Either party: the caller, the callee when a user of the tenant, or the callee's address or number.
+  users: (s, wanted) => isUser(s.user, wanted) || (s.peer !== null && isUser(s.peer, wanted)) || wanted.includes(fold(sessionTo(s))),
+  networkTypes: (s, wanted) => wanted.includes(fold(networkTypeName(s) ?? "")),
+  devices: (s, wanted) => wanted.includes(fold(deviceName(s) ?? "")),
+  clientVersions: (s, wanted) => wanted.includes(fold(clientOf(s).version ?? "")),
+  carriers: (s, wanted) => wanted.includes(fold(carrierName(s) ?? "")),
 };
 
+const isUser = (user: SimUser, wanted: readonly string[]) =>
+  wanted.includes(fold(user.email)) || wanted.includes(fold(user.displayName)) || wanted.includes(fold(user.userId));
+
+/** Each dimension present in the query, checked against its values when it has a fixed vocabulary. */
 export function parseSessionFilter(query: URLSearchParams): (session: SimSession) => boolean {
-  const platforms = enumList(query, PARAMS.platforms, PLATFORMS);
-  const modalities = enumList(query, PARAMS.modalities, MODALITIES);
-  const types = enumList(query, PARAMS.sessionTypes, SESSION_TYPES);
-  const scenarios = enumList(query, PARAMS.sessionScenarios, SESSION_SCENARIOS);
-  const qualities = enumList(query, PARAMS.qualities, QUALITIES);
-  const atLocation = locationMatcher(listParam(query, PARAMS.locations));
-  const users = listParam(query, PARAMS.users)?.map(fold);
-  const isUser = (user: SimUser) => users!.some((u) => u === fold(user.email) || u === fold(user.displayName) || u === fold(user.userId));
-  // Either party: the caller, the callee when a user of the tenant, or the callee's address or number.
-  const involves = users && ((s: SimSession) => isUser(s.user) || (s.peer !== null && isUser(s.peer)) || users.includes(fold(sessionTo(s))));
-  const named = (param: string, name: (s: SimSession) => string | null) => {
-    const wanted = listParam(query, param)?.map(fold);
-    return wanted && ((s: SimSession) => wanted.includes(fold(name(s) ?? "")));
-  };
-  const equipment = [
-    named(PARAMS.networkTypes, networkTypeName),
-    named(PARAMS.devices, deviceName),
-    named(PARAMS.clientVersions, (s) => clientOf(s).version),
-    named(PARAMS.carriers, carrierName),
-  ].filter((test) => test !== undefined);
-  return (s) =>
-    equipment.every((test) => test(s)) &&
-    (!platforms || platforms.has(s.platform)) &&
-    (!modalities || modalities.has(s.modality)) &&
-    (!types || types.has(s.sessionType)) &&
-    (!scenarios || scenarios.has(s.sessionScenario)) &&
-    (!qualities || qualities.has(s.quality)) &&
-    (!atLocation || atLocation(s.user.location)) &&
-    (!involves || involves(s));
+  const tests: ((session: SimSession) => boolean)[] = [];
+  for (const key of DIMENSION_KEYS) {
+    const dimension: Dimension = DIMENSIONS[key];
+    const values = dimension.values ? enumList(query, dimension.param, dimension.values) : listParam(query, dimension.param);
+    if (!values) continue;
+    const wanted = values.map(fold);
+    const matches = MATCHERS[key];
+    tests.push((s) => matches(s, wanted));
+  }
+  return (s) => tests.every((test) => test(s));
 }
 
 export function parseTestFilter(query: URLSearchParams): (test: SimTest) => boolean {
   const results = enumList(query, PARAMS.testResults, TEST_RESULTS);
-  const atLocation = locationMatcher(listParam(query, PARAMS.locations));
-  return (t) => (!results || results.has(t.result)) && (!atLocation || atLocation(t.user.location));
+  const locations = listParam(query, PARAMS.locations)?.map(fold);
+  const atLocation = (location: CatalogueLocation) => !locations || locations.includes(fold(location.id)) || locations.includes(fold(location.name));
+  return (t) => (!results || results.includes(t.result)) && atLocation(t.user.location);
 }
 
 /** The items whose start lies in the window, from a list sorted ascending by start. */

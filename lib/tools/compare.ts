@@ -1,9 +1,9 @@
 // "Compared with the previous period of the same length": the window before, and the
 // changes in sessions, poor share and score, computed and worded one way for every tool.
 import { z } from "zod";
-import { formatWindow, previousWindow } from "../time.ts";
+import { formatWindow, previousWindow, utcSeconds } from "../time.ts";
 import { num, signed } from "./render.ts";
-import type { Scope } from "./scope.ts";
+import type { Scope } from "./call-scope.ts";
 
 /** No description: the name says it, and every tool that has it pays for one in tools/list. */
 export const compareField = z.boolean().default(false);
@@ -26,7 +26,7 @@ export const changeSchema = z.object({
 export type Change = z.infer<typeof changeSchema>;
 
 export const previousWindowSchema = z.object({ from: z.string(), to: z.string() }).describe("UTC");
-export const previousWindowOf = (window: { from: Date; to: Date }) => ({ from: window.from.toISOString(), to: window.to.toISOString() });
+export const previousWindowOf = (window: { from: Date; to: Date }) => ({ from: utcSeconds(window.from), to: utcSeconds(window.to) });
 
 /** The scope's query moved to the previous window, and that window. */
 export function previousScope(scope: Scope) {

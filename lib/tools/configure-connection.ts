@@ -4,7 +4,7 @@ import { HEADER_VALUE } from "../client/header-value.ts";
 import { describeConnection } from "../connection.ts";
 import { InputError } from "../errors.ts";
 import { defineTool } from "./define.ts";
-import { connectionSchema } from "./scope.ts";
+import { connectionSchema } from "./connection-schema.ts";
 
 // A token must be sendable as a header value; the message never quotes it back.
 const token = z.string().trim().min(1).max(16_384).regex(HEADER_VALUE, { error: "expected the token as issued: visible ASCII, no spaces" });
@@ -13,7 +13,7 @@ export default defineTool({
   name: "configure_connection",
   title: "Configure DXP connection",
   description:
-    "Set the DXP URL, tokens and/or default tenant (domainName) for this MCP session only; they override environment and headers until the session ends or clear is true. Tokens are never shown back. Check the result with get_connection_status.",
+    "Set the DXP URL, tokens and/or default tenant (domainName) for this MCP session only, over env and headers. Tokens are never shown back.",
   group: "connection",
   inputSchema: z.strictObject({
     url: z.string().trim().min(1).max(2048).optional().describe("https://<instance>.nectar.services"),

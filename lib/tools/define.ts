@@ -45,6 +45,7 @@ export interface Tool<Input extends z.ZodObject = z.ZodObject, Output extends z.
   description: string;
   group: ToolGroup;
   inputSchema: Input;
+  /** As the handler returns it; answers leave out its nulls (answerSchema in lean.ts). */
   outputSchema: Output;
   annotations: ToolAnnotations;
   handler(args: z.infer<Input>, context: ToolContext): Promise<ToolResult<z.infer<Output>>>;

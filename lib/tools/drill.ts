@@ -1,42 +1,47 @@
 // The drill-down dimensions a breakdown names (network type, device, client version,
 // carrier), accepted by the breakdown and the session list to narrow to one group.
 import { z } from "zod";
+import { DIMENSIONS, DRILL_KEYS, type DrillKey } from "../client/dimensions.ts";
 import type { FilterQuery } from "../client/query.ts";
-import { NETWORK_TYPES } from "../client/vocabulary.ts";
 
+type DrillName = (typeof DIMENSIONS)[DrillKey]["drill"];
+type DrillArgs = { [K in DrillName]?: string };
+
+const DRILL_NAMES = DRILL_KEYS.map((key) => DIMENSIONS[key].drill);
 const groupName = z.string().trim().min(1).max(200).optional();
 
-export const drillShape = {
-  networkType: z.enum(NETWORK_TYPES).optional(),
-  device: groupName,
-  clientVersion: groupName,
-  carrier: groupName,
+/** One singular argument per drill dimension (dimensions.ts): its values when fixed, else a group's name. */
+export const drillShape = Object.fromEntries(
+  DRILL_KEYS.map((key) => {
+    const dimension: { values?: readonly [string, ...string[]]; drill: DrillName } = DIMENSIONS[key];
+    return [dimension.drill, dimension.values ? z.enum(dimension.values).optional() : groupName];
+  }),
+) as { networkType: z.ZodOptional<z.ZodEnum<{ [V in (typeof DIMENSIONS)["networkTypes"]["values"][number]]: V }>> } & {
+  [K in Exclude<DrillName, "networkType">]: typeof groupName;
 };
 
-type DrillArgs = { networkType?: string; device?: string; clientVersion?: string; carrier?: string };
-
 export function drillQuery(args: DrillArgs): FilterQuery {
-  const query: FilterQuery = {};
-  if (args.networkType) query.networkTypes = [args.networkType];
-  if (args.device) query.devices = [args.device];
-  if (args.clientVersion) query.clientVersions = [args.clientVersion];
-  if (args.carrier) query.carriers = [args.carrier];
-  return query;
+  const query: Record<string, readonly string[]> = {};
+  for (const key of DRILL_KEYS) {
+    const value = args[DIMENSIONS[key].drill];
+    if (value) query[key] = [value];
+  }
+  return query as FilterQuery;
 }
 
 /** " · networkType WIFI · device Kestrel K5 headset" or "". */
 export function drillLine(args: DrillArgs): string {
-  const parts = (["networkType", "device", "clientVersion", "carrier"] as const).filter((k) => args[k]).map((k) => `${k} ${args[k]}`);
+  const parts = DRILL_NAMES.filter((k) => args[k]).map((k) => `${k} ${args[k]}`);
   return parts.length ? ` · ${parts.join(" · ")}` : "";
 }
 
 /** The drill fields echoed in structured answers, as one object (one field in tools/list). */
 export const narrowedToSchema = z.record(z.string(), z.string()).optional().describe("networkType, device, clientVersion, carrier");
 export const drillEcho = (args: DrillArgs): { narrowedTo?: Record<string, string> } => {
-  const given = (["networkType", "device", "clientVersion", "carrier"] as const).filter((k) => args[k]);
+  const given = DRILL_NAMES.filter((k) => args[k]);
   return given.length ? { narrowedTo: Object.fromEntries(given.map((k) => [k, args[k]!])) } : {};
 };
 
 /** The drill fields as arguments to repeat: ['device "Kestrel K5 headset"']. */
 export const drillArgs = (args: DrillArgs): string[] =>
-  (["networkType", "device", "clientVersion", "carrier"] as const).filter((k) => args[k]).map((k) => `${k} "${args[k]}"`);
+  DRILL_NAMES.filter((k) => args[k]).map((k) => `${k} "${args[k]}"`);

@@ -2,13 +2,13 @@ import { z } from "zod";
 import { describeConnection } from "../connection.ts";
 import { messageFor } from "../errors.ts";
 import { defineTool } from "./define.ts";
-import { connectionSchema } from "./scope.ts";
+import { connectionSchema } from "./connection-schema.ts";
 
 export default defineTool({
   name: "get_connection_status",
   title: "Connection status",
   description:
-    "Which DXP this server talks to and as which tenant, where that setting came from (environment, headers, configure_connection, demo), whether tokens are present and when the access token expires, plus a live connectivity check with latency. Use first when anything fails.",
+    "Which DXP and tenant are used and from where, token presence and expiry, and a live check. Call first when a call fails.",
   group: "connection",
   inputSchema: z.strictObject({}),
   outputSchema: connectionSchema.extend({

@@ -1,12 +1,13 @@
 import { z } from "zod";
 import type { DxpSession } from "../client/schemas.ts";
 import { ORDER_DIRECTIONS, SESSION_ORDER_FIELDS as ORDER_FIELDS } from "../client/vocabulary.ts";
-import { formatUtc, parseDxpDate } from "../time.ts";
+import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
 import { defineTool, READS_DXP } from "./define.ts";
 import { emptyNote } from "./coverage.ts";
 import { drillEcho, drillLine, drillQuery, drillShape, narrowedToSchema } from "./drill.ts";
 import { num, pageFooter, round, table } from "./render.ts";
-import { appliedLine, appliedSchema, pageOf, pageSchema, pagingShape, scopedShape, scopeFor } from "./scope.ts";
+import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
+import { pageOf, pageSchema, pagingShape } from "./paging.ts";
 
 const sessionRow = z.object({
   sessionId: z.string(),
@@ -40,7 +41,7 @@ export default defineTool({
   name: "get_detailed_session_list",
   title: "Session list",
   description:
-    "Individual sessions with time, parties, platform, quality, score, jitter, loss, RTT and network type, newest first, 5 a page: the examples behind a summary or breakdown (e.g. qualities CRITICAL with a breakdown's group). get_session_details opens a sessionId. Applies the session filter; arguments override it.",
+    "Individual sessions (time, parties, platform, quality, jitter/loss/RTT, network), 5 a page: examples behind a summary or breakdown. get_session_details opens one.",
   group: "sessions",
   inputSchema: z.strictObject({
     ...scopedShape,
@@ -72,7 +73,7 @@ export default defineTool({
     );
     const sessions = answer.elements.map((s) => ({
       sessionId: s.sessionId,
-      startDate: parseDxpDate(s.startDate).toISOString(),
+      startDate: utcSeconds(parseDxpDate(s.startDate)),
       durationSeconds: s.duration ?? null,
       from: s.from ?? null,
       to: s.to ?? null,

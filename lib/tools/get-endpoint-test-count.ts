@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { defineTool, READS_DXP } from "./define.ts";
-import { appliedLine, appliedSchema, scopeFor, TEST_DIMENSIONS, testScopeShape } from "./scope.ts";
+import { appliedLine, appliedSchema, scopeFor, TEST_DIMENSIONS, testScopeShape } from "./call-scope.ts";
 
 export default defineTool({
   name: "get_endpoint_test_count",
   title: "Endpoint test count",
   description:
-    "How many endpoint-client (EPC) tests ran in the window, optionally only PASS/FAIL/WARN results or some locations. Use for a quick health number, e.g. failed tests at a site. Applies the session filter's window and locations; arguments override them.",
+    "How many endpoint-client (EPC) tests ran, optionally by result or location: a quick health number for a site.",
   group: "endpoint_tests",
   inputSchema: z.strictObject(testScopeShape),
   outputSchema: appliedSchema.extend({ results: z.array(z.string()).nullable(), count: z.number() }),

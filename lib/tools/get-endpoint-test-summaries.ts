@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { formatUtc, parseDxpDate } from "../time.ts";
+import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
 import { defineTool, READS_DXP } from "./define.ts";
 import { num, pageFooter, round, table } from "./render.ts";
-import { appliedLine, appliedSchema, pageOf, pageSchema, pagingShape, scopeFor, TEST_DIMENSIONS, testScopeShape } from "./scope.ts";
+import { appliedLine, appliedSchema, scopeFor, TEST_DIMENSIONS, testScopeShape } from "./call-scope.ts";
+import { pageOf, pageSchema, pagingShape } from "./paging.ts";
 
 const testRow = z.object({
   testId: z.string(),
@@ -22,9 +23,9 @@ export default defineTool({
   name: "get_endpoint_test_summaries",
   title: "Endpoint test results",
   description:
-    "Endpoint-client (EPC) test results, newest first, paged: endpoint, user, location, test type, PASS/FAIL/WARN, MOS, jitter, packet loss and RTT. Use to check a site's network from the endpoints' view. Applies the session filter's window and locations; arguments override them.",
+    "Endpoint-client (EPC) test results, newest first: endpoint, user, site, result, MOS, jitter, loss, RTT: a site's network as its endpoints see it.",
   group: "endpoint_tests",
-  inputSchema: z.strictObject({ ...testScopeShape, ...pagingShape }),
+  inputSchema: z.strictObject({ ...testScopeShape, ...pagingShape, pageSize: z.number().int().min(1).max(100).default(8) }),
   outputSchema: appliedSchema.extend({ results: z.array(z.string()).nullable(), page: pageSchema, tests: z.array(testRow) }),
   annotations: READS_DXP,
   async handler(args, context) {
@@ -35,7 +36,7 @@ export default defineTool({
     );
     const tests = answer.elements.map((t) => ({
       testId: String(t.testId),
-      startDate: t.startDate ? parseDxpDate(t.startDate).toISOString() : null,
+      startDate: t.startDate ? utcSeconds(parseDxpDate(t.startDate)) : null,
       endpointName: t.endpointName ?? null,
       userName: t.userName ?? null,
       location: t.location ?? null,
@@ -54,7 +55,7 @@ export default defineTool({
         ? table(
             ["start UTC", "endpoint", "user", "location", "type", "result", "MOS", "jitter ms", "loss %", "RTT ms"],
             tests.map((t) => [
-              t.startDate ? formatUtc(new Date(t.startDate)) : null,
+              t.startDate ? formatUtc(new Date(t.startDate)).slice(5) : null, // the year is in the window line
               t.endpointName,
               t.userName,
               t.location,

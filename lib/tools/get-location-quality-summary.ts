@@ -4,7 +4,9 @@ import { formatWindow } from "../time.ts";
 import { change, changeSchema, compareField, previousScope, previousWindowOf, previousWindowSchema } from "./compare.ts";
 import { emptyNote } from "./coverage.ts";
 import { num, signed, table } from "./render.ts";
-import { appliedLine, appliedSchema, locationShape, qualityCounts, qualityCountsShape, scopedShape, scopeFor } from "./scope.ts";
+import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
+import { locationShape } from "./location-shape.ts";
+import { qualityCounts, qualityCountsShape } from "./quality-counts.ts";
 
 const SORTS = ["poorPercent", "sessions", "avgNectarScore"] as const;
 
@@ -18,7 +20,7 @@ export default defineTool({
   name: "get_location_quality_summary",
   title: "Call quality by location",
   description:
-    "Call quality per corporate location (site): sessions, good/average/poor counts, poor share and average Nectar score, worst first. Use to find which sites have bad calls, then drill in with the locations filter; compareWithPreviousPeriod adds each site's change vs the period before. Applies the session filter; arguments override it.",
+    "Call quality per site, worst first: sessions, good/average/poor, poor share, score. compareWithPreviousPeriod adds each site's change.",
   group: "locations",
   inputSchema: z.strictObject({
     ...scopedShape,

@@ -1,13 +1,15 @@
 import { z } from "zod";
 import { defineTool, READS_DXP } from "./define.ts";
 import { num, pageFooter, table } from "./render.ts";
-import { locationShape, pageOf, pageSchema, pagingShape, tenantField, tenantOf } from "./scope.ts";
+import { locationShape } from "./location-shape.ts";
+import { pageOf, pageSchema, pagingShape } from "./paging.ts";
+import { tenantField, tenantOf } from "./tenant.ts";
 
 export default defineTool({
   name: "get_locations",
   title: "Corporate locations",
   description:
-    "The tenant's corporate locations (sites) with city, country, coordinates and network ranges, paged; search narrows by name, city or country. Use to find the exact location names for the session filter.",
+    "The tenant's sites with city, country, coordinates and network ranges; search by name, city or country. Exact names for the locations filter.",
   group: "locations",
   inputSchema: z.strictObject({
     search: z.string().trim().max(200).default("").describe("part of a name, city or country"),

@@ -1,14 +1,14 @@
 import { z } from "zod";
 import type { GroupQuality } from "../client/schemas.ts";
 import { canonicalSessionType, type BreakdownDimension } from "../client/vocabulary.ts";
-import { formatUtc, formatWindow, parseDxpDate } from "../time.ts";
+import { formatUtc, formatWindow, parseDxpDate, utcSeconds } from "../time.ts";
 import { change, changeSchema, compareField, previousScope, previousWindowOf, previousWindowSchema } from "./compare.ts";
 import { emptyNote } from "./coverage.ts";
 import { defineTool, READS_DXP } from "./define.ts";
 import { drillArgs, drillEcho, drillLine, drillQuery, drillShape, narrowedToSchema } from "./drill.ts";
 import { num, percentOf, round, signed, table } from "./render.ts";
 import { minSample } from "./sample.ts";
-import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./scope.ts";
+import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
 
 /** Our argument → the DXP's groupBy, and how to narrow the session list to one group. */
 const DIMENSIONS = {
@@ -86,7 +86,7 @@ const rowOf = (g: GroupQuality, min: number): Omit<Row, "change"> => ({
   avgJitterMs: round(g.avgJitter, 1),
   avgPacketLossPct: round(g.avgPacketLoss, 2),
   avgRoundTripMs: round(g.avgRoundTripDelay, 0),
-  firstSeen: g.firstSessionDate ? parseDxpDate(g.firstSessionDate).toISOString() : null,
+  firstSeen: g.firstSessionDate ? utcSeconds(parseDxpDate(g.firstSessionDate)) : null,
   ranked: g.sessions.all >= min,
 });
 
@@ -94,7 +94,7 @@ export default defineTool({
   name: "get_quality_breakdown",
   title: "Why: quality by network, device, client, carrier, user…",
   description:
-    "Why: sessions split by one dimension with poor share, score, jitter, loss and RTT, worst first; groups under minSessions are not ranked. Answers 'Wi-Fi, headset, client or carrier?' and 'worst users or sites'. Applies the session filter.",
+    "Why calls were poor: sessions split by one dimension (network type, device, client, carrier, user, location, …) with poor share, score, jitter, loss and RTT, worst first.",
   group: "sessions",
   // The filter fields a breakdown needs; the rest of a saved filter still applies.
   inputSchema: z.strictObject({

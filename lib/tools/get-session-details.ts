@@ -1,10 +1,12 @@
 import { z } from "zod";
 import type { DxpSession, Stream } from "../client/schemas.ts";
-import { formatUtc, parseDxpDate } from "../time.ts";
+import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
 import { InputError } from "../errors.ts";
 import { defineTool, READS_DXP, type ToolContext } from "./define.ts";
 import { num, round } from "./render.ts";
-import { appliedLine, fetchAll, scopeFor, tenantField, tenantOf } from "./scope.ts";
+import { appliedLine, scopeFor } from "./call-scope.ts";
+import { fetchAll } from "./fetch-all.ts";
+import { tenantField, tenantOf } from "./tenant.ts";
 
 const streamRow = z.object({
   streamId: z.string().nullable(),
@@ -59,7 +61,7 @@ function streamOf(s: Stream): z.infer<typeof streamRow> {
 
 const relatedOf = (s: DxpSession): z.infer<typeof relatedRow> => ({
   sessionId: s.sessionId,
-  startDate: parseDxpDate(s.startDate).toISOString(),
+  startDate: utcSeconds(parseDxpDate(s.startDate)),
   from: s.from ?? null,
   to: s.to ?? null,
   quality: s.quality ?? null,
@@ -91,7 +93,7 @@ export default defineTool({
   name: "get_session_details",
   title: "One session in full",
   description:
-    "One session opened (a sessionId from get_detailed_session_list; none: the window's worst): each leg's network, subnet and site, device, client, server or carrier with jitter/loss/RTT/MOS, the DXP's diagnostics in plain words, and related sessions. Proves why one call was poor.",
+    "One session opened (sessionId; none: the window's worst): each leg's network, site, device, client, server or carrier with metrics, the diagnostics in plain words, related sessions.",
   group: "sessions",
   inputSchema: z.strictObject({
     sessionId: z.string().trim().min(1).max(200).optional().describe("default: the worst-scored session of the filter's window"),
@@ -131,7 +133,7 @@ export default defineTool({
     const extra = detail as Record<string, unknown>;
     const session = {
       sessionId: detail.sessionId,
-      startDate: parseDxpDate(detail.startDate).toISOString(),
+      startDate: utcSeconds(parseDxpDate(detail.startDate)),
       durationSeconds: detail.duration ?? null,
       from: detail.from ?? null,
       to: detail.to ?? null,

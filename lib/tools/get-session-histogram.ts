@@ -1,28 +1,33 @@
 import { z } from "zod";
 import { HISTOGRAM_INTERVALS } from "../client/vocabulary.ts";
 import { InputError } from "../errors.ts";
-import { formatUtc, parseDxpDate } from "../time.ts";
+import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
 import { defineTool, READS_DXP } from "./define.ts";
 import { emptyNote } from "./coverage.ts";
-import { num, table } from "./render.ts";
-import { appliedLine, appliedSchema, qualityCounts, qualityCountsShape, scopedShape, scopeFor } from "./scope.ts";
+import { num, round, table } from "./render.ts";
+import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
+import { qualityCounts, qualityCountsShape } from "./quality-counts.ts";
 import { worstBucket } from "./worst-bucket.ts";
 
 /** More buckets than this would flood a model's context; the caller should widen the interval. */
 const MAX_BUCKETS = 200;
 const INTERVAL_MS = { HOUR: 3_600_000, DAY: 86_400_000 } as const;
 
+/** A bucket ends where the next starts (one interval): its start says it. */
 const bucketSchema = z.object({
   start: z.string().describe("UTC"),
-  end: z.string().describe("UTC"),
-  ...qualityCountsShape,
+  sessions: z.number(),
+  good: z.number(),
+  average: z.number(),
+  poor: z.number(),
+  score: z.number().nullable().describe("average Nectar score"),
 });
 
 export default defineTool({
   name: "get_session_histogram",
   title: "Call quality over time",
   description:
-    "Sessions per hour or day with good/average/poor counts and average Nectar score: shows when quality dropped (incidents, business-hour peaks, weekends). interval defaults to HOUR for windows up to 2 days, else DAY. Applies the session filter; arguments override it.",
+    "Sessions per hour or day with good/average/poor counts and score: when quality dropped. interval: HOUR for windows up to 2 days, else DAY.",
   group: "sessions",
   inputSchema: z.strictObject({ ...scopedShape, interval: z.enum(HISTOGRAM_INTERVALS).optional() }),
   outputSchema: appliedSchema.extend({ interval: z.enum(HISTOGRAM_INTERVALS), buckets: z.array(bucketSchema) }),
@@ -36,9 +41,8 @@ export default defineTool({
       throw new InputError(`interval ${interval} over this window gives more than ${MAX_BUCKETS} buckets; use interval DAY or a shorter window.`);
     }
     const answer = await client.histogram({ ...query, interval }, call);
-    const buckets = answer.map(({ startDate, endDate, sessions }) => ({
-      start: parseDxpDate(startDate).toISOString(),
-      end: parseDxpDate(endDate).toISOString(),
+    const buckets = answer.map(({ startDate, sessions }) => ({
+      start: utcSeconds(parseDxpDate(startDate)),
       ...qualityCounts(sessions, sessions.avgNectarScore),
     }));
     const { worst, floor } = worstBucket(buckets);
@@ -46,9 +50,17 @@ export default defineTool({
     const unit = interval.toLowerCase();
     const text = [
       `Sessions per ${interval.toLowerCase()} (bucket starts in UTC). ${appliedLine(applied)}`,
+      // Compact rows (a model pays for every token): the date once per day, counts as good/average/poor.
+      // Compact rows (a model pays for every token): the date once per day, counts as good/average/poor.
       table(
-        ["start UTC", "sessions", "good", "average", "poor", "poor %", "avg score"],
-        buckets.map((b) => [formatUtc(new Date(b.start)), b.sessions, b.good, b.average, b.poor, `${b.poorPercent}%`, num(b.avgNectarScore)]),
+        ["start UTC", "sessions", "good/avg/poor", "poor %", "score"],
+        buckets.map((b, i) => {
+          const start = formatUtc(new Date(b.start));
+          const sameDay = i > 0 && buckets[i - 1]!.start.slice(0, 10) === b.start.slice(0, 10);
+          const when = interval === "HOUR" && sameDay ? start.slice(11) : start.slice(0, interval === "HOUR" ? 16 : 10);
+          return [when, b.sessions, `${b.good}/${b.average}/${b.poor}`, num(b.poorPercent, 0), num(b.avgNectarScore, 0)];
+        }),
+        "|",
       ),
       total === 0
         ? await emptyNote(scope, context)
@@ -56,6 +68,8 @@ export default defineTool({
           ? `Worst ${unit} (of those with ≥ ${floor} sessions): ${formatUtc(new Date(worst.start))} UTC with ${worst.poorPercent}% poor of ${worst.sessions}.`
           : `No ${unit} has ${floor} or more sessions.`,
     ].join("\n");
-    return { data: { ...applied, interval, buckets }, text };
+    // Unknown and the poor share follow from the counts: the text shows them, the data leaves them out.
+    const data = buckets.map(({ start, sessions, good, average, poor, avgNectarScore }) => ({ start, sessions, good, average, poor, score: round(avgNectarScore, 0) }));
+    return { data: { ...applied, interval, buckets: data }, text };
   },
 });

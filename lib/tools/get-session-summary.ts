@@ -15,9 +15,11 @@ import {
 } from "./compare.ts";
 import { emptyNote } from "./coverage.ts";
 import { num, percentOf, round } from "./render.ts";
-import { appliedLine, appliedSchema, fetchAll, scopedShape, scopeFor } from "./scope.ts";
+import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
+import { fetchAll } from "./fetch-all.ts";
 
-const groupSchema = z.object({ group: z.string(), count: z.number(), percentage: z.number() });
+/** Counts only: shares follow from totalSessions (the text shows them). */
+const groupSchema = z.object({ group: z.string(), count: z.number() });
 const metricsSchema = z.object({
   qualityType: z.string().nullable(),
   streams: z.number().nullable(),
@@ -35,27 +37,37 @@ const METRIC_FIELDS = {
   AVG_NECTAR_SCORE: "avgNectarScore",
 } as const satisfies Record<QualityMetric, string>;
 
-function metricsRows(answer: QualityMetrics): z.infer<typeof metricsSchema>[] {
-  return answer.map(({ qualityType, qualityMetrics }) => {
-    const row: z.infer<typeof metricsSchema> = {
-      qualityType,
-      streams: null,
-      avgJitterMs: null,
-      avgRoundTripMs: null,
-      avgPacketLossPct: null,
-      avgNectarScore: null,
-    };
+/**
+ * One row per media kind: the DXP's per-quality-type figures averaged, weighted by streams
+ * (issue 13: the per-type rows were most of the answer; get_quality_breakdown answers "why").
+ */
+function mediaRow(answer: QualityMetrics): z.infer<typeof metricsSchema> {
+  let streams = 0;
+  const sums: Record<(typeof METRIC_FIELDS)[keyof typeof METRIC_FIELDS], number> = { streams: 0, avgJitterMs: 0, avgRoundTripMs: 0, avgPacketLossPct: 0, avgNectarScore: 0 };
+  const weights = { ...sums };
+  for (const { qualityMetrics } of answer) {
+    const count = qualityMetrics.find((m) => m.name === "NUMBER_OF_STREAMS")?.value ?? 0;
+    streams += count;
     for (const metric of qualityMetrics) {
       const field = METRIC_FIELDS[metric.name as keyof typeof METRIC_FIELDS];
-      if (field) row[field] = round(metric.value, 2);
+      if (!field || field === "streams" || metric.value === null || metric.value === undefined || count <= 0) continue;
+      sums[field] += metric.value * count;
+      weights[field] += count;
     }
-    return row;
-  });
+  }
+  const mean = (field: keyof typeof sums, digits: number) => (weights[field] > 0 ? round(sums[field] / weights[field], digits) : null);
+  return {
+    qualityType: null,
+    streams,
+    avgJitterMs: mean("avgJitterMs", 1),
+    avgRoundTripMs: mean("avgRoundTripMs", 0),
+    avgPacketLossPct: mean("avgPacketLossPct", 2),
+    avgNectarScore: mean("avgNectarScore", 1),
+  };
 }
 
 /** Shares from the counts (percentOf), not the DXP's rounded percentage: one figure everywhere. */
-const groups = (list: { group: string; count: number }[], total: number) =>
-  list.map((g) => ({ group: g.group, count: g.count, percentage: percentOf(g.count, total) }));
+const groups = (list: { group: string; count: number }[]) => list.map((g) => ({ group: g.group, count: g.count }));
 
 /** Sessions, poor share and score from the quality summary. */
 function figuresOf(byQuality: Summary): Figures {
@@ -68,7 +80,7 @@ export default defineTool({
   name: "get_session_summary",
   title: "Session summary",
   description:
-    "Overview of call quality: session count, average Nectar score, quality split (GOOD/AVERAGE/CRITICAL=poor), modality split, quality insights (jitter, packet loss, delay) and per-media metrics by quality type. Start here for 'how were calls?'; compareWithPreviousPeriod adds the change vs the period before. Applies the session filter; arguments override it for this call.",
+    "Overview of call quality: sessions, score, quality and modality split, insights, media metrics. Start here; compareWithPreviousPeriod adds the change.",
   group: "sessions",
   inputSchema: z.strictObject({ ...scopedShape, compareWithPreviousPeriod: compareField }),
   outputSchema: appliedSchema.extend({
@@ -77,7 +89,7 @@ export default defineTool({
     conversationJourneys: z.number().nullable(),
     byQuality: z.array(groupSchema),
     byModality: z.array(groupSchema),
-    insights: z.array(z.object({ insight: z.string(), count: z.number(), percent: z.number() })),
+    insights: z.array(z.object({ insight: z.string(), count: z.number() })).describe("those with sessions"),
     media: z.object({ audio: z.array(metricsSchema), video: z.array(metricsSchema), appshare: z.array(metricsSchema) }),
     change: changeSchema.optional(),
     previousWindow: previousWindowSchema.optional(),
@@ -99,40 +111,30 @@ export default defineTool({
       totalSessions: summary.summary.totalCount,
       avgNectarScore: round(summary.summary.avgNectarScore, 1),
       conversationJourneys: summary.summary.conversationJourneyCount ?? null,
-      byQuality: groups(byQuality.groups, byQuality.summary.totalCount),
-      byModality: groups(summary.groups, summary.summary.totalCount),
-      insights: insights.map((i) => ({ insight: i.insight, count: i.count, percent: percentOf(i.count, i.totalSessions) })),
-      media: { audio: metricsRows(audio), video: metricsRows(video), appshare: metricsRows(appshare) },
+      byQuality: groups(byQuality.groups),
+      byModality: groups(summary.groups),
+      insights: insights.filter((i) => i.count > 0).map((i) => ({ insight: i.insight, count: i.count })),
+      // Arrays of one row each: the shape of a per-quality-type answer, which the map view also reads.
+      media: { audio: [mediaRow(audio)], video: [mediaRow(video)], appshare: [mediaRow(appshare)] },
     };
     const figures = figuresOf(byQuality);
     let change: Change | undefined;
     const previous = args.compareWithPreviousPeriod ? previousScope(scope) : undefined;
     if (previous) change = changeOf(figures, figuresOf(await client.sessionSummaryByQuality(previous.query, call)));
-    const split = (list: typeof data.byQuality) =>
-      list.map((g) => `${g.group === "CRITICAL" ? "CRITICAL(poor)" : g.group} ${g.percentage}% (${g.count})`).join(" · ") || "none";
-    // Quality types without streams carry no information: left out of the text (not the data).
-    const mediaLine = (label: string, all: typeof data.media.audio) => {
-      const rows = all.filter((r) => (r.streams ?? 1) > 0);
-      return rows.length === 0
+    const split = (list: typeof data.byQuality, total: number) =>
+      list.map((g) => `${g.group === "CRITICAL" ? "CRITICAL(poor)" : g.group} ${percentOf(g.count, total)}% (${g.count})`).join(" · ") || "none";
+    const mediaLine = (label: string, [r]: typeof data.media.audio) =>
+      !r?.streams
         ? `${label}: no streams`
-        : `${label}: ` +
-          rows
-            .map(
-              (r) =>
-                `${r.qualityType ?? "all"} streams ${num(r.streams, 0)}, jitter ${num(r.avgJitterMs, 1, " ms")}, RTT ${num(r.avgRoundTripMs, 0, " ms")}, loss ${num(r.avgPacketLossPct, 2, "%")}, score ${num(r.avgNectarScore, 1)}`,
-            )
-            .join("; ");
-    };
-    const notable = data.insights.filter((i) => i.count > 0);
+        : `${label}: ${num(r.streams, 0)} streams, jitter ${num(r.avgJitterMs, 1, " ms")}, RTT ${num(r.avgRoundTripMs, 0, " ms")}, loss ${num(r.avgPacketLossPct, 2, "%")}, score ${num(r.avgNectarScore, 1)}`;
+    const notable = insights.filter((i) => i.count > 0).map((i) => ({ ...i, percent: percentOf(i.count, i.totalSessions) }));
     const text = [
       `Session summary. ${appliedLine(applied)}`,
       `Sessions ${data.totalSessions} · avg Nectar score ${num(data.avgNectarScore)} (higher is better) · conversation journeys ${num(data.conversationJourneys, 0)}`,
-      `Quality: ${split(data.byQuality)}`,
-      `Modality: ${split(data.byModality)}`,
+      `Quality: ${split(data.byQuality, byQuality.summary.totalCount)}`,
+      `Modality: ${split(data.byModality, summary.summary.totalCount)}`,
       `Insights: ${notable.map((i) => `${i.insight} ${i.count} (${i.percent}%)`).join(" · ") || "none"}`,
-      mediaLine("Audio", data.media.audio),
-      mediaLine("Video", data.media.video),
-      mediaLine("App sharing", data.media.appshare),
+      `Media (stream-weighted over call types) · ${mediaLine("audio", data.media.audio)} · ${mediaLine("video", data.media.video)} · ${mediaLine("app sharing", data.media.appshare)}`,
       ...(change && previous ? [changeLine(figures, change, previous.window)] : []),
       ...(data.totalSessions === 0 ? [await emptyNote(scope, context)] : []),
     ].join("\n");

@@ -5,7 +5,7 @@ export default defineTool({
   name: "get_tenant_names",
   title: "Tenants",
   description:
-    "The tenants (customer domains) this token may see, and which one is the default. Use when a call fails for the tenant, or to compare tenants; pass `tenant` to other tools to pick one.",
+    "The tenants (customer domains) this token may see, and the default one. Pass `tenant` to other tools to pick one.",
   group: "tenants",
   inputSchema: z.strictObject({}),
   outputSchema: z.object({ tenants: z.array(z.string()), defaultTenant: z.string().nullable() }),

@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { defineTool, READS_DXP } from "./define.ts";
-import { tenantField, tenantOf } from "./scope.ts";
+import { tenantField, tenantOf } from "./tenant.ts";
 
 export default defineTool({
   name: "get_tenant_platforms",
   title: "Tenant platforms",
   description:
-    "The UC platforms (TEAMS, ZOOM, WEBEX, CISCO_CUCM, …) the DXP monitors for a tenant and whether each is enabled. Use before filtering or comparing by platform.",
+    "The UC platforms the DXP monitors for a tenant and whether each is enabled. Use before filtering by platform.",
   group: "tenants",
   inputSchema: z.strictObject({ tenant: tenantField }),
   outputSchema: z.object({ tenant: z.string(), platforms: z.array(z.object({ platform: z.string(), enabled: z.boolean() })) }),

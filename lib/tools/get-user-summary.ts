@@ -8,7 +8,9 @@ import { hasTime } from "../time.ts";
 import { defineTool, READS_DXP } from "./define.ts";
 import { num, percentOf, round } from "./render.ts";
 import { minSample } from "./sample.ts";
-import { appliedLine, fetchAll, type Scope, scopeFor, tenantField, windowSchema } from "./scope.ts";
+import { appliedLine, type Scope, scopeFor, windowSchema } from "./call-scope.ts";
+import { fetchAll } from "./fetch-all.ts";
+import { tenantField } from "./tenant.ts";
 
 /** The contacts are counted over at most this many of the user's latest sessions (one page). */
 const CONTACT_SAMPLE = 100;
@@ -27,7 +29,7 @@ export default defineTool({
   name: "get_user_summary",
   title: "A user's communication patterns",
   description:
-    "One person's communication patterns (user: email, name or id, resolved by user search; none: the user with the worst poor share; the answer says who was chosen): calls made and received by modality and platform, quality, devices, networks, clients and servers with their poor share, and top contacts.",
+    "One person's patterns (user: email, name or id; none: the worst user): calls by modality and platform, quality, devices, networks, clients and servers with poor share, top contacts.",
   group: "users",
   inputSchema: z.strictObject({
     user: z.string().trim().min(1).max(200).optional().describe("default: the window's worst user"),

@@ -1,13 +1,14 @@
 import { z } from "zod";
 import { defineTool, READS_DXP } from "./define.ts";
 import { pageFooter, table } from "./render.ts";
-import { pageOf, pageSchema, pagingShape, tenantField, tenantOf } from "./scope.ts";
+import { pageOf, pageSchema, pagingShape } from "./paging.ts";
+import { tenantField, tenantOf } from "./tenant.ts";
 
 export default defineTool({
   name: "get_users",
   title: "Find users",
   description:
-    "Search the DXP's users by name, email or location (empty search lists all), paged. Use to find the exact email or id to put in the session filter's users, before asking about one person's calls.",
+    "Search users by name, email or location (empty lists all), paged. Gives the exact email or id for the users filter.",
   group: "users",
   inputSchema: z.strictObject({
     search: z.string().trim().max(200).default("").describe("part of a name, email or location"),

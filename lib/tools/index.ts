@@ -42,3 +42,20 @@ export const allTools: readonly Tool[] = tools as unknown as readonly Tool[];
 export type ToolName = (typeof tools)[number]["name"];
 
 export { TOOL_GROUPS } from "./define.ts";
+
+/** The seed's 13 tool names: a contract with users (the rest were added later). */
+export const SEED_TOOL_NAMES: readonly ToolName[] = [
+  "get_connection_status",
+  "configure_connection",
+  "set_session_filter",
+  "get_session_summary",
+  "get_location_quality_summary",
+  "get_session_histogram",
+  "get_detailed_session_list",
+  "get_users",
+  "get_locations",
+  "get_tenant_names",
+  "get_tenant_platforms",
+  "get_endpoint_test_count",
+  "get_endpoint_test_summaries",
+];

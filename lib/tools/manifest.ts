@@ -4,6 +4,7 @@
 import { z } from "zod";
 import type { Tool } from "./define.ts";
 import { allTools } from "./index.ts";
+import { answerSchema } from "./lean.ts";
 
 export interface ToolManifestEntry {
   name: string;
@@ -23,6 +24,6 @@ export function toolManifest(tools: readonly Tool[] = allTools): ToolManifestEnt
     group: tool.group,
     annotations: tool.annotations,
     inputSchema: z.toJSONSchema(tool.inputSchema, { io: "input" }) as Record<string, unknown>,
-    outputSchema: z.toJSONSchema(tool.outputSchema) as Record<string, unknown>,
+    outputSchema: z.toJSONSchema(answerSchema(tool)) as Record<string, unknown>,
   }));
 }

@@ -41,8 +41,8 @@ export function pageFooter(page: PageInfo, shown: number, what = "rows"): string
   return more > 0 ? `${range}; ${more} more: call again with pageNumber ${page.pageNumber + 1}.` : `${range}.`;
 }
 
-/** Render rows as a compact pipe table (header once). */
-export function table(header: readonly string[], rows: readonly (readonly (string | number | null | undefined)[])[]): string {
+/** Render rows as a compact pipe table (header once); `separator` "|" for long tables of numbers (a token a cell less). */
+export function table(header: readonly string[], rows: readonly (readonly (string | number | null | undefined)[])[], separator = " | "): string {
   const cell = (v: string | number | null | undefined) => (v === null || v === undefined || v === "" ? "-" : String(v).replace(/\|/g, "/"));
-  return [header.join(" | "), ...rows.map((row) => row.map(cell).join(" | "))].join("\n");
+  return [header.join(separator), ...rows.map((row) => row.map(cell).join(separator))].join("\n");
 }

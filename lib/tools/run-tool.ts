@@ -6,6 +6,7 @@ import { closest, didYouMean } from "../closest.ts";
 import { DxpError, PermissionError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import type { Tool, ToolContext } from "./define.ts";
+import { lean } from "./lean.ts";
 
 export type ToolOutcome = { ok: true; data: Record<string, unknown>; text: string } | { ok: false; message: string };
 
@@ -14,7 +15,7 @@ export async function runTool(tool: Tool, args: unknown, context: ToolContext, l
   try {
     const { data, text } = await tool.handler(args as never, context);
     log.debug(`tool ${tool.name} ok in ${Date.now() - started} ms`);
-    return { ok: true, data: data as Record<string, unknown>, text };
+    return { ok: true, data: lean(data) as Record<string, unknown>, text };
   } catch (error) {
     if (error instanceof DxpError) {
       log.debug(`tool ${tool.name} ${error.kind} error in ${Date.now() - started} ms: ${error.message}`);

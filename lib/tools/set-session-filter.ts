@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { describeFilter, filterShape, isEmptyFilter, mergeFilter, pickFilter } from "../filter.ts";
-import { formatWindow, resolveWindow } from "../time.ts";
+import { formatWindow, resolveWindow, utcSeconds } from "../time.ts";
 import { defineTool } from "./define.ts";
-import { appliedFilterSchema, windowSchema } from "./scope.ts";
+import { appliedFilterSchema, windowSchema } from "./call-scope.ts";
 
 const savedFilterSchema = appliedFilterSchema.extend({
   timePeriod: z.string().optional(),
@@ -14,7 +14,7 @@ export default defineTool({
   name: "set_session_filter",
   title: "Set session filter",
   description:
-    "Remember a filter (time window, platforms, modalities, session types/scenarios, qualities, locations, users) for the rest of this MCP session; every session tool then applies it. Given fields are merged in (a time field replaces the saved window); clear: true resets first. With no arguments it shows the current filter. Times are UTC.",
+    "Keep a filter for this MCP session; session tools apply it and take the same fields as one-call overrides. A time field replaces the window; clear: true resets; {} shows it.",
   group: "sessions",
   inputSchema: z.strictObject({ ...filterShape, clear: z.boolean().default(false) }),
   outputSchema: z.object({
@@ -37,7 +37,7 @@ export default defineTool({
       data: {
         action,
         filter: next,
-        window: { from: window.from.toISOString(), to: window.to.toISOString(), label: window.label },
+        window: { from: utcSeconds(window.from), to: utcSeconds(window.to), label: window.label },
       },
       text,
     };

@@ -1,0 +1,85 @@
+// The shared front half of every session tool: which client and tenant, which filter and
+// time window, and how that is reported back (each answer says what was applied once).
+import { z } from "zod";
+import type { DxpClient } from "../client/client.ts";
+import type { SessionQuery } from "../client/query.ts";
+import { applyFilter, describeFilter, filterShape, LIST_KEYS, type ListKey, type SessionFilter } from "../filter.ts";
+import { TEST_RESULTS } from "../client/vocabulary.ts";
+import { formatWindow, utcSeconds } from "../time.ts";
+import type { ToolContext } from "./define.ts";
+import { checkNames } from "./check-names.ts";
+import { tenantField, tenantOf } from "./tenant.ts";
+
+/** Input fields of tools that read sessions: the per-call filter overrides and the tenant. */
+export const scopedShape = { ...filterShape, tenant: tenantField };
+
+/** Default pages are small (each row is paid for in context); every footer says how to get the next. */
+export const windowSchema = z.object({
+  from: z.string().describe("UTC"),
+  to: z.string().describe("UTC"),
+  label: z.string(),
+});
+
+/** The list dimensions of a filter, as answers echo them. */
+export const appliedFilterSchema = z.object({
+  platforms: z.array(z.string()).optional(),
+  modalities: z.array(z.string()).optional(),
+  sessionTypes: z.array(z.string()).optional(),
+  sessionScenarios: z.array(z.string()).optional(),
+  qualities: z.array(z.string()).optional(),
+  locations: z.array(z.string()).optional(),
+  users: z.array(z.string()).optional(),
+});
+
+/** What every session answer echoes: tenant, absolute UTC window and the filter applied. */
+export const appliedSchema = z.object({ tenant: z.string(), window: windowSchema, filter: appliedFilterSchema });
+export type Applied = z.infer<typeof appliedSchema>;
+
+export interface Scope {
+  client: DxpClient;
+  tenant: string;
+  query: SessionQuery;
+  applied: Applied;
+  call: { tenant: string; signal?: AbortSignal };
+}
+
+export async function scopeFor(
+  args: Record<string, unknown>,
+  context: ToolContext,
+  dimensions: readonly ListKey[] = LIST_KEYS,
+): Promise<Scope> {
+  const { filter, window, query } = applyFilter(context.session.filter, args, context.now(), dimensions);
+  const client = await context.client();
+  const tenant = tenantOf(args, context);
+  const { timePeriod: _t, from: _f, to: _to, ...lists } = filter satisfies SessionFilter;
+  await checkNames(client, query, { tenant, signal: context.signal });
+  return {
+    client,
+    tenant,
+    query: { ...query, window: window.query },
+    applied: {
+      tenant,
+      window: { from: utcSeconds(window.from), to: utcSeconds(window.to), label: window.label },
+      filter: lists,
+    },
+    call: { tenant, signal: context.signal },
+  };
+}
+
+/** "Tenant acme · LAST_DAY, 2026-11-24 12:00 → 2026-11-25 12:00 UTC · filter: none" */
+export function appliedLine(applied: Applied): string {
+  const window = { from: new Date(applied.window.from), to: new Date(applied.window.to) };
+  return `Tenant ${applied.tenant} · ${applied.window.label}, ${formatWindow(window)} · filter: ${describeFilter(applied.filter)}`;
+}
+
+/** Endpoint-client tests know only the time window and locations of the session filter. */
+export const TEST_DIMENSIONS = ["locations"] as const satisfies readonly ListKey[];
+
+export const testScopeShape = {
+  timePeriod: filterShape.timePeriod,
+  from: filterShape.from,
+  to: filterShape.to,
+  locations: filterShape.locations,
+  results: z.array(z.enum(TEST_RESULTS)).min(1).optional(),
+  tenant: tenantField,
+};

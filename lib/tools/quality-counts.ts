@@ -1,0 +1,28 @@
+// Session counts by quality with the poor share and score, as per-location and per-bucket rows carry them.
+import { z } from "zod";
+import { percentOf, round } from "./render.ts";
+
+/** Session counts by quality with the poor share and score: a location's or a time bucket's. */
+export const qualityCountsShape = {
+  sessions: z.number(),
+  good: z.number(),
+  average: z.number(),
+  poor: z.number(),
+  unknown: z.number(),
+  poorPercent: z.number(),
+  avgNectarScore: z.number().nullable(),
+};
+
+/** Fill qualityCountsShape from the DXP's `{ good, average, poor, unknown, all }`. */
+export const qualityCounts = (
+  counts: { good: number; average: number; poor: number; unknown: number; all: number },
+  avgNectarScore: number | null | undefined,
+) => ({
+  sessions: counts.all,
+  good: counts.good,
+  average: counts.average,
+  poor: counts.poor,
+  unknown: counts.unknown,
+  poorPercent: percentOf(counts.poor, counts.all),
+  avgNectarScore: round(avgNectarScore, 1),
+});

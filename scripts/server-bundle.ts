@@ -1,0 +1,37 @@
+// How the stdio/HTTP server is bundled into one ESM file with every dependency inlined:
+// shared by the npm bin (tsup.config.ts → dist/servers/cli.js) and the MCP Bundle
+// (mcpb/build.ts), so both start the same way. One file starts faster than Node resolving
+// and reading a few hundred node_modules files (issue 13: cold start); modules a first
+// tools/list does not need stay behind dynamic import() and are evaluated on first use.
+import type { Options } from "tsup";
+
+/**
+ * `split`: modules behind dynamic import() (the DXP client, the HTTP shell, the demo DXP, the
+ * views' HTML) go to chunks beside the entry, read and compiled only when first imported;
+ * without it they are inlined (one file, as the MCP Bundle wants) and compiled at start.
+ */
+export function serverBundleOptions(entry: Record<string, string>, outDir: string, split = false): Options {
+  return {
+    entry,
+    outDir,
+    format: ["esm"],
+    platform: "node",
+    target: "node20",
+    // Every dependency inlined: the bundle runs without node_modules (Claude Desktop's extension folder).
+    noExternal: [/.*/],
+    splitting: split,
+    // No bundled module require()s a Node built-in today (esbuild would emit __require calls),
+    // but a CommonJS dependency that does would fail in ESM with "Dynamic require of … is not
+    // supported" at run time, in the user's Claude Desktop: give it a real require.
+    banner: { js: 'import { createRequire as __serverCreateRequire } from "node:module"; const require = __serverCreateRequire(import.meta.url);' },
+    // Whitespace and syntax only: names stay, so a stack trace in a client's MCP log is readable.
+    esbuildOptions(options) {
+      options.minifyWhitespace = true;
+      options.minifySyntax = true;
+      options.minifyIdentifiers = false;
+    },
+    sourcemap: false,
+    metafile: true,
+    dts: false,
+  };
+}
