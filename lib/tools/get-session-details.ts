@@ -4,7 +4,7 @@ import { formatUtc, parseDxpDate } from "../time.ts";
 import { InputError } from "../errors.ts";
 import { defineTool, READS_DXP, type ToolContext } from "./define.ts";
 import { num, round } from "./render.ts";
-import { appliedLine, fetchAll, scopeFor, tenantField, tenantOf } from "./scope.ts";
+import { appliedLine, fetchAll, filterIdField, scopeFor, tenantField, tenantOf } from "./scope.ts";
 
 const streamRow = z.object({
   streamId: z.string().nullable(),
@@ -95,6 +95,7 @@ export default defineTool({
   group: "sessions",
   inputSchema: z.strictObject({
     sessionId: z.string().trim().min(1).max(200).optional().describe("default: the worst-scored session of the filter's window"),
+    filterId: filterIdField,
     tenant: tenantField,
   }),
   outputSchema: z.object({

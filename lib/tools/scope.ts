@@ -4,6 +4,7 @@ import { z } from "zod";
 import { type DxpClient, requireTenant } from "../client/client.ts";
 import type { SessionQuery } from "../client/query.ts";
 import { applyFilter, describeFilter, filterShape, LIST_KEYS, type ListKey, type SessionFilter } from "../filter.ts";
+import { InputError } from "../errors.ts";
 import { TEST_RESULTS } from "../client/vocabulary.ts";
 import { formatWindow } from "../time.ts";
 import type { ToolContext } from "./define.ts";
@@ -12,8 +13,11 @@ import { percentOf, round } from "./render.ts";
 
 export const tenantField = z.string().trim().min(1).max(100).optional().describe("default: configured");
 
+/** A filter saved by set_session_filter; per-call filter fields override it. */
+export const filterIdField = z.string().trim().min(1).max(100).optional().describe("from set_session_filter");
+
 /** Input fields of tools that read sessions: the per-call filter overrides and the tenant. */
-export const scopedShape = { ...filterShape, tenant: tenantField };
+export const scopedShape = { ...filterShape, filterId: filterIdField, tenant: tenantField };
 
 export const pagingShape = {
   pageNumber: z.number().int().min(1).max(100_000).default(1),
@@ -114,7 +118,7 @@ export async function scopeFor(
   context: ToolContext,
   dimensions: readonly ListKey[] = LIST_KEYS,
 ): Promise<Scope> {
-  const { filter, window, query } = applyFilter(context.session.filter, args, context.now(), dimensions);
+  const { filter, window, query } = applyFilter(await savedFilter(args, context), args, context.now(), dimensions);
   const client = await context.client();
   const tenant = tenantOf(args, context);
   const { timePeriod: _t, from: _f, to: _to, ...lists } = filter satisfies SessionFilter;
@@ -130,6 +134,19 @@ export async function scopeFor(
     },
     call: { tenant, signal: context.signal },
   };
+}
+
+/** The filter a call starts from: the one its filterId names, else this session's. */
+export async function savedFilter(args: { filterId?: unknown }, context: ToolContext): Promise<SessionFilter> {
+  if (typeof args.filterId !== "string" || !args.filterId) return context.session.filter;
+  const saved = await context.filters.load(args.filterId);
+  if (!saved) {
+    throw new InputError(
+      `filterId "${args.filterId.slice(0, 60)}" was not found: it expired, or it was saved with other credentials.`,
+      "Call set_session_filter again (with the same credentials) and pass the filterId it returns, or pass the filter fields themselves.",
+    );
+  }
+  return saved;
 }
 
 /** The call's tenant: the `tenant` argument, else the configured default. */
@@ -168,6 +185,7 @@ export const testScopeShape = {
   from: filterShape.from,
   to: filterShape.to,
   locations: filterShape.locations,
+  filterId: filterIdField,
   results: z.array(z.enum(TEST_RESULTS)).min(1).optional(),
   tenant: tenantField,
 };
