@@ -23,6 +23,8 @@ const write = (line: string) => Deno.stderr.writeSync(encoder.encode(`${line}\n`
 
 try {
   const config = readConfig({ ...Deno.env.toObject(), MCP_TRANSPORT: "http" });
+  // One process, its state in memory (the same store interfaces as Node's): see the README's Deno section.
+  if (config.redisUrl) throw new ConfigError("NECTAR_REDIS_URL is not supported by the Deno shell: it keeps its state in memory (one process). Run several replicas with the Node server.");
   let demo: PartialCredentials | undefined;
   if (Deno.args.includes("--demo")) {
     const simulator = createSimulator();
