@@ -45,7 +45,7 @@ describe("shared stores on Redis", () => {
     upstream = await listen(sim.fetch);
     tokens = sim.issueTokens();
     // Two replicas, each with its own connection, pool and memory; only Redis is shared.
-    const replicas = [];
+    const replicas: { fetch(request: Request): Response | Promise<Response> }[] = [];
     for (let i = 0; i < 2; i++) {
       const connection = await connect();
       const stores = redisStores(connection.redis, { secret: SECRET, ready: connection.ready });
