@@ -11,7 +11,7 @@ export { ENV, type Env, readConfig, type ServerConfig } from "./config.ts";
 export { type PartialCredentials, resolveConnection } from "./connection.ts";
 export { createHttpApp, type HttpApp, type HttpAppOptions } from "./http/app.ts";
 export { MemorySessionStore } from "./store/memory-session-store.ts";
-export type { AnswerStore, SessionStore, Stores, TokenStore } from "./store/interfaces.ts";
+export type { AnswerStore, FilterStore, SessionStore, Stores, TokenStore } from "./store/interfaces.ts";
 export * from "./errors.ts";
 export type { SessionFilter } from "./filter.ts";
 export { checkDxpUrl, classifyHost, DEFAULT_URL_POLICY, type UrlPolicy } from "./security/url-policy.ts";
