@@ -49,6 +49,8 @@ export interface HttpAppOptions {
   batch?: BatchLimits;
   /** What the server offers; a request may narrow it with X-MCP-Tools / X-MCP-Readonly. */
   tools?: readonly Tool[];
+  /** Adds SDK-level handlers to each request's server (see ServerOptions.extend). */
+  extendServer?: (server: McpServer) => void;
   log?: Logger;
 }
 
@@ -152,6 +154,7 @@ function serverFor(c: Context<McpEnv>, options: HttpAppOptions, filters: FilterS
     urlPolicy: options.urlPolicy,
     withholdOperatorUrl: true,
     tools: c.get("tools"),
+    extend: options.extendServer,
     log,
   });
 }

@@ -22,6 +22,11 @@ export interface ServerOptions extends ContextOptions {
   tools?: readonly Tool[];
   log?: Logger;
   version?: string;
+  /**
+   * Called with each server once ours are registered, to add what plain tools cannot express
+   * through the SDK's own API (e.g. a tool that asks the client for input). Default: nothing.
+   */
+  extend?: (server: McpServer) => void;
 }
 
 /**
@@ -33,7 +38,12 @@ export interface ServerOptions extends ContextOptions {
 export function createServer(options: ServerOptions): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, version: options.version ?? VERSION },
-    { instructions: SERVER_INSTRUCTIONS, capabilities: { logging: {} } },
+    // The tool, prompt and resource lists never change while a server runs (tools/list does not
+    // vary with state): say so, rather than the SDK's default listChanged: true.
+    {
+      instructions: SERVER_INSTRUCTIONS,
+      capabilities: { logging: {}, tools: { listChanged: false }, prompts: { listChanged: false }, resources: { listChanged: false } },
+    },
   );
   const contextFor = toolContextFactory(options);
   registerTools(server, options.tools ?? allTools, contextFor, options.log ?? silentLogger);
@@ -42,5 +52,6 @@ export function createServer(options: ServerOptions): McpServer {
   registerResources(server, resourcesFor(tools), contextFor);
   // A view shows its tool's results: without the tool (NECTAR_TOOLS, X-MCP-Tools) it has nothing to show.
   registerAppViews(server, appViews.filter((view) => tools.some((tool) => tool.name === view.tool)));
+  options.extend?.(server);
   return server;
 }
