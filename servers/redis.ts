@@ -2,7 +2,9 @@
 // that gets no answer within the command timeout rejects, and while the connection is down
 // commands reject at once (no offline queue) instead of piling up; the client reconnects
 // by itself. Start-up does not wait for Redis: /readyz answers 503 until it is reachable.
-import { Redis, type RedisOptions } from "ioredis";
+import { createRequire } from "node:module";
+import type { Redis as RedisClient, RedisOptions } from "ioredis";
+import { ConfigError } from "../lib/config.ts";
 import type { Logger } from "../lib/server/logger.ts";
 import type { RedisLike } from "../lib/store/redis-client.ts";
 
@@ -20,7 +22,20 @@ export interface RedisConnectOptions {
 /** The URL as it may be logged: no password. */
 export const shownRedisUrl = (url: string): string => url.replace(/\/\/[^@/]*@/, "//***@");
 
+/**
+ * ioredis, loaded only when Redis is configured, through a require bundlers do not follow:
+ * the one-file MCP Bundle for Claude Desktop (one user, stdio) carries no Redis client.
+ */
+function loadIoredis(): typeof RedisClient {
+  try {
+    return (createRequire(import.meta.url)("ioredis") as { Redis: typeof RedisClient }).Redis;
+  } catch {
+    throw new ConfigError("NECTAR_REDIS_URL needs the ioredis package, which this build does not include: run the server from npm or the Docker image.");
+  }
+}
+
 export function connectRedis(url: string, log: Logger, options: RedisConnectOptions = {}): RedisConnection {
+  const Redis = loadIoredis();
   const settings: RedisOptions = {
     commandTimeout: options.commandTimeoutMs ?? 2000,
     connectTimeout: 2000,
