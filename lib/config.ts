@@ -2,8 +2,10 @@
 // (Node or Deno) reads it the same way. Shells pass their runtime's env in.
 import { HEADER_VALUE } from "./client/header-value.ts";
 import type { PartialCredentials } from "./connection.ts";
+import { ConfigurationError } from "./errors.ts";
 import { parseUrlPolicy, type UrlPolicy } from "./security/url-policy.ts";
 import { parseToolSelection, type ToolSelection } from "./tools/selection.ts";
+import { parseYesNo } from "./yes-no.ts";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -59,17 +61,15 @@ export const ENV = {
   storeSecret: "NECTAR_STORE_SECRET",
 } as const;
 
-export class ConfigError extends Error {}
-
 export function readConfig(env: Env): ServerConfig {
   const transport = (env[ENV.transport] ?? "stdio").trim().toLowerCase() || "stdio";
   if (transport !== "stdio" && transport !== "http") {
-    throw new ConfigError(`${ENV.transport} must be "stdio" or "http", not "${transport}".`);
+    throw new ConfigurationError(`${ENV.transport} must be "stdio" or "http", not "${transport}".`, "Unset it for stdio, or pass --http.");
   }
   const port = Number(env[ENV.port] ?? 8000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`${ENV.port} must be a port number (0-65535).`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigurationError(`${ENV.port} must be a port number (0-65535).`, "Unset it for 8000.");
   const timeoutMs = Number(env[ENV.timeoutMs] ?? 30_000);
-  if (!Number.isFinite(timeoutMs) || timeoutMs < 100) throw new ConfigError(`${ENV.timeoutMs} must be a number of milliseconds ≥ 100.`);
+  if (!Number.isFinite(timeoutMs) || timeoutMs < 100) throw new ConfigurationError(`${ENV.timeoutMs} must be a number of milliseconds ≥ 100.`, "Unset it for 30000.");
   const credentials: PartialCredentials = {
     url: env[ENV.url]?.trim() || undefined,
     accessToken: env[ENV.accessToken]?.trim() || undefined,
@@ -79,7 +79,7 @@ export function readConfig(env: Env): ServerConfig {
   for (const name of [ENV.accessToken, ENV.refreshToken] as const) {
     const value = env[name]?.trim();
     // Said without the value: it is a secret.
-    if (value && !HEADER_VALUE.test(value)) throw new ConfigError(`${name} contains spaces, line breaks or non-ASCII characters; copy the token again.`);
+    if (value && !HEADER_VALUE.test(value)) throw new ConfigurationError(`${name} contains spaces, line breaks or non-ASCII characters.`, "Copy the token again, whole and unchanged.");
   }
   const any = Object.values(credentials).some(Boolean);
   const list = (name: string) => env[name]?.split(",").map((v) => v.trim()).filter(Boolean);
@@ -88,11 +88,11 @@ export function readConfig(env: Env): ServerConfig {
     host: env[ENV.host]?.trim() || "0.0.0.0",
     port,
     credentials: any ? credentials : undefined,
-    debug: /^(1|true|yes)$/i.test(env[ENV.debug]?.trim() ?? ""),
+    debug: parseYesNo(ENV.debug, env[ENV.debug]),
     urlPolicy: parseUrlPolicy({
       allowedHosts: env[ENV.allowedHosts],
-      allowPrivate: env[ENV.allowPrivate],
-      allowLoopbackHttp: env[ENV.allowLoopbackHttp],
+      allowPrivate: parseYesNo(ENV.allowPrivate, env[ENV.allowPrivate]),
+      allowLoopbackHttp: parseYesNo(ENV.allowLoopbackHttp, env[ENV.allowLoopbackHttp]),
     }),
     timeoutMs,
     mcpAllowedHosts: list(ENV.mcpAllowedHosts),
@@ -100,7 +100,7 @@ export function readConfig(env: Env): ServerConfig {
     sessionIdleMs: positive(env, ENV.sessionIdleSeconds, 1800) * 1000,
     maxSessions: positive(env, ENV.maxSessions, 10_000),
     cacheTtlMs: cacheTtl(env) * 1000,
-    toolSelection: parseToolSelection(env[ENV.tools], env[ENV.readOnly]),
+    toolSelection: parseToolSelection(env[ENV.tools], env[ENV.readOnly], ENV.readOnly),
     ...sharedStore(env),
   };
 }
@@ -113,12 +113,12 @@ function sharedStore(env: Env): Pick<ServerConfig, "redisUrl" | "storeSecret"> {
   const storeSecret = env[ENV.storeSecret]?.trim() || undefined;
   if (!redisUrl) return { redisUrl, storeSecret };
   if (!/^(rediss?:\/\/[^\s]+|unix:\/\/\/[^\s]+|\/[^\s]+)$/.test(redisUrl)) {
-    throw new ConfigError(`${ENV.redisUrl} must be redis://host:port (rediss:// for TLS) or the path of a unix socket (/run/redis/redis.sock).`);
+    throw new ConfigurationError(`${ENV.redisUrl} must be redis://host:port (rediss:// for TLS) or the path of a unix socket.`, "For example redis://redis:6379 or /run/redis/redis.sock; unset it to keep state in memory.");
   }
   if (!storeSecret || storeSecret.length < MIN_SECRET) {
-    throw new ConfigError(
-      `${ENV.storeSecret} is required with ${ENV.redisUrl}, at least ${MIN_SECRET} characters: every replica must derive the same store keys from credentials. ` +
-        "Set the same random value on every replica, e.g. from `openssl rand -hex 32`.",
+    throw new ConfigurationError(
+      `${ENV.storeSecret} is required with ${ENV.redisUrl}, at least ${MIN_SECRET} characters: every replica must derive the same store keys from credentials.`,
+      "Set the same random value on every replica, e.g. from `openssl rand -hex 32`.",
     );
   }
   return { redisUrl, storeSecret };
@@ -126,13 +126,13 @@ function sharedStore(env: Env): Pick<ServerConfig, "redisUrl" | "storeSecret"> {
 
 function cacheTtl(env: Env): number {
   const value = Number(env[ENV.cacheTtlSeconds] ?? 30);
-  if (!Number.isFinite(value) || value < 0 || value > 3600) throw new ConfigError(`${ENV.cacheTtlSeconds} must be 0 (off) to 3600 seconds.`);
+  if (!Number.isFinite(value) || value < 0 || value > 3600) throw new ConfigurationError(`${ENV.cacheTtlSeconds} must be 0 (off) to 3600 seconds.`, "Unset it for 30.");
   return value;
 }
 
 function positive(env: Env, name: string, fallback: number): number {
   const value = Number(env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name} must be a whole number ≥ 1.`);
+  if (!Number.isInteger(value) || value < 1) throw new ConfigurationError(`${name} must be a whole number ≥ 1.`, `Unset it for ${fallback}.`);
   return value;
 }
 

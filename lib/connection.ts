@@ -5,6 +5,7 @@
 import type { DxpCredentials } from "./client/credentials.ts";
 import { jwtExpiresAt } from "./client/jwt.ts";
 import { ConfigurationError } from "./errors.ts";
+import { HOW_TO_CONFIGURE } from "./settings.ts";
 
 export type ConnectionSource = "configure_connection" | "headers" | "environment" | "demo";
 
@@ -23,12 +24,6 @@ export interface ResolvedConnection {
   /** The URL is the operator's and this caller (over HTTP, without credentials of its own) is not shown it. */
   urlWithheld?: boolean;
 }
-
-/** How to configure, said once for every "not configured" error. */
-export const HOW_TO_CONFIGURE =
-  "Configure it with the environment (NECTAR_DXP_URL, NECTAR_ACCESS_TOKEN, NECTAR_REFRESH_TOKEN, NECTAR_DOMAIN_NAME), " +
-  "the HTTP headers (X-Nectar-DXP-URL, X-Nectar-Access-Token, X-Nectar-Refresh-Token, X-Nectar-Domain-Name), " +
-  "or the configure_connection tool; or start the server with --demo to use the embedded DXP.";
 
 export function resolveConnection(layers: readonly ConnectionLayer[]): ResolvedConnection {
   const present = layers.filter(([, values]) => values !== undefined) as [ConnectionSource, PartialCredentials][];

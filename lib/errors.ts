@@ -85,3 +85,18 @@ export class TimeoutError extends DxpError {
 export class NetworkError extends DxpError {
   override readonly kind = "network";
 }
+
+/**
+ * The one place an error becomes text for a model or a person: a DxpError says what
+ * happened and what to do; anything else gets `otherwise` (never a stack trace or an
+ * internal message, which may quote a header).
+ */
+export function messageFor(error: unknown, otherwise: string): string {
+  return error instanceof DxpError ? error.userMessage : otherwise;
+}
+
+/** How a shell ends on an error at startup: a configuration error exits 2 with its hint, anything else 1. */
+export function exitFor(error: unknown): { code: 1 | 2; message: string } {
+  const message = messageFor(error, error instanceof Error ? error.message : String(error));
+  return { code: error instanceof ConfigurationError ? 2 : 1, message };
+}

@@ -21,7 +21,7 @@ export type { SessionFilter } from "./filter.ts";
 export { checkDxpUrl, classifyHost, DEFAULT_URL_POLICY, type UrlPolicy } from "./security/url-policy.ts";
 export { ClientPool } from "./server/client-pool.ts";
 export { createServer, OPERATOR_URL_POLICY, SERVER_NAME, type ServerOptions } from "./server/create-server.ts";
-export { type Logger, silentLogger } from "./server/logger.ts";
+export { type Logger, silentLogger } from "./logger.ts";
 export { newSessionState, type SessionState } from "./session.ts";
 export { defineTool, type Tool, type ToolContext, type ToolGroup, type ToolResult } from "./tools/define.ts";
 export { allTools, TOOL_GROUPS, type ToolName, tools } from "./tools/index.ts";

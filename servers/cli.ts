@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npx nectar-dxp-mcp`: picks the transport (MCP_TRANSPORT, or --http/--stdio) and
 // whether to run on the embedded DXP (--demo). Each shell is loaded only when used.
-import { ConfigError, readConfig } from "../lib/config.ts";
+import { readConfig } from "../lib/config.ts";
+import { ConfigurationError, exitFor } from "../lib/errors.ts";
 import { VERSION } from "../lib/version.ts";
 
 const USAGE = `nectar-dxp-mcp ${VERSION}: MCP server for the Nectar DXP
@@ -22,7 +23,7 @@ async function main(argv: string[]): Promise<void> {
   if (flags.has("--help") || flags.has("-h")) return void process.stdout.write(`${USAGE}\n`);
   if (flags.has("--version") || flags.has("-v")) return void process.stdout.write(`${VERSION}\n`);
   const unknown = argv.filter((a) => !["--demo", "--demo-if-unconfigured", "--stdio", "--http"].includes(a));
-  if (unknown.length) throw new ConfigError(`Unknown argument ${unknown[0]}. Try --help.`);
+  if (unknown.length) throw new ConfigurationError(`Unknown argument ${unknown[0]}.`, "Try --help.");
 
   const env = { ...process.env };
   if (flags.has("--http")) env.MCP_TRANSPORT = "http";
@@ -41,7 +42,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  const message = error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error);
+  const { code, message } = exitFor(error);
   process.stderr.write(`nectar-dxp-mcp: ${message}\n`);
-  process.exit(error instanceof ConfigError ? 2 : 1);
+  process.exit(code);
 });

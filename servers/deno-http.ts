@@ -1,9 +1,11 @@
 // The Deno HTTP shell: the same app as servers/node-http.ts, under Deno.serve.
 //   deno run --allow-net --allow-env --allow-read servers/deno-http.ts [--demo]
-import { ConfigError, readConfig } from "../lib/config.ts";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/server/validators/ajv";
+import { readConfig } from "../lib/config.ts";
+import { ConfigurationError, exitFor } from "../lib/errors.ts";
 import type { PartialCredentials } from "../lib/connection.ts";
 import { connectHints, httpAppFromConfig } from "../lib/http/from-config.ts";
-import { redactingLogger, tokensOf } from "../lib/server/logger.ts";
+import { redactingLogger, tokensOf } from "../lib/logger.ts";
 import { createSimulator } from "../lib/simulator/index.ts";
 
 declare const Deno: {
@@ -24,7 +26,9 @@ const write = (line: string) => Deno.stderr.writeSync(encoder.encode(`${line}\n`
 try {
   const config = readConfig({ ...Deno.env.toObject(), MCP_TRANSPORT: "http" });
   // One process, its state in memory (the same store interfaces as Node's): see the README's Deno section.
-  if (config.redisUrl) throw new ConfigError("NECTAR_REDIS_URL is not supported by the Deno shell: it keeps its state in memory (one process). Run several replicas with the Node server.");
+  if (config.redisUrl) {
+    throw new ConfigurationError("NECTAR_REDIS_URL is not supported by the Deno shell: it keeps its state in memory (one process).", "Unset it, or run several replicas with the Node server.");
+  }
   let demo: PartialCredentials | undefined;
   if (Deno.args.includes("--demo")) {
     const simulator = createSimulator();
@@ -37,7 +41,8 @@ try {
   // DXP host resolves to are not checked at connect time (the Node shell does). The URL
   // policy still applies, and `--allow-net=<listener>,<DXP host>` keeps every other address
   // out of reach; the README's Deno and Security sections say so.
-  const http = httpAppFromConfig({ config, demo, log });
+  // Deno allows code generation: Ajv, one per process, built on first use.
+  const http = httpAppFromConfig({ config, demo, log, jsonSchemaValidator: new AjvJsonSchemaValidator() });
   const stop = new AbortController();
   const server = Deno.serve({ hostname: config.host, port: config.port, signal: stop.signal, onListen() {} }, http.app.fetch);
   const shown = config.host === "0.0.0.0" ? "127.0.0.1" : config.host;
@@ -53,6 +58,7 @@ try {
   Deno.addSignalListener("SIGTERM", shutdown);
   Deno.addSignalListener("SIGINT", shutdown);
 } catch (error) {
-  write(`nectar-dxp-mcp: ${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}`);
-  Deno.exit(2);
+  const { code, message } = exitFor(error);
+  write(`nectar-dxp-mcp: ${message}`);
+  Deno.exit(code);
 }

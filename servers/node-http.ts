@@ -1,9 +1,10 @@
 // The Node HTTP shell: the shared Hono app on @hono/node-server, graceful on SIGTERM.
 import { serve } from "@hono/node-server";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/server/validators/ajv";
 import type { ServerConfig } from "../lib/config.ts";
 import type { PartialCredentials } from "../lib/connection.ts";
 import { connectHints, httpAppFromConfig } from "../lib/http/from-config.ts";
-import { tokensOf } from "../lib/server/logger.ts";
+import { tokensOf } from "../lib/logger.ts";
 import { redisStores } from "../lib/store/shared-stores.ts";
 import { guardedFetch } from "./guarded-fetch.ts";
 import { connectRedis } from "./redis.ts";
@@ -30,7 +31,15 @@ export async function runHttp({ config, demo, onClose }: HttpOptions): Promise<v
     ready: shared.ready,
   });
   // URLs a client names are dialled only at addresses the URL policy accepts (checked after DNS).
-  const http = httpAppFromConfig({ config, demo, log, guardFetch: (policy) => guardedFetch({ policy }), stores });
+  const http = httpAppFromConfig({
+    config,
+    demo,
+    log,
+    guardFetch: (policy) => guardedFetch({ policy }),
+    // Node allows code generation: Ajv, one per process, built on first use.
+    jsonSchemaValidator: new AjvJsonSchemaValidator(),
+    stores,
+  });
   const server = serve({ fetch: http.app.fetch, hostname: config.host, port: config.port }, (info) => {
     const shown = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
     const url = `http://${shown.includes(":") ? `[${shown}]` : shown}:${info.port}`;

@@ -4,8 +4,8 @@
 // by itself. Start-up does not wait for Redis: /readyz answers 503 until it is reachable.
 import { createRequire } from "node:module";
 import type { Redis as RedisClient, RedisOptions } from "ioredis";
-import { ConfigError } from "../lib/config.ts";
-import type { Logger } from "../lib/server/logger.ts";
+import { ConfigurationError } from "../lib/errors.ts";
+import type { Logger } from "../lib/logger.ts";
 import type { RedisLike } from "../lib/store/redis-client.ts";
 
 export interface RedisConnection {
@@ -30,7 +30,7 @@ function loadIoredis(): typeof RedisClient {
   try {
     return (createRequire(import.meta.url)("ioredis") as { Redis: typeof RedisClient }).Redis;
   } catch {
-    throw new ConfigError("NECTAR_REDIS_URL needs the ioredis package, which this build does not include: run the server from npm or the Docker image.");
+    throw new ConfigurationError("NECTAR_REDIS_URL needs the ioredis package, which this build does not include.", "Run the server from npm or the Docker image.");
   }
 }
 

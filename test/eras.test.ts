@@ -2,6 +2,7 @@
 // version negotiation) is served without sessions; a 2025-era client (the SDK v1 client,
 // as mcp-remote and Claude Desktop speak today) keeps its Mcp-Session-Id session. Runs the
 // shared HTTP app in-process on loopback (Node or Deno), its DXP the simulator.
+import { textOf } from "./helpers/common.ts";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from "@modelcontextprotocol/client";
@@ -14,12 +15,7 @@ import { type Listening, listen } from "./helpers/listen.ts";
 
 const loopback = { allowLoopbackHttp: true };
 
-interface ToolAnswer {
-  content: { type: string; text?: string }[];
-  isError?: boolean;
-}
-const textOf = (result: unknown): string =>
-  (result as ToolAnswer).content.map((c) => (c.type === "text" ? (c.text ?? "") : "")).join("\n");
+
 
 describe("one /mcp endpoint for both protocol eras", () => {
   let upstream: Listening;

@@ -6,6 +6,7 @@
 // loopback, so a URL guard that failed would show up as a refusal in the child's stderr, not
 // as traffic. (The Deno children run the documented command, --allow-net, and are only ever
 // given loopback URLs.)
+import { textOf } from "./helpers/common.ts";
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -109,7 +110,7 @@ async function connectSdk(url: string, headers: Record<string, string> = {}): Pr
 const call = async (client: Client, name: string, args: Record<string, unknown> = {}) =>
   (await within(20_000, `calling ${name}`, client.callTool({ name, arguments: args }))) as CallToolResult;
 
-const text = (result: CallToolResult) => result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+const text = textOf;
 
 const JSON_ONLY = { "content-type": "application/json", accept: "application/json" };
 const BOTH = { "content-type": "application/json", accept: "application/json, text/event-stream" };

@@ -3,6 +3,7 @@
 // `--demo` through an MCP client, and import the library from plain Node ESM. Slow (it
 // installs the dependencies from the registry): runs when CI=true or NECTAR_TEST_INSTALL=1
 // (`npm run test:install`). Run after `npm run build` (npm test does).
+import { textOf } from "./helpers/common.ts";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -65,7 +66,7 @@ function entryFiles(): string[] {
   return [...new Set(files.map(strip))];
 }
 
-const text = (result: CallToolResult) => result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+const text = textOf;
 
 // Runs from the folder the user installed into: the package and what it imports resolve from its node_modules.
 const PLAIN_ESM = `

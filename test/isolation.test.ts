@@ -4,6 +4,7 @@
 // should not. Everything runs on loopback: the simulator on 127.0.0.1, a bare TCP
 // listener on 127.0.0.2 that only counts connections, and a fetch guard under the
 // client pool that refuses (and records) any host that is not loopback.
+import { jwtClaims, textOf } from "./helpers/common.ts";
 import assert from "node:assert/strict";
 import { connect as connectTcp, createServer as createTcpServer, type Server as TcpServer } from "node:net";
 import { after, before, describe, it } from "node:test";
@@ -134,7 +135,6 @@ function credentialHeaders(c: { url?: string; accessToken?: string; refreshToken
   return headers;
 }
 
-const textOf = (result: CallToolResult): string => result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
 
 function ok(result: CallToolResult, what: string): Record<string, unknown> {
   assert.notEqual(result.isError, true, `${what}: ${textOf(result)}`);
@@ -143,11 +143,7 @@ function ok(result: CallToolResult, what: string): Record<string, unknown> {
 }
 
 /** The claims of a simulator access token (JWT-shaped): who it was issued to survives renewals. */
-function claimsOf(token: string): { sub: string; tenants: string[] } {
-  const part = token.split(".")[1] ?? "";
-  const json = atob(part.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (part.length % 4)) % 4));
-  return JSON.parse(json) as { sub: string; tenants: string[] };
-}
+const claimsOf = (token: string) => jwtClaims<{ sub: string; tenants: string[] }>(token);
 
 const REFRESH_PATH = "/aapi/jwt/token/refresh";
 

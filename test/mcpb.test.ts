@@ -3,6 +3,7 @@
 // the bundle itself, built into a temporary folder, unpacked as Claude Desktop unpacks it
 // and started with the command line and environment Claude Desktop derives from the
 // manifest and the user's settings, where no node_modules can help it.
+import { textOf } from "./helpers/common.ts";
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { isBuiltin } from "node:module";
@@ -19,7 +20,7 @@ import { ENV, readConfig } from "../lib/config.ts";
 import { prompts } from "../lib/prompts.ts";
 import { createSimulator } from "../lib/simulator/index.ts";
 import { allTools } from "../lib/tools/index.ts";
-import { configuredTools } from "../lib/tools/select.ts";
+import { configuredTools } from "../lib/server/configured-tools.ts";
 import { VERSION } from "../lib/version.ts";
 import { type Bundle, buildBundle, MANIFEST_SOURCE, manifestJson } from "../mcpb/build.ts";
 import { buildManifest, ENTRY_POINT, MANIFEST_VERSION, USER_CONFIG } from "../mcpb/manifest.ts";
@@ -53,7 +54,7 @@ function validates(path: string): boolean {
   }
 }
 
-const text = (result: CallToolResult) => result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+const text = textOf;
 
 describe("MCP Bundle manifest", () => {
   it("passes the mcpb package's validator (its CLI's validateManifest and the schema of its manifest_version)", () => {

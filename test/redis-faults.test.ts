@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from "@modelcontextprotocol/client";
 import { createHttpApp } from "../lib/http/app.ts";
 import { ClientPool } from "../lib/server/client-pool.ts";
-import { silentLogger } from "../lib/server/logger.ts";
+import { silentLogger } from "../lib/logger.ts";
 import { createSimulator } from "../lib/simulator/index.ts";
 import { RedisTokenStore } from "../lib/store/redis-token-store.ts";
 import { redisStores } from "../lib/store/shared-stores.ts";

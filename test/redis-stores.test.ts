@@ -9,7 +9,7 @@ import { Client as LegacyClient } from "@modelcontextprotocol/sdk/client/index.j
 import { StreamableHTTPClientTransport as LegacyTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { createHttpApp } from "../lib/http/app.ts";
 import { ClientPool } from "../lib/server/client-pool.ts";
-import { silentLogger } from "../lib/server/logger.ts";
+import { silentLogger } from "../lib/logger.ts";
 import { createSimulator } from "../lib/simulator/index.ts";
 import type { TokenRecord } from "../lib/store/interfaces.ts";
 import { RedisTokenStore } from "../lib/store/redis-token-store.ts";

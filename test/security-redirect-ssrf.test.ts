@@ -5,11 +5,9 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer as createHttpsServer } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { serve } from "@hono/node-server";
 import { guardedFetch, type Lookup } from "../servers/guarded-fetch.ts";
 import { type App, call, credentialHeaders, type Dxp, startApp, startDxp, textOf } from "./helpers/security.ts";
 import { type Listening, listen } from "./helpers/listen.ts";
@@ -32,27 +30,13 @@ const lookup: Lookup = (hostname, options, callback) => {
   else callback(null, address, 4);
 };
 
-async function listenHttps(handler: (request: Request) => Response | Promise<Response>, hostname: string): Promise<Listening & { port: number }> {
-  return new Promise((resolve) => {
-    const server = serve({ fetch: handler, hostname, port: 0, createServer: createHttpsServer, serverOptions: { key, cert } }, (info) => {
-      resolve({
-        url: `https://${hostname}:${info.port}`,
-        port: info.port,
-        close: () =>
-          new Promise<void>((done) => {
-            (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
-}
+const listenHttps = (handler: (request: Request) => Response | Promise<Response>, hostname: string) => listen(handler, hostname, { key, cert });
 
 let dxp: Dxp;
-let secure: Listening & { port: number };
+let secure: Listening;
 /** The internal service on 127.0.0.2 that must never be reached, over http and https. */
 let internal: Listening;
-let internalSecure: Listening & { port: number };
+let internalSecure: Listening;
 let internalHits = 0;
 /** When set, the DXP answers every API request with a redirect here. */
 let redirectTo: string | undefined;

@@ -3,12 +3,13 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { ConfigError, readConfig } from "../lib/config.ts";
+import { readConfig } from "../lib/config.ts";
 import { ConfigurationError } from "../lib/errors.ts";
 import { createHttpApp } from "../lib/http/app.ts";
 import { ClientPool } from "../lib/server/client-pool.ts";
 import { OPERATOR_URL_POLICY } from "../lib/server/create-server.ts";
-import { configuredTools, selectTools } from "../lib/tools/select.ts";
+import { configuredTools } from "../lib/server/configured-tools.ts";
+import { selectTools } from "../lib/tools/select.ts";
 import { listen } from "./helpers/listen.ts";
 
 const names = (tools: { name: string }[]) => tools.map((t) => t.name).sort();
@@ -32,7 +33,7 @@ describe("tool selection", () => {
     const tools = (env: Record<string, string>) => configuredTools(readConfig(env).toolSelection);
     assert.deepEqual(names(tools({ NECTAR_TOOLS: "connection", NECTAR_READ_ONLY: "true" })), ["get_connection_status"]);
     assert.equal(tools({}).length, 16);
-    assert.throws(() => tools({ NECTAR_TOOLS: "nope" }), ConfigError);
+    assert.throws(() => tools({ NECTAR_TOOLS: "nope" }), ConfigurationError);
   });
 
   it("narrows an HTTP request's tools with X-MCP-Tools and X-MCP-Readonly, never widening the server's", async () => {

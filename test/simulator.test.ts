@@ -1,5 +1,6 @@
 // The DXP simulator over real loopback HTTP: auth, paging, filters, the planted data
 // stories, faults, the request log, and every answer against the client's schemas.
+import { jwtClaims } from "./helpers/common.ts";
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import type { z } from "zod";
@@ -28,10 +29,7 @@ async function serve(sim: Simulator): Promise<Listening> {
   return listen(sim.fetch);
 }
 
-function decodeJwtPayload(token: string): Record<string, unknown> {
-  const part = token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/");
-  return JSON.parse(atob(part + "=".repeat((4 - (part.length % 4)) % 4))) as Record<string, unknown>;
-}
+const decodeJwtPayload = (token: string) => jwtClaims(token);
 
 describe("DXP simulator", () => {
   let sim: Simulator;

@@ -1,5 +1,6 @@
 // The built stdio server as Claude Desktop runs it: a child process spoken to over
 // stdio by the SDK's client, its DXP the simulator over loopback HTTP.
+import { textOf } from "./helpers/common.ts";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -32,7 +33,7 @@ async function connect(env: Record<string, string>, args: string[] = []) {
   return { client, stderr: () => stderr };
 }
 
-const text = (result: CallToolResult) => result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+const text = textOf;
 
 describe("stdio server (built)", () => {
   let sim: Simulator;

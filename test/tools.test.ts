@@ -117,11 +117,25 @@ describe("tools against the simulator", () => {
   });
 
   it("reads session dates the DXP sends without a Z as UTC", async () => {
-    const result = await h.call("get_detailed_session_list", { pageSize: 1 });
-    const data = result.structuredContent as { sessions: { startDate: string }[] };
-    const raw = h.sim.requests.at(-1);
-    assert.ok(raw);
-    assert.match(data.sessions[0]!.startDate, /Z$/);
+    // In a zone west of UTC a date read as local time moves by hours: the tool must report
+    // the DXP's own digits. (Node applies a TZ set at run time; elsewhere this runs in the host's zone.)
+    const zone = process.env.TZ;
+    process.env.TZ = "America/New_York";
+    try {
+      const result = await h.call("get_detailed_session_list", { pageSize: 1 });
+      const reported = (result.structuredContent as { sessions: { startDate: string }[] }).sessions[0]!.startDate;
+      const asked = h.sim.requests.at(-1)!;
+      const upstream = await h.sim.fetch(
+        new Request(`${h.url}${asked.path}?${new URLSearchParams(asked.query)}`, { headers: { authorization: `Bearer ${asked.token}` } }),
+      );
+      const sent = ((await upstream.json()) as { elements: { startDate: string }[] }).elements[0]!.startDate;
+      assert.doesNotMatch(sent, /Z$|[+-]\d\d:?\d\d$/, "the simulator sends the DXP's zone-less dates");
+      assert.equal(reported.slice(0, 19), sent.slice(0, 19), "the same wall-clock digits, read as UTC");
+      assert.match(reported, /Z$/);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
   });
 
   it("finds users by name and locations by country", async () => {

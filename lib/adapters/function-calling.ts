@@ -3,8 +3,8 @@
 // tool use, LangChain, a hand-written loop. Same tools, same context, same errors.
 import { z } from "zod";
 import { newSessionState, type SessionState } from "../session.ts";
-import type { Logger } from "../server/logger.ts";
-import { silentLogger } from "../server/logger.ts";
+import type { Logger } from "../logger.ts";
+import { silentLogger } from "../logger.ts";
 import { type ContextOptions, toolContextFactory } from "../server/tool-context.ts";
 import type { Tool } from "../tools/define.ts";
 import { allTools } from "../tools/index.ts";

@@ -4,6 +4,7 @@
 import type { z } from "zod";
 import { AuthenticationError, ConfigurationError, NetworkError, TimeoutError, UpstreamError } from "../errors.ts";
 import { checkDxpUrl, type UrlPolicy } from "../security/url-policy.ts";
+import { SET_TENANT, SET_TOKENS } from "../settings.ts";
 import type { AnswerStore, TokenStore } from "../store/interfaces.ts";
 import type { DxpCredentials } from "./credentials.ts";
 import { API_PREFIX, type Endpoint, ENDPOINTS, endpointPath } from "./endpoints.ts";
@@ -50,7 +51,7 @@ export class DxpClient {
     if (!credentials.accessToken && !credentials.refreshToken) {
       throw new ConfigurationError(
         "No DXP token is configured.",
-        "Set NECTAR_ACCESS_TOKEN and NECTAR_REFRESH_TOKEN (or the X-Nectar-Access-Token / X-Nectar-Refresh-Token headers, or call configure_connection).",
+        `Set ${SET_TOKENS}.`,
       );
     }
     this.#tokens = new TokenKeeper(credentials, (refreshToken) => this.#refresh(refreshToken), {
@@ -65,11 +66,6 @@ export class DxpClient {
       secrets: () => this.#tokens.knownTokens(),
     });
     this.#cache = new ResponseCache({ now: options.now, ...options.cache }, options.answerStore, identity ? `${identity.key}:` : "");
-  }
-
-  /** Upstream requests answered from the cache or shared with an identical one in flight. */
-  get cacheHits(): number {
-    return this.#cache.hits;
   }
 
   /** When the current access token expires, if it is a JWT. */
@@ -149,10 +145,6 @@ export class DxpClient {
     return this.#get(ENDPOINTS.userSearch, schema.pagedSchema(schema.userSchema), query, context);
   }
 
-  user(userId: string, context?: CallContext) {
-    return this.#get(ENDPOINTS.user, schema.userSchema, {}, context, { userId }, `user "${userId}"`);
-  }
-
   locations(query: SessionQuery, context?: CallContext) {
     return this.#get(ENDPOINTS.locations, schema.pagedSchema(schema.locationListItemSchema), query, context);
   }
@@ -220,7 +212,7 @@ export function requireTenant(tenant: string | undefined): string {
   if (!tenant) {
     throw new ConfigurationError(
       "No tenant is set.",
-      "Pass `tenant`, or set NECTAR_DOMAIN_NAME (the X-Nectar-Domain-Name header, or configure_connection's domainName); get_tenant_names lists the tenants this token may see.",
+      `Pass \`tenant\`, or set ${SET_TENANT}; get_tenant_names lists the tenants this token may see.`,
     );
   }
   return tenant;
@@ -232,6 +224,6 @@ function refreshFailed(error: unknown): unknown {
   if (error instanceof UpstreamError && (error.status ?? 0) >= 500) return error;
   return new AuthenticationError(
     "The DXP rejected the refresh token, so the access token could not be renewed.",
-    "Renew both tokens in the DXP (token registration) and set them again: NECTAR_ACCESS_TOKEN / NECTAR_REFRESH_TOKEN, the X-Nectar-Access-Token / X-Nectar-Refresh-Token headers, or configure_connection.",
+    `Renew both tokens in the DXP (token registration) and set them again: ${SET_TOKENS}.`,
   );
 }

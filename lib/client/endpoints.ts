@@ -12,8 +12,6 @@ export interface Endpoint {
   /** Relative to the API prefix (or the instance root when `root` is set); `{name}` marks a path parameter. */
   readonly path: string;
   readonly evidence: Evidence;
-  /** Answers with the paged envelope `{ totalPages, totalElements, pageNumber, pageSize, elements }`. */
-  readonly paged?: boolean;
   /** Lives at the instance root, outside the API prefix. */
   readonly root?: boolean;
   /** Evidence for the answer's shape when it differs from the path's (a seen path with inferred fields). */
@@ -29,7 +27,7 @@ export const ENDPOINTS = {
   histogram: { method: "GET", path: "quality/nectarscore/bar/graph", evidence: "seen" },
   qualityMap: { method: "GET", path: "quality/map", evidence: "inferred" },
   /** orderByField startDate|duration|nectarScore seen in the UI; jitter|packetLoss|roundTripDelay inferred. */
-  sessions: { method: "GET", path: "session", evidence: "seen", paged: true },
+  sessions: { method: "GET", path: "session", evidence: "seen" },
   // Session list and one session: the fields of dxp-api.md are seen; the per-session
   // networkType, captureDevice, clientType, clientVersion, server and carrier (list and
   // one session) and the `streams` legs of one session are inferred.
@@ -43,9 +41,9 @@ export const ENDPOINTS = {
    * and metrics. Inferred: the UI shows these breakdowns, no public trace names the call.
    */
   sessionBreakdown: { method: "GET", path: "session/summary/breakdown", evidence: "inferred" },
-  userSearch: { method: "GET", path: "user/search", evidence: "seen", paged: true },
+  userSearch: { method: "GET", path: "user/search", evidence: "seen" },
   user: { method: "GET", path: "user/{userId}", evidence: "seen" },
-  pinnedUsers: { method: "GET", path: "user/pinned", evidence: "seen", paged: true },
+  pinnedUsers: { method: "GET", path: "user/pinned", evidence: "seen" },
   // One user's summaries (seen paths, inferred shapes). quantity: `{ totalCount, modalities,
   // platforms: [{ name, count }] }`; quality: `{ good, average, poor, unknown, all,
   // avgNectarScore }`; the rest: `[{ name, sessions: { good, … all }, avgNectarScore }]`.
@@ -55,11 +53,11 @@ export const ENDPOINTS = {
   userSummaryDevices: { method: "GET", path: "user/{userId}/summary/devices", evidence: "seen", fields: "inferred" },
   userSummaryClientTypes: { method: "GET", path: "user/{userId}/summary/client/types", evidence: "seen", fields: "inferred" },
   userSummaryNetworkTypes: { method: "GET", path: "user/{userId}/summary/network/types", evidence: "seen", fields: "inferred" },
-  locations: { method: "GET", path: "location", evidence: "inferred", paged: true },
+  locations: { method: "GET", path: "location", evidence: "inferred" },
   tenants: { method: "GET", path: "tenant", evidence: "inferred" },
   tenantPlatforms: { method: "GET", path: "tenant/platforms", evidence: "inferred" },
   endpointTestCount: { method: "GET", path: "testing/entities/count", evidence: "inferred" },
-  endpointTestSummaries: { method: "GET", path: "testing/entities/summary", evidence: "inferred", paged: true },
+  endpointTestSummaries: { method: "GET", path: "testing/entities/summary", evidence: "inferred" },
 } as const satisfies Record<string, Endpoint>;
 
 export type EndpointName = keyof typeof ENDPOINTS;

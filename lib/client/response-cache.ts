@@ -8,7 +8,7 @@
 import { TimeoutError } from "../errors.ts";
 import type { AnswerStore } from "../store/interfaces.ts";
 import { MemoryAnswerStore } from "../store/memory-answer-store.ts";
-import { answerSize } from "./transport.ts";
+import { answerSize } from "./answer.ts";
 
 export interface CacheOptions {
   /** How long an answer is reused, ms. 0 turns caching off (concurrent sharing stays). Default 30 000. */
@@ -30,8 +30,6 @@ export class ResponseCache {
   readonly #ttl: number;
   readonly #store: AnswerStore;
   readonly #prefix: string;
-  /** Upstream requests saved, for status and benchmarks. */
-  hits = 0;
 
   constructor(options: CacheOptions = {}, store?: AnswerStore, prefix = "") {
     this.#ttl = options.ttlMs ?? 30_000;
@@ -42,13 +40,9 @@ export class ResponseCache {
   async get<T>(key: string, load: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) throw cancelled();
     const stored = this.#ttl > 0 ? await this.#store.get(this.#prefix + key) : undefined;
-    if (stored !== undefined) {
-      this.hits += 1;
-      return stored as T;
-    }
+    if (stored !== undefined) return stored as T;
     let pending = this.#pending.get(key);
-    if (pending) this.hits += 1;
-    else {
+    if (!pending) {
       const controller = new AbortController();
       const promise = load(controller.signal).then(
         async (value) => {

@@ -5,6 +5,7 @@
 // share one refresh call (the DXP rotates refresh tokens: a second refresh with the same
 // token would fail), through the store's single-flight `renew`.
 import { AuthenticationError, ConfigurationError } from "../errors.ts";
+import { SET_ACCESS_TOKEN } from "../settings.ts";
 import type { TokenRecord, TokenStore } from "../store/interfaces.ts";
 import { MemoryTokenStore } from "../store/memory-token-store.ts";
 import type { DxpCredentials } from "./credentials.ts";
@@ -105,7 +106,7 @@ export class TokenKeeper {
     if (!this.canRefresh) {
       throw new ConfigurationError(
         "No DXP access token is configured.",
-        "Set NECTAR_ACCESS_TOKEN (or the X-Nectar-Access-Token header, or call configure_connection), and ideally a refresh token too.",
+        `Set ${SET_ACCESS_TOKEN}, and ideally a refresh token too.`,
       );
     }
     return this.#renew(current.access);
@@ -132,7 +133,7 @@ export class TokenKeeper {
     if (!refreshToken) {
       throw new AuthenticationError(
         "The DXP rejected the access token and no refresh token is configured.",
-        "Renew the access token (NECTAR_ACCESS_TOKEN, X-Nectar-Access-Token or configure_connection), and set a refresh token so it renews itself.",
+        `Renew ${SET_ACCESS_TOKEN}, and set a refresh token so it renews itself.`,
       );
     }
     const answer = await this.refreshCall(refreshToken);

@@ -37,6 +37,8 @@ export const MEDIA_KINDS = ["audio", "video", "appshare"] as const;
 export const HISTOGRAM_INTERVALS = ["HOUR", "DAY"] as const;
 export const TEST_RESULTS = ["PASS", "FAIL", "WARN"] as const;
 export const ORDER_DIRECTIONS = ["asc", "desc"] as const;
+/** What the session list sorts by: startDate|duration|nectarScore seen in the UI; the per-session metrics inferred. */
+export const SESSION_ORDER_FIELDS = ["startDate", "duration", "nectarScore", "jitter", "packetLoss", "roundTripDelay"] as const;
 /** A leg's network (inferred spelling, after the DXP UI's "network types"). */
 export const NETWORK_TYPES = ["WIRED", "WIFI", "CELLULAR"] as const;
 /** What the breakdown endpoint groups sessions by (inferred names). */
@@ -76,3 +78,5 @@ export type MediaKind = (typeof MEDIA_KINDS)[number];
 export type HistogramInterval = (typeof HISTOGRAM_INTERVALS)[number];
 export type NetworkType = (typeof NETWORK_TYPES)[number];
 export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
+export type QualityMetric = (typeof QUALITY_METRICS)[number];
+export type SessionOrderField = (typeof SESSION_ORDER_FIELDS)[number];

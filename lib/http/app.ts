@@ -11,8 +11,8 @@ import type { PartialCredentials } from "../connection.ts";
 import { originGuard } from "../security/origin-guard.ts";
 import type { UrlPolicy } from "../security/url-policy.ts";
 import type { ClientPool } from "../server/client-pool.ts";
-import { createServer } from "../server/create-server.ts";
-import { type Logger, silentLogger } from "../server/logger.ts";
+import { createServer, type ServerOptions } from "../server/create-server.ts";
+import { type Logger, silentLogger } from "../logger.ts";
 import { newSessionState, type SessionState } from "../session.ts";
 import { filterHandles } from "../store/filter-handles.ts";
 import type { FilterStore, SessionStore } from "../store/interfaces.ts";
@@ -52,6 +52,8 @@ export interface HttpAppOptions {
   /** Adds SDK-level handlers to each request's server (see ServerOptions.extend). */
   extendServer?: (server: McpServer) => void;
   log?: Logger;
+  /** The shell's choice of JSON Schema validator (see createServer). */
+  jsonSchemaValidator?: ServerOptions["jsonSchemaValidator"];
 }
 
 export interface HttpApp {
@@ -156,6 +158,7 @@ function serverFor(c: Context<McpEnv>, options: HttpAppOptions, filters: FilterS
     tools: c.get("tools"),
     extend: options.extendServer,
     log,
+    jsonSchemaValidator: options.jsonSchemaValidator,
   });
 }
 

@@ -4,7 +4,7 @@
 import type { MiddlewareHandler } from "hono";
 import { normalizeUrl } from "../client/credentials.ts";
 import type { PartialCredentials } from "../connection.ts";
-import { DxpError } from "../errors.ts";
+import { messageFor } from "../errors.ts";
 import type { CredentialKeys } from "../store/credential-keys.ts";
 import type { Tool } from "../tools/define.ts";
 import { parseToolSelection, selectTools } from "../tools/select.ts";
@@ -26,7 +26,7 @@ export function readCaller(offered: readonly Tool[], keys: CredentialKeys): Midd
       c.set("tools", toolsForRequest(c.req.raw.headers, offered));
       c.set("owner", await sessionOwner(keys, credentials));
     } catch (error) {
-      return jsonRpcError(400, -32600, error instanceof DxpError ? error.userMessage : (error as HeaderError).message);
+      return jsonRpcError(400, -32600, messageFor(error, (error as HeaderError).message));
     }
     await next();
   };

@@ -5,10 +5,10 @@ import type { PartialCredentials } from "../connection.ts";
 import { defaultAllowedHosts } from "../security/origin-guard.ts";
 import { ClientPool } from "../server/client-pool.ts";
 import { OPERATOR_URL_POLICY } from "../server/create-server.ts";
-import type { Logger } from "../server/logger.ts";
+import type { Logger } from "../logger.ts";
 import type { UrlPolicy } from "../security/url-policy.ts";
-import { configuredTools } from "../tools/select.ts";
-import { createHttpApp, type HttpApp } from "./app.ts";
+import { configuredTools } from "../server/configured-tools.ts";
+import { createHttpApp, type HttpApp, type HttpAppOptions } from "./app.ts";
 import { MemorySessionStore } from "../store/memory-session-store.ts";
 import type { SharedStores } from "../store/shared-stores.ts";
 
@@ -22,11 +22,13 @@ export interface HttpRuntime {
    * resolved addresses the policy refuses); default: the runtime's fetch.
    */
   guardFetch?: (policy: UrlPolicy) => typeof fetch;
+  /** The JSON Schema validator this runtime allows (see createServer). */
+  jsonSchemaValidator?: HttpAppOptions["jsonSchemaValidator"];
   /** Stores shared by replicas (NECTAR_REDIS_URL); default: this process's memory. */
   stores?: SharedStores;
 }
 
-export function httpAppFromConfig({ config, demo, log, guardFetch, stores }: HttpRuntime): HttpApp {
+export function httpAppFromConfig({ config, demo, log, guardFetch, jsonSchemaValidator, stores }: HttpRuntime): HttpApp {
   const urlPolicy = effectiveUrlPolicy(config, { loopbackHttp: false });
   return createHttpApp({
     environment: demo ?? config.credentials,
@@ -45,6 +47,7 @@ export function httpAppFromConfig({ config, demo, log, guardFetch, stores }: Htt
     allowedOrigins: config.mcpAllowedOrigins,
     tools: configuredTools(config.toolSelection),
     log,
+    jsonSchemaValidator,
   });
 }
 

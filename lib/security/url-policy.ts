@@ -193,11 +193,11 @@ export function checkResolvedAddress(address: string, policy?: Partial<UrlPolicy
   }
 }
 
-/** Build a policy from environment-style strings: comma-separated hosts; "true"/"1" booleans. */
+/** Build a policy from the environment: comma-separated hosts (the yes/no switches come parsed). */
 export function parseUrlPolicy(env: {
   allowedHosts?: string;
-  allowPrivate?: string;
-  allowLoopbackHttp?: string;
+  allowPrivate?: boolean;
+  allowLoopbackHttp?: boolean;
 }): UrlPolicy {
   const hosts = (env.allowedHosts ?? "")
     .split(",")
@@ -206,8 +206,8 @@ export function parseUrlPolicy(env: {
     .map(normalizePattern);
   return {
     allowedHosts: hosts.length > 0 ? hosts : [...DEFAULT_URL_POLICY.allowedHosts],
-    allowPrivateAddresses: isTrue(env.allowPrivate),
-    allowLoopbackHttp: isTrue(env.allowLoopbackHttp),
+    allowPrivateAddresses: env.allowPrivate ?? false,
+    allowLoopbackHttp: env.allowLoopbackHttp ?? false,
   };
 }
 
@@ -219,11 +219,6 @@ function stripUndefined(policy?: Partial<UrlPolicy>): Partial<UrlPolicy> {
   if (policy?.allowPrivateAddresses !== undefined) out.allowPrivateAddresses = policy.allowPrivateAddresses;
   if (policy?.allowLoopbackHttp !== undefined) out.allowLoopbackHttp = policy.allowLoopbackHttp;
   return out;
-}
-
-function isTrue(value: string | undefined): boolean {
-  const v = (value ?? "").trim().toLowerCase();
-  return v === "true" || v === "1";
 }
 
 function normalized(scheme: string, hostName: string, url: URL): string {

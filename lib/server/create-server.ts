@@ -1,12 +1,12 @@
 // Build a configured MCP server from the tool registry. Shells call this: stdio once per
 // connection, HTTP once per request (a server per request is the SDK's stateless pattern,
 // and the only one it offers for 2026-07-28). The same server serves both protocol eras.
-import { McpServer } from "@modelcontextprotocol/server";
+import { type jsonSchemaValidator, McpServer } from "@modelcontextprotocol/server";
 import type { Tool } from "../tools/define.ts";
 import { allTools } from "../tools/index.ts";
 import { VERSION } from "../version.ts";
 import { SERVER_INSTRUCTIONS } from "./instructions.ts";
-import { type Logger, silentLogger } from "./logger.ts";
+import { type Logger, silentLogger } from "../logger.ts";
 import { prompts } from "../prompts.ts";
 import { resourcesFor } from "../resources.ts";
 import { appViews } from "../apps/views.ts";
@@ -23,6 +23,13 @@ export interface ServerOptions extends ContextOptions {
   log?: Logger;
   version?: string;
   /**
+   * Checks JSON Schemas the SDK meets at run time (elicitation answers; our tools' schemas
+   * are zod). The shell chooses: Ajv compiles with `new Function`, which edge runtimes
+   * forbid. Default: the SDK's pick for the runtime (Ajv on Node and Deno, built on first
+   * use; the cf-worker one under the workerd and browser conditions).
+   */
+  jsonSchemaValidator?: jsonSchemaValidator;
+  /**
    * Called with each server once ours are registered, to add what plain tools cannot express
    * through the SDK's own API (e.g. a tool that asks the client for input). Default: nothing.
    */
@@ -30,10 +37,9 @@ export interface ServerOptions extends ContextOptions {
 }
 
 /**
- * Per request this registers 13 tools, the prompts and the resources: cheap, because their
- * JSON Schemas are converted once per process (published-schema.ts). The SDK's JSON Schema
- * validator (SDK v1 built an Ajv per server) is now created lazily, so we pass none and the
- * runtime's default applies (Ajv on Node, the Workers one on edge runtimes).
+ * Per request this registers the tools, the prompts and the resources: cheap, because their
+ * JSON Schemas are converted once per process (published-schema.ts). Nothing here compiles
+ * code from strings (a test runs a server with code generation disallowed).
  */
 export function createServer(options: ServerOptions): McpServer {
   const server = new McpServer(
@@ -43,6 +49,7 @@ export function createServer(options: ServerOptions): McpServer {
     {
       instructions: SERVER_INSTRUCTIONS,
       capabilities: { logging: {}, tools: { listChanged: false }, prompts: { listChanged: false }, resources: { listChanged: false } },
+      jsonSchemaValidator: options.jsonSchemaValidator,
     },
   );
   const contextFor = toolContextFactory(options);

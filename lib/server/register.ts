@@ -6,12 +6,12 @@ import { type CallToolResult, type McpServer, ResourceTemplate, type ServerConte
 import { z } from "zod";
 import { viewHtml } from "../apps/html.ts";
 import { APP_HTML_MIME_TYPE, type AppView, toolViewMeta } from "../apps/views.ts";
-import { DxpError } from "../errors.ts";
+import { messageFor } from "../errors.ts";
 import type { PromptDefinition } from "../prompts.ts";
 import type { ResourceDefinition } from "../resources.ts";
 import type { Tool, ToolContext } from "../tools/define.ts";
 import { runTool } from "../tools/run-tool.ts";
-import type { Logger } from "./logger.ts";
+import type { Logger } from "../logger.ts";
 import { convertedOnce, publishedSchemas } from "./published-schema.ts";
 
 export type ContextFactory = (base: Pick<ToolContext, "signal" | "progress">) => ToolContext;
@@ -71,7 +71,7 @@ export function registerResources(server: McpServer, resources: readonly Resourc
         return { contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify(value) }] };
       } catch (error) {
         // The SDK turns a throw into a JSON-RPC error: give it the message written for people.
-        throw new Error(error instanceof DxpError ? error.userMessage : "Reading the resource failed inside the server.");
+        throw new Error(messageFor(error, "Reading the resource failed inside the server."));
       }
     };
     if (resource.uri.includes("{")) {

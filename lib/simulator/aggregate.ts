@@ -1,7 +1,7 @@
 // Aggregations over the sessions of one request (already windowed and filtered).
 // Answers are typed by the client's schemas, so the simulator cannot drift from them.
 import type { Histogram, Insights, QualityMap, QualityMetrics, Summary } from "../client/schemas.ts";
-import { INSIGHTS, MODALITIES, QUALITIES, QUALITY_TYPES, type HistogramInterval, type MediaKind, type Modality } from "../client/vocabulary.ts";
+import { INSIGHTS, MODALITIES, QUALITIES, QUALITY_TYPES, type HistogramInterval, type MediaKind, type Modality, type QualityMetric } from "../client/vocabulary.ts";
 import type { CatalogueLocation } from "./catalogue.ts";
 import { DAY_MS, HOUR_MS } from "./catalogue.ts";
 import { startMs } from "./data.ts";
@@ -67,7 +67,7 @@ export function insights(sessions: readonly SimSession[]): Insights {
 
 const MEDIA_MODALITY: Record<MediaKind, Modality> = { audio: "AUDIO", video: "VIDEO", appshare: "APP_SHARING" };
 
-function metrics(sessions: readonly SimSession[]) {
+function metrics(sessions: readonly SimSession[]): { name: QualityMetric; value: number | null }[] {
   return [
     { name: "NUMBER_OF_STREAMS", value: sessions.reduce((n, s) => n + s.streams, 0) },
     { name: "AVG_JITTER", value: average(sessions, jitterMs) },

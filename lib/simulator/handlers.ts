@@ -3,7 +3,7 @@
 import type { EndpointName } from "../client/endpoints.ts";
 import { PARAMS } from "../client/endpoints.ts";
 import type { Paged, TenantPlatforms } from "../client/schemas.ts";
-import { BREAKDOWN_DIMENSIONS, MEDIA_KINDS, type BreakdownDimension, type MediaKind } from "../client/vocabulary.ts";
+import { BREAKDOWN_DIMENSIONS, MEDIA_KINDS, SESSION_ORDER_FIELDS, type BreakdownDimension, type MediaKind, type SessionOrderField } from "../client/vocabulary.ts";
 import { breakdown, diagnosticsJson, relatedSessions, streamsJson, USER_GROUPERS, userBreakdown, userQuality, userQuantity, userSessions } from "./drilldown.ts";
 import { byModality, byQuality, histogram, insights, pinnedUsers, qualityByMedia, qualityMap, type PinnedUser } from "./aggregate.ts";
 import type { AccessClaims } from "./auth.ts";
@@ -31,9 +31,6 @@ export interface ApiRequest {
 /** Endpoints that answer without a `tenant` parameter. */
 export const TENANT_OPTIONAL: readonly ApiEndpoint[] = ["tenants"];
 
-/** Ordering by the per-session metrics is inferred (the list sends them; the UI sorts by them). */
-export const SESSION_ORDER_FIELDS = ["startDate", "duration", "nectarScore", "jitter", "packetLoss", "roundTripDelay"] as const;
-type SessionOrderField = (typeof SESSION_ORDER_FIELDS)[number];
 
 /** Sessions of the tenant in the request's window that pass its filters, ascending by start. */
 const selectSessions = (req: ApiRequest): SimSession[] => {

@@ -6,7 +6,8 @@ import type { ResolvedConnection } from "../connection.ts";
 import type { SessionState } from "../session.ts";
 import type { FilterHandles } from "../store/filter-handles.ts";
 
-export type ToolGroup = "connection" | "sessions" | "locations" | "users" | "tenants" | "endpoint_tests";
+export const TOOL_GROUPS = ["connection", "sessions", "locations", "users", "tenants", "endpoint_tests"] as const;
+export type ToolGroup = (typeof TOOL_GROUPS)[number];
 
 export interface ToolAnnotations {
   readOnlyHint: boolean;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { describeConnection } from "../connection.ts";
-import { DxpError } from "../errors.ts";
+import { messageFor } from "../errors.ts";
 import { defineTool } from "./define.ts";
 import { connectionSchema } from "./scope.ts";
 
@@ -34,7 +34,7 @@ export default defineTool({
       expiresAt = client.accessTokenExpiresAt?.toISOString() ?? expiresAt;
     } catch (error) {
       // The status tool reports a failure instead of failing: that is its answer.
-      problem = error instanceof DxpError ? error.userMessage : "The connectivity check failed unexpectedly.";
+      problem = messageFor(error, "The connectivity check failed unexpectedly.");
     }
     const data = { ...described, accessTokenExpiresAt: expiresAt, connected, latencyMs, visibleTenants, problem };
     const text = [

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { QualityMetrics, Summary } from "../client/schemas.ts";
+import type { QualityMetric } from "../client/vocabulary.ts";
 import { defineTool, READS_DXP } from "./define.ts";
 import {
   type Change,
@@ -32,7 +33,7 @@ const METRIC_FIELDS = {
   AVG_ROUND_TRIP_DELAY: "avgRoundTripMs",
   AVG_PACKET_LOSS_PERCENTAGE: "avgPacketLossPct",
   AVG_NECTAR_SCORE: "avgNectarScore",
-} as const;
+} as const satisfies Record<QualityMetric, string>;
 
 function metricsRows(answer: QualityMetrics): z.infer<typeof metricsSchema>[] {
   return answer.map(({ qualityType, qualityMetrics }) => {

@@ -1,6 +1,6 @@
 // The registry: every tool, once. Servers, docs and tests read the tool set from here.
 import configureConnection from "./configure-connection.ts";
-import type { Tool, ToolGroup } from "./define.ts";
+import type { Tool } from "./define.ts";
 import getConnectionStatus from "./get-connection-status.ts";
 import getDetailedSessionList from "./get-detailed-session-list.ts";
 import getEndpointTestCount from "./get-endpoint-test-count.ts";
@@ -41,4 +41,4 @@ export const allTools: readonly Tool[] = tools as unknown as readonly Tool[];
 
 export type ToolName = (typeof tools)[number]["name"];
 
-export const TOOL_GROUPS: readonly ToolGroup[] = ["connection", "sessions", "locations", "users", "tenants", "endpoint_tests"];
+export { TOOL_GROUPS } from "./define.ts";

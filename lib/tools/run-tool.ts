@@ -4,7 +4,7 @@
 // (no stack trace ever reaches a model).
 import { closest, didYouMean } from "../closest.ts";
 import { DxpError, PermissionError } from "../errors.ts";
-import type { Logger } from "../server/logger.ts";
+import type { Logger } from "../logger.ts";
 import type { Tool, ToolContext } from "./define.ts";
 
 export type ToolOutcome = { ok: true; data: Record<string, unknown>; text: string } | { ok: false; message: string };

@@ -2,8 +2,7 @@
 // keep a model's context small. From code, the environment (NECTAR_TOOLS,
 // NECTAR_READ_ONLY) and, over HTTP, per request (X-MCP-Tools, X-MCP-Readonly) — a request
 // can only narrow what the server offers, never widen it.
-import { ConfigError, ENV } from "../config.ts";
-import { ConfigurationError, DxpError } from "../errors.ts";
+import { ConfigurationError } from "../errors.ts";
 import type { Tool, ToolGroup } from "./define.ts";
 import { allTools, TOOL_GROUPS } from "./index.ts";
 import type { ToolSelection } from "./selection.ts";
@@ -27,13 +26,4 @@ export function selectTools(selection: ToolSelection = {}, from: readonly Tool[]
       (!include || include.has(tool.name) || include.has(tool.group satisfies ToolGroup)) &&
       (!selection.readOnly || tool.annotations.readOnlyHint),
   );
-}
-
-/** The tools a shell offers from its environment; an unknown name is a startup error. */
-export function configuredTools(selection: ToolSelection): Tool[] {
-  try {
-    return selectTools(selection);
-  } catch (error) {
-    throw new ConfigError(`${ENV.tools}: ${error instanceof DxpError ? error.userMessage : String(error)}`);
-  }
 }

@@ -61,5 +61,4 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 }
 
-export const textOf = (result: CallToolResult): string =>
-  result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+export { textOf } from "./common.ts";

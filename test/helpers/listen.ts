@@ -4,7 +4,14 @@ type FetchHandler = (request: Request) => Response | Promise<Response>;
 
 export interface Listening {
   url: string;
+  port: number;
   close(): Promise<void>;
+}
+
+/** A key and certificate: serve HTTPS instead of HTTP (Node only). */
+export interface Tls {
+  key: string;
+  cert: string;
 }
 
 declare const Deno: {
@@ -14,16 +21,18 @@ declare const Deno: {
   ): { addr: { port: number }; shutdown(): Promise<void> };
 };
 
-export async function listen(handler: FetchHandler, hostname = "127.0.0.1"): Promise<Listening> {
-  if (typeof Deno !== "undefined") {
+export async function listen(handler: FetchHandler, hostname = "127.0.0.1", tls?: Tls): Promise<Listening> {
+  if (typeof Deno !== "undefined" && !tls) {
     const server = Deno.serve({ hostname, port: 0, onListen() {} }, handler);
-    return { url: `http://${hostname}:${server.addr.port}`, close: () => server.shutdown() };
+    return { url: `http://${hostname}:${server.addr.port}`, port: server.addr.port, close: () => server.shutdown() };
   }
   const { serve } = await import("@hono/node-server");
+  const https = tls ? { createServer: (await import("node:https")).createServer, serverOptions: tls } : {};
   return new Promise((resolve) => {
-    const server = serve({ fetch: handler, hostname, port: 0 }, (info) => {
+    const server = serve({ fetch: handler, hostname, port: 0, ...https }, (info) => {
       resolve({
-        url: `http://${hostname}:${info.port}`,
+        url: `${tls ? "https" : "http"}://${hostname}:${info.port}`,
+        port: info.port,
         close: () =>
           new Promise<void>((done) => {
             // Drop keep-alive sockets so the test process can exit.

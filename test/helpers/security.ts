@@ -89,7 +89,7 @@ export async function call(base: string, headers: Record<string, string>, name: 
   return (JSON.parse(text) as { result: CallToolResult }).result;
 }
 
-export const textOf = (result: CallToolResult): string => result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+export { textOf } from "./common.ts";
 
 /** Run `tasks` with at most `width` at once. */
 export async function inBatches<T>(count: number, width: number, task: (i: number) => Promise<T>): Promise<T[]> {

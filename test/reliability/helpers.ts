@@ -90,7 +90,7 @@ export function readResults(): { started: Map<string, number>; results: Map<stri
 
 // ---------------------------------------------------------------- small helpers
 
-export const textOf = (result: CallToolResult): string => result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+export { textOf } from "../helpers/common.ts";
 
 /** Stack frames, source positions or internal module names: never in what a model reads. */
 export const STACK_TRACE = /\n\s*at\s|\bat\s+\S+\s+\(|\.(?:ts|js|mjs|cjs):\d+|node:internal|node_modules/;

@@ -1,0 +1,75 @@
+// A DXP answer's body: read within a size limit, then parsed as JSON and checked against
+// its lenient schema; the parsed answer's size is remembered for caches bounded by bytes.
+import type { z } from "zod";
+import { UpstreamError } from "../errors.ts";
+
+/** The answer's body stopped arriving (dropped, or the call's clock ran out); ky retries it like a dropped connection. */
+export class BodyCutOff extends Error {}
+
+/** Bytes of each parsed answer's JSON, for caches bounded by size (cheaper than serializing again). */
+const answerSizes = new WeakMap<object, number>();
+
+/** The size of a parsed answer: its JSON length when it came from parseAnswer, else measured. */
+export function answerSize(value: unknown): number {
+  if (typeof value === "object" && value !== null) {
+    const known = answerSizes.get(value);
+    if (known !== undefined) return known;
+  }
+  return JSON.stringify(value)?.length ?? 0;
+}
+
+export async function parseAnswer<T>(response: Response, schema: z.ZodType<T>, path: string, redact: (text: string) => string): Promise<T> {
+  if ((response.headers.get("content-type") ?? "").includes("html")) {
+    throw new UpstreamError(
+      `The DXP answered ${path} with an HTML page instead of JSON (a login page or proxy?).`,
+      "Check that NECTAR_DXP_URL points at the DXP instance itself.",
+      response.status,
+    );
+  }
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new UpstreamError(`The DXP's answer to ${path} is not valid JSON (cut off or malformed).`, "Try again; if it persists the DXP or a proxy is at fault.", response.status);
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.length ? issue.path.join(".") : "(the whole answer)";
+    throw new UpstreamError(
+      redact(`The DXP's answer to ${path} has an unexpected shape at ${field}: ${issue?.message ?? "invalid"}.`),
+      "This server may not match this DXP version; please report it.",
+      response.status,
+    );
+  }
+  if (typeof parsed.data === "object" && parsed.data !== null) answerSizes.set(parsed.data, text.length);
+  return parsed.data;
+}
+
+/** The body as text, refused past `maxBytes` (declared or counted as it arrives). */
+export async function readLimited(response: Response, maxBytes: number, path: string): Promise<string> {
+  const tooLarge = () =>
+    new UpstreamError(`The DXP's answer to ${path} is larger than ${Math.round(maxBytes / 1048576)} MiB.`, "Ask for a smaller page or a shorter time window.");
+  if (Number(response.headers.get("content-length")) > maxBytes) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = "";
+  for (;;) {
+    const chunk = await reader.read().catch(() => {
+      throw new BodyCutOff();
+    });
+    if (chunk.done) return text + decoder.decode();
+    size += chunk.value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    text += decoder.decode(chunk.value, { stream: true });
+  }
+}
