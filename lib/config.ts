@@ -29,6 +29,10 @@ export interface ServerConfig {
   cacheTtlMs: number;
   /** Which tools this server offers (see selectTools; checked when a shell starts). */
   toolSelection: ToolSelection;
+  /** Shared store for several replicas (HTTP): `redis://host:port` or a unix socket path; undefined: in memory. */
+  redisUrl: string | undefined;
+  /** The keyed-hash secret every replica shares (required with redisUrl). */
+  storeSecret: string | undefined;
 }
 
 /** Environment variables this server reads; the README's table lists the same. */
@@ -53,6 +57,8 @@ export const ENV = {
   cacheTtlSeconds: "NECTAR_CACHE_TTL_SECONDS",
   tools: "NECTAR_TOOLS",
   readOnly: "NECTAR_READ_ONLY",
+  redisUrl: "NECTAR_REDIS_URL",
+  storeSecret: "NECTAR_STORE_SECRET",
 } as const;
 
 export function readConfig(env: Env): ServerConfig {
@@ -95,7 +101,27 @@ export function readConfig(env: Env): ServerConfig {
     maxSessions: positive(env, ENV.maxSessions, 10_000),
     cacheTtlMs: cacheTtl(env) * 1000,
     toolSelection: parseToolSelection(env[ENV.tools], env[ENV.readOnly], ENV.readOnly),
+    ...sharedStore(env),
   };
+}
+
+/** Minimum length of NECTAR_STORE_SECRET (hex of 16 random bytes). */
+const MIN_SECRET = 32;
+
+function sharedStore(env: Env): Pick<ServerConfig, "redisUrl" | "storeSecret"> {
+  const redisUrl = env[ENV.redisUrl]?.trim() || undefined;
+  const storeSecret = env[ENV.storeSecret]?.trim() || undefined;
+  if (!redisUrl) return { redisUrl, storeSecret };
+  if (!/^(rediss?:\/\/[^\s]+|unix:\/\/\/[^\s]+|\/[^\s]+)$/.test(redisUrl)) {
+    throw new ConfigurationError(`${ENV.redisUrl} must be redis://host:port (rediss:// for TLS) or the path of a unix socket.`, "For example redis://redis:6379 or /run/redis/redis.sock; unset it to keep state in memory.");
+  }
+  if (!storeSecret || storeSecret.length < MIN_SECRET) {
+    throw new ConfigurationError(
+      `${ENV.storeSecret} is required with ${ENV.redisUrl}, at least ${MIN_SECRET} characters: every replica must derive the same store keys from credentials.`,
+      "Set the same random value on every replica, e.g. from `openssl rand -hex 32`.",
+    );
+  }
+  return { redisUrl, storeSecret };
 }
 
 function cacheTtl(env: Env): number {

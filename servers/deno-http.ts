@@ -2,7 +2,7 @@
 //   deno run --allow-net --allow-env --allow-read servers/deno-http.ts [--demo]
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/server/validators/ajv";
 import { readConfig } from "../lib/config.ts";
-import { exitFor } from "../lib/errors.ts";
+import { ConfigurationError, exitFor } from "../lib/errors.ts";
 import type { PartialCredentials } from "../lib/connection.ts";
 import { connectHints, httpAppFromConfig } from "../lib/http/from-config.ts";
 import { redactingLogger, tokensOf } from "../lib/logger.ts";
@@ -25,6 +25,10 @@ const write = (line: string) => Deno.stderr.writeSync(encoder.encode(`${line}\n`
 
 try {
   const config = readConfig({ ...Deno.env.toObject(), MCP_TRANSPORT: "http" });
+  // One process, its state in memory (the same store interfaces as Node's): see the README's Deno section.
+  if (config.redisUrl) {
+    throw new ConfigurationError("NECTAR_REDIS_URL is not supported by the Deno shell: it keeps its state in memory (one process).", "Unset it, or run several replicas with the Node server.");
+  }
   let demo: PartialCredentials | undefined;
   if (Deno.args.includes("--demo")) {
     const simulator = createSimulator();

@@ -5,7 +5,9 @@ import type { ServerConfig } from "../lib/config.ts";
 import type { PartialCredentials } from "../lib/connection.ts";
 import { connectHints, httpAppFromConfig } from "../lib/http/from-config.ts";
 import { tokensOf } from "../lib/logger.ts";
+import { redisStores } from "../lib/store/shared-stores.ts";
 import { guardedFetch } from "./guarded-fetch.ts";
+import { connectRedis } from "./redis.ts";
 import { stderrLogger } from "./stderr-logger.ts";
 
 export interface HttpOptions {
@@ -20,6 +22,14 @@ const DRAIN_MS = 10_000;
 export async function runHttp({ config, demo, onClose }: HttpOptions): Promise<void> {
   const environment = demo ?? config.credentials;
   const log = stderrLogger(config.debug, () => tokensOf(environment));
+  // Several replicas share their state on Redis (NECTAR_REDIS_URL); one process keeps it in memory.
+  const shared = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
+  const stores = shared && redisStores(shared.redis, {
+    secret: config.storeSecret!,
+    sessionIdleMs: config.sessionIdleMs,
+    renewalLockMs: config.timeoutMs + 10_000,
+    ready: shared.ready,
+  });
   // URLs a client names are dialled only at addresses the URL policy accepts (checked after DNS).
   const http = httpAppFromConfig({
     config,
@@ -28,6 +38,7 @@ export async function runHttp({ config, demo, onClose }: HttpOptions): Promise<v
     guardFetch: (policy) => guardedFetch({ policy }),
     // Node allows code generation: Ajv, one per process, built on first use.
     jsonSchemaValidator: new AjvJsonSchemaValidator(),
+    stores,
   });
   const server = serve({ fetch: http.app.fetch, hostname: config.host, port: config.port }, (info) => {
     const shown = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
@@ -48,6 +59,7 @@ export async function runHttp({ config, demo, onClose }: HttpOptions): Promise<v
     (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
     log.info(drained ? "all calls finished; exiting" : "drain timed out; exiting");
     await onClose?.();
+    await shared?.close();
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));

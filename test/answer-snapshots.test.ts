@@ -26,8 +26,12 @@ function pinned(name: string, text: string): void {
   assert.equal(text, readFileSync(file, "utf8").replace(/\n$/, ""), `${name}: the text a model reads changed`);
 }
 
-/** What differs between runs without changing what the tool says: the simulator's port, a measured latency. */
-const steady = (text: string) => text.replace(/127\.0\.0\.1:\d+/g, "127.0.0.1:PORT").replace(/\b\d+ ms\b/g, "N ms");
+/** What differs between runs without changing what the tool says: the simulator's port, a measured latency, a filter handle. */
+const steady = (text: string) =>
+  text
+    .replace(/127\.0\.0\.1:\d+/g, "127.0.0.1:PORT")
+    .replace(/\b\d+ ms\b/g, "N ms")
+    .replace(/\bflt_[0-9a-f]+\b/g, "flt_ID");
 
 /** Arguments where {} is not a call (configure_connection needs a field); it runs last, as it changes the session. */
 const DEFAULT_ARGS: Record<string, Record<string, unknown>> = { configure_connection: { domainName: "acme" } };

@@ -14,10 +14,13 @@ import type { ClientPool } from "../server/client-pool.ts";
 import { createServer, type ServerOptions } from "../server/create-server.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import { newSessionState, type SessionState } from "../session.ts";
-import type { SessionStore } from "../store/interfaces.ts";
+import { filterHandles } from "../store/filter-handles.ts";
+import type { FilterStore, SessionStore } from "../store/interfaces.ts";
+import { MemoryFilterStore } from "../store/memory-filter-store.ts";
 import { MemorySessionStore } from "../store/memory-session-store.ts";
 import type { Tool } from "../tools/define.ts";
 import { allTools } from "../tools/index.ts";
+import { StoreUnavailableError } from "../store/store-error.ts";
 import { bodyLimit } from "./body-limit.ts";
 import { type CallerVariables, readCaller } from "./caller.ts";
 import { type BatchLimits, type BodyVariables, parseJsonRpc } from "./json-rpc-body.ts";
@@ -32,6 +35,10 @@ export interface HttpAppOptions {
   urlPolicy: Partial<UrlPolicy>;
   clients: ClientPool;
   sessions?: SessionStore;
+  /** set_session_filter's handles. Default: in this process's memory. */
+  filters?: FilterStore;
+  /** False while a shared store is unreachable: /readyz answers 503. Default: always ready. */
+  storeReady?: () => boolean;
   /** Host header values accepted at /mcp (empty: any). */
   allowedHosts: readonly string[];
   /** Browser origins accepted at /mcp (no CORS wildcard). */
@@ -42,6 +49,8 @@ export interface HttpAppOptions {
   batch?: BatchLimits;
   /** What the server offers; a request may narrow it with X-MCP-Tools / X-MCP-Readonly. */
   tools?: readonly Tool[];
+  /** Adds SDK-level handlers to each request's server (see ServerOptions.extend). */
+  extendServer?: (server: McpServer) => void;
   log?: Logger;
   /** The shell's choice of JSON Schema validator (see createServer). */
   jsonSchemaValidator?: ServerOptions["jsonSchemaValidator"];
@@ -65,15 +74,19 @@ interface Traffic {
 export function createHttpApp(options: HttpAppOptions): HttpApp {
   const log = options.log ?? silentLogger;
   const sessions = options.sessions ?? new MemorySessionStore();
+  const filters = options.filters ?? new MemoryFilterStore();
+  const storeReady = options.storeReady ?? (() => true);
   const traffic: Traffic = { inFlight: 0, draining: false };
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
   const endpoint = createMcpEndpoint({ maxBodyBytes: maxBody, log });
   const app = new Hono<McpEnv>();
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
-  app.get("/readyz", async (c) =>
-    traffic.draining ? c.json({ status: "draining" }, 503) : c.json({ status: "ready", sessions: await sessions.count() }),
-  );
+  app.get("/readyz", async (c) => {
+    if (traffic.draining) return c.json({ status: "draining" }, 503);
+    if (!storeReady()) return c.json({ status: "store unreachable" }, 503);
+    return c.json({ status: "ready", sessions: await sessions.count() });
+  });
 
   app.use("/mcp", originGuard({ allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins }));
   app.use("/mcp", countInFlight(traffic));
@@ -83,9 +96,9 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     refuseWhileDraining(traffic),
     readCaller(options.tools ?? allTools, options.clients.keys),
     parseJsonRpc(options.batch),
-    serveModernEra(endpoint, options, log, traffic),
+    serveModernEra(endpoint, options, filters, log, traffic),
     resolveSession(sessions),
-    serveLegacyEra(endpoint, options, log, traffic),
+    serveLegacyEra(endpoint, options, filters, log, traffic),
   );
   // We offer no standalone server-to-client stream: the spec's answer is 405.
   app.get("/mcp", () => jsonRpcError(405, -32000, "Method not allowed: this server offers no GET stream.", { allow: "POST, DELETE" }));
@@ -93,6 +106,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   app.all("/mcp", () => jsonRpcError(405, -32000, "Method not allowed.", { allow: "POST, GET, DELETE" }));
 
   app.onError((error) => {
+    if (error instanceof StoreUnavailableError) return jsonRpcError(503, -32000, error.userMessage, { "retry-after": "1" });
     log.error(`http: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return jsonRpcError(500, -32603, "Internal error.");
   });
@@ -129,10 +143,12 @@ function refuseWhileDraining(traffic: Traffic): MiddlewareHandler {
   };
 }
 
-/** This request's MCP server: its caller's credentials and tools, on `session`. */
-function serverFor(c: Context<McpEnv>, options: HttpAppOptions, log: Logger, session: SessionState): McpServer {
+/** This request's MCP server: its caller's credentials, tools and saved filters, on `session`. */
+function serverFor(c: Context<McpEnv>, options: HttpAppOptions, filters: FilterStore, log: Logger, session: SessionState, stateless: boolean): McpServer {
   return createServer({
     session,
+    stateless,
+    filters: filterHandles(filters, c.get("owner")),
     environment: options.environment,
     environmentSource: options.environmentSource,
     headers: c.get("credentials"),
@@ -140,6 +156,7 @@ function serverFor(c: Context<McpEnv>, options: HttpAppOptions, log: Logger, ses
     urlPolicy: options.urlPolicy,
     withholdOperatorUrl: true,
     tools: c.get("tools"),
+    extend: options.extendServer,
     log,
     jsonSchemaValidator: options.jsonSchemaValidator,
   });
@@ -158,12 +175,12 @@ function cancelOnHangUp(request: Request, server: McpServer): () => void {
 }
 
 /** 2026-07-28: the request carries everything (no session); nothing is remembered. */
-function serveModernEra(endpoint: McpEndpoint, options: HttpAppOptions, log: Logger, traffic: Traffic): MiddlewareHandler<McpEnv> {
+function serveModernEra(endpoint: McpEndpoint, options: HttpAppOptions, filters: FilterStore, log: Logger, traffic: Traffic): MiddlewareHandler<McpEnv> {
   return async (c, next) => {
     if (await endpoint.isLegacy(c.req.raw, c.get("body"))) return next();
     let done = () => {};
     const response = await endpoint.serveModern(c.req.raw, c.get("body"), () => {
-      const server = serverFor(c, options, log, newSessionState());
+      const server = serverFor(c, options, filters, log, newSessionState(), true);
       done = cancelOnHangUp(c.req.raw, server);
       return server;
     });
@@ -172,10 +189,10 @@ function serveModernEra(endpoint: McpEndpoint, options: HttpAppOptions, log: Log
 }
 
 /** 2025-era: a server on this request's session (resolveSession found or made it). */
-function serveLegacyEra(endpoint: McpEndpoint, options: HttpAppOptions, log: Logger, traffic: Traffic): MiddlewareHandler<McpEnv> {
+function serveLegacyEra(endpoint: McpEndpoint, options: HttpAppOptions, filters: FilterStore, log: Logger, traffic: Traffic): MiddlewareHandler<McpEnv> {
   return async (c) => {
     const stream = (c.req.header("accept") ?? "").includes("text/event-stream");
-    const server = serverFor(c, options, log, c.get("state"));
+    const server = serverFor(c, options, filters, log, c.get("state"), c.get("sessionId") === undefined);
     const done = cancelOnHangUp(c.req.raw, server);
     const response = await endpoint.serveLegacy(c.req.raw, c.get("body"), server, { newSessionId: c.get("newSessionId"), stream });
     return tracked(traffic, response, done);

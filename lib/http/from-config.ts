@@ -10,6 +10,7 @@ import type { UrlPolicy } from "../security/url-policy.ts";
 import { configuredTools } from "../server/configured-tools.ts";
 import { createHttpApp, type HttpApp, type HttpAppOptions } from "./app.ts";
 import { MemorySessionStore } from "../store/memory-session-store.ts";
+import type { SharedStores } from "../store/shared-stores.ts";
 
 export interface HttpRuntime {
   config: ServerConfig;
@@ -23,9 +24,11 @@ export interface HttpRuntime {
   guardFetch?: (policy: UrlPolicy) => typeof fetch;
   /** The JSON Schema validator this runtime allows (see createServer). */
   jsonSchemaValidator?: HttpAppOptions["jsonSchemaValidator"];
+  /** Stores shared by replicas (NECTAR_REDIS_URL); default: this process's memory. */
+  stores?: SharedStores;
 }
 
-export function httpAppFromConfig({ config, demo, log, guardFetch, jsonSchemaValidator }: HttpRuntime): HttpApp {
+export function httpAppFromConfig({ config, demo, log, guardFetch, jsonSchemaValidator, stores }: HttpRuntime): HttpApp {
   const urlPolicy = effectiveUrlPolicy(config, { loopbackHttp: false });
   return createHttpApp({
     environment: demo ?? config.credentials,
@@ -35,8 +38,11 @@ export function httpAppFromConfig({ config, demo, log, guardFetch, jsonSchemaVal
       urlPolicy: OPERATOR_URL_POLICY,
       clientNamedFetch: guardFetch?.(urlPolicy),
       ...clientOptionsFrom(config, (line) => log.debug(`upstream ${line}`)),
+      ...(stores ? { keys: stores.keys, tokenStore: stores.tokens, answerStore: stores.answers } : {}),
     }),
-    sessions: new MemorySessionStore({ idleTtlMs: config.sessionIdleMs, maxSessions: config.maxSessions }),
+    sessions: stores?.sessions ?? new MemorySessionStore({ idleTtlMs: config.sessionIdleMs, maxSessions: config.maxSessions }),
+    filters: stores?.filters,
+    storeReady: stores?.ready,
     allowedHosts: config.mcpAllowedHosts ?? defaultAllowedHosts(config.host, config.port),
     allowedOrigins: config.mcpAllowedOrigins,
     tools: configuredTools(config.toolSelection),

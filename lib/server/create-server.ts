@@ -29,6 +29,11 @@ export interface ServerOptions extends ContextOptions {
    * use; the cf-worker one under the workerd and browser conditions).
    */
   jsonSchemaValidator?: jsonSchemaValidator;
+  /**
+   * Called with each server once ours are registered, to add what plain tools cannot express
+   * through the SDK's own API (e.g. a tool that asks the client for input). Default: nothing.
+   */
+  extend?: (server: McpServer) => void;
 }
 
 /**
@@ -39,7 +44,13 @@ export interface ServerOptions extends ContextOptions {
 export function createServer(options: ServerOptions): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, version: options.version ?? VERSION },
-    { instructions: SERVER_INSTRUCTIONS, capabilities: { logging: {} }, jsonSchemaValidator: options.jsonSchemaValidator },
+    // The tool, prompt and resource lists never change while a server runs (tools/list does not
+    // vary with state): say so, rather than the SDK's default listChanged: true.
+    {
+      instructions: SERVER_INSTRUCTIONS,
+      capabilities: { logging: {}, tools: { listChanged: false }, prompts: { listChanged: false }, resources: { listChanged: false } },
+      jsonSchemaValidator: options.jsonSchemaValidator,
+    },
   );
   const contextFor = toolContextFactory(options);
   registerTools(server, options.tools ?? allTools, contextFor, options.log ?? silentLogger);
@@ -48,5 +59,6 @@ export function createServer(options: ServerOptions): McpServer {
   registerResources(server, resourcesFor(tools), contextFor);
   // A view shows its tool's results: without the tool (NECTAR_TOOLS, X-MCP-Tools) it has nothing to show.
   registerAppViews(server, appViews.filter((view) => tools.some((tool) => tool.name === view.tool)));
+  options.extend?.(server);
   return server;
 }

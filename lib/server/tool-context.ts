@@ -11,6 +11,7 @@ import {
 import { ConfigurationError } from "../errors.ts";
 import { checkDxpUrl, type UrlPolicy } from "../security/url-policy.ts";
 import type { SessionState } from "../session.ts";
+import { type FilterHandles, localFilterHandles } from "../store/filter-handles.ts";
 import type { ToolContext } from "../tools/define.ts";
 import { normalizeUrl } from "../client/credentials.ts";
 import { ClientPool } from "./client-pool.ts";
@@ -38,12 +39,17 @@ export interface ContextOptions {
    * operator's DXP URL (get_connection_status, configure_connection show it as withheld).
    */
   withholdOperatorUrl?: boolean;
+  /** Saved filters of this caller (HTTP: the shared store under the caller's owner key). Default: private to this factory. */
+  filters?: FilterHandles;
+  /** Nothing in `session` outlives this request (HTTP without an MCP session). Default false. */
+  stateless?: boolean;
   now?: () => number;
 }
 
 export function toolContextFactory(options: ContextOptions): (base: Pick<ToolContext, "signal" | "progress">) => ToolContext {
   const clients = options.clients ?? new ClientPool({ urlPolicy: OPERATOR_URL_POLICY });
   const now = options.now ?? Date.now;
+  const filters = options.filters ?? localFilterHandles();
   const connection = () => {
     const resolved = resolveConnection([
       ["configure_connection", options.session.credentials],
@@ -55,6 +61,8 @@ export function toolContextFactory(options: ContextOptions): (base: Pick<ToolCon
   return (base) => ({
     ...base,
     session: options.session,
+    filters,
+    stateless: options.stateless ?? false,
     connection,
     client: () => {
       const current = connection();

@@ -3,6 +3,7 @@
 // (Redis, say) implements the same contracts so that several replicas can serve the
 // same callers. Every method is async and every entry carries a TTL. Keys that stand
 // for a credential are always derived with CredentialKeys (a keyed hash), never raw tokens.
+import type { SessionFilter } from "../filter.ts";
 import type { SessionState } from "../session.ts";
 
 /** One credential's current tokens, as renewed by this server. */
@@ -71,9 +72,20 @@ export interface AnswerStore {
   set(key: string, value: unknown, options: { ttlMs: number; sizeBytes: number }): Promise<void>;
 }
 
+/**
+ * Filters saved by set_session_filter under a random handle (filterId, the SEP-2567
+ * pattern), each bound to the caller that saved it: `get` with another owner answers
+ * undefined, exactly as for an unknown or expired id.
+ */
+export interface FilterStore {
+  put(id: string, owner: string, filter: SessionFilter, ttlMs: number): Promise<void>;
+  get(id: string, owner: string): Promise<SessionFilter | undefined>;
+}
+
 /** Everything a deployment shares; the shells build it once. */
 export interface Stores {
   tokens: TokenStore;
   sessions: SessionStore;
   answers: AnswerStore;
+  filters: FilterStore;
 }

@@ -5,13 +5,17 @@ import type { DxpClient } from "../client/client.ts";
 import type { SessionQuery } from "../client/query.ts";
 import { applyFilter, describeFilter, filterShape, LIST_KEYS, type ListKey, type SessionFilter } from "../filter.ts";
 import { TEST_RESULTS } from "../client/vocabulary.ts";
+import { InputError } from "../errors.ts";
 import { formatWindow, utcSeconds } from "../time.ts";
 import type { ToolContext } from "./define.ts";
 import { checkNames } from "./check-names.ts";
 import { tenantField, tenantOf } from "./tenant.ts";
 
 /** Input fields of tools that read sessions: the per-call filter overrides and the tenant. */
-export const scopedShape = { ...filterShape, tenant: tenantField };
+/** A filter saved by set_session_filter; per-call filter fields override it. */
+export const filterIdField = z.string().trim().min(1).max(100).optional().describe("from set_session_filter");
+
+export const scopedShape = { ...filterShape, filterId: filterIdField, tenant: tenantField };
 
 /** Default pages are small (each row is paid for in context); every footer says how to get the next. */
 export const windowSchema = z.object({
@@ -48,7 +52,7 @@ export async function scopeFor(
   context: ToolContext,
   dimensions: readonly ListKey[] = LIST_KEYS,
 ): Promise<Scope> {
-  const { filter, window, query } = applyFilter(context.session.filter, args, context.now(), dimensions);
+  const { filter, window, query } = applyFilter(await savedFilter(args, context), args, context.now(), dimensions);
   const client = await context.client();
   const tenant = tenantOf(args, context);
   const { timePeriod: _t, from: _f, to: _to, ...lists } = filter satisfies SessionFilter;
@@ -67,6 +71,19 @@ export async function scopeFor(
 }
 
 /** "Tenant acme · LAST_DAY, 2026-11-24 12:00 → 2026-11-25 12:00 UTC · filter: none" */
+/** The filter a call starts from: the one its filterId names, else this session's. */
+export async function savedFilter(args: { filterId?: unknown }, context: ToolContext): Promise<SessionFilter> {
+  if (typeof args.filterId !== "string" || !args.filterId) return context.session.filter;
+  const saved = await context.filters.load(args.filterId);
+  if (!saved) {
+    throw new InputError(
+      `filterId "${args.filterId.slice(0, 60)}" was not found: it expired, or it was saved with other credentials.`,
+      "Call set_session_filter again (with the same credentials) and pass the filterId it returns, or pass the filter fields themselves.",
+    );
+  }
+  return saved;
+}
+
 export function appliedLine(applied: Applied): string {
   const window = { from: new Date(applied.window.from), to: new Date(applied.window.to) };
   return `Tenant ${applied.tenant} · ${applied.window.label}, ${formatWindow(window)} · filter: ${describeFilter(applied.filter)}`;
@@ -80,6 +97,7 @@ export const testScopeShape = {
   from: filterShape.from,
   to: filterShape.to,
   locations: filterShape.locations,
+  filterId: filterIdField,
   results: z.array(z.enum(TEST_RESULTS)).min(1).optional(),
   tenant: tenantField,
 };

@@ -25,6 +25,14 @@ export default defineTool({
   outputSchema: connectionSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, context) {
+    // Nothing would keep these settings past this request, and tokens are never parked
+    // under a handle another request could present: over HTTP without a session they go in headers.
+    if (context.stateless) {
+      throw new InputError(
+        "configure_connection keeps settings only within an MCP session, and this request has none (MCP 2026-07-28 has no sessions): nothing was saved.",
+        "Send X-Nectar-DXP-URL, X-Nectar-Access-Token, X-Nectar-Refresh-Token and X-Nectar-Domain-Name headers with every request instead, or pass tenant to each tool.",
+      );
+    }
     const given = {
       ...(args.url ? { url: context.checkUrl(args.url) } : {}),
       ...(args.accessToken ? { accessToken: args.accessToken } : {}),

@@ -4,6 +4,7 @@ import type { z } from "zod";
 import type { DxpClient } from "../client/client.ts";
 import type { ResolvedConnection } from "../connection.ts";
 import type { SessionState } from "../session.ts";
+import type { FilterHandles } from "../store/filter-handles.ts";
 
 export const TOOL_GROUPS = ["connection", "sessions", "locations", "users", "tenants", "endpoint_tests"] as const;
 export type ToolGroup = (typeof TOOL_GROUPS)[number];
@@ -24,6 +25,10 @@ export interface ToolContext {
   connection(): ResolvedConnection;
   /** This MCP session's remembered state (filter, configured credentials). */
   session: SessionState;
+  /** Saved filters by handle (set_session_filter's filterId), bound to this caller. */
+  filters: FilterHandles;
+  /** True when nothing in `session` outlives this request (HTTP without an MCP session, e.g. MCP 2026-07-28). */
+  stateless: boolean;
   /** Check a DXP URL against the server's policy; returns it normalized or throws ConfigurationError. */
   checkUrl(url: string): string;
   now(): number;

@@ -105,6 +105,7 @@ export default defineTool({
     platforms: scopedShape.platforms,
     locations: scopedShape.locations,
     users: scopedShape.users,
+    filterId: scopedShape.filterId,
     ...drillShape,
     minSessions: z.number().int().min(1).max(100_000).optional().describe("default ¼ of the mean group, ≥ 5"),
     limit: z.number().int().min(1).max(100).default(10),

@@ -4,7 +4,7 @@ import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
 import { InputError } from "../errors.ts";
 import { defineTool, READS_DXP, type ToolContext } from "./define.ts";
 import { num, round } from "./render.ts";
-import { appliedLine, scopeFor } from "./call-scope.ts";
+import { appliedLine, filterIdField, scopeFor } from "./call-scope.ts";
 import { fetchAll } from "./fetch-all.ts";
 import { tenantField, tenantOf } from "./tenant.ts";
 
@@ -97,6 +97,7 @@ export default defineTool({
   group: "sessions",
   inputSchema: z.strictObject({
     sessionId: z.string().trim().min(1).max(200).optional().describe("default: the worst-scored session of the filter's window"),
+    filterId: filterIdField,
     tenant: tenantField,
   }),
   outputSchema: z.object({

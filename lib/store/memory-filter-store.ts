@@ -1,0 +1,28 @@
+// Filter handles in this process's memory: bounded by entries, each with its TTL.
+import { LRUCache } from "lru-cache";
+import type { SessionFilter } from "../filter.ts";
+import { clock } from "./clock.ts";
+import type { FilterStore } from "./interfaces.ts";
+
+export interface MemoryFilterStoreOptions {
+  /** Most handles kept. Default 50 000. */
+  max?: number;
+  now?: () => number;
+}
+
+export class MemoryFilterStore implements FilterStore {
+  readonly #filters: LRUCache<string, { owner: string; filter: SessionFilter }>;
+
+  constructor(options: MemoryFilterStoreOptions = {}) {
+    this.#filters = new LRUCache({ max: options.max ?? 50_000, ttl: 1 /* every put passes its own ttl */, ...clock(options.now) });
+  }
+
+  async put(id: string, owner: string, filter: SessionFilter, ttlMs: number): Promise<void> {
+    this.#filters.set(id, { owner, filter }, { ttl: ttlMs });
+  }
+
+  async get(id: string, owner: string): Promise<SessionFilter | undefined> {
+    const record = this.#filters.get(id);
+    return record && record.owner === owner ? record.filter : undefined;
+  }
+}
