@@ -34,6 +34,12 @@ export interface ServerOptions extends ContextOptions {
    * through the SDK's own API (e.g. a tool that asks the client for input). Default: nothing.
    */
   extend?: (server: McpServer) => void;
+  /**
+   * The one tool this server will be asked to call (a 2026-07-28 tools/call, whose server
+   * serves that request alone): only it is registered, without the prompts, resources and
+   * views. Ignored unless it names one of `tools`, so an unknown name meets the full list.
+   */
+  onlyTool?: string;
 }
 
 /**
@@ -53,9 +59,15 @@ export function createServer(options: ServerOptions): McpServer {
     },
   );
   const contextFor = toolContextFactory(options);
-  registerTools(server, options.tools ?? allTools, contextFor, options.log ?? silentLogger);
-  registerPrompts(server, prompts);
   const tools = options.tools ?? allTools;
+  const only = options.onlyTool === undefined ? undefined : tools.find((tool) => tool.name === options.onlyTool);
+  if (only) {
+    registerTools(server, [only], contextFor, options.log ?? silentLogger);
+    options.extend?.(server);
+    return server;
+  }
+  registerTools(server, tools, contextFor, options.log ?? silentLogger);
+  registerPrompts(server, prompts);
   registerResources(server, resourcesFor(tools), contextFor);
   // A view shows its tool's results: without the tool (NECTAR_TOOLS, X-MCP-Tools) it has nothing to show.
   registerAppViews(server, appViews.filter((view) => tools.some((tool) => tool.name === view.tool)));
