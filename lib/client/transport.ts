@@ -136,10 +136,12 @@ export class Transport {
       const wait = retryAfterMs(response);
       if (wait !== undefined && Date.now() + wait >= deadline) throw await statusError(response, retries, subject, !!auth?.canRefresh, this.#redact);
     };
+    // The query goes into the URL here: given `searchParams`, ky builds its Request twice.
+    const query = options.searchParams && Object.keys(options.searchParams).length > 0 ? `?${new URLSearchParams(options.searchParams)}` : "";
+    const url = `${endpoint.root ? path : `${this.#apiPrefix}/${path}`}${query}`;
     const send = () =>
-      this.#http(endpoint.root ? path : `${this.#apiPrefix}/${path}`, {
+      this.#http(url, {
         method: endpoint.method,
-        searchParams: options.searchParams,
         json: options.json,
         signal: budget.signal,
         fetch: (request, init) => this.#attempt(request as Request, init, `/${path}`, !!auth, options.signal),

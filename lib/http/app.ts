@@ -15,7 +15,7 @@ import { createServer, type ServerOptions } from "../server/create-server.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import { newSessionState, type SessionState } from "../session.ts";
 import { filterHandles } from "../store/filter-handles.ts";
-import type { FilterStore, SessionStore } from "../store/interfaces.ts";
+import type { FilterStore, SessionStore } from "../session-store.ts";
 import { MemoryFilterStore } from "../store/memory-filter-store.ts";
 import { MemorySessionStore } from "../store/memory-session-store.ts";
 import type { Tool } from "../tools/define.ts";
