@@ -1,8 +1,5 @@
-// What an HTTP deployment remembers about its callers between requests: 2025-era MCP
-// sessions and set_session_filter's handles, as interfaces (the contract of
-// lib/store/interfaces.ts: async, a TTL on every entry, credential keys hashed). They name
-// the session's state and filter, so they live on that floor, above the client and its
-// token and answer stores; the in-memory and Redis implementations are in lib/store/.
+// 2025-era sessions and set_session_filter's handles, as store interfaces (the contract of
+// store/interfaces.ts). They name the session's state and filter, so they live on its floor.
 import type { SessionFilter } from "./filter.ts";
 import type { SessionState } from "./session.ts";
 import type { AnswerStore, TokenStore } from "./store/interfaces.ts";

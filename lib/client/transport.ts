@@ -104,9 +104,8 @@ export class Transport {
     const path = endpointPath(endpoint, options.pathParams);
     const subject = options.subject ?? `/${path}`;
     const deadline = Date.now() + this.#options.timeoutMs;
-    // The budget is a plain timer, cleared when the call ends: AbortSignal.timeout would keep
-    // a 30 s timer and signal alive per call (thousands at a few hundred calls/s), and
-    // AbortSignal.any a composite on top of ky's own.
+    // A timer cleared when the call ends: AbortSignal.timeout keeps a 30 s timer and signal
+    // alive per call, and AbortSignal.any adds a composite on top of ky's own.
     const budget = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {

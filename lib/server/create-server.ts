@@ -34,11 +34,7 @@ export interface ServerOptions extends ContextOptions {
    * through the SDK's own API (e.g. a tool that asks the client for input). Default: nothing.
    */
   extend?: (server: McpServer) => void;
-  /**
-   * The one tool this server will be asked to call (a 2026-07-28 tools/call, whose server
-   * serves that request alone): only it is registered, without the prompts, resources and
-   * views. Ignored unless it names one of `tools`, so an unknown name meets the full list.
-   */
+  /** A 2026-07-28 tools/call's server serves that call alone: register only the tool it names (if one of `tools`). */
   onlyTool?: string;
 }
 

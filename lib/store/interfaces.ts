@@ -3,8 +3,7 @@
 // process; a shared store (Redis, say) implements the same contracts so that several
 // replicas can serve the same callers. Every method is async and every entry carries a
 // TTL. Keys that stand for a credential are always derived with CredentialKeys (a keyed
-// hash), never raw tokens. The session and filter stores' interfaces name the session's
-// state, so they sit on its floor: ../session-store.ts.
+// hash), never raw tokens. The session and filter stores: ../session-store.ts.
 
 /** One credential's current tokens, as renewed by this server. */
 export interface TokenRecord {
