@@ -201,8 +201,7 @@ export class Transport {
     const limiter = limited ? this.#options.limiter : undefined;
     const release = limiter ? await limiter.acquire(this.#options.caller, signal) : undefined;
     const started = Date.now();
-    const { log } = this.#options;
-    const line = (what: string) => log?.(`${request.method} ${path}${logQuery(new URL(request.url).search)} ${what} ${Date.now() - started} ms`);
+    const line = (what: string) => this.#options.log?.(`${request.method} ${path}${logQuery(new URL(request.url).search)} ${what} ${Date.now() - started} ms`);
     try {
       let response: Response;
       try {

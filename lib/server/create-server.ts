@@ -56,17 +56,14 @@ export function createServer(options: ServerOptions): McpServer {
   );
   const contextFor = toolContextFactory(options);
   const tools = options.tools ?? allTools;
-  const only = options.onlyTool === undefined ? undefined : tools.find((tool) => tool.name === options.onlyTool);
-  if (only) {
-    registerTools(server, [only], contextFor, options.log ?? silentLogger);
-    options.extend?.(server);
-    return server;
+  const only = tools.find((tool) => tool.name === options.onlyTool);
+  registerTools(server, only ? [only] : tools, contextFor, options.log ?? silentLogger);
+  if (!only) {
+    registerPrompts(server, prompts);
+    registerResources(server, resourcesFor(tools), contextFor);
+    // A view shows its tool's results: without the tool (NECTAR_TOOLS, X-MCP-Tools) it has nothing to show.
+    registerAppViews(server, appViews.filter((view) => tools.some((tool) => tool.name === view.tool)));
   }
-  registerTools(server, tools, contextFor, options.log ?? silentLogger);
-  registerPrompts(server, prompts);
-  registerResources(server, resourcesFor(tools), contextFor);
-  // A view shows its tool's results: without the tool (NECTAR_TOOLS, X-MCP-Tools) it has nothing to show.
-  registerAppViews(server, appViews.filter((view) => tools.some((tool) => tool.name === view.tool)));
   options.extend?.(server);
   return server;
 }

@@ -2,8 +2,7 @@
 // interfaces: the in-memory implementations in this folder are the default for one
 // process; a shared store (Redis, say) implements the same contracts so that several
 // replicas can serve the same callers. Every method is async and every entry carries a
-// TTL. Keys that stand for a credential are always derived with CredentialKeys (a keyed
-// hash), never raw tokens. The session and filter stores: ../session-store.ts.
+// TTL. Credential keys are keyed hashes (CredentialKeys). Sessions, filters: ../session-store.ts.
 
 /** One credential's current tokens, as renewed by this server. */
 export interface TokenRecord {
