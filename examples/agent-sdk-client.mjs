@@ -34,8 +34,9 @@ const worst = byLocation.locations[0];
 console.log(`Agent: the worst site is ${worst.name} (${worst.poorPercent}% poor); drilling in.\n`);
 await call("set_session_filter", { timePeriod: "LAST_WEEK", locations: [worst.name] });
 const summary = await call("get_session_summary");
-const top = [...summary.insights].sort((a, b) => b.count - a.count)[0];
-console.log(`Agent: the leading insight at ${worst.name} is ${top.insight} (${top.percent}% of sessions).\n`);
+// Insights come keyed by name with their session counts (shares follow from totalSessions).
+const [insight, count] = Object.entries(summary.insights).sort((a, b) => b[1] - a[1])[0] ?? ["none", 0];
+console.log(`Agent: the leading insight at ${worst.name} is ${insight} (${count} of ${summary.totalSessions} sessions).\n`);
 await call("get_detailed_session_list", { qualities: ["CRITICAL"], pageSize: 3 });
 
 await client.close();

@@ -30,7 +30,7 @@ describe("no silent wrong answers", () => {
       assert.equal(table.locations.length, 14);
       for (const site of table.locations) {
         const summary = textOf(await h.call("get_session_summary", { timePeriod: "LAST_WEEK", locations: [site.name] }));
-        const poor = Number(/CRITICAL\(poor\) ([\d.]+)%/.exec(summary)![1]);
+        const poor = Number(/CRITICAL\(poor\) \d+ \(([\d.]+)%\)/.exec(summary)![1]);
         assert.equal(poor, site.poorPercent, `${site.name}: summary ${poor}% vs table ${site.poorPercent}%`);
       }
     });

@@ -65,15 +65,16 @@ describe("tools against the simulator", () => {
     const result = await h.call("get_session_summary", { timePeriod: "LAST_WEEK" });
     const data = result.structuredContent as {
       totalSessions: number;
-      byQuality: { group: string; count: number }[];
-      insights: unknown[];
-      media: { audio: unknown[] };
+      quality: Record<string, number>;
+      insights: Record<string, number>;
+      media: { audio: { streams: number; score: number } };
       window: { label: string };
     };
     assert.ok(data.totalSessions > 0);
-    assert.equal(data.byQuality.reduce((sum, g) => sum + g.count, 0), data.totalSessions);
-    assert.ok(data.insights.length > 0);
-    assert.ok(data.media.audio.length > 0);
+    assert.equal(Object.values(data.quality).reduce((sum, n) => sum + n, 0), data.totalSessions);
+    assert.ok(data.quality.CRITICAL! > 0);
+    assert.ok(Object.values(data.insights).every((n) => n > 0) && Object.keys(data.insights).length > 0);
+    assert.ok(data.media.audio.streams > 0 && data.media.audio.score > 0);
     assert.equal(data.window.label, "LAST_WEEK");
     const paths = h.sim.requests.map((r) => r.path).sort();
     assert.deepEqual(paths, [

@@ -161,6 +161,10 @@ describe("MCP Apps views in Chromium", { skip: SKIP }, () => {
     assert.deepEqual(serverCalls, [{ name: LOCATION_DRILL_DOWN_TOOL, arguments: drill }]);
     const detail = (await frame.locator("#detail").textContent())!;
     assert.match(detail, new RegExp(`^Dallas${dallas.sessions} sessions · avg score`));
+    // The panel reads get_session_summary's counts keyed by group and insight, and its audio row.
+    assert.match(detail, /good \d+ · average \d+ · poor \d+/);
+    assert.match(detail, /Insightshigh jitter: \d+ \([\d.]+%\)/);
+    assert.match(detail, /audiostreamsjitter msloss %scoreall\d+[\d.]+[\d.]+[\d.]+/);
     await screenshot(frame, "location-map-drill-down.png");
 
     const light = await backgroundLightness(frame);

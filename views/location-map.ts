@@ -129,17 +129,13 @@ async function select(row: LocationRow, marker: SVGCircleElement): Promise<void>
   }
 }
 
-interface Group {
-  group: string;
-  count: number;
-}
+/** get_session_summary's stream-weighted row for one media kind (averages absent without streams). */
 interface MediaRow {
-  qualityType: string | null;
-  streams: number | null;
-  avgJitterMs: number | null;
-  avgPacketLossPct: number | null;
-  avgRoundTripMs: number | null;
-  avgNectarScore: number | null;
+  streams: number;
+  jitterMs?: number;
+  rttMs?: number;
+  lossPct?: number;
+  score?: number;
 }
 
 const BAND_OF_GROUP: Record<string, QualityBand> = { GOOD: "good", AVERAGE: "average", CRITICAL: "poor", UNKNOWN: "unknown" };
@@ -153,7 +149,10 @@ function renderDetail(row: LocationRow, result: ToolResultLike): void {
   }
   els.detail.dataset.state = "shown";
   const total = data.totalSessions as number;
-  const groups = (data.byQuality as Group[]).filter((g) => g.count > 0);
+  // Counts keyed by group and by insight, as get_session_summary answers them.
+  const groups = Object.entries(data.quality as Record<string, number>)
+    .map(([group, count]) => ({ group, count }))
+    .filter((g) => g.count > 0);
   const split = html("div", "split");
   split.setAttribute("role", "img");
   split.setAttribute("aria-label", groups.map((g) => `${g.group} ${g.count}`).join(", "));
@@ -164,10 +163,12 @@ function renderDetail(row: LocationRow, result: ToolResultLike): void {
     split.append(part);
   }
   const counts = html("p", "muted", groups.map((g) => `${g.group === "CRITICAL" ? "poor" : g.group.toLowerCase()} ${g.count}`).join(" · "));
-  const insights = (data.insights as { insight: string; count: number }[]).filter((i) => i.count > 0);
+  const insights = Object.entries(data.insights as Record<string, number>)
+    .map(([insight, count]) => ({ insight, count }))
+    .filter((i) => i.count > 0);
   const list = html("ul");
   for (const i of insights) list.append(html("li", "", `${i.insight.toLowerCase().replaceAll("_", " ")}: ${i.count} (${percentOf(i.count, total)}%)`));
-  const audio = ((data.media as { audio: MediaRow[] }).audio ?? []).filter((m) => (m.streams ?? 0) > 0);
+  const audio = [(data.media as { audio?: MediaRow }).audio].filter((m): m is MediaRow => (m?.streams ?? 0) > 0);
   const table = html("table");
   if (audio.length) {
     const head = html("tr");
@@ -175,7 +176,7 @@ function renderDetail(row: LocationRow, result: ToolResultLike): void {
     table.append(head);
     for (const m of audio) {
       const tr = html("tr");
-      for (const cell of [m.qualityType ?? "all", fmt(m.streams, 0), fmt(m.avgJitterMs), fmt(m.avgPacketLossPct, 2), fmt(m.avgNectarScore)]) tr.append(html("td", "", cell));
+      for (const cell of ["all", fmt(m.streams, 0), fmt(m.jitterMs), fmt(m.lossPct, 2), fmt(m.score)]) tr.append(html("td", "", cell));
       table.append(tr);
     }
   }

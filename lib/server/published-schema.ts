@@ -14,9 +14,17 @@
 // The SDK takes any Standard Schema that also implements StandardJSONSchemaV1
 // (`~standard.jsonSchema`), so we hand it zod's own schema behind a view whose JSON Schema is
 // computed on first use and then shared: validation stays zod's, conversion happens once.
+//
+// Not at all for the registry's own tools (issue 13, cold start): their published JSON is
+// generated at build time (scripts/published-schemas.ts → published-schemas.generated.ts,
+// checked against this conversion by test/published-schemas.test.ts), so the first
+// tools/list converts nothing, and the shallow output schema is built on the first call
+// that validates an answer.
 import { z } from "zod";
 import { FILTER_HOME, filterShape } from "../filter.ts";
 import type { Tool } from "../tools/define.ts";
+import { allTools } from "../tools/index.ts";
+import { GENERATED_TARGET, PUBLISHED } from "./published-schemas.generated.ts";
 
 type StandardOf<T extends z.ZodType> = T["~standard"];
 type JsonSchemaOptions = Parameters<NonNullable<StandardOf<z.ZodObject>["jsonSchema"]>["input"]>[0];
@@ -28,21 +36,32 @@ export interface ConvertedOnce<T extends z.ZodType> {
 
 type Json = Record<string, unknown>;
 
-export function convertedOnce<T extends z.ZodType>(schema: T, publish: (json: Json) => Json = (json) => json): ConvertedOnce<T> {
-  const standard = schema["~standard"];
+/** JSON Schemas already known for GENERATED_TARGET (generated at build time), by direction. */
+export type KnownJson = Partial<Record<"input" | "output", Json>>;
+
+/**
+ * `schema` may be a function that builds it: then it is built on the first validation or
+ * conversion that needs it (a known JSON Schema needs none).
+ */
+export function convertedOnce<T extends z.ZodType>(schema: T | (() => T), publish: (json: Json) => Json = (json) => json, known: KnownJson = {}): ConvertedOnce<T> {
+  let built: T | undefined;
+  const standard = () => (built ??= typeof schema === "function" ? schema() : schema)["~standard"];
   const memo = new Map<string, Record<string, unknown>>();
   const once = (io: "input" | "output") => (options: JsonSchemaOptions) => {
     const key = `${io} ${options.target}`;
     let json = memo.get(key);
     // Frozen: every server shares it, so a mutation anywhere must fail loudly, not leak.
-    if (!json) memo.set(key, (json = deepFreeze(publish(standard.jsonSchema[io](options)))));
+    if (!json) {
+      const prebuilt = options.target === GENERATED_TARGET ? known[io] : undefined;
+      memo.set(key, (json = deepFreeze(prebuilt ?? publish(standard().jsonSchema[io](options)))));
+    }
     return json;
   };
   return {
     "~standard": {
-      version: standard.version,
-      vendor: standard.vendor,
-      validate: standard.validate,
+      version: 1,
+      vendor: "zod",
+      validate: (value: unknown, options?: unknown) => standard().validate(value, options as never),
       jsonSchema: { input: once("input"), output: once("output") },
     } as StandardOf<T>,
   };
@@ -83,9 +102,11 @@ export function publishedSchemas(tool: Tool): PublishedSchemas {
   let schemas = published.get(tool);
   if (!schemas) {
     const filterFields = tool.name === FILTER_HOME ? new Set<string>() : FILTER_FIELDS;
+    // Only the registry's own tool objects: a tool built elsewhere under the same name is converted.
+    const known = allTools.includes(tool) ? PUBLISHED[tool.name] : undefined;
     schemas = {
-      input: convertedOnce(tool.inputSchema, (json) => compactInput(json, filterFields)),
-      output: convertedOnce(publishedOutputSchema(tool.outputSchema), compactOutput),
+      input: convertedOnce(tool.inputSchema, (json) => compactInput(json, filterFields), { input: known?.input }),
+      output: convertedOnce(() => publishedOutputSchema(tool.outputSchema), compactOutput, { output: known?.output }),
     };
     published.set(tool, schemas);
   }
@@ -141,4 +162,14 @@ function compact(node: Json, keep: ReadonlySet<string>): Json {
     } else out[key] = value;
   }
   return out;
+}
+
+/** What publishedSchemas converts for a tool at run time: the generator writes it, the drift test compares. */
+export function convertedJson(tool: Tool): { input: Json; output: Json } {
+  const filterFields = tool.name === FILTER_HOME ? new Set<string>() : FILTER_FIELDS;
+  const options = { target: GENERATED_TARGET } as JsonSchemaOptions;
+  return {
+    input: compactInput(tool.inputSchema["~standard"].jsonSchema.input(options), filterFields),
+    output: compactOutput(publishedOutputSchema(tool.outputSchema)["~standard"].jsonSchema.output(options)),
+  };
 }

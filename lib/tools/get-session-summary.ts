@@ -14,36 +14,40 @@ import {
   previousWindowSchema,
 } from "./compare.ts";
 import { emptyNote } from "./coverage.ts";
-import { num, percentOf, round } from "./render.ts";
+import { num, percentOf, round, table } from "./render.ts";
 import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
 import { fetchAll } from "./fetch-all.ts";
 
-/** Counts only: shares follow from totalSessions (the text shows them). */
-const groupSchema = z.object({ group: z.string(), count: z.number() });
-const metricsSchema = z.object({
-  qualityType: z.string().nullable(),
-  streams: z.number().nullable(),
-  avgJitterMs: z.number().nullable(),
-  avgRoundTripMs: z.number().nullable(),
-  avgPacketLossPct: z.number().nullable(),
-  avgNectarScore: z.number().nullable(),
+/**
+ * Counts keyed by group (`{ "GOOD": 83 }`): shares follow from totalSessions, so neither part
+ * repeats them (issue 13: arrays of `{ group, count }` were most of the structured answer).
+ */
+const countsSchema = z.record(z.string(), z.number());
+/** One stream-weighted row per media kind; averages are left out when no stream has them. */
+const mediaSchema = z.object({
+  streams: z.number(),
+  jitterMs: z.number().nullable(),
+  rttMs: z.number().nullable(),
+  lossPct: z.number().nullable(),
+  score: z.number().nullable(),
 });
+type MediaRow = z.infer<typeof mediaSchema>;
 
 const METRIC_FIELDS = {
   NUMBER_OF_STREAMS: "streams",
-  AVG_JITTER: "avgJitterMs",
-  AVG_ROUND_TRIP_DELAY: "avgRoundTripMs",
-  AVG_PACKET_LOSS_PERCENTAGE: "avgPacketLossPct",
-  AVG_NECTAR_SCORE: "avgNectarScore",
+  AVG_JITTER: "jitterMs",
+  AVG_ROUND_TRIP_DELAY: "rttMs",
+  AVG_PACKET_LOSS_PERCENTAGE: "lossPct",
+  AVG_NECTAR_SCORE: "score",
 } as const satisfies Record<QualityMetric, string>;
 
 /**
  * One row per media kind: the DXP's per-quality-type figures averaged, weighted by streams
  * (issue 13: the per-type rows were most of the answer; get_quality_breakdown answers "why").
  */
-function mediaRow(answer: QualityMetrics): z.infer<typeof metricsSchema> {
+function mediaRow(answer: QualityMetrics): MediaRow {
   let streams = 0;
-  const sums: Record<(typeof METRIC_FIELDS)[keyof typeof METRIC_FIELDS], number> = { streams: 0, avgJitterMs: 0, avgRoundTripMs: 0, avgPacketLossPct: 0, avgNectarScore: 0 };
+  const sums: Record<(typeof METRIC_FIELDS)[keyof typeof METRIC_FIELDS], number> = { streams: 0, jitterMs: 0, rttMs: 0, lossPct: 0, score: 0 };
   const weights = { ...sums };
   for (const { qualityMetrics } of answer) {
     const count = qualityMetrics.find((m) => m.name === "NUMBER_OF_STREAMS")?.value ?? 0;
@@ -56,18 +60,18 @@ function mediaRow(answer: QualityMetrics): z.infer<typeof metricsSchema> {
     }
   }
   const mean = (field: keyof typeof sums, digits: number) => (weights[field] > 0 ? round(sums[field] / weights[field], digits) : null);
-  return {
-    qualityType: null,
-    streams,
-    avgJitterMs: mean("avgJitterMs", 1),
-    avgRoundTripMs: mean("avgRoundTripMs", 0),
-    avgPacketLossPct: mean("avgPacketLossPct", 2),
-    avgNectarScore: mean("avgNectarScore", 1),
-  };
+  return { streams, jitterMs: mean("jitterMs", 1), rttMs: mean("rttMs", 0), lossPct: mean("lossPct", 2), score: mean("score", 1) };
 }
 
-/** Shares from the counts (percentOf), not the DXP's rounded percentage: one figure everywhere. */
-const groups = (list: { group: string; count: number }[]) => list.map((g) => ({ group: g.group, count: g.count }));
+const countsOf = (list: { group: string; count: number }[]): Record<string, number> => Object.fromEntries(list.map((g) => [g.group, g.count]));
+
+/** "GOOD 83 · AVERAGE 19 · CRITICAL(poor) 33 (23.2%) · UNKNOWN 7": the poor share is the one a model compares. */
+const countsLine = (counts: Record<string, number>, total: number) =>
+  Object.entries(counts)
+    .map(([group, count]) => (group === "CRITICAL" ? `CRITICAL(poor) ${count} (${percentOf(count, total)}%)` : `${group} ${count}`))
+    .join(" · ") || "none";
+
+const MEDIA_LABELS = { audio: "audio", video: "video", appshare: "app sharing" } as const;
 
 /** Sessions, poor share and score from the quality summary. */
 function figuresOf(byQuality: Summary): Figures {
@@ -87,10 +91,10 @@ export default defineTool({
     totalSessions: z.number(),
     avgNectarScore: z.number().nullable(),
     conversationJourneys: z.number().nullable(),
-    byQuality: z.array(groupSchema),
-    byModality: z.array(groupSchema),
-    insights: z.array(z.object({ insight: z.string(), count: z.number() })).describe("those with sessions"),
-    media: z.object({ audio: z.array(metricsSchema), video: z.array(metricsSchema), appshare: z.array(metricsSchema) }),
+    quality: countsSchema.describe("sessions by quality group"),
+    modality: countsSchema.describe("sessions by modality"),
+    insights: countsSchema.describe("sessions per insight, those with any"),
+    media: z.object({ audio: mediaSchema, video: mediaSchema, appshare: mediaSchema }).describe("stream-weighted"),
     change: changeSchema.optional(),
     previousWindow: previousWindowSchema.optional(),
   }),
@@ -111,30 +115,27 @@ export default defineTool({
       totalSessions: summary.summary.totalCount,
       avgNectarScore: round(summary.summary.avgNectarScore, 1),
       conversationJourneys: summary.summary.conversationJourneyCount ?? null,
-      byQuality: groups(byQuality.groups),
-      byModality: groups(summary.groups),
-      insights: insights.filter((i) => i.count > 0).map((i) => ({ insight: i.insight, count: i.count })),
-      // Arrays of one row each: the shape of a per-quality-type answer, which the map view also reads.
-      media: { audio: [mediaRow(audio)], video: [mediaRow(video)], appshare: [mediaRow(appshare)] },
+      quality: countsOf(byQuality.groups),
+      modality: countsOf(summary.groups),
+      insights: Object.fromEntries(insights.filter((i) => i.count > 0).map((i) => [i.insight, i.count])),
+      media: { audio: mediaRow(audio), video: mediaRow(video), appshare: mediaRow(appshare) },
     };
     const figures = figuresOf(byQuality);
     let change: Change | undefined;
     const previous = args.compareWithPreviousPeriod ? previousScope(scope) : undefined;
     if (previous) change = changeOf(figures, figuresOf(await client.sessionSummaryByQuality(previous.query, call)));
-    const split = (list: typeof data.byQuality, total: number) =>
-      list.map((g) => `${g.group === "CRITICAL" ? "CRITICAL(poor)" : g.group} ${percentOf(g.count, total)}% (${g.count})`).join(" · ") || "none";
-    const mediaLine = (label: string, [r]: typeof data.media.audio) =>
-      !r?.streams
-        ? `${label}: no streams`
-        : `${label}: ${num(r.streams, 0)} streams, jitter ${num(r.avgJitterMs, 1, " ms")}, RTT ${num(r.avgRoundTripMs, 0, " ms")}, loss ${num(r.avgPacketLossPct, 2, "%")}, score ${num(r.avgNectarScore, 1)}`;
-    const notable = insights.filter((i) => i.count > 0).map((i) => ({ ...i, percent: percentOf(i.count, i.totalSessions) }));
+    const media = table(
+      ["media", "streams", "jitter ms", "RTT ms", "loss %", "score"],
+      Object.entries(data.media).map(([kind, r]) => [MEDIA_LABELS[kind as keyof typeof MEDIA_LABELS], r.streams, r.jitterMs, r.rttMs, r.lossPct, r.score]),
+    );
+    // Counts, and the poor share: other shares follow from the session count.
     const text = [
       `Session summary. ${appliedLine(applied)}`,
       `Sessions ${data.totalSessions} · avg Nectar score ${num(data.avgNectarScore)} (higher is better) · conversation journeys ${num(data.conversationJourneys, 0)}`,
-      `Quality: ${split(data.byQuality, byQuality.summary.totalCount)}`,
-      `Modality: ${split(data.byModality, summary.summary.totalCount)}`,
-      `Insights: ${notable.map((i) => `${i.insight} ${i.count} (${i.percent}%)`).join(" · ") || "none"}`,
-      `Media (stream-weighted over call types) · ${mediaLine("audio", data.media.audio)} · ${mediaLine("video", data.media.video)} · ${mediaLine("app sharing", data.media.appshare)}`,
+      `Quality: ${countsLine(data.quality, byQuality.summary.totalCount)}`,
+      `Modality: ${countsLine(data.modality, summary.summary.totalCount)}`,
+      `Insights (sessions): ${countsLine(data.insights, data.totalSessions)}`,
+      `${media}`,
       ...(change && previous ? [changeLine(figures, change, previous.window)] : []),
       ...(data.totalSessions === 0 ? [await emptyNote(scope, context)] : []),
     ].join("\n");
