@@ -7,14 +7,14 @@ export default defineConfig([
   {
     entry: {
       "lib/index": "lib/index.ts",
-      "lib/tools/api": "lib/tools/api.ts",
+      "lib/tools-api": "lib/tools-api.ts",
       "lib/simulator/index": "lib/simulator/index.ts",
     },
     format: ["esm"],
     target: "node20",
     platform: "node",
     splitting: true,
-    dts: { entry: { "lib/index": "lib/index.ts", "lib/tools/api": "lib/tools/api.ts", "lib/simulator/index": "lib/simulator/index.ts" } },
+    dts: { entry: { "lib/index": "lib/index.ts", "lib/tools-api": "lib/tools-api.ts", "lib/simulator/index": "lib/simulator/index.ts" } },
     // Both builds write into dist/ at once: `npm run build` empties it first instead.
     clean: false,
     sourcemap: false,

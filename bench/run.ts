@@ -21,6 +21,7 @@ import { overheadSection } from "./overhead.ts";
 import { heading, mark, note, table, type Target } from "./report.ts";
 import { answerSizeSection, TOKENIZER, toolSurfaceSection } from "./sizes.ts";
 import { throughputSection } from "./throughput.ts";
+import { modernSection } from "./modern.ts";
 import { killChildren, snapshotDist } from "./util.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -53,6 +54,7 @@ const SIZES = {
     simSessionsPerTenant: 20_000,
     overhead: { iterations: 200, warmup: 30 },
     throughput: { concurrency: [1, 16, 64], durationMs: 5000, warmupCalls: 3 },
+    modern: { clients: 64, pairs: 6, roundMs: 3000, warmupCalls: 3 },
     coldStart: { runs: 10, warmup: true },
     memory: { sessions: 1000 },
     watchdogMs: 15 * 60_000,
@@ -61,6 +63,7 @@ const SIZES = {
     simSessionsPerTenant: 2000,
     overhead: { iterations: 20, warmup: 5 },
     throughput: { concurrency: [1, 4, 16], durationMs: 300, warmupCalls: 1 },
+    modern: { clients: 16, pairs: 2, roundMs: 300, warmupCalls: 1 },
     coldStart: { runs: 3, warmup: false },
     memory: { sessions: 200 },
     watchdogMs: 3 * 60_000,
@@ -129,6 +132,7 @@ async function main(): Promise<number> {
     await run(5, "answerSize", async () => answerSizeSection(await inProcess()));
     await run(6, "toolSurface", async () => toolSurfaceSection(await inProcess()));
     await run(7, "upstreamCalls", async () => conversationSection(await inProcess()));
+    await run(8, "modernVsPeer", async () => modernSection(await simChild(), size.modern));
   } finally {
     await sim?.stop().catch(() => {});
     await dxp?.http.close().catch(() => {});

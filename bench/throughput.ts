@@ -5,7 +5,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { type ServerChild, type SimChild, startBuiltHttp, startHttpChild, startPeerChild, type TokenGrant } from "./children.ts";
+import { type ServerChild, type SimChild, startBuiltHttp, startHttpChild, type TokenGrant } from "./children.ts";
 import { heading, note, table, type Target, targets } from "./report.ts";
 import { cpuMs, ownCpuMs, r, stats, within } from "./util.ts";
 
@@ -18,7 +18,7 @@ export interface ThroughputOptions {
 
 const TOOL = "get_tenant_platforms";
 
-interface Run {
+export interface Run {
   concurrency: number;
   calls: number;
   errors: number;
@@ -35,7 +35,7 @@ interface Run {
 }
 
 /** Run `workers` loops of `once` until the duration is over; latency of every call. */
-async function drive(workers: number, durationMs: number, once: (worker: number) => Promise<boolean>) {
+export async function drive(workers: number, durationMs: number, once: (worker: number) => Promise<boolean>) {
   const latencies: number[] = [];
   let errors = 0;
   const started = performance.now();
@@ -53,7 +53,7 @@ async function drive(workers: number, durationMs: number, once: (worker: number)
   return { latencies, errors, seconds: (performance.now() - started) / 1000 };
 }
 
-function summarize(
+export function summarize(
   concurrency: number,
   run: { latencies: number[]; errors: number; seconds: number },
   cpu: { server: number; sim?: number; own: number },
@@ -152,7 +152,6 @@ export async function throughputSection(sim: SimChild, options: ThroughputOption
   const rows: { mcp: Run; direct: Run }[] = [];
   let shipped: Run | undefined;
   let raw: Run | undefined;
-  let modern: { peer: Run; ours: Run } | undefined;
   try {
     // Learn the exact upstream request the tool makes (path, query) from the simulator's log.
     const probe = await mcpRunProbe(server, sim, tokens);
@@ -171,13 +170,6 @@ export async function throughputSection(sim: SimChild, options: ThroughputOption
     // Informative rows, no target: raw JSON-RPC clients, and the built server as it ships.
     raw = await rawRun(server, sim, tokens, maxConcurrency, options);
     shipped = await mcpRun(built, sim, tokens, maxConcurrency, options);
-    // MCP 2026-07-28 (a server per request on both sides): the bare SDK peer, then ours.
-    const peer = await startPeerChild(url);
-    try {
-      modern = { peer: await modernRun(peer, sim, tokens, maxConcurrency, options), ours: await modernRun(server, sim, tokens, maxConcurrency, options) };
-    } finally {
-      await peer.started.stop();
-    }
   } finally {
     await Promise.all([server.started.stop(), built.started.stop()]);
   }
@@ -219,22 +211,6 @@ export async function throughputSection(sim: SimChild, options: ThroughputOption
         `${(shipped.upstreamPerCall ?? 1) < 0.9 ? " (its answer cache served the repeats: not comparable with the ceiling)" : ""}.`,
     );
   }
-  if (modern) {
-    const { peer, ours } = modern;
-    heading(`2b. MCP 2026-07-28 at ${ours.concurrency} clients: ours beside a bare SDK v2 McpServer with one tool`);
-    note(
-      "Both servers build an MCP server per request through the SDK's createMcpHandler on Hono + @hono/node-server; the peer " +
-        "(bench/peer-child.ts) registers one tool that makes the same upstream GET, ours registers all its tools, prompts and resources. " +
-        "Load: raw fetch POSTs of 2026-07-28 tools/call requests (headers and _meta envelope, JSON answers), one credential per client.",
-    );
-    table(
-      ["server", "calls/s", "p50 ms", "p99 ms", "server CPU ms/call", "upstream/call", "errors"],
-      [
-        ["bare SDK v2 McpServer, 1 tool", peer.perSecond, peer.p50Ms, peer.p99Ms, peer.serverCpuMsPerCall, peer.upstreamPerCall ?? "–", peer.errors],
-        ["ours (all tools)", ours.perSecond, ours.p50Ms, ours.p99Ms, ours.serverCpuMsPerCall, ours.upstreamPerCall ?? "–", ours.errors],
-      ],
-    );
-  }
   const top = rows[rows.length - 1]!;
   const list: Target[] = [
     {
@@ -251,17 +227,6 @@ export async function throughputSection(sim: SimChild, options: ThroughputOption
       measured: `${r(top.mcp.p99Ms / top.mcp.p50Ms, 1)}× (p50 ${r(top.mcp.p50Ms, 2)} ms, p99 ${r(top.mcp.p99Ms, 2)} ms)`,
       pass: top.mcp.p99Ms < 10 * top.mcp.p50Ms,
     },
-    ...(modern
-      ? [
-          {
-            section: "2b. HTTP 2026-07-28",
-            what: `throughput at ${modern.ours.concurrency} clients vs a bare SDK v2 McpServer with one tool`,
-            target: "≥ 1.3×",
-            measured: `${r(modern.ours.perSecond / modern.peer.perSecond, 2)}× (${r(modern.ours.perSecond, 0)} vs ${r(modern.peer.perSecond, 0)} /s)`,
-            pass: modern.ours.perSecond >= 1.3 * modern.peer.perSecond && modern.ours.errors === 0,
-          },
-        ]
-      : []),
   ];
   targets(list);
   const round = (run: Run) => Object.fromEntries(Object.entries(run).map(([k, v]) => [k, typeof v === "number" ? r(v, 3) : v]));
@@ -273,7 +238,6 @@ export async function throughputSection(sim: SimChild, options: ThroughputOption
       runs: rows.map(({ mcp, direct }) => ({ concurrency: mcp.concurrency, mcp: round(mcp), simulator: round(direct), ratio: r(mcp.perSecond / direct.perSecond, 3) })),
       rawJsonRpcClients: raw ? round(raw) : undefined,
       builtServerShippedDefaults: shipped ? round(shipped) : undefined,
-      modern: modern ? { peer: round(modern.peer), ours: round(modern.ours), ratio: r(modern.ours.perSecond / modern.peer.perSecond, 3) } : undefined,
     },
     targets: list,
   };
@@ -323,59 +287,8 @@ async function rawRun(server: ServerChild, sim: SimChild, tokens: TokenGrant[], 
   }
 }
 
-/**
- * MCP 2026-07-28 tools/call from raw fetch clients: no session, the revision's headers and
- * per-request _meta envelope on every call, JSON answers. The same load for any server.
- */
-async function modernRun(server: ServerChild, sim: SimChild, tokens: TokenGrant[], concurrency: number, options: ThroughputOptions): Promise<Run> {
-  const envelope = {
-    "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-    "io.modelcontextprotocol/clientInfo": { name: "bench-2026", version: "1" },
-    "io.modelcontextprotocol/clientCapabilities": {},
-  };
-  const headers = tokens.slice(0, concurrency).map((token) => ({
-    "content-type": "application/json",
-    accept: "application/json, text/event-stream",
-    "mcp-protocol-version": "2026-07-28",
-    "mcp-method": "tools/call",
-    "mcp-name": TOOL,
-    "X-Nectar-DXP-URL": sim.url,
-    "X-Nectar-Access-Token": token.accessToken,
-    "X-Nectar-Refresh-Token": token.refreshToken,
-    "X-Nectar-Domain-Name": "acme",
-  }));
-  const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: TOOL, arguments: {}, _meta: envelope } });
-  let firstError: string | undefined;
-  const once = async (w: number) => {
-    try {
-      const response = await fetch(`${server.url}/mcp`, { method: "POST", headers: headers[w % headers.length]!, body, signal: AbortSignal.timeout(20_000) });
-      const text = await response.text();
-      const answer = JSON.parse(text) as { result?: { isError?: boolean } };
-      const ok = response.ok && !!answer.result && !answer.result.isError;
-      if (!ok) firstError ??= `${response.status} ${text.slice(0, 300)}`;
-      return ok;
-    } catch (error) {
-      firstError ??= error instanceof Error ? error.message : String(error);
-      return false;
-    }
-  };
-  try {
-    for (let i = 0; i < options.warmupCalls; i++) await Promise.all(headers.map((_, w) => once(w)));
-    if (firstError) throw new Error(`2026-07-28 ${TOOL} failed during warm-up: ${firstError}`);
-    const up0 = await sim.count();
-    const cpu0 = { server: cpuMs(server.pid), sim: cpuMs(sim.pid), own: ownCpuMs() };
-    const run = await drive(concurrency, options.durationMs, once);
-    const cpu = { server: cpuMs(server.pid) - cpu0.server, sim: cpuMs(sim.pid) - cpu0.sim, own: ownCpuMs() - cpu0.own };
-    const upstream = (await sim.count()) - up0;
-    if (run.errors) note(`  ! ${run.errors} of ${run.latencies.length} 2026-07-28 calls failed; first: ${firstError}`);
-    return { ...summarize(concurrency, run, cpu), upstreamPerCall: upstream / run.latencies.length };
-  } finally {
-    await sim.clear();
-  }
-}
-
 /** One call through the server to learn the upstream request it makes. */
-async function mcpRunProbe(server: ServerChild, sim: SimChild, tokens: TokenGrant[]) {
+export async function mcpRunProbe(server: ServerChild, sim: SimChild, tokens: TokenGrant[]) {
   const [client] = await connectClients(server, sim, tokens, 1);
   try {
     const since = await sim.count();

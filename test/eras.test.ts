@@ -161,6 +161,22 @@ describe("one /mcp endpoint for both protocol eras", () => {
     assert.equal(typeof body.result.cacheScope, "string");
   });
 
+  it("calls a 2026-07-28 tool its caller offers, and answers one X-MCP-Tools leaves out as an unknown tool", async () => {
+    const call = (name: string, extra: Record<string, string> = {}) =>
+      modernPost(
+        { jsonrpc: "2.0", id: 4, method: "tools/call", params: { name, arguments: {}, _meta: envelope } },
+        { "mcp-method": "tools/call", "mcp-name": name, ...extra },
+      ).then((r) => r.json() as Promise<{ result?: { isError?: boolean; content: { text: string }[] }; error?: { message: string } }>);
+    const offered = await call("get_tenant_names", { "X-MCP-Tools": "tenants" });
+    assert.equal(offered.result?.isError, undefined, JSON.stringify(offered));
+    assert.match(offered.result!.content[0]!.text, /acme/);
+    const left = await call("get_session_summary", { "X-MCP-Tools": "tenants" });
+    const unknown = await call("no_such_tool", { "X-MCP-Tools": "tenants" });
+    const message = (a: typeof left) => a.error?.message ?? a.result?.content[0]?.text ?? "";
+    assert.match(message(left), /get_session_summary.*not found|not found.*get_session_summary/i, JSON.stringify(left));
+    assert.equal(message(left).replace("get_session_summary", "X"), message(unknown).replace("no_such_tool", "X"));
+  });
+
   it("refuses a 2026-07-28 request whose Mcp-Method header disagrees with its body, with 400", async () => {
     const response = await modernPost(
       { jsonrpc: "2.0", id: 2, method: "tools/list", params: { _meta: envelope } },

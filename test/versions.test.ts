@@ -29,7 +29,7 @@ const tsup = configs[0]!;
 const tsupEntries = Object.assign({}, ...configs.map((c) => c.entry as Record<string, string>)) as Record<string, string>;
 const dts = tsup.dts as { entry: Record<string, string> };
 
-/** "./lib/tools/api.ts" → "lib/tools/api": the tsup entry name, and the path under dist/ it builds. */
+/** "./lib/tools-api.ts" → "lib/tools-api": the tsup entry name, and the path under dist/ it builds. */
 const moduleOf = (path: string, ext: RegExp) => path.replace(/^\.\//, "").replace(ext, "");
 
 /** package.json's exports that are modules (not data such as ./tools.json or ./package.json). */

@@ -137,14 +137,7 @@ export const groupQualityListSchema = z.array(groupQualitySchema);
 
 const nameCount = z.looseObject({ name: z.string(), count });
 export const userQuantitySchema = z.looseObject({ totalCount: count, modalities: z.array(nameCount), platforms: z.array(nameCount) });
-export const userQualitySchema = z.looseObject({
-  good: count,
-  average: count,
-  poor: count,
-  unknown: count,
-  all: count,
-  avgNectarScore: maybeNumber,
-});
+export const userQualitySchema = z.looseObject({ ...bucketCountsSchema.shape, avgNectarScore: maybeNumber });
 
 export const userSchema = z.looseObject({
   userId: z.union([z.string(), z.number()]),

@@ -104,31 +104,45 @@ export class Transport {
     const path = endpointPath(endpoint, options.pathParams);
     const subject = options.subject ?? `/${path}`;
     const deadline = Date.now() + this.#options.timeoutMs;
-    const budget = AbortSignal.timeout(this.#options.timeoutMs);
+    // A timer cleared when the call ends: AbortSignal.timeout keeps a 30 s timer and signal
+    // alive per call, and AbortSignal.any adds a composite on top of ky's own.
+    const budget = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      budget.abort();
+    }, this.#options.timeoutMs);
+    const cancel = () => budget.abort(options.signal?.reason);
+    if (options.signal?.aborted) cancel();
+    else options.signal?.addEventListener("abort", cancel, { once: true });
     const { auth } = options;
     let retries = 0;
     let renewed = false;
 
-    // Once per rejected token, whatever the method: renew (one refresh for all its callers)
-    // and send again, as ky's README does it.
-    const renewOn401: AfterResponseHook = async (request, _options, response) => {
+    // One hook, as ky clones the response for each afterResponse hook.
+    const afterResponse: AfterResponseHook = async (request, _options, response) => {
+      if (response.ok) return;
+      // Once per rejected token, whatever the method: renew (one refresh for all its
+      // callers) and send again, as ky's README does it.
       const token = request.headers.get("authorization")?.slice("Bearer ".length);
-      if (response.status !== 401 || !token || !auth?.canRefresh || renewed) return;
-      renewed = true;
-      await auth.renewAfterRejection(token);
-      return send();
-    };
-    const giveUpPastBudget: AfterResponseHook = async (request, _options, response) => {
+      if (response.status === 401 && token && auth?.canRefresh && !renewed) {
+        renewed = true;
+        await auth.renewAfterRejection(token);
+        return send();
+      }
+      // Give up at once on a Retry-After past the budget (ky would wait and try again).
       if (request.method !== "GET" || !RETRY_STATUSES.includes(response.status) || retries >= this.#options.maxRetries) return;
       const wait = retryAfterMs(response);
       if (wait !== undefined && Date.now() + wait >= deadline) throw await statusError(response, retries, subject, !!auth?.canRefresh, this.#redact);
     };
+    // The query goes into the URL here: given `searchParams`, ky builds its Request twice.
+    const query = options.searchParams && Object.keys(options.searchParams).length > 0 ? `?${new URLSearchParams(options.searchParams)}` : "";
+    const url = `${endpoint.root ? path : `${this.#apiPrefix}/${path}`}${query}`;
     const send = () =>
-      this.#http(endpoint.root ? path : `${this.#apiPrefix}/${path}`, {
+      this.#http(url, {
         method: endpoint.method,
-        searchParams: options.searchParams,
         json: options.json,
-        signal: options.signal ? AbortSignal.any([budget, options.signal]) : budget,
+        signal: budget.signal,
         fetch: (request, init) => this.#attempt(request as Request, init, `/${path}`, !!auth, options.signal),
         hooks: {
           beforeRequest: [
@@ -140,7 +154,7 @@ export class Transport {
               request.headers.set("authorization", `Bearer ${token}`);
             },
           ],
-          afterResponse: [renewOn401, giveUpPastBudget],
+          afterResponse: [afterResponse],
           beforeRetry: [
             ({ error, retryCount }) => {
               // Our own errors are decisions (a refused address, a busy server, a body too
@@ -157,7 +171,7 @@ export class Transport {
       response = await send();
     } catch (error) {
       if (error instanceof DxpError) throw error;
-      if (budget.aborted || Date.now() >= deadline) throw this.#timeout();
+      if (timedOut || Date.now() >= deadline) throw this.#timeout();
       if (options.signal?.aborted) throw new TimeoutError("The request was cancelled before the DXP answered.");
       if (error instanceof HTTPError) throw await statusError(error.response, retries, subject, !!auth?.canRefresh, this.#redact);
       if (error instanceof BodyCutOff) {
@@ -170,6 +184,9 @@ export class Transport {
         `Could not reach the DXP (${describe(error)}).`,
         `Check ${SET_URL} and the network path to it, then try again.`,
       );
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", cancel);
     }
     return parseAnswer(response, options.schema, `/${path}`, this.#redact);
   }
@@ -183,9 +200,8 @@ export class Transport {
   async #attempt(request: Request, init: RequestInit | undefined, path: string, limited: boolean, signal: AbortSignal | undefined): Promise<Response> {
     const limiter = limited ? this.#options.limiter : undefined;
     const release = limiter ? await limiter.acquire(this.#options.caller, signal) : undefined;
-    const url = new URL(request.url);
     const started = Date.now();
-    const line = (what: string) => this.#options.log?.(`${request.method} ${path}${logQuery(url.search)} ${what} ${Date.now() - started} ms`);
+    const line = (what: string) => this.#options.log?.(`${request.method} ${path}${logQuery(new URL(request.url).search)} ${what} ${Date.now() - started} ms`);
     try {
       let response: Response;
       try {

@@ -15,7 +15,7 @@ import { createServer, type ServerOptions } from "../server/create-server.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import { newSessionState, type SessionState } from "../session.ts";
 import { filterHandles } from "../store/filter-handles.ts";
-import type { FilterStore, SessionStore } from "../store/interfaces.ts";
+import type { FilterStore, SessionStore } from "../session-store.ts";
 import { MemoryFilterStore } from "../store/memory-filter-store.ts";
 import { MemorySessionStore } from "../store/memory-session-store.ts";
 import type { Tool } from "../tools/define.ts";
@@ -144,7 +144,7 @@ function refuseWhileDraining(traffic: Traffic): MiddlewareHandler {
 }
 
 /** This request's MCP server: its caller's credentials, tools and saved filters, on `session`. */
-function serverFor(c: Context<McpEnv>, options: HttpAppOptions, filters: FilterStore, log: Logger, session: SessionState, stateless: boolean): McpServer {
+function serverFor(c: Context<McpEnv>, options: HttpAppOptions, filters: FilterStore, log: Logger, session: SessionState, stateless: boolean, onlyTool?: string): McpServer {
   return createServer({
     session,
     stateless,
@@ -159,7 +159,14 @@ function serverFor(c: Context<McpEnv>, options: HttpAppOptions, filters: FilterS
     extend: options.extendServer,
     log,
     jsonSchemaValidator: options.jsonSchemaValidator,
+    onlyTool,
   });
+}
+
+/** The tool a single tools/call names: its server needs no other (a batch gets the full server). */
+function calledTool(body: unknown): string | undefined {
+  const message = body as { method?: unknown; params?: { name?: unknown } } | null;
+  return message?.method === "tools/call" && typeof message.params?.name === "string" ? message.params.name : undefined;
 }
 
 /**
@@ -180,7 +187,7 @@ function serveModernEra(endpoint: McpEndpoint, options: HttpAppOptions, filters:
     if (await endpoint.isLegacy(c.req.raw, c.get("body"))) return next();
     let done = () => {};
     const response = await endpoint.serveModern(c.req.raw, c.get("body"), () => {
-      const server = serverFor(c, options, filters, log, newSessionState(), true);
+      const server = serverFor(c, options, filters, log, newSessionState(), true, calledTool(c.get("body")));
       done = cancelOnHangUp(c.req.raw, server);
       return server;
     });

@@ -14,7 +14,7 @@ import {
   type McpServer,
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
-import type { Logger } from "../server/logger.ts";
+import type { Logger } from "../logger.ts";
 
 export interface LegacyServing {
   /** The session id to hand out with an initialize answer; undefined otherwise. */

@@ -3,7 +3,7 @@
 // nothing about the session.
 import type { MiddlewareHandler } from "hono";
 import { newSessionState, type SessionState } from "../session.ts";
-import type { SessionStore } from "../store/interfaces.ts";
+import type { SessionStore } from "../session-store.ts";
 import type { CallerVariables } from "./caller.ts";
 import type { BodyVariables } from "./json-rpc-body.ts";
 import { jsonRpcError } from "./json-rpc.ts";

@@ -34,6 +34,8 @@ export interface ServerOptions extends ContextOptions {
    * through the SDK's own API (e.g. a tool that asks the client for input). Default: nothing.
    */
   extend?: (server: McpServer) => void;
+  /** A 2026-07-28 tools/call's server serves that call alone: register only the tool it names (if one of `tools`). */
+  onlyTool?: string;
 }
 
 /**
@@ -53,12 +55,15 @@ export function createServer(options: ServerOptions): McpServer {
     },
   );
   const contextFor = toolContextFactory(options);
-  registerTools(server, options.tools ?? allTools, contextFor, options.log ?? silentLogger);
-  registerPrompts(server, prompts);
   const tools = options.tools ?? allTools;
-  registerResources(server, resourcesFor(tools), contextFor);
-  // A view shows its tool's results: without the tool (NECTAR_TOOLS, X-MCP-Tools) it has nothing to show.
-  registerAppViews(server, appViews.filter((view) => tools.some((tool) => tool.name === view.tool)));
+  const only = tools.find((tool) => tool.name === options.onlyTool);
+  registerTools(server, only ? [only] : tools, contextFor, options.log ?? silentLogger);
+  if (!only) {
+    registerPrompts(server, prompts);
+    registerResources(server, resourcesFor(tools), contextFor);
+    // A view shows its tool's results: without the tool (NECTAR_TOOLS, X-MCP-Tools) it has nothing to show.
+    registerAppViews(server, appViews.filter((view) => tools.some((tool) => tool.name === view.tool)));
+  }
   options.extend?.(server);
   return server;
 }

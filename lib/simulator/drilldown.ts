@@ -80,18 +80,14 @@ export function streamsJson(data: TenantData, s: SimSession, anchor: number): St
     mos: cause === "carrier" ? 4.3 : mos,
   };
   let other: Stream;
+  // A far end with no endpoint agent of the tenant's (PSTN, a bridge, a federated user) reports no device or network.
+  const NO_AGENT = { networkType: null, vpn: null, subnet: null, matchedLocation: null, captureDevice: null, renderDevice: null, clientVersion: null };
   if (s.sessionScenario === "EXTERNAL") {
     other = {
       streamId: `${id}-2`,
       participant: sessionTo(s),
-      networkType: null,
-      vpn: null,
-      subnet: null,
-      matchedLocation: null,
-      captureDevice: null,
-      renderDevice: null,
+      ...NO_AGENT,
       clientType: "PSTN",
-      clientVersion: null,
       server: SBC[s.user.location.region],
       carrier: carrierName(s),
       codec: "G.711",
@@ -121,14 +117,8 @@ export function streamsJson(data: TenantData, s: SimSession, anchor: number): St
     other = {
       streamId: `${id}-2`,
       participant: conference ? `${s.platform.toLowerCase()} conference bridge (${s.streams} streams)` : sessionTo(s),
-      networkType: null,
-      vpn: null,
-      subnet: null,
-      matchedLocation: null,
-      captureDevice: null,
-      renderDevice: null,
+      ...NO_AGENT,
       clientType: conference ? "CONFERENCE_SERVER" : "FEDERATED",
-      clientVersion: null,
       server: s.server,
       carrier: null,
       codec: codecOf(s),

@@ -3,15 +3,15 @@
 import type { EndpointName } from "../client/endpoints.ts";
 import { PARAMS } from "../client/endpoints.ts";
 import type { Paged, TenantPlatforms } from "../client/schemas.ts";
-import { BREAKDOWN_DIMENSIONS, MEDIA_KINDS, SESSION_ORDER_FIELDS, type BreakdownDimension, type MediaKind, type SessionOrderField } from "../client/vocabulary.ts";
+import { BREAKDOWN_DIMENSIONS, HISTOGRAM_INTERVALS, MEDIA_KINDS, SESSION_ORDER_FIELDS, type MediaKind, type SessionOrderField } from "../client/vocabulary.ts";
 import { breakdown, diagnosticsJson, relatedSessions, streamsJson, USER_GROUPERS, userBreakdown, userQuality, userQuantity, userSessions } from "./drilldown.ts";
 import { byModality, byQuality, histogram, insights, pinnedUsers, qualityByMedia, qualityMap, type PinnedUser } from "./aggregate.ts";
 import type { AccessClaims } from "./auth.ts";
 import { LOCATIONS } from "./catalogue.ts";
 import type { SimUser, TenantData } from "./data.ts";
 import { sessionId, type SimSession } from "./sessions.ts";
-import { badRequest, notFound } from "./http.ts";
-import { fold, inWindow, parseInterval, parsePaging, parseSessionFilter, parseTestFilter, parseWindow, toPage } from "./query.ts";
+import { notFound } from "./http.ts";
+import { choiceParam, fold, inWindow, parsePaging, parseSessionFilter, parseTestFilter, parseWindow, toPage } from "./query.ts";
 import { locationListJson, sessionJson, testJson, userJson } from "./render.ts";
 
 export type ApiEndpoint = Exclude<EndpointName, "tokenRefresh">;
@@ -103,14 +103,6 @@ function userSummary(req: ApiRequest, of: (s: SimSession, user: SimUser) => stri
   return userBreakdown(sessions, user, of);
 }
 
-function parseGroupBy(query: URLSearchParams): BreakdownDimension {
-  const by = (query.get(PARAMS.groupBy) ?? "").toUpperCase();
-  if (!BREAKDOWN_DIMENSIONS.includes(by as BreakdownDimension)) {
-    throw badRequest(PARAMS.groupBy, `expected one of ${BREAKDOWN_DIMENSIONS.join(", ")}, got "${by}"`);
-  }
-  return by as BreakdownDimension;
-}
-
 const search = (req: ApiRequest) => fold(req.query.get(PARAMS.search)?.trim() ?? "");
 
 export const HANDLERS: { readonly [K in ApiEndpoint]: (req: ApiRequest) => unknown } = {
@@ -123,7 +115,7 @@ export const HANDLERS: { readonly [K in ApiEndpoint]: (req: ApiRequest) => unkno
     return qualityByMedia(selectSessions(req), media as MediaKind);
   },
   histogram: (req) => {
-    const interval = parseInterval(req.query);
+    const interval = choiceParam(req.query, PARAMS.interval, HISTOGRAM_INTERVALS, "DAY");
     return histogram(selectSessions(req), parseWindow(req.query, req.now), interval);
   },
   qualityMap: (req) => qualityMap(selectSessions(req)),
@@ -139,7 +131,7 @@ export const HANDLERS: { readonly [K in ApiEndpoint]: (req: ApiRequest) => unkno
   },
   sessionDiagnostics: (req) => diagnosticsJson(req.data(), requireSession(req), req.data().anchor),
   sessionRelated: (req) => ({ elements: relatedSessions(req.data(), requireSession(req)).map((s) => sessionJson(req.data(), s)) }),
-  sessionBreakdown: (req) => breakdown(selectSessions(req), parseGroupBy(req.query)),
+  sessionBreakdown: (req) => breakdown(selectSessions(req), choiceParam(req.query, PARAMS.groupBy, BREAKDOWN_DIMENSIONS)),
   userSearch: (req) => {
     const paging = parsePaging(req.query);
     const q = search(req);

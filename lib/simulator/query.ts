@@ -7,7 +7,6 @@ import {
   ORDER_DIRECTIONS,
   TEST_RESULTS,
   TIME_PERIODS,
-  type HistogramInterval,
 } from "../client/vocabulary.ts";
 import { splitList } from "../client/query.ts";
 import { DAY_MS, HOUR_MS, type CatalogueLocation } from "./catalogue.ts";
@@ -139,12 +138,11 @@ export function inWindow<T extends { startSec: number }>(sorted: readonly T[], w
   return sorted.slice(lowerBound(window.from), lowerBound(window.to));
 }
 
-export function parseInterval(query: URLSearchParams): HistogramInterval {
-  const interval = (query.get(PARAMS.interval) ?? "DAY").toUpperCase();
-  if (!HISTOGRAM_INTERVALS.includes(interval as HistogramInterval)) {
-    throw badRequest(PARAMS.interval, `expected one of ${HISTOGRAM_INTERVALS.join(", ")}, got "${interval}"`);
-  }
-  return interval as HistogramInterval;
+/** One of `choices`, any case (e.g. interval, groupBy); `fallback` when absent. */
+export function choiceParam<T extends string>(query: URLSearchParams, param: string, choices: readonly T[], fallback = ""): T {
+  const value = (query.get(param) ?? fallback).toUpperCase();
+  if (!choices.includes(value as T)) throw badRequest(param, `expected one of ${choices.join(", ")}, got "${value}"`);
+  return value as T;
 }
 
 export interface Paging<F extends string = string> {

@@ -91,7 +91,8 @@ function apiApp(ctx: AppContext): Hono<{ Variables: { claims: AccessClaims } }> 
   return api;
 }
 
-function record(ctx: AppContext, request: Request): RecordedRequest {
+/** Records the request, answers it with `answer` (any throw becomes its error answer) and records the status. */
+async function recorded(ctx: AppContext, request: Request, answer: (entry: RecordedRequest) => Promise<Response>): Promise<Response> {
   const url = new URL(request.url);
   const entry: RecordedRequest = {
     at: ctx.now(),
@@ -103,28 +104,28 @@ function record(ctx: AppContext, request: Request): RecordedRequest {
     status: 0,
   };
   ctx.requests.push(entry);
-  return entry;
-}
-
-/** Faults first (as a gateway in front of the API would), then the API itself. */
-async function gate(ctx: AppContext, api: ReturnType<typeof apiApp>, request: Request): Promise<Response> {
-  const entry = record(ctx, request);
   let response: Response;
   try {
-    const fault = await chooseFault(ctx.faults(), ctx.faultRng);
-    if (fault.type === "respond") response = fault.response;
-    else if (fault.type === "expire-token") {
-      if (entry.token) ctx.tokens.expire(entry.token);
-      response = errorResponse(new HttpError(401, "token_expired", "The access token has expired.", { "www-authenticate": "Bearer" }));
-    } else {
-      response = await api.fetch(request);
-      if (fault.type === "rewrite") response = await fault.rewrite(response);
-    }
+    response = await answer(entry);
   } catch (error) {
     response = toResponse(error);
   }
   entry.status = response.status;
   return response;
+}
+
+/** Faults first (as a gateway in front of the API would), then the API itself. */
+function gate(ctx: AppContext, api: ReturnType<typeof apiApp>, request: Request): Promise<Response> {
+  return recorded(ctx, request, async (entry) => {
+    const fault = await chooseFault(ctx.faults(), ctx.faultRng);
+    if (fault.type === "respond") return fault.response;
+    if (fault.type === "expire-token") {
+      if (entry.token) ctx.tokens.expire(entry.token);
+      return errorResponse(new HttpError(401, "token_expired", "The access token has expired.", { "www-authenticate": "Bearer" }));
+    }
+    const response = await api.fetch(request);
+    return fault.type === "rewrite" ? fault.rewrite(response) : response;
+  });
 }
 
 export function createApp(ctx: AppContext): Hono {
@@ -136,22 +137,16 @@ export function createApp(ctx: AppContext): Hono {
   app.get("/", () => jsonResponse(ctx.describe()));
   app.all(`/${API_PREFIX}/*`, (c) => gate(ctx, api, c.req.raw));
 
-  app.on(ENDPOINTS.tokenRefresh.method, `/${ENDPOINTS.tokenRefresh.path}`, async (c) => {
-    const entry = record(ctx, c.req.raw);
-    let response: Response;
-    try {
+  app.on(ENDPOINTS.tokenRefresh.method, `/${ENDPOINTS.tokenRefresh.path}`, (c) =>
+    recorded(ctx, c.req.raw, async () => {
       const body = await readJson(c);
       if (typeof body.refreshToken !== "string" || !body.refreshToken) throw badRequest("refreshToken", "required in the JSON body");
       if (ctx.faults().rejectRefresh) throw new HttpError(401, "invalid_grant", "The refresh token was rejected.");
       const grant = ctx.tokens.refresh(body.refreshToken);
       if (!grant) throw new HttpError(401, "invalid_grant", "Unknown or already used refresh token.");
-      response = jsonResponse(grant);
-    } catch (error) {
-      response = toResponse(error);
-    }
-    entry.status = response.status;
-    return response;
-  });
+      return jsonResponse(grant);
+    }),
+  );
 
   app.get("/_sim/requests", () => jsonResponse(ctx.requests));
   app.delete("/_sim/requests", () => {

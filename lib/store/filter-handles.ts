@@ -3,7 +3,7 @@
 // handle instead of a session (MCP 2026-07-28 has none), and another caller presenting
 // it gets "not found", never the filter.
 import type { SessionFilter } from "../filter.ts";
-import type { FilterStore } from "./interfaces.ts";
+import type { FilterStore } from "../session-store.ts";
 import { MemoryFilterStore } from "./memory-filter-store.ts";
 
 /** How long a saved filter is kept (from when it was saved). */

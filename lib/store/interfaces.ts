@@ -1,10 +1,8 @@
-// What the server remembers between requests, as interfaces: the in-memory
-// implementations in this folder are the default for one process; a shared store
-// (Redis, say) implements the same contracts so that several replicas can serve the
-// same callers. Every method is async and every entry carries a TTL. Keys that stand
-// for a credential are always derived with CredentialKeys (a keyed hash), never raw tokens.
-import type { SessionFilter } from "../filter.ts";
-import type { SessionState } from "../session.ts";
+// What the DXP client remembers between requests (renewed tokens, answers), as
+// interfaces: the in-memory implementations in this folder are the default for one
+// process; a shared store (Redis, say) implements the same contracts so that several
+// replicas can serve the same callers. Every method is async and every entry carries a
+// TTL. Credential keys are keyed hashes (CredentialKeys). Sessions, filters: ../session-store.ts.
 
 /** One credential's current tokens, as renewed by this server. */
 export interface TokenRecord {
@@ -41,51 +39,9 @@ export interface TokenStore {
   delete(key: string): Promise<void>;
 }
 
-/** An MCP session (Mcp-Session-Id) and the caller it belongs to. */
-export interface SessionRecord {
-  /** Keyed hash of the creator's credential headers (or of "no headers"). */
-  owner: string;
-  state: SessionState;
-}
-
-export type SessionCreateResult = { ok: true; state: SessionState } | { ok: false; reason: "full" };
-
-export interface SessionStore {
-  /** A new session for `owner`; `full` when every slot holds a session in recent use. */
-  create(id: string, owner: string): Promise<SessionCreateResult>;
-  /**
-   * The session's state, refreshing its idle timer; undefined when it is unknown, expired
-   * or belongs to another owner (indistinguishable on purpose).
-   */
-  get(id: string, owner: string): Promise<SessionState | undefined>;
-  /** Persist what a request changed (a no-op for the in-memory store, which holds the object). */
-  save(id: string, owner: string, state: SessionState): Promise<void>;
-  /** False when unknown, expired or another owner's. */
-  delete(id: string, owner: string): Promise<boolean>;
-  count(): Promise<number>;
-}
-
 /** Answers of idempotent DXP reads, per credential (the key starts with its credential key). */
 export interface AnswerStore {
   get(key: string): Promise<unknown | undefined>;
   /** `sizeBytes` is an estimate (the answer's JSON length) used to bound the store by bytes. */
   set(key: string, value: unknown, options: { ttlMs: number; sizeBytes: number }): Promise<void>;
-}
-
-/**
- * Filters saved by set_session_filter under a random handle (filterId, the SEP-2567
- * pattern), each bound to the caller that saved it: `get` with another owner answers
- * undefined, exactly as for an unknown or expired id.
- */
-export interface FilterStore {
-  put(id: string, owner: string, filter: SessionFilter, ttlMs: number): Promise<void>;
-  get(id: string, owner: string): Promise<SessionFilter | undefined>;
-}
-
-/** Everything a deployment shares; the shells build it once. */
-export interface Stores {
-  tokens: TokenStore;
-  sessions: SessionStore;
-  answers: AnswerStore;
-  filters: FilterStore;
 }

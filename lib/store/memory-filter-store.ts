@@ -2,7 +2,7 @@
 import { LRUCache } from "lru-cache";
 import type { SessionFilter } from "../filter.ts";
 import { clock } from "./clock.ts";
-import type { FilterStore } from "./interfaces.ts";
+import type { FilterStore } from "../session-store.ts";
 
 export interface MemoryFilterStoreOptions {
   /** Most handles kept. Default 50 000. */

@@ -5,7 +5,7 @@
 import { LRUCache } from "lru-cache";
 import { clock } from "./clock.ts";
 import { newSessionState, type SessionState } from "../session.ts";
-import type { SessionCreateResult, SessionRecord, SessionStore } from "./interfaces.ts";
+import type { SessionCreateResult, SessionRecord, SessionStore } from "../session-store.ts";
 
 export interface MemorySessionStoreOptions {
   /** Idle time after which a session is forgotten. Default 30 min. */

@@ -4,6 +4,7 @@
 // credentials cannot fill it (they never renew).
 import { LRUCache } from "lru-cache";
 import type { TokenRecord, TokenStore } from "./interfaces.ts";
+import { singleFlight } from "./single-flight.ts";
 
 export interface MemoryTokenStoreOptions {
   /** Most credentials kept. Default 100 000. */
@@ -28,18 +29,13 @@ export class MemoryTokenStore implements TokenStore {
     renew: (current: TokenRecord | undefined) => Promise<TokenRecord>,
     ttlMs: number,
   ): Promise<TokenRecord> {
-    const running = this.#renewing.get(key);
-    if (running) return running;
-    const current = this.#records.get(key);
-    if (current && current.accessToken !== seenAccessToken) return Promise.resolve(current);
-    const renewal = renew(current)
-      .then((record) => {
-        this.#records.set(key, record, { ttl: ttlMs });
-        return record;
-      })
-      .finally(() => this.#renewing.delete(key));
-    this.#renewing.set(key, renewal);
-    return renewal;
+    return singleFlight(this.#renewing, key, async () => {
+      const current = this.#records.get(key);
+      if (current && current.accessToken !== seenAccessToken) return current;
+      const record = await renew(current);
+      this.#records.set(key, record, { ttl: ttlMs });
+      return record;
+    });
   }
 
   async delete(key: string): Promise<void> {

@@ -5,7 +5,8 @@
 // StoreUnavailableError: the caller gets an honest error, never another caller's data.
 import type { SessionFilter } from "../filter.ts";
 import { newSessionState, type SessionState } from "../session.ts";
-import type { AnswerStore, FilterStore, SessionCreateResult, SessionRecord, SessionStore } from "./interfaces.ts";
+import type { FilterStore, SessionCreateResult, SessionRecord, SessionStore } from "../session-store.ts";
+import type { AnswerStore } from "./interfaces.ts";
 import { KEY_PREFIX, type RedisLike } from "./redis-client.ts";
 import { StoreUnavailableError } from "./store-error.ts";
 

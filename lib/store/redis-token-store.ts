@@ -8,6 +8,7 @@
 // process keeps the record, serves it, and writes it back on the next use. Reads that
 // fail are an honest StoreUnavailableError (no guessing which token is current).
 import type { TokenRecord, TokenStore } from "./interfaces.ts";
+import { singleFlight } from "./single-flight.ts";
 import { KEY_PREFIX, type RedisLike } from "./redis-client.ts";
 import { attempt } from "./redis-stores.ts";
 import { StoreUnavailableError } from "./store-error.ts";
@@ -66,11 +67,7 @@ export class RedisTokenStore implements TokenStore {
     renew: (current: TokenRecord | undefined) => Promise<TokenRecord>,
     ttlMs: number,
   ): Promise<TokenRecord> {
-    const running = this.#renewing.get(key);
-    if (running) return running;
-    const renewal = this.#renewOnce(key, seenAccessToken, renew, ttlMs).finally(() => this.#renewing.delete(key));
-    this.#renewing.set(key, renewal);
-    return renewal;
+    return singleFlight(this.#renewing, key, () => this.#renewOnce(key, seenAccessToken, renew, ttlMs));
   }
 
   async #renewOnce(

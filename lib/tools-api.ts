@@ -1,0 +1,12 @@
+// nectar-dxp-mcp/tools: the tools without the MCP SDK or an HTTP server, for agents that
+// call them directly (function calling) or host them in their own framework.
+
+export { type FunctionTool, type FunctionToolOptions, toFunctionTools } from "./adapters/function-calling.ts";
+export { type ClientOptions, DxpClient } from "./client/client.ts";
+export type { DxpCredentials } from "./client/credentials.ts";
+export * from "./errors.ts";
+export { newSessionState, type SessionState } from "./session.ts";
+export { defineTool, type Tool, type ToolContext, type ToolGroup, type ToolResult } from "./tools/define.ts";
+export { allTools, TOOL_GROUPS, type ToolName, tools } from "./tools/index.ts";
+export { type ToolManifestEntry, toolManifest } from "./tools/manifest.ts";
+export { parseToolSelection, selectTools, type ToolSelection } from "./tools/select.ts";
