@@ -2,7 +2,6 @@
 // the endpoint table's PARAMS). Lists go comma-separated.
 import { DIMENSION_KEYS, type DimensionKey } from "./dimensions.ts";
 import { CUSTOM_TIME_PERIOD, PARAMS } from "./endpoints.ts";
-import { utcSeconds } from "../time.ts";
 import type { TimePeriod } from "./vocabulary.ts";
 
 /** A named period, or an explicit UTC window sent as CUSTOM. */
@@ -54,8 +53,11 @@ export function splitList(raw: string): string[] {
   return values.map((v) => v.trim()).filter(Boolean);
 }
 
-/** The DXP's date format: ISO-8601 UTC to the second. */
-export const toDxpDate = utcSeconds;
+/**
+ * The DXP's wire format for dates: ISO-8601 UTC to the second. Written here, not borrowed
+ * from time.ts (which imports this module): our answers' display format may change apart from it.
+ */
+export const toDxpDate = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, "Z");
 
 export function searchParams(tenant: string | undefined, query: SessionQuery = {}): Record<string, string> {
   const params: Record<string, string> = {};
