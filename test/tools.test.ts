@@ -102,7 +102,7 @@ describe("tools against the simulator", () => {
     assert.ok(all.length > 3, "the simulator's week has more than three insights");
     assert.deepEqual(Object.keys(briefData.insights), all.slice(0, 3));
     assert.match(textOf(brief), new RegExp(`${all.length - 3} more`));
-    assert.match(textOf(brief), /detail: true for more; why: get_quality_breakdown/);
+    assert.match(textOf(brief), /detail:true for more, get_quality_breakdown for causes/);
     assert.equal(briefData.modality, undefined);
     assert.equal(briefData.media, undefined);
     assert.ok(Object.keys(fullData.modality).length > 0);

@@ -163,7 +163,7 @@ export default defineTool({
       ...mediaLines,
       ...(change && previous ? [changeLine(figures, change, previous.window)] : []),
       ...(data.totalSessions === 0 ? [await emptyNote(scope, context)] : []),
-      ...(args.detail ? [] : ["detail: true for more; why: get_quality_breakdown"]),
+      ...(args.detail ? [] : ["detail:true for more, get_quality_breakdown for causes"]),
     ].join("\n");
     return { data: change && previous ? { ...data, change, previousWindow: previousWindowOf(previous.window) } : data, text };
   },
