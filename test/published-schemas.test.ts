@@ -23,6 +23,22 @@ describe("published JSON Schemas generated at build time", () => {
     assert.deepEqual(Object.keys(published.properties), ["only"]);
   });
 
+  it("read no tool schema until a call validates, so schemas a tool builds on first use are not built by a cold tools/list", async () => {
+    const summary = allTools.find((t) => t.name === "get_session_summary")!;
+    const reads: string[] = [];
+    const lazyTool = Object.defineProperties(
+      { ...summary },
+      {
+        inputSchema: { get: () => (reads.push("input"), summary.inputSchema) },
+        outputSchema: { get: () => (reads.push("output"), summary.outputSchema) },
+      },
+    );
+    const schemas = publishedSchemas(lazyTool);
+    assert.deepEqual(reads, []);
+    await schemas.input["~standard"].validate({});
+    assert.deepEqual(reads, ["input"]);
+  });
+
   it("still validate with zod: a bad argument and a bad answer are refused", async () => {
     const summary = allTools.find((t) => t.name === "get_session_summary")!;
     const schemas = publishedSchemas(summary);

@@ -67,14 +67,14 @@ describe("tools against the simulator", () => {
       totalSessions: number;
       quality: Record<string, number>;
       insights: Record<string, number>;
-      media: { audio: { streams: number; score: number } };
+      mediaScore: { audio: number };
       window: { label: string };
     };
     assert.ok(data.totalSessions > 0);
     assert.equal(Object.values(data.quality).reduce((sum, n) => sum + n, 0), data.totalSessions);
     assert.ok(data.quality.CRITICAL! > 0);
     assert.ok(Object.values(data.insights).every((n) => n > 0) && Object.keys(data.insights).length > 0);
-    assert.ok(data.media.audio.streams > 0 && data.media.audio.score > 0);
+    assert.ok(data.mediaScore.audio > 0);
     assert.equal(data.window.label, "LAST_WEEK");
     const paths = h.sim.requests.map((r) => r.path).sort();
     assert.deepEqual(paths, [
@@ -87,6 +87,28 @@ describe("tools against the simulator", () => {
     ]);
     assert.ok(h.sim.requests.every((r) => r.query.timePeriod === "LAST_WEEK" && r.tenant === "acme"));
     assert.match(textOf(result), /UTC/);
+  });
+
+  it("get_session_summary names the top three insights and says how to get the rest, which detail adds with modality and media metrics", async () => {
+    const brief = await h.call("get_session_summary", { timePeriod: "LAST_WEEK" });
+    const full = await h.call("get_session_summary", { timePeriod: "LAST_WEEK", detail: true });
+    const briefData = brief.structuredContent as { insights: Record<string, number>; modality?: unknown; media?: unknown };
+    const fullData = full.structuredContent as {
+      insights: Record<string, number>;
+      modality: Record<string, number>;
+      media: { audio: { streams: number; jitterMs: number; lossPct: number; score: number } };
+    };
+    const all = Object.keys(fullData.insights);
+    assert.ok(all.length > 3, "the simulator's week has more than three insights");
+    assert.deepEqual(Object.keys(briefData.insights), all.slice(0, 3));
+    assert.match(textOf(brief), new RegExp(`${all.length - 3} more`));
+    assert.match(textOf(brief), /detail:true for more, get_quality_breakdown for causes/);
+    assert.equal(briefData.modality, undefined);
+    assert.equal(briefData.media, undefined);
+    assert.ok(Object.keys(fullData.modality).length > 0);
+    assert.ok(fullData.media.audio.streams > 0 && fullData.media.audio.jitterMs > 0 && fullData.media.audio.lossPct >= 0);
+    assert.match(textOf(full), /Modality: .*\n[^]*jitter ms/);
+    assert.doesNotMatch(textOf(full), /for more/);
   });
 
   it("get_location_quality_summary puts the site with Wi-Fi trouble first", async () => {

@@ -156,7 +156,7 @@ describe("MCP Apps views in Chromium", { skip: SKIP }, () => {
 
     await frame.locator('circle.marker[data-location="Dallas"]').click();
     await frame.locator('#detail[data-state="shown"]').waitFor(WAIT);
-    const drill = { ...args, locations: ["Dallas"] };
+    const drill = { ...args, locations: ["Dallas"], detail: true };
     assert.deepEqual(await hostCalls(), [{ name: LOCATION_DRILL_DOWN_TOOL, arguments: drill }]);
     assert.deepEqual(serverCalls, [{ name: LOCATION_DRILL_DOWN_TOOL, arguments: drill }]);
     const detail = (await frame.locator("#detail").textContent())!;

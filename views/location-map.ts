@@ -117,10 +117,10 @@ async function select(row: LocationRow, marker: SVGCircleElement): Promise<void>
   els.detail.dataset.location = row.name;
   els.detail.dataset.state = "loading";
   els.detail.replaceChildren(html("h2", "", row.name), html("p", "muted", "Asking the server…"));
-  // Same window and filter as the map, narrowed to this one location.
+  // Same window and filter as the map, narrowed to this one location; detail for the audio row.
   const { sortBy: _sortBy, limit: _limit, ...scope } = input;
   try {
-    const result = (await app.callServerTool({ name: LOCATION_DRILL_DOWN_TOOL, arguments: { ...scope, locations: [row.name] } })) as ToolResultLike;
+    const result = (await app.callServerTool({ name: LOCATION_DRILL_DOWN_TOOL, arguments: { ...scope, locations: [row.name], detail: true } })) as ToolResultLike;
     if (els.detail.dataset.location !== row.name) return; // another location was picked meanwhile
     renderDetail(row, result);
   } catch (error) {

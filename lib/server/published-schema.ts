@@ -105,7 +105,9 @@ export function publishedSchemas(tool: Tool): PublishedSchemas {
     // Only the registry's own tool objects: a tool built elsewhere under the same name is converted.
     const known = allTools.includes(tool) ? PUBLISHED[tool.name] : undefined;
     schemas = {
-      input: convertedOnce(tool.inputSchema, (json) => compactInput(json, filterFields), { input: known?.input }),
+      // A function: registering reads no schema, so a tool whose schemas are getters built on
+      // first use is not built by a cold tools/list.
+      input: convertedOnce(() => tool.inputSchema, (json) => compactInput(json, filterFields), { input: known?.input }),
       output: convertedOnce(() => publishedOutputSchema(tool.outputSchema), compactOutput, { output: known?.output }),
     };
     published.set(tool, schemas);

@@ -23,12 +23,15 @@ import { fetchAll } from "./fetch-all.ts";
  * repeats them (issue 13: arrays of `{ group, count }` were most of the structured answer).
  */
 const countsSchema = z.record(z.string(), z.number());
-/** One stream-weighted row per media kind; averages are left out when no stream has them. */
+/**
+ * One stream-weighted row per media kind; averages are left out when no stream has them, and
+ * jitter/RTT/loss unless `detail` asks for them (issue 13: the default answer stays small).
+ */
 const mediaSchema = z.object({
   streams: z.number(),
-  jitterMs: z.number().nullable(),
-  rttMs: z.number().nullable(),
-  lossPct: z.number().nullable(),
+  jitterMs: z.number().nullable().optional(),
+  rttMs: z.number().nullable().optional(),
+  lossPct: z.number().nullable().optional(),
   score: z.number().nullable(),
 });
 type MediaRow = z.infer<typeof mediaSchema>;
@@ -71,6 +74,9 @@ const countsLine = (counts: Record<string, number>, total: number) =>
     .map(([group, count]) => (group === "CRITICAL" ? `CRITICAL(poor) ${count} (${percentOf(count, total)}%)` : `${group} ${count}`))
     .join(" · ") || "none";
 
+/** Insights the default answer names, most first; `detail` lists all (the text counts the rest). */
+const TOP_INSIGHTS = 3;
+
 const MEDIA_LABELS = { audio: "audio", video: "video", appshare: "app sharing" } as const;
 
 /** Sessions, poor share and score from the quality summary. */
@@ -84,17 +90,22 @@ export default defineTool({
   name: "get_session_summary",
   title: "Session summary",
   description:
-    "Overview of call quality: sessions, score, quality and modality split, insights, media metrics. Start here; compareWithPreviousPeriod adds the change.",
+    "Overview of call quality: sessions, score, quality split, top insights, score per media. Start here; compareWithPreviousPeriod adds the change.",
   group: "sessions",
-  inputSchema: z.strictObject({ ...scopedShape, compareWithPreviousPeriod: compareField }),
+  inputSchema: z.strictObject({
+    ...scopedShape,
+    compareWithPreviousPeriod: compareField,
+    detail: z.boolean().optional().describe("add modality, all insights, media jitter/RTT/loss"),
+  }),
   outputSchema: appliedSchema.extend({
     totalSessions: z.number(),
     avgNectarScore: z.number().nullable(),
-    conversationJourneys: z.number().nullable(),
+    conversationJourneys: z.number().nullable().optional(),
     quality: countsSchema.describe("sessions by quality group"),
-    modality: countsSchema.describe("sessions by modality"),
-    insights: countsSchema.describe("sessions per insight, those with any"),
-    media: z.object({ audio: mediaSchema, video: mediaSchema, appshare: mediaSchema }).describe("stream-weighted"),
+    modality: countsSchema.optional().describe("sessions by modality"),
+    insights: countsSchema.describe("sessions per insight, most first"),
+    media: z.object({ audio: mediaSchema, video: mediaSchema, appshare: mediaSchema }).optional().describe("stream-weighted (detail)"),
+    mediaScore: z.object({ audio: z.number().nullable(), video: z.number().nullable(), appshare: z.number().nullable() }).optional(),
     change: changeSchema.optional(),
     previousWindow: previousWindowSchema.optional(),
   }),
@@ -110,34 +121,49 @@ export default defineTool({
       () => client.qualityByMedia("video", query, call),
       () => client.qualityByMedia("appshare", query, call),
     ] as const);
-    const data = {
+    const media = { audio: mediaRow(audio), video: mediaRow(video), appshare: mediaRow(appshare) };
+    const allInsights = insights
+      .filter((i) => i.count > 0)
+      .sort((a, b) => b.count - a.count)
+      .map((i) => [i.insight, i.count] as const);
+    const shownInsights = args.detail ? allInsights : allInsights.slice(0, TOP_INSIGHTS);
+    const moreInsights = allInsights.length - shownInsights.length;
+    const base = {
       ...applied,
       totalSessions: summary.summary.totalCount,
       avgNectarScore: round(summary.summary.avgNectarScore, 1),
-      conversationJourneys: summary.summary.conversationJourneyCount ?? null,
       quality: countsOf(byQuality.groups),
-      modality: countsOf(summary.groups),
-      insights: Object.fromEntries(insights.filter((i) => i.count > 0).map((i) => [i.insight, i.count])),
-      media: { audio: mediaRow(audio), video: mediaRow(video), appshare: mediaRow(appshare) },
+      insights: Object.fromEntries(shownInsights),
     };
+    // The default answer: who, how many, how good, what went wrong, and each media's score.
+    const data = args.detail
+      ? { ...base, conversationJourneys: summary.summary.conversationJourneyCount ?? null, modality: countsOf(summary.groups), media }
+      : { ...base, mediaScore: { audio: media.audio.score, video: media.video.score, appshare: media.appshare.score } };
     const figures = figuresOf(byQuality);
     let change: Change | undefined;
     const previous = args.compareWithPreviousPeriod ? previousScope(scope) : undefined;
     if (previous) change = changeOf(figures, figuresOf(await client.sessionSummaryByQuality(previous.query, call)));
-    const media = table(
-      ["media", "streams", "jitter ms", "RTT ms", "loss %", "score"],
-      Object.entries(data.media).map(([kind, r]) => [MEDIA_LABELS[kind as keyof typeof MEDIA_LABELS], r.streams, r.jitterMs, r.rttMs, r.lossPct, r.score]),
-    );
+    const labelled = Object.entries(media).map(([kind, r]) => [MEDIA_LABELS[kind as keyof typeof MEDIA_LABELS], r] as const);
+    const mediaLines = args.detail
+      ? [
+          table(
+            ["media", "streams", "jitter ms", "RTT ms", "loss %", "score"],
+            labelled.map(([label, r]) => [label, r.streams, r.jitterMs, r.rttMs, r.lossPct, r.score]),
+          ),
+        ]
+      : [`Media score: ${labelled.map(([label, r]) => `${label} ${num(r.score)}`).join(" · ")}`];
     // Counts, and the poor share: other shares follow from the session count.
     const text = [
       `Session summary. ${appliedLine(applied)}`,
-      `Sessions ${data.totalSessions} · avg Nectar score ${num(data.avgNectarScore)} (higher is better) · conversation journeys ${num(data.conversationJourneys, 0)}`,
-      `Quality: ${countsLine(data.quality, byQuality.summary.totalCount)}`,
-      `Modality: ${countsLine(data.modality, summary.summary.totalCount)}`,
-      `Insights (sessions): ${countsLine(data.insights, data.totalSessions)}`,
-      `${media}`,
+      `Sessions ${base.totalSessions} · avg Nectar score ${num(base.avgNectarScore)} · ${countsLine(base.quality, byQuality.summary.totalCount)}`,
+      ...(args.detail
+        ? [`Modality: ${countsLine(countsOf(summary.groups), summary.summary.totalCount)} · conversation journeys ${num(summary.summary.conversationJourneyCount ?? null, 0)}`]
+        : []),
+      `Insights: ${countsLine(base.insights, base.totalSessions)}${moreInsights > 0 ? ` · ${moreInsights} more` : ""}`,
+      ...mediaLines,
       ...(change && previous ? [changeLine(figures, change, previous.window)] : []),
       ...(data.totalSessions === 0 ? [await emptyNote(scope, context)] : []),
+      ...(args.detail ? [] : ["detail:true for more, get_quality_breakdown for causes"]),
     ].join("\n");
     return { data: change && previous ? { ...data, change, previousWindow: previousWindowOf(previous.window) } : data, text };
   },
