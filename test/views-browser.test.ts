@@ -149,9 +149,12 @@ describe("MCP Apps views in Chromium", { skip: SKIP }, () => {
     const poorColour = await fillOf('[data-swatch="poor"]');
     assert.notEqual(poorColour, await fillOf('[data-swatch="good"]'));
     assert.equal(await fillOf('circle.marker[data-location="Dallas"]'), poorColour);
-    for (const row of rows.filter((r) => r.sessions > 0 && r.poorPercent < 1)) {
-      assert.notEqual(await fillOf(`circle.marker[data-location="${row.name}"]`), poorColour, `${row.name} has no poor calls`);
+    for (const row of rows.filter((r) => r.sessions > 0 && r.poorPercent < 5)) {
+      assert.notEqual(await fillOf(`circle.marker[data-location="${row.name}"]`), poorColour, `${row.name} has few poor calls`);
     }
+    // What a person looks for: the site in trouble stands out; most sites are not painted poor.
+    const painted = await markers.evaluateAll((els) => els.filter((el) => getComputedStyle(el).fill === getComputedStyle(document.querySelector('[data-swatch="poor"]')!).fill).length);
+    assert.ok(painted * 2 < shown.length, `${painted} of ${shown.length} sites in the poor colour: the map does not single out the site in trouble`);
     await screenshot(frame, "location-map.png");
 
     await frame.locator('circle.marker[data-location="Dallas"]').click();

@@ -22,11 +22,15 @@ interface LocationRow {
   avgNectarScore: number | null;
 }
 
-/** Poor share → colour band. A site with 5% poor calls or more is in trouble. */
+/**
+ * Poor share → colour band. Wide enough bands that a site in real trouble stands out from a
+ * tenant-wide problem (a bad headset model lifts every site to 10–20% poor): healthy under
+ * 5%, degraded up to 20%, in trouble from 20%.
+ */
 const POOR_SHARE_BANDS: { band: QualityBand; below: number; label: string }[] = [
-  { band: "good", below: 1, label: "under 1% poor" },
-  { band: "average", below: 5, label: "1–5% poor" },
-  { band: "poor", below: Infinity, label: "5% poor or more" },
+  { band: "good", below: 5, label: "under 5% poor" },
+  { band: "average", below: 20, label: "5–20% poor" },
+  { band: "poor", below: Infinity, label: "20% poor or more" },
 ];
 
 function bandOf(row: Pick<LocationRow, "sessions" | "poorPercent">): QualityBand {
