@@ -17,7 +17,7 @@ import { ConfigurationError, DxpError, NetworkError, TimeoutError, UpstreamError
 import { redactSecrets } from "../security/redact.ts";
 import { SET_ACCESS_TOKEN, SET_URL } from "../settings.ts";
 import type { UpstreamLimiter } from "../security/upstream-limiter.ts";
-import { BodyCutOff, parseAnswer, readLimited } from "./answer.ts";
+import { answerWithText, BodyCutOff, parseAnswer, readLimited } from "./answer.ts";
 import { type Endpoint, endpointPath } from "./endpoints.ts";
 import { HEADER_VALUE } from "./header-value.ts";
 import { retryAfterMs, statusError } from "./status-errors.ts";
@@ -232,7 +232,9 @@ export class Transport {
       if (html) await response.body?.cancel();
       const text = html ? "" : await readLimited(response, this.#options.maxBodyBytes, path);
       const empty = text === "" && [204, 205].includes(response.status);
-      return new Response(empty ? null : text, { status: response.status, statusText: response.statusText, headers: response.headers });
+      const head = { status: response.status, statusText: response.statusText, headers: response.headers };
+      // A failure's body stays in its Response (statusError reads it); an answer's text rides beside it.
+      return response.ok && !empty ? answerWithText(text, head) : new Response(empty ? null : text, head);
     } finally {
       release?.();
     }
