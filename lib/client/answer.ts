@@ -18,6 +18,19 @@ export function answerSize(value: unknown): number {
   return JSON.stringify(value)?.length ?? 0;
 }
 
+/** Texts of answers already read (by the transport, within the size limit), keyed by their Response. */
+const readTexts = new WeakMap<Response, string>();
+
+/**
+ * A successful answer whose body was already read: the text rides beside a body-less
+ * Response, so that parseAnswer does not encode it into a stream and decode it again.
+ */
+export function answerWithText(text: string, init: ResponseInit): Response {
+  const response = new Response(null, init);
+  readTexts.set(response, text);
+  return response;
+}
+
 export async function parseAnswer<T>(response: Response, schema: z.ZodType<T>, path: string, redact: (text: string) => string): Promise<T> {
   if ((response.headers.get("content-type") ?? "").includes("html")) {
     throw new UpstreamError(
@@ -26,7 +39,7 @@ export async function parseAnswer<T>(response: Response, schema: z.ZodType<T>, p
       response.status,
     );
   }
-  const text = await response.text();
+  const text = readTexts.get(response) ?? (await response.text());
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -11,13 +11,13 @@
 // - one token renewal on 401, shared by concurrent callers (TokenKeeper's single flight);
 // - the concurrency limits: a slot per attempt, none held while waiting to retry;
 // - cancellation by the caller, and every failure mapped to our error kinds.
-import ky, { HTTPError, type AfterResponseHook, type KyInstance } from "ky";
+import ky, { HTTPError, type KyInstance } from "ky";
 import type { z } from "zod";
 import { ConfigurationError, DxpError, NetworkError, TimeoutError, UpstreamError } from "../errors.ts";
 import { redactSecrets } from "../security/redact.ts";
 import { SET_ACCESS_TOKEN, SET_URL } from "../settings.ts";
 import type { UpstreamLimiter } from "../security/upstream-limiter.ts";
-import { BodyCutOff, parseAnswer, readLimited } from "./answer.ts";
+import { answerWithText, BodyCutOff, parseAnswer, readLimited } from "./answer.ts";
 import { type Endpoint, endpointPath } from "./endpoints.ts";
 import { HEADER_VALUE } from "./header-value.ts";
 import { retryAfterMs, statusError } from "./status-errors.ts";
@@ -119,21 +119,37 @@ export class Transport {
     let retries = 0;
     let renewed = false;
 
-    // One hook, as ky clones the response for each afterResponse hook.
-    const afterResponse: AfterResponseHook = async (request, _options, response) => {
-      if (response.ok) return;
+    const authorize = async (request: Request) => {
+      if (!auth) return;
+      const token = await auth.accessToken();
+      if (token === undefined) return;
+      if (!HEADER_VALUE.test(token)) throw unsendableToken();
+      request.headers.set("authorization", `Bearer ${token}`);
+    };
+    // The 401 renewal and the Retry-After check run here, around each attempt, rather than in
+    // an afterResponse hook: ky clones every response (a body tee) for each such hook, on
+    // every call, and that showed in profiles. ky's `retry` still makes every retry and wait.
+    const attempt = async (request: Request, init: RequestInit | undefined): Promise<Response> => {
+      const renewable = !renewed && !!auth?.canRefresh;
+      // fetch uses up a request's body: keep a copy to send again after a renewal.
+      const resendable = renewable && request.body ? request.clone() : request;
+      let response = await this.#attempt(request, init, `/${path}`, !!auth, options.signal);
       // Once per rejected token, whatever the method: renew (one refresh for all its
-      // callers) and send again, as ky's README does it.
+      // callers) and send again. The renewal holds no concurrency slot.
       const token = request.headers.get("authorization")?.slice("Bearer ".length);
-      if (response.status === 401 && token && auth?.canRefresh && !renewed) {
+      if (response.status === 401 && token && renewable) {
         renewed = true;
-        await auth.renewAfterRejection(token);
-        return send();
+        await auth!.renewAfterRejection(token);
+        const again = new Request(resendable);
+        await authorize(again);
+        response = await this.#attempt(again, init, `/${path}`, true, options.signal);
       }
       // Give up at once on a Retry-After past the budget (ky would wait and try again).
-      if (request.method !== "GET" || !RETRY_STATUSES.includes(response.status) || retries >= this.#options.maxRetries) return;
-      const wait = retryAfterMs(response);
-      if (wait !== undefined && Date.now() + wait >= deadline) throw await statusError(response, retries, subject, !!auth?.canRefresh, this.#redact);
+      if (!response.ok && request.method === "GET" && RETRY_STATUSES.includes(response.status) && retries < this.#options.maxRetries) {
+        const wait = retryAfterMs(response);
+        if (wait !== undefined && Date.now() + wait >= deadline) throw await statusError(response, retries, subject, !!auth?.canRefresh, this.#redact);
+      }
+      return response;
     };
     // The query goes into the URL here: given `searchParams`, ky builds its Request twice.
     const query = options.searchParams && Object.keys(options.searchParams).length > 0 ? `?${new URLSearchParams(options.searchParams)}` : "";
@@ -143,18 +159,9 @@ export class Transport {
         method: endpoint.method,
         json: options.json,
         signal: budget.signal,
-        fetch: (request, init) => this.#attempt(request as Request, init, `/${path}`, !!auth, options.signal),
+        fetch: (request, init) => attempt(request as Request, init),
         hooks: {
-          beforeRequest: [
-            async (request) => {
-              if (!auth) return;
-              const token = await auth.accessToken();
-              if (token === undefined) return;
-              if (!HEADER_VALUE.test(token)) throw unsendableToken();
-              request.headers.set("authorization", `Bearer ${token}`);
-            },
-          ],
-          afterResponse: [afterResponse],
+          beforeRequest: [authorize],
           beforeRetry: [
             ({ error, retryCount }) => {
               // Our own errors are decisions (a refused address, a busy server, a body too
@@ -225,7 +232,9 @@ export class Transport {
       if (html) await response.body?.cancel();
       const text = html ? "" : await readLimited(response, this.#options.maxBodyBytes, path);
       const empty = text === "" && [204, 205].includes(response.status);
-      return new Response(empty ? null : text, { status: response.status, statusText: response.statusText, headers: response.headers });
+      const head = { status: response.status, statusText: response.statusText, headers: response.headers };
+      // A failure's body stays in its Response (statusError reads it); an answer's text rides beside it.
+      return response.ok && !empty ? answerWithText(text, head) : new Response(empty ? null : text, head);
     } finally {
       release?.();
     }
