@@ -5,16 +5,16 @@ import { formatWindow, resolveWindow, utcSeconds } from "../time.ts";
 import { defineTool } from "./define.ts";
 import { appliedFilterSchema, filterIdField, savedFilter, windowSchema } from "./call-scope.ts";
 
-const savedFilterSchema = appliedFilterSchema().extend({
+const savedFilterSchema = lazySchema(() => appliedFilterSchema().extend({
   timePeriod: z.string().optional(),
   from: z.string().optional(),
   to: z.string().optional(),
-});
+}));
 
 const toolInput = lazySchema(() => z.strictObject({ ...filterShape(), filterId: filterIdField().describe("start from this saved filter"), clear: z.boolean().default(false) }));
 const toolOutput = lazySchema(() => z.object({
   action: z.enum(["shown", "updated", "cleared"]),
-  filter: savedFilterSchema,
+  filter: savedFilterSchema(),
   window: windowSchema().describe("what a call made now would use"),
   filterId: z.string().describe("pass to session tools"),
   filterExpiresAt: z.string().describe("UTC"),
