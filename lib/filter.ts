@@ -1,6 +1,7 @@
 // The session filter: kept per MCP session by set_session_filter, applied by every
 // session tool, overridable per call. One schema serves both.
 import { z } from "zod";
+import { lazySchema } from "./lazy-schema.ts";
 import { type FilterQuery, joinList } from "./client/query.ts";
 import { type Dimension, DIMENSIONS, LIST_KEYS, type ListKey } from "./client/dimensions.ts";
 import type { MODALITIES, PLATFORMS, QUALITIES, SESSION_SCENARIOS, SESSION_TYPES } from "./client/vocabulary.ts";
@@ -8,7 +9,7 @@ import { SESSION_TYPE_SPELLINGS } from "./client/vocabulary.ts";
 import { closest, didYouMean } from "./closest.ts";
 import { hasTime, instantSchema, type ResolvedWindow, resolveWindow, timePeriodSchema } from "./time.ts";
 
-const names = z.array(z.string().trim().min(1).max(200)).min(1).max(50);
+const names = lazySchema(() => z.array(z.string().trim().min(1).max(200)).min(1).max(50));
 
 /** An enum whose error names the closest accepted value: "unknown platform "TEMS". Did you mean TEAMS?" */
 const enumOf = <T extends readonly [string, ...string[]]>(values: T, what: string) =>
@@ -22,7 +23,7 @@ const enumOf = <T extends readonly [string, ...string[]]>(values: T, what: strin
 /** A dimension's field: its values (with the closest-match error) or free names; the hint once, on the filter's home. */
 function dimensionField(key: ListKey) {
   const dimension: Dimension = DIMENSIONS[key];
-  const list = dimension.values ? z.array(enumOf(dimension.values, dimension.one)).min(1) : names;
+  const list = dimension.values ? z.array(enumOf(dimension.values, dimension.one)).min(1) : names();
   return dimension.hint ? list.optional().describe(dimension.hint) : list.optional();
 }
 
@@ -31,13 +32,16 @@ type ListFields = { [K in ListKey]: ReturnType<typeof dimensionField> };
 /** The tool that keeps the filter: the one whose published schema describes its fields in full. */
 export const FILTER_HOME = "set_session_filter";
 
+/** The names of filterShape's fields, known without building it. */
+export const FILTER_KEYS = ["timePeriod", "from", "to", ...LIST_KEYS] as const;
+
 /** Fields a session tool accepts to override the saved filter for one call. */
-export const filterShape = {
-  timePeriod: timePeriodSchema.optional(),
-  from: instantSchema.optional(),
-  to: instantSchema.optional(),
+export const filterShape = lazySchema(() => ({
+  timePeriod: timePeriodSchema().optional(),
+  from: instantSchema().optional(),
+  to: instantSchema().optional(),
   ...(Object.fromEntries(LIST_KEYS.map((key) => [key, dimensionField(key)])) as ListFields),
-};
+}));
 
 /** The filter as set_session_filter keeps it; a type written out, so each field keeps its own values. */
 export interface SessionFilter {
@@ -72,7 +76,7 @@ export function mergeFilter(saved: SessionFilter, overrides: SessionFilter): Ses
 /** Only the filter fields of a tool's arguments. */
 export function pickFilter(args: Record<string, unknown>): SessionFilter {
   const picked: Record<string, unknown> = {};
-  for (const key of Object.keys(filterShape)) if (args[key] !== undefined) picked[key] = args[key];
+  for (const key of FILTER_KEYS) if (args[key] !== undefined) picked[key] = args[key];
   return picked as SessionFilter;
 }
 

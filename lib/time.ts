@@ -2,6 +2,7 @@
 // ("24h", "7d", "30d") and RFC 3339 bounds with an offset; always resolved to an
 // absolute UTC window that every answer echoes.
 import { z } from "zod";
+import { lazySchema } from "./lazy-schema.ts";
 import { CUSTOM_TIME_PERIOD } from "./client/endpoints.ts";
 import type { WindowQuery } from "./client/query.ts";
 import { TIME_PERIODS, type TimePeriod } from "./client/vocabulary.ts";
@@ -19,24 +20,24 @@ const SPAN = /^(\d{1,4})(m|h|d|w)$/;
 /** The DXP keeps about this much history; longer windows are refused before any call. */
 export const MAX_WINDOW_MS = 90 * 24 * HOUR;
 
-export const timePeriodSchema = z
+export const timePeriodSchema = lazySchema(() => z
   .string()
   .regex(new RegExp(`^(${TIME_PERIODS.join("|")}|\\d{1,4}[mhdw])$`), {
     error: `expected one of ${TIME_PERIODS.join(", ")}, or a span like 30m, 24h, 7d, 2w`,
   })
   // The pattern already lists the names: the description adds only what a span looks like.
-  .describe("or a span: 24h, 7d");
+  .describe("or a span: 24h, 7d"));
 
 // Checked with a short regex and Date.parse rather than zod's ISO schema: the latter puts a
 // 400-character pattern into every tool's published JSON Schema (context a model pays for).
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/i;
-export const instantSchema = z
+export const instantSchema = lazySchema(() => z
   .string()
   .refine((value) => RFC3339.test(value) && !Number.isNaN(Date.parse(value)), {
     error: "expected RFC 3339 with an offset, e.g. 2026-11-24T09:00:00Z",
   })
   // format date-time is RFC 3339; the offset requirement is the one thing it leaves open. Short: 8+ tools carry two of these.
-  .meta({ format: "date-time", description: "with offset" });
+  .meta({ format: "date-time", description: "with offset" }));
 
 export interface TimeInput {
   timePeriod?: string;

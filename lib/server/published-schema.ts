@@ -21,7 +21,7 @@
 // tools/list converts nothing, and the shallow output schema is built on the first call
 // that validates an answer.
 import { z } from "zod";
-import { FILTER_HOME, filterShape } from "../filter.ts";
+import { FILTER_HOME, FILTER_KEYS, filterShape } from "../filter.ts";
 import type { Tool } from "../tools/define.ts";
 import { allTools } from "../tools/index.ts";
 import { GENERATED_TARGET, PUBLISHED } from "./published-schemas.generated.ts";
@@ -115,13 +115,13 @@ export function publishedSchemas(tool: Tool): PublishedSchemas {
   return schemas;
 }
 
-const FILTER_FIELDS: ReadonlySet<string> = new Set(Object.keys(filterShape));
+const FILTER_FIELDS: ReadonlySet<string> = new Set(FILTER_KEYS);
 
 let shared: Record<string, unknown> | undefined;
 /** Each filter field's description as set_session_filter publishes it. */
 const sharedDescriptions = (): Record<string, unknown> =>
   (shared ??= Object.fromEntries(
-    Object.entries((z.toJSONSchema(z.object(filterShape), { io: "input" }) as { properties: Record<string, Json> }).properties).map(([key, field]) => [key, field.description]),
+    Object.entries((z.toJSONSchema(z.object(filterShape()), { io: "input" }) as { properties: Record<string, Json> }).properties).map(([key, field]) => [key, field.description]),
   ));
 
 /**

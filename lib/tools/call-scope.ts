@@ -1,6 +1,7 @@
 // The shared front half of every session tool: which client and tenant, which filter and
 // time window, and how that is reported back (each answer says what was applied once).
 import { z } from "zod";
+import { lazySchema } from "../lazy-schema.ts";
 import type { DxpClient } from "../client/client.ts";
 import type { SessionQuery } from "../client/query.ts";
 import { applyFilter, describeFilter, filterShape, LIST_KEYS, type ListKey, type SessionFilter } from "../filter.ts";
@@ -13,19 +14,19 @@ import { tenantField, tenantOf } from "./tenant.ts";
 
 /** Input fields of tools that read sessions: the per-call filter overrides and the tenant. */
 /** A filter saved by set_session_filter; per-call filter fields override it. */
-export const filterIdField = z.string().trim().min(1).max(100).optional().describe("from set_session_filter");
+export const filterIdField = lazySchema(() => z.string().trim().min(1).max(100).optional().describe("from set_session_filter"));
 
-export const scopedShape = { ...filterShape, filterId: filterIdField, tenant: tenantField };
+export const scopedShape = lazySchema(() => ({ ...filterShape(), filterId: filterIdField(), tenant: tenantField() }));
 
 /** Default pages are small (each row is paid for in context); every footer says how to get the next. */
-export const windowSchema = z.object({
+export const windowSchema = lazySchema(() => z.object({
   from: z.string().describe("UTC"),
   to: z.string().describe("UTC"),
   label: z.string(),
-});
+}));
 
 /** The list dimensions of a filter, as answers echo them. */
-export const appliedFilterSchema = z.object({
+export const appliedFilterSchema = lazySchema(() => z.object({
   platforms: z.array(z.string()).optional(),
   modalities: z.array(z.string()).optional(),
   sessionTypes: z.array(z.string()).optional(),
@@ -33,11 +34,11 @@ export const appliedFilterSchema = z.object({
   qualities: z.array(z.string()).optional(),
   locations: z.array(z.string()).optional(),
   users: z.array(z.string()).optional(),
-});
+}));
 
 /** What every session answer echoes: tenant, absolute UTC window and the filter applied. */
-export const appliedSchema = z.object({ tenant: z.string(), window: windowSchema, filter: appliedFilterSchema });
-export type Applied = z.infer<typeof appliedSchema>;
+export const appliedSchema = lazySchema(() => z.object({ tenant: z.string(), window: windowSchema(), filter: appliedFilterSchema() }));
+export type Applied = z.infer<ReturnType<typeof appliedSchema>>;
 
 export interface Scope {
   client: DxpClient;
@@ -92,12 +93,12 @@ export function appliedLine(applied: Applied): string {
 /** Endpoint-client tests know only the time window and locations of the session filter. */
 export const TEST_DIMENSIONS = ["locations"] as const satisfies readonly ListKey[];
 
-export const testScopeShape = {
-  timePeriod: filterShape.timePeriod,
-  from: filterShape.from,
-  to: filterShape.to,
-  locations: filterShape.locations,
-  filterId: filterIdField,
+export const testScopeShape = lazySchema(() => ({
+  timePeriod: filterShape().timePeriod,
+  from: filterShape().from,
+  to: filterShape().to,
+  locations: filterShape().locations,
+  filterId: filterIdField(),
   results: z.array(z.enum(TEST_RESULTS)).min(1).optional(),
-  tenant: tenantField,
-};
+  tenant: tenantField(),
+}));

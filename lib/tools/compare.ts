@@ -1,12 +1,13 @@
 // "Compared with the previous period of the same length": the window before, and the
 // changes in sessions, poor share and score, computed and worded one way for every tool.
 import { z } from "zod";
+import { lazySchema } from "../lazy-schema.ts";
 import { formatWindow, previousWindow, utcSeconds } from "../time.ts";
 import { num, signed } from "./render.ts";
 import type { Scope } from "./call-scope.ts";
 
 /** No description: the name says it, and every tool that has it pays for one in tools/list. */
-export const compareField = z.boolean().default(false);
+export const compareField = lazySchema(() => z.boolean().default(false));
 
 export interface Figures {
   sessions: number;
@@ -15,17 +16,17 @@ export interface Figures {
 }
 
 /** The previous period's figures and the changes (the window itself is given once, as previousWindow). */
-export const changeSchema = z.object({
+export const changeSchema = lazySchema(() => z.object({
   sessions: z.number(),
   poorPercent: z.number(),
   avgNectarScore: z.number().nullable(),
   deltaSessions: z.number(),
   deltaPoorPoints: z.number().describe("percentage points"),
   deltaScore: z.number().nullable(),
-});
-export type Change = z.infer<typeof changeSchema>;
+}));
+export type Change = z.infer<ReturnType<typeof changeSchema>>;
 
-export const previousWindowSchema = z.object({ from: z.string(), to: z.string() }).describe("UTC");
+export const previousWindowSchema = lazySchema(() => z.object({ from: z.string(), to: z.string() }).describe("UTC"));
 export const previousWindowOf = (window: { from: Date; to: Date }) => ({ from: utcSeconds(window.from), to: utcSeconds(window.to) });
 
 /** The scope's query moved to the previous window, and that window. */

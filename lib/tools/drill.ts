@@ -1,6 +1,7 @@
 // The drill-down dimensions a breakdown names (network type, device, client version,
 // carrier), accepted by the breakdown and the session list to narrow to one group.
 import { z } from "zod";
+import { lazySchema } from "../lazy-schema.ts";
 import { DIMENSIONS, DRILL_KEYS, type DrillKey } from "../client/dimensions.ts";
 import type { FilterQuery } from "../client/query.ts";
 
@@ -8,17 +9,17 @@ type DrillName = (typeof DIMENSIONS)[DrillKey]["drill"];
 type DrillArgs = { [K in DrillName]?: string };
 
 const DRILL_NAMES = DRILL_KEYS.map((key) => DIMENSIONS[key].drill);
-const groupName = z.string().trim().min(1).max(200).optional();
+const groupName = lazySchema(() => z.string().trim().min(1).max(200).optional());
 
 /** One singular argument per drill dimension (dimensions.ts): its values when fixed, else a group's name. */
-export const drillShape = Object.fromEntries(
+export const drillShape = lazySchema(() => Object.fromEntries(
   DRILL_KEYS.map((key) => {
     const dimension: { values?: readonly [string, ...string[]]; drill: DrillName } = DIMENSIONS[key];
-    return [dimension.drill, dimension.values ? z.enum(dimension.values).optional() : groupName];
+    return [dimension.drill, dimension.values ? z.enum(dimension.values).optional() : groupName()];
   }),
 ) as { networkType: z.ZodOptional<z.ZodEnum<{ [V in (typeof DIMENSIONS)["networkTypes"]["values"][number]]: V }>> } & {
-  [K in Exclude<DrillName, "networkType">]: typeof groupName;
-};
+  [K in Exclude<DrillName, "networkType">]: ReturnType<typeof groupName>;
+});
 
 export function drillQuery(args: DrillArgs): FilterQuery {
   const query: Record<string, readonly string[]> = {};
@@ -36,7 +37,7 @@ export function drillLine(args: DrillArgs): string {
 }
 
 /** The drill fields echoed in structured answers, as one object (one field in tools/list). */
-export const narrowedToSchema = z.record(z.string(), z.string()).optional().describe("networkType, device, clientVersion, carrier");
+export const narrowedToSchema = lazySchema(() => z.record(z.string(), z.string()).optional().describe("networkType, device, clientVersion, carrier"));
 export const drillEcho = (args: DrillArgs): { narrowedTo?: Record<string, string> } => {
   const given = DRILL_NAMES.filter((k) => args[k]);
   return given.length ? { narrowedTo: Object.fromEntries(given.map((k) => [k, args[k]!])) } : {};

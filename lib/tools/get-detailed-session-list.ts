@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { lazySchema } from "../lazy-schema.ts";
 import type { DxpSession } from "../client/schemas.ts";
 import { ORDER_DIRECTIONS, SESSION_ORDER_FIELDS as ORDER_FIELDS } from "../client/vocabulary.ts";
 import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
@@ -9,7 +10,7 @@ import { num, pageFooter, round, table } from "./render.ts";
 import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
 import { pageOf, pageSchema, pagingShape } from "./paging.ts";
 
-const sessionRow = z.object({
+const sessionRow = lazySchema(() => z.object({
   sessionId: z.string(),
   startDate: z.string().describe("UTC"),
   durationSeconds: z.number().nullable(),
@@ -26,7 +27,7 @@ const sessionRow = z.object({
   roundTripMs: z.number().nullable(),
   networkType: z.string().nullable(),
   location: z.string().nullable(),
-});
+}));
 
 /** The DXP names a session's site in more than one way; take what is there. */
 function locationOf(session: DxpSession): string | null {
@@ -37,25 +38,32 @@ function locationOf(session: DxpSession): string | null {
   return typeof location?.name === "string" ? location.name : null;
 }
 
+const toolInput = lazySchema(() => z.strictObject({
+  ...scopedShape(),
+  ...drillShape(),
+  ...pagingShape(),
+  pageSize: z.number().int().min(1).max(100).default(5),
+  orderBy: z.enum(ORDER_FIELDS).default("startDate"),
+  orderDirection: z.enum(ORDER_DIRECTIONS).default("desc"),
+}));
+const toolOutput = lazySchema(() => appliedSchema().extend({
+  narrowedTo: narrowedToSchema(),
+  page: pageSchema(),
+  sessions: z.array(sessionRow()),
+}));
+
 export default defineTool({
   name: "get_detailed_session_list",
   title: "Session list",
   description:
     "Individual sessions (time, parties, platform, quality, jitter/loss/RTT, network), 5 a page: examples behind a summary or breakdown. get_session_details opens one.",
   group: "sessions",
-  inputSchema: z.strictObject({
-    ...scopedShape,
-    ...drillShape,
-    ...pagingShape,
-    pageSize: z.number().int().min(1).max(100).default(5),
-    orderBy: z.enum(ORDER_FIELDS).default("startDate"),
-    orderDirection: z.enum(ORDER_DIRECTIONS).default("desc"),
-  }),
-  outputSchema: appliedSchema.extend({
-    narrowedTo: narrowedToSchema,
-    page: pageSchema,
-    sessions: z.array(sessionRow),
-  }),
+  get inputSchema() {
+    return toolInput();
+  },
+  get outputSchema() {
+    return toolOutput();
+  },
   annotations: READS_DXP,
   async handler(args, context) {
     const scope = await scopeFor(args, context);

@@ -1,6 +1,10 @@
 import { z } from "zod";
+import { lazySchema } from "../lazy-schema.ts";
 import { defineTool, READS_DXP } from "./define.ts";
 import { appliedLine, appliedSchema, scopeFor, TEST_DIMENSIONS, testScopeShape } from "./call-scope.ts";
+
+const toolInput = lazySchema(() => z.strictObject(testScopeShape()));
+const toolOutput = lazySchema(() => appliedSchema().extend({ results: z.array(z.string()).nullable(), count: z.number() }));
 
 export default defineTool({
   name: "get_endpoint_test_count",
@@ -8,8 +12,12 @@ export default defineTool({
   description:
     "How many endpoint-client (EPC) tests ran, optionally by result or location: a quick health number for a site.",
   group: "endpoint_tests",
-  inputSchema: z.strictObject(testScopeShape),
-  outputSchema: appliedSchema.extend({ results: z.array(z.string()).nullable(), count: z.number() }),
+  get inputSchema() {
+    return toolInput();
+  },
+  get outputSchema() {
+    return toolOutput();
+  },
   annotations: READS_DXP,
   async handler(args, context) {
     const { client, query, applied, call } = await scopeFor(args, context, TEST_DIMENSIONS);

@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { lazySchema } from "../lazy-schema.ts";
 import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
 import { defineTool, READS_DXP } from "./define.ts";
 import { num, pageFooter, round, table } from "./render.ts";
 import { appliedLine, appliedSchema, scopeFor, TEST_DIMENSIONS, testScopeShape } from "./call-scope.ts";
 import { pageOf, pageSchema, pagingShape } from "./paging.ts";
 
-const testRow = z.object({
+const testRow = lazySchema(() => z.object({
   testId: z.string(),
   startDate: z.string().nullable().describe("UTC"),
   endpointName: z.string().nullable(),
@@ -17,7 +18,10 @@ const testRow = z.object({
   jitterMs: z.number().nullable(),
   packetLossPct: z.number().nullable(),
   rttMs: z.number().nullable(),
-});
+}));
+
+const toolInput = lazySchema(() => z.strictObject({ ...testScopeShape(), ...pagingShape(), pageSize: z.number().int().min(1).max(100).default(8) }));
+const toolOutput = lazySchema(() => appliedSchema().extend({ results: z.array(z.string()).nullable(), page: pageSchema(), tests: z.array(testRow()) }));
 
 export default defineTool({
   name: "get_endpoint_test_summaries",
@@ -25,8 +29,12 @@ export default defineTool({
   description:
     "Endpoint-client (EPC) test results, newest first: endpoint, user, site, result, MOS, jitter, loss, RTT: a site's network as its endpoints see it.",
   group: "endpoint_tests",
-  inputSchema: z.strictObject({ ...testScopeShape, ...pagingShape, pageSize: z.number().int().min(1).max(100).default(8) }),
-  outputSchema: appliedSchema.extend({ results: z.array(z.string()).nullable(), page: pageSchema, tests: z.array(testRow) }),
+  get inputSchema() {
+    return toolInput();
+  },
+  get outputSchema() {
+    return toolOutput();
+  },
   annotations: READS_DXP,
   async handler(args, context) {
     const { client, query, applied, call } = await scopeFor(args, context, TEST_DIMENSIONS);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { lazySchema } from "../lazy-schema.ts";
 import { defineTool, READS_DXP } from "./define.ts";
 import { formatWindow } from "../time.ts";
 import { change, changeSchema, compareField, previousScope, previousWindowOf, previousWindowSchema } from "./compare.ts";
@@ -10,11 +11,24 @@ import { qualityCounts, qualityCountsShape } from "./quality-counts.ts";
 
 const SORTS = ["poorPercent", "sessions", "avgNectarScore"] as const;
 
-const rowSchema = z.object({
-  ...locationShape,
-  ...qualityCountsShape,
-  change: changeSchema.optional(),
-});
+const rowSchema = lazySchema(() => z.object({
+  ...locationShape(),
+  ...qualityCountsShape(),
+  change: changeSchema().optional(),
+}));
+
+const toolInput = lazySchema(() => z.strictObject({
+  ...scopedShape(),
+  sortBy: z.enum(SORTS).default("poorPercent"),
+  limit: z.number().int().min(1).max(100).default(25),
+  compareWithPreviousPeriod: compareField(),
+}));
+const toolOutput = lazySchema(() => appliedSchema().extend({
+  totalLocations: z.number(),
+  sortBy: z.enum(SORTS),
+  locations: z.array(rowSchema()),
+  previousWindow: previousWindowSchema().optional(),
+}));
 
 export default defineTool({
   name: "get_location_quality_summary",
@@ -22,18 +36,12 @@ export default defineTool({
   description:
     "Call quality per site, worst first: sessions, good/average/poor, poor share, score. compareWithPreviousPeriod adds each site's change.",
   group: "locations",
-  inputSchema: z.strictObject({
-    ...scopedShape,
-    sortBy: z.enum(SORTS).default("poorPercent"),
-    limit: z.number().int().min(1).max(100).default(25),
-    compareWithPreviousPeriod: compareField,
-  }),
-  outputSchema: appliedSchema.extend({
-    totalLocations: z.number(),
-    sortBy: z.enum(SORTS),
-    locations: z.array(rowSchema),
-    previousWindow: previousWindowSchema.optional(),
-  }),
+  get inputSchema() {
+    return toolInput();
+  },
+  get outputSchema() {
+    return toolOutput();
+  },
   annotations: READS_DXP,
   async handler(args, context) {
     const scope = await scopeFor(args, context);

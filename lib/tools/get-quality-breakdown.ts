@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { lazySchema } from "../lazy-schema.ts";
 import type { GroupQuality } from "../client/schemas.ts";
 import { canonicalSessionType, type BreakdownDimension } from "../client/vocabulary.ts";
 import { formatUtc, formatWindow, parseDxpDate, utcSeconds } from "../time.ts";
@@ -27,7 +28,7 @@ const DIMENSIONS = {
 type By = keyof typeof DIMENSIONS;
 const BY = Object.keys(DIMENSIONS) as [By, ...By[]];
 
-const groupRow = z.object({
+const groupRow = lazySchema(() => z.object({
   name: z.string(),
   label: z.string().nullable(),
   sessions: z.number(),
@@ -39,9 +40,9 @@ const groupRow = z.object({
   avgRoundTripMs: z.number().nullable(),
   firstSeen: z.string().nullable().describe("UTC"),
   ranked: z.boolean().describe("false: fewer sessions than minSessions"),
-  change: changeSchema.optional(),
-});
-type Row = z.infer<typeof groupRow>;
+  change: changeSchema().optional(),
+}));
+type Row = z.infer<ReturnType<typeof groupRow>>;
 
 /** Weighted by session count: groups the DXP spells two ways (PEER2PEER / PEER_TO_PEER) become one. */
 function merge(groups: readonly GroupQuality[], rename: (name: string) => string): GroupQuality[] {
@@ -90,6 +91,30 @@ const rowOf = (g: GroupQuality, min: number): Omit<Row, "change"> => ({
   ranked: g.sessions.all >= min,
 });
 
+const toolInput = lazySchema(() => z.strictObject({
+  by: z.enum(BY).default("networkType"),
+  timePeriod: scopedShape().timePeriod,
+  from: scopedShape().from,
+  to: scopedShape().to,
+  platforms: scopedShape().platforms,
+  locations: scopedShape().locations,
+  users: scopedShape().users,
+  filterId: scopedShape().filterId,
+  ...drillShape(),
+  minSessions: z.number().int().min(1).max(100_000).optional().describe("default ¼ of the mean group, ≥ 5"),
+  limit: z.number().int().min(1).max(100).default(10),
+  compareWithPreviousPeriod: compareField(),
+  tenant: scopedShape().tenant,
+}));
+const toolOutput = lazySchema(() => appliedSchema().extend({
+  by: z.string(),
+  narrowedTo: narrowedToSchema(),
+  minSessions: z.number(),
+  totalGroups: z.number(),
+  groups: z.array(groupRow()),
+  previousWindow: previousWindowSchema().optional(),
+}));
+
 export default defineTool({
   name: "get_quality_breakdown",
   title: "Why: quality by network, device, client, carrier, user…",
@@ -97,29 +122,12 @@ export default defineTool({
     "Why calls were poor: sessions split by one dimension (network type, device, client, carrier, user, location, …) with poor share, score, jitter, loss and RTT, worst first.",
   group: "sessions",
   // The filter fields a breakdown needs; the rest of a saved filter still applies.
-  inputSchema: z.strictObject({
-    by: z.enum(BY).default("networkType"),
-    timePeriod: scopedShape.timePeriod,
-    from: scopedShape.from,
-    to: scopedShape.to,
-    platforms: scopedShape.platforms,
-    locations: scopedShape.locations,
-    users: scopedShape.users,
-    filterId: scopedShape.filterId,
-    ...drillShape,
-    minSessions: z.number().int().min(1).max(100_000).optional().describe("default ¼ of the mean group, ≥ 5"),
-    limit: z.number().int().min(1).max(100).default(10),
-    compareWithPreviousPeriod: compareField,
-    tenant: scopedShape.tenant,
-  }),
-  outputSchema: appliedSchema.extend({
-    by: z.string(),
-    narrowedTo: narrowedToSchema,
-    minSessions: z.number(),
-    totalGroups: z.number(),
-    groups: z.array(groupRow),
-    previousWindow: previousWindowSchema.optional(),
-  }),
+  get inputSchema() {
+    return toolInput();
+  },
+  get outputSchema() {
+    return toolOutput();
+  },
   annotations: READS_DXP,
   async handler(args, context) {
     const scope = await scopeFor(args, context);

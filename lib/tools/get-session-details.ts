@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { lazySchema } from "../lazy-schema.ts";
 import type { DxpSession, Stream } from "../client/schemas.ts";
 import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
 import { InputError } from "../errors.ts";
@@ -8,7 +9,7 @@ import { appliedLine, filterIdField, scopeFor } from "./call-scope.ts";
 import { fetchAll } from "./fetch-all.ts";
 import { tenantField, tenantOf } from "./tenant.ts";
 
-const streamRow = z.object({
+const streamRow = lazySchema(() => z.object({
   streamId: z.string().nullable(),
   participant: z.string().nullable(),
   networkType: z.string().nullable(),
@@ -25,20 +26,20 @@ const streamRow = z.object({
   packetLossPct: z.number().nullable(),
   roundTripMs: z.number().nullable(),
   mos: z.number().nullable(),
-});
+}));
 
-const relatedRow = z.object({
+const relatedRow = lazySchema(() => z.object({
   sessionId: z.string(),
   startDate: z.string(),
   from: z.string().nullable(),
   to: z.string().nullable(),
   quality: z.string().nullable(),
   nectarScore: z.number().nullable(),
-});
+}));
 
 const str = (value: unknown): string | null => (typeof value === "string" ? value : null);
 
-function streamOf(s: Stream): z.infer<typeof streamRow> {
+function streamOf(s: Stream): z.infer<ReturnType<typeof streamRow>> {
   return {
     streamId: s.streamId ?? null,
     participant: s.participant ?? null,
@@ -59,7 +60,7 @@ function streamOf(s: Stream): z.infer<typeof streamRow> {
   };
 }
 
-const relatedOf = (s: DxpSession): z.infer<typeof relatedRow> => ({
+const relatedOf = (s: DxpSession): z.infer<ReturnType<typeof relatedRow>> => ({
   sessionId: s.sessionId,
   startDate: utcSeconds(parseDxpDate(s.startDate)),
   from: s.from ?? null,
@@ -69,7 +70,7 @@ const relatedOf = (s: DxpSession): z.infer<typeof relatedRow> => ({
 });
 
 /** "WIFI (10.1.64.0/20, Dallas), Kestrel K5 headset, DESKTOP Teams 24.9.1, via relay-us-east-1, SATIN" */
-function legLine(leg: z.infer<typeof streamRow>, i: number): string {
+function legLine(leg: z.infer<ReturnType<typeof streamRow>>, i: number): string {
   const network = leg.carrier
     ? `PSTN via ${leg.carrier}`
     : leg.networkType
@@ -89,37 +90,44 @@ async function worstSession(args: { tenant?: string }, context: ToolContext): Pr
   return worst.sessionId;
 }
 
+const toolInput = lazySchema(() => z.strictObject({
+  sessionId: z.string().trim().min(1).max(200).optional().describe("default: the worst-scored session of the filter's window"),
+  filterId: filterIdField(),
+  tenant: tenantField(),
+}));
+const toolOutput = lazySchema(() => z.object({
+  tenant: z.string(),
+  session: z.object({
+    sessionId: z.string(),
+    startDate: z.string().describe("UTC"),
+    durationSeconds: z.number().nullable(),
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    platform: z.string().nullable(),
+    modality: z.string().nullable(),
+    sessionType: z.string().nullable(),
+    sessionScenario: z.string().nullable(),
+    quality: z.string().nullable(),
+    nectarScore: z.number().nullable(),
+    location: z.string().nullable(),
+  }),
+  streams: z.array(streamRow()),
+  findings: z.array(z.object({ code: z.string(), severity: z.string().nullable(), message: z.string().nullable() })),
+  related: z.array(relatedRow()),
+}));
+
 export default defineTool({
   name: "get_session_details",
   title: "One session in full",
   description:
     "One session opened (sessionId; none: the window's worst): each leg's network, site, device, client, server or carrier with metrics, the diagnostics in plain words, related sessions.",
   group: "sessions",
-  inputSchema: z.strictObject({
-    sessionId: z.string().trim().min(1).max(200).optional().describe("default: the worst-scored session of the filter's window"),
-    filterId: filterIdField,
-    tenant: tenantField,
-  }),
-  outputSchema: z.object({
-    tenant: z.string(),
-    session: z.object({
-      sessionId: z.string(),
-      startDate: z.string().describe("UTC"),
-      durationSeconds: z.number().nullable(),
-      from: z.string().nullable(),
-      to: z.string().nullable(),
-      platform: z.string().nullable(),
-      modality: z.string().nullable(),
-      sessionType: z.string().nullable(),
-      sessionScenario: z.string().nullable(),
-      quality: z.string().nullable(),
-      nectarScore: z.number().nullable(),
-      location: z.string().nullable(),
-    }),
-    streams: z.array(streamRow),
-    findings: z.array(z.object({ code: z.string(), severity: z.string().nullable(), message: z.string().nullable() })),
-    related: z.array(relatedRow),
-  }),
+  get inputSchema() {
+    return toolInput();
+  },
+  get outputSchema() {
+    return toolOutput();
+  },
   annotations: READS_DXP,
   async handler(args, context) {
     const client = await context.client();

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { lazySchema } from "../lazy-schema.ts";
 import { HISTOGRAM_INTERVALS } from "../client/vocabulary.ts";
 import { InputError } from "../errors.ts";
 import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
@@ -14,14 +15,17 @@ const MAX_BUCKETS = 200;
 const INTERVAL_MS = { HOUR: 3_600_000, DAY: 86_400_000 } as const;
 
 /** A bucket ends where the next starts (one interval): its start says it. */
-const bucketSchema = z.object({
+const bucketSchema = lazySchema(() => z.object({
   start: z.string().describe("UTC"),
   sessions: z.number(),
   good: z.number(),
   average: z.number(),
   poor: z.number(),
   score: z.number().nullable().describe("average Nectar score"),
-});
+}));
+
+const toolInput = lazySchema(() => z.strictObject({ ...scopedShape(), interval: z.enum(HISTOGRAM_INTERVALS).optional() }));
+const toolOutput = lazySchema(() => appliedSchema().extend({ interval: z.enum(HISTOGRAM_INTERVALS), buckets: z.array(bucketSchema()) }));
 
 export default defineTool({
   name: "get_session_histogram",
@@ -29,8 +33,12 @@ export default defineTool({
   description:
     "Sessions per hour or day with good/average/poor counts and score: when quality dropped. interval: HOUR for windows up to 2 days, else DAY.",
   group: "sessions",
-  inputSchema: z.strictObject({ ...scopedShape, interval: z.enum(HISTOGRAM_INTERVALS).optional() }),
-  outputSchema: appliedSchema.extend({ interval: z.enum(HISTOGRAM_INTERVALS), buckets: z.array(bucketSchema) }),
+  get inputSchema() {
+    return toolInput();
+  },
+  get outputSchema() {
+    return toolOutput();
+  },
   annotations: READS_DXP,
   async handler(args, context) {
     const scope = await scopeFor(args, context);

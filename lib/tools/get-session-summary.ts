@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { lazySchema } from "../lazy-schema.ts";
 import type { QualityMetrics, Summary } from "../client/schemas.ts";
 import type { QualityMetric } from "../client/vocabulary.ts";
 import { defineTool, READS_DXP } from "./define.ts";
@@ -22,19 +23,19 @@ import { fetchAll } from "./fetch-all.ts";
  * Counts keyed by group (`{ "GOOD": 83 }`): shares follow from totalSessions, so neither part
  * repeats them (issue 13: arrays of `{ group, count }` were most of the structured answer).
  */
-const countsSchema = z.record(z.string(), z.number());
+const countsSchema = lazySchema(() => z.record(z.string(), z.number()));
 /**
  * One stream-weighted row per media kind; averages are left out when no stream has them, and
  * jitter/RTT/loss unless `detail` asks for them (issue 13: the default answer stays small).
  */
-const mediaSchema = z.object({
+const mediaSchema = lazySchema(() => z.object({
   streams: z.number(),
   jitterMs: z.number().nullable().optional(),
   rttMs: z.number().nullable().optional(),
   lossPct: z.number().nullable().optional(),
   score: z.number().nullable(),
-});
-type MediaRow = z.infer<typeof mediaSchema>;
+}));
+type MediaRow = z.infer<ReturnType<typeof mediaSchema>>;
 
 const METRIC_FIELDS = {
   NUMBER_OF_STREAMS: "streams",
@@ -86,29 +87,36 @@ function figuresOf(byQuality: Summary): Figures {
   return { sessions: total, poorPercent: percentOf(poor, total), avgNectarScore: round(byQuality.summary.avgNectarScore, 1) };
 }
 
+const toolInput = lazySchema(() => z.strictObject({
+  ...scopedShape(),
+  compareWithPreviousPeriod: compareField(),
+  detail: z.boolean().optional().describe("add modality, all insights, media jitter/RTT/loss"),
+}));
+const toolOutput = lazySchema(() => appliedSchema().extend({
+  totalSessions: z.number(),
+  avgNectarScore: z.number().nullable(),
+  conversationJourneys: z.number().nullable().optional(),
+  quality: countsSchema().describe("sessions by quality group"),
+  modality: countsSchema().optional().describe("sessions by modality"),
+  insights: countsSchema().describe("sessions per insight, most first"),
+  media: z.object({ audio: mediaSchema(), video: mediaSchema(), appshare: mediaSchema() }).optional().describe("stream-weighted (detail)"),
+  mediaScore: z.object({ audio: z.number().nullable(), video: z.number().nullable(), appshare: z.number().nullable() }).optional(),
+  change: changeSchema().optional(),
+  previousWindow: previousWindowSchema().optional(),
+}));
+
 export default defineTool({
   name: "get_session_summary",
   title: "Session summary",
   description:
     "Overview of call quality: sessions, score, quality split, top insights, score per media. Start here; compareWithPreviousPeriod adds the change.",
   group: "sessions",
-  inputSchema: z.strictObject({
-    ...scopedShape,
-    compareWithPreviousPeriod: compareField,
-    detail: z.boolean().optional().describe("add modality, all insights, media jitter/RTT/loss"),
-  }),
-  outputSchema: appliedSchema.extend({
-    totalSessions: z.number(),
-    avgNectarScore: z.number().nullable(),
-    conversationJourneys: z.number().nullable().optional(),
-    quality: countsSchema.describe("sessions by quality group"),
-    modality: countsSchema.optional().describe("sessions by modality"),
-    insights: countsSchema.describe("sessions per insight, most first"),
-    media: z.object({ audio: mediaSchema, video: mediaSchema, appshare: mediaSchema }).optional().describe("stream-weighted (detail)"),
-    mediaScore: z.object({ audio: z.number().nullable(), video: z.number().nullable(), appshare: z.number().nullable() }).optional(),
-    change: changeSchema.optional(),
-    previousWindow: previousWindowSchema.optional(),
-  }),
+  get inputSchema() {
+    return toolInput();
+  },
+  get outputSchema() {
+    return toolOutput();
+  },
   annotations: READS_DXP,
   async handler(args, context) {
     const scope = await scopeFor(args, context);

@@ -1,5 +1,9 @@
 import { z } from "zod";
+import { lazySchema } from "../lazy-schema.ts";
 import { defineTool, READS_DXP } from "./define.ts";
+
+const toolInput = lazySchema(() => z.strictObject({}));
+const toolOutput = lazySchema(() => z.object({ tenants: z.array(z.string()), defaultTenant: z.string().nullable() }));
 
 export default defineTool({
   name: "get_tenant_names",
@@ -7,8 +11,12 @@ export default defineTool({
   description:
     "The tenants (customer domains) this token may see, and the default one. Pass `tenant` to other tools to pick one.",
   group: "tenants",
-  inputSchema: z.strictObject({}),
-  outputSchema: z.object({ tenants: z.array(z.string()), defaultTenant: z.string().nullable() }),
+  get inputSchema() {
+    return toolInput();
+  },
+  get outputSchema() {
+    return toolOutput();
+  },
   annotations: READS_DXP,
   async handler(_args, context) {
     const client = await context.client();

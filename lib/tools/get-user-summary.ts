@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { lazySchema } from "../lazy-schema.ts";
 import type { DxpClient } from "../client/client.ts";
 import type { DxpUser, GroupQuality } from "../client/schemas.ts";
 import { closest, didYouMean, fold } from "../closest.ts";
@@ -15,9 +16,9 @@ import { tenantField } from "./tenant.ts";
 /** The contacts are counted over at most this many of the user's latest sessions (one page). */
 const CONTACT_SAMPLE = 100;
 
-const groupRow = z.object({ name: z.string(), sessions: z.number(), poorPercent: z.number(), avgNectarScore: z.number().nullable() });
-const countRow = z.object({ name: z.string(), count: z.number() });
-const userShape = z.object({ userId: z.string(), displayName: z.string().nullable(), email: z.string().nullable(), location: z.string().nullable() });
+const groupRow = lazySchema(() => z.object({ name: z.string(), sessions: z.number(), poorPercent: z.number(), avgNectarScore: z.number().nullable() }));
+const countRow = lazySchema(() => z.object({ name: z.string(), count: z.number() }));
+const userShape = lazySchema(() => z.object({ userId: z.string(), displayName: z.string().nullable(), email: z.string().nullable(), location: z.string().nullable() }));
 
 const userOf = (u: DxpUser) => ({ userId: String(u.userId), displayName: u.displayName ?? null, email: u.email ?? null, location: u.location ?? null });
 const groupsOf = (list: readonly GroupQuality[]) =>
@@ -25,29 +26,36 @@ const groupsOf = (list: readonly GroupQuality[]) =>
     .map((g) => ({ name: g.name, sessions: g.sessions.all, poorPercent: percentOf(g.sessions.poor, g.sessions.all), avgNectarScore: round(g.avgNectarScore, 1) }))
     .sort((a, b) => b.sessions - a.sessions);
 
+const toolInput = lazySchema(() => z.strictObject({
+  user: z.string().trim().min(1).max(200).optional().describe("default: the window's worst user"),
+  timePeriod: filterShape().timePeriod.describe("default LAST_MONTH"),
+  tenant: tenantField(),
+}));
+const toolOutput = lazySchema(() => z.object({
+  tenant: z.string(),
+  window: windowSchema(),
+  user: userShape(),
+  otherMatches: z.array(userShape()).describe("other users the search found"),
+  sessions: z.number(),
+  quality: z.object({ good: z.number(), average: z.number(), poor: z.number(), unknown: z.number(), poorPercent: z.number(), avgNectarScore: z.number().nullable() }),
+  volume: z.object({ modalities: z.array(countRow()), platforms: z.array(countRow()) }),
+  // One field in tools/list for the four: the published schema is shallow.
+  groups: z.object({ devices: z.array(groupRow()), networkTypes: z.array(groupRow()), clientTypes: z.array(groupRow()), servers: z.array(groupRow()) }),
+  topContacts: z.array(countRow()),
+}));
+
 export default defineTool({
   name: "get_user_summary",
   title: "A user's communication patterns",
   description:
     "One person's patterns (user: email, name or id; none: the worst user): calls by modality and platform, quality, devices, networks, clients and servers with poor share, top contacts.",
   group: "users",
-  inputSchema: z.strictObject({
-    user: z.string().trim().min(1).max(200).optional().describe("default: the window's worst user"),
-    timePeriod: filterShape.timePeriod.describe("default LAST_MONTH"),
-    tenant: tenantField,
-  }),
-  outputSchema: z.object({
-    tenant: z.string(),
-    window: windowSchema,
-    user: userShape,
-    otherMatches: z.array(userShape).describe("other users the search found"),
-    sessions: z.number(),
-    quality: z.object({ good: z.number(), average: z.number(), poor: z.number(), unknown: z.number(), poorPercent: z.number(), avgNectarScore: z.number().nullable() }),
-    volume: z.object({ modalities: z.array(countRow), platforms: z.array(countRow) }),
-    // One field in tools/list for the four: the published schema is shallow.
-    groups: z.object({ devices: z.array(groupRow), networkTypes: z.array(groupRow), clientTypes: z.array(groupRow), servers: z.array(groupRow) }),
-    topContacts: z.array(countRow),
-  }),
+  get inputSchema() {
+    return toolInput();
+  },
+  get outputSchema() {
+    return toolOutput();
+  },
   annotations: READS_DXP,
   async handler(args, context) {
     // The time window only: a saved location or platform filter would hide part of the person's calls.
@@ -97,7 +105,7 @@ export default defineTool({
     };
     const counts = (list: { name: string; count: number }[]) => list.map((c) => `${c.name} ${c.count}`).join(" · ") || "none";
     const floor = minSample(data.groups.devices.map((d) => d.sessions));
-    const groupLine = (label: string, list: z.infer<typeof groupRow>[]) =>
+    const groupLine = (label: string, list: z.infer<ReturnType<typeof groupRow>>[]) =>
       `${label}: ${list.map((g) => `${g.name} ${g.sessions} (${g.poorPercent}% poor${g.sessions < floor ? ", few" : ""})`).join(" · ") || "none"}`;
     const u = data.user;
     const text = [

@@ -1,9 +1,10 @@
 // Session counts by quality with the poor share and score, as per-location and per-bucket rows carry them.
 import { z } from "zod";
+import { lazySchema } from "../lazy-schema.ts";
 import { percentOf, round } from "./render.ts";
 
 /** Session counts by quality with the poor share and score: a location's or a time bucket's. */
-export const qualityCountsShape = {
+export const qualityCountsShape = lazySchema(() => ({
   sessions: z.number(),
   good: z.number(),
   average: z.number(),
@@ -11,7 +12,7 @@ export const qualityCountsShape = {
   unknown: z.number(),
   poorPercent: z.number(),
   avgNectarScore: z.number().nullable(),
-};
+}));
 
 /** Fill qualityCountsShape from the DXP's `{ good, average, poor, unknown, all }`. */
 export const qualityCounts = (

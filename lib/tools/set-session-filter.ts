@@ -1,14 +1,24 @@
 import { z } from "zod";
+import { lazySchema } from "../lazy-schema.ts";
 import { describeFilter, filterShape, isEmptyFilter, mergeFilter, pickFilter } from "../filter.ts";
 import { formatWindow, resolveWindow, utcSeconds } from "../time.ts";
 import { defineTool } from "./define.ts";
 import { appliedFilterSchema, filterIdField, savedFilter, windowSchema } from "./call-scope.ts";
 
-const savedFilterSchema = appliedFilterSchema.extend({
+const savedFilterSchema = lazySchema(() => appliedFilterSchema().extend({
   timePeriod: z.string().optional(),
   from: z.string().optional(),
   to: z.string().optional(),
-});
+}));
+
+const toolInput = lazySchema(() => z.strictObject({ ...filterShape(), filterId: filterIdField().describe("start from this saved filter"), clear: z.boolean().default(false) }));
+const toolOutput = lazySchema(() => z.object({
+  action: z.enum(["shown", "updated", "cleared"]),
+  filter: savedFilterSchema(),
+  window: windowSchema().describe("what a call made now would use"),
+  filterId: z.string().describe("pass to session tools"),
+  filterExpiresAt: z.string().describe("UTC"),
+}));
 
 export default defineTool({
   name: "set_session_filter",
@@ -16,14 +26,12 @@ export default defineTool({
   description:
     "Save a filter; returns a filterId for session tools (in an MCP session it also applies implicitly). Session tools take the same fields as one-call overrides. A time field replaces the window; clear: true resets; {} shows it.",
   group: "sessions",
-  inputSchema: z.strictObject({ ...filterShape, filterId: filterIdField.describe("start from this saved filter"), clear: z.boolean().default(false) }),
-  outputSchema: z.object({
-    action: z.enum(["shown", "updated", "cleared"]),
-    filter: savedFilterSchema,
-    window: windowSchema.describe("what a call made now would use"),
-    filterId: z.string().describe("pass to session tools"),
-    filterExpiresAt: z.string().describe("UTC"),
-  }),
+  get inputSchema() {
+    return toolInput();
+  },
+  get outputSchema() {
+    return toolOutput();
+  },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, context) {
     const given = pickFilter(args);

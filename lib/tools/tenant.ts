@@ -1,10 +1,11 @@
 // Which tenant a call reads: its `tenant` argument, else the configured default.
 import { z } from "zod";
+import { lazySchema } from "../lazy-schema.ts";
 import { requireTenant } from "../client/credentials.ts";
 import type { ToolContext } from "./define.ts";
 
 /** Optional everywhere: the server instructions say it defaults to the configured tenant. */
-export const tenantField = z.string().trim().min(1).max(100).optional();
+export const tenantField = lazySchema(() => z.string().trim().min(1).max(100).optional());
 
 /** The call's tenant: the `tenant` argument, else the configured default. */
 export function tenantOf(args: { tenant?: unknown }, context: ToolContext): string {
