@@ -132,6 +132,13 @@ describe("tools against the simulator", () => {
     assert.match(textOf(result), /interval DAY/);
   });
 
+  it("refuses a session id with a broken (unpaired surrogate) character with an error naming it, not an internal failure", async () => {
+    const result = await h.call("get_session_details", { sessionId: "ab\ud800cd" });
+    assert.equal(result.isError, true);
+    assert.match(textOf(result), /session id is not valid text/);
+    assert.doesNotMatch(textOf(result), /inside the server/);
+  });
+
   it("lists 5 sessions by default (a context budget) and says how many more exist and how to get them", async () => {
     const result = await h.call("get_detailed_session_list", { timePeriod: "LAST_WEEK" });
     const data = result.structuredContent as { sessions: unknown[]; page: { totalElements: number } };

@@ -1,6 +1,7 @@
 // The one table of DXP endpoints and query-parameter names (../shared/dxp-api.md).
 // Every path the client calls and the simulator serves comes from here. Entries marked
 // "inferred" are our best reading of the platform: correcting one is one edit here.
+import { InputError } from "../errors.ts";
 import { DIMENSION_PARAMS } from "./dimensions.ts";
 
 /** The external API prefix (seen: /dapi/user/search). The web UI uses /dashboardapi. */
@@ -95,6 +96,14 @@ export function endpointPath(endpoint: Endpoint, params: Record<string, string> 
   return endpoint.path.replace(/\{(\w+)\}/g, (_, name: string) => {
     const value = params[name];
     if (value === undefined) throw new Error(`missing path parameter ${name}`);
-    return encodeURIComponent(value);
+    try {
+      return encodeURIComponent(value);
+    } catch {
+      // A lone UTF-16 surrogate cannot be sent in a URL (URIError): the caller's text is broken.
+      throw new InputError(
+        `The ${name === "id" ? "session id" : name} is not valid text: it holds a broken (unpaired surrogate) character.`,
+        "Pass the id exactly as a list tool returned it (get_detailed_session_list, get_users).",
+      );
+    }
   });
 }
