@@ -1,42 +1,23 @@
 import { z } from "zod";
 import { lazySchema } from "../lazy-schema.ts";
-import type { DxpSession } from "../client/schemas.ts";
 import { ORDER_DIRECTIONS, SESSION_ORDER_FIELDS as ORDER_FIELDS } from "../client/vocabulary.ts";
-import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
+import { formatUtc } from "../time.ts";
 import { defineTool, READS_DXP } from "./define.ts";
 import { emptyNote } from "./coverage.ts";
 import { drillEcho, drillLine, drillQuery, drillShape, narrowedToSchema } from "./drill.ts";
 import { num, pageFooter, round, table } from "./render.ts";
 import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
 import { pageOf, pageSchema, pagingShape } from "./paging.ts";
+import { locationOf, sessionFieldsOf, sessionFieldsShape } from "./session-fields.ts";
 
 const sessionRow = lazySchema(() => z.object({
-  sessionId: z.string(),
-  startDate: z.string().describe("UTC"),
-  durationSeconds: z.number().nullable(),
-  from: z.string().nullable(),
-  to: z.string().nullable(),
-  platform: z.string().nullable(),
-  modality: z.string().nullable(),
-  sessionType: z.string().nullable(),
-  sessionScenario: z.string().nullable(),
-  quality: z.string().nullable(),
-  nectarScore: z.number().nullable(),
+  ...sessionFieldsShape(),
   jitterMs: z.number().nullable(),
   packetLossPct: z.number().nullable(),
   roundTripMs: z.number().nullable(),
   networkType: z.string().nullable(),
   location: z.string().nullable(),
 }));
-
-/** The DXP names a session's site in more than one way; take what is there. */
-function locationOf(session: DxpSession): string | null {
-  const extra = session as Record<string, unknown>;
-  if (typeof extra.locationName === "string") return extra.locationName;
-  const location = extra.location as { name?: unknown } | string | undefined;
-  if (typeof location === "string") return location;
-  return typeof location?.name === "string" ? location.name : null;
-}
 
 const toolInput = lazySchema(() => z.strictObject({
   ...scopedShape(),
@@ -80,17 +61,7 @@ export default defineTool({
       call,
     );
     const sessions = answer.elements.map((s) => ({
-      sessionId: s.sessionId,
-      startDate: utcSeconds(parseDxpDate(s.startDate)),
-      durationSeconds: s.duration ?? null,
-      from: s.from ?? null,
-      to: s.to ?? null,
-      platform: s.platform ?? null,
-      modality: s.modality ?? null,
-      sessionType: s.sessionType ?? null,
-      sessionScenario: s.sessionScenario ?? null,
-      quality: s.quality ?? null,
-      nectarScore: round(s.nectarScore, 1),
+      ...sessionFieldsOf(s, 1),
       jitterMs: round(s.jitter, 1),
       packetLossPct: round(s.packetLoss, 2),
       roundTripMs: round(s.roundTripDelay, 0),

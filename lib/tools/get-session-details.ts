@@ -7,6 +7,7 @@ import { defineTool, READS_DXP, type ToolContext } from "./define.ts";
 import { num, round } from "./render.ts";
 import { appliedLine, filterIdField, scopeFor } from "./call-scope.ts";
 import { fetchAll } from "./fetch-all.ts";
+import { locationOf, sessionFieldsOf, sessionFieldsShape } from "./session-fields.ts";
 import { tenantField, tenantOf } from "./tenant.ts";
 
 const streamRow = lazySchema(() => z.object({
@@ -36,8 +37,6 @@ const relatedRow = lazySchema(() => z.object({
   quality: z.string().nullable(),
   nectarScore: z.number().nullable(),
 }));
-
-const str = (value: unknown): string | null => (typeof value === "string" ? value : null);
 
 function streamOf(s: Stream): z.infer<ReturnType<typeof streamRow>> {
   return {
@@ -98,17 +97,7 @@ const toolInput = lazySchema(() => z.strictObject({
 const toolOutput = lazySchema(() => z.object({
   tenant: z.string(),
   session: z.object({
-    sessionId: z.string(),
-    startDate: z.string().describe("UTC"),
-    durationSeconds: z.number().nullable(),
-    from: z.string().nullable(),
-    to: z.string().nullable(),
-    platform: z.string().nullable(),
-    modality: z.string().nullable(),
-    sessionType: z.string().nullable(),
-    sessionScenario: z.string().nullable(),
-    quality: z.string().nullable(),
-    nectarScore: z.number().nullable(),
+    ...sessionFieldsShape(),
     location: z.string().nullable(),
   }),
   streams: z.array(streamRow()),
@@ -139,21 +128,7 @@ export default defineTool({
       () => client.sessionDiagnostics(sessionId, call),
       () => client.sessionRelated(sessionId, call),
     ] as const);
-    const extra = detail as Record<string, unknown>;
-    const session = {
-      sessionId: detail.sessionId,
-      startDate: utcSeconds(parseDxpDate(detail.startDate)),
-      durationSeconds: detail.duration ?? null,
-      from: detail.from ?? null,
-      to: detail.to ?? null,
-      platform: detail.platform ?? null,
-      modality: detail.modality ?? null,
-      sessionType: detail.sessionType ?? null,
-      sessionScenario: detail.sessionScenario ?? null,
-      quality: detail.quality ?? null,
-      nectarScore: round(detail.nectarScore, 0),
-      location: str(extra.locationName) ?? str((extra.location as { name?: unknown } | undefined)?.name),
-    };
+    const session = { ...sessionFieldsOf(detail, 0), location: locationOf(detail) };
     const streams = (detail.streams ?? []).map(streamOf);
     const findings = diagnostics.elements.map((d) => ({ code: d.code, severity: d.severity ?? null, message: d.message ?? null }));
     const relatedRows = related.elements.map(relatedOf);
