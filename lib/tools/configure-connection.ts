@@ -25,12 +25,8 @@ export default defineTool({
   description:
     "Set the DXP URL, tokens and/or default tenant (domainName) for this MCP session only, over env and headers. Tokens are never shown back.",
   group: "connection",
-  get inputSchema() {
-    return toolInput();
-  },
-  get outputSchema() {
-    return toolOutput();
-  },
+  inputSchema: toolInput,
+  outputSchema: toolOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, context) {
     // Nothing would keep these settings past this request, and tokens are never parked

@@ -56,11 +56,22 @@ export interface Tool<Input extends z.ZodObject = z.ZodObject, Output extends z.
   handler(args: z.infer<Input>, context: ToolContext): Promise<ToolResult<z.infer<Output>>>;
 }
 
-/** Identity: exists so a tool's handler gets typed arguments from its schemas. */
+/** A tool as written: its schemas as builders (lazySchema), so a cold tools/list builds none. */
+export interface ToolDefinition<Input extends z.ZodObject, Output extends z.ZodObject>
+  extends Omit<Tool<Input, Output>, "inputSchema" | "outputSchema"> {
+  inputSchema: () => Input;
+  outputSchema: () => Output;
+}
+
+/** The tool object, its schemas read through getters that build them on first use; the handler gets typed arguments. */
 export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject>(
-  tool: Tool<Input, Output>,
+  definition: ToolDefinition<Input, Output>,
 ): Tool<Input, Output> {
-  return tool;
+  const { inputSchema, outputSchema, ...rest } = definition;
+  return Object.defineProperties(rest, {
+    inputSchema: { get: inputSchema, enumerable: true },
+    outputSchema: { get: outputSchema, enumerable: true },
+  }) as Tool<Input, Output>;
 }
 
 /** Annotations of every tool that only reads the DXP. */

@@ -19,12 +19,8 @@ export default defineTool({
   description:
     "Which DXP and tenant are used and from where, token presence and expiry, and a live check. Call first when a call fails.",
   group: "connection",
-  get inputSchema() {
-    return toolInput();
-  },
-  get outputSchema() {
-    return toolOutput();
-  },
+  inputSchema: toolInput,
+  outputSchema: toolOutput,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(_args, context) {
     const described = describeConnection(context.connection());

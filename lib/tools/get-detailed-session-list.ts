@@ -39,12 +39,8 @@ export default defineTool({
   description:
     "Individual sessions (time, parties, platform, quality, jitter/loss/RTT, network), 5 a page: examples behind a summary or breakdown. get_session_details opens one.",
   group: "sessions",
-  get inputSchema() {
-    return toolInput();
-  },
-  get outputSchema() {
-    return toolOutput();
-  },
+  inputSchema: toolInput,
+  outputSchema: toolOutput,
   annotations: READS_DXP,
   async handler(args, context) {
     const scope = await scopeFor(args, context);

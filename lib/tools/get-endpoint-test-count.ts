@@ -12,12 +12,8 @@ export default defineTool({
   description:
     "How many endpoint-client (EPC) tests ran, optionally by result or location: a quick health number for a site.",
   group: "endpoint_tests",
-  get inputSchema() {
-    return toolInput();
-  },
-  get outputSchema() {
-    return toolOutput();
-  },
+  inputSchema: toolInput,
+  outputSchema: toolOutput,
   annotations: READS_DXP,
   async handler(args, context) {
     const { client, query, applied, call } = await scopeFor(args, context, TEST_DIMENSIONS);

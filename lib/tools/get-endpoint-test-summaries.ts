@@ -29,12 +29,8 @@ export default defineTool({
   description:
     "Endpoint-client (EPC) test results, newest first: endpoint, user, site, result, MOS, jitter, loss, RTT: a site's network as its endpoints see it.",
   group: "endpoint_tests",
-  get inputSchema() {
-    return toolInput();
-  },
-  get outputSchema() {
-    return toolOutput();
-  },
+  inputSchema: toolInput,
+  outputSchema: toolOutput,
   annotations: READS_DXP,
   async handler(args, context) {
     const { client, query, applied, call } = await scopeFor(args, context, TEST_DIMENSIONS);

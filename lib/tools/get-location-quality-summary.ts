@@ -36,12 +36,8 @@ export default defineTool({
   description:
     "Call quality per site, worst first: sessions, good/average/poor, poor share, score. compareWithPreviousPeriod adds each site's change.",
   group: "locations",
-  get inputSchema() {
-    return toolInput();
-  },
-  get outputSchema() {
-    return toolOutput();
-  },
+  inputSchema: toolInput,
+  outputSchema: toolOutput,
   annotations: READS_DXP,
   async handler(args, context) {
     const scope = await scopeFor(args, context);

@@ -28,12 +28,8 @@ export default defineTool({
   description:
     "The tenant's sites with city, country, coordinates and network ranges; search by name, city or country. Exact names for the locations filter.",
   group: "locations",
-  get inputSchema() {
-    return toolInput();
-  },
-  get outputSchema() {
-    return toolOutput();
-  },
+  inputSchema: toolInput,
+  outputSchema: toolOutput,
   annotations: READS_DXP,
   async handler(args, context) {
     const client = await context.client();

@@ -122,12 +122,8 @@ export default defineTool({
     "Why calls were poor: sessions split by one dimension (network type, device, client, carrier, user, location, …) with poor share, score, jitter, loss and RTT, worst first.",
   group: "sessions",
   // The filter fields a breakdown needs; the rest of a saved filter still applies.
-  get inputSchema() {
-    return toolInput();
-  },
-  get outputSchema() {
-    return toolOutput();
-  },
+  inputSchema: toolInput,
+  outputSchema: toolOutput,
   annotations: READS_DXP,
   async handler(args, context) {
     const scope = await scopeFor(args, context);

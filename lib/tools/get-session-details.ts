@@ -111,12 +111,8 @@ export default defineTool({
   description:
     "One session opened (sessionId; none: the window's worst): each leg's network, site, device, client, server or carrier with metrics, the diagnostics in plain words, related sessions.",
   group: "sessions",
-  get inputSchema() {
-    return toolInput();
-  },
-  get outputSchema() {
-    return toolOutput();
-  },
+  inputSchema: toolInput,
+  outputSchema: toolOutput,
   annotations: READS_DXP,
   async handler(args, context) {
     const client = await context.client();

@@ -33,12 +33,8 @@ export default defineTool({
   description:
     "Sessions per hour or day with good/average/poor counts and score: when quality dropped. interval: HOUR for windows up to 2 days, else DAY.",
   group: "sessions",
-  get inputSchema() {
-    return toolInput();
-  },
-  get outputSchema() {
-    return toolOutput();
-  },
+  inputSchema: toolInput,
+  outputSchema: toolOutput,
   annotations: READS_DXP,
   async handler(args, context) {
     const scope = await scopeFor(args, context);

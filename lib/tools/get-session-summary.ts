@@ -111,12 +111,8 @@ export default defineTool({
   description:
     "Overview of call quality: sessions, score, quality split, top insights, score per media. Start here; compareWithPreviousPeriod adds the change.",
   group: "sessions",
-  get inputSchema() {
-    return toolInput();
-  },
-  get outputSchema() {
-    return toolOutput();
-  },
+  inputSchema: toolInput,
+  outputSchema: toolOutput,
   annotations: READS_DXP,
   async handler(args, context) {
     const scope = await scopeFor(args, context);

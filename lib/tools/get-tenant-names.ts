@@ -11,12 +11,8 @@ export default defineTool({
   description:
     "The tenants (customer domains) this token may see, and the default one. Pass `tenant` to other tools to pick one.",
   group: "tenants",
-  get inputSchema() {
-    return toolInput();
-  },
-  get outputSchema() {
-    return toolOutput();
-  },
+  inputSchema: toolInput,
+  outputSchema: toolOutput,
   annotations: READS_DXP,
   async handler(_args, context) {
     const client = await context.client();

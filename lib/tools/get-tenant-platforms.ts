@@ -12,12 +12,8 @@ export default defineTool({
   description:
     "The UC platforms the DXP monitors for a tenant and whether each is enabled. Use before filtering by platform.",
   group: "tenants",
-  get inputSchema() {
-    return toolInput();
-  },
-  get outputSchema() {
-    return toolOutput();
-  },
+  inputSchema: toolInput,
+  outputSchema: toolOutput,
   annotations: READS_DXP,
   async handler(args, context) {
     const client = await context.client();

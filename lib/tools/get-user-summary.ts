@@ -50,12 +50,8 @@ export default defineTool({
   description:
     "One person's patterns (user: email, name or id; none: the worst user): calls by modality and platform, quality, devices, networks, clients and servers with poor share, top contacts.",
   group: "users",
-  get inputSchema() {
-    return toolInput();
-  },
-  get outputSchema() {
-    return toolOutput();
-  },
+  inputSchema: toolInput,
+  outputSchema: toolOutput,
   annotations: READS_DXP,
   async handler(args, context) {
     // The time window only: a saved location or platform filter would hide part of the person's calls.

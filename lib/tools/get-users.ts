@@ -25,12 +25,8 @@ export default defineTool({
   description:
     "Search users by name, email or location (empty lists all), paged. Gives the exact email or id for the users filter.",
   group: "users",
-  get inputSchema() {
-    return toolInput();
-  },
-  get outputSchema() {
-    return toolOutput();
-  },
+  inputSchema: toolInput,
+  outputSchema: toolOutput,
   annotations: READS_DXP,
   async handler(args, context) {
     const client = await context.client();

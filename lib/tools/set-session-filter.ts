@@ -26,12 +26,8 @@ export default defineTool({
   description:
     "Save a filter; returns a filterId for session tools (in an MCP session it also applies implicitly). Session tools take the same fields as one-call overrides. A time field replaces the window; clear: true resets; {} shows it.",
   group: "sessions",
-  get inputSchema() {
-    return toolInput();
-  },
-  get outputSchema() {
-    return toolOutput();
-  },
+  inputSchema: toolInput,
+  outputSchema: toolOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, context) {
     const given = pickFilter(args);
