@@ -29,8 +29,8 @@ const diagnostic = (name: string, description: string): Tool =>
     title: name,
     description,
     group: "connection",
-    inputSchema: z.strictObject({}),
-    outputSchema: answer,
+    inputSchema: () => z.strictObject({}),
+    outputSchema: () => answer,
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     handler: async () => ({ data: { ok: true }, text: `${name}: ok` }),
   }) as unknown as Tool;
