@@ -3,7 +3,32 @@
 // (mcpb/build.ts), so both start the same way. One file starts faster than Node resolving
 // and reading a few hundred node_modules files (issue 13: cold start); modules a first
 // tools/list does not need stay behind dynamic import() and are evaluated on first use.
+import { fileURLToPath } from "node:url";
 import type { Options } from "tsup";
+
+type Plugin = NonNullable<Options["esbuildPlugins"]>[number];
+
+/**
+ * Code a stdio start would compile and never run (issue 13: cold start), left out of the
+ * bundle: Ajv, through the SDK's Node shim (servers/sdk-shims.ts says what stands in), and
+ * zod's 40 translations of its error messages (290 KB), of which the server uses English, the
+ * one zod itself installs. `z.locales` then holds only `en`.
+ */
+const leaveOutUnusedCode: Plugin = {
+  name: "leave-out-unused-code",
+  setup(build) {
+    build.onResolve({ filter: /^@modelcontextprotocol\/server\/_shims$/ }, () => ({
+      path: fileURLToPath(new URL("../servers/sdk-shims.ts", import.meta.url)),
+    }));
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: "zod-locales", namespace: "zod-english-only" } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "zod-english-only" }, () => ({
+      contents: 'export { default as en } from "zod/v4/locales/en.js";',
+      resolveDir: fileURLToPath(new URL("..", import.meta.url)),
+    }));
+  },
+};
 
 /**
  * `split`: modules behind dynamic import() (the DXP client, the HTTP shell, the demo DXP, the
@@ -30,6 +55,7 @@ export function serverBundleOptions(entry: Record<string, string>, outDir: strin
       options.minifySyntax = true;
       options.minifyIdentifiers = false;
     },
+    esbuildPlugins: [leaveOutUnusedCode],
     sourcemap: false,
     metafile: true,
     dts: false,

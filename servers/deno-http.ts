@@ -1,6 +1,5 @@
 // The Deno HTTP shell: the same app as servers/node-http.ts, under Deno.serve.
 //   deno run --allow-net --allow-env --allow-read servers/deno-http.ts [--demo]
-import { AjvJsonSchemaValidator } from "@modelcontextprotocol/server/validators/ajv";
 import { readConfig } from "../lib/config.ts";
 import { ConfigurationError, exitFor } from "../lib/errors.ts";
 import type { PartialCredentials } from "../lib/connection.ts";
@@ -41,8 +40,7 @@ try {
   // DXP host resolves to are not checked at connect time (the Node shell does). The URL
   // policy still applies, and `--allow-net=<listener>,<DXP host>` keeps every other address
   // out of reach; the README's Deno and Security sections say so.
-  // Deno allows code generation: Ajv, one per process, built on first use.
-  const http = httpAppFromConfig({ config, demo, log, jsonSchemaValidator: new AjvJsonSchemaValidator() });
+  const http = httpAppFromConfig({ config, demo, log });
   const stop = new AbortController();
   const server = Deno.serve({ hostname: config.host, port: config.port, signal: stop.signal, onListen() {} }, http.app.fetch);
   const shown = config.host === "0.0.0.0" ? "127.0.0.1" : config.host;

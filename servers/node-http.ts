@@ -1,6 +1,5 @@
 // The Node HTTP shell: the shared Hono app on @hono/node-server, graceful on SIGTERM.
 import { serve } from "@hono/node-server";
-import { AjvJsonSchemaValidator } from "@modelcontextprotocol/server/validators/ajv";
 import type { ServerConfig } from "../lib/config.ts";
 import type { PartialCredentials } from "../lib/connection.ts";
 import { connectHints, httpAppFromConfig } from "../lib/http/from-config.ts";
@@ -36,8 +35,6 @@ export async function runHttp({ config, demo, onClose }: HttpOptions): Promise<v
     demo,
     log,
     guardFetch: (policy) => guardedFetch({ policy }),
-    // Node allows code generation: Ajv, one per process, built on first use.
-    jsonSchemaValidator: new AjvJsonSchemaValidator(),
     stores,
   });
   const server = serve({ fetch: http.app.fetch, hostname: config.host, port: config.port }, (info) => {

@@ -2,7 +2,6 @@
 // Both eras: the SDK's serveStdio lets the client's opening pick 2025 (initialize) or
 // 2026-07-28 (server/discover, per-request _meta), and pins one server for the connection.
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
-import { AjvJsonSchemaValidator } from "@modelcontextprotocol/server/validators/ajv";
 import { clientOptionsFrom, effectiveUrlPolicy, type ServerConfig } from "../lib/config.ts";
 import type { PartialCredentials } from "../lib/connection.ts";
 import { ClientPool } from "../lib/server/client-pool.ts";
@@ -32,11 +31,10 @@ export async function runStdio({ config, demo, onClose }: StdioOptions): Promise
     ...clientOptionsFrom(config, (line) => log.debug(`upstream ${line}`)),
   });
   const tools = configuredTools(config.toolSelection);
-  const jsonSchemaValidator = new AjvJsonSchemaValidator(); // Node allows code generation; built on first use
   // Called once for the connection (and once more for a discovery probe it may discard):
   // every instance shares this process's one session.
   const handle = serveStdio(() =>
-    createServer({ session, environment, environmentSource: demo ? "demo" : "environment", clients, urlPolicy, log, tools, jsonSchemaValidator }),
+    createServer({ session, environment, environmentSource: demo ? "demo" : "environment", clients, urlPolicy, log, tools }),
   );
 
   let closing = false;

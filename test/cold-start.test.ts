@@ -2,6 +2,7 @@
 // time, so it builds none of the tools' zod schemas (built on first use, lib/lazy-schema.ts).
 // Its own file: the count is per process, and the first thing here is a cold tools/list.
 import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
@@ -45,5 +46,15 @@ describe("a cold start", () => {
 
   it("names the filter's fields without building it, as the filter's schema has them", () => {
     assert.deepEqual([...FILTER_KEYS], Object.keys(filterShape()));
+  });
+});
+
+describe("the bundled bin (dist/, built by npm test)", () => {
+  it("carries neither Ajv nor zod's translations, which every start would compile and none use (scripts/server-bundle.ts)", () => {
+    const files = [...readdirSync("dist").filter((name) => name.endsWith(".js")), "servers/cli.js"];
+    const code = files.map((name) => readFileSync(`dist/${name}`, "utf8")).join("\n");
+    assert.match(code, /Invalid input: expected/, "sanity: zod's English messages are bundled");
+    assert.doesNotMatch(code, /Eingabe: erwartet/, "zod's German messages are bundled");
+    assert.doesNotMatch(code, /Ajv2020/, "Ajv is bundled");
   });
 });

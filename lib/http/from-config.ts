@@ -22,13 +22,11 @@ export interface HttpRuntime {
    * resolved addresses the policy refuses); default: the runtime's fetch.
    */
   guardFetch?: (policy: UrlPolicy) => typeof fetch;
-  /** The JSON Schema validator this runtime allows (see createServer). */
-  jsonSchemaValidator?: HttpAppOptions["jsonSchemaValidator"];
   /** Stores shared by replicas (NECTAR_REDIS_URL); default: this process's memory. */
   stores?: SharedStores;
 }
 
-export function httpAppFromConfig({ config, demo, log, guardFetch, jsonSchemaValidator, stores }: HttpRuntime): HttpApp {
+export function httpAppFromConfig({ config, demo, log, guardFetch, stores }: HttpRuntime): HttpApp {
   const urlPolicy = effectiveUrlPolicy(config, { loopbackHttp: false });
   return createHttpApp({
     environment: demo ?? config.credentials,
@@ -47,7 +45,6 @@ export function httpAppFromConfig({ config, demo, log, guardFetch, jsonSchemaVal
     allowedOrigins: config.mcpAllowedOrigins,
     tools: configuredTools(config.toolSelection),
     log,
-    jsonSchemaValidator,
   });
 }
 

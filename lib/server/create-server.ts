@@ -23,10 +23,10 @@ export interface ServerOptions extends ContextOptions {
   log?: Logger;
   version?: string;
   /**
-   * Checks JSON Schemas the SDK meets at run time (elicitation answers; our tools' schemas
-   * are zod). The shell chooses: Ajv compiles with `new Function`, which edge runtimes
-   * forbid. Default: the SDK's pick for the runtime (Ajv on Node and Deno, built on first
-   * use; the cf-worker one under the workerd and browser conditions).
+   * Checks JSON Schemas the SDK meets at run time: only a client's answer to an elicitation,
+   * which our tools never ask for (an `extend` may). Default: the SDK's pick for the runtime
+   * (Ajv on Node and Deno, built on first use; its portable cf-worker one under the workerd
+   * and browser conditions and in our bundled server, servers/sdk-shims.ts).
    */
   jsonSchemaValidator?: jsonSchemaValidator;
   /**
