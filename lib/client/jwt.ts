@@ -4,18 +4,27 @@
 export const jwtExpiresAt = (token: string | undefined): Date | undefined => claimDate(token, "exp");
 export const jwtIssuedAt = (token: string | undefined): Date | undefined => claimDate(token, "iat");
 
-function claimDate(token: string | undefined, claim: "exp" | "iat"): Date | undefined {
-  const payload = token?.split(".")[1];
-  if (!payload) return undefined;
+/** The last token decoded and its claims: every upstream request asks about the token it sends. */
+let last: { token: string; claims: Record<string, unknown> | undefined } | undefined;
+
+function claimsOf(token: string): Record<string, unknown> | undefined {
+  if (last?.token === token) return last.claims;
+  const payload = token.split(".")[1] ?? "";
+  let claims: Record<string, unknown> | undefined;
   try {
     const base64 = payload.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(payload.length / 4) * 4, "=");
-    const claims: unknown = JSON.parse(atob(base64));
-    const seconds = (claims as Record<string, unknown> | null)?.[claim];
-    if (typeof seconds !== "number" || !Number.isFinite(seconds)) return undefined;
-    const date = new Date(seconds * 1000);
-    // exp = 1e300 is a finite number but no date (toISOString would throw): treat as unreadable.
-    return Number.isNaN(date.getTime()) ? undefined : date;
+    claims = payload ? ((JSON.parse(atob(base64)) as Record<string, unknown> | null) ?? undefined) : undefined;
   } catch {
-    return undefined;
+    claims = undefined;
   }
+  last = { token, claims };
+  return claims;
+}
+
+function claimDate(token: string | undefined, claim: "exp" | "iat"): Date | undefined {
+  const seconds = token ? claimsOf(token)?.[claim] : undefined;
+  if (typeof seconds !== "number" || !Number.isFinite(seconds)) return undefined;
+  const date = new Date(seconds * 1000);
+  // exp = 1e300 is a finite number but no date (toISOString would throw): treat as unreadable.
+  return Number.isNaN(date.getTime()) ? undefined : date;
 }

@@ -157,7 +157,7 @@ export class Transport {
     const send = () =>
       this.#http(url, {
         method: endpoint.method,
-        json: options.json,
+        ...(options.json === undefined ? {} : { json: options.json }),
         signal: budget.signal,
         fetch: (request, init) => attempt(request as Request, init),
         hooks: {
