@@ -4,7 +4,7 @@
 // on the addresses actually dialled, so a name on the allow-list that resolves (or is
 // rebound) to an internal address reaches nothing. lib/ receives it as the client's
 // `fetch` option; Deno cannot hook its resolver (see the README's Security section).
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from "node:dns";
+import type { LookupAddress, LookupOptions } from "node:dns";
 import type { Dispatcher } from "undici";
 import { checkResolvedAddress, type UrlPolicy } from "../lib/security/url-policy.ts";
 
@@ -20,23 +20,30 @@ export interface GuardedFetchOptions {
 }
 
 export function guardedFetch(options: GuardedFetchOptions): typeof fetch {
-  const base: Lookup = options.lookup ?? (dnsLookup as unknown as Lookup);
-  const lookup: Lookup = (hostname, lookupOptions, callback) =>
-    base(hostname, lookupOptions, (error, address, family) => {
-      if (error) return callback(error, address, family);
-      const addresses = Array.isArray(address) ? address.map((a) => a.address) : [address];
-      try {
-        for (const a of addresses) checkResolvedAddress(a, options.policy);
-      } catch (refused) {
-        return callback(refused as NodeJS.ErrnoException, address, family);
-      }
-      callback(null, address, family);
-    });
-  // undici is loaded on first use (about 15 MiB): a server whose clients never name a URL never pays for it.
+  const guarded =
+    (base: Lookup): Lookup =>
+    (hostname, lookupOptions, callback) =>
+      base(hostname, lookupOptions, (error, address, family) => {
+        if (error) return callback(error, address, family);
+        const addresses = Array.isArray(address) ? address.map((a) => a.address) : [address];
+        try {
+          for (const a of addresses) checkResolvedAddress(a, options.policy);
+        } catch (refused) {
+          return callback(refused as NodeJS.ErrnoException, address, family);
+        }
+        callback(null, address, family);
+      });
+  // undici (about 15 MiB) and node:dns are loaded on first use: a server whose clients never
+  // name a URL never pays for them.
   let agent: Promise<Dispatcher> | undefined;
-  // undici is CommonJS: bundled into a split ESM build, its exports arrive under `default`.
   const dispatcher = () =>
-    (agent ??= import("undici").then((undici) => new (undici.Agent ?? (undici as unknown as { default: typeof undici }).default.Agent)({ connect: { lookup: lookup as never, ...(options.ca ? { ca: options.ca } : {}) } })));
+    (agent ??= Promise.all([import("undici"), options.lookup ?? import("node:dns").then((dns) => dns.lookup as unknown as Lookup)]).then(
+      // undici is CommonJS: bundled into a split ESM build, its exports arrive under `default`.
+      ([undici, base]) =>
+        new (undici.Agent ?? (undici as unknown as { default: typeof undici }).default.Agent)({
+          connect: { lookup: guarded(base) as never, ...(options.ca ? { ca: options.ca } : {}) },
+        }),
+    ));
   // The global fetch takes undici's `dispatcher` (the same undici version Node bundles).
   return (async (input: RequestInfo | URL, init?: RequestInit) => fetch(input, { ...init, dispatcher: await dispatcher() } as RequestInit)) as typeof fetch;
 }

@@ -8,14 +8,20 @@ import { LRUCache } from "lru-cache";
 const encoder = new TextEncoder();
 
 export class CredentialKeys {
-  readonly #secret: Promise<CryptoKey>;
+  readonly #given: Uint8Array<ArrayBuffer> | undefined;
+  /** Made on the first derivation: a server that only lists its tools never loads WebCrypto. */
+  #secret: Promise<CryptoKey> | undefined;
   readonly #cache = new LRUCache<string, Promise<string>>({ max: 5000 });
 
   constructor(secret?: Uint8Array<ArrayBuffer>) {
+    this.#given = secret;
+  }
+
+  #key(): Promise<CryptoKey> {
     const algorithm = { name: "HMAC", hash: "SHA-256" } as const;
-    this.#secret = secret
-      ? crypto.subtle.importKey("raw", secret, algorithm, false, ["sign"])
-      : (crypto.subtle.generateKey(algorithm, false, ["sign"]) as Promise<CryptoKey>);
+    return (this.#secret ??= this.#given
+      ? crypto.subtle.importKey("raw", this.#given, algorithm, false, ["sign"])
+      : (crypto.subtle.generateKey(algorithm, false, ["sign"]) as Promise<CryptoKey>));
   }
 
   /** A stable hex key for these parts (order matters); "" parts stand for "absent". */
@@ -30,7 +36,7 @@ export class CredentialKeys {
   }
 
   async #sign(text: string): Promise<string> {
-    const mac = new Uint8Array(await crypto.subtle.sign("HMAC", await this.#secret, encoder.encode(text)));
+    const mac = new Uint8Array(await crypto.subtle.sign("HMAC", await this.#key(), encoder.encode(text)));
     let hex = "";
     for (const byte of mac) hex += byte.toString(16).padStart(2, "0");
     return hex;
