@@ -96,7 +96,19 @@ export class Transport {
         delay: (attempt: number) => retryDelayMs * 2 ** (attempt - 1),
       },
     };
-    this.#http = ky.create({ ...common, prefixUrl: baseUrl });
+    this.#http = ky.create({
+      ...common,
+      prefixUrl: baseUrl,
+      hooks: {
+        // Our own errors are decisions (a refused address, a busy server, a body too large),
+        // not accidents: ky would retry any error, so stop it here.
+        beforeRetry: [
+          ({ error }) => {
+            if (error instanceof DxpError) throw error;
+          },
+        ],
+      },
+    });
     this.#apiPrefix = apiPrefix;
   }
 
@@ -116,6 +128,7 @@ export class Transport {
     if (options.signal?.aborted) cancel();
     else options.signal?.addEventListener("abort", cancel, { once: true });
     const { auth } = options;
+    let attempts = 0;
     let retries = 0;
     let renewed = false;
 
@@ -129,7 +142,10 @@ export class Transport {
     // The 401 renewal and the Retry-After check run here, around each attempt, rather than in
     // an afterResponse hook: ky clones every response (a body tee) for each such hook, on
     // every call, and that showed in profiles. ky's `retry` still makes every retry and wait.
+    // ky's fetch, once per attempt: the token goes on here (a retry sends the current one).
     const attempt = async (request: Request, init: RequestInit | undefined): Promise<Response> => {
+      retries = attempts++;
+      await authorize(request);
       const renewable = !renewed && !!auth?.canRefresh;
       // fetch uses up a request's body: keep a copy to send again after a renewal.
       const resendable = renewable && request.body ? request.clone() : request;
@@ -160,17 +176,6 @@ export class Transport {
         ...(options.json === undefined ? {} : { json: options.json }),
         signal: budget.signal,
         fetch: (request, init) => attempt(request as Request, init),
-        hooks: {
-          beforeRequest: [authorize],
-          beforeRetry: [
-            ({ error, retryCount }) => {
-              // Our own errors are decisions (a refused address, a busy server, a body too
-              // large), not accidents: ky would retry any error, so stop it here.
-              if (error instanceof DxpError) throw error;
-              retries = retryCount;
-            },
-          ],
-        },
       });
 
     let response: Response;
