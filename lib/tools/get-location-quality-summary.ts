@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { lazySchema } from "../lazy-schema.ts";
-import { defineTool, READS_DXP } from "./define.ts";
+import { defineTool } from "./define.ts";
 import { formatWindow } from "../time.ts";
 import { change, changeSchema, compareField, previousScope, previousWindowOf, previousWindowSchema } from "./compare.ts";
 import { emptyNote } from "./coverage.ts";
@@ -17,28 +17,24 @@ const rowSchema = lazySchema(() => z.object({
   change: changeSchema().optional(),
 }));
 
-const toolInput = lazySchema(() => z.strictObject({
-  ...scopedShape(),
-  sortBy: z.enum(SORTS).default("poorPercent"),
-  limit: z.number().int().min(1).max(100).default(25),
-  compareWithPreviousPeriod: compareField(),
-}));
-const toolOutput = lazySchema(() => appliedSchema().extend({
-  totalLocations: z.number(),
-  sortBy: z.enum(SORTS),
-  locations: z.array(rowSchema()),
-  previousWindow: previousWindowSchema().optional(),
-}));
-
 export default defineTool({
   name: "get_location_quality_summary",
   title: "Call quality by location",
   description:
     "Call quality per site, worst first: sessions, good/average/poor, poor share, score. compareWithPreviousPeriod adds each site's change.",
   group: "locations",
-  inputSchema: toolInput,
-  outputSchema: toolOutput,
-  annotations: READS_DXP,
+  inputSchema: () => z.strictObject({
+    ...scopedShape(),
+    sortBy: z.enum(SORTS).default("poorPercent"),
+    limit: z.number().int().min(1).max(100).default(25),
+    compareWithPreviousPeriod: compareField(),
+  }),
+  outputSchema: () => appliedSchema().extend({
+    totalLocations: z.number(),
+    sortBy: z.enum(SORTS),
+    locations: z.array(rowSchema()),
+    previousWindow: previousWindowSchema().optional(),
+  }),
   async handler(args, context) {
     const scope = await scopeFor(args, context);
     const { client, query, applied, call } = scope;
