@@ -6,7 +6,7 @@ import { change, changeSchema, compareField, previousScope, previousWindowOf, pr
 import { emptyNote } from "./coverage.ts";
 import { num, signed, table } from "./render.ts";
 import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
-import { locationShape } from "./location-shape.ts";
+import { locationRow, locationShape } from "./location-shape.ts";
 import { qualityCounts, qualityCountsShape } from "./quality-counts.ts";
 
 const SORTS = ["poorPercent", "sessions", "avgNectarScore"] as const;
@@ -41,15 +41,7 @@ export default defineTool({
     const previous = args.compareWithPreviousPeriod ? previousScope(scope) : undefined;
     const [answer, before] = await Promise.all([client.qualityMap(query, call), previous && client.qualityMap(previous.query, call)]);
     const beforeById = new Map(before?.map((b) => [String(b.location.id), qualityCounts(b.sessions, b.avgNectarScore)]));
-    const rows = answer.map(({ location, sessions, avgNectarScore }) => ({
-      id: String(location.id),
-      name: location.name,
-      city: location.city ?? null,
-      country: location.country ?? null,
-      latitude: location.latitude ?? null,
-      longitude: location.longitude ?? null,
-      ...qualityCounts(sessions, avgNectarScore),
-    }));
+    const rows = answer.map(({ location, sessions, avgNectarScore }) => ({ ...locationRow(location), ...qualityCounts(sessions, avgNectarScore) }));
     const withChange = rows.map((row) => {
       if (!previous) return row;
       const old = beforeById.get(row.id) ?? { sessions: 0, poorPercent: 0, avgNectarScore: null };

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineTool } from "./define.ts";
 import { num, pageFooter, table } from "./render.ts";
-import { locationShape } from "./location-shape.ts";
+import { locationRow, locationShape } from "./location-shape.ts";
 import { pageOf, pageSchema, pagingShape } from "./paging.ts";
 import { tenantField, tenantOf } from "./tenant.ts";
 
@@ -33,15 +33,7 @@ export default defineTool({
       { search: args.search, pageNumber: args.pageNumber, pageSize: args.pageSize },
       { tenant, signal: context.signal },
     );
-    const locations = answer.elements.map((l) => ({
-      id: String(l.id),
-      name: l.name,
-      city: l.city ?? null,
-      country: l.country ?? null,
-      latitude: l.latitude ?? null,
-      longitude: l.longitude ?? null,
-      networks: l.networks ?? [],
-    }));
+    const locations = answer.elements.map((l) => ({ ...locationRow(l), networks: l.networks ?? [] }));
     const page = pageOf(answer);
     const text = [
       `Locations of tenant ${tenant}${args.search ? ` matching "${args.search}"` : ""}.`,
