@@ -2,12 +2,7 @@
 // are 400s naming the parameter (names from the endpoint table's PARAMS).
 import { CUSTOM_TIME_PERIOD, PARAMS } from "../client/endpoints.ts";
 import { type Dimension, DIMENSION_KEYS, DIMENSIONS, type DimensionKey } from "../client/dimensions.ts";
-import {
-  HISTOGRAM_INTERVALS,
-  ORDER_DIRECTIONS,
-  TEST_RESULTS,
-  TIME_PERIODS,
-} from "../client/vocabulary.ts";
+import { ORDER_DIRECTIONS, TEST_RESULTS, TIME_PERIODS } from "../client/vocabulary.ts";
 import { splitList } from "../client/query.ts";
 import { DAY_MS, HOUR_MS, type CatalogueLocation } from "./catalogue.ts";
 import { carrierName, clientOf, deviceName, networkTypeName } from "./equipment.ts";

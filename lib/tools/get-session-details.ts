@@ -3,7 +3,7 @@ import { lazySchema } from "../lazy-schema.ts";
 import type { DxpSession, Stream } from "../client/schemas.ts";
 import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
 import { InputError } from "../errors.ts";
-import { defineTool, READS_DXP, type ToolContext } from "./define.ts";
+import { defineTool, type ToolContext } from "./define.ts";
 import { num, round } from "./render.ts";
 import { appliedLine, filterIdField, scopeFor } from "./call-scope.ts";
 import { fetchAll } from "./fetch-all.ts";

@@ -7,7 +7,7 @@ import { defineTool } from "./define.ts";
 import { emptyNote } from "./coverage.ts";
 import { num, round, table } from "./render.ts";
 import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
-import { qualityCounts, qualityCountsShape } from "./quality-counts.ts";
+import { qualityCounts } from "./quality-counts.ts";
 import { worstBucket } from "./worst-bucket.ts";
 
 /** More buckets than this would flood a model's context; the caller should widen the interval. */
