@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { lazySchema } from "../lazy-schema.ts";
 import type { DxpClient } from "../client/client.ts";
 import type { ResolvedConnection } from "../connection.ts";
+import type { SessionFilter } from "../filter.ts";
 import type { SessionState } from "../session.ts";
 import type { FilterHandles } from "../store/filter-handles.ts";
 
@@ -27,7 +28,7 @@ export interface ToolContext {
   /** This MCP session's remembered state (filter, configured credentials). */
   session: SessionState;
   /** Saved filters by handle (set_session_filter's filterId), bound to this caller. */
-  filters: FilterHandles;
+  filters: FilterHandles<SessionFilter>;
   /** True when nothing in `session` outlives this request (HTTP without an MCP session, e.g. MCP 2026-07-28). */
   stateless: boolean;
   /** Check a DXP URL against the server's policy; returns it normalized or throws ConfigurationError. */
