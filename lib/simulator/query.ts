@@ -6,7 +6,7 @@ import { ORDER_DIRECTIONS, TEST_RESULTS, TIME_PERIODS } from "../client/vocabula
 import { splitList } from "../client/query.ts";
 import { DAY_MS, HOUR_MS, type CatalogueLocation } from "./catalogue.ts";
 import { carrierName, clientOf, deviceName, networkTypeName } from "./equipment.ts";
-import type { SimUser } from "./data.ts";
+import type { SimUser } from "./users.ts";
 import type { SimTest } from "./endpoint-tests.ts";
 import { sessionTo, type SimSession } from "./sessions.ts";
 import { badRequest } from "./http.ts";
