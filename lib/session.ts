@@ -2,6 +2,7 @@
 // shared store can back several replicas later; the in-memory store is the default.
 import type { PartialCredentials } from "./connection.ts";
 import type { SessionFilter } from "./filter.ts";
+import { freshSession } from "./store/interfaces.ts";
 
 export interface SessionState {
   filter: SessionFilter;
@@ -11,4 +12,4 @@ export interface SessionState {
   credentialsUrl?: string;
 }
 
-export const newSessionState = (): SessionState => ({ filter: {} });
+export const newSessionState = (): SessionState => freshSession();

@@ -187,7 +187,6 @@ export type TenantPlatforms = z.infer<typeof tenantPlatformsSchema>;
 export type EndpointTest = z.infer<typeof endpointTestSchema>;
 export type TokenRefresh = z.infer<typeof tokenRefreshSchema>;
 export type Stream = z.infer<typeof streamSchema>;
-export type SessionDetail = z.infer<typeof sessionDetailSchema>;
 export type Diagnostics = z.infer<typeof diagnosticsSchema>;
 export type GroupQuality = z.infer<typeof groupQualitySchema>;
 export type UserQuantity = z.infer<typeof userQuantitySchema>;

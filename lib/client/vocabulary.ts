@@ -76,7 +76,6 @@ export type SessionScenario = (typeof SESSION_SCENARIOS)[number];
 export type Platform = (typeof PLATFORMS)[number];
 export type MediaKind = (typeof MEDIA_KINDS)[number];
 export type HistogramInterval = (typeof HISTOGRAM_INTERVALS)[number];
-export type NetworkType = (typeof NETWORK_TYPES)[number];
 export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
 export type QualityMetric = (typeof QUALITY_METRICS)[number];
 export type SessionOrderField = (typeof SESSION_ORDER_FIELDS)[number];

@@ -8,7 +8,7 @@ import { OPERATOR_URL_POLICY } from "../server/create-server.ts";
 import type { Logger } from "../logger.ts";
 import type { UrlPolicy } from "../security/url-policy.ts";
 import { configuredTools } from "../server/configured-tools.ts";
-import { createHttpApp, type HttpApp, type HttpAppOptions } from "./app.ts";
+import { createHttpApp, type HttpApp } from "./app.ts";
 import { MemorySessionStore } from "../store/memory-session-store.ts";
 import type { SharedStores } from "../store/shared-stores.ts";
 

@@ -1,21 +1,11 @@
 // The deterministic dataset of one tenant: users, sessions and endpoint-client tests,
 // drawn from one PRNG seeded by (seed, tenant) over `days` days ending at the anchor.
 import { PLATFORMS, type Platform } from "../client/vocabulary.ts";
-import { DAY_MS, DEPARTMENTS, FIRST_NAMES, LAST_NAMES, LOCATIONS, TENANT_PLATFORMS, type CatalogueLocation } from "./catalogue.ts";
+import { DAY_MS, TENANT_PLATFORMS } from "./catalogue.ts";
 import { generateTests, type SimTest } from "./endpoint-tests.ts";
-import { userDevice } from "./equipment.ts";
-import { hashSeed, mulberry32, pick, uuid, type Rng } from "./random.ts";
+import { hashSeed, mulberry32 } from "./random.ts";
 import { generateSessions, type SimSession } from "./sessions.ts";
-
-export interface SimUser {
-  readonly userId: string;
-  readonly displayName: string;
-  readonly email: string;
-  readonly location: CatalogueLocation;
-  readonly department: string;
-  /** The user's own headset (an index into equipment.ts DEVICES). */
-  readonly device: number;
-}
+import { type GenerateOptions, generateUsers, type SimUser } from "./users.ts";
 
 export interface TenantData {
   readonly name: string;
@@ -29,14 +19,6 @@ export interface TenantData {
   readonly sessions: readonly SimSession[];
   /** Ascending by start. */
   readonly tests: readonly SimTest[];
-}
-
-export interface GenerateOptions {
-  seed: number;
-  anchor: number;
-  days: number;
-  sessions: number;
-  tests: number;
 }
 
 /** Start of a session or test in ms (they store seconds). */
@@ -53,28 +35,4 @@ export function generateTenant(tenant: string, options: GenerateOptions): Tenant
   const sessions = generateSessions(rng, users, enabled, start, options, equipmentRng);
   const tests = generateTests(rng, users, start, options);
   return { name: tenant, anchor: options.anchor, idSeed: hashSeed(options.seed, tenant, "ids"), platforms, users, sessions, tests };
-}
-
-function generateUsers(rng: Rng, tenant: string): SimUser[] {
-  const users: SimUser[] = [];
-  const taken = new Set<string>();
-  for (const location of LOCATIONS) {
-    for (let i = 0; i < location.headcount; i++) {
-      let first: string, last: string;
-      do {
-        first = pick(rng, FIRST_NAMES);
-        last = pick(rng, LAST_NAMES);
-      } while (taken.has(first + last));
-      taken.add(first + last);
-      users.push({
-        userId: uuid(rng),
-        displayName: `${first} ${last}`,
-        email: `${first}.${last}@${tenant}.example`.toLowerCase(),
-        location,
-        department: pick(rng, DEPARTMENTS),
-        device: userDevice(i, hashSeed(tenant, first, last)),
-      });
-    }
-  }
-  return users;
 }

@@ -5,10 +5,11 @@ import type { Diagnostics, GroupQuality, Stream, UserQuality, UserQuantity } fro
 import type { BreakdownDimension } from "../client/vocabulary.ts";
 import { average, avgNectarScore, count, emptyCounts, THRESHOLDS, type Counts } from "./aggregate.ts";
 import { incidentWindow, WIFI_TROUBLE_LOCATION } from "./catalogue.ts";
-import { startMs, type SimUser, type TenantData } from "./data.ts";
+import { startMs, type TenantData } from "./data.ts";
 import { BAD_DEVICE, CARRIERS, carrierName, clientOf, CLIENTS, deviceName, DEVICES, INCIDENT_CARRIER, networkTypeName, REGRESSED_CLIENT, SBC } from "./equipment.ts";
 import { hashSeed, mulberry32 } from "./random.ts";
 import { jitterMs, packetLossPercent, sessionId, sessionTo, type SimSession } from "./sessions.ts";
+import type { SimUser } from "./users.ts";
 import { NETWORK_TYPES } from "../client/vocabulary.ts";
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;

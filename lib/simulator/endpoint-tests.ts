@@ -1,7 +1,7 @@
 // Endpoint-client tests (synthetic calls run by Nectar's endpoint clients): a few
 // clients per location, run around the clock; Dallas fails and warns more.
 import { DAY_MS, LOCATIONS, WIFI_TROUBLE_LOCATION } from "./catalogue.ts";
-import type { GenerateOptions, SimUser } from "./data.ts";
+import type { GenerateOptions, SimUser } from "./users.ts";
 import { between, intBetween, pick, uuid, weighted, type Rng } from "./random.ts";
 
 export type TestResult = "PASS" | "FAIL" | "WARN";

@@ -8,8 +8,9 @@ import { breakdown, diagnosticsJson, relatedSessions, streamsJson, USER_GROUPERS
 import { byModality, byQuality, histogram, insights, pinnedUsers, qualityByMedia, qualityMap, type PinnedUser } from "./aggregate.ts";
 import type { AccessClaims } from "./auth.ts";
 import { LOCATIONS } from "./catalogue.ts";
-import type { SimUser, TenantData } from "./data.ts";
+import type { TenantData } from "./data.ts";
 import { sessionId, type SimSession } from "./sessions.ts";
+import type { SimUser } from "./users.ts";
 import { notFound } from "./http.ts";
 import { choiceParam, fold, inWindow, parsePaging, parseSessionFilter, parseTestFilter, parseWindow, toPage } from "./query.ts";
 import { locationListJson, sessionJson, testJson, userJson } from "./render.ts";

@@ -9,11 +9,12 @@ import { generateTenant, type TenantData } from "./data.ts";
 import { BAD_DEVICE, CARRIERS, DEVICES, INCIDENT_CARRIER, REGRESSED_CLIENT, regressionStart } from "./equipment.ts";
 import { defaultFaults, type Faults } from "./faults.ts";
 import { hashSeed, mulberry32 } from "./random.ts";
-import { createApp } from "./routes.ts";
+import { createApp, type RecordedRequest } from "./routes.ts";
 
 export { DEMO_TENANTS } from "./catalogue.ts";
 export type { Faults, FaultKind } from "./faults.ts";
 export type { TokenGrant, AccessClaims } from "./auth.ts";
+export type { RecordedRequest } from "./routes.ts";
 
 export interface SimulatorOptions {
   /** Default 42. */
@@ -26,18 +27,6 @@ export interface SimulatorOptions {
   now?: () => number;
   /** Default 3600. */
   tokenLifetimeSeconds?: number;
-}
-
-export interface RecordedRequest {
-  at: number;
-  method: string;
-  /** Without the query, e.g. "/dapi/session/summary". */
-  path: string;
-  query: Record<string, string>;
-  tenant: string | null;
-  /** The raw Bearer value. */
-  token: string | null;
-  status: number;
 }
 
 export interface Simulator {

@@ -2,16 +2,11 @@
 // are 400s naming the parameter (names from the endpoint table's PARAMS).
 import { CUSTOM_TIME_PERIOD, PARAMS } from "../client/endpoints.ts";
 import { type Dimension, DIMENSION_KEYS, DIMENSIONS, type DimensionKey } from "../client/dimensions.ts";
-import {
-  HISTOGRAM_INTERVALS,
-  ORDER_DIRECTIONS,
-  TEST_RESULTS,
-  TIME_PERIODS,
-} from "../client/vocabulary.ts";
+import { ORDER_DIRECTIONS, TEST_RESULTS, TIME_PERIODS } from "../client/vocabulary.ts";
 import { splitList } from "../client/query.ts";
 import { DAY_MS, HOUR_MS, type CatalogueLocation } from "./catalogue.ts";
 import { carrierName, clientOf, deviceName, networkTypeName } from "./equipment.ts";
-import type { SimUser } from "./data.ts";
+import type { SimUser } from "./users.ts";
 import type { SimTest } from "./endpoint-tests.ts";
 import { sessionTo, type SimSession } from "./sessions.ts";
 import { badRequest } from "./http.ts";

@@ -1,10 +1,11 @@
 // The JSON the API sends for one session, user, location or endpoint-client test.
 import type { DxpLocation, DxpSession, DxpUser, EndpointTest } from "../client/schemas.ts";
 import type { CatalogueLocation } from "./catalogue.ts";
-import { startMs, type SimUser, type TenantData } from "./data.ts";
+import { startMs, type TenantData } from "./data.ts";
 import type { SimTest } from "./endpoint-tests.ts";
 import { carrierName, clientOf, deviceName, networkTypeName } from "./equipment.ts";
 import { jitterMs, packetLossPercent, sessionId, sessionTo, type SimSession } from "./sessions.ts";
+import type { SimUser } from "./users.ts";
 
 /** The real session list sends UTC dates without the trailing Z (dxp-api.md). */
 const noZone = (ms: number) => new Date(ms).toISOString().slice(0, 19);

@@ -9,7 +9,18 @@ import { chooseFault, faultsPatchSchema, type Faults } from "./faults.ts";
 import { HANDLERS, TENANT_OPTIONAL, type ApiEndpoint } from "./handlers.ts";
 import { HttpError, badRequest, errorResponse, jsonResponse } from "./http.ts";
 import type { Rng } from "./random.ts";
-import type { RecordedRequest } from "./index.ts";
+
+export interface RecordedRequest {
+  at: number;
+  method: string;
+  /** Without the query, e.g. "/dapi/session/summary". */
+  path: string;
+  query: Record<string, string>;
+  tenant: string | null;
+  /** The raw Bearer value. */
+  token: string | null;
+  status: number;
+}
 
 export interface AppContext {
   readonly tenants: readonly string[];

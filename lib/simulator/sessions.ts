@@ -17,7 +17,7 @@ import {
   incidentWindow,
   type CatalogueLocation,
 } from "./catalogue.ts";
-import type { GenerateOptions, SimUser, TenantData } from "./data.ts";
+import type { GenerateOptions, SimUser } from "./users.ts";
 import { drawEquipment, equipmentPenalty, INCIDENT_CARRIER } from "./equipment.ts";
 import { between, exponential, intBetween, mulberry32, searchCumulative, uuid, weighted, type Rng } from "./random.ts";
 
@@ -220,7 +220,7 @@ export const jitterMs = (s: SimSession) => (s.jitter10 === null ? null : s.jitte
 export const packetLossPercent = (s: SimSession) => (s.loss100 === null ? null : s.loss100 / 100);
 
 /** The session's id: uuid-looking, a pure function of the tenant's id seed and the index. */
-export const sessionId = (data: TenantData, session: SimSession) => uuid(mulberry32(data.idSeed ^ Math.imul(session.index + 1, 0x9e3779b1)));
+export const sessionId = (data: { readonly idSeed: number }, session: SimSession) => uuid(mulberry32(data.idSeed ^ Math.imul(session.index + 1, 0x9e3779b1)));
 
 /** The `to` party: a user, a federated address or a phone number. */
 export function sessionTo(session: SimSession): string {

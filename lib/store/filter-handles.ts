@@ -2,20 +2,20 @@
 // that saved it (its owner key, a keyed hash of its credentials). A request carries the
 // handle instead of a session (MCP 2026-07-28 has none), and another caller presenting
 // it gets "not found", never the filter.
-import type { SessionFilter } from "../filter.ts";
-import type { FilterStore } from "../session-store.ts";
+import type { FilterStore } from "./interfaces.ts";
 import { MemoryFilterStore } from "./memory-filter-store.ts";
 
 /** How long a saved filter is kept (from when it was saved). */
 export const FILTER_TTL_MS = 24 * 3600_000;
 
-export interface FilterHandles {
-  save(filter: SessionFilter): Promise<{ filterId: string; expiresAt: string }>;
+/** Handles of filters `F` (the session filter, lib/filter.ts: JSON to this store). */
+export interface FilterHandles<F extends object = object> {
+  save(filter: F): Promise<{ filterId: string; expiresAt: string }>;
   /** The filter, or undefined when unknown, expired or another caller's (indistinguishable on purpose). */
-  load(filterId: string): Promise<SessionFilter | undefined>;
+  load(filterId: string): Promise<F | undefined>;
 }
 
-export function filterHandles(store: FilterStore, owner: string, now: () => number = Date.now): FilterHandles {
+export function filterHandles<F extends object>(store: FilterStore<F>, owner: string, now: () => number = Date.now): FilterHandles<F> {
   return {
     async save(filter) {
       const filterId = `flt_${crypto.randomUUID().replaceAll("-", "")}`;

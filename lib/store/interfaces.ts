@@ -2,7 +2,8 @@
 // interfaces: the in-memory implementations in this folder are the default for one
 // process; a shared store (Redis, say) implements the same contracts so that several
 // replicas can serve the same callers. Every method is async and every entry carries a
-// TTL. Credential keys are keyed hashes (CredentialKeys). Sessions, filters: ../session-store.ts.
+// TTL. Credential keys are keyed hashes (CredentialKeys). A session's state and a saved filter
+// are JSON to the stores: their fields are the session floor's (../session.ts, ../session-store.ts).
 
 /** One credential's current tokens, as renewed by this server. */
 export interface TokenRecord {
@@ -44,4 +45,53 @@ export interface AnswerStore {
   get(key: string): Promise<unknown | undefined>;
   /** `sizeBytes` is an estimate (the answer's JSON length) used to bound the store by bytes. */
   set(key: string, value: unknown, options: { ttlMs: number; sizeBytes: number }): Promise<void>;
+}
+
+/** A session's state as the stores hold it: it starts with no filter. */
+export interface StoredSession {
+  filter: object;
+}
+
+export const freshSession = (): StoredSession => ({ filter: {} });
+
+/** An MCP session (Mcp-Session-Id) and the caller it belongs to. */
+export interface SessionRecord<S = StoredSession> {
+  /** Keyed hash of the creator's credential headers (or of "no headers"). */
+  owner: string;
+  state: S;
+}
+
+export type SessionCreateResult<S = StoredSession> = { ok: true; state: S } | { ok: false; reason: "full" };
+
+export interface SessionStore<S = StoredSession> {
+  /** A new session for `owner`; `full` when every slot holds a session in recent use. */
+  create(id: string, owner: string): Promise<SessionCreateResult<S>>;
+  /**
+   * The session's state, refreshing its idle timer; undefined when it is unknown, expired
+   * or belongs to another owner (indistinguishable on purpose).
+   */
+  get(id: string, owner: string): Promise<S | undefined>;
+  /** Persist what a request changed (a no-op for the in-memory store, which holds the object). */
+  save(id: string, owner: string, state: S): Promise<void>;
+  /** False when unknown, expired or another owner's. */
+  delete(id: string, owner: string): Promise<boolean>;
+  count(): Promise<number>;
+}
+
+/**
+ * Filters saved by set_session_filter under a random handle (filterId, the SEP-2567
+ * pattern), each bound to the caller that saved it: `get` with another owner answers
+ * undefined, exactly as for an unknown or expired id.
+ */
+export interface FilterStore<F = object> {
+  put(id: string, owner: string, filter: F, ttlMs: number): Promise<void>;
+  get(id: string, owner: string): Promise<F | undefined>;
+}
+
+/** Everything a deployment shares; the shells build it once. */
+export interface Stores {
+  tokens: TokenStore;
+  sessions: SessionStore;
+  answers: AnswerStore;
+  filters: FilterStore;
 }

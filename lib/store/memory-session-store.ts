@@ -4,8 +4,7 @@
 // but never evicts a session someone is using.
 import { LRUCache } from "lru-cache";
 import { clock } from "./clock.ts";
-import { newSessionState, type SessionState } from "../session.ts";
-import type { SessionCreateResult, SessionRecord, SessionStore } from "../session-store.ts";
+import { freshSession, type SessionCreateResult, type SessionRecord, type SessionStore, type StoredSession } from "./interfaces.ts";
 
 export interface MemorySessionStoreOptions {
   /** Idle time after which a session is forgotten. Default 30 min. */
@@ -41,12 +40,12 @@ export class MemorySessionStore implements SessionStore {
       if (idleFor < this.#protect) return { ok: false, reason: "full" };
       this.#sessions.delete(oldest);
     }
-    const state = newSessionState();
+    const state = freshSession();
     this.#sessions.set(id, { owner, state });
     return { ok: true, state };
   }
 
-  async get(id: string, owner: string): Promise<SessionState | undefined> {
+  async get(id: string, owner: string): Promise<StoredSession | undefined> {
     const record = this.#sessions.peek(id);
     if (!record || record.owner !== owner) return undefined;
     return this.#sessions.get(id)?.state; // get (not peek) refreshes recency and the idle timer

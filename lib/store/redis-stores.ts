@@ -3,10 +3,15 @@
 // are a fixed prefix plus a random id or a keyed hash of a credential (CredentialKeys),
 // never a raw token; every key carries a TTL. A command that fails or times out becomes a
 // StoreUnavailableError: the caller gets an honest error, never another caller's data.
-import type { SessionFilter } from "../filter.ts";
-import { newSessionState, type SessionState } from "../session.ts";
-import type { FilterStore, SessionCreateResult, SessionRecord, SessionStore } from "../session-store.ts";
-import type { AnswerStore } from "./interfaces.ts";
+import {
+  type AnswerStore,
+  type FilterStore,
+  freshSession,
+  type SessionCreateResult,
+  type SessionRecord,
+  type SessionStore,
+  type StoredSession,
+} from "./interfaces.ts";
 import { KEY_PREFIX, type RedisLike } from "./redis-client.ts";
 import { StoreUnavailableError } from "./store-error.ts";
 
@@ -24,12 +29,12 @@ const parse = <T>(text: string | null): T | undefined => (text === null ? undefi
 export class RedisFilterStore implements FilterStore {
   constructor(private readonly redis: RedisLike) {}
 
-  async put(id: string, owner: string, filter: SessionFilter, ttlMs: number): Promise<void> {
+  async put(id: string, owner: string, filter: object, ttlMs: number): Promise<void> {
     await attempt("saving a filter", () => this.redis.set(`${KEY_PREFIX}filter:${id}`, JSON.stringify({ owner, filter }), ttlMs));
   }
 
-  async get(id: string, owner: string): Promise<SessionFilter | undefined> {
-    const record = parse<{ owner: string; filter: SessionFilter }>(await attempt("reading a filter", () => this.redis.get(`${KEY_PREFIX}filter:${id}`)));
+  async get(id: string, owner: string): Promise<object | undefined> {
+    const record = parse<{ owner: string; filter: object }>(await attempt("reading a filter", () => this.redis.get(`${KEY_PREFIX}filter:${id}`)));
     return record && record.owner === owner ? record.filter : undefined;
   }
 }
@@ -66,20 +71,20 @@ export class RedisSessionStore implements SessionStore {
   #ownerPrefix = (owner: string) => `{"owner":${JSON.stringify(owner)},`;
 
   async create(id: string, owner: string): Promise<SessionCreateResult> {
-    const state = newSessionState();
+    const state = freshSession();
     const written = await attempt("creating a session", () => this.redis.set(this.#key(id), this.#encode({ owner, state }), this.#ttl, true));
     if (!written) throw new StoreUnavailableError("a session id collided"); // a random UUID: practically never
     this.#count += 1;
     return { ok: true, state };
   }
 
-  async get(id: string, owner: string): Promise<SessionState | undefined> {
+  async get(id: string, owner: string): Promise<StoredSession | undefined> {
     const text = (await attempt("reading a session", () => this.redis.eval(GET_AND_TOUCH, [this.#key(id)], [this.#ttl]))) as string | null;
     const record = parse<SessionRecord>(text);
     return record && record.owner === owner ? record.state : undefined;
   }
 
-  async save(id: string, owner: string, state: SessionState): Promise<void> {
+  async save(id: string, owner: string, state: StoredSession): Promise<void> {
     await attempt("saving a session", () => this.redis.set(this.#key(id), this.#encode({ owner, state }), this.#ttl));
   }
 

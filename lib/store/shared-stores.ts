@@ -1,7 +1,7 @@
 // Every store a deployment shares, on Redis: what the HTTP app and the client pool take
 // instead of their in-memory defaults. Runtime-agnostic: the shell makes the Redis client.
 import { CredentialKeys } from "./credential-keys.ts";
-import type { Stores } from "../session-store.ts";
+import type { Stores } from "./interfaces.ts";
 import type { RedisLike } from "./redis-client.ts";
 import { RedisAnswerStore, RedisFilterStore, RedisSessionStore } from "./redis-stores.ts";
 import { RedisTokenStore } from "./redis-token-store.ts";

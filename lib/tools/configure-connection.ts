@@ -10,23 +10,20 @@ import { connectionSchema } from "./connection-schema.ts";
 // A token must be sendable as a header value; the message never quotes it back.
 const token = lazySchema(() => z.string().trim().min(1).max(16_384).regex(HEADER_VALUE, { error: "expected the token as issued: visible ASCII, no spaces" }));
 
-const toolInput = lazySchema(() => z.strictObject({
-  url: z.string().trim().min(1).max(2048).optional().describe("https://<instance>.nectar.services"),
-  accessToken: token().optional(),
-  refreshToken: token().optional(),
-  domainName: z.string().trim().min(1).max(100).optional().describe("default tenant"),
-  clear: z.boolean().default(false).describe("forget this session's settings first"),
-}));
-const toolOutput = lazySchema(() => connectionSchema());
-
 export default defineTool({
   name: "configure_connection",
   title: "Configure DXP connection",
   description:
     "Set the DXP URL, tokens and/or default tenant (domainName) for this MCP session only, over env and headers. Tokens are never shown back.",
   group: "connection",
-  inputSchema: toolInput,
-  outputSchema: toolOutput,
+  inputSchema: () => z.strictObject({
+    url: z.string().trim().min(1).max(2048).optional().describe("https://<instance>.nectar.services"),
+    accessToken: token().optional(),
+    refreshToken: token().optional(),
+    domainName: z.string().trim().min(1).max(100).optional().describe("default tenant"),
+    clear: z.boolean().default(false).describe("forget this session's settings first"),
+  }),
+  outputSchema: () => connectionSchema(),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, context) {
     // Nothing would keep these settings past this request, and tokens are never parked

@@ -1,8 +1,10 @@
 // What a tool is: a plain object with schemas, annotations and a handler. Tools know
 // nothing of the MCP SDK; lib/server/register.ts is the one place that does.
 import type { z } from "zod";
+import { lazySchema } from "../lazy-schema.ts";
 import type { DxpClient } from "../client/client.ts";
 import type { ResolvedConnection } from "../connection.ts";
+import type { SessionFilter } from "../filter.ts";
 import type { SessionState } from "../session.ts";
 import type { FilterHandles } from "../store/filter-handles.ts";
 
@@ -26,7 +28,7 @@ export interface ToolContext {
   /** This MCP session's remembered state (filter, configured credentials). */
   session: SessionState;
   /** Saved filters by handle (set_session_filter's filterId), bound to this caller. */
-  filters: FilterHandles;
+  filters: FilterHandles<SessionFilter>;
   /** True when nothing in `session` outlives this request (HTTP without an MCP session, e.g. MCP 2026-07-28). */
   stateless: boolean;
   /** Check a DXP URL against the server's policy; returns it normalized or throws ConfigurationError. */
@@ -56,21 +58,25 @@ export interface Tool<Input extends z.ZodObject = z.ZodObject, Output extends z.
   handler(args: z.infer<Input>, context: ToolContext): Promise<ToolResult<z.infer<Output>>>;
 }
 
-/** A tool as written: its schemas as builders (lazySchema), so a cold tools/list builds none. */
+/**
+ * A tool as written: its schemas as builders, so a cold tools/list builds none; the
+ * annotations only where the tool does more than read the DXP (READS_DXP).
+ */
 export interface ToolDefinition<Input extends z.ZodObject, Output extends z.ZodObject>
-  extends Omit<Tool<Input, Output>, "inputSchema" | "outputSchema"> {
+  extends Omit<Tool<Input, Output>, "inputSchema" | "outputSchema" | "annotations"> {
   inputSchema: () => Input;
   outputSchema: () => Output;
+  annotations?: ToolAnnotations;
 }
 
-/** The tool object, its schemas read through getters that build them on first use; the handler gets typed arguments. */
+/** The tool object, its schemas read through getters that build them once, on first use; the handler gets typed arguments. */
 export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject>(
   definition: ToolDefinition<Input, Output>,
 ): Tool<Input, Output> {
-  const { inputSchema, outputSchema, ...rest } = definition;
-  return Object.defineProperties(rest, {
-    inputSchema: { get: inputSchema, enumerable: true },
-    outputSchema: { get: outputSchema, enumerable: true },
+  const { inputSchema, outputSchema, annotations = READS_DXP, ...rest } = definition;
+  return Object.defineProperties({ ...rest, annotations }, {
+    inputSchema: { get: lazySchema(inputSchema), enumerable: true },
+    outputSchema: { get: lazySchema(outputSchema), enumerable: true },
   }) as Tool<Input, Output>;
 }
 

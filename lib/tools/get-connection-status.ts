@@ -1,17 +1,8 @@
 import { z } from "zod";
-import { lazySchema } from "../lazy-schema.ts";
 import { describeConnection } from "../connection.ts";
 import { messageFor } from "../errors.ts";
 import { defineTool } from "./define.ts";
 import { connectionSchema } from "./connection-schema.ts";
-
-const toolInput = lazySchema(() => z.strictObject({}));
-const toolOutput = lazySchema(() => connectionSchema().extend({
-  connected: z.boolean(),
-  latencyMs: z.number().nullable(),
-  visibleTenants: z.number().nullable(),
-  problem: z.string().nullable(),
-}));
 
 export default defineTool({
   name: "get_connection_status",
@@ -19,9 +10,13 @@ export default defineTool({
   description:
     "Which DXP and tenant are used and from where, token presence and expiry, and a live check. Call first when a call fails.",
   group: "connection",
-  inputSchema: toolInput,
-  outputSchema: toolOutput,
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  inputSchema: () => z.strictObject({}),
+  outputSchema: () => connectionSchema().extend({
+    connected: z.boolean(),
+    latencyMs: z.number().nullable(),
+    visibleTenants: z.number().nullable(),
+    problem: z.string().nullable(),
+  }),
   async handler(_args, context) {
     const described = describeConnection(context.connection());
     let connected = false;

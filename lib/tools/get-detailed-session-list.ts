@@ -2,7 +2,7 @@ import { z } from "zod";
 import { lazySchema } from "../lazy-schema.ts";
 import { ORDER_DIRECTIONS, SESSION_ORDER_FIELDS as ORDER_FIELDS } from "../client/vocabulary.ts";
 import { formatUtc } from "../time.ts";
-import { defineTool, READS_DXP } from "./define.ts";
+import { defineTool } from "./define.ts";
 import { emptyNote } from "./coverage.ts";
 import { drillEcho, drillLine, drillQuery, drillShape, narrowedToSchema } from "./drill.ts";
 import { num, pageFooter, round, table } from "./render.ts";
@@ -19,29 +19,25 @@ const sessionRow = lazySchema(() => z.object({
   location: z.string().nullable(),
 }));
 
-const toolInput = lazySchema(() => z.strictObject({
-  ...scopedShape(),
-  ...drillShape(),
-  ...pagingShape(),
-  pageSize: z.number().int().min(1).max(100).default(5),
-  orderBy: z.enum(ORDER_FIELDS).default("startDate"),
-  orderDirection: z.enum(ORDER_DIRECTIONS).default("desc"),
-}));
-const toolOutput = lazySchema(() => appliedSchema().extend({
-  narrowedTo: narrowedToSchema(),
-  page: pageSchema(),
-  sessions: z.array(sessionRow()),
-}));
-
 export default defineTool({
   name: "get_detailed_session_list",
   title: "Session list",
   description:
     "Individual sessions (time, parties, platform, quality, jitter/loss/RTT, network), 5 a page: examples behind a summary or breakdown. get_session_details opens one.",
   group: "sessions",
-  inputSchema: toolInput,
-  outputSchema: toolOutput,
-  annotations: READS_DXP,
+  inputSchema: () => z.strictObject({
+    ...scopedShape(),
+    ...drillShape(),
+    ...pagingShape(),
+    pageSize: z.number().int().min(1).max(100).default(5),
+    orderBy: z.enum(ORDER_FIELDS).default("startDate"),
+    orderDirection: z.enum(ORDER_DIRECTIONS).default("desc"),
+  }),
+  outputSchema: () => appliedSchema().extend({
+    narrowedTo: narrowedToSchema(),
+    page: pageSchema(),
+    sessions: z.array(sessionRow()),
+  }),
   async handler(args, context) {
     const scope = await scopeFor(args, context);
     const { client, query, applied, call } = scope;

@@ -1,10 +1,6 @@
 import { z } from "zod";
-import { lazySchema } from "../lazy-schema.ts";
-import { defineTool, READS_DXP } from "./define.ts";
+import { defineTool } from "./define.ts";
 import { appliedLine, appliedSchema, scopeFor, TEST_DIMENSIONS, testScopeShape } from "./call-scope.ts";
-
-const toolInput = lazySchema(() => z.strictObject(testScopeShape()));
-const toolOutput = lazySchema(() => appliedSchema().extend({ results: z.array(z.string()).nullable(), count: z.number() }));
 
 export default defineTool({
   name: "get_endpoint_test_count",
@@ -12,9 +8,8 @@ export default defineTool({
   description:
     "How many endpoint-client (EPC) tests ran, optionally by result or location: a quick health number for a site.",
   group: "endpoint_tests",
-  inputSchema: toolInput,
-  outputSchema: toolOutput,
-  annotations: READS_DXP,
+  inputSchema: () => z.strictObject(testScopeShape()),
+  outputSchema: () => appliedSchema().extend({ results: z.array(z.string()).nullable(), count: z.number() }),
   async handler(args, context) {
     const { client, query, applied, call } = await scopeFor(args, context, TEST_DIMENSIONS);
     const answer = await client.endpointTestCount({ ...query, testResults: args.results }, call);

@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { lazySchema } from "../lazy-schema.ts";
-import { defineTool, READS_DXP } from "./define.ts";
+import { defineTool } from "./define.ts";
 import { formatWindow } from "../time.ts";
 import { change, changeSchema, compareField, previousScope, previousWindowOf, previousWindowSchema } from "./compare.ts";
 import { emptyNote } from "./coverage.ts";
 import { num, signed, table } from "./render.ts";
 import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
-import { locationShape } from "./location-shape.ts";
+import { locationRow, locationShape } from "./location-shape.ts";
 import { qualityCounts, qualityCountsShape } from "./quality-counts.ts";
 
 const SORTS = ["poorPercent", "sessions", "avgNectarScore"] as const;
@@ -17,43 +17,31 @@ const rowSchema = lazySchema(() => z.object({
   change: changeSchema().optional(),
 }));
 
-const toolInput = lazySchema(() => z.strictObject({
-  ...scopedShape(),
-  sortBy: z.enum(SORTS).default("poorPercent"),
-  limit: z.number().int().min(1).max(100).default(25),
-  compareWithPreviousPeriod: compareField(),
-}));
-const toolOutput = lazySchema(() => appliedSchema().extend({
-  totalLocations: z.number(),
-  sortBy: z.enum(SORTS),
-  locations: z.array(rowSchema()),
-  previousWindow: previousWindowSchema().optional(),
-}));
-
 export default defineTool({
   name: "get_location_quality_summary",
   title: "Call quality by location",
   description:
     "Call quality per site, worst first: sessions, good/average/poor, poor share, score. compareWithPreviousPeriod adds each site's change.",
   group: "locations",
-  inputSchema: toolInput,
-  outputSchema: toolOutput,
-  annotations: READS_DXP,
+  inputSchema: () => z.strictObject({
+    ...scopedShape(),
+    sortBy: z.enum(SORTS).default("poorPercent"),
+    limit: z.number().int().min(1).max(100).default(25),
+    compareWithPreviousPeriod: compareField(),
+  }),
+  outputSchema: () => appliedSchema().extend({
+    totalLocations: z.number(),
+    sortBy: z.enum(SORTS),
+    locations: z.array(rowSchema()),
+    previousWindow: previousWindowSchema().optional(),
+  }),
   async handler(args, context) {
     const scope = await scopeFor(args, context);
     const { client, query, applied, call } = scope;
     const previous = args.compareWithPreviousPeriod ? previousScope(scope) : undefined;
     const [answer, before] = await Promise.all([client.qualityMap(query, call), previous && client.qualityMap(previous.query, call)]);
     const beforeById = new Map(before?.map((b) => [String(b.location.id), qualityCounts(b.sessions, b.avgNectarScore)]));
-    const rows = answer.map(({ location, sessions, avgNectarScore }) => ({
-      id: String(location.id),
-      name: location.name,
-      city: location.city ?? null,
-      country: location.country ?? null,
-      latitude: location.latitude ?? null,
-      longitude: location.longitude ?? null,
-      ...qualityCounts(sessions, avgNectarScore),
-    }));
+    const rows = answer.map(({ location, sessions, avgNectarScore }) => ({ ...locationRow(location), ...qualityCounts(sessions, avgNectarScore) }));
     const withChange = rows.map((row) => {
       if (!previous) return row;
       const old = beforeById.get(row.id) ?? { sessions: 0, poorPercent: 0, avgNectarScore: null };

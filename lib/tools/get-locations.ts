@@ -1,26 +1,9 @@
 import { z } from "zod";
-import { lazySchema } from "../lazy-schema.ts";
-import { defineTool, READS_DXP } from "./define.ts";
+import { defineTool } from "./define.ts";
 import { num, pageFooter, table } from "./render.ts";
-import { locationShape } from "./location-shape.ts";
+import { locationRow, locationShape } from "./location-shape.ts";
 import { pageOf, pageSchema, pagingShape } from "./paging.ts";
 import { tenantField, tenantOf } from "./tenant.ts";
-
-const toolInput = lazySchema(() => z.strictObject({
-  search: z.string().trim().max(200).default("").describe("part of a name, city or country"),
-  ...pagingShape(),
-  tenant: tenantField(),
-}));
-const toolOutput = lazySchema(() => z.object({
-  tenant: z.string(),
-  page: pageSchema(),
-  locations: z.array(
-    z.object({
-      ...locationShape(),
-      networks: z.array(z.string()),
-    }),
-  ),
-}));
 
 export default defineTool({
   name: "get_locations",
@@ -28,9 +11,21 @@ export default defineTool({
   description:
     "The tenant's sites with city, country, coordinates and network ranges; search by name, city or country. Exact names for the locations filter.",
   group: "locations",
-  inputSchema: toolInput,
-  outputSchema: toolOutput,
-  annotations: READS_DXP,
+  inputSchema: () => z.strictObject({
+    search: z.string().trim().max(200).default("").describe("part of a name, city or country"),
+    ...pagingShape(),
+    tenant: tenantField(),
+  }),
+  outputSchema: () => z.object({
+    tenant: z.string(),
+    page: pageSchema(),
+    locations: z.array(
+      z.object({
+        ...locationShape(),
+        networks: z.array(z.string()),
+      }),
+    ),
+  }),
   async handler(args, context) {
     const client = await context.client();
     const tenant = tenantOf(args, context);
@@ -38,15 +33,7 @@ export default defineTool({
       { search: args.search, pageNumber: args.pageNumber, pageSize: args.pageSize },
       { tenant, signal: context.signal },
     );
-    const locations = answer.elements.map((l) => ({
-      id: String(l.id),
-      name: l.name,
-      city: l.city ?? null,
-      country: l.country ?? null,
-      latitude: l.latitude ?? null,
-      longitude: l.longitude ?? null,
-      networks: l.networks ?? [],
-    }));
+    const locations = answer.elements.map((l) => ({ ...locationRow(l), networks: l.networks ?? [] }));
     const page = pageOf(answer);
     const text = [
       `Locations of tenant ${tenant}${args.search ? ` matching "${args.search}"` : ""}.`,

@@ -5,7 +5,7 @@ import { canonicalSessionType, type BreakdownDimension } from "../client/vocabul
 import { formatUtc, formatWindow, parseDxpDate, utcSeconds } from "../time.ts";
 import { change, changeSchema, compareField, previousScope, previousWindowOf, previousWindowSchema } from "./compare.ts";
 import { emptyNote } from "./coverage.ts";
-import { defineTool, READS_DXP } from "./define.ts";
+import { defineTool } from "./define.ts";
 import { drillArgs, drillEcho, drillLine, drillQuery, drillShape, narrowedToSchema } from "./drill.ts";
 import { num, percentOf, round, signed, table } from "./render.ts";
 import { minSample } from "./sample.ts";
@@ -91,30 +91,6 @@ const rowOf = (g: GroupQuality, min: number): Omit<Row, "change"> => ({
   ranked: g.sessions.all >= min,
 });
 
-const toolInput = lazySchema(() => z.strictObject({
-  by: z.enum(BY).default("networkType"),
-  timePeriod: scopedShape().timePeriod,
-  from: scopedShape().from,
-  to: scopedShape().to,
-  platforms: scopedShape().platforms,
-  locations: scopedShape().locations,
-  users: scopedShape().users,
-  filterId: scopedShape().filterId,
-  ...drillShape(),
-  minSessions: z.number().int().min(1).max(100_000).optional().describe("default ¼ of the mean group, ≥ 5"),
-  limit: z.number().int().min(1).max(100).default(10),
-  compareWithPreviousPeriod: compareField(),
-  tenant: scopedShape().tenant,
-}));
-const toolOutput = lazySchema(() => appliedSchema().extend({
-  by: z.string(),
-  narrowedTo: narrowedToSchema(),
-  minSessions: z.number(),
-  totalGroups: z.number(),
-  groups: z.array(groupRow()),
-  previousWindow: previousWindowSchema().optional(),
-}));
-
 export default defineTool({
   name: "get_quality_breakdown",
   title: "Why: quality by network, device, client, carrier, user…",
@@ -122,9 +98,29 @@ export default defineTool({
     "Why calls were poor: sessions split by one dimension (network type, device, client, carrier, user, location, …) with poor share, score, jitter, loss and RTT, worst first.",
   group: "sessions",
   // The filter fields a breakdown needs; the rest of a saved filter still applies.
-  inputSchema: toolInput,
-  outputSchema: toolOutput,
-  annotations: READS_DXP,
+  inputSchema: () => z.strictObject({
+    by: z.enum(BY).default("networkType"),
+    timePeriod: scopedShape().timePeriod,
+    from: scopedShape().from,
+    to: scopedShape().to,
+    platforms: scopedShape().platforms,
+    locations: scopedShape().locations,
+    users: scopedShape().users,
+    filterId: scopedShape().filterId,
+    ...drillShape(),
+    minSessions: z.number().int().min(1).max(100_000).optional().describe("default ¼ of the mean group, ≥ 5"),
+    limit: z.number().int().min(1).max(100).default(10),
+    compareWithPreviousPeriod: compareField(),
+    tenant: scopedShape().tenant,
+  }),
+  outputSchema: () => appliedSchema().extend({
+    by: z.string(),
+    narrowedTo: narrowedToSchema(),
+    minSessions: z.number(),
+    totalGroups: z.number(),
+    groups: z.array(groupRow()),
+    previousWindow: previousWindowSchema().optional(),
+  }),
   async handler(args, context) {
     const scope = await scopeFor(args, context);
     const { client, query, applied, call } = scope;

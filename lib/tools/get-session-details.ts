@@ -3,7 +3,7 @@ import { lazySchema } from "../lazy-schema.ts";
 import type { DxpSession, Stream } from "../client/schemas.ts";
 import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
 import { InputError } from "../errors.ts";
-import { defineTool, READS_DXP, type ToolContext } from "./define.ts";
+import { defineTool, type ToolContext } from "./define.ts";
 import { num, round } from "./render.ts";
 import { appliedLine, filterIdField, scopeFor } from "./call-scope.ts";
 import { fetchAll } from "./fetch-all.ts";
@@ -89,31 +89,27 @@ async function worstSession(args: { tenant?: string }, context: ToolContext): Pr
   return worst.sessionId;
 }
 
-const toolInput = lazySchema(() => z.strictObject({
-  sessionId: z.string().trim().min(1).max(200).optional().describe("default: the worst-scored session of the filter's window"),
-  filterId: filterIdField(),
-  tenant: tenantField(),
-}));
-const toolOutput = lazySchema(() => z.object({
-  tenant: z.string(),
-  session: z.object({
-    ...sessionFieldsShape(),
-    location: z.string().nullable(),
-  }),
-  streams: z.array(streamRow()),
-  findings: z.array(z.object({ code: z.string(), severity: z.string().nullable(), message: z.string().nullable() })),
-  related: z.array(relatedRow()),
-}));
-
 export default defineTool({
   name: "get_session_details",
   title: "One session in full",
   description:
     "One session opened (sessionId; none: the window's worst): each leg's network, site, device, client, server or carrier with metrics, the diagnostics in plain words, related sessions.",
   group: "sessions",
-  inputSchema: toolInput,
-  outputSchema: toolOutput,
-  annotations: READS_DXP,
+  inputSchema: () => z.strictObject({
+    sessionId: z.string().trim().min(1).max(200).optional().describe("default: the worst-scored session of the filter's window"),
+    filterId: filterIdField(),
+    tenant: tenantField(),
+  }),
+  outputSchema: () => z.object({
+    tenant: z.string(),
+    session: z.object({
+      ...sessionFieldsShape(),
+      location: z.string().nullable(),
+    }),
+    streams: z.array(streamRow()),
+    findings: z.array(z.object({ code: z.string(), severity: z.string().nullable(), message: z.string().nullable() })),
+    related: z.array(relatedRow()),
+  }),
   async handler(args, context) {
     const client = await context.client();
     const tenant = tenantOf(args, context);

@@ -3,11 +3,11 @@ import { lazySchema } from "../lazy-schema.ts";
 import { HISTOGRAM_INTERVALS } from "../client/vocabulary.ts";
 import { InputError } from "../errors.ts";
 import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
-import { defineTool, READS_DXP } from "./define.ts";
+import { defineTool } from "./define.ts";
 import { emptyNote } from "./coverage.ts";
 import { num, round, table } from "./render.ts";
 import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
-import { qualityCounts, qualityCountsShape } from "./quality-counts.ts";
+import { qualityCounts } from "./quality-counts.ts";
 import { worstBucket } from "./worst-bucket.ts";
 
 /** More buckets than this would flood a model's context; the caller should widen the interval. */
@@ -24,18 +24,14 @@ const bucketSchema = lazySchema(() => z.object({
   score: z.number().nullable().describe("average Nectar score"),
 }));
 
-const toolInput = lazySchema(() => z.strictObject({ ...scopedShape(), interval: z.enum(HISTOGRAM_INTERVALS).optional() }));
-const toolOutput = lazySchema(() => appliedSchema().extend({ interval: z.enum(HISTOGRAM_INTERVALS), buckets: z.array(bucketSchema()) }));
-
 export default defineTool({
   name: "get_session_histogram",
   title: "Call quality over time",
   description:
     "Sessions per hour or day with good/average/poor counts and score: when quality dropped. interval: HOUR for windows up to 2 days, else DAY.",
   group: "sessions",
-  inputSchema: toolInput,
-  outputSchema: toolOutput,
-  annotations: READS_DXP,
+  inputSchema: () => z.strictObject({ ...scopedShape(), interval: z.enum(HISTOGRAM_INTERVALS).optional() }),
+  outputSchema: () => appliedSchema().extend({ interval: z.enum(HISTOGRAM_INTERVALS), buckets: z.array(bucketSchema()) }),
   async handler(args, context) {
     const scope = await scopeFor(args, context);
     const { client, query, applied, call } = scope;
@@ -54,7 +50,6 @@ export default defineTool({
     const unit = interval.toLowerCase();
     const text = [
       `Sessions per ${interval.toLowerCase()} (bucket starts in UTC). ${appliedLine(applied)}`,
-      // Compact rows (a model pays for every token): the date once per day, counts as good/average/poor.
       // Compact rows (a model pays for every token): the date once per day, counts as good/average/poor.
       table(
         ["start UTC", "sessions", "good/avg/poor", "poor %", "score"],

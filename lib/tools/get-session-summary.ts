@@ -2,7 +2,7 @@ import { z } from "zod";
 import { lazySchema } from "../lazy-schema.ts";
 import type { QualityMetrics, Summary } from "../client/schemas.ts";
 import type { QualityMetric } from "../client/vocabulary.ts";
-import { defineTool, READS_DXP } from "./define.ts";
+import { defineTool } from "./define.ts";
 import {
   type Change,
   change as changeOf,
@@ -87,33 +87,29 @@ function figuresOf(byQuality: Summary): Figures {
   return { sessions: total, poorPercent: percentOf(poor, total), avgNectarScore: round(byQuality.summary.avgNectarScore, 1) };
 }
 
-const toolInput = lazySchema(() => z.strictObject({
-  ...scopedShape(),
-  compareWithPreviousPeriod: compareField(),
-  detail: z.boolean().optional().describe("add modality, all insights, media jitter/RTT/loss"),
-}));
-const toolOutput = lazySchema(() => appliedSchema().extend({
-  totalSessions: z.number(),
-  avgNectarScore: z.number().nullable(),
-  conversationJourneys: z.number().nullable().optional(),
-  quality: countsSchema().describe("sessions by quality group"),
-  modality: countsSchema().optional().describe("sessions by modality"),
-  insights: countsSchema().describe("sessions per insight, most first"),
-  media: z.object({ audio: mediaSchema(), video: mediaSchema(), appshare: mediaSchema() }).optional().describe("stream-weighted (detail)"),
-  mediaScore: z.object({ audio: z.number().nullable(), video: z.number().nullable(), appshare: z.number().nullable() }).optional(),
-  change: changeSchema().optional(),
-  previousWindow: previousWindowSchema().optional(),
-}));
-
 export default defineTool({
   name: "get_session_summary",
   title: "Session summary",
   description:
     "Overview of call quality: sessions, score, quality split, top insights, score per media. Start here; compareWithPreviousPeriod adds the change.",
   group: "sessions",
-  inputSchema: toolInput,
-  outputSchema: toolOutput,
-  annotations: READS_DXP,
+  inputSchema: () => z.strictObject({
+    ...scopedShape(),
+    compareWithPreviousPeriod: compareField(),
+    detail: z.boolean().optional().describe("add modality, all insights, media jitter/RTT/loss"),
+  }),
+  outputSchema: () => appliedSchema().extend({
+    totalSessions: z.number(),
+    avgNectarScore: z.number().nullable(),
+    conversationJourneys: z.number().nullable().optional(),
+    quality: countsSchema().describe("sessions by quality group"),
+    modality: countsSchema().optional().describe("sessions by modality"),
+    insights: countsSchema().describe("sessions per insight, most first"),
+    media: z.object({ audio: mediaSchema(), video: mediaSchema(), appshare: mediaSchema() }).optional().describe("stream-weighted (detail)"),
+    mediaScore: z.object({ audio: z.number().nullable(), video: z.number().nullable(), appshare: z.number().nullable() }).optional(),
+    change: changeSchema().optional(),
+    previousWindow: previousWindowSchema().optional(),
+  }),
   async handler(args, context) {
     const scope = await scopeFor(args, context);
     const { client, query, applied, call } = scope;

@@ -1,9 +1,5 @@
 import { z } from "zod";
-import { lazySchema } from "../lazy-schema.ts";
-import { defineTool, READS_DXP } from "./define.ts";
-
-const toolInput = lazySchema(() => z.strictObject({}));
-const toolOutput = lazySchema(() => z.object({ tenants: z.array(z.string()), defaultTenant: z.string().nullable() }));
+import { defineTool } from "./define.ts";
 
 export default defineTool({
   name: "get_tenant_names",
@@ -11,9 +7,8 @@ export default defineTool({
   description:
     "The tenants (customer domains) this token may see, and the default one. Pass `tenant` to other tools to pick one.",
   group: "tenants",
-  inputSchema: toolInput,
-  outputSchema: toolOutput,
-  annotations: READS_DXP,
+  inputSchema: () => z.strictObject({}),
+  outputSchema: () => z.object({ tenants: z.array(z.string()), defaultTenant: z.string().nullable() }),
   async handler(_args, context) {
     const client = await context.client();
     const tenants = await client.tenants({ signal: context.signal });

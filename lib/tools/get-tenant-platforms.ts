@@ -1,10 +1,6 @@
 import { z } from "zod";
-import { lazySchema } from "../lazy-schema.ts";
-import { defineTool, READS_DXP } from "./define.ts";
+import { defineTool } from "./define.ts";
 import { tenantField, tenantOf } from "./tenant.ts";
-
-const toolInput = lazySchema(() => z.strictObject({ tenant: tenantField() }));
-const toolOutput = lazySchema(() => z.object({ tenant: z.string(), platforms: z.array(z.object({ platform: z.string(), enabled: z.boolean() })) }));
 
 export default defineTool({
   name: "get_tenant_platforms",
@@ -12,9 +8,8 @@ export default defineTool({
   description:
     "The UC platforms the DXP monitors for a tenant and whether each is enabled. Use before filtering by platform.",
   group: "tenants",
-  inputSchema: toolInput,
-  outputSchema: toolOutput,
-  annotations: READS_DXP,
+  inputSchema: () => z.strictObject({ tenant: tenantField() }),
+  outputSchema: () => z.object({ tenant: z.string(), platforms: z.array(z.object({ platform: z.string(), enabled: z.boolean() })) }),
   async handler(args, context) {
     const client = await context.client();
     const tenant = tenantOf(args, context);

@@ -6,7 +6,7 @@ import { closest, didYouMean, fold } from "../closest.ts";
 import { InputError } from "../errors.ts";
 import { filterShape } from "../filter.ts";
 import { hasTime } from "../time.ts";
-import { defineTool, READS_DXP } from "./define.ts";
+import { defineTool } from "./define.ts";
 import { num, percentOf, round } from "./render.ts";
 import { minSample } from "./sample.ts";
 import { appliedLine, type Scope, scopeFor, windowSchema } from "./call-scope.ts";
@@ -26,33 +26,29 @@ const groupsOf = (list: readonly GroupQuality[]) =>
     .map((g) => ({ name: g.name, sessions: g.sessions.all, poorPercent: percentOf(g.sessions.poor, g.sessions.all), avgNectarScore: round(g.avgNectarScore, 1) }))
     .sort((a, b) => b.sessions - a.sessions);
 
-const toolInput = lazySchema(() => z.strictObject({
-  user: z.string().trim().min(1).max(200).optional().describe("default: the window's worst user"),
-  timePeriod: filterShape().timePeriod.describe("default LAST_MONTH"),
-  tenant: tenantField(),
-}));
-const toolOutput = lazySchema(() => z.object({
-  tenant: z.string(),
-  window: windowSchema(),
-  user: userShape(),
-  otherMatches: z.array(userShape()).describe("other users the search found"),
-  sessions: z.number(),
-  quality: z.object({ good: z.number(), average: z.number(), poor: z.number(), unknown: z.number(), poorPercent: z.number(), avgNectarScore: z.number().nullable() }),
-  volume: z.object({ modalities: z.array(countRow()), platforms: z.array(countRow()) }),
-  // One field in tools/list for the four: the published schema is shallow.
-  groups: z.object({ devices: z.array(groupRow()), networkTypes: z.array(groupRow()), clientTypes: z.array(groupRow()), servers: z.array(groupRow()) }),
-  topContacts: z.array(countRow()),
-}));
-
 export default defineTool({
   name: "get_user_summary",
   title: "A user's communication patterns",
   description:
     "One person's patterns (user: email, name or id; none: the worst user): calls by modality and platform, quality, devices, networks, clients and servers with poor share, top contacts.",
   group: "users",
-  inputSchema: toolInput,
-  outputSchema: toolOutput,
-  annotations: READS_DXP,
+  inputSchema: () => z.strictObject({
+    user: z.string().trim().min(1).max(200).optional().describe("default: the window's worst user"),
+    timePeriod: filterShape().timePeriod.describe("default LAST_MONTH"),
+    tenant: tenantField(),
+  }),
+  outputSchema: () => z.object({
+    tenant: z.string(),
+    window: windowSchema(),
+    user: userShape(),
+    otherMatches: z.array(userShape()).describe("other users the search found"),
+    sessions: z.number(),
+    quality: z.object({ good: z.number(), average: z.number(), poor: z.number(), unknown: z.number(), poorPercent: z.number(), avgNectarScore: z.number().nullable() }),
+    volume: z.object({ modalities: z.array(countRow()), platforms: z.array(countRow()) }),
+    // One field in tools/list for the four: the published schema is shallow.
+    groups: z.object({ devices: z.array(groupRow()), networkTypes: z.array(groupRow()), clientTypes: z.array(groupRow()), servers: z.array(groupRow()) }),
+    topContacts: z.array(countRow()),
+  }),
   async handler(args, context) {
     // The time window only: a saved location or platform filter would hide part of the person's calls.
     // Patterns need more than a day: a month unless a window was given or saved.

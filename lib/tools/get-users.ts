@@ -1,23 +1,8 @@
 import { z } from "zod";
-import { lazySchema } from "../lazy-schema.ts";
-import { defineTool, READS_DXP } from "./define.ts";
+import { defineTool } from "./define.ts";
 import { pageFooter, table } from "./render.ts";
 import { pageOf, pageSchema, pagingShape } from "./paging.ts";
 import { tenantField, tenantOf } from "./tenant.ts";
-
-const toolInput = lazySchema(() => z.strictObject({
-  search: z.string().trim().max(200).default("").describe("part of a name, email or location"),
-  ...pagingShape(),
-  tenant: tenantField(),
-}));
-const toolOutput = lazySchema(() => z.object({
-  tenant: z.string(),
-  search: z.string(),
-  page: pageSchema(),
-  users: z.array(
-    z.object({ userId: z.string(), displayName: z.string().nullable(), email: z.string().nullable(), location: z.string().nullable() }),
-  ),
-}));
 
 export default defineTool({
   name: "get_users",
@@ -25,9 +10,19 @@ export default defineTool({
   description:
     "Search users by name, email or location (empty lists all), paged. Gives the exact email or id for the users filter.",
   group: "users",
-  inputSchema: toolInput,
-  outputSchema: toolOutput,
-  annotations: READS_DXP,
+  inputSchema: () => z.strictObject({
+    search: z.string().trim().max(200).default("").describe("part of a name, email or location"),
+    ...pagingShape(),
+    tenant: tenantField(),
+  }),
+  outputSchema: () => z.object({
+    tenant: z.string(),
+    search: z.string(),
+    page: pageSchema(),
+    users: z.array(
+      z.object({ userId: z.string(), displayName: z.string().nullable(), email: z.string().nullable(), location: z.string().nullable() }),
+    ),
+  }),
   async handler(args, context) {
     const client = await context.client();
     const tenant = tenantOf(args, context);

@@ -1,6 +1,7 @@
 // A corporate location as the location tools return it.
 import { z } from "zod";
 import { lazySchema } from "../lazy-schema.ts";
+import type { DxpLocation } from "../client/schemas.ts";
 
 /** A corporate location as tools return it. */
 export const locationShape = lazySchema(() => ({
@@ -11,3 +12,13 @@ export const locationShape = lazySchema(() => ({
   latitude: z.number().nullable(),
   longitude: z.number().nullable(),
 }));
+
+/** A DXP location as tools return it: an absent field is null. */
+export const locationRow = (l: DxpLocation) => ({
+  id: String(l.id),
+  name: l.name,
+  city: l.city ?? null,
+  country: l.country ?? null,
+  latitude: l.latitude ?? null,
+  longitude: l.longitude ?? null,
+});

@@ -11,23 +11,20 @@ const savedFilterSchema = lazySchema(() => appliedFilterSchema().extend({
   to: z.string().optional(),
 }));
 
-const toolInput = lazySchema(() => z.strictObject({ ...filterShape(), filterId: filterIdField().describe("start from this saved filter"), clear: z.boolean().default(false) }));
-const toolOutput = lazySchema(() => z.object({
-  action: z.enum(["shown", "updated", "cleared"]),
-  filter: savedFilterSchema(),
-  window: windowSchema().describe("what a call made now would use"),
-  filterId: z.string().describe("pass to session tools"),
-  filterExpiresAt: z.string().describe("UTC"),
-}));
-
 export default defineTool({
   name: "set_session_filter",
   title: "Set session filter",
   description:
     "Save a filter; returns a filterId for session tools (in an MCP session it also applies implicitly). Session tools take the same fields as one-call overrides. A time field replaces the window; clear: true resets; {} shows it.",
   group: "sessions",
-  inputSchema: toolInput,
-  outputSchema: toolOutput,
+  inputSchema: () => z.strictObject({ ...filterShape(), filterId: filterIdField().describe("start from this saved filter"), clear: z.boolean().default(false) }),
+  outputSchema: () => z.object({
+    action: z.enum(["shown", "updated", "cleared"]),
+    filter: savedFilterSchema(),
+    window: windowSchema().describe("what a call made now would use"),
+    filterId: z.string().describe("pass to session tools"),
+    filterExpiresAt: z.string().describe("UTC"),
+  }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, context) {
     const given = pickFilter(args);
