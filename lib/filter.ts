@@ -105,7 +105,7 @@ export function applyFilter(
 }
 
 /** "platforms TEAMS; qualities CRITICAL" or "none". */
-export function describeFilter(filter: Partial<Record<ListKey, readonly string[]>>): string {
+export function describeFilter(filter: Partial<Record<ListKey, readonly string[]>> = {}): string {
   const parts = LIST_KEYS.filter((key) => filter[key]?.length).map((key) => `${key} ${joinList(filter[key]!)}`);
   return parts.length ? parts.join("; ") : "none";
 }

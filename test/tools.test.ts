@@ -237,6 +237,14 @@ describe("session filter", () => {
     assert.ok(h.sim.requests.every((r) => r.query.platforms === undefined && r.query.timePeriod === "LAST_DAY"));
   });
 
+  it("is echoed in structuredContent only when one applies (the text says filter: none)", async () => {
+    const none = await h.call("get_session_summary");
+    assert.match(textOf(none), /filter: none/);
+    assert.equal("filter" in none.structuredContent!, false);
+    const some = await h.call("get_session_summary", { platforms: ["ZOOM"] });
+    assert.deepEqual((some.structuredContent as { filter?: unknown }).filter, { platforms: ["ZOOM"] });
+  });
+
   it("sends relative spans and RFC 3339 bounds upstream as an absolute UTC window", async () => {
     h.sim.clearRequests();
     const result = await h.call("get_session_summary", { from: "2026-11-20T09:00:00+02:00", to: "2026-11-21T09:00:00+02:00" });

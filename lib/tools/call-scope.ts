@@ -36,8 +36,8 @@ export const appliedFilterSchema = lazySchema(() => z.object({
   users: z.array(z.string()).optional(),
 }));
 
-/** What every session answer echoes: tenant, absolute UTC window and the filter applied. */
-export const appliedSchema = lazySchema(() => z.object({ tenant: z.string(), window: windowSchema(), filter: appliedFilterSchema() }));
+/** What every session answer echoes: tenant, absolute UTC window and the filter applied (left out when none: the text says "filter: none"). */
+export const appliedSchema = lazySchema(() => z.object({ tenant: z.string(), window: windowSchema(), filter: appliedFilterSchema().optional() }));
 export type Applied = z.infer<ReturnType<typeof appliedSchema>>;
 
 export interface Scope {
@@ -65,7 +65,7 @@ export async function scopeFor(
     applied: {
       tenant,
       window: { from: utcSeconds(window.from), to: utcSeconds(window.to), label: window.label },
-      filter: lists,
+      filter: Object.keys(lists).length > 0 ? lists : undefined,
     },
     call: { tenant, signal: context.signal },
   };

@@ -14,7 +14,7 @@ export async function emptyNote(scope: Scope, context: ToolContext): Promise<str
   const from = Date.parse(scope.applied.window.from);
   const to = Date.parse(scope.applied.window.to);
   if (from >= now) return `No sessions: the window starts in the future (${nowText}).`;
-  const filtered = Object.keys(scope.applied.filter).length > 0;
+  const filtered = scope.applied.filter !== undefined;
   // A named period ends now: with a filter, the filter is what matched nothing (no extra call).
   if (filtered && (TIME_PERIODS as readonly string[]).includes(scope.applied.window.label)) {
     return `No sessions match filter ${describeFilter(scope.applied.filter)} in the ${scope.applied.window.label} window (${nowText}).`;
