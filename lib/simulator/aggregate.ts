@@ -2,19 +2,18 @@
 // Answers are typed by the client's schemas, so the simulator cannot drift from them.
 import type { Histogram, Insights, QualityMap, QualityMetrics, Summary } from "../client/schemas.ts";
 import { INSIGHTS, MODALITIES, QUALITIES, QUALITY_TYPES, type HistogramInterval, type MediaKind, type Modality, type QualityMetric } from "../client/vocabulary.ts";
-import type { CatalogueLocation } from "./catalogue.ts";
 import { DAY_MS, HOUR_MS } from "./catalogue.ts";
 import { startMs } from "./data.ts";
 import { jitterMs, packetLossPercent, type SimSession } from "./sessions.ts";
 import { PARAMS } from "../client/endpoints.ts";
 import { badRequest } from "./http.ts";
-import { locationJson } from "./render.ts";
+import { locationJson, noZone } from "./render.ts";
 import type { Window } from "./query.ts";
 
 /** Insight thresholds (dxp-api.md does not give the platform's own). */
 export const THRESHOLDS = { jitterMs: 30, packetLossPercent: 3, roundTripMs: 300 } as const;
 
-const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
+export const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 const percent = (count: number, total: number) => (total ? round((count * 100) / total, 2) : 0);
 
 export function average(sessions: readonly SimSession[], value: (s: SimSession) => number | null): number | null {
@@ -87,20 +86,28 @@ export function qualityByMedia(sessions: readonly SimSession[], media: MediaKind
   }));
 }
 
-export type Counts = { good: number; average: number; poor: number; unknown: number; all: number };
-
-export const emptyCounts = (): Counts => ({ good: 0, average: 0, poor: 0, unknown: 0, all: 0 });
-
-export function count(counts: Counts, s: SimSession): void {
-  counts.all++;
-  if (s.quality === "GOOD") counts.good++;
-  else if (s.quality === "AVERAGE") counts.average++;
-  else if (s.quality === "CRITICAL") counts.poor++;
-  else counts.unknown++;
+/** The sessions by quality group, as every answer with counts gives them. */
+export function countsOf(sessions: readonly SimSession[]) {
+  const counts = { good: 0, average: 0, poor: 0, unknown: 0, all: sessions.length };
+  for (const s of sessions) {
+    if (s.quality === "GOOD") counts.good++;
+    else if (s.quality === "AVERAGE") counts.average++;
+    else if (s.quality === "CRITICAL") counts.poor++;
+    else counts.unknown++;
+  }
+  return counts;
 }
 
-/** Dates in the time series carry no `Z`: the offset is in zoneOffset. */
-const localIso = (ms: number) => new Date(ms).toISOString().slice(0, 19);
+/** The items by key, in the order each key first appears. */
+function groupBy<K, T>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const group = groups.get(keyOf(item));
+    if (group) group.push(item);
+    else groups.set(keyOf(item), [item]);
+  }
+  return groups;
+}
 
 export const MAX_BUCKETS = 10_000;
 
@@ -110,34 +117,21 @@ export function histogram(sessions: readonly SimSession[], window: Window, inter
   const first = Math.floor(window.from / size) * size;
   const n = Math.ceil((window.to - first) / size);
   if (n > MAX_BUCKETS) throw badRequest(PARAMS.interval, `the window holds ${n} ${interval} buckets; at most ${MAX_BUCKETS}`);
-  const buckets = Array.from({ length: n }, () => ({ counts: emptyCounts(), members: [] as SimSession[] }));
-  for (const s of sessions) {
-    const bucket = buckets[Math.floor((startMs(s) - first) / size)]!;
-    count(bucket.counts, s);
-    bucket.members.push(s);
-  }
-  return buckets.map(({ counts, members }, i) => ({
-    startDate: localIso(first + i * size),
-    endDate: localIso(first + (i + 1) * size),
+  const buckets = Array.from({ length: n }, () => [] as SimSession[]);
+  for (const s of sessions) buckets[Math.floor((startMs(s) - first) / size)]!.push(s);
+  // Dates in the time series carry no `Z`: the offset is in zoneOffset.
+  return buckets.map((members, i) => ({
+    startDate: noZone(first + i * size),
+    endDate: noZone(first + (i + 1) * size),
     zoneOffset: "+00:00",
-    sessions: { ...counts, avgNectarScore: avgNectarScore(members) },
+    sessions: { ...countsOf(members), avgNectarScore: avgNectarScore(members) },
   }));
 }
 
 export function qualityMap(sessions: readonly SimSession[]): QualityMap {
-  const byLocation = new Map<CatalogueLocation, SimSession[]>();
-  for (const s of sessions) {
-    const list = byLocation.get(s.user.location);
-    if (list) list.push(s);
-    else byLocation.set(s.user.location, [s]);
-  }
-  return [...byLocation]
+  return [...groupBy(sessions, (s) => s.user.location)]
     .sort(([a], [b]) => a.name.localeCompare(b.name))
-    .map(([location, members]) => {
-      const counts = emptyCounts();
-      for (const s of members) count(counts, s);
-      return { location: locationJson(location), sessions: counts, avgNectarScore: avgNectarScore(members) };
-    });
+    .map(([location, members]) => ({ location: locationJson(location), sessions: countsOf(members), avgNectarScore: avgNectarScore(members) }));
 }
 
 export interface PinnedUser {
@@ -156,13 +150,7 @@ export const PINNED_USERS = 10;
 
 /** The users with the most poor (CRITICAL) sessions in the window. */
 export function pinnedUsers(sessions: readonly SimSession[]): PinnedUser[] {
-  const byUser = new Map<string, SimSession[]>();
-  for (const s of sessions) {
-    const list = byUser.get(s.user.userId);
-    if (list) list.push(s);
-    else byUser.set(s.user.userId, [s]);
-  }
-  return [...byUser.values()]
+  return [...groupBy(sessions, (s) => s.user.userId).values()]
     .map((members) => {
       const user = members[0]!.user;
       const latestScored = members.findLast((s) => s.nectarScore !== null);

@@ -3,7 +3,7 @@
 // the planted cause, so the leg that carries the trouble is the one a reader sees it on.
 import type { Diagnostics, GroupQuality, Stream, UserQuality, UserQuantity } from "../client/schemas.ts";
 import type { BreakdownDimension } from "../client/vocabulary.ts";
-import { average, avgNectarScore, count, emptyCounts, THRESHOLDS, type Counts } from "./aggregate.ts";
+import { average, avgNectarScore, countsOf, round, THRESHOLDS } from "./aggregate.ts";
 import { incidentWindow, WIFI_TROUBLE_LOCATION } from "./catalogue.ts";
 import { startMs, type TenantData } from "./data.ts";
 import { BAD_DEVICE, CARRIERS, carrierName, clientOf, CLIENTS, deviceName, DEVICES, INCIDENT_CARRIER, networkTypeName, REGRESSED_CLIENT, SBC } from "./equipment.ts";
@@ -12,7 +12,6 @@ import { jitterMs, packetLossPercent, sessionId, sessionTo, type SimSession } fr
 import type { SimUser } from "./users.ts";
 import { NETWORK_TYPES } from "../client/vocabulary.ts";
 
-const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** MOS from the Nectar score: a rough linear map onto 1–4.5 (the platform's own mapping is not public). */
@@ -187,12 +186,10 @@ const GROUPERS: Record<BreakdownDimension, (s: SimSession) => readonly Key[]> = 
 };
 
 export function groupQuality(name: string, label: string | null, members: readonly SimSession[]): GroupQuality {
-  const counts: Counts = emptyCounts();
-  for (const s of members) count(counts, s);
   return {
     name,
     label,
-    sessions: counts,
+    sessions: countsOf(members),
     avgNectarScore: avgNectarScore(members),
     avgJitter: average(members, jitterMs),
     avgPacketLoss: average(members, packetLossPercent),
@@ -238,9 +235,7 @@ export const userQuantity = (sessions: readonly SimSession[]): UserQuantity => (
 });
 
 export function userQuality(sessions: readonly SimSession[]): UserQuality {
-  const counts = emptyCounts();
-  for (const s of sessions) count(counts, s);
-  return { ...counts, avgNectarScore: avgNectarScore(sessions) };
+  return { ...countsOf(sessions), avgNectarScore: avgNectarScore(sessions) };
 }
 
 export const USER_GROUPERS = {

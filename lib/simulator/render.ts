@@ -8,7 +8,7 @@ import { jitterMs, packetLossPercent, sessionId, sessionTo, type SimSession } fr
 import type { SimUser } from "./users.ts";
 
 /** The real session list sends UTC dates without the trailing Z (dxp-api.md). */
-const noZone = (ms: number) => new Date(ms).toISOString().slice(0, 19);
+export const noZone = (ms: number) => new Date(ms).toISOString().slice(0, 19);
 
 export const sessionJson = (data: TenantData, s: SimSession) =>
   ({
