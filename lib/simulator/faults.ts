@@ -4,33 +4,6 @@ import { z } from "zod";
 import { errorCode, htmlResponse, jsonResponse } from "./http.ts";
 import type { Rng } from "./random.ts";
 
-export interface Faults {
-  /** Added before every /dapi answer. */
-  latencyMs: number;
-  /** 0..1 probability per /dapi request. */
-  rate429: number;
-  /** Retry-After header on 429s; null sends none. */
-  retryAfterSeconds: number | null;
-  rate5xx: number;
-  status5xx: 500 | 502 | 503;
-  /** 0..1: 200 with a body that is not JSON. */
-  malformedRate: number;
-  /** 0..1: 502 with an HTML proxy page. */
-  htmlErrorRate: number;
-  /** The refresh endpoint answers 401. */
-  rejectRefresh: boolean;
-  /** Deterministic queue, consumed one entry per /dapi request (before rates apply). */
-  failNext: FaultKind[];
-}
-
-export type FaultKind =
-  | { kind: "status"; status: number; retryAfterSeconds?: number; body?: "json" | "html" }
-  | { kind: "malformed" }
-  | { kind: "truncated" }
-  | { kind: "huge"; bytes?: number }
-  | { kind: "hang"; ms: number }
-  | { kind: "expire-token" };
-
 export const defaultFaults = (): Faults => ({
   latencyMs: 0,
   rate429: 0,
@@ -58,18 +31,31 @@ const faultKindSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("expire-token") }),
 ]);
 
-/** Validates `POST /_sim/faults` bodies. */
-export const faultsPatchSchema = z.strictObject({
-  latencyMs: z.number().min(0).optional(),
-  rate429: rate.optional(),
-  retryAfterSeconds: z.number().min(0).nullable().optional(),
-  rate5xx: rate.optional(),
-  status5xx: z.union([z.literal(500), z.literal(502), z.literal(503)]).optional(),
-  malformedRate: rate.optional(),
-  htmlErrorRate: rate.optional(),
-  rejectRefresh: z.boolean().optional(),
-  failNext: z.array(faultKindSchema).optional(),
+export type FaultKind = z.infer<typeof faultKindSchema>;
+
+const faultsSchema = z.strictObject({
+  /** Added before every /dapi answer. */
+  latencyMs: z.number().min(0),
+  /** 0..1 probability per /dapi request. */
+  rate429: rate,
+  /** Retry-After header on 429s; null sends none. */
+  retryAfterSeconds: z.number().min(0).nullable(),
+  rate5xx: rate,
+  status5xx: z.union([z.literal(500), z.literal(502), z.literal(503)]),
+  /** 0..1: 200 with a body that is not JSON. */
+  malformedRate: rate,
+  /** 0..1: 502 with an HTML proxy page. */
+  htmlErrorRate: rate,
+  /** The refresh endpoint answers 401. */
+  rejectRefresh: z.boolean(),
+  /** Deterministic queue, consumed one entry per /dapi request (before rates apply). */
+  failNext: z.array(faultKindSchema),
 });
+
+export type Faults = z.infer<typeof faultsSchema>;
+
+/** Validates `POST /_sim/faults` bodies. */
+export const faultsPatchSchema = faultsSchema.partial();
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -168,7 +168,7 @@ export function createApp(ctx: AppContext): Hono {
   app.post("/_sim/faults", async (c) => {
     const parsed = faultsPatchSchema.safeParse(await readJson(c));
     if (!parsed.success) throw badRequest("body", parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "));
-    ctx.setFaults(parsed.data as Partial<Faults>);
+    ctx.setFaults(parsed.data);
     return jsonResponse(ctx.faults());
   });
   app.delete("/_sim/faults", () => {
