@@ -85,7 +85,7 @@ export function classifyHost(host: string): HostClass {
  * the Deno shell cannot hook its resolver and relies on the allow-list (see the README).
  */
 export function checkDxpUrl(raw: string, policy?: Partial<UrlPolicy>): string {
-  const p: UrlPolicy = { ...DEFAULT_URL_POLICY, ...stripUndefined(policy) };
+  const p = withDefaults(policy);
   const patterns = p.allowedHosts.map(normalizePattern);
 
   const text = typeof raw === "string" ? raw.trim() : "";
@@ -135,7 +135,7 @@ export function checkDxpUrl(raw: string, policy?: Partial<UrlPolicy>): string {
 
   if (host.kind === "metadata" || host.kind === "unspecified" || host.kind === "reserved") {
     throw new ConfigurationError(
-      `The DXP URL names ${describe(host.kind)} (${shown}), which is never accepted.`,
+      `The DXP URL names ${DESCRIBED[host.kind]} (${shown}), which is never accepted.`,
       ACCEPTED,
     );
   }
@@ -143,7 +143,7 @@ export function checkDxpUrl(raw: string, policy?: Partial<UrlPolicy>): string {
   if (host.literal) {
     if (!p.allowPrivateAddresses) {
       throw new ConfigurationError(
-        `The DXP URL names an IP address (${shown}, ${describe(host.kind)}); only host names are accepted.`,
+        `The DXP URL names an IP address (${shown}, ${DESCRIBED[host.kind]}); only host names are accepted.`,
         ACCEPTED,
       );
     }
@@ -179,7 +179,7 @@ export function checkDxpUrl(raw: string, policy?: Partial<UrlPolicy>): string {
  * unspecified and reserved never. Throws ConfigurationError naming the kind, never the address.
  */
 export function checkResolvedAddress(address: string, policy?: Partial<UrlPolicy>): void {
-  const p: UrlPolicy = { ...DEFAULT_URL_POLICY, ...stripUndefined(policy) };
+  const p = withDefaults(policy);
   const kind = classifyAddress(address) ?? "reserved";
   const allowed =
     kind === "public-ip" ||
@@ -187,7 +187,7 @@ export function checkResolvedAddress(address: string, policy?: Partial<UrlPolicy
     ((kind === "private" || kind === "link-local") && p.allowPrivateAddresses);
   if (!allowed) {
     throw new ConfigurationError(
-      `The DXP host resolves to ${describe(kind)}, which the DXP URL policy refuses for URLs a client names.`,
+      `The DXP host resolves to ${DESCRIBED[kind]}, which the DXP URL policy refuses for URLs a client names.`,
       `Use the https:// address of your Nectar DXP tenant; an operator can allow private addresses with NECTAR_ALLOW_PRIVATE_ADDRESSES.`,
     );
   }
@@ -213,12 +213,10 @@ export function parseUrlPolicy(env: {
 
 // ---------------------------------------------------------------------------------------------
 
-function stripUndefined(policy?: Partial<UrlPolicy>): Partial<UrlPolicy> {
-  const out: Partial<UrlPolicy> = {};
-  if (policy?.allowedHosts !== undefined) out.allowedHosts = policy.allowedHosts;
-  if (policy?.allowPrivateAddresses !== undefined) out.allowPrivateAddresses = policy.allowPrivateAddresses;
-  if (policy?.allowLoopbackHttp !== undefined) out.allowLoopbackHttp = policy.allowLoopbackHttp;
-  return out;
+/** The default policy with what `policy` sets (an undefined field keeps its default). */
+function withDefaults(policy?: Partial<UrlPolicy>): UrlPolicy {
+  const given = Object.entries(policy ?? {}).filter(([, value]) => value !== undefined);
+  return { ...DEFAULT_URL_POLICY, ...Object.fromEntries(given) };
 }
 
 function normalized(scheme: string, hostName: string, url: URL): string {
@@ -227,26 +225,16 @@ function normalized(scheme: string, hostName: string, url: URL): string {
   return `${scheme}://${hostName}${port}${path}`;
 }
 
-function describe(kind: HostClass): string {
-  switch (kind) {
-    case "loopback":
-      return "a loopback address";
-    case "private":
-      return "a private address";
-    case "link-local":
-      return "a link-local address";
-    case "metadata":
-      return "a cloud metadata service";
-    case "unspecified":
-      return "an unspecified address";
-    case "reserved":
-      return "a reserved or unusable address";
-    case "public-ip":
-      return "a public address";
-    case "public-name":
-      return "a host name";
-  }
-}
+const DESCRIBED: Record<HostClass, string> = {
+  loopback: "a loopback address",
+  private: "a private address",
+  "link-local": "a link-local address",
+  metadata: "a cloud metadata service",
+  unspecified: "an unspecified address",
+  reserved: "a reserved or unusable address",
+  "public-ip": "a public address",
+  "public-name": "a host name",
+};
 
 /** Lower-case, trim, drop a trailing dot; refuse what cannot be a host pattern. */
 function normalizePattern(pattern: string): string {
