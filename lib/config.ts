@@ -66,10 +66,8 @@ export function readConfig(env: Env): ServerConfig {
   if (transport !== "stdio" && transport !== "http") {
     throw new ConfigurationError(`${ENV.transport} must be "stdio" or "http", not "${transport}".`, "Unset it for stdio, or pass --http.");
   }
-  const port = Number(env[ENV.port] ?? 8000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigurationError(`${ENV.port} must be a port number (0-65535).`, "Unset it for 8000.");
-  const timeoutMs = Number(env[ENV.timeoutMs] ?? 30_000);
-  if (!Number.isFinite(timeoutMs) || timeoutMs < 100) throw new ConfigurationError(`${ENV.timeoutMs} must be a number of milliseconds ≥ 100.`, "Unset it for 30000.");
+  const port = numberFrom(env, ENV.port, 8000, (n) => Number.isInteger(n) && n >= 0 && n <= 65535, "a port number (0-65535)");
+  const timeoutMs = numberFrom(env, ENV.timeoutMs, 30_000, (n) => Number.isFinite(n) && n >= 100, "a number of milliseconds ≥ 100");
   const credentials: PartialCredentials = {
     url: env[ENV.url]?.trim() || undefined,
     accessToken: env[ENV.accessToken]?.trim() || undefined,
@@ -97,9 +95,9 @@ export function readConfig(env: Env): ServerConfig {
     timeoutMs,
     mcpAllowedHosts: list(ENV.mcpAllowedHosts),
     mcpAllowedOrigins: list(ENV.mcpAllowedOrigins) ?? [],
-    sessionIdleMs: positive(env, ENV.sessionIdleSeconds, 1800) * 1000,
-    maxSessions: positive(env, ENV.maxSessions, 10_000),
-    cacheTtlMs: cacheTtl(env) * 1000,
+    sessionIdleMs: numberFrom(env, ENV.sessionIdleSeconds, 1800, isWhole, "a whole number ≥ 1") * 1000,
+    maxSessions: numberFrom(env, ENV.maxSessions, 10_000, isWhole, "a whole number ≥ 1"),
+    cacheTtlMs: numberFrom(env, ENV.cacheTtlSeconds, 30, (n) => Number.isFinite(n) && n >= 0 && n <= 3600, "0 (off) to 3600 seconds") * 1000,
     toolSelection: parseToolSelection(env[ENV.tools], env[ENV.readOnly], ENV.readOnly),
     ...sharedStore(env),
   };
@@ -124,17 +122,14 @@ function sharedStore(env: Env): Pick<ServerConfig, "redisUrl" | "storeSecret"> {
   return { redisUrl, storeSecret };
 }
 
-function cacheTtl(env: Env): number {
-  const value = Number(env[ENV.cacheTtlSeconds] ?? 30);
-  if (!Number.isFinite(value) || value < 0 || value > 3600) throw new ConfigurationError(`${ENV.cacheTtlSeconds} must be 0 (off) to 3600 seconds.`, "Unset it for 30.");
+/** The number in `name` (`fallback` when unset); when `valid` refuses it, an error saying what it `must` be. */
+function numberFrom(env: Env, name: string, fallback: number, valid: (n: number) => boolean, must: string): number {
+  const value = Number(env[name] ?? fallback);
+  if (!valid(value)) throw new ConfigurationError(`${name} must be ${must}.`, `Unset it for ${fallback}.`);
   return value;
 }
 
-function positive(env: Env, name: string, fallback: number): number {
-  const value = Number(env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 1) throw new ConfigurationError(`${name} must be a whole number ≥ 1.`, `Unset it for ${fallback}.`);
-  return value;
-}
+const isWhole = (n: number) => Number.isInteger(n) && n >= 1;
 
 /** Client options every shell derives from the config the same way. */
 export function clientOptionsFrom(config: ServerConfig, debugLog: ((line: string) => void) | undefined) {
