@@ -5,16 +5,10 @@ import { z } from "zod";
 import { lazySchema } from "./lazy-schema.ts";
 import { CUSTOM_TIME_PERIOD } from "./client/endpoints.ts";
 import type { WindowQuery } from "./client/query.ts";
-import { TIME_PERIODS, type TimePeriod } from "./client/vocabulary.ts";
+import { PERIOD_MS, TIME_PERIODS, type TimePeriod } from "./client/vocabulary.ts";
 import { InputError } from "./errors.ts";
 
 const HOUR = 3_600_000;
-const PERIOD_MS: Record<TimePeriod, number> = {
-  LAST_HOUR: HOUR,
-  LAST_DAY: 24 * HOUR,
-  LAST_WEEK: 7 * 24 * HOUR,
-  LAST_MONTH: 30 * 24 * HOUR,
-};
 const UNIT_MS = { m: 60_000, h: HOUR, d: 24 * HOUR, w: 7 * 24 * HOUR } as const;
 const SPAN = /^(\d{1,4})(m|h|d|w)$/;
 /** The DXP keeps about this much history; longer windows are refused before any call. */

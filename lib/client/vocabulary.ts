@@ -2,6 +2,13 @@
 // as the accepted values, and the simulator draws its data from them.
 
 export const TIME_PERIODS = ["LAST_HOUR", "LAST_DAY", "LAST_WEEK", "LAST_MONTH"] as const;
+/** How far back each named period reaches, ms (a month is 30 days). */
+export const PERIOD_MS: Record<TimePeriod, number> = {
+  LAST_HOUR: 3_600_000,
+  LAST_DAY: 86_400_000,
+  LAST_WEEK: 7 * 86_400_000,
+  LAST_MONTH: 30 * 86_400_000,
+};
 export const MODALITIES = ["AUDIO", "VIDEO", "APP_SHARING", "CONVERSATION", "UNKNOWN"] as const;
 export const QUALITIES = ["GOOD", "AVERAGE", "CRITICAL", "UNKNOWN"] as const;
 export const SESSION_TYPES = [

@@ -60,25 +60,16 @@ export class UpstreamLimiter {
 
   /** A slot for one upstream request by `caller` (undefined: global bound only); call the returned function when done. */
   async acquire(caller: string | undefined, signal?: AbortSignal): Promise<Release> {
-    if (caller === undefined) {
-      await this.#take(this.#global, this.#queueGlobal, signal);
-      this.peak = Math.max(this.peak, this.#global.active);
-      let done = false;
-      return () => {
-        if (!done) this.#global.release();
-        done = true;
-      };
-    }
-    let own = this.#callers.get(caller);
-    if (!own) {
+    let own = caller === undefined ? undefined : this.#callers.get(caller);
+    if (caller !== undefined && !own) {
       own = new Semaphore(this.#perCaller);
       this.#callers.set(caller, own);
     }
-    await this.#take(own, this.#queuePerCaller, signal);
+    if (own) await this.#take(own, this.#queuePerCaller, signal);
     try {
       await this.#take(this.#global, this.#queueGlobal, signal);
     } catch (error) {
-      this.#give(caller, own);
+      if (own) this.#give(caller!, own);
       throw error;
     }
     this.peak = Math.max(this.peak, this.#global.active);
@@ -87,7 +78,7 @@ export class UpstreamLimiter {
       if (released) return;
       released = true;
       this.#global.release();
-      this.#give(caller, own);
+      if (own) this.#give(caller!, own);
     };
   }
 

@@ -2,9 +2,9 @@
 // are 400s naming the parameter (names from the endpoint table's PARAMS).
 import { CUSTOM_TIME_PERIOD, PARAMS } from "../client/endpoints.ts";
 import { type Dimension, DIMENSION_KEYS, DIMENSIONS, type DimensionKey } from "../client/dimensions.ts";
-import { ORDER_DIRECTIONS, TEST_RESULTS, TIME_PERIODS } from "../client/vocabulary.ts";
+import { ORDER_DIRECTIONS, PERIOD_MS, TEST_RESULTS, TIME_PERIODS } from "../client/vocabulary.ts";
 import { splitList } from "../client/query.ts";
-import { DAY_MS, HOUR_MS, type CatalogueLocation } from "./catalogue.ts";
+import type { CatalogueLocation } from "./catalogue.ts";
 import { carrierName, clientOf, deviceName, networkTypeName } from "./equipment.ts";
 import type { SimUser } from "./users.ts";
 import type { SimTest } from "./endpoint-tests.ts";
@@ -17,13 +17,6 @@ export interface Window {
   /** Exclusive, ms. */
   to: number;
 }
-
-const PERIOD_MS: Record<(typeof TIME_PERIODS)[number], number> = {
-  LAST_HOUR: HOUR_MS,
-  LAST_DAY: DAY_MS,
-  LAST_WEEK: 7 * DAY_MS,
-  LAST_MONTH: 30 * DAY_MS,
-};
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
