@@ -21,6 +21,9 @@ export interface TokenRecord {
   refreshes: number;
 }
 
+/** Makes the renewed record from the current one (undefined before the first renewal). */
+export type Renewal = (current: TokenRecord | undefined) => Promise<TokenRecord>;
+
 export interface TokenStore {
   get(key: string): Promise<TokenRecord | undefined>;
   /**
@@ -31,12 +34,7 @@ export interface TokenStore {
    * A shared implementation holds a lock across processes while `renew` runs, so exactly
    * one replica spends a rotating refresh token and the others read the result.
    */
-  renew(
-    key: string,
-    seenAccessToken: string | undefined,
-    renew: (current: TokenRecord | undefined) => Promise<TokenRecord>,
-    ttlMs: number,
-  ): Promise<TokenRecord>;
+  renew(key: string, seenAccessToken: string | undefined, renew: Renewal, ttlMs: number): Promise<TokenRecord>;
   delete(key: string): Promise<void>;
 }
 

@@ -3,7 +3,7 @@
 // cap: entries exist only for credentials the DXP accepted a refresh for, so junk
 // credentials cannot fill it (they never renew).
 import { LRUCache } from "lru-cache";
-import type { TokenRecord, TokenStore } from "./interfaces.ts";
+import type { Renewal, TokenRecord, TokenStore } from "./interfaces.ts";
 import { singleFlight } from "./single-flight.ts";
 
 export interface MemoryTokenStoreOptions {
@@ -23,12 +23,7 @@ export class MemoryTokenStore implements TokenStore {
     return this.#records.get(key);
   }
 
-  renew(
-    key: string,
-    seenAccessToken: string | undefined,
-    renew: (current: TokenRecord | undefined) => Promise<TokenRecord>,
-    ttlMs: number,
-  ): Promise<TokenRecord> {
+  renew(key: string, seenAccessToken: string | undefined, renew: Renewal, ttlMs: number): Promise<TokenRecord> {
     return singleFlight(this.#renewing, key, async () => {
       const current = this.#records.get(key);
       if (current && current.accessToken !== seenAccessToken) return current;

@@ -7,7 +7,7 @@
 // A renewal the DXP granted is never dropped: if Redis does not take the write, this
 // process keeps the record, serves it, and writes it back on the next use. Reads that
 // fail are an honest StoreUnavailableError (no guessing which token is current).
-import type { TokenRecord, TokenStore } from "./interfaces.ts";
+import type { Renewal, TokenRecord, TokenStore } from "./interfaces.ts";
 import { singleFlight } from "./single-flight.ts";
 import { KEY_PREFIX, type RedisLike } from "./redis-client.ts";
 import { attempt } from "./redis-stores.ts";
@@ -61,21 +61,11 @@ export class RedisTokenStore implements TokenStore {
     return text === null ? undefined : (JSON.parse(text) as Stored).record;
   }
 
-  renew(
-    key: string,
-    seenAccessToken: string | undefined,
-    renew: (current: TokenRecord | undefined) => Promise<TokenRecord>,
-    ttlMs: number,
-  ): Promise<TokenRecord> {
+  renew(key: string, seenAccessToken: string | undefined, renew: Renewal, ttlMs: number): Promise<TokenRecord> {
     return singleFlight(this.#renewing, key, () => this.#renewOnce(key, seenAccessToken, renew, ttlMs));
   }
 
-  async #renewOnce(
-    key: string,
-    seen: string | undefined,
-    renew: (current: TokenRecord | undefined) => Promise<TokenRecord>,
-    ttlMs: number,
-  ): Promise<TokenRecord> {
+  async #renewOnce(key: string, seen: string | undefined, renew: Renewal, ttlMs: number): Promise<TokenRecord> {
     const lock = `${KEY_PREFIX}lock:${key}`;
     const holder = crypto.randomUUID();
     // Past the lock's TTL a crashed holder's lock has expired and this replica takes over.
