@@ -4,7 +4,6 @@ import { z } from "zod";
 import { lazySchema } from "./lazy-schema.ts";
 import { type FilterQuery, joinList } from "./client/query.ts";
 import { type Dimension, DIMENSIONS, LIST_KEYS, type ListKey } from "./client/dimensions.ts";
-import type { MODALITIES, PLATFORMS, QUALITIES, SESSION_SCENARIOS, SESSION_TYPES } from "./client/vocabulary.ts";
 import { SESSION_TYPE_SPELLINGS } from "./client/vocabulary.ts";
 import { closest, didYouMean } from "./closest.ts";
 import { hasTime, instantSchema, type ResolvedWindow, resolveWindow, timePeriodSchema } from "./time.ts";
@@ -43,19 +42,11 @@ export const filterShape = lazySchema(() => ({
   ...(Object.fromEntries(LIST_KEYS.map((key) => [key, dimensionField(key)])) as ListFields),
 }));
 
-/** The filter as set_session_filter keeps it; a type written out, so each field keeps its own values. */
-export interface SessionFilter {
-  timePeriod?: string;
-  from?: string;
-  to?: string;
-  platforms?: (typeof PLATFORMS)[number][];
-  modalities?: (typeof MODALITIES)[number][];
-  sessionTypes?: (typeof SESSION_TYPES)[number][];
-  sessionScenarios?: (typeof SESSION_SCENARIOS)[number][];
-  qualities?: (typeof QUALITIES)[number][];
-  locations?: string[];
-  users?: string[];
-}
+/** A list dimension's values: its vocabulary when it has one (each field keeps its own values), else free names. */
+type ValuesOf<K extends ListKey> = (typeof DIMENSIONS)[K] extends { values: readonly (infer V)[] } ? V[] : string[];
+
+/** The filter as set_session_filter keeps it. */
+export type SessionFilter = { timePeriod?: string; from?: string; to?: string } & { [K in ListKey]?: ValuesOf<K> };
 
 export { LIST_KEYS, type ListKey };
 
