@@ -33,16 +33,13 @@ export interface ApiRequest {
 export const TENANT_OPTIONAL: readonly ApiEndpoint[] = ["tenants"];
 
 
-/** Sessions of the tenant in the request's window that pass its filters, ascending by start. */
-const selectSessions = (req: ApiRequest): SimSession[] => {
-  const filter = parseSessionFilter(req.query);
-  return inWindow(req.data().sessions, parseWindow(req.query, req.now)).filter(filter);
-};
-
-const selectTests = (req: ApiRequest) => {
-  const filter = parseTestFilter(req.query);
-  return inWindow(req.data().tests, parseWindow(req.query, req.now)).filter(filter);
-};
+/** The tenant's sessions (or endpoint tests) in the request's window that pass its filters, ascending by start. */
+function select<T extends { startSec: number }>(req: ApiRequest, parseFilter: (query: URLSearchParams) => (item: T) => boolean, of: (data: TenantData) => readonly T[]): T[] {
+  const filter = parseFilter(req.query);
+  return inWindow(of(req.data()), parseWindow(req.query, req.now)).filter(filter);
+}
+const selectSessions = (req: ApiRequest) => select(req, parseSessionFilter, (data) => data.sessions);
+const selectTests = (req: ApiRequest) => select(req, parseTestFilter, (data) => data.tests);
 
 const SORT_KEYS: Record<SessionOrderField, (s: SimSession) => number | null> = {
   startDate: (s) => s.startSec,
