@@ -3,13 +3,13 @@
 // fault injection. Runtime-agnostic: serve `simulator.fetch` with any Fetch-API server.
 import type { Hono } from "hono";
 import { API_PREFIX, ENDPOINTS } from "../client/endpoints.ts";
-import { TokenStore, type TokenGrant } from "./auth.ts";
+import { TokenStore } from "./auth.ts";
 import { DEMO_TENANTS, HOUR_MS, INCIDENT_REGION, LOCATIONS, WIFI_TROUBLE_LOCATION, incidentWindow } from "./catalogue.ts";
 import { generateTenant, type TenantData } from "./data.ts";
 import { BAD_DEVICE, CARRIERS, DEVICES, INCIDENT_CARRIER, REGRESSED_CLIENT, regressionStart } from "./equipment.ts";
 import { defaultFaults, type Faults } from "./faults.ts";
 import { hashSeed, mulberry32 } from "./random.ts";
-import { createApp, type RecordedRequest } from "./routes.ts";
+import { type AppContext, createApp, type RecordedRequest } from "./routes.ts";
 
 export { DEMO_TENANTS } from "./catalogue.ts";
 export type { Faults, FaultKind } from "./faults.ts";
@@ -29,17 +29,10 @@ export interface SimulatorOptions {
   tokenLifetimeSeconds?: number;
 }
 
-export interface Simulator {
+export interface Simulator extends Pick<AppContext, "tenants" | "issueTokens" | "setFaults" | "clearFaults" | "requests" | "clearRequests"> {
   readonly app: Hono;
   fetch(request: Request): Promise<Response>;
-  readonly tenants: readonly string[];
-  issueTokens(options?: { tenants?: string[]; lifetimeSeconds?: number; subject?: string }): TokenGrant;
   readonly faults: Faults;
-  setFaults(faults: Partial<Faults>): void;
-  clearFaults(): void;
-  /** Every /dapi and refresh request, in order of arrival (not /_sim). */
-  readonly requests: RecordedRequest[];
-  clearRequests(): void;
   /** The hour the data ends at (ms). */
   readonly anchor: number;
   /** The planted carrier incident: EXTERNAL sessions at these locations on this carrier's trunk, start inclusive, end exclusive (ms). */

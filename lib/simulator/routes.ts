@@ -26,10 +26,11 @@ export interface AppContext {
   readonly tenants: readonly string[];
   dataset(tenant: string): TenantData;
   readonly tokens: TokenStore;
-  issueTokens(options: { tenants?: string[]; lifetimeSeconds?: number; subject?: string }): TokenGrant;
+  issueTokens(options?: { tenants?: string[]; lifetimeSeconds?: number; subject?: string }): TokenGrant;
   faults(): Faults;
   setFaults(patch: Partial<Faults>): void;
   clearFaults(): void;
+  /** Every /dapi and refresh request, in order of arrival (not /_sim). */
   readonly requests: RecordedRequest[];
   clearRequests(): void;
   now(): number;
