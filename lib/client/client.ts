@@ -151,7 +151,7 @@ export class DxpClient {
 
   /** The tenants this token may see. Works without a tenant. */
   tenants(context?: CallContext) {
-    return this.#read(ENDPOINTS.tenants, schema.tenantsSchema, searchParams(context?.tenant), context?.signal);
+    return this.#get(ENDPOINTS.tenants, schema.tenantsSchema, {}, context);
   }
 
   tenantPlatforms(context?: CallContext) {
@@ -166,6 +166,7 @@ export class DxpClient {
     return this.#get(ENDPOINTS.endpointTestSummaries, schema.pagedSchema(schema.endpointTestSchema), query, context);
   }
 
+  /** A GET through the cache (the key is the request itself, path and query, never the token); a tenant is required unless the endpoint is anyTenant. */
   async #get<T>(
     endpoint: Endpoint,
     answer: z.ZodType<T>,
@@ -174,27 +175,17 @@ export class DxpClient {
     pathParams?: Record<string, string>,
     subject?: string,
   ): Promise<T> {
-    const tenant = requireTenant(context?.tenant);
-    return this.#read(endpoint, answer, searchParams(tenant, query), context?.signal, pathParams, subject ?? `tenant "${tenant}" data`);
-  }
-
-  /** A GET through the cache: the key is the request itself (path and query), never the token. */
-  async #read<T>(
-    endpoint: Endpoint,
-    answer: z.ZodType<T>,
-    params: Record<string, string>,
-    signal: AbortSignal | undefined,
-    pathParams?: Record<string, string>,
-    subject?: string,
-  ): Promise<T> {
+    const tenant = endpoint.anyTenant ? context?.tenant : requireTenant(context?.tenant);
+    const params = searchParams(tenant, query);
     const key = `${endpointPath(endpoint, pathParams)}?${new URLSearchParams(Object.entries(params).sort()).toString()}`;
+    subject ??= endpoint.anyTenant ? undefined : `tenant "${tenant}" data`;
     // A shared request must not die with one caller's cancellation: a cancelled caller stops
     // waiting, and the request is cancelled when its last caller is gone.
     await this.#tokens.ensureUsable(); // a cached answer is still an answer for these tokens
     return this.#cache.get(
       key,
       (shared) => this.#transport.call(endpoint, { schema: answer, pathParams, searchParams: params, auth: this.#tokens, subject, signal: shared }),
-      signal,
+      context?.signal,
     );
   }
 

@@ -18,6 +18,8 @@ export interface Endpoint {
   readonly root?: boolean;
   /** Evidence for the answer's shape when it differs from the path's (a seen path with inferred fields). */
   readonly fields?: Evidence;
+  /** Answers without a `tenant` parameter (the tenant list); any other endpoint requires one. */
+  readonly anyTenant?: boolean;
 }
 
 export const ENDPOINTS = {
@@ -56,7 +58,7 @@ export const ENDPOINTS = {
   userSummaryClientTypes: { method: "GET", path: "user/{userId}/summary/client/types", evidence: "seen", fields: "inferred" },
   userSummaryNetworkTypes: { method: "GET", path: "user/{userId}/summary/network/types", evidence: "seen", fields: "inferred" },
   locations: { method: "GET", path: "location", evidence: "inferred" },
-  tenants: { method: "GET", path: "tenant", evidence: "inferred" },
+  tenants: { method: "GET", path: "tenant", evidence: "inferred", anyTenant: true },
   tenantPlatforms: { method: "GET", path: "tenant/platforms", evidence: "inferred" },
   endpointTestCount: { method: "GET", path: "testing/entities/count", evidence: "inferred" },
   endpointTestSummaries: { method: "GET", path: "testing/entities/summary", evidence: "inferred" },

@@ -29,9 +29,6 @@ export interface ApiRequest {
   data(): TenantData;
 }
 
-/** Endpoints that answer without a `tenant` parameter. */
-export const TENANT_OPTIONAL: readonly ApiEndpoint[] = ["tenants"];
-
 
 /** The tenant's sessions (or endpoint tests) in the request's window that pass its filters, ascending by start. */
 function select<T extends { startSec: number }>(req: ApiRequest, parseFilter: (query: URLSearchParams) => (item: T) => boolean, of: (data: TenantData) => readonly T[]): T[] {

@@ -2,11 +2,11 @@
 // refresh at the instance root, and the /_sim admin endpoints. Requests to /dapi pass
 // through the fault gate and are recorded; admin requests are not.
 import { Hono, type Context } from "hono";
-import { API_PREFIX, ENDPOINTS, PARAMS } from "../client/endpoints.ts";
+import { API_PREFIX, type Endpoint, ENDPOINTS, PARAMS } from "../client/endpoints.ts";
 import type { AccessClaims, TokenGrant, TokenStore } from "./auth.ts";
 import type { TenantData } from "./data.ts";
 import { chooseFault, faultsPatchSchema, type Faults } from "./faults.ts";
-import { HANDLERS, TENANT_OPTIONAL, type ApiEndpoint } from "./handlers.ts";
+import { HANDLERS, type ApiEndpoint } from "./handlers.ts";
 import { HttpError, badRequest, errorResponse, jsonResponse } from "./http.ts";
 import type { Rng } from "./random.ts";
 
@@ -79,14 +79,14 @@ function apiApp(ctx: AppContext): Hono<{ Variables: { claims: AccessClaims } }> 
     (a, b) => Number(ENDPOINTS[a].path.includes("{")) - Number(ENDPOINTS[b].path.includes("{")),
   );
   for (const name of names) {
-    const endpoint = ENDPOINTS[name];
+    const endpoint: Endpoint = ENDPOINTS[name];
     api.on(endpoint.method, `/${API_PREFIX}/${toHonoPath(endpoint.path)}`, (c) => {
       const query = new URL(c.req.url).searchParams;
       const claims = c.get("claims");
       const tenant = query.get(PARAMS.tenant);
-      if (!tenant && !TENANT_OPTIONAL.includes(name)) throw badRequest(PARAMS.tenant, "required");
+      if (!tenant && !endpoint.anyTenant) throw badRequest(PARAMS.tenant, "required");
       // Endpoints that need no tenant (the tenant list) ignore one that was sent, even one the token may not see.
-      if (tenant && !TENANT_OPTIONAL.includes(name) && (!claims.tenants.includes(tenant) || !ctx.tenants.includes(tenant))) {
+      if (tenant && !endpoint.anyTenant && (!claims.tenants.includes(tenant) || !ctx.tenants.includes(tenant))) {
         throw new HttpError(403, "forbidden", `This token may not see tenant "${tenant}".`);
       }
       const body = HANDLERS[name]({
