@@ -12,13 +12,12 @@ import type { ToolContext } from "./define.ts";
 import { checkNames } from "./check-names.ts";
 import { tenantField, tenantOf } from "./tenant.ts";
 
-/** Input fields of tools that read sessions: the per-call filter overrides and the tenant. */
 /** A filter saved by set_session_filter; per-call filter fields override it. */
 export const filterIdField = lazySchema(() => z.string().trim().min(1).max(100).optional().describe("from set_session_filter"));
 
+/** Input fields of tools that read sessions: the per-call filter overrides and the tenant. */
 export const scopedShape = lazySchema(() => ({ ...filterShape(), filterId: filterIdField(), tenant: tenantField() }));
 
-/** Default pages are small (each row is paid for in context); every footer says how to get the next. */
 export const windowSchema = lazySchema(() => z.object({
   from: z.string().describe("UTC"),
   to: z.string().describe("UTC"),
@@ -26,15 +25,9 @@ export const windowSchema = lazySchema(() => z.object({
 }));
 
 /** The list dimensions of a filter, as answers echo them. */
-export const appliedFilterSchema = lazySchema(() => z.object({
-  platforms: z.array(z.string()).optional(),
-  modalities: z.array(z.string()).optional(),
-  sessionTypes: z.array(z.string()).optional(),
-  sessionScenarios: z.array(z.string()).optional(),
-  qualities: z.array(z.string()).optional(),
-  locations: z.array(z.string()).optional(),
-  users: z.array(z.string()).optional(),
-}));
+export const appliedFilterSchema = lazySchema(() => z.object(
+  Object.fromEntries(LIST_KEYS.map((key) => [key, z.array(z.string()).optional()])) as Record<ListKey, z.ZodOptional<z.ZodArray<z.ZodString>>>,
+));
 
 /** What every session answer echoes: tenant, absolute UTC window and the filter applied (left out when none: the text says "filter: none"). */
 export const appliedSchema = lazySchema(() => z.object({ tenant: z.string(), window: windowSchema(), filter: appliedFilterSchema().optional() }));
@@ -71,7 +64,6 @@ export async function scopeFor(
   };
 }
 
-/** "Tenant acme · LAST_DAY, 2026-11-24 12:00 → 2026-11-25 12:00 UTC · filter: none" */
 /** The filter a call starts from: the one its filterId names, else this session's. */
 export async function savedFilter(args: { filterId?: unknown }, context: ToolContext): Promise<SessionFilter> {
   if (typeof args.filterId !== "string" || !args.filterId) return context.session.filter;
@@ -85,6 +77,7 @@ export async function savedFilter(args: { filterId?: unknown }, context: ToolCon
   return saved;
 }
 
+/** "Tenant acme · LAST_DAY, 2026-11-24 12:00 → 2026-11-25 12:00 UTC · filter: none" */
 export function appliedLine(applied: Applied): string {
   const window = { from: new Date(applied.window.from), to: new Date(applied.window.to) };
   return `Tenant ${applied.tenant} · ${applied.window.label}, ${formatWindow(window)} · filter: ${describeFilter(applied.filter)}`;
