@@ -99,7 +99,7 @@ export function countsOf(sessions: readonly SimSession[]) {
 }
 
 /** The items by key, in the order each key first appears. */
-function groupBy<K, T>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+export function groupBy<K, T>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
   const groups = new Map<K, T[]>();
   for (const item of items) {
     const group = groups.get(keyOf(item));

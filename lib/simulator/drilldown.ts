@@ -3,7 +3,7 @@
 // the planted cause, so the leg that carries the trouble is the one a reader sees it on.
 import type { Diagnostics, GroupQuality, Stream, UserQuality, UserQuantity } from "../client/schemas.ts";
 import type { BreakdownDimension } from "../client/vocabulary.ts";
-import { average, avgNectarScore, countsOf, round, THRESHOLDS } from "./aggregate.ts";
+import { average, avgNectarScore, countsOf, groupBy, round, THRESHOLDS } from "./aggregate.ts";
 import { incidentWindow, WIFI_TROUBLE_LOCATION } from "./catalogue.ts";
 import { startMs, type TenantData } from "./data.ts";
 import { BAD_DEVICE, CARRIERS, carrierName, clientOf, CLIENTS, deviceName, DEVICES, INCIDENT_CARRIER, networkTypeName, REGRESSED_CLIENT, SBC } from "./equipment.ts";
@@ -222,11 +222,8 @@ function legOf(s: SimSession, user: SimUser) {
 
 export const userSessions = (sessions: readonly SimSession[], user: SimUser) => sessions.filter((s) => s.user === user || s.peer === user);
 
-const tally = (sessions: readonly SimSession[], of: (s: SimSession) => string) => {
-  const counts = new Map<string, number>();
-  for (const s of sessions) counts.set(of(s), (counts.get(of(s)) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([name, n]) => ({ name, count: n }));
-};
+const tally = (sessions: readonly SimSession[], of: (s: SimSession) => string) =>
+  [...groupBy(sessions, of)].map(([name, members]) => ({ name, count: members.length })).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
 
 export const userQuantity = (sessions: readonly SimSession[]): UserQuantity => ({
   totalCount: sessions.length,
