@@ -81,6 +81,9 @@ export class TimeoutError extends DxpError {
   override readonly kind = "timeout";
 }
 
+/** The caller gave up (its signal aborted) while waiting for a slot or a shared answer. */
+export const cancelled = () => new TimeoutError("The request was cancelled before the DXP answered.");
+
 /** No answer at all: DNS, refused or reset connection. */
 export class NetworkError extends DxpError {
   override readonly kind = "network";

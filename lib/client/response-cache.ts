@@ -5,7 +5,7 @@
 //
 // A shared request is cancelled only when every caller waiting for it has gone: one
 // caller's cancellation stops its own wait, the others keep theirs.
-import { TimeoutError } from "../errors.ts";
+import { cancelled } from "../errors.ts";
 import type { AnswerStore } from "../store/interfaces.ts";
 import { MemoryAnswerStore } from "../store/memory-answer-store.ts";
 import { answerSize } from "./answer.ts";
@@ -79,5 +79,3 @@ export class ResponseCache {
     });
   }
 }
-
-const cancelled = () => new TimeoutError("The request was cancelled before the DXP answered.");

@@ -4,7 +4,7 @@
 // credentials of their own, counts only against the global bound), each with a bounded queue. Past the queue a call fails at once with a
 // "busy, retry" error instead of piling up memory and sockets. A waiter whose caller
 // gives up (its signal aborts) leaves the queue.
-import { RateLimitedError, TimeoutError } from "../errors.ts";
+import { cancelled, RateLimitedError } from "../errors.ts";
 
 export interface LimiterOptions {
   /** Concurrent upstream requests in the process. Default 64. */
@@ -109,5 +109,3 @@ export class UpstreamLimiter {
     });
   }
 }
-
-const cancelled = () => new TimeoutError("The request was cancelled before the DXP answered.");
