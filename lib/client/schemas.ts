@@ -178,6 +178,7 @@ export type Paged<T> = { totalPages: number; totalElements: number; pageNumber: 
 export type Summary = z.infer<typeof summarySchema>;
 export type Insights = z.infer<typeof insightsSchema>;
 export type QualityMetrics = z.infer<typeof qualityMetricsSchema>;
+export type BucketCounts = z.infer<typeof bucketCountsSchema>;
 export type Histogram = z.infer<typeof histogramSchema>;
 export type QualityMap = z.infer<typeof qualityMapSchema>;
 export type DxpSession = z.infer<typeof sessionSchema>;

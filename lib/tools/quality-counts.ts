@@ -1,6 +1,7 @@
 // Session counts by quality with the poor share and score, as per-location and per-bucket rows carry them.
 import { z } from "zod";
 import { lazySchema } from "../lazy-schema.ts";
+import type { BucketCounts } from "../client/schemas.ts";
 import { percentOf, round } from "./render.ts";
 
 /** Session counts by quality with the poor share and score: a location's or a time bucket's. */
@@ -15,10 +16,7 @@ export const qualityCountsShape = lazySchema(() => ({
 }));
 
 /** Fill qualityCountsShape from the DXP's `{ good, average, poor, unknown, all }`. */
-export const qualityCounts = (
-  counts: { good: number; average: number; poor: number; unknown: number; all: number },
-  avgNectarScore: number | null | undefined,
-) => ({
+export const qualityCounts = (counts: BucketCounts, avgNectarScore: number | null | undefined) => ({
   sessions: counts.all,
   good: counts.good,
   average: counts.average,
