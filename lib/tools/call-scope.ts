@@ -4,7 +4,7 @@ import { z } from "zod";
 import { lazySchema } from "../lazy-schema.ts";
 import type { DxpClient } from "../client/client.ts";
 import type { SessionQuery } from "../client/query.ts";
-import { applyFilter, describeFilter, filterShape, LIST_KEYS, type ListKey, type SessionFilter } from "../filter.ts";
+import { applyFilter, describeFilter, filterShape, isEmptyFilter, LIST_KEYS, type ListKey, type SessionFilter } from "../filter.ts";
 import { TEST_RESULTS } from "../client/vocabulary.ts";
 import { InputError } from "../errors.ts";
 import { formatWindow, utcSeconds } from "../time.ts";
@@ -58,7 +58,7 @@ export async function scopeFor(
     applied: {
       tenant,
       window: { from: utcSeconds(window.from), to: utcSeconds(window.to), label: window.label },
-      filter: Object.keys(lists).length > 0 ? lists : undefined,
+      filter: isEmptyFilter(lists) ? undefined : lists,
     },
     call: { tenant, signal: context.signal },
   };
