@@ -3,16 +3,13 @@
 // "busy" error, and a caller who goes away cancels its upstream requests.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { DxpClient } from "../lib/client/client.ts";
 import { ClientPool } from "../lib/server/client-pool.ts";
-import { createServer } from "../lib/server/create-server.ts";
 import { newSessionState } from "../lib/session.ts";
 import { ResponseCache } from "../lib/client/response-cache.ts";
 import { UpstreamLimiter } from "../lib/security/upstream-limiter.ts";
 import { MemoryAnswerStore } from "../lib/store/memory-answer-store.ts";
-import { type App, call, credentialHeaders, type Dxp, rpc, startApp, startDxp, textOf, toolCall } from "./helpers/security.ts";
+import { type App, call, credentialHeaders, type Dxp, inProcess, rpc, startApp, startDxp, textOf, toolCall } from "./helpers/security.ts";
 
 let dxp: Dxp;
 before(async () => {
@@ -51,6 +48,11 @@ function gauge() {
     state,
     fetch: fetchImpl,
     started: () => new Promise<void>((resolve) => (onStart = resolve)),
+    /** How many held requests were aborted, once one is (the loop is a hang guard only). */
+    aborted: async () => {
+      for (let i = 0; i < 400 && state.aborted === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      return state.aborted;
+    },
     release: () => {
       state.hold = false;
       for (const go of waiting.splice(0)) go();
@@ -145,8 +147,7 @@ describe("a caller that goes away", () => {
       await started;
       abort.abort();
       await pending;
-      for (let i = 0; i < 400 && meter.state.aborted === 0; i++) await new Promise((r) => setTimeout(r, 25)); // hang guard only
-      assert.equal(meter.state.aborted, 1, "the upstream request was aborted");
+      assert.equal(await meter.aborted(), 1, "the upstream request was aborted");
     } finally {
       meter.release();
       await app.close();
@@ -155,15 +156,11 @@ describe("a caller that goes away", () => {
 
   it("cancels its upstream request when it cancels the MCP call (notifications/cancelled)", async () => {
     const meter = gauge();
-    const server = createServer({
+    const { client, close } = await inProcess({
       session: newSessionState(),
       environment: { url: dxp.url, ...dxp.sim.issueTokens(), tenant: "acme" },
       clients: new ClientPool({ urlPolicy: { allowLoopbackHttp: true }, fetch: meter.fetch }),
     });
-    const client = new Client({ name: "cancel", version: "1" });
-    const [a, b] = InMemoryTransport.createLinkedPair();
-    await server.connect(a);
-    await client.connect(b);
     try {
       meter.state.hold = true;
       const started = meter.started();
@@ -172,12 +169,10 @@ describe("a caller that goes away", () => {
       await started;
       abort.abort();
       await pending;
-      for (let i = 0; i < 400 && meter.state.aborted === 0; i++) await new Promise((r) => setTimeout(r, 25)); // hang guard only
-      assert.equal(meter.state.aborted, 1, "the upstream request was aborted");
+      assert.equal(await meter.aborted(), 1, "the upstream request was aborted");
     } finally {
       meter.release();
-      await client.close();
-      await server.close();
+      await close();
     }
   });
 

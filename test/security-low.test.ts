@@ -2,16 +2,13 @@
 // decision on finding 9: what get_connection_status tells a caller without credentials.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { effectiveUrlPolicy, readConfig } from "../lib/config.ts";
 import { checkDxpUrl } from "../lib/security/url-policy.ts";
-import { createServer } from "../lib/server/create-server.ts";
 import { newSessionState } from "../lib/session.ts";
 import { parseToolSelection, selectTools } from "../lib/tools/select.ts";
 import { jwtWith } from "./helpers/common.ts";
-import { type App, call, credentialHeaders, type Dxp, startApp, startDxp, textOf } from "./helpers/security.ts";
+import { type App, call, credentialHeaders, type Dxp, inProcess, startApp, startDxp, textOf } from "./helpers/security.ts";
 
 let dxp: Dxp;
 let app: App;
@@ -25,14 +22,6 @@ after(async () => {
 });
 
 
-async function inProcess(options: Parameters<typeof createServer>[0]) {
-  const server = createServer(options);
-  const client = new Client({ name: "low", version: "1" });
-  const [a, b] = InMemoryTransport.createLinkedPair();
-  await server.connect(a);
-  await client.connect(b);
-  return { client, close: async () => (await client.close(), await server.close()) };
-}
 
 describe("a JWT whose exp is 1e300", () => {
   it("is reported as a token without a readable expiry, not a crash", async () => {

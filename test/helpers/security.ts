@@ -1,12 +1,14 @@
 // Shared plumbing for the security regression tests (test/security-*.test.ts): the
 // simulator on loopback, our HTTP app in-process on loopback, and JSON-RPC over plain
 // fetch (what a hostile client sends, no SDK client in between).
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { PartialCredentials } from "../../lib/connection.ts";
 import { createHttpApp, type HttpAppOptions } from "../../lib/http/app.ts";
 import type { UrlPolicy } from "../../lib/security/url-policy.ts";
 import { ClientPool, type PoolOptions } from "../../lib/server/client-pool.ts";
-import { OPERATOR_URL_POLICY } from "../../lib/server/create-server.ts";
+import { createServer, OPERATOR_URL_POLICY } from "../../lib/server/create-server.ts";
 import { createSimulator, type Simulator } from "../../lib/simulator/index.ts";
 import { type Listening, listen } from "./listen.ts";
 
@@ -104,4 +106,14 @@ export async function inBatches<T>(count: number, width: number, task: (i: numbe
     }),
   );
   return out;
+}
+
+/** Our MCP server in process with an SDK client on an in-memory transport. */
+export async function inProcess(options: Parameters<typeof createServer>[0]) {
+  const server = createServer(options);
+  const client = new Client({ name: "security", version: "1" });
+  const [a, b] = InMemoryTransport.createLinkedPair();
+  await server.connect(a);
+  await client.connect(b);
+  return { client, close: async () => (await client.close(), await server.close()) };
 }
