@@ -19,6 +19,7 @@ import { ClientPool } from "../lib/server/client-pool.ts";
 import { OPERATOR_URL_POLICY } from "../lib/server/create-server.ts";
 import { createSimulator, type RecordedRequest, type Simulator } from "../lib/simulator/index.ts";
 import { type Listening, listen } from "./helpers/listen.ts";
+import { credentialHeaders } from "./helpers/security.ts";
 
 // ---------------------------------------------------------------------------------------
 // Loopback-only plumbing
@@ -126,14 +127,6 @@ async function connect(baseUrl: string, headers: Record<string, string>, name = 
   return user;
 }
 
-function credentialHeaders(c: { url?: string; accessToken?: string; refreshToken?: string; tenant?: string }): Record<string, string> {
-  const headers: Record<string, string> = {};
-  if (c.url) headers["X-Nectar-DXP-URL"] = c.url;
-  if (c.accessToken) headers["X-Nectar-Access-Token"] = c.accessToken;
-  if (c.refreshToken) headers["X-Nectar-Refresh-Token"] = c.refreshToken;
-  if (c.tenant) headers["X-Nectar-Domain-Name"] = c.tenant;
-  return headers;
-}
 
 
 function ok(result: CallToolResult, what: string): Record<string, unknown> {

@@ -6,12 +6,12 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { createServer } from "node:net";
 import { builtinModules } from "node:module";
 import { join, posix } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parseAllDocuments } from "yaml";
 import { ENV, readConfig } from "../lib/config.ts";
+import { freePort } from "./helpers/listen.ts";
 
 // ---- a small Dockerfile reader ----------------------------------------------------------
 
@@ -155,17 +155,6 @@ function quantity(value: string | number): number {
 }
 
 // ---- helpers for the running entry ---------------------------------------------------------
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function get(url: string): Promise<number> {
   try {

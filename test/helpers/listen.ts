@@ -43,3 +43,16 @@ export async function listen(handler: FetchHandler, hostname = "127.0.0.1", tls?
     });
   });
 }
+
+/** A loopback port free right now, for a child process that must be told its port. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

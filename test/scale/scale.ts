@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from "@modelcontextprotocol/client";
@@ -18,6 +18,7 @@ import { StreamableHTTPClientTransport as LegacyTransport } from "@modelcontextp
 import { ENDPOINTS } from "../../lib/client/endpoints.ts";
 import { PLATFORMS, TIME_PERIODS } from "../../lib/client/vocabulary.ts";
 import { startSimulator } from "../../servers/start-simulator.ts";
+import { freePort } from "../helpers/listen.ts";
 
 const USERS = Number(process.env.SCALE_USERS ?? 52);
 /** Access token lifetime: the keeper renews at half of it, so one renewal per credential lands mid-run. */
@@ -35,17 +36,6 @@ const CALL_TIMEOUT_MS = 30_000;
 const dir = mkdtempSync(join(tmpdir(), "nectar-scale-"));
 const children = new Set<ChildProcess>();
 const log = (line: string) => process.stdout.write(`${line}\n`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function run(name: string, command: string, args: string[], env: Record<string, string> = {}): ChildProcess {
   const child = spawn(command, args, { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
