@@ -6,7 +6,7 @@ import { newSessionState, type SessionState } from "../session.ts";
 import type { Logger } from "../logger.ts";
 import { silentLogger } from "../logger.ts";
 import { type ContextOptions, toolContextFactory } from "../server/tool-context.ts";
-import type { Tool } from "../tools/define.ts";
+import { type Tool, withoutNulls } from "../tools/define.ts";
 import { allTools } from "../tools/index.ts";
 import { runTool, type ToolOutcome } from "../tools/run-tool.ts";
 
@@ -35,7 +35,7 @@ export function toFunctionTools(options: FunctionToolOptions = {}): FunctionTool
     description: tool.description,
     parameters: z.toJSONSchema(tool.inputSchema, { io: "input" }) as Record<string, unknown>,
     async execute(args) {
-      const parsed = tool.inputSchema.safeParse(args ?? {});
+      const parsed = tool.inputSchema.safeParse(withoutNulls(args ?? {}));
       if (!parsed.success) {
         const problems = parsed.error.issues.map((i) => (i.path.length ? `${i.message} at ${i.path.join(".")}` : i.message));
         return { ok: false, message: `${tool.name}: invalid arguments: ${problems.join("; ")}` };

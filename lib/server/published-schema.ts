@@ -22,7 +22,7 @@
 // that validates an answer.
 import { z } from "zod";
 import { FILTER_HOME, FILTER_KEYS, filterShape } from "../filter.ts";
-import type { Tool } from "../tools/define.ts";
+import { type Tool, withoutNulls } from "../tools/define.ts";
 import { allTools } from "../tools/index.ts";
 import { GENERATED_TARGET, PUBLISHED } from "./published-schemas.generated.ts";
 
@@ -107,12 +107,18 @@ export function publishedSchemas(tool: Tool): PublishedSchemas {
     schemas = {
       // A function: registering reads no schema, so a tool whose schemas are getters built on
       // first use is not built by a cold tools/list.
-      input: convertedOnce(() => tool.inputSchema, (json) => compactInput(json, filterFields), { input: known?.input }),
+      input: nullMeansNotGiven(convertedOnce(() => tool.inputSchema, (json) => compactInput(json, filterFields), { input: known?.input })),
       output: convertedOnce(() => publishedOutputSchema(tool.outputSchema), compactOutput, { output: known?.output }),
     };
     published.set(tool, schemas);
   }
   return schemas;
+}
+
+/** The same schema, validating a call's arguments without their null-valued fields (withoutNulls). */
+function nullMeansNotGiven<T extends z.ZodType>(converted: ConvertedOnce<T>): ConvertedOnce<T> {
+  const standard = converted["~standard"];
+  return { "~standard": { ...standard, validate: (value: unknown, options?: unknown) => standard.validate(withoutNulls(value), options as never) } as StandardOf<T> };
 }
 
 const FILTER_FIELDS: ReadonlySet<string> = new Set(FILTER_KEYS);

@@ -80,6 +80,20 @@ export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject
   }) as Tool<Input, Output>;
 }
 
+/**
+ * A tool's arguments as zod reads them: a null-valued field is a field not given. OpenAI's
+ * strict mode lists every field as required and sends null for each one the model leaves
+ * out, and other clients send null for "none"; the published schemas stay as they are (no
+ * `"null"` type on every field: fewer tokens, and Gemini takes only one type), and this runs
+ * before every validation of a call's arguments (MCP and function calling). Nested objects
+ * too; a null inside a list stays, so zod names it.
+ */
+export function withoutNulls(args: unknown): unknown {
+  if (typeof args !== "object" || args === null || Array.isArray(args)) return args;
+  // fromEntries defines own properties: a "__proto__" key stays a key (and zod refuses it).
+  return Object.fromEntries(Object.entries(args).flatMap(([key, value]) => (value === null ? [] : [[key, withoutNulls(value)]])));
+}
+
 /** Annotations of every tool that only reads the DXP. */
 export const READS_DXP: ToolAnnotations = {
   readOnlyHint: true,
