@@ -22,7 +22,7 @@ describe("function-calling adapter", () => {
     for (const name of ["get_session_details", "get_user_summary", "get_quality_breakdown"]) assert.ok(byName(name), name);
     for (const tool of tools) {
       assert.equal(tool.parameters.type, "object");
-      assert.equal(tool.parameters.additionalProperties, false);
+      assert.equal(tool.parameters.additionalProperties, undefined, "Gemini refuses it (zod still refuses unknown fields)");
       assert.ok(tool.description.length > 50);
     }
     const props = byName("get_session_summary").parameters.properties as Record<string, { items?: { enum?: string[] } }>;

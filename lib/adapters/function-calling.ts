@@ -7,13 +7,14 @@ import type { Logger } from "../logger.ts";
 import { silentLogger } from "../logger.ts";
 import { type ContextOptions, toolContextFactory } from "../server/tool-context.ts";
 import { type Tool, withoutNulls } from "../tools/define.ts";
+import { portableSchema } from "../tools/portable-schema.ts";
 import { allTools } from "../tools/index.ts";
 import { runTool, type ToolOutcome } from "../tools/run-tool.ts";
 
 export interface FunctionTool {
   name: string;
   description: string;
-  /** JSON Schema (draft 2020-12) of the arguments object. */
+  /** JSON Schema of the arguments object, in the subset every provider accepts (lib/tools/portable-schema.ts). */
   parameters: Record<string, unknown>;
   /** Run the tool: `ok` with the text a model should read and the structured data, or an error message for the model. */
   execute(args: unknown): Promise<ToolOutcome>;
@@ -33,7 +34,7 @@ export function toFunctionTools(options: FunctionToolOptions = {}): FunctionTool
   return (options.tools ?? allTools).map((tool) => ({
     name: tool.name,
     description: tool.description,
-    parameters: z.toJSONSchema(tool.inputSchema, { io: "input" }) as Record<string, unknown>,
+    parameters: portableSchema(z.toJSONSchema(tool.inputSchema, { io: "input" }) as Record<string, unknown>),
     async execute(args) {
       const parsed = tool.inputSchema.safeParse(withoutNulls(args ?? {}));
       if (!parsed.success) {

@@ -4,9 +4,11 @@
 // what a model needs to choose a tool and fill its arguments (issue 13):
 // - input: types, enums, defaults and descriptions; bounds and patterns stay in zod, whose
 //   errors name the fix. The session filter's fields are described once, by its home
-//   (set_session_filter, and the server instructions): elsewhere they are plain lists.
-// - output: every top-level field with its type, nested objects and arrays without their
-//   inner shape, nothing required (answers leave out empty fields).
+//   (set_session_filter, and the server instructions): elsewhere they are lists of strings.
+// - output: every top-level field, scalars with their type, nested objects and arrays as
+//   "any value" (their shape is in the answer), nothing required (answers leave out empty fields).
+// - every provider must accept it (docs/tool-schemas.md, test/provider-schemas.test.ts): every
+//   list has typed items, one type per node, no additionalProperties, no $schema or $ref.
 // The full schemas stay in the registry (validated by the tests) and in dist/tools.json for developers.
 //
 // Once: over HTTP the SDK builds a server per request, and its McpServer converts each
@@ -23,6 +25,7 @@
 import { z } from "zod";
 import { FILTER_HOME, FILTER_KEYS, filterShape } from "../filter.ts";
 import { type Tool, withoutNulls } from "../tools/define.ts";
+import { portableSchema } from "../tools/portable-schema.ts";
 import { allTools } from "../tools/index.ts";
 import { GENERATED_TARGET, PUBLISHED } from "./published-schemas.generated.ts";
 
@@ -131,46 +134,43 @@ const sharedDescriptions = (): Record<string, unknown> =>
   ));
 
 /**
- * Keywords a model uses to fill arguments. Bounds, patterns and formats are zod's to enforce
- * (its errors name the fix); defaults are what an omitted field means, and each answer says
- * what it applied (the window, the page and how to get the next, the ordering).
+ * Keywords a model uses to fill arguments, from those every provider accepts
+ * (lib/tools/portable-schema.ts). Bounds, patterns and formats are zod's to enforce (its
+ * errors name the fix); defaults are what an omitted field means, and each answer says what
+ * it applied (the window, the page and how to get the next, the ordering). No
+ * additionalProperties, even at the root (Gemini's `parameters` refuses it): zod still
+ * refuses an unknown field, by name.
  */
-const INPUT_KEYWORDS = new Set(["type", "properties", "items", "enum", "description", "required", "additionalProperties", "anyOf"]);
+const INPUT_KEYWORDS: ReadonlySet<string> = new Set(["type", "properties", "items", "enum", "description", "required", "anyOf"]);
 
 function compactInput(json: Json, filterFields: ReadonlySet<string>): Json {
-  const root = compact(json, INPUT_KEYWORDS);
+  const root = portableSchema(json, INPUT_KEYWORDS);
   const properties = root.properties as Record<string, Json> | undefined;
   for (const key of Object.keys(properties ?? {})) {
     if (!filterFields.has(key)) continue;
     // A filter override: its values and hints are published once, by set_session_filter;
-    // a description of the tool's own (e.g. another default window) stays.
-    const { type, description } = properties![key]!;
+    // a description of the tool's own (e.g. another default window) stays. A list keeps
+    // the type of its items (every provider wants items), not their enumeration.
+    const { type, items, description } = properties![key]!;
     const own = description !== undefined && description !== sharedDescriptions()[key] ? { description } : {};
-    properties![key] = { type, ...own }; // lists of strings: set_session_filter says which
+    properties![key] = { type, ...(items ? { items: { type: (items as Json).type } } : {}), ...own };
   }
   return root;
 }
 
-/** Top-level field names and types only. */
+/**
+ * Top-level field names, scalars with their type. A nested object or list is `{}` ("any
+ * value"): its shape is in the answer, a bare `{"type":"array"}` is what providers refuse, and
+ * its item type would cost about 7 tokens a field, beyond issue 13's budget (docs/tool-schemas.md).
+ */
 function compactOutput(json: Json): Json {
-  return compact(json, new Set(["type", "properties"]));
+  const root = portableSchema(json, OUTPUT_KEYWORDS);
+  const properties = (root.properties ?? {}) as Record<string, Json>;
+  for (const [key, field] of Object.entries(properties)) if (field.type === "object" || field.type === "array") properties[key] = {};
+  return root;
 }
 
-function compact(node: Json, keep: ReadonlySet<string>): Json {
-  const out: Json = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (!keep.has(key)) continue;
-    if (key === "properties") {
-      out.properties = Object.fromEntries(Object.entries(value as Record<string, Json>).map(([name, field]) => [name, compact(field, keep)]));
-    } else if ((key === "items" || key === "additionalProperties") && typeof value === "object" && value !== null) {
-      const inner = compact(value as Json, keep);
-      if (Object.keys(inner).length) out[key] = inner; // `{}` (anything) says nothing
-    } else if (key === "anyOf" && Array.isArray(value)) {
-      out.anyOf = value.map((v) => compact(v as Json, keep));
-    } else out[key] = value;
-  }
-  return out;
-}
+const OUTPUT_KEYWORDS: ReadonlySet<string> = new Set(["type", "properties"]);
 
 /** What publishedSchemas converts for a tool at run time: the generator writes it, the drift test compares. */
 export function convertedJson(tool: Tool): { input: Json; output: Json } {

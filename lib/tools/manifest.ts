@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { Tool } from "./define.ts";
 import { allTools } from "./index.ts";
 import { answerSchema } from "./lean.ts";
+import { portableSchema } from "./portable-schema.ts";
 
 export interface ToolManifestEntry {
   name: string;
@@ -23,7 +24,8 @@ export function toolManifest(tools: readonly Tool[] = allTools): ToolManifestEnt
     description: tool.description,
     group: tool.group,
     annotations: tool.annotations,
-    inputSchema: z.toJSONSchema(tool.inputSchema, { io: "input" }) as Record<string, unknown>,
+    // As the function-calling adapter gives it: a provider may be handed this file's schemas.
+    inputSchema: portableSchema(z.toJSONSchema(tool.inputSchema, { io: "input" }) as Record<string, unknown>),
     outputSchema: z.toJSONSchema(answerSchema(tool)) as Record<string, unknown>,
   }));
 }
