@@ -1,8 +1,22 @@
 // Issue 18, items 3, 4 and 6: what a hostile (or just large) DXP, or a caller leaning on
 // the DXP through us, can make the server do. Each test names the finding it pins.
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import { checkDxpUrl, checkResolvedAddress } from "../lib/security/url-policy.ts";
+import { type App, call, credentialHeaders, type Dxp, startApp, startDxp, textOf } from "./helpers/security.ts";
+
+let dxp: Dxp;
+let app: App;
+let headers: Record<string, string>;
+before(async () => {
+  dxp = await startDxp();
+  app = await startApp({});
+  headers = credentialHeaders({ url: dxp.url, ...dxp.sim.issueTokens(), tenant: "acme" });
+});
+after(async () => {
+  await app?.close();
+  await dxp?.close();
+});
 
 describe("the URL policy and cloud instance services (finding 6)", () => {
   const open = { allowPrivateAddresses: true, allowLoopbackHttp: true, allowedHosts: ["*"] };
@@ -22,5 +36,18 @@ describe("the URL policy and cloud instance services (finding 6)", () => {
     checkResolvedAddress("10.1.2.3", open);
     checkResolvedAddress("fd12::1", open);
     assert.equal(checkDxpUrl("https://10.1.2.3", open), "https://10.1.2.3");
+  });
+});
+
+describe("a path value of . or .. (finding 6)", () => {
+  it("is refused before any request, instead of GET /dapi/session or /dapi/diagnostics", async () => {
+    for (const sessionId of [".", ".."]) {
+      dxp.sim.clearRequests();
+      const result = await call(app.url, headers, "get_session_details", { sessionId });
+      assert.equal(result.isError, true, textOf(result));
+      assert.match(textOf(result), new RegExp(`session id "${sessionId.replace(/\./g, "\\.")}" is not an id`));
+      assert.deepEqual(dxp.sim.requests.map((r) => r.path).filter((p) => !p.startsWith("/dapi/session/")), [], sessionId);
+      assert.equal(dxp.sim.requests.length, 0, sessionId);
+    }
   });
 });
