@@ -5,6 +5,8 @@ import type { PartialCredentials } from "../lib/connection.ts";
 import { connectHints, httpAppFromConfig } from "../lib/http/from-config.ts";
 import { tokensOf } from "../lib/logger.ts";
 import { redisStores } from "../lib/store/shared-stores.ts";
+import { getHeapStatistics } from "node:v8";
+import { bodyLimitForHeap } from "../lib/client/answer.ts";
 import { guardedFetch } from "./guarded-fetch.ts";
 import { connectRedis } from "./redis.ts";
 import { stderrLogger } from "./stderr-logger.ts";
@@ -18,7 +20,9 @@ export interface HttpOptions {
 /** How long calls in flight may take to finish after SIGTERM. */
 const DRAIN_MS = 10_000;
 
-export async function runHttp({ config, demo, onClose }: HttpOptions): Promise<void> {
+export async function runHttp({ config: given, demo, onClose }: HttpOptions): Promise<void> {
+  // DXP answers are bounded by this process's heap (a 192 MB pod gets 3 MiB, not 10).
+  const config = { ...given, maxBodyBytes: bodyLimitForHeap(getHeapStatistics().heap_size_limit) };
   const environment = demo ?? config.credentials;
   const log = stderrLogger(config.debug, () => tokensOf(environment));
   // Several replicas share their state on Redis (NECTAR_REDIS_URL); one process keeps it in memory.

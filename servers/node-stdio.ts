@@ -9,6 +9,8 @@ import { createServer, OPERATOR_URL_POLICY } from "../lib/server/create-server.t
 import { newSessionState } from "../lib/session.ts";
 import { configuredTools } from "../lib/server/configured-tools.ts";
 import { tokensOf } from "../lib/logger.ts";
+import { getHeapStatistics } from "node:v8";
+import { bodyLimitForHeap } from "../lib/client/answer.ts";
 import { guardedFetch } from "./guarded-fetch.ts";
 import { stderrLogger } from "./stderr-logger.ts";
 
@@ -19,7 +21,9 @@ export interface StdioOptions {
   onClose?: () => Promise<void>;
 }
 
-export async function runStdio({ config, demo, onClose }: StdioOptions): Promise<void> {
+export async function runStdio({ config: given, demo, onClose }: StdioOptions): Promise<void> {
+  // DXP answers are bounded by this process's heap (a 192 MB pod gets 3 MiB, not 10).
+  const config = { ...given, maxBodyBytes: bodyLimitForHeap(getHeapStatistics().heap_size_limit) };
   const session = newSessionState();
   const environment = demo ?? config.credentials;
   const log = stderrLogger(config.debug, () => tokensOf(environment, session.credentials));

@@ -2,6 +2,8 @@
 // the DXP through us, can make the server do. Each test names the finding it pins.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { bodyLimitForHeap } from "../lib/client/answer.ts";
+import { MAX_TEXT_CHARS } from "../lib/client/schemas.ts";
 import { redactingLogger } from "../lib/logger.ts";
 import { checkDxpUrl, checkResolvedAddress } from "../lib/security/url-policy.ts";
 import { type Listening, listen } from "./helpers/listen.ts";
@@ -103,5 +105,73 @@ describe("upstream text with control characters (finding 6)", () => {
     assert.ok(written.length > 0, "the call was logged");
     for (const line of written) assert.doesNotMatch(line, /[\n\r]/, line);
     assert.ok(written.some((line) => line.includes("\\n2026-12-01T00:00:00.000Z")), "the forged text stays inside its record");
+  });
+});
+
+/** A paged DXP answer of `elements`, whatever page was asked. */
+const paged = (elements: unknown[]) => Response.json({ totalPages: 1, totalElements: elements.length, pageNumber: 1, pageSize: elements.length, elements });
+const hostileHeaders = () => credentialHeaders({ url: hostile.url, accessToken: "some-access-token", tenant: "acme" });
+
+describe("a DXP answer far larger than the page asked for (finding 4)", () => {
+  it("is trimmed to the page before it is mapped: pageSize 10 gives 10 rows, not 50,000", async () => {
+    const many = Array.from({ length: 50_000 }, (_, i) => ({ sessionId: `s${i}`, startDate: "2026-12-01T10:00:00Z" }));
+    answer = (request) => (new URL(request.url).pathname === "/dapi/session" ? paged(many) : Response.json({ message: "no" }, { status: 404 }));
+    const result = await call(hostileApp.url, hostileHeaders(), "get_detailed_session_list", { timePeriod: "LAST_DAY", pageSize: 10 });
+    assert.equal(result.isError, undefined, textOf(result));
+    const sessions = (result.structuredContent as { sessions: unknown[] }).sessions;
+    assert.equal(sessions.length, 10);
+    assert.ok(JSON.stringify(result).length < 20_000, `the answer is ${JSON.stringify(result).length} characters`);
+  });
+
+  it("keeps a name of 1 MB only to its first MAX_TEXT_CHARS characters", async () => {
+    const name = "N".repeat(1024 * 1024);
+    answer = () => paged([{ id: 1, name, city: name, networks: [name] }]);
+    const result = await call(hostileApp.url, hostileHeaders(), "get_locations", {});
+    assert.equal(result.isError, undefined, textOf(result));
+    const [location] = (result.structuredContent as { locations: { name: string; city: string; networks: string[] }[] }).locations;
+    assert.equal(location!.name.length, MAX_TEXT_CHARS);
+    assert.ok(location!.name.endsWith("…"));
+    assert.ok(JSON.stringify(result).length < 10 * MAX_TEXT_CHARS, `the answer is ${JSON.stringify(result).length} characters`);
+  });
+});
+
+describe("a refresh answered with a 2 MB token (finding 4)", () => {
+  it("is refused with a clear error and never stored: the next call asks again", async () => {
+    let refreshes = 0;
+    const huge = "t".repeat(2 * 1024 * 1024);
+    answer = (request) => {
+      if (new URL(request.url).pathname.includes("refresh")) return (refreshes++, Response.json({ accessToken: huge, refreshToken: huge, expiresIn: 3600 }));
+      return Response.json({ message: "expired" }, { status: 401 });
+    };
+    const headers = credentialHeaders({ url: hostile.url, refreshToken: `refresh-${crypto.randomUUID()}`, tenant: "acme" });
+    for (let i = 0; i < 2; i++) {
+      const result = await call(hostileApp.url, headers, "get_tenant_platforms");
+      assert.equal(result.isError, true);
+      assert.match(textOf(result), /accessToken: longer than 16384 characters, so it is refused and not stored/);
+      assert.ok(JSON.stringify(result).length < 2000);
+    }
+    assert.equal(refreshes, 2, "the refused token was not kept");
+  });
+});
+
+describe("the answer-body limit (finding 4)", () => {
+  it("comes from the heap: 3 MiB for the manifest's 192 MB, 10 MiB at most, 1 MiB at least", () => {
+    const MiB = 1024 * 1024;
+    assert.equal(bodyLimitForHeap(192 * MiB), 3 * MiB);
+    assert.equal(bodyLimitForHeap(4096 * MiB), 10 * MiB);
+    assert.equal(bodyLimitForHeap(16 * MiB), MiB);
+    assert.equal(bodyLimitForHeap(Number.NaN), 10 * MiB);
+  });
+
+  it("refuses an answer over a heap-derived limit with the limit in the message", async () => {
+    const small = await startApp({ log: redactingLogger(() => {}, () => [], false), pool: { maxRetries: 0, maxBodyBytes: bodyLimitForHeap(192 * 1024 * 1024) } });
+    try {
+      answer = () => paged(Array.from({ length: 80_000 }, (_, i) => ({ id: i, name: `Location number ${i} with a longer name` })));
+      const result = await call(small.url, hostileHeaders(), "get_locations", {});
+      assert.equal(result.isError, true);
+      assert.match(textOf(result), /larger than 3 MiB/);
+    } finally {
+      await small.close();
+    }
   });
 });
