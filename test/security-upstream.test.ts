@@ -4,7 +4,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { bodyLimitForHeap } from "../lib/client/answer.ts";
 import { MAX_TEXT_CHARS } from "../lib/client/schemas.ts";
+import { closest, NEAR_WORK_BUDGET, nearWork, WorkBudget } from "../lib/closest.ts";
 import { redactingLogger } from "../lib/logger.ts";
+import { SUGGESTED, USER_LOOKUPS } from "../lib/tools/check-names.ts";
 import { checkDxpUrl, checkResolvedAddress } from "../lib/security/url-policy.ts";
 import { type Listening, listen } from "./helpers/listen.ts";
 import { type App, call, credentialHeaders, type Dxp, startApp, startDxp, textOf } from "./helpers/security.ts";
@@ -173,5 +175,48 @@ describe("the answer-body limit (finding 4)", () => {
     } finally {
       await small.close();
     }
+  });
+});
+
+describe("did you mean, with 50 unknown 200-character names (finding 3)", () => {
+  const hostileNames = Array.from({ length: 50 }, (_, i) => `${"x".repeat(190)}${String(i).padStart(10, "q")}`);
+  /** A step is one edit-distance cell or one character folded or scanned; the last step taken may pass the budget by one row or key. */
+  const SLACK = 200;
+  for (const count of [1000, 10_000]) {
+    it(`costs one fixed budget of work at ${count} locations, and still finds a real typo`, () => {
+      const places = Array.from({ length: count }, (_, i) => ({ name: `Office ${i} ${["Dallas", "Denver", "Tokyo"][i % 3]}`, city: `City ${i}` }));
+      const budget = new WorkBudget();
+      const start = nearWork.total;
+      for (const name of hostileNames) closest(name, places, (p) => [p.name, p.city], { budget });
+      assert.ok(nearWork.total - start <= NEAR_WORK_BUDGET + SLACK, `${nearWork.total - start} steps`);
+      // Before issue 18 the same search took 252 M (1,000) and 2,700 M (10,000) edit-distance cells.
+      const near = closest("Ofice 999 Dalas", places, (p) => [p.name, p.city]).map((p) => p.name);
+      assert.equal(near[0], "Office 999 Dallas");
+    });
+  }
+
+  it("through a tool: one budget per call, suggestions for the first names, every unknown name reported", async () => {
+    const start = nearWork.total;
+    const result = await call(app.url, headers, "get_session_summary", { timePeriod: "LAST_DAY", locations: ["Dalas", ...hostileNames.slice(0, 49)] });
+    assert.equal(result.isError, true);
+    const text = textOf(result);
+    assert.match(text, /No location named "Dalas" in tenant acme\. Did you mean Dallas\?/);
+    assert.equal(text.match(/No location named/g)?.length, 50);
+    assert.ok(SUGGESTED < 50);
+    assert.ok(nearWork.total - start <= NEAR_WORK_BUDGET + SLACK, `${nearWork.total - start} steps in one call`);
+  });
+
+  it("user names: at most USER_LOOKUPS searches per call; more names are refused before any request, saying why", async () => {
+    const users = hostileNames.slice(0, USER_LOOKUPS + 1);
+    dxp.sim.clearRequests();
+    let result = await call(app.url, headers, "get_session_summary", { timePeriod: "LAST_DAY", users });
+    assert.equal(result.isError, true);
+    assert.match(textOf(result), new RegExp(`names ${USER_LOOKUPS + 1} users by name; at most ${USER_LOOKUPS} names are checked`));
+    assert.equal(dxp.sim.requests.filter((r) => r.path.startsWith("/dapi/user")).length, 0);
+    result = await call(app.url, headers, "get_session_summary", { timePeriod: "LAST_DAY", users: users.slice(0, USER_LOOKUPS) });
+    assert.equal(result.isError, true);
+    assert.equal(textOf(result).match(/No user is exactly/g)?.length, USER_LOOKUPS);
+    const searches = dxp.sim.requests.filter((r) => r.path.startsWith("/dapi/user")).length;
+    assert.ok(searches <= USER_LOOKUPS + 3, `${searches} user searches for one call (was 2 per unknown name)`);
   });
 });
