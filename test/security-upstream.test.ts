@@ -1,6 +1,8 @@
 // Issue 18, items 3, 4 and 6: what a hostile (or just large) DXP, or a caller leaning on
 // the DXP through us, can make the server do. Each test names the finding it pins.
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import net from "node:net";
 import { after, before, describe, it } from "node:test";
 import { bodyLimitForHeap } from "../lib/client/answer.ts";
 import { MAX_TEXT_CHARS } from "../lib/client/schemas.ts";
@@ -8,7 +10,7 @@ import { closest, NEAR_WORK_BUDGET, nearWork, WorkBudget } from "../lib/closest.
 import { redactingLogger } from "../lib/logger.ts";
 import { SUGGESTED, USER_LOOKUPS } from "../lib/tools/check-names.ts";
 import { checkDxpUrl, checkResolvedAddress } from "../lib/security/url-policy.ts";
-import { type Listening, listen } from "./helpers/listen.ts";
+import { freePort, type Listening, listen } from "./helpers/listen.ts";
 import { type App, call, credentialHeaders, type Dxp, startApp, startDxp, textOf } from "./helpers/security.ts";
 
 let dxp: Dxp;
@@ -218,5 +220,49 @@ describe("did you mean, with 50 unknown 200-character names (finding 3)", () => 
     assert.equal(textOf(result).match(/No user is exactly/g)?.length, USER_LOOKUPS);
     const searches = dxp.sim.requests.filter((r) => r.path.startsWith("/dapi/user")).length;
     assert.ok(searches <= USER_LOOKUPS + 3, `${searches} user searches for one call (was 2 per unknown name)`);
+  });
+});
+
+describe("a client that trickles its request (finding 6)", () => {
+  /** Send `head`, then the body one byte at a time; resolves with the bytes of body sent and what the server answered when it closed. */
+  function trickle(port: number, head: string, bodyBytes: number, every: number): Promise<{ sent: number; answer: string }> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(port, "127.0.0.1");
+      let sent = 0;
+      let answer = "";
+      let timer: NodeJS.Timeout | undefined;
+      socket.on("connect", () => {
+        socket.write(head);
+        timer = setInterval(() => {
+          if (sent >= bodyBytes) return;
+          socket.write("x");
+          sent++;
+        }, every);
+      });
+      socket.on("data", (chunk) => (answer += chunk));
+      socket.on("error", () => {});
+      socket.on("close", () => (clearInterval(timer), resolve({ sent, answer })));
+      setTimeout(() => (clearInterval(timer), socket.destroy(), reject(new Error(`still open after ${sent} bytes`))), every * (bodyBytes + 20)).unref();
+    });
+  }
+
+  it("gets 408 and its socket closed at the request deadline, long before its body is complete", async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ["--import", "tsx", "test/helpers/node-http-child.ts", String(port), "1000"], { stdio: ["ignore", "ignore", "pipe"] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let err = "";
+        child.stderr!.on("data", (d) => ((err += d), err.includes("listening on") && resolve()));
+        child.on("exit", (code) => reject(new Error(`the server exited (${code}): ${err}`)));
+      });
+      const BODY = 200;
+      const head = `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: ${BODY}\r\n\r\n`;
+      // 200 bytes at one per 100 ms would take 20 s; Node's default deadline is 300 s.
+      const { sent, answer } = await trickle(port, head, BODY, 100);
+      assert.match(answer, /^HTTP\/1\.1 408/);
+      assert.ok(sent < BODY / 2, `the server waited for ${sent} of ${BODY} bytes`);
+    } finally {
+      child.kill();
+    }
   });
 });
