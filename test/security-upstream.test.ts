@@ -266,3 +266,23 @@ describe("a client that trickles its request (finding 6)", () => {
     }
   });
 });
+
+describe("a stdio line over 10 MiB (finding 6)", () => {
+  it("ends the server with a clear message on stderr and a non-zero exit, not exit 0 in silence", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "servers/cli.ts", "--stdio"], {
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { PATH: process.env.PATH ?? "", NODE_OPTIONS: process.env.NODE_OPTIONS ?? "", LOOPBACK_GUARD_HOSTS: process.env.LOOPBACK_GUARD_HOSTS ?? "{}" },
+    });
+    let stderr = "";
+    child.stderr!.on("data", (d) => (stderr += d));
+    child.stdout!.resume();
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    await new Promise<void>((resolve) => child.stderr!.once("data", () => resolve()));
+    child.stdin!.on("error", () => {});
+    const chunk = "x".repeat(1024 * 1024);
+    for (let i = 0; i < 11; i++) child.stdin!.write(chunk);
+    const code = await exited;
+    assert.notEqual(code, 0, stderr);
+    assert.match(stderr, /the client sent a message over 10 MiB \(one JSON-RPC line\)/);
+  });
+});
