@@ -2,6 +2,7 @@
 // the DXP through us, can make the server do. Each test names the finding it pins.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import net from "node:net";
 import { after, before, describe, it } from "node:test";
 import { bodyLimitForHeap } from "../lib/client/answer.ts";
@@ -284,5 +285,20 @@ describe("a stdio line over 10 MiB (finding 6)", () => {
     const code = await exited;
     assert.notEqual(code, 0, stderr);
     assert.match(stderr, /the client sent a message over 10 MiB \(one JSON-RPC line\)/);
+  });
+});
+
+describe("CI and the loopback guard (item 7)", () => {
+  it(".ci/run runs every Node test process under the loopback guard, set after the installs and never over npm", () => {
+    const lines = readFileSync(".ci/run", "utf8").split("\n").filter((l) => l.trim() && !l.trim().startsWith("#"));
+    const guard = lines.findIndex((l) => /^export NODE_OPTIONS="--import \$guard"$/.test(l));
+    assert.ok(guard > 0, "NODE_OPTIONS exports the guard");
+    assert.match(lines.find((l) => l.startsWith("guard="))!, /realpath \.\.\/shared\/loopback-guard\.mjs/);
+    const installs = lines.map((l, i) => [l, i] as const).filter(([l]) => /apt-get|npm install/.test(l));
+    for (const [line, i] of installs) assert.ok(i < guard, `"${line}" runs under the guard`);
+    const tests = lines.findIndex((l) => /^npm test$/.test(l));
+    assert.ok(tests > guard, "npm test runs after the guard is set");
+    // Later steps that install clear NODE_OPTIONS for npm itself.
+    for (const line of readFileSync(".ci/conformance/run.sh", "utf8").split("\n")) if (/^[^#]*npm install/.test(line)) assert.match(line, /^NODE_OPTIONS= npm install/);
   });
 });
