@@ -33,6 +33,8 @@ export interface ServerConfig {
   redisUrl: string | undefined;
   /** The keyed-hash secret every replica shares (required with redisUrl). */
   storeSecret: string | undefined;
+  /** Largest DXP answer body, bytes: not from the environment, a shell sets it from its heap (bodyLimitForHeap); default 10 MiB. */
+  maxBodyBytes?: number;
 }
 
 /** Environment variables this server reads; the README's table lists the same. */
@@ -133,7 +135,7 @@ const isWhole = (n: number) => Number.isInteger(n) && n >= 1;
 
 /** Client options every shell derives from the config the same way. */
 export function clientOptionsFrom(config: ServerConfig, debugLog: ((line: string) => void) | undefined) {
-  return { timeoutMs: config.timeoutMs, cache: { ttlMs: config.cacheTtlMs }, log: config.debug ? debugLog : undefined };
+  return { timeoutMs: config.timeoutMs, maxBodyBytes: config.maxBodyBytes, cache: { ttlMs: config.cacheTtlMs }, log: config.debug ? debugLog : undefined };
 }
 
 /**

@@ -5,6 +5,8 @@ import type { PartialCredentials } from "../lib/connection.ts";
 import { connectHints, httpAppFromConfig } from "../lib/http/from-config.ts";
 import { tokensOf } from "../lib/logger.ts";
 import { redisStores } from "../lib/store/shared-stores.ts";
+import { getHeapStatistics } from "node:v8";
+import { bodyLimitForHeap } from "../lib/client/answer.ts";
 import { guardedFetch } from "./guarded-fetch.ts";
 import { connectRedis } from "./redis.ts";
 import { stderrLogger } from "./stderr-logger.ts";
@@ -13,12 +15,32 @@ export interface HttpOptions {
   config: ServerConfig;
   demo?: PartialCredentials;
   onClose?: () => Promise<void>;
+  /** The whole request's deadline, ms (default REQUEST_TIMEOUT_MS); tests shorten it. */
+  requestTimeoutMs?: number;
 }
 
 /** How long calls in flight may take to finish after SIGTERM. */
 const DRAIN_MS = 10_000;
+/**
+ * A request's headers and whole body must arrive within these (Node's defaults hold a
+ * trickling socket 60 s for headers and 300 s for a body); Node checks them every
+ * second here instead of every 30 s. A request over the limit gets 408 and its socket closed.
+ * Answers are not bounded by these: an SSE stream runs as long as it needs.
+ */
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
 
-export async function runHttp({ config, demo, onClose }: HttpOptions): Promise<void> {
+export function nodeServerOptions(requestTimeoutMs = REQUEST_TIMEOUT_MS) {
+  return {
+    headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeoutMs),
+    requestTimeout: requestTimeoutMs,
+    connectionsCheckingInterval: Math.min(1000, requestTimeoutMs),
+  };
+}
+
+export async function runHttp({ config: given, demo, onClose, requestTimeoutMs }: HttpOptions): Promise<void> {
+  // DXP answers are bounded by this process's heap (a 192 MB pod gets 3 MiB, not 10).
+  const config = { ...given, maxBodyBytes: bodyLimitForHeap(getHeapStatistics().heap_size_limit) };
   const environment = demo ?? config.credentials;
   const log = stderrLogger(config.debug, () => tokensOf(environment));
   // Several replicas share their state on Redis (NECTAR_REDIS_URL); one process keeps it in memory.
@@ -37,7 +59,7 @@ export async function runHttp({ config, demo, onClose }: HttpOptions): Promise<v
     guardFetch: (policy) => guardedFetch({ policy }),
     stores,
   });
-  const server = serve({ fetch: http.app.fetch, hostname: config.host, port: config.port }, (info) => {
+  const server = serve({ fetch: http.app.fetch, hostname: config.host, port: config.port, serverOptions: nodeServerOptions(requestTimeoutMs) }, (info) => {
     const shown = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
     const url = `http://${shown.includes(":") ? `[${shown}]` : shown}:${info.port}`;
     log.info(`nectar-dxp-mcp listening on ${config.host}:${info.port}${demo ? " with the embedded DXP (--demo)" : ""}`);

@@ -35,9 +35,12 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
 }
 
+/** npm installs from the registry: it runs without CI's loopback guard (NODE_OPTIONS), everything else keeps it. */
+const npmEnv = (): NodeJS.ProcessEnv => ({ ...cleanEnv(), NODE_OPTIONS: "" });
+
 async function sh(command: string, args: string[], cwd: string, timeoutMs: number): Promise<string> {
   try {
-    const { stdout } = await execFileAsync(command, args, { cwd, env: cleanEnv(), timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await execFileAsync(command, args, { cwd, env: command === "npm" ? npmEnv() : cleanEnv(), timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 });
     return stdout;
   } catch (error) {
     const e = error as Error & { stdout?: string; stderr?: string };

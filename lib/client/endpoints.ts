@@ -98,6 +98,14 @@ export function endpointPath(endpoint: Endpoint, params: Record<string, string> 
   return endpoint.path.replace(/\{(\w+)\}/g, (_, name: string) => {
     const value = params[name];
     if (value === undefined) throw new Error(`missing path parameter ${name}`);
+    // encodeURIComponent leaves "." alone, and the URL parser reads "." and ".." as moves
+    // (session/../diagnostics is /dapi/diagnostics): such a value names no resource.
+    if (value === "" || value === "." || value === "..") {
+      throw new InputError(
+        `The ${name === "id" ? "session id" : name} ${value === "" ? "is empty" : `"${value}" is not an id`}.`,
+        "Pass the id exactly as a list tool returned it (get_detailed_session_list, get_users).",
+      );
+    }
     try {
       return encodeURIComponent(value);
     } catch {

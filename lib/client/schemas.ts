@@ -1,11 +1,28 @@
 // Lenient schemas of the DXP's answers (dxp-api.md, "Endpoints"): unknown fields pass
 // through, so a newer DXP does not break us; a missing or mistyped field we rely on is
 // an UpstreamError naming that field. The simulator's answers are typed by these too.
+//
+// Text is bounded (a hostile or broken DXP could send megabytes in one field): a name or a
+// message past MAX_TEXT_CHARS is cut, with "…", and made safe to show (cleanText: control
+// characters escaped, bidi controls dropped); a token past MAX_TOKEN_CHARS is refused, so
+// it is never stored.
 import { z } from "zod";
+import { cleanText } from "../security/redact.ts";
+
+/** The longest name, id or message kept from a DXP answer; longer ones are cut to this, "…" included. */
+export const MAX_TEXT_CHARS = 1000;
+/** The longest token accepted from the refresh endpoint (real JWTs stay under 8 KiB, even with group claims). */
+export const MAX_TOKEN_CHARS = 16_384;
+
+/** Upstream text as we keep it: clean, and at most MAX_TEXT_CHARS (idempotent, so a cached answer parses the same again). */
+export const boundText = (text: string): string =>
+  cleanText(text.length > MAX_TEXT_CHARS ? `${text.slice(0, MAX_TEXT_CHARS - 1)}…` : text);
 
 const count = z.number();
+const text = z.string().transform(boundText);
 const maybeNumber = z.number().nullable().optional();
-const maybeString = z.string().nullable().optional();
+const maybeString = text.nullable().optional();
+const token = z.string().max(MAX_TOKEN_CHARS, `longer than ${MAX_TOKEN_CHARS} characters, so it is refused and not stored`);
 
 export const pagedSchema = <T extends z.ZodType>(element: T) =>
   z.looseObject({
@@ -22,17 +39,17 @@ export const summarySchema = z.looseObject({
     avgNectarScore: maybeNumber,
     conversationJourneyCount: maybeNumber,
   }),
-  groups: z.array(z.looseObject({ group: z.string(), count, percentage: z.number() })),
+  groups: z.array(z.looseObject({ group: text, count, percentage: z.number() })),
 });
 
 export const insightsSchema = z.array(
-  z.looseObject({ insight: z.string(), count, percent: z.number(), totalSessions: count }),
+  z.looseObject({ insight: text, count, percent: z.number(), totalSessions: count }),
 );
 
 export const qualityMetricsSchema = z.array(
   z.looseObject({
-    qualityType: z.string().nullable(),
-    qualityMetrics: z.array(z.looseObject({ name: z.string(), value: z.number().nullable() })),
+    qualityType: text.nullable(),
+    qualityMetrics: z.array(z.looseObject({ name: text, value: z.number().nullable() })),
   }),
 );
 
@@ -46,16 +63,16 @@ export const bucketCountsSchema = z.looseObject({
 
 export const histogramSchema = z.array(
   z.looseObject({
-    startDate: z.string(),
-    endDate: z.string(),
+    startDate: text,
+    endDate: text,
     zoneOffset: maybeString,
     sessions: bucketCountsSchema.extend({ avgNectarScore: maybeNumber }),
   }),
 );
 
 export const locationSchema = z.looseObject({
-  id: z.union([z.string(), z.number()]),
-  name: z.string(),
+  id: z.union([text, z.number()]),
+  name: text,
   city: maybeString,
   country: maybeString,
   latitude: maybeNumber,
@@ -67,10 +84,10 @@ export const qualityMapSchema = z.array(
 );
 
 export const sessionSchema = z.looseObject({
-  sessionId: z.string(),
+  sessionId: text,
   from: maybeString,
   to: maybeString,
-  startDate: z.string(),
+  startDate: text,
   duration: maybeNumber,
   modality: maybeString,
   sessionType: maybeString,
@@ -115,14 +132,14 @@ export const streamSchema = z.looseObject({
 export const sessionDetailSchema = sessionSchema.extend({ streams: z.array(streamSchema).nullable().optional() });
 
 export const diagnosticsSchema = z.looseObject({
-  elements: z.array(z.looseObject({ code: z.string(), severity: maybeString, streamId: maybeString, message: maybeString })),
+  elements: z.array(z.looseObject({ code: text, severity: maybeString, streamId: maybeString, message: maybeString })),
 });
 
 export const relatedSessionsSchema = z.looseObject({ elements: z.array(sessionSchema) });
 
 /** One group of a breakdown or of a user's summary: quality counts and metrics (inferred shape). */
 export const groupQualitySchema = z.looseObject({
-  name: z.string(),
+  name: text,
   /** A readable name when `name` is an id or email (users). */
   label: maybeString,
   sessions: z.looseObject({ good: count, average: count, poor: count, unknown: count, all: count }),
@@ -135,27 +152,27 @@ export const groupQualitySchema = z.looseObject({
 });
 export const groupQualityListSchema = z.array(groupQualitySchema);
 
-const nameCount = z.looseObject({ name: z.string(), count });
+const nameCount = z.looseObject({ name: text, count });
 export const userQuantitySchema = z.looseObject({ totalCount: count, modalities: z.array(nameCount), platforms: z.array(nameCount) });
 export const userQualitySchema = z.looseObject({ ...bucketCountsSchema.shape, avgNectarScore: maybeNumber });
 
 export const userSchema = z.looseObject({
-  userId: z.union([z.string(), z.number()]),
+  userId: z.union([text, z.number()]),
   displayName: maybeString,
   email: maybeString,
   location: maybeString,
 });
 
-export const locationListItemSchema = locationSchema.extend({ networks: z.array(z.string()).nullable().optional() });
+export const locationListItemSchema = locationSchema.extend({ networks: z.array(text).nullable().optional() });
 
-export const tenantsSchema = z.array(z.string());
+export const tenantsSchema = z.array(text);
 
-export const tenantPlatformsSchema = z.array(z.looseObject({ platform: z.string(), enabled: z.boolean() }));
+export const tenantPlatformsSchema = z.array(z.looseObject({ platform: text, enabled: z.boolean() }));
 
 export const testCountSchema = z.looseObject({ count });
 
 export const endpointTestSchema = z.looseObject({
-  testId: z.union([z.string(), z.number()]),
+  testId: z.union([text, z.number()]),
   endpointName: maybeString,
   userName: maybeString,
   location: maybeString,
@@ -169,8 +186,8 @@ export const endpointTestSchema = z.looseObject({
 });
 
 export const tokenRefreshSchema = z.looseObject({
-  accessToken: z.string(),
-  refreshToken: z.string().optional(),
+  accessToken: token,
+  refreshToken: token.optional(),
   expiresIn: z.number().optional(),
 });
 

@@ -8,6 +8,7 @@ import {
   RateLimitedError,
   UpstreamError,
 } from "../errors.ts";
+import { cleanText } from "../security/redact.ts";
 import { SET_ACCESS_TOKEN } from "../settings.ts";
 
 /** Our reading of Retry-After, for the budget check and the "Wait N s" hint (ky reads it for its own wait). */
@@ -27,7 +28,7 @@ export async function statusError(
   couldRefresh: boolean,
   redact: (text: string) => string,
 ): Promise<DxpError> {
-  const detail = redact(await upstreamDetail(response));
+  const detail = await upstreamDetail(response, redact);
   const after = retries ? ` after ${retries} ${retries === 1 ? "retry" : "retries"}` : "";
   switch (response.status) {
     case 401:
@@ -67,12 +68,22 @@ export async function statusError(
   }
 }
 
-/** A short, safe description of an error body: a JSON `message`, or what kind of page it was. */
-async function upstreamDetail(response: Response): Promise<string> {
+/** The most of a DXP's message a tool result shows. */
+const MESSAGE_CHARS = 200;
+
+/**
+ * A short, safe description of an error body: a JSON `message`, or what kind of page it was.
+ * The message is redacted whole before it is cut (a token cut in two is no longer found)
+ * and its control characters escaped (cleanText).
+ */
+async function upstreamDetail(response: Response, redact: (text: string) => string): Promise<string> {
   if ((response.headers.get("content-type") ?? "").includes("html")) return ", with an HTML error page (a proxy or gateway answered)";
   try {
-    const message = (JSON.parse((await response.text()).slice(0, 2000)) as { message?: unknown })?.message;
-    return typeof message === "string" && message ? `: ${message.slice(0, 200).replace(/[.\s]+$/, "")}` : "";
+    const message = (JSON.parse((await response.text()).slice(0, 20_000)) as { message?: unknown })?.message;
+    if (typeof message !== "string" || !message) return "";
+    const clean = cleanText(redact(message));
+    const cut = clean.length > MESSAGE_CHARS ? `${clean.slice(0, MESSAGE_CHARS)}…` : clean;
+    return `: ${cut.replace(/[.\s]+$/, "")}`;
   } catch {
     return "";
   }

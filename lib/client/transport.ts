@@ -17,7 +17,7 @@ import { ConfigurationError, DxpError, NetworkError, TimeoutError, UpstreamError
 import { redactSecrets } from "../security/redact.ts";
 import { SET_ACCESS_TOKEN, SET_URL } from "../settings.ts";
 import type { UpstreamLimiter } from "../security/upstream-limiter.ts";
-import { answerWithText, BodyCutOff, parseAnswer, readLimited } from "./answer.ts";
+import { answerWithText, BodyCutOff, MAX_BODY_BYTES, parseAnswer, readLimited } from "./answer.ts";
 import { type Endpoint, endpointPath } from "./endpoints.ts";
 import { HEADER_VALUE } from "./header-value.ts";
 import { retryAfterMs, statusError } from "./status-errors.ts";
@@ -30,7 +30,7 @@ export interface TransportOptions {
   maxRetries?: number;
   /** First backoff delay, doubled per retry when the DXP sends no Retry-After. Default 250 ms. */
   retryDelayMs?: number;
-  /** Largest answer body accepted, in bytes. Default 10 MiB. */
+  /** Largest answer body accepted, in bytes. Default and ceiling 10 MiB (MAX_BODY_BYTES); shells pass bodyLimitForHeap. */
   maxBodyBytes?: number;
   /** Debug log sink: one line per upstream attempt, never with a token in it. */
   log?: (line: string) => void;
@@ -52,6 +52,8 @@ export interface CallOptions<T> {
   auth?: TokenKeeper;
   /** Words for messages, e.g. `session "abc"`. */
   subject?: string;
+  /** The page size asked for: a list answer keeps at most this many elements. */
+  pageSize?: number;
 }
 
 const RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
@@ -74,7 +76,7 @@ export class Transport {
       timeoutMs: options.timeoutMs ?? 30_000,
       maxRetries: options.maxRetries ?? 2,
       retryDelayMs: options.retryDelayMs ?? 250,
-      maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024,
+      maxBodyBytes: Math.min(options.maxBodyBytes ?? MAX_BODY_BYTES, MAX_BODY_BYTES),
       log: options.log,
       limiter: options.limiter,
       caller: options.caller,
@@ -200,7 +202,7 @@ export class Transport {
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", cancel);
     }
-    return parseAnswer(response, options.schema, `/${path}`, this.#redact);
+    return parseAnswer(response, options.schema, `/${path}`, this.#redact, options.pageSize);
   }
 
   /**

@@ -13,7 +13,7 @@ import { ConfigurationError } from "../errors.ts";
 export interface UrlPolicy {
   /** Host patterns the DXP URL may name: exact hosts or `*.suffix` wildcards (matches subdomains only, not the bare suffix). `*` alone means any public name. Default ["*.nectar.services"]. */
   allowedHosts: readonly string[];
-  /** Allow IP literals and private/link-local/loopback addresses, and private names under `*` (default false). Metadata, unspecified and reserved addresses stay refused. */
+  /** Allow IP literals and private/loopback addresses, and private names under `*` (default false). Link-local, metadata, unspecified and reserved addresses stay refused. */
   allowPrivateAddresses: boolean;
   /** Allow loopback hosts (127.0.0.0/8, ::1, localhost), over plain http:// too: the embedded simulator and tests (default false over HTTP; the stdio server sets true). */
   allowLoopbackHttp: boolean;
@@ -133,7 +133,7 @@ export function checkDxpUrl(raw: string, policy?: Partial<UrlPolicy>): string {
     );
   }
 
-  if (host.kind === "metadata" || host.kind === "unspecified" || host.kind === "reserved") {
+  if (NEVER_ACCEPTED.has(host.kind)) {
     throw new ConfigurationError(
       `The DXP URL names ${DESCRIBED[host.kind]} (${shown}), which is never accepted.`,
       ACCEPTED,
@@ -175,8 +175,8 @@ export function checkDxpUrl(raw: string, policy?: Partial<UrlPolicy>): string {
 
 /**
  * Check an address a client-named DXP host resolved to, at connect time: loopback only when
- * loopback is allowed, private and link-local only when private addresses are, metadata,
- * unspecified and reserved never. Throws ConfigurationError naming the kind, never the address.
+ * loopback is allowed, private only when private addresses are; link-local (a DXP is never
+ * there, metadata services are), metadata, unspecified and reserved never. Throws ConfigurationError naming the kind, never the address.
  */
 export function checkResolvedAddress(address: string, policy?: Partial<UrlPolicy>): void {
   const p = withDefaults(policy);
@@ -184,7 +184,7 @@ export function checkResolvedAddress(address: string, policy?: Partial<UrlPolicy
   const allowed =
     kind === "public-ip" ||
     (kind === "loopback" && p.allowLoopbackHttp) ||
-    ((kind === "private" || kind === "link-local") && p.allowPrivateAddresses);
+    (kind === "private" && p.allowPrivateAddresses);
   if (!allowed) {
     throw new ConfigurationError(
       `The DXP host resolves to ${DESCRIBED[kind]}, which the DXP URL policy refuses for URLs a client names.`,
@@ -224,6 +224,13 @@ function normalized(scheme: string, hostName: string, url: URL): string {
   const path = url.pathname.replace(/\/+$/, "");
   return `${scheme}://${hostName}${port}${path}`;
 }
+
+/**
+ * Refused whatever the policy allows. Link-local (169.254.0.0/16, fe80::/10) is where cloud
+ * hosts put their instance services (AWS/GCP/Azure metadata, ECS and EKS credentials), some
+ * not listed by address below: no DXP lives there, so the whole range is refused.
+ */
+const NEVER_ACCEPTED = new Set<HostClass>(["metadata", "link-local", "unspecified", "reserved"]);
 
 const DESCRIBED: Record<HostClass, string> = {
   loopback: "a loopback address",
@@ -304,6 +311,9 @@ function classifyName(name: string): HostClass {
 const METADATA_ADDRESSES = [
   "169.254.169.254/32", // AWS, GCP, Azure, OCI, ...
   "169.254.170.2/32", // AWS ECS task credentials
+  "169.254.170.23/32", // AWS EKS Pod Identity credentials
+  "fd00:ec2::23/128", // AWS EKS Pod Identity over IPv6 (a unique-local address: "private" otherwise)
+  "168.63.129.16/32", // Azure WireServer (a public address: "public-ip" otherwise)
   "100.100.100.200/32", // Alibaba Cloud
   "fd00:ec2::254/128", // AWS over IPv6
 ].map((cidr) => ipaddr.parseCIDR(cidr));

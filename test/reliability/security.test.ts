@@ -19,6 +19,16 @@ const FINDINGS: { id: string; what: string; fix: string; tests: [file: string, n
   { id: "7", what: "spent token pair keeps working", fix: "original pair honoured only within its access token's lifetime", tests: [["credentials", /original pair/]] },
   { id: "8", what: "Low: JWT exp 1e300, IPv6 URL, batched initialize, resources vs NECTAR_TOOLS, initialize flood", fix: "each fixed", tests: [["low", /readable expiry|client-named URLs on the allow-list|NECTAR_TOOLS/], ["sessions", /in a batch|floods/]] },
   { id: "9", what: "get_connection_status to anonymous callers", fix: "operator URL withheld over HTTP (documented)", tests: [["low", /withholds the operator|URL it sent|over stdio/]] },
+  // Issue 18 (round 2), the upstream side: test/security-upstream.test.ts, docs/security.md "Hostile upstream".
+  { id: "18.3", what: "did you mean freezes the loop; 2 GETs per unknown user", fix: "a work budget per call, at most 10 user searches", tests: [["upstream", /fixed budget|one budget per call|USER_LOOKUPS/]] },
+  { id: "18.4", what: "a large DXP answer or token exhausts memory", fix: "page trimmed before mapping, body limit from the heap, text and tokens bounded", tests: [["upstream", /trimmed to the page|name of 1 MB|never stored|heap/]] },
+  { id: "18.6a", what: "Low: raw upstream text (ANSI, newlines, bidi), forged log lines", fix: "control characters escaped, bidi dropped, one line per record", tests: [["upstream", /escaped|forge a log line/]] },
+  { id: "18.6b", what: "Low: redaction after the cut, other encodings", fix: "redact first, every spelling", tests: [["upstream", /before the cut/]] },
+  { id: "18.6c", what: "Low: sessionId/userId of ..", fix: ". and .. refused where path values are encoded", tests: [["upstream", /refused before any request, instead of GET/]] },
+  { id: "18.6d", what: "Low: body-trickling sockets held 300 s", fix: "headers 10 s, request 30 s", tests: [["upstream", /408/]] },
+  { id: "18.6e", what: "Low: oversize stdio line exits 0 silently", fix: "a message on stderr, exit 1", tests: [["upstream", /non-zero exit/]] },
+  { id: "18.6f", what: "Low: WireServer, EKS Pod Identity, link-local accepted", fix: "refused by the URL policy", tests: [["upstream", /WireServer|EKS Pod Identity|private DXP/]] },
+  { id: "18.7", what: "tests could leave loopback", fix: ".ci/run runs Node under the loopback guard", tests: [["upstream", /loopback guard/]] },
 ];
 
 describe("security findings (issue 9)", () => {
