@@ -2,6 +2,7 @@
 import { serve } from "@hono/node-server";
 import type { ServerConfig } from "../lib/config.ts";
 import type { PartialCredentials } from "../lib/connection.ts";
+import { ConfigurationError } from "../lib/errors.ts";
 import { connectHints, httpAppFromConfig } from "../lib/http/from-config.ts";
 import { tokensOf } from "../lib/logger.ts";
 import { redisStores } from "../lib/store/shared-stores.ts";
@@ -19,6 +20,9 @@ export interface HttpOptions {
 const DRAIN_MS = 10_000;
 
 export async function runHttp({ config, demo, onClose }: HttpOptions): Promise<void> {
+  if (config.denoKv) {
+    throw new ConfigurationError("NECTAR_DENO_KV is read by the Deno shell only (servers/deno-http.ts, docs/deno.md).", "Unset it; Node replicas share their state with NECTAR_REDIS_URL.");
+  }
   const environment = demo ?? config.credentials;
   const log = stderrLogger(config.debug, () => tokensOf(environment));
   // Several replicas share their state on Redis (NECTAR_REDIS_URL); one process keeps it in memory.
