@@ -274,7 +274,7 @@ export class KvTokenStore implements TokenStore {
     const now = this.#now();
     const entry = await attempt("reading renewed tokens", () => this.kv.get(this.#key(key)));
     const stored = entry.value as StoredTokens | null;
-    if (!stored || entry.versionstamp === null || stored.expiresAt <= now) return { stored: undefined, versionstamp: entry.versionstamp };
+    if (!stored || entry.versionstamp === null || !(stored.expiresAt > now)) return { stored: undefined, versionstamp: entry.versionstamp };
     await touch(this.kv, this.#key(key), { value: stored, versionstamp: entry.versionstamp }, stored.ttlMs, Math.min(60_000, stored.ttlMs / 10), now);
     return { stored, versionstamp: entry.versionstamp };
   }
