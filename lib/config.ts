@@ -31,7 +31,9 @@ export interface ServerConfig {
   toolSelection: ToolSelection;
   /** Shared store for several replicas (HTTP): `redis://host:port` or a unix socket path; undefined: in memory. */
   redisUrl: string | undefined;
-  /** The keyed-hash secret every replica shares (required with redisUrl). */
+  /** Deno KV for several Deno processes or Deploy isolates: a file path, or "default" (openKv() with no path); Deno shell only. */
+  denoKv: string | undefined;
+  /** The keyed-hash secret every replica shares (required with redisUrl or denoKv). */
   storeSecret: string | undefined;
   /** Largest DXP answer body, bytes: not from the environment, a shell sets it from its heap (bodyLimitForHeap); default 10 MiB. */
   maxBodyBytes?: number;
@@ -61,6 +63,7 @@ export const ENV = {
   readOnly: "NECTAR_READ_ONLY",
   redisUrl: "NECTAR_REDIS_URL",
   storeSecret: "NECTAR_STORE_SECRET",
+  denoKv: "NECTAR_DENO_KV",
 } as const;
 
 export function readConfig(env: Env): ServerConfig {
@@ -108,20 +111,21 @@ export function readConfig(env: Env): ServerConfig {
 /** Minimum length of NECTAR_STORE_SECRET (hex of 16 random bytes). */
 const MIN_SECRET = 32;
 
-function sharedStore(env: Env): Pick<ServerConfig, "redisUrl" | "storeSecret"> {
+function sharedStore(env: Env): Pick<ServerConfig, "redisUrl" | "denoKv" | "storeSecret"> {
   const redisUrl = env[ENV.redisUrl]?.trim() || undefined;
+  const denoKv = env[ENV.denoKv]?.trim() || undefined;
   const storeSecret = env[ENV.storeSecret]?.trim() || undefined;
-  if (!redisUrl) return { redisUrl, storeSecret };
-  if (!/^(rediss?:\/\/[^\s]+|unix:\/\/\/[^\s]+|\/[^\s]+)$/.test(redisUrl)) {
+  if (!redisUrl && !denoKv) return { redisUrl, denoKv, storeSecret };
+  if (redisUrl && !/^(rediss?:\/\/[^\s]+|unix:\/\/\/[^\s]+|\/[^\s]+)$/.test(redisUrl)) {
     throw new ConfigurationError(`${ENV.redisUrl} must be redis://host:port (rediss:// for TLS) or the path of a unix socket.`, "For example redis://redis:6379 or /run/redis/redis.sock; unset it to keep state in memory.");
   }
   if (!storeSecret || storeSecret.length < MIN_SECRET) {
     throw new ConfigurationError(
-      `${ENV.storeSecret} is required with ${ENV.redisUrl}, at least ${MIN_SECRET} characters: every replica must derive the same store keys from credentials.`,
+      `${ENV.storeSecret} is required with ${redisUrl ? ENV.redisUrl : ENV.denoKv}, at least ${MIN_SECRET} characters: every replica must derive the same store keys from credentials.`,
       "Set the same random value on every replica, e.g. from `openssl rand -hex 32`.",
     );
   }
-  return { redisUrl, storeSecret };
+  return { redisUrl, denoKv, storeSecret };
 }
 
 /** The number in `name` (`fallback` when unset); when `valid` refuses it, an error saying what it `must` be. */

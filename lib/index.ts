@@ -14,6 +14,7 @@ export { MemorySessionStore } from "./store/memory-session-store.ts";
 export { MemoryFilterStore } from "./store/memory-filter-store.ts";
 export type { RedisLike } from "./store/redis-client.ts";
 export { type RedisStoresOptions, redisStores, type SharedStores } from "./store/shared-stores.ts";
+export { type KvAtomicLike, type KvLike, kvStores, type KvStoresOptions } from "./store/kv-stores.ts";
 export { StoreUnavailableError } from "./store/store-error.ts";
 export type { AnswerStore, TokenStore } from "./store/interfaces.ts";
 export type { FilterStore, SessionStore, Stores } from "./session-store.ts";

@@ -2,6 +2,7 @@
 import { serve } from "@hono/node-server";
 import type { ServerConfig } from "../lib/config.ts";
 import type { PartialCredentials } from "../lib/connection.ts";
+import { ConfigurationError } from "../lib/errors.ts";
 import { connectHints, httpAppFromConfig } from "../lib/http/from-config.ts";
 import { tokensOf } from "../lib/logger.ts";
 import { redisStores } from "../lib/store/shared-stores.ts";
@@ -39,6 +40,9 @@ export function nodeServerOptions(requestTimeoutMs = REQUEST_TIMEOUT_MS) {
 }
 
 export async function runHttp({ config: given, demo, onClose, requestTimeoutMs }: HttpOptions): Promise<void> {
+  if (given.denoKv) {
+    throw new ConfigurationError("NECTAR_DENO_KV is read by the Deno shell only (servers/deno-http.ts, docs/deno.md).", "Unset it; Node replicas share their state with NECTAR_REDIS_URL.");
+  }
   // DXP answers are bounded by this process's heap (a 192 MB pod gets 3 MiB, not 10).
   const config = { ...given, maxBodyBytes: bodyLimitForHeap(getHeapStatistics().heap_size_limit) };
   const environment = demo ?? config.credentials;
