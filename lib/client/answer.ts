@@ -31,6 +31,9 @@ export function answerWithText(text: string, init: ResponseInit): Response {
   return response;
 }
 
+/** The text answerWithText kept beside a Response, if any. */
+export const textOf = (response: Response): string | undefined => readTexts.get(response);
+
 export async function parseAnswer<T>(response: Response, schema: z.ZodType<T>, path: string, redact: (text: string) => string): Promise<T> {
   if ((response.headers.get("content-type") ?? "").includes("html")) {
     throw new UpstreamError(
