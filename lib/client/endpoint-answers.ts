@@ -1,6 +1,6 @@
 // Which answer schema each endpoint of the table answers with: the client parses with it,
 // the simulator's /dapi/doc publishes it, doctor checks a live DXP against it.
-import type { z } from "zod";
+import { z } from "zod";
 import type { EndpointName } from "./endpoints.ts";
 import * as schema from "./schemas.ts";
 
@@ -36,3 +36,9 @@ export const ANSWERS = {
 } as const satisfies { [K in Exclude<EndpointName, "apiDoc">]: z.ZodType };
 
 export type AnsweringEndpoint = keyof typeof ANSWERS;
+
+/** JSON Schema (draft 2020-12, as OpenAPI 3.1 uses) of an endpoint's answer, as our lenient schema accepts it. */
+export function answerJsonSchema(name: AnsweringEndpoint): Record<string, unknown> {
+  const { $schema: _, ...json } = z.toJSONSchema(ANSWERS[name], { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  return json;
+}
