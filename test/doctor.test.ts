@@ -55,6 +55,27 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: 
   });
 }
 
+async function mcp(target: { http: { url: string }; tokens: { accessToken: string; refreshToken: string } }, api?: ApiTable) {
+  const server = createServer({
+    session: newSessionState(),
+    environment: { url: target.http.url, ...target.tokens, tenant: "acme" },
+    urlPolicy: loopback,
+    clients: new ClientPool({ urlPolicy: loopback, retryDelayMs: 10, ...(api ? { api } : {}) }),
+  });
+  const client = new Client({ name: "test", version: "1.0.0" });
+  const [a, b] = InMemoryTransport.createLinkedPair();
+  await server.connect(a);
+  await client.connect(b);
+  await client.listTools();
+  return {
+    call: async (name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult,
+    close: async () => {
+      await client.close();
+      await server.close();
+    },
+  };
+}
+
 describe("doctor on the embedded DXP", () => {
   it("passes with --demo: every endpoint we use answers as our schemas expect, exit 0", async () => {
     const run = await cli(["doctor", "--demo"]);
@@ -82,7 +103,7 @@ describe("doctor against a DXP that differs from our table", () => {
   let target: Awaited<ReturnType<typeof dxp>>;
   let report: DoctorReport;
   const variant: DxpVariant = {
-    missing: ["qualityMap"],
+    missing: ["qualityMap", "datamartStatus"],
     renamed: [{ endpoint: "sessionSummary", from: "totalCount", to: "total" }],
     extra: [{ endpoint: "tenantPlatforms", field: "region", value: "eu-west" }],
   };
@@ -108,6 +129,23 @@ describe("doctor against a DXP that differs from our table", () => {
     assert.match(line(report, "tenantPlatforms"), /^✓ tenantPlatforms .*fields we don't read: \[\]\.region/);
   });
 
+  it("reports an optional endpoint that fails without counting it, and answers then say nothing of freshness", async () => {
+    assert.match(line(report, "datamartStatus"), /^! datamartStatus GET \/dapi\/datamart\/status \(inferred, optional\): 404/);
+    assert.equal(report.freshness.available, false);
+    assert.equal(report.summary.optionalFailed, 1);
+    const plain = await dxp({ missing: ["datamartStatus"] });
+    const server = await mcp(plain);
+    try {
+      const summary = await server.call("get_session_summary");
+      assert.notEqual(summary.isError, true, textOf(summary));
+      assert.doesNotMatch(textOf(summary), /data as of/);
+      assert.ok(plain.sim.requests.some((r) => r.path === "/dapi/datamart/status" && r.status === 404), "it was asked");
+    } finally {
+      await server.close();
+      await plain.http.close();
+    }
+  });
+
   it("fails overall: the CLI exits 1 and its --json report names the differences without any token", async () => {
     assert.equal(doctorExitCode(report), 1);
     assert.equal(report.summary.failed, 2);
@@ -121,7 +159,7 @@ describe("doctor against a DXP that differs from our table", () => {
     assert.ok(!run.stdout.includes(target.tokens.accessToken) && !run.stdout.includes(target.tokens.refreshToken), "no token in the report");
     assert.ok(!run.stdout.includes(target.tokens.accessToken.split(".")[2]!), "not even a token's signature");
     const json = JSON.parse(run.stdout) as DoctorReport;
-    const failed = json.endpoints.filter((e) => !e.ok && !e.skipped).map((e) => e.name).sort();
+    const failed = json.endpoints.filter((e) => !e.ok && !e.skipped && e.used).map((e) => e.name).sort();
     assert.deepEqual(failed, ["qualityMap", "sessionSummary"]);
   });
 });
@@ -139,30 +177,9 @@ describe("NECTAR_DXP_ENDPOINTS", () => {
   });
   after(() => target.http.close());
 
-  async function mcp(api?: ApiTable) {
-    const server = createServer({
-      session: newSessionState(),
-      environment: { url: target.http.url, ...target.tokens, tenant: "acme" },
-      urlPolicy: loopback,
-      clients: new ClientPool({ urlPolicy: loopback, retryDelayMs: 10, ...(api ? { api } : {}) }),
-    });
-    const client = new Client({ name: "test", version: "1.0.0" });
-    const [a, b] = InMemoryTransport.createLinkedPair();
-    await server.connect(a);
-    await client.connect(b);
-    await client.listTools();
-    return {
-      call: async (name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult,
-      close: async () => {
-        await client.close();
-        await server.close();
-      },
-    };
-  }
-
   it("without an override, a DXP serving locations elsewhere breaks doctor and get_locations", async () => {
     assert.match(line(await doctorOn(target.http.url, target.tokens), "locations"), /^✗ locations GET \/dapi\/location .*404/);
-    const server = await mcp();
+    const server = await mcp(target);
     try {
       const result = await server.call("get_locations");
       assert.equal(result.isError, true);
@@ -178,7 +195,7 @@ describe("NECTAR_DXP_ENDPOINTS", () => {
     const report = await doctorOn(target.http.url, target.tokens, config.api);
     assert.match(line(report, "locations"), /^✓ locations GET \/dapi\/sites .*200/);
     assert.deepEqual(report.overrides, ["locations: GET location → GET sites"]);
-    const server = await mcp(config.api);
+    const server = await mcp(target, config.api);
     try {
       const locations = await server.call("get_locations");
       assert.notEqual(locations.isError, true, textOf(locations));
@@ -194,8 +211,20 @@ describe("NECTAR_DXP_ENDPOINTS", () => {
     }
   });
 
+  it("a summary about now says how fresh the DXP's data is", async () => {
+    const server = await mcp(target);
+    try {
+      const summary = await server.call("get_session_summary");
+      const anchor = new Date(target.sim.anchor).toISOString().slice(11, 16);
+      assert.match(textOf(summary).split("\n")[0]!, new RegExp(` · data as of ${anchor} UTC$`));
+      assert.equal((summary.structuredContent as { dataAsOf?: string }).dataAsOf, new Date(target.sim.anchor).toISOString());
+    } finally {
+      await server.close();
+    }
+  });
+
   it("get_connection_status with check names what fails", async () => {
-    const server = await mcp();
+    const server = await mcp(target);
     try {
       const status = await server.call("get_connection_status", { check: true });
       assert.match(textOf(status), /✗ locations GET \/dapi\/location .*404/);
