@@ -22,6 +22,8 @@ import { createServer } from "../lib/server/create-server.ts";
 import { newSessionState } from "../lib/session.ts";
 import { createSimulator, type DxpVariant } from "../lib/simulator/index.ts";
 import { textOf } from "./helpers/common.ts";
+import { stringify } from "yaml";
+import { readDescription } from "../lib/doctor/api-description.ts";
 import { listen } from "./helpers/listen.ts";
 
 const loopback = { allowLoopbackHttp: true };
@@ -93,6 +95,47 @@ describe("doctor on the embedded DXP", () => {
       assert.equal(report.token.refresh, "ok");
       assert.match(line(report, "tokenRefresh"), /^✓ tokenRefresh POST \/aapi\/jwt\/token\/refresh/);
       assert.equal(sim.requests.filter((r) => r.path === "/aapi/jwt/token/refresh").length, 1);
+    } finally {
+      await http.close();
+    }
+  });
+});
+
+describe("the DXP's API description, in the forms a DXP may serve it", () => {
+  it("reads Swagger 2 in YAML: basePath, shared and $ref parameters, the 200 schema", async () => {
+    const yaml = stringify({
+      swagger: "2.0",
+      basePath: "/dapi",
+      parameters: { tenant: { name: "tenant", in: "query", type: "string" } },
+      definitions: { Count: { type: "object", properties: { count: { type: "integer" } } } },
+      paths: {
+        "/testing/entities/count": { parameters: [{ $ref: "#/parameters/tenant" }], get: { parameters: [{ name: "timePeriod", in: "query" }], responses: { 200: { schema: { $ref: "#/definitions/Count" } } } } },
+        "/session/{sessionId}": { get: { responses: {} } },
+      },
+    });
+    const doc = await readDescription(yaml, "application/yaml");
+    assert.equal(doc.kind, "swagger-2");
+    assert.deepEqual([...doc.operations.keys()].sort(), ["GET /session/{}", "GET /testing/entities/count"]);
+    assert.deepEqual(doc.operations.get("GET /testing/entities/count")!.query, ["tenant", "timePeriod"]);
+  });
+
+  it("follows a Swagger UI page at /dapi/doc to the YAML it links", async () => {
+    const sim = createSimulator({ sessionsPerTenant: 500 });
+    const openapi = await (await sim.fetch(new Request("http://sim/dapi/doc"))).json();
+    delete (openapi as { paths: Record<string, unknown> }).paths["/tenant/platforms"];
+    const page = `<!doctype html><html><body><div id="swagger-ui"></div><script>SwaggerUIBundle({ url: "/dapi/doc/openapi.yaml", dom_id: "#swagger-ui" })</script></body></html>`;
+    const http = await listen((request) => {
+      const path = new URL(request.url).pathname;
+      if (path === "/dapi/doc") return new Response(page, { headers: { "content-type": "text/html" } });
+      if (path === "/dapi/doc/openapi.yaml") return new Response(stringify(openapi), { headers: { "content-type": "application/yaml" } });
+      return sim.fetch(request);
+    });
+    try {
+      const report = await doctorOn(http.url, sim.issueTokens());
+      assert.match(report.apiDescription.note, /^\/dapi\/doc is an HTML page linking to \/dapi\/doc\/openapi\.yaml; OpenAPI 3\.1\.0 with \d+ operations/);
+      assert.equal(report.apiDescription.found, true);
+      assert.match(line(report, "tenantPlatforms"), /^✓ tenantPlatforms .*: 200 .*not in the API description/);
+      assert.equal(doctorExitCode(report), 0, "a path missing from the description alone is not a failure: the call works");
     } finally {
       await http.close();
     }
