@@ -101,6 +101,22 @@ describe("doctor on the embedded DXP", () => {
   });
 });
 
+describe("NECTAR_DOMAIN_NAME", () => {
+  it("names an e-mail domain that is not a tenant, and lists the tenants to use instead", async () => {
+    const { http, tokens } = await dxp();
+    try {
+      const client = new DxpClient({ url: http.url, ...tokens }, { urlPolicy: loopback, retryDelayMs: 10 });
+      const report = await runDoctor(client, { tenant: "acme.example.com" });
+      assert.equal(report.tenant.inTenantList, false);
+      assert.equal(report.tenant.looksLikeEmailDomain, true);
+      assert.match(renderReport(report), /✗ tenant acme\.example\.com: NECTAR_DOMAIN_NAME "acme\.example\.com" looks like an e-mail domain, not one of this DXP's tenants \(acme, globex, initech\): set it to the tenant's name\./);
+      assert.equal(doctorExitCode(report), 1);
+    } finally {
+      await http.close();
+    }
+  });
+});
+
 describe("the DXP's API description, in the forms a DXP may serve it", () => {
   it("reads Swagger 2 in YAML: basePath, shared and $ref parameters, the 200 schema", async () => {
     const yaml = stringify({

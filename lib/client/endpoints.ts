@@ -1,6 +1,13 @@
 // The one table of DXP endpoints and query-parameter names (../shared/dxp-api.md).
 // Every path the client calls and the simulator serves comes from here. Entries marked
-// "inferred" are our best reading of the platform: correcting one is one edit here.
+// "inferred" are our best reading of the platform: correcting one is one edit here, or,
+// for an operator, one line of a NECTAR_DXP_ENDPOINTS file (endpoint-overrides.ts); the
+// `doctor` command checks every row against a live DXP (docs/doctor.md).
+//
+// Evidence, 2026-12 look (a UI test suite's recorded calls, a public Python /dapi client, the
+// Nectar10 PowerShell module's function list, Nectar's support pages): every "seen" row
+// confirmed; new: GET /user/{id}/advanced (userAdvanced below). The UI offers a "Month To
+// Now" period, but no API trace shows its value, so MONTH_TO_NOW is not in vocabulary.ts.
 import { InputError } from "../errors.ts";
 import { DIMENSION_KEYS, DIMENSION_PARAMS } from "./dimensions.ts";
 
@@ -37,6 +44,11 @@ export const ENDPOINTS = {
    * format unknown). Read by doctor only.
    */
   apiDoc: { method: "GET", path: "doc", evidence: "seen", anyTenant: true, optional: true },
+  /**
+   * Inferred path and fields. Seen: access/refresh token pairs are created in the DXP's
+   * Account Settings with a validity in days; one public client authenticates with HTTP
+   * Basic instead (we send Bearer).
+   */
   tokenRefresh: { method: "POST", path: "aapi/jwt/token/refresh", evidence: "inferred", root: true },
   sessionSummary: { method: "GET", path: "session/summary", evidence: "seen", query: SESSIONS },
   sessionSummaryByQuality: { method: "GET", path: "session/summary/nectarscore", evidence: "seen", query: SESSIONS },
