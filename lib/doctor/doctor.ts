@@ -158,7 +158,7 @@ export async function runDoctor(client: DxpClient, options: DoctorOptions = {}):
     apiDescription.note += apiDescription.found
       ? `${description.kind === "swagger-2" ? "Swagger" : "OpenAPI"} ${description.version ?? ""} with ${description.operations.size} operations: every endpoint is compared with it.`
       : description.kind === "html"
-        ? "an HTML page with no link to a description we could read: endpoints are checked by calling them only."
+        ? `${apiDescription.note ? "no" : "an HTML page with no link to a"} description we could read: endpoints are checked by calling them only.`
         : "neither JSON nor YAML OpenAPI/Swagger: endpoints are checked by calling them only.";
     if (!apiDescription.found) description = undefined;
   } catch (error) {
