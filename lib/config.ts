@@ -1,5 +1,7 @@
 // The seed's environment contract, parsed from a plain object so that every shell
 // (Node or Deno) reads it the same way. Shells pass their runtime's env in.
+import { applyEndpointOverrides } from "./client/endpoint-overrides.ts";
+import { type ApiTable, DEFAULT_API } from "./client/endpoints.ts";
 import { HEADER_VALUE } from "./client/header-value.ts";
 import type { PartialCredentials } from "./connection.ts";
 import { ConfigurationError } from "./errors.ts";
@@ -37,6 +39,8 @@ export interface ServerConfig {
   storeSecret: string | undefined;
   /** Largest DXP answer body, bytes: not from the environment, a shell sets it from its heap (bodyLimitForHeap); default 10 MiB. */
   maxBodyBytes?: number;
+  /** The endpoint table with NECTAR_DXP_ENDPOINTS's overrides applied (ours when unset). */
+  api: ApiTable;
 }
 
 /** Environment variables this server reads; the README's table lists the same. */
@@ -64,9 +68,12 @@ export const ENV = {
   redisUrl: "NECTAR_REDIS_URL",
   storeSecret: "NECTAR_STORE_SECRET",
   denoKv: "NECTAR_DENO_KV",
+  /** Path of a JSON file overriding endpoint paths, methods and parameter names (docs/doctor.md). */
+  endpoints: "NECTAR_DXP_ENDPOINTS",
 } as const;
 
-export function readConfig(env: Env): ServerConfig {
+/** `readFile`: the shell's way to read a file named by the environment (lib/ reads none itself). */
+export function readConfig(env: Env, readFile?: (path: string) => string): ServerConfig {
   const transport = (env[ENV.transport] ?? "stdio").trim().toLowerCase() || "stdio";
   if (transport !== "stdio" && transport !== "http") {
     throw new ConfigurationError(`${ENV.transport} must be "stdio" or "http", not "${transport}".`, "Unset it for stdio, or pass --http.");
@@ -105,7 +112,22 @@ export function readConfig(env: Env): ServerConfig {
     cacheTtlMs: numberFrom(env, ENV.cacheTtlSeconds, 30, (n) => Number.isFinite(n) && n >= 0 && n <= 3600, "0 (off) to 3600 seconds") * 1000,
     toolSelection: parseToolSelection(env[ENV.tools], env[ENV.readOnly], ENV.readOnly),
     ...sharedStore(env),
+    api: endpointOverrides(env, readFile),
   };
+}
+
+function endpointOverrides(env: Env, readFile: ((path: string) => string) | undefined): ApiTable {
+  const path = env[ENV.endpoints]?.trim();
+  if (!path) return DEFAULT_API;
+  if (!readFile) throw new ConfigurationError(`${ENV.endpoints} is set, but this shell cannot read files.`, "Unset it, or run the Node shell (nectar-dxp-mcp).");
+  let text: string;
+  try {
+    text = readFile(path);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw new ConfigurationError(`${ENV.endpoints} names ${path}, which cannot be read (${typeof code === "string" ? code : "unreadable"}).`, "Give the path of a JSON file (docs/doctor.md shows one), or unset it.");
+  }
+  return applyEndpointOverrides(text, `${ENV.endpoints} (${path})`);
 }
 
 /** Minimum length of NECTAR_STORE_SECRET (hex of 16 random bytes). */
@@ -139,7 +161,7 @@ const isWhole = (n: number) => Number.isInteger(n) && n >= 1;
 
 /** Client options every shell derives from the config the same way. */
 export function clientOptionsFrom(config: ServerConfig, debugLog: ((line: string) => void) | undefined) {
-  return { timeoutMs: config.timeoutMs, maxBodyBytes: config.maxBodyBytes, cache: { ttlMs: config.cacheTtlMs }, log: config.debug ? debugLog : undefined };
+  return { timeoutMs: config.timeoutMs, maxBodyBytes: config.maxBodyBytes, cache: { ttlMs: config.cacheTtlMs }, log: config.debug ? debugLog : undefined, api: config.api };
 }
 
 /**

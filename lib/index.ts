@@ -5,7 +5,9 @@
 export { type FunctionTool, type FunctionToolOptions, toFunctionTools } from "./adapters/function-calling.ts";
 export { type ClientOptions, DxpClient } from "./client/client.ts";
 export type { DxpCredentials } from "./client/credentials.ts";
-export { API_PREFIX, ENDPOINTS, PARAMS } from "./client/endpoints.ts";
+export { API_PREFIX, type ApiTable, DEFAULT_API, ENDPOINTS, PARAMS } from "./client/endpoints.ts";
+export { applyEndpointOverrides } from "./client/endpoint-overrides.ts";
+export { type DoctorOptions, type DoctorReport, doctorExitCode, type EndpointCheck, renderReport, runDoctor } from "./doctor/doctor.ts";
 export * from "./client/vocabulary.ts";
 export { ENV, type Env, readConfig, type ServerConfig } from "./config.ts";
 export { type PartialCredentials, resolveConnection } from "./connection.ts";

@@ -238,10 +238,10 @@ describe("isolation under load", () => {
       if (r.query.pageNumber !== undefined) assert.equal(r.query.pageNumber, String(c.pageNumber), `${c.subject} ${r.path}: page`);
       perClient.set(c.subject, [...(perClient.get(c.subject) ?? []), r]);
     }
-    // summary 6 + platforms 1 + list 1 (no filter), then summary 6 + list 1 (with its filter).
+    // summary 6 + its data freshness 1 + platforms 1 + list 1 (no filter), then summary 6 + list 1 (with its filter).
     for (const c of clients) {
       const mine = perClient.get(c.subject) ?? [];
-      assert.equal(mine.length, 15, `${c.subject}: upstream requests`);
+      assert.equal(mine.length, 16, `${c.subject}: upstream requests`);
       assert.equal(mine.filter((r) => r.query.users === c.marker).length, 7, `${c.subject}: requests with its filter`);
     }
     // And nothing reached the network other than the simulator.
@@ -261,7 +261,7 @@ describe("isolation under load", () => {
     sim.clearRequests();
     const alone = ok(await b.call("get_session_summary"), "b alone");
     assert.equal(alone.filter, undefined);
-    assert.equal(sim.requests.length, 6);
+    assert.equal(sim.requests.length, 7, "the summary's six and its data freshness");
     for (const r of sim.requests) {
       assert.equal(r.query.platforms, undefined, `${r.path}: no platform filter upstream`);
       assert.equal(r.query.qualities, undefined, `${r.path}: no quality filter upstream`);

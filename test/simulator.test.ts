@@ -569,7 +569,7 @@ describe("DXP simulator", () => {
       const window = { tenant: "acme", timePeriod: "LAST_WEEK" };
       const someSession = (await json("sessions", { ...window, pageSize: 1 })).elements[0];
       const someUser = (await json("userSearch", { tenant: "acme", pageSize: 1 })).elements[0];
-      const cases: { [K in Exclude<EndpointName, "tokenRefresh">]: [z.ZodType, Query, Record<string, string>?] } = {
+      const cases: { [K in Exclude<EndpointName, "tokenRefresh" | "apiDoc">]: [z.ZodType, Query, Record<string, string>?] } = {
         sessionSummary: [schemas.summarySchema, window],
         sessionSummaryByQuality: [schemas.summarySchema, window],
         sessionInsights: [schemas.insightsSchema, window],
@@ -589,6 +589,8 @@ describe("DXP simulator", () => {
         userSummaryNetworkTypes: [schemas.groupQualityListSchema, window, { userId: someUser.userId }],
         userSearch: [schemas.pagedSchema(schemas.userSchema), { tenant: "acme", q: "a" }],
         user: [schemas.userSchema, { tenant: "acme" }, { userId: someUser.userId }],
+        userAdvanced: [schemas.userAdvancedSchema, { tenant: "acme" }, { userId: someUser.userId }],
+        datamartStatus: [schemas.datamartStatusSchema, { tenant: "acme" }],
         pinnedUsers: [schemas.pagedSchema(schemas.userSchema.partial()), window],
         locations: [schemas.pagedSchema(schemas.locationListItemSchema), { tenant: "acme" }],
         tenants: [schemas.tenantsSchema, {}],
@@ -596,7 +598,7 @@ describe("DXP simulator", () => {
         endpointTestCount: [schemas.testCountSchema, window],
         endpointTestSummaries: [schemas.pagedSchema(schemas.endpointTestSchema), window],
       };
-      for (const [name, [schema, query, path]] of Object.entries(cases) as [Exclude<EndpointName, "tokenRefresh">, [z.ZodType, Query, Record<string, string>?]][]) {
+      for (const [name, [schema, query, path]] of Object.entries(cases) as [Exclude<EndpointName, "tokenRefresh" | "apiDoc">, [z.ZodType, Query, Record<string, string>?]][]) {
         const body = await json(name, query, path);
         const parsed = schema.safeParse(body);
         assert.ok(parsed.success, `${name}: ${parsed.error?.message}`);

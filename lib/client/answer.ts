@@ -31,6 +31,9 @@ export function answerWithText(text: string, init: ResponseInit): Response {
   return response;
 }
 
+/** The text answerWithText kept beside a Response, if any. */
+export const textOf = (response: Response): string | undefined => readTexts.get(response);
+
 /**
  * Parse and check an answer. `pageSize`: a list answer keeps at most this many `elements`
  * (a page is a page, whatever the DXP sent), cut before they are checked and mapped, so

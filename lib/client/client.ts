@@ -1,18 +1,19 @@
 // The DXP client: one method per capability of the endpoint table, answers checked
 // against the lenient schemas. One instance per credential (URL and tokens): it keeps
 // that credential's renewed tokens and nothing else; the tenant is named on every call.
-import type { z } from "zod";
+import { z } from "zod";
 import { AuthenticationError, ConfigurationError, NetworkError, TimeoutError, UpstreamError } from "../errors.ts";
 import { checkDxpUrl, type UrlPolicy } from "../security/url-policy.ts";
 import { SET_TOKENS } from "../settings.ts";
 import type { AnswerStore, TokenStore } from "../store/interfaces.ts";
 import { type DxpCredentials, requireTenant } from "./credentials.ts";
-import { API_PREFIX, type Endpoint, ENDPOINTS, endpointPath } from "./endpoints.ts";
+import { ANSWERS, type AnsweringEndpoint } from "./endpoint-answers.ts";
+import { API_PREFIX, type ApiTable, DEFAULT_API, endpointPath } from "./endpoints.ts";
 import { type SessionQuery, searchParams } from "./query.ts";
 import { type CacheOptions, ResponseCache } from "./response-cache.ts";
 import * as schema from "./schemas.ts";
 import { TokenKeeper } from "./token-keeper.ts";
-import { Transport, type TransportOptions } from "./transport.ts";
+import { type TextAnswer, Transport, type TransportOptions } from "./transport.ts";
 import type { MediaKind } from "./vocabulary.ts";
 
 export interface ClientOptions extends TransportOptions {
@@ -25,6 +26,8 @@ export interface ClientOptions extends TransportOptions {
   tokenStore?: TokenStore;
   /** Where answers are cached (shared, bounded by bytes). Default: one per client. */
   answerStore?: AnswerStore;
+  /** The endpoint table with the operator's overrides (NECTAR_DXP_ENDPOINTS). Default: ours. */
+  api?: ApiTable;
 }
 
 /** Who this client is in the shared stores. */
@@ -45,9 +48,12 @@ export class DxpClient {
   readonly #transport: Transport;
   readonly #tokens: TokenKeeper;
   readonly #cache: ResponseCache;
+  /** The paths, methods and parameter names this client uses. */
+  readonly api: ApiTable;
 
   constructor(credentials: DxpCredentials, options: ClientOptions = {}, identity?: ClientIdentity) {
     this.url = checkDxpUrl(credentials.url, options.urlPolicy);
+    this.api = options.api ?? DEFAULT_API;
     if (!credentials.accessToken && !credentials.refreshToken) {
       throw new ConfigurationError(
         "No DXP token is configured.",
@@ -79,56 +85,56 @@ export class DxpClient {
   }
 
   sessionSummary(query: SessionQuery, context?: CallContext) {
-    return this.#get(ENDPOINTS.sessionSummary, schema.summarySchema, query, context);
+    return this.#get("sessionSummary", query, context);
   }
 
   sessionSummaryByQuality(query: SessionQuery, context?: CallContext) {
-    return this.#get(ENDPOINTS.sessionSummaryByQuality, schema.summarySchema, query, context);
+    return this.#get("sessionSummaryByQuality", query, context);
   }
 
   sessionInsights(query: SessionQuery, context?: CallContext) {
-    return this.#get(ENDPOINTS.sessionInsights, schema.insightsSchema, query, context);
+    return this.#get("sessionInsights", query, context);
   }
 
   qualityByMedia(media: MediaKind, query: SessionQuery, context?: CallContext) {
-    return this.#get(ENDPOINTS.qualityByMedia, schema.qualityMetricsSchema, query, context, { media });
+    return this.#get("qualityByMedia", query, context, { media });
   }
 
   histogram(query: SessionQuery, context?: CallContext) {
-    return this.#get(ENDPOINTS.histogram, schema.histogramSchema, query, context);
+    return this.#get("histogram", query, context);
   }
 
   qualityMap(query: SessionQuery, context?: CallContext) {
-    return this.#get(ENDPOINTS.qualityMap, schema.qualityMapSchema, query, context);
+    return this.#get("qualityMap", query, context);
   }
 
   sessions(query: SessionQuery, context?: CallContext) {
-    return this.#get(ENDPOINTS.sessions, schema.pagedSchema(schema.sessionSchema), query, context);
+    return this.#get("sessions", query, context);
   }
 
   session(id: string, context?: CallContext) {
-    return this.#get(ENDPOINTS.session, schema.sessionDetailSchema, {}, context, { id }, `session "${id}"`);
+    return this.#get("session", {}, context, { id }, `session "${id}"`);
   }
 
   sessionDiagnostics(id: string, context?: CallContext) {
-    return this.#get(ENDPOINTS.sessionDiagnostics, schema.diagnosticsSchema, {}, context, { id }, `session "${id}"`);
+    return this.#get("sessionDiagnostics", {}, context, { id }, `session "${id}"`);
   }
 
   sessionRelated(id: string, context?: CallContext) {
-    return this.#get(ENDPOINTS.sessionRelated, schema.relatedSessionsSchema, {}, context, { id }, `session "${id}"`);
+    return this.#get("sessionRelated", {}, context, { id }, `session "${id}"`);
   }
 
   /** Sessions grouped by one dimension (query.groupBy). */
   sessionBreakdown(query: SessionQuery, context?: CallContext) {
-    return this.#get(ENDPOINTS.sessionBreakdown, schema.groupQualityListSchema, query, context);
+    return this.#get("sessionBreakdown", query, context);
   }
 
   userSummaryQuantity(userId: string, query: SessionQuery, context?: CallContext) {
-    return this.#get(ENDPOINTS.userSummaryQuantity, schema.userQuantitySchema, query, context, { userId }, `user "${userId}"`);
+    return this.#get("userSummaryQuantity", query, context, { userId }, `user "${userId}"`);
   }
 
   userSummaryQuality(userId: string, query: SessionQuery, context?: CallContext) {
-    return this.#get(ENDPOINTS.userSummaryQuality, schema.userQualitySchema, query, context, { userId }, `user "${userId}"`);
+    return this.#get("userSummaryQuality", query, context, { userId }, `user "${userId}"`);
   }
 
   /** One of the user's per-group summaries: servers, devices, client types or network types. */
@@ -138,45 +144,77 @@ export class DxpClient {
     query: SessionQuery,
     context?: CallContext,
   ) {
-    return this.#get(ENDPOINTS[kind], schema.groupQualityListSchema, query, context, { userId }, `user "${userId}"`);
+    return this.#get(kind, query, context, { userId }, `user "${userId}"`);
   }
 
   searchUsers(query: SessionQuery, context?: CallContext) {
-    return this.#get(ENDPOINTS.userSearch, schema.pagedSchema(schema.userSchema), query, context);
+    return this.#get("userSearch", query, context);
   }
 
   locations(query: SessionQuery, context?: CallContext) {
-    return this.#get(ENDPOINTS.locations, schema.pagedSchema(schema.locationListItemSchema), query, context);
+    return this.#get("locations", query, context);
   }
 
   /** The tenants this token may see. Works without a tenant. */
   tenants(context?: CallContext) {
-    return this.#get(ENDPOINTS.tenants, schema.tenantsSchema, {}, context);
+    return this.#get("tenants", {}, context);
   }
 
   tenantPlatforms(context?: CallContext) {
-    return this.#get(ENDPOINTS.tenantPlatforms, schema.tenantPlatformsSchema, {}, context);
+    return this.#get("tenantPlatforms", {}, context);
   }
 
   endpointTestCount(query: SessionQuery, context?: CallContext) {
-    return this.#get(ENDPOINTS.endpointTestCount, schema.testCountSchema, query, context);
+    return this.#get("endpointTestCount", query, context);
   }
 
   endpointTestSummaries(query: SessionQuery, context?: CallContext) {
-    return this.#get(ENDPOINTS.endpointTestSummaries, schema.pagedSchema(schema.endpointTestSchema), query, context);
+    return this.#get("endpointTestSummaries", query, context);
+  }
+
+  /** How fresh the analytics are (an inferred endpoint: callers treat a failure as "not known"). */
+  datamartStatus(context?: CallContext) {
+    return this.#get("datamartStatus", {}, context);
+  }
+
+  /**
+   * One request outside the cache, its answer not checked (doctor checks it): the endpoint
+   * by name, with the overrides, the tenant rules and the token handling of every call.
+   */
+  probe(name: AnsweringEndpoint, query: SessionQuery, context?: CallContext, pathParams?: Record<string, string>): Promise<unknown> {
+    const endpoint = this.api.endpoints[name];
+    const tenant = endpoint.anyTenant ? context?.tenant : requireTenant(context?.tenant);
+    return this.#transport.call(endpoint, { schema: anything, pathParams, searchParams: searchParams(tenant, query, this.api.params), auth: this.#tokens, signal: context?.signal });
+  }
+
+  /** The DXP's own API description (GET /dapi/doc), as text: JSON, YAML or a page linking to it. */
+  apiDescription(context?: CallContext): Promise<TextAnswer> {
+    return this.#transport.callText(this.api.endpoints.apiDoc, { auth: this.#tokens, signal: context?.signal });
+  }
+
+  /** Another page of the DXP (a link the API description page names), as text. */
+  page(path: string, context?: CallContext): Promise<TextAnswer> {
+    return this.#transport.callText({ method: "GET", path: path.replace(/^\//, ""), evidence: "seen", root: true }, { auth: this.#tokens, signal: context?.signal });
+  }
+
+  /** Renew the tokens once now (doctor --refresh); the answer is the new expiry, if known. */
+  async renewNow(): Promise<Date | undefined> {
+    await this.#tokens.renewAfterRejection(await this.#tokens.accessToken());
+    return this.#tokens.expiresAt;
   }
 
   /** A GET through the cache (the key is the request itself, path and query, never the token); a tenant is required unless the endpoint is anyTenant. */
-  async #get<T>(
-    endpoint: Endpoint,
-    answer: z.ZodType<T>,
+  async #get<K extends AnsweringEndpoint>(
+    name: K,
     query: SessionQuery,
     context: CallContext | undefined,
     pathParams?: Record<string, string>,
     subject?: string,
-  ): Promise<T> {
+  ): Promise<z.infer<(typeof ANSWERS)[K]>> {
+    const endpoint = this.api.endpoints[name];
+    const answer = ANSWERS[name] as unknown as z.ZodType<z.infer<(typeof ANSWERS)[K]>>;
     const tenant = endpoint.anyTenant ? context?.tenant : requireTenant(context?.tenant);
-    const params = searchParams(tenant, query);
+    const params = searchParams(tenant, query, this.api.params);
     const key = `${endpointPath(endpoint, pathParams)}?${new URLSearchParams(Object.entries(params).sort()).toString()}`;
     subject ??= endpoint.anyTenant ? undefined : `tenant "${tenant}" data`;
     // A shared request must not die with one caller's cancellation: a cancelled caller stops
@@ -191,12 +229,14 @@ export class DxpClient {
 
   #refresh(refreshToken: string) {
     return this.#transport
-      .call(ENDPOINTS.tokenRefresh, { schema: schema.tokenRefreshSchema, json: { refreshToken } })
+      .call(this.api.endpoints.tokenRefresh, { schema: schema.tokenRefreshSchema, json: { refreshToken } })
       .catch((error: unknown) => {
         throw refreshFailed(error);
       });
   }
 }
+
+const anything = z.unknown();
 
 /** A refused refresh means the refresh token is dead; transient failures stay what they are. */
 function refreshFailed(error: unknown): unknown {

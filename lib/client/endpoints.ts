@@ -1,8 +1,15 @@
 // The one table of DXP endpoints and query-parameter names (../shared/dxp-api.md).
 // Every path the client calls and the simulator serves comes from here. Entries marked
-// "inferred" are our best reading of the platform: correcting one is one edit here.
+// "inferred" are our best reading of the platform: correcting one is one edit here, or,
+// for an operator, one line of a NECTAR_DXP_ENDPOINTS file (endpoint-overrides.ts); the
+// `doctor` command checks every row against a live DXP (docs/doctor.md).
+//
+// Evidence, 2026-12 look (a UI test suite's recorded calls, a public Python /dapi client, the
+// Nectar10 PowerShell module's function list, Nectar's support pages): every "seen" row
+// confirmed; new: GET /user/{id}/advanced (userAdvanced below). The UI offers a "Month To
+// Now" period, but no API trace shows its value, so MONTH_TO_NOW is not in vocabulary.ts.
 import { InputError } from "../errors.ts";
-import { DIMENSION_PARAMS } from "./dimensions.ts";
+import { DIMENSION_KEYS, DIMENSION_PARAMS } from "./dimensions.ts";
 
 /** The external API prefix (seen: /dapi/user/search). The web UI uses /dashboardapi. */
 export const API_PREFIX = "dapi";
@@ -20,18 +27,37 @@ export interface Endpoint {
   readonly fields?: Evidence;
   /** Answers without a `tenant` parameter (the tenant list); any other endpoint requires one. */
   readonly anyTenant?: boolean;
+  /** The query parameters it takes besides `tenant` (keys of PARAMS): the simulator's /dapi/doc and doctor's check read them. */
+  readonly query?: readonly ParamKey[];
+  /** No tool depends on it (a seen path we do not call yet, or an extra such as the data's freshness): doctor reports it, a failure is not fatal. */
+  readonly optional?: boolean;
 }
 
+const WINDOW = ["timePeriod", "from", "to"] as const;
+const PAGE = ["pageNumber", "pageSize", "orderByField", "orderDirection"] as const;
+/** A window and the whole session filter. */
+const SESSIONS = [...WINDOW, ...DIMENSION_KEYS] as const;
+
 export const ENDPOINTS = {
+  /**
+   * The DXP's own API description (seen: a live instance serves it; OpenAPI or Swagger,
+   * format unknown). Read by doctor only.
+   */
+  apiDoc: { method: "GET", path: "doc", evidence: "seen", anyTenant: true, optional: true },
+  /**
+   * Inferred path and fields. Seen: access/refresh token pairs are created in the DXP's
+   * Account Settings with a validity in days; one public client authenticates with HTTP
+   * Basic instead (we send Bearer).
+   */
   tokenRefresh: { method: "POST", path: "aapi/jwt/token/refresh", evidence: "inferred", root: true },
-  sessionSummary: { method: "GET", path: "session/summary", evidence: "seen" },
-  sessionSummaryByQuality: { method: "GET", path: "session/summary/nectarscore", evidence: "seen" },
-  sessionInsights: { method: "GET", path: "session/summary/insights", evidence: "seen" },
-  qualityByMedia: { method: "GET", path: "quality/session/{media}", evidence: "seen" },
-  histogram: { method: "GET", path: "quality/nectarscore/bar/graph", evidence: "seen" },
-  qualityMap: { method: "GET", path: "quality/map", evidence: "inferred" },
+  sessionSummary: { method: "GET", path: "session/summary", evidence: "seen", query: SESSIONS },
+  sessionSummaryByQuality: { method: "GET", path: "session/summary/nectarscore", evidence: "seen", query: SESSIONS },
+  sessionInsights: { method: "GET", path: "session/summary/insights", evidence: "seen", query: SESSIONS },
+  qualityByMedia: { method: "GET", path: "quality/session/{media}", evidence: "seen", query: SESSIONS },
+  histogram: { method: "GET", path: "quality/nectarscore/bar/graph", evidence: "seen", query: [...SESSIONS, "interval"] },
+  qualityMap: { method: "GET", path: "quality/map", evidence: "inferred", query: SESSIONS },
   /** orderByField startDate|duration|nectarScore seen in the UI; jitter|packetLoss|roundTripDelay inferred. */
-  sessions: { method: "GET", path: "session", evidence: "seen" },
+  sessions: { method: "GET", path: "session", evidence: "seen", query: [...SESSIONS, ...PAGE] },
   // Session list and one session: the fields of dxp-api.md are seen; the per-session
   // networkType, captureDevice, clientType, clientVersion, server and carrier (list and
   // one session) and the `streams` legs of one session are inferred.
@@ -44,27 +70,39 @@ export const ENDPOINTS = {
    * Sessions grouped by one dimension (`groupBy`, BREAKDOWN_DIMENSIONS) with quality counts
    * and metrics. Inferred: the UI shows these breakdowns, no public trace names the call.
    */
-  sessionBreakdown: { method: "GET", path: "session/summary/breakdown", evidence: "inferred" },
-  userSearch: { method: "GET", path: "user/search", evidence: "seen" },
+  sessionBreakdown: { method: "GET", path: "session/summary/breakdown", evidence: "inferred", query: [...SESSIONS, "groupBy"] },
+  userSearch: { method: "GET", path: "user/search", evidence: "seen", query: ["search", ...PAGE] },
   user: { method: "GET", path: "user/{userId}", evidence: "seen" },
-  pinnedUsers: { method: "GET", path: "user/pinned", evidence: "seen" },
+  /**
+   * Seen (a public UI test suite's recorded calls and a public /dapi client): the user's
+   * advanced details. Fields unknown; no tool reads it yet.
+   */
+  userAdvanced: { method: "GET", path: "user/{userId}/advanced", evidence: "seen", fields: "inferred", optional: true },
+  pinnedUsers: { method: "GET", path: "user/pinned", evidence: "seen", query: [...WINDOW, ...PAGE] },
   // One user's summaries (seen paths, inferred shapes). quantity: `{ totalCount, modalities,
   // platforms: [{ name, count }] }`; quality: `{ good, average, poor, unknown, all,
   // avgNectarScore }`; the rest: `[{ name, sessions: { good, … all }, avgNectarScore }]`.
-  userSummaryQuantity: { method: "GET", path: "user/{userId}/summary/quantity", evidence: "seen", fields: "inferred" },
-  userSummaryQuality: { method: "GET", path: "user/{userId}/summary/quality", evidence: "seen", fields: "inferred" },
-  userSummaryServers: { method: "GET", path: "user/{userId}/summary/server", evidence: "seen", fields: "inferred" },
-  userSummaryDevices: { method: "GET", path: "user/{userId}/summary/devices", evidence: "seen", fields: "inferred" },
-  userSummaryClientTypes: { method: "GET", path: "user/{userId}/summary/client/types", evidence: "seen", fields: "inferred" },
-  userSummaryNetworkTypes: { method: "GET", path: "user/{userId}/summary/network/types", evidence: "seen", fields: "inferred" },
-  locations: { method: "GET", path: "location", evidence: "inferred" },
+  userSummaryQuantity: { method: "GET", path: "user/{userId}/summary/quantity", evidence: "seen", fields: "inferred", query: SESSIONS },
+  userSummaryQuality: { method: "GET", path: "user/{userId}/summary/quality", evidence: "seen", fields: "inferred", query: SESSIONS },
+  userSummaryServers: { method: "GET", path: "user/{userId}/summary/server", evidence: "seen", fields: "inferred", query: SESSIONS },
+  userSummaryDevices: { method: "GET", path: "user/{userId}/summary/devices", evidence: "seen", fields: "inferred", query: SESSIONS },
+  userSummaryClientTypes: { method: "GET", path: "user/{userId}/summary/client/types", evidence: "seen", fields: "inferred", query: SESSIONS },
+  userSummaryNetworkTypes: { method: "GET", path: "user/{userId}/summary/network/types", evidence: "seen", fields: "inferred", query: SESSIONS },
+  locations: { method: "GET", path: "location", evidence: "inferred", query: ["search", ...PAGE] },
   tenants: { method: "GET", path: "tenant", evidence: "inferred", anyTenant: true },
   tenantPlatforms: { method: "GET", path: "tenant/platforms", evidence: "inferred" },
-  endpointTestCount: { method: "GET", path: "testing/entities/count", evidence: "inferred" },
-  endpointTestSummaries: { method: "GET", path: "testing/entities/summary", evidence: "inferred" },
+  endpointTestCount: { method: "GET", path: "testing/entities/count", evidence: "inferred", query: [...WINDOW, "locations", "users", "testResults"] },
+  endpointTestSummaries: { method: "GET", path: "testing/entities/summary", evidence: "inferred", query: [...WINDOW, "locations", "users", "testResults", ...PAGE] },
+  /**
+   * How far the analytics (the datamart) lag behind real time: `{ lastUpdated, lagSeconds,
+   * status }`. Inferred: the platform shows a datamart lag/status, no public trace names the
+   * call. Optional: answers say how fresh the data is only when it answers.
+   */
+  datamartStatus: { method: "GET", path: "datamart/status", evidence: "inferred", optional: true },
 } as const satisfies Record<string, Endpoint>;
 
 export type EndpointName = keyof typeof ENDPOINTS;
+export type ParamKey = keyof typeof PARAMS;
 
 /**
  * Query-parameter names. `tenant`, paging and `timePeriod` are seen; the rest inferred.
@@ -117,3 +155,16 @@ export function endpointPath(endpoint: Endpoint, params: Record<string, string> 
     }
   });
 }
+
+/** The table as one DXP uses it: ours, or ours with an operator's overrides (endpoint-overrides.ts). */
+export interface ApiTable {
+  readonly endpoints: { readonly [K in EndpointName]: Endpoint };
+  readonly params: { readonly [K in ParamKey]: string };
+  /** What the overrides changed, e.g. `locations: GET location → GET sites` (empty without overrides). */
+  readonly overridden: readonly string[];
+}
+
+export const DEFAULT_API: ApiTable = { endpoints: ENDPOINTS, params: PARAMS, overridden: [] };
+
+/** An endpoint's path as the DXP serves it, from the instance root: `/dapi/session/{id}`. */
+export const fullPath = (endpoint: Endpoint): string => `/${endpoint.root ? "" : `${API_PREFIX}/`}${endpoint.path}`;

@@ -185,6 +185,16 @@ export const endpointTestSchema = z.looseObject({
   startDate: maybeString,
 });
 
+/** GET /user/{id}/advanced: a seen path whose fields nobody has published; what we read of it is the user's own. */
+export const userAdvancedSchema = userSchema;
+
+/** How fresh the analytics are (inferred): when the datamart was last loaded, and its lag. */
+export const datamartStatusSchema = z.looseObject({
+  lastUpdated: z.string(),
+  lagSeconds: maybeNumber,
+  status: maybeString,
+});
+
 export const tokenRefreshSchema = z.looseObject({
   accessToken: token,
   refreshToken: token.optional(),
@@ -203,6 +213,7 @@ export type DxpUser = z.infer<typeof userSchema>;
 export type DxpLocation = z.infer<typeof locationListItemSchema>;
 export type TenantPlatforms = z.infer<typeof tenantPlatformsSchema>;
 export type EndpointTest = z.infer<typeof endpointTestSchema>;
+export type DatamartStatus = z.infer<typeof datamartStatusSchema>;
 export type TokenRefresh = z.infer<typeof tokenRefreshSchema>;
 export type Stream = z.infer<typeof streamSchema>;
 export type Diagnostics = z.infer<typeof diagnosticsSchema>;

@@ -17,7 +17,7 @@ import { ConfigurationError, DxpError, NetworkError, TimeoutError, UpstreamError
 import { redactSecrets } from "../security/redact.ts";
 import { SET_ACCESS_TOKEN, SET_URL } from "../settings.ts";
 import type { UpstreamLimiter } from "../security/upstream-limiter.ts";
-import { answerWithText, BodyCutOff, MAX_BODY_BYTES, parseAnswer, readLimited } from "./answer.ts";
+import { answerWithText, BodyCutOff, MAX_BODY_BYTES, parseAnswer, readLimited, textOf } from "./answer.ts";
 import { type Endpoint, endpointPath } from "./endpoints.ts";
 import { HEADER_VALUE } from "./header-value.ts";
 import { retryAfterMs, statusError } from "./status-errors.ts";
@@ -54,6 +54,13 @@ export interface CallOptions<T> {
   subject?: string;
   /** The page size asked for: a list answer keeps at most this many elements. */
   pageSize?: number;
+}
+
+/** A successful answer as text, unparsed (doctor reads the DXP's API description: JSON, YAML or an HTML page). */
+export interface TextAnswer {
+  status: number;
+  contentType: string;
+  text: string;
 }
 
 const RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
@@ -115,6 +122,18 @@ export class Transport {
   }
 
   async call<T>(endpoint: Endpoint, options: CallOptions<T>): Promise<T> {
+    const response = await this.#call(endpoint, options, false);
+    return parseAnswer(response, options.schema, `/${endpointPath(endpoint, options.pathParams)}`, this.#redact, options.pageSize);
+  }
+
+  /** The same call, its answer returned as text whatever its type (an HTML page included). */
+  async callText(endpoint: Endpoint, options: Omit<CallOptions<unknown>, "schema">): Promise<TextAnswer> {
+    const response = await this.#call(endpoint, options, true);
+    const text = textOf(response) ?? (await response.text());
+    return { status: response.status, contentType: response.headers.get("content-type") ?? "", text };
+  }
+
+  async #call(endpoint: Endpoint, options: Omit<CallOptions<unknown>, "schema">, keepHtml: boolean): Promise<Response> {
     const path = endpointPath(endpoint, options.pathParams);
     const subject = options.subject ?? `/${path}`;
     const deadline = Date.now() + this.#options.timeoutMs;
@@ -151,7 +170,7 @@ export class Transport {
       const renewable = !renewed && !!auth?.canRefresh;
       // fetch uses up a request's body: keep a copy to send again after a renewal.
       const resendable = renewable && request.body ? request.clone() : request;
-      let response = await this.#attempt(request, init, `/${path}`, !!auth, options.signal);
+      let response = await this.#attempt(request, init, `/${path}`, !!auth, options.signal, keepHtml);
       // Once per rejected token, whatever the method: renew (one refresh for all its
       // callers) and send again. The renewal holds no concurrency slot.
       const token = request.headers.get("authorization")?.slice("Bearer ".length);
@@ -160,7 +179,7 @@ export class Transport {
         await auth!.renewAfterRejection(token);
         const again = new Request(resendable);
         await authorize(again);
-        response = await this.#attempt(again, init, `/${path}`, true, options.signal);
+        response = await this.#attempt(again, init, `/${path}`, true, options.signal, keepHtml);
       }
       // Give up at once on a Retry-After past the budget (ky would wait and try again).
       if (!response.ok && request.method === "GET" && RETRY_STATUSES.includes(response.status) && retries < this.#options.maxRetries) {
@@ -180,9 +199,8 @@ export class Transport {
         fetch: (request, init) => attempt(request as Request, init),
       });
 
-    let response: Response;
     try {
-      response = await send();
+      return await send();
     } catch (error) {
       if (error instanceof DxpError) throw error;
       if (timedOut || Date.now() >= deadline) throw this.#timeout();
@@ -202,7 +220,6 @@ export class Transport {
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", cancel);
     }
-    return parseAnswer(response, options.schema, `/${path}`, this.#redact, options.pageSize);
   }
 
   /**
@@ -211,7 +228,7 @@ export class Transport {
    * connection guard's refusal and redirects made final, and the body read within its
    * limit, so that a cut-off body is retried by ky like a dropped connection.
    */
-  async #attempt(request: Request, init: RequestInit | undefined, path: string, limited: boolean, signal: AbortSignal | undefined): Promise<Response> {
+  async #attempt(request: Request, init: RequestInit | undefined, path: string, limited: boolean, signal: AbortSignal | undefined, keepHtml = false): Promise<Response> {
     const limiter = limited ? this.#options.limiter : undefined;
     const release = limiter ? await limiter.acquire(this.#options.caller, signal) : undefined;
     const started = Date.now();
@@ -235,7 +252,7 @@ export class Transport {
         );
       }
       // An HTML page (a proxy's or a login page) is recognised by its type; its body is not needed.
-      const html = (response.headers.get("content-type") ?? "").includes("html");
+      const html = !keepHtml && (response.headers.get("content-type") ?? "").includes("html");
       if (html) await response.body?.cancel();
       const text = html ? "" : await readLimited(response, this.#options.maxBodyBytes, path);
       const empty = text === "" && [204, 205].includes(response.status);

@@ -15,7 +15,8 @@ import { notFound } from "./http.ts";
 import { choiceParam, fold, inWindow, parsePaging, parseSessionFilter, parseTestFilter, parseWindow, toPage } from "./query.ts";
 import { locationListJson, sessionJson, testJson, userJson } from "./render.ts";
 
-export type ApiEndpoint = Exclude<EndpointName, "tokenRefresh">;
+/** Every endpoint but the token refresh and the API description (routes.ts serves both). */
+export type ApiEndpoint = Exclude<EndpointName, "tokenRefresh" | "apiDoc">;
 
 export interface ApiRequest {
   readonly query: URLSearchParams;
@@ -137,6 +138,7 @@ export const HANDLERS: { readonly [K in ApiEndpoint]: (req: ApiRequest) => unkno
     return toPage(users, paging, userJson);
   },
   user: (req) => userJson(requireUser(req)),
+  userAdvanced: (req) => userJson(requireUser(req)),
   userSummaryQuantity: (req) => userQuantity(selectUserSessions(req).sessions),
   userSummaryQuality: (req) => userQuality(selectUserSessions(req).sessions),
   userSummaryServers: (req) => userSummary(req, USER_GROUPERS.server),
@@ -156,6 +158,12 @@ export const HANDLERS: { readonly [K in ApiEndpoint]: (req: ApiRequest) => unkno
   tenants: (req): string[] => req.claims.tenants.filter((t) => req.tenants.includes(t)),
   tenantPlatforms: (req): TenantPlatforms => req.data().platforms.map((p) => ({ ...p })),
   endpointTestCount: (req) => ({ count: selectTests(req).length }),
+  // The data ends at the anchor hour: that is when the simulated datamart was last loaded.
+  datamartStatus: (req) => ({
+    lastUpdated: new Date(req.data().anchor).toISOString(),
+    lagSeconds: Math.max(0, Math.round((req.now - req.data().anchor) / 1000)),
+    status: "OK",
+  }),
   endpointTestSummaries: (req) => {
     const paging = parsePaging(req.query);
     return toPage(selectTests(req).reverse(), paging, testJson);

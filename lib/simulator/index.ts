@@ -10,11 +10,13 @@ import { BAD_DEVICE, CARRIERS, DEVICES, INCIDENT_CARRIER, REGRESSED_CLIENT, regr
 import { defaultFaults, type Faults } from "./faults.ts";
 import { hashSeed, mulberry32 } from "./random.ts";
 import { type AppContext, createApp, type RecordedRequest } from "./routes.ts";
+import type { DxpVariant } from "./variant.ts";
 
 export { DEMO_TENANTS } from "./catalogue.ts";
 export type { Faults, FaultKind } from "./faults.ts";
 export type { TokenGrant, AccessClaims } from "./auth.ts";
 export type { RecordedRequest } from "./routes.ts";
+export type { DxpVariant } from "./variant.ts";
 
 export interface SimulatorOptions {
   /** Default 42. */
@@ -27,6 +29,8 @@ export interface SimulatorOptions {
   now?: () => number;
   /** Default 3600. */
   tokenLifetimeSeconds?: number;
+  /** A DXP that differs from our endpoint table (moved or missing paths, renamed or extra fields): doctor's tests. */
+  variant?: DxpVariant;
 }
 
 export interface Simulator extends Pick<AppContext, "tenants" | "issueTokens" | "setFaults" | "clearFaults" | "requests" | "clearRequests"> {
@@ -97,6 +101,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     clearRequests,
     now,
     faultRng: mulberry32(hashSeed(seed, "faults")),
+    variant: options.variant ?? {},
     describe: () => ({
       name: "Nectar DXP simulator",
       tenants,

@@ -3,12 +3,14 @@
 // through the fault gate and are recorded; admin requests are not.
 import { Hono, type Context } from "hono";
 import { API_PREFIX, type Endpoint, ENDPOINTS, PARAMS } from "../client/endpoints.ts";
+import { apiDocument } from "./api-doc.ts";
 import type { AccessClaims, TokenGrant, TokenStore } from "./auth.ts";
 import type { TenantData } from "./data.ts";
 import { chooseFault, faultsPatchSchema, type Faults } from "./faults.ts";
 import { HANDLERS, type ApiEndpoint } from "./handlers.ts";
 import { HttpError, badRequest, errorResponse, jsonResponse } from "./http.ts";
 import type { Rng } from "./random.ts";
+import { type DxpVariant, variantAnswer } from "./variant.ts";
 
 export interface RecordedRequest {
   at: number;
@@ -37,6 +39,8 @@ export interface AppContext {
   readonly faultRng: Rng;
   /** Shown by GET /. */
   describe(): Record<string, unknown>;
+  /** How this DXP differs from our table (none by default). */
+  readonly variant: DxpVariant;
 }
 
 const toHonoPath = (path: string) => path.replace(/\{(\w+)\}/g, ":$1");
@@ -80,7 +84,9 @@ function apiApp(ctx: AppContext): Hono<{ Variables: { claims: AccessClaims } }> 
   );
   for (const name of names) {
     const endpoint: Endpoint = ENDPOINTS[name];
-    api.on(endpoint.method, `/${API_PREFIX}/${toHonoPath(endpoint.path)}`, (c) => {
+    if (ctx.variant.missing?.includes(name)) continue;
+    const path = ctx.variant.paths?.[name] ?? endpoint.path;
+    api.on(endpoint.method, `/${API_PREFIX}/${toHonoPath(path)}`, (c) => {
       const query = new URL(c.req.url).searchParams;
       const claims = c.get("claims");
       const tenant = query.get(PARAMS.tenant);
@@ -97,7 +103,7 @@ function apiApp(ctx: AppContext): Hono<{ Variables: { claims: AccessClaims } }> 
         tenants: ctx.tenants,
         data: () => ctx.dataset(tenant!),
       });
-      return jsonResponse(body);
+      return jsonResponse(variantAnswer(name, body, ctx.variant));
     });
   }
   return api;
@@ -147,6 +153,11 @@ export function createApp(ctx: AppContext): Hono {
   app.notFound((c) => errorResponse(new HttpError(404, "not_found", `No route ${c.req.method} ${new URL(c.req.url).pathname}.`)));
 
   app.get("/", () => jsonResponse(ctx.describe()));
+  // The API description needs no token (a live DXP's Swagger page is public too); built once.
+  let doc: string | undefined;
+  app.on(ENDPOINTS.apiDoc.method, `/${API_PREFIX}/${ENDPOINTS.apiDoc.path}`, (c) =>
+    recorded(ctx, c.req.raw, async () => new Response((doc ??= JSON.stringify(apiDocument(ctx.variant))), { headers: { "content-type": "application/json" } })),
+  );
   app.all(`/${API_PREFIX}/*`, (c) => gate(ctx, api, c.req.raw));
 
   app.on(ENDPOINTS.tokenRefresh.method, `/${ENDPOINTS.tokenRefresh.path}`, (c) =>

@@ -18,6 +18,7 @@ import { emptyNote } from "./coverage.ts";
 import { num, percentOf, round, table } from "./render.ts";
 import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
 import { fetchAll } from "./fetch-all.ts";
+import { asOfText, dataAsOf } from "./freshness.ts";
 
 /**
  * Counts keyed by group (`{ "GOOD": 83 }`): shares follow from totalSessions, so neither part
@@ -109,10 +110,12 @@ export default defineTool({
     mediaScore: z.object({ audio: z.number().nullable(), video: z.number().nullable(), appshare: z.number().nullable() }).optional(),
     change: changeSchema().optional(),
     previousWindow: previousWindowSchema().optional(),
+    dataAsOf: z.string().optional().describe("when the DXP last loaded its analytics (UTC), when it says"),
   }),
   async handler(args, context) {
     const scope = await scopeFor(args, context);
     const { client, query, applied, call } = scope;
+    const asOf = dataAsOf(scope);
     const [summary, byQuality, insights, audio, video, appshare] = await fetchAll(context, [
       () => client.sessionSummary(query, call),
       () => client.sessionSummaryByQuality(query, call),
@@ -128,8 +131,10 @@ export default defineTool({
       .map((i) => [i.insight, i.count] as const);
     const shownInsights = args.detail ? allInsights : allInsights.slice(0, TOP_INSIGHTS);
     const moreInsights = allInsights.length - shownInsights.length;
+    const freshness = await asOf;
     const base = {
       ...applied,
+      ...(freshness ? { dataAsOf: freshness } : {}),
       totalSessions: summary.summary.totalCount,
       avgNectarScore: round(summary.summary.avgNectarScore, 1),
       quality: countsOf(byQuality.groups),
@@ -154,7 +159,7 @@ export default defineTool({
       : [`Media score: ${labelled.map(([label, r]) => `${label} ${num(r.score)}`).join(" · ")}`];
     // Counts, and the poor share: other shares follow from the session count.
     const text = [
-      `Session summary. ${appliedLine(applied)}`,
+      `Session summary. ${appliedLine(applied)}${asOfText(freshness, applied.window.to)}`,
       `Sessions ${base.totalSessions} · avg Nectar score ${num(base.avgNectarScore)} · ${countsLine(base.quality, byQuality.summary.totalCount)}`,
       ...(args.detail
         ? [`Modality: ${countsLine(countsOf(summary.groups), summary.summary.totalCount)} · conversation journeys ${num(summary.summary.conversationJourneyCount ?? null, 0)}`]
