@@ -4,6 +4,8 @@ import { HEADER_VALUE } from "./client/header-value.ts";
 import type { PartialCredentials } from "./connection.ts";
 import { ConfigurationError } from "./errors.ts";
 import { parseUrlPolicy, type UrlPolicy } from "./security/url-policy.ts";
+import { type Budgets, budgetsForHeap } from "./store/budgets.ts";
+import { DEFAULT_REDIS_CALLER_BYTES } from "./store/shared-stores.ts";
 import { parseToolSelection, type ToolSelection } from "./tools/selection.ts";
 import { parseYesNo } from "./yes-no.ts";
 
@@ -33,6 +35,16 @@ export interface ServerConfig {
   redisUrl: string | undefined;
   /** The keyed-hash secret every replica shares (required with redisUrl). */
   storeSecret: string | undefined;
+  /** Byte budgets for what callers can make the server keep (defaults from the heap; docs/security.md). */
+  budgets: Budgets;
+  /** Bytes of caller-made records (filters, sessions, answers) allowed in Redis, all replicas together. */
+  redisCallerBytes: number;
+}
+
+/** What the shell knows of its runtime (lib/ never asks it). */
+export interface RuntimeFacts {
+  /** The heap this process may use (Node: v8.getHeapStatistics().heap_size_limit); unknown: budgets.ts's default. */
+  heapLimitBytes?: number;
 }
 
 /** Environment variables this server reads; the README's table lists the same. */
@@ -59,9 +71,16 @@ export const ENV = {
   readOnly: "NECTAR_READ_ONLY",
   redisUrl: "NECTAR_REDIS_URL",
   storeSecret: "NECTAR_STORE_SECRET",
+  filterBytes: "NECTAR_FILTER_BYTES",
+  filterBytesPerCaller: "NECTAR_FILTER_BYTES_PER_CALLER",
+  filterBytesAnonymous: "NECTAR_FILTER_BYTES_ANONYMOUS",
+  sessionBytes: "NECTAR_SESSION_BYTES",
+  answerBytes: "NECTAR_ANSWER_BYTES",
+  tokenBytes: "NECTAR_TOKEN_BYTES",
+  redisCallerBytes: "NECTAR_REDIS_CALLER_BYTES",
 } as const;
 
-export function readConfig(env: Env): ServerConfig {
+export function readConfig(env: Env, runtime: RuntimeFacts = {}): ServerConfig {
   const transport = (env[ENV.transport] ?? "stdio").trim().toLowerCase() || "stdio";
   if (transport !== "stdio" && transport !== "http") {
     throw new ConfigurationError(`${ENV.transport} must be "stdio" or "http", not "${transport}".`, "Unset it for stdio, or pass --http.");
@@ -100,6 +119,23 @@ export function readConfig(env: Env): ServerConfig {
     cacheTtlMs: numberFrom(env, ENV.cacheTtlSeconds, 30, (n) => Number.isFinite(n) && n >= 0 && n <= 3600, "0 (off) to 3600 seconds") * 1000,
     toolSelection: parseToolSelection(env[ENV.tools], env[ENV.readOnly], ENV.readOnly),
     ...sharedStore(env),
+    budgets: budgetsFrom(env, budgetsForHeap(runtime.heapLimitBytes)),
+    redisCallerBytes: numberFrom(env, ENV.redisCallerBytes, DEFAULT_REDIS_CALLER_BYTES, isBytes, "a whole number of bytes ≥ 65536"),
+  };
+}
+
+const isBytes = (n: number) => Number.isInteger(n) && n >= 65_536;
+
+/** Each budget from its NECTAR_…_BYTES variable, else the heap-derived default. */
+function budgetsFrom(env: Env, defaults: Budgets): Budgets {
+  const read = (key: keyof Budgets) => numberFrom(env, ENV[key], defaults[key], isBytes, "a whole number of bytes ≥ 65536");
+  return {
+    filterBytes: read("filterBytes"),
+    filterBytesPerCaller: read("filterBytesPerCaller"),
+    filterBytesAnonymous: read("filterBytesAnonymous"),
+    sessionBytes: read("sessionBytes"),
+    answerBytes: read("answerBytes"),
+    tokenBytes: read("tokenBytes"),
   };
 }
 
@@ -119,7 +155,23 @@ function sharedStore(env: Env): Pick<ServerConfig, "redisUrl" | "storeSecret"> {
       "Set the same random value on every replica, e.g. from `openssl rand -hex 32`.",
     );
   }
+  if (lowVariety(storeSecret)) {
+    throw new ConfigurationError(
+      `${ENV.storeSecret} is too predictable: it uses fewer than ${MIN_DISTINCT} different characters, or one character makes up more than a quarter of it.`,
+      "Set a random value on every replica, e.g. from `openssl rand -hex 32`.",
+    );
+  }
   return { redisUrl, storeSecret };
+}
+
+/** Fewest different characters a store secret must use (32 random hex digits use about 14). */
+const MIN_DISTINCT = 10;
+
+/** A secret of few distinct characters (a repeated letter, "abab…") is guessable whatever its length. */
+function lowVariety(secret: string): boolean {
+  const counts = new Map<string, number>();
+  for (const char of secret) counts.set(char, (counts.get(char) ?? 0) + 1);
+  return counts.size < MIN_DISTINCT || Math.max(...counts.values()) > secret.length / 4;
 }
 
 /** The number in `name` (`fallback` when unset); when `valid` refuses it, an error saying what it `must` be. */

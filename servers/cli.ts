@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npx nectar-dxp-mcp`: picks the transport (MCP_TRANSPORT, or --http/--stdio) and
 // whether to run on the embedded DXP (--demo). Each shell is loaded only when used.
+import { getHeapStatistics } from "node:v8";
 import { readConfig } from "../lib/config.ts";
 import { ConfigurationError, exitFor } from "../lib/errors.ts";
 import { VERSION } from "../lib/version.ts";
@@ -28,7 +29,8 @@ async function main(argv: string[]): Promise<void> {
   const env = { ...process.env };
   if (flags.has("--http")) env.MCP_TRANSPORT = "http";
   if (flags.has("--stdio")) env.MCP_TRANSPORT = "stdio";
-  const config = readConfig(env);
+  // Budgets follow the heap this process has (--max-old-space-size, the container's limit).
+  const config = readConfig(env, { heapLimitBytes: getHeapStatistics().heap_size_limit });
   const wantsDemo = flags.has("--demo") || (flags.has("--demo-if-unconfigured") && !config.credentials?.url);
   const demo = wantsDemo ? await (await import("./demo.ts")).startDemo() : undefined;
 

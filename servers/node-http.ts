@@ -4,6 +4,9 @@ import type { ServerConfig } from "../lib/config.ts";
 import type { PartialCredentials } from "../lib/connection.ts";
 import { connectHints, httpAppFromConfig } from "../lib/http/from-config.ts";
 import { tokensOf } from "../lib/logger.ts";
+import { ENV } from "../lib/config.ts";
+import { exitFor } from "../lib/errors.ts";
+import { checkRedisRoom } from "../lib/store/redis-quota.ts";
 import { redisStores } from "../lib/store/shared-stores.ts";
 import { guardedFetch } from "./guarded-fetch.ts";
 import { connectRedis } from "./redis.ts";
@@ -18,6 +21,11 @@ export interface HttpOptions {
 /** How long calls in flight may take to finish after SIGTERM. */
 const DRAIN_MS = 10_000;
 
+/** Resolves once `ready()` holds (checked every 100 ms). */
+async function whenReady(ready: () => boolean): Promise<void> {
+  while (!ready()) await new Promise((r) => setTimeout(r, 100));
+}
+
 export async function runHttp({ config, demo, onClose }: HttpOptions): Promise<void> {
   const environment = demo ?? config.credentials;
   const log = stderrLogger(config.debug, () => tokensOf(environment));
@@ -27,7 +35,16 @@ export async function runHttp({ config, demo, onClose }: HttpOptions): Promise<v
     secret: config.storeSecret!,
     sessionIdleMs: config.sessionIdleMs,
     renewalLockMs: config.timeoutMs + 10_000,
+    maxSessions: config.maxSessions,
+    callerBytes: config.redisCallerBytes,
     ready: shared.ready,
+  });
+  // Callers' records must never fill Redis (tokens would be evicted or their locks refused):
+  // once Redis answers, its maxmemory must leave room for the quotas, or the server stops.
+  if (shared) void whenReady(shared.ready).then(() => checkRedisRoom(shared.redis, config.redisCallerBytes, ENV.redisCallerBytes)).catch((error: unknown) => {
+    const { code, message } = exitFor(error);
+    log.error(`shared store: ${message}`);
+    process.exit(code);
   });
   // URLs a client names are dialled only at addresses the URL policy accepts (checked after DNS).
   const http = httpAppFromConfig({
