@@ -139,6 +139,16 @@ describe("budgets per caller", () => {
   });
 });
 
+describe("the store secret", () => {
+  it("is refused at start when it is long but of low variety, saying why", () => {
+    const redis = { NECTAR_REDIS_URL: "redis://127.0.0.1:6379" };
+    for (const weak of ["a".repeat(32), "ab".repeat(32), "0123456789".repeat(4) + "0".repeat(20)]) {
+      assert.throws(() => readConfig({ ...redis, NECTAR_STORE_SECRET: weak }), /NECTAR_STORE_SECRET is too predictable: it uses fewer than 10 different characters/);
+    }
+    assert.equal(readConfig({ ...redis, NECTAR_STORE_SECRET: "3f9c1e7a5b2d8046c9e1f3a7b5d20864" }).storeSecret?.length, 32, "32 random hex digits pass");
+  });
+});
+
 describe("a session made without credential headers", () => {
   let app: App;
   before(async () => {

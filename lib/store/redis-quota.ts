@@ -10,7 +10,7 @@ import { KEY_PREFIX, type RedisLike } from "./redis-client.ts";
 
 /**
  * What a record costs Redis: its key and value plus the server's own bookkeeping per key,
- * the quota counters and allocator rounding (measured by test/redis-budgets.test.ts: about
+ * the quota counters and allocator rounding (measured by test/security-redis.test.ts: about
  * 360 bytes over key and value for a 1 KB filter on Redis 7).
  */
 export const redisChargedBytes = (key: string, value: string): number => key.length + value.length + 384;

@@ -19,6 +19,10 @@ const FINDINGS: { id: string; what: string; fix: string; tests: [file: string, n
   { id: "7", what: "spent token pair keeps working", fix: "original pair honoured only within its access token's lifetime", tests: [["credentials", /original pair/]] },
   { id: "8", what: "Low: JWT exp 1e300, IPv6 URL, batched initialize, resources vs NECTAR_TOOLS, initialize flood", fix: "each fixed", tests: [["low", /readable expiry|client-named URLs on the allow-list|NECTAR_TOOLS/], ["sessions", /in a batch|floods/]] },
   { id: "9", what: "get_connection_status to anonymous callers", fix: "operator URL withheld over HTTP (documented)", tests: [["low", /withholds the operator|URL it sent|over stdio/]] },
+  { id: "18.1", what: "an anonymous caller pins gigabytes of filters", fix: "byte budgets from the heap: per caller, header-less callers together, in total; identical filter, same handle", tests: [["budgets", /budgets per caller|the same caller saving|bounded by bytes/]] },
+  { id: "18.2", what: "a filter flood on Redis loses renewed tokens", fix: "caller-made records under Redis quotas, start refused on a too small maxmemory, Redis session cap", tests: [["redis", /maxmemory 4mb|refuses a maxmemory|caps live sessions/]] },
+  { id: "18.5", what: "a header-less session is a bearer credential", fix: "header-less sessions keep no credentials and no filter", tests: [["budgets", /anonymous B presenting A's id/]] },
+  { id: "18.6r", what: "Low (Redis): weak store secret, garbage record 500, no Redis password", fix: "variety check at start, garbage reads as missing, requirepass in redis.yaml", tests: [["budgets", /low variety/], ["redis", /garbage/]] },
 ];
 
 describe("security findings (issue 9)", () => {
