@@ -39,6 +39,8 @@ export interface ServerConfig {
   budgets: Budgets;
   /** Bytes of caller-made records (filters, sessions, answers) allowed in Redis, all replicas together. */
   redisCallerBytes: number;
+  /** Redis's password when not in the URL (NECTAR_REDIS_PASSWORD, e.g. from a Kubernetes Secret). */
+  redisPassword: string | undefined;
 }
 
 /** What the shell knows of its runtime (lib/ never asks it). */
@@ -78,6 +80,7 @@ export const ENV = {
   answerBytes: "NECTAR_ANSWER_BYTES",
   tokenBytes: "NECTAR_TOKEN_BYTES",
   redisCallerBytes: "NECTAR_REDIS_CALLER_BYTES",
+  redisPassword: "NECTAR_REDIS_PASSWORD",
 } as const;
 
 export function readConfig(env: Env, runtime: RuntimeFacts = {}): ServerConfig {
@@ -120,6 +123,7 @@ export function readConfig(env: Env, runtime: RuntimeFacts = {}): ServerConfig {
     toolSelection: parseToolSelection(env[ENV.tools], env[ENV.readOnly], ENV.readOnly),
     ...sharedStore(env),
     budgets: budgetsFrom(env, budgetsForHeap(runtime.heapLimitBytes)),
+    redisPassword: env[ENV.redisPassword]?.trim() || undefined,
     redisCallerBytes: numberFrom(env, ENV.redisCallerBytes, DEFAULT_REDIS_CALLER_BYTES, isBytes, "a whole number of bytes ≥ 65536"),
   };
 }

@@ -30,7 +30,7 @@ export async function runHttp({ config, demo, onClose }: HttpOptions): Promise<v
   const environment = demo ?? config.credentials;
   const log = stderrLogger(config.debug, () => tokensOf(environment));
   // Several replicas share their state on Redis (NECTAR_REDIS_URL); one process keeps it in memory.
-  const shared = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
+  const shared = config.redisUrl ? connectRedis(config.redisUrl, log, { password: config.redisPassword }) : undefined;
   const stores = shared && redisStores(shared.redis, {
     secret: config.storeSecret!,
     sessionIdleMs: config.sessionIdleMs,
