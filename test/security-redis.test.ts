@@ -5,6 +5,7 @@
 // in use, and leave a renewal able to take its lock. Also: the start-up check that refuses
 // a maxmemory the quotas do not fit in, the Redis session cap, and a garbage record.
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { after, describe, it } from "node:test";
 import { silentLogger } from "../lib/logger.ts";
 import { BudgetExceededError } from "../lib/store/budgets.ts";
@@ -98,6 +99,22 @@ describe("Redis start-up and sessions", () => {
       assert.match(error.userMessage ?? "", /evict renewed tokens\. Raise Redis's maxmemory to at least .* or lower NECTAR_REDIS_CALLER_BYTES/);
       return true;
     });
+  });
+
+  it("the HTTP server stops with exit 2 on a Redis whose maxmemory cannot hold the quotas, naming the setting", async () => {
+    const cli = new URL("../dist/servers/cli.js", import.meta.url).pathname;
+    const child = spawn(process.execPath, [cli, "--http"], {
+      env: { PATH: process.env.PATH ?? "", FASTMCP_HOST: "127.0.0.1", FASTMCP_PORT: "0", NECTAR_REDIS_URL: redis.socket, NECTAR_STORE_SECRET: SECRET },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    // A hang guard, not a timing assertion: a server that never stops is killed and fails below.
+    const guard = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    const code = await new Promise((resolve) => child.once("exit", resolve));
+    clearTimeout(guard);
+    assert.equal(code, 2, `exits 2 (got ${code}): ${stderr}`);
+    assert.match(stderr, /shared store: Redis's maxmemory \(4\.0 MiB, .*\) leaves too little room: NECTAR_REDIS_CALLER_BYTES lets callers store 64\.0 MiB/);
   });
 
   it("caps live sessions across replicas, and frees a slot when one ends", async () => {
