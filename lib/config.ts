@@ -6,6 +6,8 @@ import { HEADER_VALUE } from "./client/header-value.ts";
 import type { PartialCredentials } from "./connection.ts";
 import { ConfigurationError } from "./errors.ts";
 import { parseUrlPolicy, type UrlPolicy } from "./security/url-policy.ts";
+import { type Budgets, budgetsForHeap } from "./store/budgets.ts";
+import { DEFAULT_REDIS_CALLER_BYTES } from "./store/shared-stores.ts";
 import { parseToolSelection, type ToolSelection } from "./tools/selection.ts";
 import { parseYesNo } from "./yes-no.ts";
 
@@ -41,6 +43,20 @@ export interface ServerConfig {
   maxBodyBytes?: number;
   /** The endpoint table with NECTAR_DXP_ENDPOINTS's overrides applied (ours when unset). */
   api: ApiTable;
+  /** Byte budgets for what callers can make the server keep (defaults from the heap; docs/security.md). */
+  budgets: Budgets;
+  /** Bytes of caller-made records (filters, sessions, answers) allowed in Redis, all replicas together. */
+  redisCallerBytes: number;
+  /** Redis's password when not in the URL (NECTAR_REDIS_PASSWORD, e.g. from a Kubernetes Secret). */
+  redisPassword: string | undefined;
+}
+
+/** What the shell knows of its runtime (lib/ never asks it). */
+export interface RuntimeFacts {
+  /** The heap this process may use (Node: v8.getHeapStatistics().heap_size_limit); unknown: budgets.ts's default. */
+  heapLimitBytes?: number;
+  /** The shell's way to read a file named by the environment (lib/ reads none itself). */
+  readFile?: (path: string) => string;
 }
 
 /** Environment variables this server reads; the README's table lists the same. */
@@ -70,10 +86,17 @@ export const ENV = {
   denoKv: "NECTAR_DENO_KV",
   /** Path of a JSON file overriding endpoint paths, methods and parameter names (docs/doctor.md). */
   endpoints: "NECTAR_DXP_ENDPOINTS",
+  filterBytes: "NECTAR_FILTER_BYTES",
+  filterBytesPerCaller: "NECTAR_FILTER_BYTES_PER_CALLER",
+  filterBytesAnonymous: "NECTAR_FILTER_BYTES_ANONYMOUS",
+  sessionBytes: "NECTAR_SESSION_BYTES",
+  answerBytes: "NECTAR_ANSWER_BYTES",
+  tokenBytes: "NECTAR_TOKEN_BYTES",
+  redisCallerBytes: "NECTAR_REDIS_CALLER_BYTES",
+  redisPassword: "NECTAR_REDIS_PASSWORD",
 } as const;
 
-/** `readFile`: the shell's way to read a file named by the environment (lib/ reads none itself). */
-export function readConfig(env: Env, readFile?: (path: string) => string): ServerConfig {
+export function readConfig(env: Env, runtime: RuntimeFacts = {}): ServerConfig {
   const transport = (env[ENV.transport] ?? "stdio").trim().toLowerCase() || "stdio";
   if (transport !== "stdio" && transport !== "http") {
     throw new ConfigurationError(`${ENV.transport} must be "stdio" or "http", not "${transport}".`, "Unset it for stdio, or pass --http.");
@@ -112,7 +135,25 @@ export function readConfig(env: Env, readFile?: (path: string) => string): Serve
     cacheTtlMs: numberFrom(env, ENV.cacheTtlSeconds, 30, (n) => Number.isFinite(n) && n >= 0 && n <= 3600, "0 (off) to 3600 seconds") * 1000,
     toolSelection: parseToolSelection(env[ENV.tools], env[ENV.readOnly], ENV.readOnly),
     ...sharedStore(env),
-    api: endpointOverrides(env, readFile),
+    api: endpointOverrides(env, runtime.readFile),
+    budgets: budgetsFrom(env, budgetsForHeap(runtime.heapLimitBytes)),
+    redisPassword: env[ENV.redisPassword]?.trim() || undefined,
+    redisCallerBytes: numberFrom(env, ENV.redisCallerBytes, DEFAULT_REDIS_CALLER_BYTES, isBytes, "a whole number of bytes ≥ 65536"),
+  };
+}
+
+const isBytes = (n: number) => Number.isInteger(n) && n >= 65_536;
+
+/** Each budget from its NECTAR_…_BYTES variable, else the heap-derived default. */
+function budgetsFrom(env: Env, defaults: Budgets): Budgets {
+  const read = (key: keyof Budgets) => numberFrom(env, ENV[key], defaults[key], isBytes, "a whole number of bytes ≥ 65536");
+  return {
+    filterBytes: read("filterBytes"),
+    filterBytesPerCaller: read("filterBytesPerCaller"),
+    filterBytesAnonymous: read("filterBytesAnonymous"),
+    sessionBytes: read("sessionBytes"),
+    answerBytes: read("answerBytes"),
+    tokenBytes: read("tokenBytes"),
   };
 }
 
@@ -147,7 +188,23 @@ function sharedStore(env: Env): Pick<ServerConfig, "redisUrl" | "denoKv" | "stor
       "Set the same random value on every replica, e.g. from `openssl rand -hex 32`.",
     );
   }
+  if (lowVariety(storeSecret)) {
+    throw new ConfigurationError(
+      `${ENV.storeSecret} is too predictable: it uses fewer than ${MIN_DISTINCT} different characters, or one character makes up more than a quarter of it.`,
+      "Set a random value on every replica, e.g. from `openssl rand -hex 32`.",
+    );
+  }
   return { redisUrl, denoKv, storeSecret };
+}
+
+/** Fewest different characters a store secret must use (32 random hex digits use about 14). */
+const MIN_DISTINCT = 10;
+
+/** A secret of few distinct characters (a repeated letter, "abab…") is guessable whatever its length. */
+function lowVariety(secret: string): boolean {
+  const counts = new Map<string, number>();
+  for (const char of secret) counts.set(char, (counts.get(char) ?? 0) + 1);
+  return counts.size < MIN_DISTINCT || Math.max(...counts.values()) > secret.length / 4;
 }
 
 /** The number in `name` (`fallback` when unset); when `valid` refuses it, an error saying what it `must` be. */

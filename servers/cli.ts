@@ -2,6 +2,7 @@
 // `npx nectar-dxp-mcp`: picks the transport (MCP_TRANSPORT, or --http/--stdio) and
 // whether to run on the embedded DXP (--demo). Each shell is loaded only when used.
 import { readFileSync } from "node:fs";
+import { getHeapStatistics } from "node:v8";
 import { readConfig } from "../lib/config.ts";
 import { ConfigurationError, exitFor } from "../lib/errors.ts";
 import { VERSION } from "../lib/version.ts";
@@ -31,7 +32,7 @@ async function main(argv: string[]): Promise<void> {
     const { DOCTOR_FLAGS, runDoctorCli } = await import("./doctor.ts");
     const unknown = argv.slice(1).filter((a) => !(DOCTOR_FLAGS as readonly string[]).includes(a));
     if (unknown.length) throw new ConfigurationError(`Unknown argument ${unknown[0]} for doctor.`, `It takes ${DOCTOR_FLAGS.join(", ")}.`);
-    process.exitCode = await runDoctorCli(readConfig(process.env, readFile), flags);
+    process.exitCode = await runDoctorCli(readConfig(process.env, { heapLimitBytes: getHeapStatistics().heap_size_limit, readFile }), flags);
     return;
   }
   const unknown = argv.filter((a) => !["--demo", "--demo-if-unconfigured", "--stdio", "--http"].includes(a));
@@ -40,7 +41,8 @@ async function main(argv: string[]): Promise<void> {
   const env = { ...process.env };
   if (flags.has("--http")) env.MCP_TRANSPORT = "http";
   if (flags.has("--stdio")) env.MCP_TRANSPORT = "stdio";
-  const config = readConfig(env, readFile);
+  // Budgets follow the heap this process has (--max-old-space-size, the container's limit).
+  const config = readConfig(env, { heapLimitBytes: getHeapStatistics().heap_size_limit, readFile });
   const wantsDemo = flags.has("--demo") || (flags.has("--demo-if-unconfigured") && !config.credentials?.url);
   const demo = wantsDemo ? await (await import("./demo.ts")).startDemo() : undefined;
 

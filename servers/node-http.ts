@@ -5,6 +5,9 @@ import type { PartialCredentials } from "../lib/connection.ts";
 import { ConfigurationError } from "../lib/errors.ts";
 import { connectHints, httpAppFromConfig } from "../lib/http/from-config.ts";
 import { tokensOf } from "../lib/logger.ts";
+import { ENV } from "../lib/config.ts";
+import { exitFor } from "../lib/errors.ts";
+import { checkRedisRoom } from "../lib/store/redis-quota.ts";
 import { redisStores } from "../lib/store/shared-stores.ts";
 import { getHeapStatistics } from "node:v8";
 import { bodyLimitForHeap } from "../lib/client/answer.ts";
@@ -31,6 +34,11 @@ const DRAIN_MS = 10_000;
 export const HEADERS_TIMEOUT_MS = 10_000;
 export const REQUEST_TIMEOUT_MS = 30_000;
 
+/** Resolves once `ready()` holds (checked every 100 ms). */
+async function whenReady(ready: () => boolean): Promise<void> {
+  while (!ready()) await new Promise((r) => setTimeout(r, 100));
+}
+
 export function nodeServerOptions(requestTimeoutMs = REQUEST_TIMEOUT_MS) {
   return {
     headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeoutMs),
@@ -48,12 +56,21 @@ export async function runHttp({ config: given, demo, onClose, requestTimeoutMs }
   const environment = demo ?? config.credentials;
   const log = stderrLogger(config.debug, () => tokensOf(environment));
   // Several replicas share their state on Redis (NECTAR_REDIS_URL); one process keeps it in memory.
-  const shared = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
+  const shared = config.redisUrl ? connectRedis(config.redisUrl, log, { password: config.redisPassword }) : undefined;
   const stores = shared && redisStores(shared.redis, {
     secret: config.storeSecret!,
     sessionIdleMs: config.sessionIdleMs,
     renewalLockMs: config.timeoutMs + 10_000,
+    maxSessions: config.maxSessions,
+    callerBytes: config.redisCallerBytes,
     ready: shared.ready,
+  });
+  // Callers' records must never fill Redis (tokens would be evicted or their locks refused):
+  // once Redis answers, its maxmemory must leave room for the quotas, or the server stops.
+  if (shared) void whenReady(shared.ready).then(() => checkRedisRoom(shared.redis, config.redisCallerBytes, ENV.redisCallerBytes)).catch((error: unknown) => {
+    const { code, message } = exitFor(error);
+    log.error(`shared store: ${message}`);
+    process.exit(code);
   });
   // URLs a client names are dialled only at addresses the URL policy accepts (checked after DNS).
   const http = httpAppFromConfig({

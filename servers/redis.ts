@@ -17,6 +17,8 @@ export interface RedisConnection {
 export interface RedisConnectOptions {
   /** Longest wait for one command. Default 2 000 ms. */
   commandTimeoutMs?: number;
+  /** Redis's password when the URL has none (NECTAR_REDIS_PASSWORD). */
+  password?: string;
 }
 
 /** The URL as it may be logged: no password. */
@@ -42,6 +44,7 @@ export function connectRedis(url: string, log: Logger, options: RedisConnectOpti
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    ...(options.password ? { password: options.password } : {}),
   };
   const path = url.startsWith("unix://") ? url.slice("unix://".length) : url.startsWith("/") ? url : undefined;
   const client = path ? new Redis({ ...settings, path }) : new Redis(url, settings);

@@ -249,7 +249,7 @@ describe("NECTAR_DXP_ENDPOINTS", () => {
 
   it("an override file moving the path makes doctor, get_locations and get_connection_status work, and is reported", async () => {
     const path = file("moved.json", JSON.stringify({ endpoints: { locations: { path: "/dapi/sites" } } }, null, 2));
-    const config = readConfig({ NECTAR_DXP_ENDPOINTS: path }, (p) => (p === path ? JSON.stringify({ endpoints: { locations: { path: "/dapi/sites" } } }) : ""));
+    const config = readConfig({ NECTAR_DXP_ENDPOINTS: path }, { readFile: (p) => (p === path ? JSON.stringify({ endpoints: { locations: { path: "/dapi/sites" } } }) : "") });
     assert.deepEqual(config.api.overridden, ["locations: GET location → GET sites"]);
     const report = await doctorOn(target.http.url, target.tokens, config.api);
     assert.match(line(report, "locations"), /^✓ locations GET \/dapi\/sites .*200/);

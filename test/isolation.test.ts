@@ -421,7 +421,8 @@ describe("the SSRF guard end to end (loopback only)", () => {
 
   it("refuses the same URLs through configure_connection and sends nothing anywhere", async () => {
     const tokens = sim.issueTokens({ tenants: ["acme"] });
-    const u = await connect(production.url, {});
+    // A caller with a credential header: header-less sessions keep no settings at all.
+    const u = await connect(production.url, { "X-Nectar-Refresh-Token": sim.issueTokens({ tenants: ["acme"] }).refreshToken });
     sim.clearRequests();
     fetched.length = 0;
     for (const [url, problem] of cases(trap.port)) {

@@ -92,11 +92,13 @@ describe("tokens set with configure_connection", () => {
   });
 
   it("are bound to the URL in effect when they were set", async () => {
-    const session = await initialize(app.url, {});
+    // A caller with a credential header (header-less sessions keep no tokens: security-budgets.test.ts).
+    const named = { "X-Nectar-DXP-URL": dxp.url };
+    const session = await initialize(app.url, named);
     const { accessToken, refreshToken } = dxp.sim.issueTokens();
-    const set = await call(app.url, { "mcp-session-id": session }, "configure_connection", { accessToken, refreshToken });
+    const set = await call(app.url, { ...named, "mcp-session-id": session }, "configure_connection", { accessToken, refreshToken });
     assert.equal(set.isError, undefined, textOf(set));
-    const ok = await call(app.url, { "mcp-session-id": session }, "get_tenant_names");
+    const ok = await call(app.url, { ...named, "mcp-session-id": session }, "get_tenant_names");
     assert.equal(ok.isError, undefined, textOf(ok));
     assert.equal(dxp.sim.requests.at(-1)?.token, accessToken, "the configured token went to the configured DXP");
   });

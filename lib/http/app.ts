@@ -14,6 +14,7 @@ import type { ClientPool } from "../server/client-pool.ts";
 import { createServer, type ServerOptions } from "../server/create-server.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import { newSessionState, type SessionState } from "../session.ts";
+import { BudgetExceededError, type Budgets, budgetsForHeap } from "../store/budgets.ts";
 import { filterHandles } from "../store/filter-handles.ts";
 import type { FilterStore, SessionStore } from "../session-store.ts";
 import { MemoryFilterStore } from "../store/memory-filter-store.ts";
@@ -49,6 +50,8 @@ export interface HttpAppOptions {
   batch?: BatchLimits;
   /** What the server offers; a request may narrow it with X-MCP-Tools / X-MCP-Readonly. */
   tools?: readonly Tool[];
+  /** Byte budgets of saved filters per caller (the store bounds the total). Default: from the heap (budgets.ts). */
+  budgets?: Pick<Budgets, "filterBytesPerCaller" | "filterBytesAnonymous">;
   /** Adds SDK-level handlers to each request's server (see ServerOptions.extend). */
   extendServer?: (server: McpServer) => void;
   log?: Logger;
@@ -76,6 +79,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   const sessions = options.sessions ?? new MemorySessionStore();
   const filters = options.filters ?? new MemoryFilterStore();
   const storeReady = options.storeReady ?? (() => true);
+  const budgets = options.budgets ?? budgetsForHeap();
   const traffic: Traffic = { inFlight: 0, draining: false };
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
   const endpoint = createMcpEndpoint({ maxBodyBytes: maxBody, log });
@@ -96,9 +100,9 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     refuseWhileDraining(traffic),
     readCaller(options.tools ?? allTools, options.clients.keys),
     parseJsonRpc(options.batch),
-    serveModernEra(endpoint, options, filters, log, traffic),
+    serveModernEra(endpoint, options, filters, budgets, log, traffic),
     resolveSession(sessions),
-    serveLegacyEra(endpoint, options, filters, log, traffic),
+    serveLegacyEra(endpoint, options, filters, budgets, log, traffic),
   );
   // We offer no standalone server-to-client stream: the spec's answer is 405.
   app.get("/mcp", () => jsonRpcError(405, -32000, "Method not allowed: this server offers no GET stream.", { allow: "POST, DELETE" }));
@@ -107,6 +111,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
 
   app.onError((error) => {
     if (error instanceof StoreUnavailableError) return jsonRpcError(503, -32000, error.userMessage, { "retry-after": "1" });
+    if (error instanceof BudgetExceededError) return jsonRpcError(503, -32000, error.userMessage, { "retry-after": "60" });
     log.error(`http: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return jsonRpcError(500, -32603, "Internal error.");
   });
@@ -143,12 +148,22 @@ function refuseWhileDraining(traffic: Traffic): MiddlewareHandler {
   };
 }
 
-/** This request's MCP server: its caller's credentials, tools and saved filters, on `session`. */
-function serverFor(c: Context<McpEnv>, options: HttpAppOptions, filters: FilterStore, log: Logger, session: SessionState, stateless: boolean, onlyTool?: string): McpServer {
+type FilterBudgets = NonNullable<HttpAppOptions["budgets"]>;
+
+/**
+ * This request's MCP server: its caller's credentials, tools and saved filters, on `session`.
+ * A caller without credential headers shares its owner key with every other such caller,
+ * so its session keeps nothing (a fresh state each request) and its saved filters share
+ * the anonymous budget.
+ */
+function serverFor(c: Context<McpEnv>, options: HttpAppOptions, filters: FilterStore, budgets: FilterBudgets, log: Logger, session: SessionState, stateless: boolean, onlyTool?: string): McpServer {
+  const anonymous = c.get("anonymous");
+  const quota = anonymous ? { ownerBytes: budgets.filterBytesAnonymous, anonymous } : { ownerBytes: budgets.filterBytesPerCaller };
   return createServer({
-    session,
-    stateless,
-    filters: filterHandles(filters, c.get("owner")),
+    session: anonymous ? newSessionState() : session,
+    stateless: stateless || anonymous,
+    anonymous,
+    filters: filterHandles(filters, c.get("owner"), Date.now, quota),
     environment: options.environment,
     environmentSource: options.environmentSource,
     headers: c.get("credentials"),
@@ -182,12 +197,12 @@ function cancelOnHangUp(request: Request, server: McpServer): () => void {
 }
 
 /** 2026-07-28: the request carries everything (no session); nothing is remembered. */
-function serveModernEra(endpoint: McpEndpoint, options: HttpAppOptions, filters: FilterStore, log: Logger, traffic: Traffic): MiddlewareHandler<McpEnv> {
+function serveModernEra(endpoint: McpEndpoint, options: HttpAppOptions, filters: FilterStore, budgets: FilterBudgets, log: Logger, traffic: Traffic): MiddlewareHandler<McpEnv> {
   return async (c, next) => {
     if (await endpoint.isLegacy(c.req.raw, c.get("body"))) return next();
     let done = () => {};
     const response = await endpoint.serveModern(c.req.raw, c.get("body"), () => {
-      const server = serverFor(c, options, filters, log, newSessionState(), true, calledTool(c.get("body")));
+      const server = serverFor(c, options, filters, budgets, log, newSessionState(), true, calledTool(c.get("body")));
       done = cancelOnHangUp(c.req.raw, server);
       return server;
     });
@@ -196,10 +211,10 @@ function serveModernEra(endpoint: McpEndpoint, options: HttpAppOptions, filters:
 }
 
 /** 2025-era: a server on this request's session (resolveSession found or made it). */
-function serveLegacyEra(endpoint: McpEndpoint, options: HttpAppOptions, filters: FilterStore, log: Logger, traffic: Traffic): MiddlewareHandler<McpEnv> {
+function serveLegacyEra(endpoint: McpEndpoint, options: HttpAppOptions, filters: FilterStore, budgets: FilterBudgets, log: Logger, traffic: Traffic): MiddlewareHandler<McpEnv> {
   return async (c) => {
     const stream = (c.req.header("accept") ?? "").includes("text/event-stream");
-    const server = serverFor(c, options, filters, log, c.get("state"), c.get("sessionId") === undefined);
+    const server = serverFor(c, options, filters, budgets, log, c.get("state"), c.get("sessionId") === undefined);
     const done = cancelOnHangUp(c.req.raw, server);
     const response = await endpoint.serveLegacy(c.req.raw, c.get("body"), server, { newSessionId: c.get("newSessionId"), stream });
     return tracked(traffic, response, done);

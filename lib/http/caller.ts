@@ -16,6 +16,8 @@ export interface CallerVariables {
   tools: readonly Tool[];
   /** The key this caller's sessions are bound to. */
   owner: string;
+  /** No credential headers: every such caller shares one owner key (so their sessions keep nothing). */
+  anonymous: boolean;
 }
 
 export function readCaller(offered: readonly Tool[], keys: CredentialKeys): MiddlewareHandler<{ Variables: CallerVariables }> {
@@ -25,6 +27,7 @@ export function readCaller(offered: readonly Tool[], keys: CredentialKeys): Midd
       c.set("credentials", credentials);
       c.set("tools", toolsForRequest(c.req.raw.headers, offered));
       c.set("owner", await sessionOwner(keys, credentials));
+      c.set("anonymous", !hasCredentialHeaders(credentials));
     } catch (error) {
       return jsonRpcError(400, -32600, messageFor(error, (error as HeaderError).message));
     }
@@ -34,9 +37,13 @@ export function readCaller(offered: readonly Tool[], keys: CredentialKeys): Midd
 
 /** The owner key of a caller's sessions: the credential headers (URL and tokens), or none. */
 export function sessionOwner(keys: CredentialKeys, credentials: PartialCredentials | undefined): Promise<string> {
-  if (!credentials?.url && !credentials?.accessToken && !credentials?.refreshToken) return keys.derive("session-owner:no-headers");
+  if (!hasCredentialHeaders(credentials)) return keys.derive("session-owner:no-headers");
   return keys.derive("session-owner", credentials.url ? normalizeUrl(credentials.url) : "", credentials.accessToken, credentials.refreshToken);
 }
+
+/** A DXP URL or a token in the headers: something that tells this caller from another. */
+const hasCredentialHeaders = (credentials: PartialCredentials | undefined): credentials is PartialCredentials =>
+  Boolean(credentials?.url || credentials?.accessToken || credentials?.refreshToken);
 
 /** X-MCP-Tools / X-MCP-Readonly narrow this request's tools (as GitHub's and Grafana's servers do). */
 function toolsForRequest(headers: Headers, offered: readonly Tool[]): readonly Tool[] {

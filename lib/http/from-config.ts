@@ -9,6 +9,7 @@ import type { Logger } from "../logger.ts";
 import type { UrlPolicy } from "../security/url-policy.ts";
 import { configuredTools } from "../server/configured-tools.ts";
 import { createHttpApp, type HttpApp } from "./app.ts";
+import { MemoryFilterStore } from "../store/memory-filter-store.ts";
 import { MemorySessionStore } from "../store/memory-session-store.ts";
 import type { SharedStores } from "../store/shared-stores.ts";
 
@@ -36,10 +37,12 @@ export function httpAppFromConfig({ config, demo, log, guardFetch, stores }: Htt
       urlPolicy: OPERATOR_URL_POLICY,
       clientNamedFetch: guardFetch?.(urlPolicy),
       ...clientOptionsFrom(config, (line) => log.debug(`upstream ${line}`)),
+      budgets: config.budgets,
       ...(stores ? { keys: stores.keys, tokenStore: stores.tokens, answerStore: stores.answers } : {}),
     }),
-    sessions: stores?.sessions ?? new MemorySessionStore({ idleTtlMs: config.sessionIdleMs, maxSessions: config.maxSessions }),
-    filters: stores?.filters,
+    sessions: stores?.sessions ?? new MemorySessionStore({ idleTtlMs: config.sessionIdleMs, maxSessions: config.maxSessions, maxBytes: config.budgets.sessionBytes }),
+    filters: stores?.filters ?? new MemoryFilterStore({ maxBytes: config.budgets.filterBytes }),
+    budgets: config.budgets,
     storeReady: stores?.ready,
     allowedHosts: config.mcpAllowedHosts ?? defaultAllowedHosts(config.host, config.port),
     allowedOrigins: config.mcpAllowedOrigins,

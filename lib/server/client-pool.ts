@@ -8,6 +8,7 @@ import type { ClientOptions, DxpClient } from "../client/client.ts";
 import { type DxpCredentials, normalizeUrl } from "../client/credentials.ts";
 import { UpstreamLimiter } from "../security/upstream-limiter.ts";
 import { CredentialKeys } from "../store/credential-keys.ts";
+import type { Budgets } from "../store/budgets.ts";
 import type { AnswerStore, TokenStore } from "../store/interfaces.ts";
 import { MemoryAnswerStore } from "../store/memory-answer-store.ts";
 import { MemoryTokenStore } from "../store/memory-token-store.ts";
@@ -20,6 +21,8 @@ export interface PoolOptions extends ClientOptions {
   maxClients?: number;
   /** Idle time after which a client is dropped. Default 30 min. */
   clientIdleMs?: number;
+  /** Byte budgets of the in-memory token and answer stores (when none is given). Default: from the heap (budgets.ts). */
+  budgets?: Pick<Budgets, "answerBytes" | "tokenBytes">;
 }
 
 export interface ClientRequest {
@@ -42,13 +45,15 @@ export class ClientPool {
   readonly #pinned = new Map<string, DxpClient>();
   readonly #given: ClientOptions;
   readonly #clientNamedFetch: typeof fetch | undefined;
+  readonly #budgets: PoolOptions["budgets"];
   readonly keys: CredentialKeys;
   #tokens?: TokenStore;
   #answers?: AnswerStore;
   #limiter?: UpstreamLimiter;
 
   constructor(options: PoolOptions = {}) {
-    const { clientNamedFetch, keys, maxClients, clientIdleMs, ...clientOptions } = options;
+    const { clientNamedFetch, keys, maxClients, clientIdleMs, budgets, ...clientOptions } = options;
+    this.#budgets = budgets;
     this.keys = keys ?? new CredentialKeys();
     this.#given = clientOptions;
     this.#clientNamedFetch = clientNamedFetch;
@@ -58,11 +63,11 @@ export class ClientPool {
   // The stores are built on first use, not at start: the in-memory ones size their tables
   // up front (about 10 ms), which a server's first tools/list does not need.
   get tokens(): TokenStore {
-    return (this.#tokens ??= this.#given.tokenStore ?? new MemoryTokenStore());
+    return (this.#tokens ??= this.#given.tokenStore ?? new MemoryTokenStore({ maxBytes: this.#budgets?.tokenBytes }));
   }
 
   get answers(): AnswerStore {
-    return (this.#answers ??= this.#given.answerStore ?? new MemoryAnswerStore({ now: this.#given.now }));
+    return (this.#answers ??= this.#given.answerStore ?? new MemoryAnswerStore({ now: this.#given.now, maxBytes: this.#budgets?.answerBytes }));
   }
 
   get limiter(): UpstreamLimiter {

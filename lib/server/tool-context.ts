@@ -43,6 +43,8 @@ export interface ContextOptions {
   filters?: FilterHandles;
   /** Nothing in `session` outlives this request (HTTP without an MCP session). Default false. */
   stateless?: boolean;
+  /** An HTTP caller without credential headers (see ToolContext.anonymous). Default false. */
+  anonymous?: boolean;
   now?: () => number;
 }
 
@@ -63,6 +65,7 @@ export function toolContextFactory(options: ContextOptions): (base: Pick<ToolCon
     session: options.session,
     filters,
     stateless: options.stateless ?? false,
+    anonymous: options.anonymous ?? false,
     connection,
     client: () => {
       const current = connection();

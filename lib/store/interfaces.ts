@@ -82,8 +82,19 @@ export interface SessionStore<S = StoredSession> {
  * undefined, exactly as for an unknown or expired id.
  */
 export interface FilterStore<F = object> {
-  put(id: string, owner: string, filter: F, ttlMs: number): Promise<void>;
+  /**
+   * With a quota, a put that would take the owner's saved filters past `quota.ownerBytes`
+   * throws a BudgetExceededError and keeps nothing (re-putting an id replaces its bytes).
+   */
+  put(id: string, owner: string, filter: F, ttlMs: number, quota?: FilterQuota): Promise<void>;
   get(id: string, owner: string): Promise<F | undefined>;
+}
+
+/** How many bytes of saved filters one owner may keep (budgets.ts). */
+export interface FilterQuota {
+  ownerBytes: number;
+  /** The owner stands for every caller without credential headers (said in the error). */
+  anonymous?: boolean;
 }
 
 /** Everything a deployment shares; the shells build it once. */

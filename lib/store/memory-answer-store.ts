@@ -2,13 +2,14 @@
 // (each answer's JSON length, measured when it was parsed), across all credentials: an
 // expired or rarely used answer is dropped whichever credential stores the next one.
 import { LRUCache } from "lru-cache";
+import { budgetsForHeap } from "./budgets.ts";
 import { clock } from "./clock.ts";
 import type { AnswerStore } from "./interfaces.ts";
 
 export interface MemoryAnswerStoreOptions {
   /** Most answers kept. Default 10 000. */
   maxEntries?: number;
-  /** Most bytes kept (estimated by JSON length). Default 32 MiB. */
+  /** Most bytes kept (estimated by JSON length). Default: budgetsForHeap().answerBytes (32 MiB at most). */
   maxBytes?: number;
   /** Clock for TTLs (tests). Default Date.now. */
   now?: () => number;
@@ -22,7 +23,7 @@ export class MemoryAnswerStore implements AnswerStore {
   #stores = 0;
 
   constructor(options: MemoryAnswerStoreOptions = {}) {
-    this.#answers = new LRUCache({ max: options.maxEntries ?? 10_000, maxSize: options.maxBytes ?? 32 * 1024 * 1024, ttl: 1 /* every set passes its own ttl */, ...clock(options.now) });
+    this.#answers = new LRUCache({ max: options.maxEntries ?? 10_000, maxSize: options.maxBytes ?? budgetsForHeap().answerBytes, ttl: 1 /* every set passes its own ttl */, ...clock(options.now) });
   }
 
   async get(key: string): Promise<unknown | undefined> {

@@ -3,12 +3,15 @@
 // cap: entries exist only for credentials the DXP accepted a refresh for, so junk
 // credentials cannot fill it (they never renew).
 import { LRUCache } from "lru-cache";
+import { budgetsForHeap, chargedBytes } from "./budgets.ts";
 import type { Renewal, TokenRecord, TokenStore } from "./interfaces.ts";
 import { singleFlight } from "./single-flight.ts";
 
 export interface MemoryTokenStoreOptions {
   /** Most credentials kept. Default 100 000. */
   max?: number;
+  /** Most bytes of token records kept (chargedBytes of each record's JSON). Default: budgetsForHeap().tokenBytes. */
+  maxBytes?: number;
 }
 
 export class MemoryTokenStore implements TokenStore {
@@ -16,7 +19,13 @@ export class MemoryTokenStore implements TokenStore {
   readonly #renewing = new Map<string, Promise<TokenRecord>>();
 
   constructor(options: MemoryTokenStoreOptions = {}) {
-    this.#records = new LRUCache({ max: options.max ?? 100_000, ttl: 1, updateAgeOnGet: true /* every set passes its own ttl */ });
+    this.#records = new LRUCache({
+      max: options.max ?? 100_000,
+      maxSize: options.maxBytes ?? budgetsForHeap().tokenBytes,
+      sizeCalculation: (record) => chargedBytes(JSON.stringify(record)),
+      ttl: 1,
+      updateAgeOnGet: true /* every set passes its own ttl */,
+    });
   }
 
   async get(key: string): Promise<TokenRecord | undefined> {

@@ -28,6 +28,12 @@ export default defineTool({
   async handler(args, context) {
     // Nothing would keep these settings past this request, and tokens are never parked
     // under a handle another request could present: over HTTP without a session they go in headers.
+    if (context.anonymous) {
+      throw new InputError(
+        "configure_connection keeps no settings for a caller without credential headers: such a session is named by its id alone, and anyone presenting that id could use tokens kept in it. Nothing was saved.",
+        "Send X-Nectar-DXP-URL, X-Nectar-Access-Token, X-Nectar-Refresh-Token (and X-Nectar-Domain-Name) headers with every request instead; without them this server uses its own configured connection.",
+      );
+    }
     if (context.stateless) {
       throw new InputError(
         "configure_connection keeps settings only within an MCP session, and this request has none (MCP 2026-07-28 has no sessions): nothing was saved.",

@@ -31,6 +31,12 @@ export interface ToolContext {
   filters: FilterHandles<SessionFilter>;
   /** True when nothing in `session` outlives this request (HTTP without an MCP session, e.g. MCP 2026-07-28). */
   stateless: boolean;
+  /**
+   * HTTP caller without credential headers: its MCP session is named by its id alone, which
+   * any other header-less caller could present, so it keeps no credentials and no filter
+   * (docs/security.md). Implies `stateless`.
+   */
+  anonymous?: boolean;
   /** Check a DXP URL against the server's policy; returns it normalized or throws ConfigurationError. */
   checkUrl(url: string): string;
   now(): number;

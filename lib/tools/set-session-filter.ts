@@ -36,7 +36,9 @@ export default defineTool({
     context.session.filter = next;
     const handle = await context.filters.save(next);
     const action = !isEmptyFilter(given) ? ("updated" as const) : args.clear ? ("cleared" as const) : ("shown" as const);
-    const applies = context.stateless
+    const applies = context.anonymous
+      ? `This caller sends no credential headers, so no MCP session keeps its filter: pass filterId "${handle.filterId}" to session tools to apply it (kept until ${handle.expiresAt}).`
+      : context.stateless
       ? `This request has no MCP session: pass filterId "${handle.filterId}" to session tools to apply it (kept until ${handle.expiresAt}).`
       : `Session tools apply it until changed or cleared (clear: true); filterId "${handle.filterId}" names it too.`;
     const text =

@@ -17,14 +17,15 @@ export interface RedisProcess {
   dispose(): Promise<void>;
 }
 
-export function redisServer(): RedisProcess {
+/** `extraArgs`: more redis-server flags, e.g. ["--maxmemory", "4mb", "--maxmemory-policy", "allkeys-lru"]. */
+export function redisServer(extraArgs: readonly string[] = []): RedisProcess {
   const dir = mkdtempSync(join(tmpdir(), "nectar-redis-"));
   const socket = join(dir, "redis.sock");
   let child: ChildProcess | undefined;
   const process = {
     socket,
     async start() {
-      child = spawn("redis-server", ["--port", "0", "--unixsocket", socket, "--unixsocketperm", "700", "--save", "", "--appendonly", "no", "--dir", dir], {
+      child = spawn("redis-server", ["--port", "0", "--unixsocket", socket, "--unixsocketperm", "700", "--save", "", "--appendonly", "no", "--dir", dir, ...extraArgs], {
         stdio: "ignore",
       });
       for (let i = 0; i < 400 && !existsSync(socket); i++) {
