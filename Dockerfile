@@ -8,7 +8,8 @@
 # production node_modules and package.json, owned by root and read-only to the server's user.
 # test/packaging.test.ts checks this file against the real build output and runs its ENTRYPOINT.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24, the active LTS, pinned by its full version (package.json allows >= 22).
+ARG NODE_IMAGE=node:24.21.0-bookworm-slim
 
 # ---- build -------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS build

@@ -1,5 +1,5 @@
 import { defineConfig } from "tsup";
-import { serverBundleOptions } from "./scripts/server-bundle.ts";
+import { NODE_TARGET, serverBundleOptions } from "./scripts/server-bundle.ts";
 
 // The npm package: the library (root, ./tools and ./simulator subpaths, with types), and the
 // bin as one bundled file with its dependencies (scripts/server-bundle.ts, as the MCP Bundle).
@@ -11,7 +11,7 @@ export default defineConfig([
       "lib/simulator/index": "lib/simulator/index.ts",
     },
     format: ["esm"],
-    target: "node20",
+    target: NODE_TARGET,
     platform: "node",
     splitting: true,
     dts: { entry: { "lib/index": "lib/index.ts", "lib/tools-api": "lib/tools-api.ts", "lib/simulator/index": "lib/simulator/index.ts" } },

@@ -8,6 +8,9 @@ import type { Options } from "tsup";
 
 type Plugin = NonNullable<Options["esbuildPlugins"]>[number];
 
+/** The oldest Node the package supports (package.json engines), for the library and the bin alike. */
+export const NODE_TARGET = "node22";
+
 /**
  * Code a stdio start would compile and never run (issue 13: cold start), left out of the
  * bundle: Ajv, through the SDK's Node shim (servers/sdk-shims.ts says what stands in), and
@@ -41,7 +44,7 @@ export function serverBundleOptions(entry: Record<string, string>, outDir: strin
     outDir,
     format: ["esm"],
     platform: "node",
-    target: "node20",
+    target: NODE_TARGET,
     // Every dependency inlined: the bundle runs without node_modules (Claude Desktop's extension folder).
     noExternal: [/.*/],
     splitting: split,
