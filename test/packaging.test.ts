@@ -4,10 +4,14 @@
 // SIGTERM; the manifests probe the right paths and ports, run locked down and let out only
 // DNS and HTTPS. Run after `npm run build` (npm test does).
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { builtinModules } from "node:module";
-import { join, posix } from "node:path";
+import { tmpdir } from "node:os";
+import { dirname, join, posix, resolve } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { appViews, APP_HTML_MIME_TYPE } from "../lib/apps/views.ts";
 import { after, before, describe, it } from "node:test";
 import { parseAllDocuments } from "yaml";
 import { ENV, readConfig } from "../lib/config.ts";
@@ -247,7 +251,7 @@ describe("Dockerfile", () => {
     const runs = all(build, "RUN").map((i) => i.args).join("\n");
     assert.match(runs, /npm install\b/);
     assert.doesNotMatch(runs, /npm ci\b/, "npm ci fails on our registry: see TOOLCHAIN");
-    assert.match(runs, /npx tsup\b/);
+    assert.match(runs, /npm run build\b/, "the package's own build (views, schemas, tsup, tools.json), not tsup alone");
     assert.match(runs, /--omit=dev/, "the runtime node_modules has no dev dependencies");
   });
 
@@ -359,6 +363,110 @@ describe("Dockerfile", () => {
       const command = execForm(last(runtime, "HEALTHCHECK")!.args.replace(/^(--\S+\s+)*CMD\s+/, ""));
       assert.equal(await run(command, childEnv, 8000), 1);
     });
+  });
+});
+
+describe("the image's file set, built the way the Dockerfile builds it", () => {
+  // No Docker engine: the build stage's COPY steps are replayed from what a clean clone holds
+  // (git ls-files) and .dockerignore lets in, its RUN steps run in that folder, except the
+  // npm install/prune ones (node_modules is linked from this checkout: no registry), and the
+  // runtime stage's COPY --from=build steps make the folder the server starts from.
+  const stages = parseDockerfile(readFileSync("Dockerfile", "utf8"));
+  const build = stages.find((s) => s.name === "build")!;
+  const runtime = stages.at(-1)!;
+  const ignore = readFileSync(".dockerignore", "utf8")
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#"));
+  let work: string;
+  let image: string;
+  const ran: string[] = [];
+
+  /** A file or folder of the repository copied as COPY does (a folder's contents into dest). */
+  function replayCopy(copy: Copy, from: (path: string) => string[], into: string, stage: Stage): void {
+    for (const source of copy.sources) {
+      const dest = join(into, repoPathOf(stage, copy.dest));
+      for (const file of from(source)) {
+        const inside = file === source ? posix.basename(file) : posix.relative(source, file);
+        const target = copy.dest.endsWith("/") || copy.sources.length > 1 || file !== source ? join(dest, inside) : dest;
+        mkdirSync(dirname(target), { recursive: true });
+        cpSync(file, target);
+      }
+    }
+  }
+
+  before(() => {
+    work = mkdtempSync(join(tmpdir(), "nectar-image-"));
+    const buildDir = join(work, "build");
+    mkdirSync(buildDir);
+    const tracked = (source: string) =>
+      execFileSync("git", ["ls-files", "-z", "--", source], { encoding: "utf8" })
+        .split("\0")
+        .filter((file) => file && !dockerignored(file, ignore));
+    for (const { keyword, args } of build.instructions) {
+      if (keyword === "COPY") replayCopy(parseCopy(args), tracked, buildDir, build);
+      if (keyword !== "RUN") continue;
+      for (const command of args.split("&&").map((c) => c.trim())) {
+        if (/^npm (install|ci|prune)\b/.test(command)) {
+          if (!existsSync(join(buildDir, "node_modules"))) symlinkSync(resolve("node_modules"), join(buildDir, "node_modules"), "dir");
+          continue;
+        }
+        ran.push(command);
+        execFileSync("bash", ["-c", command], { cwd: buildDir, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, CI: "true" } });
+      }
+    }
+    image = join(work, "image");
+    mkdirSync(image);
+    for (const { keyword, args } of runtime.instructions) {
+      if (keyword !== "COPY") continue;
+      const copy = parseCopy(args);
+      if (copy.sources.includes("/app/node_modules")) {
+        symlinkSync(resolve("node_modules"), join(image, "node_modules"), "dir");
+        continue;
+      }
+      // Sources are build-stage paths: read them from the build folder.
+      for (const source of copy.sources) {
+        cpSync(join(buildDir, repoPathOf(build, source)), join(image, repoPathOf(runtime, copy.dest)), { recursive: true });
+      }
+    }
+  });
+
+  after(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it("runs the package's build, which makes the MCP Apps views", () => {
+    assert.ok(ran.some((c) => /^npm run build\b/.test(c)), `the build stage runs npm run build: ${ran.join("; ")}`);
+    assert.ok(existsSync(join(work, "build", "lib/apps/generated/views-html.ts")), "the views were built in the build stage");
+    for (const path of ["dist/servers/cli.js", "dist/tools.json", "dist/lib/index.js", "package.json"]) {
+      assert.ok(existsSync(join(image, path)), `the image holds ${path}`);
+    }
+  });
+
+  it("serves every view from the image's files: resources/read answers its HTML", { timeout: 60_000 }, async () => {
+    const [command, args] = resolveNode(execForm(last(runtime, "ENTRYPOINT")!.args));
+    const transport = new StdioClientTransport({
+      command,
+      args: [...args, "--stdio", "--demo"],
+      cwd: image,
+      env: { PATH: process.env.PATH ?? "", ...parseEnv(runtime) },
+      stderr: "pipe",
+    });
+    const client = new Client({ name: "image-test", version: "1.0.0" });
+    await client.connect(transport);
+    try {
+      const { resources } = await client.listResources();
+      for (const view of appViews) {
+        assert.ok(resources.some((r) => r.uri === view.uri), `${view.uri} is listed`);
+        const { contents } = await client.readResource({ uri: view.uri });
+        const [content] = contents as { mimeType?: string; text?: string }[];
+        assert.equal(content?.mimeType, APP_HTML_MIME_TYPE);
+        assert.match(content?.text ?? "", /^<!doctype html>/i, `${view.name} is an HTML page, not "not built"`);
+        assert.ok((content?.text ?? "").length > 10_000, `${view.name} has its bundled script inlined`);
+      }
+    } finally {
+      await client.close();
+    }
   });
 });
 
