@@ -33,6 +33,21 @@ const leaveOutUnusedCode: Plugin = {
   },
 };
 
+/** Where the library build (tsup.config.ts) writes the views' HTML module, under dist/. */
+export const VIEWS_MODULE = "views-html";
+
+/**
+ * The split bin reads the views' HTML (~900 KB) from the library's own dist/views-html.js
+ * instead of a second copy of its own (issue 19: the package shipped the views twice). Split
+ * chunks sit at dist/'s root beside it. The one-file MCP Bundle inlines them as before.
+ */
+const shareLibraryViews: Plugin = {
+  name: "share-library-views",
+  setup(build) {
+    build.onResolve({ filter: /[\\/]generated[\\/]views-html\.ts$/ }, () => ({ path: `./${VIEWS_MODULE}.js`, external: true }));
+  },
+};
+
 /**
  * `split`: modules behind dynamic import() (the DXP client, the HTTP shell, the demo DXP, the
  * views' HTML) go to chunks beside the entry, read and compiled only when first imported;
@@ -58,7 +73,7 @@ export function serverBundleOptions(entry: Record<string, string>, outDir: strin
       options.minifySyntax = true;
       options.minifyIdentifiers = false;
     },
-    esbuildPlugins: [leaveOutUnusedCode],
+    esbuildPlugins: split ? [leaveOutUnusedCode, shareLibraryViews] : [leaveOutUnusedCode],
     sourcemap: false,
     metafile: true,
     dts: false,

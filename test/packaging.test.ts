@@ -11,7 +11,11 @@ import { tmpdir } from "node:os";
 import { dirname, join, posix, resolve } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { createHash } from "node:crypto";
+import { Ajv } from "ajv";
+import addFormatsModule from "ajv-formats";
 import { appViews, APP_HTML_MIME_TYPE } from "../lib/apps/views.ts";
+import { CREDENTIAL_HEADER_NAMES } from "../lib/http/credential-headers.ts";
 import { after, before, describe, it } from "node:test";
 import { parseAllDocuments } from "yaml";
 import { ENV, readConfig } from "../lib/config.ts";
@@ -284,6 +288,8 @@ describe("Dockerfile", () => {
     }
     assert.ok(imported.size > 0);
     for (const name of imported) assert.ok(dependencies.includes(name), `dist imports ${name}, which npm prune --omit=dev would remove`);
+    // The bin inlines its dependencies (scripts/server-bundle.ts): what only it uses is a devDependency.
+    for (const name of dependencies) assert.ok(imported.has(name), `${name} is a dependency that nothing in dist imports: a devDependency`);
   });
 
   it("runs node on the built CLI as UID 1000 with the HTTP environment on port 8000", () => {
@@ -467,6 +473,95 @@ describe("the image's file set, built the way the Dockerfile builds it", () => {
     } finally {
       await client.close();
     }
+  });
+});
+
+describe("package.json for npm", () => {
+  const pkg = JSON.parse(readFileSync("package.json", "utf8"));
+
+  it("has the metadata npm and the registry show, and builds on pack", () => {
+    for (const field of ["description", "keywords", "homepage", "bugs", "repository", "author", "license", "mcpName"]) {
+      assert.ok(pkg[field], `package.json has ${field}`);
+    }
+    assert.match(pkg.repository.url, /^git\+https:\/\/github\.com\/[\w.-]+\/[\w.-]+\.git$/);
+    assert.match(pkg.mcpName, /^io\.github\.[\w-]+\/[\w.-]+$/);
+    assert.match(pkg.scripts.prepack, /\bnpm run build\b/, "npm pack and npm publish build dist/ first (a clean tree has none)");
+  });
+
+  it("lets CommonJS require() every module export (a default condition beside import)", { timeout: 30_000 }, () => {
+    assert.ok(existsSync("dist/lib/index.js"), "run npm run build first");
+    const dir = mkdtempSync(join(tmpdir(), "nectar-cjs-"));
+    try {
+      mkdirSync(join(dir, "node_modules"));
+      symlinkSync(resolve("."), join(dir, "node_modules", pkg.name), "dir");
+      const modules = Object.entries(pkg.exports as Record<string, unknown>).filter(([, t]) => typeof t === "object").map(([sub]) => sub);
+      assert.deepEqual(modules, [".", "./tools", "./simulator"]);
+      const script = modules.map((sub) => `require(${JSON.stringify(posix.join(pkg.name, sub))});`).join("") + 'console.log(typeof require("nectar-dxp-mcp").createServer)';
+      const stdout = execFileSync(process.execPath, ["-e", script], { cwd: dir, encoding: "utf8" });
+      assert.equal(stdout.trim(), "function");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("server.json for the official MCP Registry", () => {
+  const SCHEMA_URL = "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json";
+  const SCHEMA_SHA256 = "3fba09590c99f61735d234822279f4223fab9e300c0a81e81c91ab62a4114de0";
+  const schemaBytes = readFileSync("schemas/server.schema.json");
+  const server = JSON.parse(readFileSync("server.json", "utf8"));
+  const pkg = JSON.parse(readFileSync("package.json", "utf8"));
+  type Input = { name: string; isSecret?: boolean; isRequired?: boolean };
+
+  it("validates against the registry's vendored 2025-12-11 JSON Schema", () => {
+    assert.equal(createHash("sha256").update(schemaBytes).digest("hex"), SCHEMA_SHA256, "schemas/server.schema.json is the pinned 2025-12-11 file (schemas/README.md)");
+    const schema = JSON.parse(schemaBytes.toString("utf8"));
+    assert.equal(schema.$id, SCHEMA_URL);
+    assert.equal(server.$schema, SCHEMA_URL);
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    // ajv-formats is CommonJS: its function is the module's default (or that default's own default).
+    const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => void;
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    const ok = validate({ ...server });
+    assert.ok(ok, `server.json: ${(validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ")}`);
+    // The schema's own limit, said again so a failure names it.
+    assert.ok(server.description.length <= 100, `description is ${server.description.length} characters (the registry allows 100)`);
+  });
+
+  it("names the npm package and its version as package.json does (npm checks mcpName)", () => {
+    assert.equal(server.name, pkg.mcpName);
+    assert.equal(server.version, pkg.version);
+    const repository = String(pkg.repository.url).replace(/^git\+/, "").replace(/\.git$/, "");
+    assert.equal(server.repository.url, repository);
+    const npm = server.packages.find((p: { registryType: string }) => p.registryType === "npm");
+    assert.equal(npm.identifier, pkg.name);
+    assert.equal(npm.version, pkg.version);
+    assert.equal(npm.transport.type, "stdio");
+    const oci = server.packages.find((p: { registryType: string }) => p.registryType === "oci");
+    assert.match(oci.identifier, new RegExp(`:${pkg.version.replace(/\./g, "\\.")}$`), "the image is tagged with the version");
+    assert.equal(oci.transport.type, "streamable-http");
+    assert.match(oci.transport.url, new RegExp(`:${PORT}/mcp$`), "the image's port and path");
+  });
+
+  it("lists only variables and headers the server reads, the tokens (and only they) secret", () => {
+    const names = Object.values(ENV) as string[];
+    const headers = Object.values(CREDENTIAL_HEADER_NAMES) as string[];
+    const inputs: Input[] = [];
+    for (const p of server.packages) {
+      for (const e of p.environmentVariables ?? []) {
+        assert.ok(names.includes(e.name), `${e.name} is in ENV (lib/config.ts)`);
+        inputs.push(e);
+      }
+      for (const h of p.transport.headers ?? []) {
+        assert.ok(headers.includes(h.name), `${h.name} is a credential header the server reads`);
+        inputs.push(h);
+      }
+    }
+    assert.ok(inputs.some((i) => i.isSecret), "some input is secret");
+    for (const input of inputs) assert.equal(input.isSecret, /token/i.test(input.name), `${input.name}: isSecret is set, true for tokens only`);
+    const npmEnv = server.packages.find((p: { registryType: string }) => p.registryType === "npm").environmentVariables.map((e: Input) => e.name);
+    for (const name of [ENV.url, ENV.accessToken, ENV.refreshToken, ENV.tenant]) assert.ok(npmEnv.includes(name), `the npm package asks for ${name}`);
   });
 });
 
