@@ -38,9 +38,17 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
 }
 
+/**
+ * npm itself runs without NODE_OPTIONS: installing the tarball's dependencies is the one step
+ * that needs the registry (--prefer-offline: npm's cache first), and the loopback guard must
+ * not sit under npm install. Everything the package then runs (bin, ESM and CommonJS
+ * imports) keeps this process's NODE_OPTIONS, the guard included.
+ */
 async function sh(command: string, args: string[], cwd: string, timeoutMs: number): Promise<string> {
+  const env = cleanEnv();
+  if (command === "npm") delete env.NODE_OPTIONS;
   try {
-    const { stdout } = await execFileAsync(command, args, { cwd, env: cleanEnv(), timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await execFileAsync(command, args, { cwd, env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 });
     return stdout;
   } catch (error) {
     const e = error as Error & { stdout?: string; stderr?: string };
@@ -127,9 +135,7 @@ describe("the npm package, installed from its tarball into an empty folder", { s
     app = join(work, "app");
     mkdirSync(app);
     writeFileSync(join(app, "package.json"), `${JSON.stringify({ name: "nectar-install-check", version: "1.0.0", private: true }, null, 2)}\n`);
-    // --offline: from npm's cache, which the checkout's own `npm install` filled with these
-    // same pinned versions, so the test reaches no registry (and runs under the loopback guard).
-    await sh("npm", ["install", tgz, "--offline", "--no-audit", "--no-fund"], app, 180_000);
+    await sh("npm", ["install", tgz, "--prefer-offline", "--no-audit", "--no-fund"], app, 180_000);
     installed = join(app, "node_modules", pkg.name);
   });
 
