@@ -620,11 +620,17 @@ describe("Kubernetes manifests", () => {
     assert.ok(pod.terminationGracePeriodSeconds >= 15 + sleep, "grace period ≥ preStop + 10 s drain + margin");
   });
 
-  it("reads credentials from an optional Secret and sets only variables the server reads", () => {
+  it("reads credentials from optional Secret keys, the store secret from a required one, and sets only variables the server reads", () => {
     const names = Object.values(ENV) as string[];
     const fromSecret = container.env.filter((e: K8s) => e.valueFrom?.secretKeyRef);
     assert.ok(fromSecret.length > 0);
-    for (const e of fromSecret) assert.equal(e.valueFrom.secretKeyRef.optional, true, `${e.name} is optional`);
+    const redis = container.env.some((e: K8s) => e.name === ENV.redisUrl);
+    for (const e of fromSecret) {
+      // The server refuses to start on Redis without the store secret: a missing key must stop
+      // the pod before it starts (CreateContainerConfigError names it), not loop on restarts.
+      const required = e.name === ENV.storeSecret && redis;
+      assert.equal(e.valueFrom.secretKeyRef.optional ?? false, !required, `${e.name} is ${required ? "required" : "optional"}`);
+    }
     for (const e of container.env) assert.ok(names.includes(e.name) || e.name === "NODE_OPTIONS", `${e.name} is a variable the server reads`);
 
     const secret = only("secret.example.yaml", "Secret");
