@@ -4,11 +4,14 @@
 #   docker run --rm -p 8000:8000 --read-only nectar-dxp-mcp
 #
 # Two stages on the same Debian (glibc) Node image: the build stage installs everything and
-# bundles with tsup, then drops the dev dependencies; the runtime stage gets only dist/, the
-# production node_modules and package.json, owned by root and read-only to the server's user.
-# test/packaging.test.ts checks this file against the real build output and runs its ENTRYPOINT.
+# runs `npm run build` (the MCP Apps views, the published schemas, tsup, dist/tools.json),
+# then drops the dev dependencies; the runtime stage gets only dist/, the production
+# node_modules and package.json, owned by root and read-only to the server's user.
+# test/packaging.test.ts checks this file against the real build output, builds the image's
+# file set from these steps in a temporary folder (views included) and runs its ENTRYPOINT.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24, the active LTS, pinned by its full version (package.json allows >= 22).
+ARG NODE_IMAGE=node:24.21.0-bookworm-slim
 
 # ---- build -------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS build
@@ -20,11 +23,14 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm install --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsup.config.ts ./
-COPY scripts/server-bundle.ts ./scripts/
+COPY scripts ./scripts
+COPY views ./views
 COPY lib ./lib
 COPY servers ./servers
-RUN npx tsup \
- && npm prune --omit=dev --no-audit --no-fund --ignore-scripts
+# The package's own build, so the image serves what npm's package serves: without the views'
+# step the map and the chart answer "not built".
+RUN npm run build
+RUN npm prune --omit=dev --no-audit --no-fund --ignore-scripts
 
 # ---- runtime -----------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime

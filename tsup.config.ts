@@ -1,5 +1,5 @@
 import { defineConfig } from "tsup";
-import { serverBundleOptions } from "./scripts/server-bundle.ts";
+import { NODE_TARGET, serverBundleOptions, VIEWS_MODULE } from "./scripts/server-bundle.ts";
 
 // The npm package: the library (root, ./tools and ./simulator subpaths, with types), and the
 // bin as one bundled file with its dependencies (scripts/server-bundle.ts, as the MCP Bundle).
@@ -9,9 +9,11 @@ export default defineConfig([
       "lib/index": "lib/index.ts",
       "lib/tools-api": "lib/tools-api.ts",
       "lib/simulator/index": "lib/simulator/index.ts",
+      // The views' HTML at a fixed name, which the bin imports too (one copy in the package).
+      [VIEWS_MODULE]: "lib/apps/generated/views-html.ts",
     },
     format: ["esm"],
-    target: "node20",
+    target: NODE_TARGET,
     platform: "node",
     splitting: true,
     dts: { entry: { "lib/index": "lib/index.ts", "lib/tools-api": "lib/tools-api.ts", "lib/simulator/index": "lib/simulator/index.ts" } },

@@ -17,7 +17,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { build } from "tsup";
 import { serverBundleOptions } from "../scripts/server-bundle.ts";
-import { buildManifest, ENTRY_POINT, type Manifest } from "./manifest.ts";
+import { buildManifest, ENTRY_POINT, ICON, type Manifest } from "./manifest.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const MANIFEST_SOURCE = join(ROOT, "mcpb", "manifest.json");
@@ -68,6 +68,7 @@ export async function buildBundle({ dir, mcpbFile, silent = false }: BundleOptio
 
   writeFileSync(join(dir, "manifest.json"), manifestJson(manifest));
   copyFileSync(join(ROOT, "LICENSE"), join(dir, "LICENSE"));
+  copyFileSync(join(ROOT, "mcpb", ICON), join(dir, ICON));
 
   // packExtension validates the manifest with the package's own validator first; that
   // validator prints with console.log whatever `silent` says.

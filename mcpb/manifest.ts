@@ -7,11 +7,13 @@ import { prompts } from "../lib/prompts.ts";
 import { allTools, TOOL_GROUPS } from "../lib/tools/index.ts";
 
 /**
- * The manifest version: 0.2 is what `mcpb init` writes (DEFAULT_MANIFEST_VERSION in
- * @anthropic-ai/mcpb 2.1.2) and the newest one the package does not mark work-in-progress
- * or experimental. Nothing here needs 0.3's icons or localization.
+ * The manifest version: 0.3, the MCPB spec's current format (issue 19), which asks an
+ * extension that reaches an external service (here: the user's DXP) for `privacy_policies`.
  */
-export const MANIFEST_VERSION = "0.2";
+export const MANIFEST_VERSION = "0.3";
+
+/** The bundle's icon, beside manifest.json in mcpb/ and in the bundle (mcpb/make-icon.ts draws it). */
+export const ICON = "icon.png";
 
 /** Where the bundled server lives inside the bundle (an .mjs file: ESM without a package.json). */
 export const ENTRY_POINT = "server/cli.mjs";
@@ -96,6 +98,9 @@ interface PackageJson {
   description: string;
   license: string;
   engines: { node: string };
+  homepage: string;
+  bugs: { url: string };
+  repository: { type: string; url: string };
 }
 
 const LONG_DESCRIPTION = [
@@ -109,6 +114,8 @@ const LONG_DESCRIPTION = [
 export function buildManifest(pkg: PackageJson = readPackageJson()) {
   const minNode = /^>=\s*(\d+(?:\.\d+){0,2})$/.exec(pkg.engines.node.trim());
   if (!minNode) throw new Error(`package.json engines.node should read ">=N", not "${pkg.engines.node}"`);
+  // "git+https://github.com/o/r.git" → "https://github.com/o/r": the page a person opens.
+  const repositoryWeb = pkg.repository.url.replace(/^git\+/, "").replace(/\.git$/, "");
   return {
     manifest_version: MANIFEST_VERSION,
     name: pkg.name,
@@ -117,7 +124,10 @@ export function buildManifest(pkg: PackageJson = readPackageJson()) {
     description: pkg.description,
     long_description: LONG_DESCRIPTION,
     author: { name: "nectar-dxp-mcp developers" },
-    homepage: `https://www.npmjs.com/package/${pkg.name}`,
+    repository: { type: pkg.repository.type, url: repositoryWeb },
+    homepage: pkg.homepage,
+    support: pkg.bugs.url,
+    icon: ICON,
     server: {
       type: "node",
       entry_point: ENTRY_POINT,
@@ -142,6 +152,8 @@ export function buildManifest(pkg: PackageJson = readPackageJson()) {
     prompts_generated: false,
     keywords: ["nectar", "dxp", "call quality", "unified communications", "teams", "zoom", "webex", "voip", "monitoring"],
     license: pkg.license,
+    // What the extension sends where: only to the DXP URL the user configures (docs/privacy.md).
+    privacy_policies: [`${repositoryWeb}/blob/main/docs/privacy.md`],
     compatibility: {
       platforms: ["darwin", "win32", "linux"],
       runtimes: { node: `>=${minNode[1]!.split(".").concat(["0", "0"]).slice(0, 3).join(".")}` },

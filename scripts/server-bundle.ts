@@ -8,6 +8,9 @@ import type { Options } from "tsup";
 
 type Plugin = NonNullable<Options["esbuildPlugins"]>[number];
 
+/** The oldest Node the package supports (package.json engines), for the library and the bin alike. */
+export const NODE_TARGET = "node22";
+
 /**
  * Code a stdio start would compile and never run (issue 13: cold start), left out of the
  * bundle: Ajv, through the SDK's Node shim (servers/sdk-shims.ts says what stands in), and
@@ -30,6 +33,21 @@ const leaveOutUnusedCode: Plugin = {
   },
 };
 
+/** Where the library build (tsup.config.ts) writes the views' HTML module, under dist/. */
+export const VIEWS_MODULE = "views-html";
+
+/**
+ * The split bin reads the views' HTML (~900 KB) from the library's own dist/views-html.js
+ * instead of a second copy of its own (issue 19: the package shipped the views twice). Split
+ * chunks sit at dist/'s root beside it. The one-file MCP Bundle inlines them as before.
+ */
+const shareLibraryViews: Plugin = {
+  name: "share-library-views",
+  setup(build) {
+    build.onResolve({ filter: /[\\/]generated[\\/]views-html\.ts$/ }, () => ({ path: `./${VIEWS_MODULE}.js`, external: true }));
+  },
+};
+
 /**
  * `split`: modules behind dynamic import() (the DXP client, the HTTP shell, the demo DXP, the
  * views' HTML) go to chunks beside the entry, read and compiled only when first imported;
@@ -41,7 +59,7 @@ export function serverBundleOptions(entry: Record<string, string>, outDir: strin
     outDir,
     format: ["esm"],
     platform: "node",
-    target: "node20",
+    target: NODE_TARGET,
     // Every dependency inlined: the bundle runs without node_modules (Claude Desktop's extension folder).
     noExternal: [/.*/],
     splitting: split,
@@ -55,7 +73,7 @@ export function serverBundleOptions(entry: Record<string, string>, outDir: strin
       options.minifySyntax = true;
       options.minifyIdentifiers = false;
     },
-    esbuildPlugins: [leaveOutUnusedCode],
+    esbuildPlugins: split ? [leaveOutUnusedCode, shareLibraryViews] : [leaveOutUnusedCode],
     sourcemap: false,
     metafile: true,
     dts: false,

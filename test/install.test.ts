@@ -1,12 +1,14 @@
-// The newcomer's path: `npm pack` the built package, install the tarball into an empty
-// folder from the registry, and from there run the bin through npx, list the tools of
-// `--demo` through an MCP client, and import the library from plain Node ESM. Slow (it
-// installs the dependencies from the registry): runs when CI=true or NECTAR_TEST_INSTALL=1
-// (`npm run test:install`). Run after `npm run build` (npm test does).
+// The newcomer's path: `npm pack` from a fresh `git clone` of this checkout's HEAD (no dist/:
+// prepack builds it, with the clone's node_modules linked from here), install the tarball
+// into an empty folder from the registry, and from there run the bin through npx, list the
+// tools of `--demo` through an MCP client, and import the library from plain Node ESM and
+// from CommonJS. Slow (a build, then the dependencies from the registry): runs when CI=true
+// or NECTAR_TEST_INSTALL=1 (`npm run test:install`). It packs what is committed: uncommitted
+// changes are not in the clone.
 import { textOf } from "./helpers/common.ts";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -24,23 +26,29 @@ const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
   bin: Record<string, string>;
   main: string;
   types: string;
-  exports: Record<string, string | { types?: string; import?: string }>;
+  exports: Record<string, string | { types?: string; import?: string; default?: string }>;
 };
 
-const enabled = process.env.CI === "true" || process.env.NECTAR_TEST_INSTALL === "1";
-const SKIP = "slow (npm pack, then npm install from the registry): runs when CI=true or NECTAR_TEST_INSTALL=1, e.g. npm run test:install";
+// .ci/run runs it once, as `npm run test:install` (not inside each npm test: the suite runs on two Nodes).
+const enabled = process.env.NECTAR_TEST_INSTALL === "1";
+const SKIP = "slow (a clean clone's npm pack, then npm install): runs when NECTAR_TEST_INSTALL=1, e.g. npm run test:install";
 
 /** The environment without what an outer `npm test` sets for its scripts (npm_config_*, npm_package_*): the inner npm must see a user's defaults. */
 function cleanEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
 }
 
-/** npm installs from the registry: it runs without CI's loopback guard (NODE_OPTIONS), everything else keeps it. */
-const npmEnv = (): NodeJS.ProcessEnv => ({ ...cleanEnv(), NODE_OPTIONS: "" });
-
+/**
+ * npm itself runs without NODE_OPTIONS: installing the tarball's dependencies is the one step
+ * that needs the registry (--prefer-offline: npm's cache first), and the loopback guard must
+ * not sit under npm install. Everything the package then runs (bin, ESM and CommonJS
+ * imports) keeps this process's NODE_OPTIONS, the guard included.
+ */
 async function sh(command: string, args: string[], cwd: string, timeoutMs: number): Promise<string> {
+  const env = cleanEnv();
+  if (command === "npm") delete env.NODE_OPTIONS;
   try {
-    const { stdout } = await execFileAsync(command, args, { cwd, env: command === "npm" ? npmEnv() : cleanEnv(), timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await execFileAsync(command, args, { cwd, env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 });
     return stdout;
   } catch (error) {
     const e = error as Error & { stdout?: string; stderr?: string };
@@ -113,17 +121,21 @@ describe("the npm package, installed from its tarball into an empty folder", { s
   let installed: string;
 
   before(async () => {
-    for (const file of entryFiles().filter((f) => f.startsWith("dist/"))) {
-      assert.ok(existsSync(join(ROOT, file)), `${file} exists: run npm run build first`);
-    }
     work = mkdtempSync(join(tmpdir(), "nectar-install-"));
-    const packed = JSON.parse(await sh("npm", ["pack", "--json", "--pack-destination", work], ROOT, 60_000)) as { filename: string }[];
-    tgz = join(work, packed[0]!.filename);
+    const clone = join(work, "clone");
+    await sh("git", ["clone", "--quiet", "--no-hardlinks", ROOT, clone], ROOT, 60_000);
+    assert.ok(!existsSync(join(clone, "dist")), "a clean clone has no dist/");
+    symlinkSync(join(ROOT, "node_modules"), join(clone, "node_modules"), "dir");
+    // prepack (npm run build) prints to stdout: find the tarball in the destination instead.
+    await sh("npm", ["pack", "--pack-destination", work], clone, 300_000);
+    const packed = readdirSync(work).filter((name) => name.endsWith(".tgz"));
+    assert.equal(packed.length, 1, `one tarball: ${packed.join(", ")}`);
+    tgz = join(work, packed[0]!);
     assert.ok(statSync(tgz).size > 0);
     app = join(work, "app");
     mkdirSync(app);
     writeFileSync(join(app, "package.json"), `${JSON.stringify({ name: "nectar-install-check", version: "1.0.0", private: true }, null, 2)}\n`);
-    await sh("npm", ["install", tgz, "--no-audit", "--no-fund"], app, 180_000);
+    await sh("npm", ["install", tgz, "--prefer-offline", "--no-audit", "--no-fund"], app, 180_000);
     installed = join(app, "node_modules", pkg.name);
   });
 
@@ -140,6 +152,8 @@ describe("the npm package, installed from its tarball into an empty folder", { s
       assert.ok(!/\.(map|tgz|log)$/.test(path), `${path}: no source maps, tarballs or logs`);
     }
     for (const needed of ["package.json", "README.md", "LICENSE", ...entryFiles()]) assert.ok(files.includes(needed), `the package holds ${needed}`);
+    const views = files.filter((path) => /views-html/.test(path));
+    assert.deepEqual(views, ["dist/views-html.js"], "the views' HTML once, shared by the library and the bin");
   });
 
   it("installs its bin, which npx runs from the folder: --version prints the version", { timeout: 60_000 }, async () => {
@@ -189,6 +203,22 @@ describe("the npm package, installed from its tarball into an empty folder", { s
     assert.equal(answer.ok, true, String(answer.answer));
     assert.match(String(answer.answer), /acme/);
     assert.equal(answer.server, "function");
+  });
+
+  it("loads from CommonJS: require() of every module export", { timeout: 60_000 }, async () => {
+    const modules = Object.entries(pkg.exports).filter(([, t]) => typeof t === "object").map(([sub]) => (sub === "." ? pkg.name : `${pkg.name}/${sub.slice(2)}`));
+    const script = `const loaded = ${JSON.stringify(modules)}.map((m) => Object.keys(require(m)).length); console.log(JSON.stringify({ loaded, createServer: typeof require("${pkg.name}").createServer }));`;
+    const stdout = await sh(process.execPath, ["-e", script], app, 60_000);
+    const answer = JSON.parse(stdout.trim()) as { loaded: number[]; createServer: string };
+    assert.equal(answer.createServer, "function");
+    for (const count of answer.loaded) assert.ok(count > 0);
+  });
+
+  it("installs without the dependencies only the bundled bin uses", () => {
+    const installedPkg = JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+    for (const name of ["@hono/node-server", "ioredis", "undici"]) {
+      assert.ok(!(name in installedPkg.dependencies), `${name} is inlined in the bin, not a dependency`);
+    }
   });
 
   it("ships type declarations for every module export", () => {

@@ -5,7 +5,7 @@
 // manifest and the user's settings, where no node_modules can help it.
 import { textOf } from "./helpers/common.ts";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -23,7 +23,7 @@ import { allTools } from "../lib/tools/index.ts";
 import { configuredTools } from "../lib/server/configured-tools.ts";
 import { VERSION } from "../lib/version.ts";
 import { type Bundle, buildBundle, MANIFEST_SOURCE, manifestJson } from "../mcpb/build.ts";
-import { buildManifest, ENTRY_POINT, MANIFEST_VERSION, USER_CONFIG } from "../mcpb/manifest.ts";
+import { buildManifest, ENTRY_POINT, ICON, MANIFEST_VERSION, USER_CONFIG } from "../mcpb/manifest.ts";
 import { type Listening, listen } from "./helpers/listen.ts";
 
 const run = promisify(execFile);
@@ -61,6 +61,7 @@ describe("MCP Bundle manifest", () => {
     const dir = mkdtempSync(join(tmpdir(), "nectar-mcpb-manifest-"));
     try {
       writeFileSync(join(dir, "manifest.json"), manifestJson(manifest));
+      copyFileSync(join("mcpb", ICON), join(dir, ICON));
       assert.equal(validates(dir), true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -72,6 +73,22 @@ describe("MCP Bundle manifest", () => {
   it("is what mcpb/manifest.json holds (regenerate it with npm run build:mcpb)", () => {
     assert.equal(readFileSync(MANIFEST_SOURCE, "utf8"), manifestJson(manifest), "mcpb/manifest.json is stale: run npx tsx mcpb/build.ts --manifest-only (or npm run build:mcpb)");
     assert.equal(validates(MANIFEST_SOURCE), true);
+  });
+
+  it("is format 0.3 with an icon, the repository, support and a privacy policy (0.3 asks for one: the extension reaches the user's DXP)", () => {
+    assert.equal(manifest.manifest_version, "0.3");
+    const pkgMeta = JSON.parse(readFileSync("package.json", "utf8")) as { homepage: string; bugs: { url: string }; repository: { url: string } };
+    assert.equal(manifest.icon, ICON);
+    const png = readFileSync(join("mcpb", ICON));
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], "a PNG");
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [512, 512], "512×512, the size Claude Desktop recommends");
+    assert.equal(manifest.repository.url, pkgMeta.repository.url.replace(/^git\+/, "").replace(/\.git$/, ""));
+    assert.equal(manifest.homepage, pkgMeta.homepage);
+    assert.equal(manifest.support, pkgMeta.bugs.url);
+    assert.equal(manifest.privacy_policies.length, 1);
+    const policy = /\/blob\/main\/(.+)$/.exec(manifest.privacy_policies[0]!)?.[1];
+    assert.ok(policy, "the policy is a file of the repository");
+    assert.match(readFileSync(policy, "utf8"), /DXP/);
   });
 
   it("has the version of package.json and lib/version.ts, and the package's name", () => {
@@ -171,12 +188,12 @@ describe("MCP Bundle (built into a temporary folder)", () => {
   });
   after(() => rmSync(work, { recursive: true, force: true }));
 
-  it("is a zip of the manifest, the one-file server and the license", () => {
+  it("is a zip of the manifest, the icon, the one-file server and the license", () => {
     const head = readFileSync(bundle.mcpbFile).subarray(0, 4);
     assert.deepEqual([...head], [0x50, 0x4b, 0x03, 0x04], "a zip's local file header");
     const files = (dir: string): string[] =>
       readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [relative(unpacked, join(dir, name))]));
-    assert.deepEqual(files(unpacked).sort(), ["LICENSE", "manifest.json", ENTRY_POINT]);
+    assert.deepEqual(files(unpacked).sort(), [ICON, "LICENSE", "manifest.json", ENTRY_POINT].sort());
     assert.deepEqual(JSON.parse(readFileSync(join(unpacked, "manifest.json"), "utf8")), manifest);
     assert.equal(validates(unpacked), true);
   });

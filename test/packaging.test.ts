@@ -4,10 +4,18 @@
 // SIGTERM; the manifests probe the right paths and ports, run locked down and let out only
 // DNS and HTTPS. Run after `npm run build` (npm test does).
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { builtinModules } from "node:module";
-import { join, posix } from "node:path";
+import { tmpdir } from "node:os";
+import { dirname, join, posix, resolve } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { createHash } from "node:crypto";
+import { Ajv } from "ajv";
+import addFormatsModule from "ajv-formats";
+import { appViews, APP_HTML_MIME_TYPE } from "../lib/apps/views.ts";
+import { CREDENTIAL_HEADER_NAMES } from "../lib/http/credential-headers.ts";
 import { after, before, describe, it } from "node:test";
 import { parseAllDocuments } from "yaml";
 import { ENV, readConfig } from "../lib/config.ts";
@@ -247,7 +255,7 @@ describe("Dockerfile", () => {
     const runs = all(build, "RUN").map((i) => i.args).join("\n");
     assert.match(runs, /npm install\b/);
     assert.doesNotMatch(runs, /npm ci\b/, "npm ci fails on our registry: see TOOLCHAIN");
-    assert.match(runs, /npx tsup\b/);
+    assert.match(runs, /npm run build\b/, "the package's own build (views, schemas, tsup, tools.json), not tsup alone");
     assert.match(runs, /--omit=dev/, "the runtime node_modules has no dev dependencies");
   });
 
@@ -280,6 +288,8 @@ describe("Dockerfile", () => {
     }
     assert.ok(imported.size > 0);
     for (const name of imported) assert.ok(dependencies.includes(name), `dist imports ${name}, which npm prune --omit=dev would remove`);
+    // The bin inlines its dependencies (scripts/server-bundle.ts): what only it uses is a devDependency.
+    for (const name of dependencies) assert.ok(imported.has(name), `${name} is a dependency that nothing in dist imports: a devDependency`);
   });
 
   it("runs node on the built CLI as UID 1000 with the HTTP environment on port 8000", () => {
@@ -362,6 +372,199 @@ describe("Dockerfile", () => {
   });
 });
 
+describe("the image's file set, built the way the Dockerfile builds it", () => {
+  // No Docker engine: the build stage's COPY steps are replayed from what a clean clone holds
+  // (git ls-files) and .dockerignore lets in, its RUN steps run in that folder, except the
+  // npm install/prune ones (node_modules is linked from this checkout: no registry), and the
+  // runtime stage's COPY --from=build steps make the folder the server starts from.
+  const stages = parseDockerfile(readFileSync("Dockerfile", "utf8"));
+  const build = stages.find((s) => s.name === "build")!;
+  const runtime = stages.at(-1)!;
+  const ignore = readFileSync(".dockerignore", "utf8")
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#"));
+  let work: string;
+  let image: string;
+  const ran: string[] = [];
+
+  /** A file or folder of the repository copied as COPY does (a folder's contents into dest). */
+  function replayCopy(copy: Copy, from: (path: string) => string[], into: string, stage: Stage): void {
+    for (const source of copy.sources) {
+      const dest = join(into, repoPathOf(stage, copy.dest));
+      for (const file of from(source)) {
+        const inside = file === source ? posix.basename(file) : posix.relative(source, file);
+        const target = copy.dest.endsWith("/") || copy.sources.length > 1 || file !== source ? join(dest, inside) : dest;
+        mkdirSync(dirname(target), { recursive: true });
+        cpSync(file, target);
+      }
+    }
+  }
+
+  before(() => {
+    work = mkdtempSync(join(tmpdir(), "nectar-image-"));
+    const buildDir = join(work, "build");
+    mkdirSync(buildDir);
+    const tracked = (source: string) =>
+      execFileSync("git", ["ls-files", "-z", "--", source], { encoding: "utf8" })
+        .split("\0")
+        .filter((file) => file && !dockerignored(file, ignore));
+    for (const { keyword, args } of build.instructions) {
+      if (keyword === "COPY") replayCopy(parseCopy(args), tracked, buildDir, build);
+      if (keyword !== "RUN") continue;
+      for (const command of args.split("&&").map((c) => c.trim())) {
+        if (/^npm (install|ci|prune)\b/.test(command)) {
+          if (!existsSync(join(buildDir, "node_modules"))) symlinkSync(resolve("node_modules"), join(buildDir, "node_modules"), "dir");
+          continue;
+        }
+        ran.push(command);
+        execFileSync("bash", ["-c", command], { cwd: buildDir, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, CI: "true" } });
+      }
+    }
+    image = join(work, "image");
+    mkdirSync(image);
+    for (const { keyword, args } of runtime.instructions) {
+      if (keyword !== "COPY") continue;
+      const copy = parseCopy(args);
+      if (copy.sources.includes("/app/node_modules")) {
+        symlinkSync(resolve("node_modules"), join(image, "node_modules"), "dir");
+        continue;
+      }
+      // Sources are build-stage paths: read them from the build folder.
+      for (const source of copy.sources) {
+        cpSync(join(buildDir, repoPathOf(build, source)), join(image, repoPathOf(runtime, copy.dest)), { recursive: true });
+      }
+    }
+  });
+
+  after(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it("runs the package's build, which makes the MCP Apps views", () => {
+    assert.ok(ran.some((c) => /^npm run build\b/.test(c)), `the build stage runs npm run build: ${ran.join("; ")}`);
+    assert.ok(existsSync(join(work, "build", "lib/apps/generated/views-html.ts")), "the views were built in the build stage");
+    for (const path of ["dist/servers/cli.js", "dist/tools.json", "dist/lib/index.js", "package.json"]) {
+      assert.ok(existsSync(join(image, path)), `the image holds ${path}`);
+    }
+  });
+
+  it("serves every view from the image's files: resources/read answers its HTML", { timeout: 60_000 }, async () => {
+    const [command, args] = resolveNode(execForm(last(runtime, "ENTRYPOINT")!.args));
+    const transport = new StdioClientTransport({
+      command,
+      args: [...args, "--stdio", "--demo"],
+      cwd: image,
+      env: { PATH: process.env.PATH ?? "", ...parseEnv(runtime) },
+      stderr: "pipe",
+    });
+    const client = new Client({ name: "image-test", version: "1.0.0" });
+    await client.connect(transport);
+    try {
+      const { resources } = await client.listResources();
+      for (const view of appViews) {
+        assert.ok(resources.some((r) => r.uri === view.uri), `${view.uri} is listed`);
+        const { contents } = await client.readResource({ uri: view.uri });
+        const [content] = contents as { mimeType?: string; text?: string }[];
+        assert.equal(content?.mimeType, APP_HTML_MIME_TYPE);
+        assert.match(content?.text ?? "", /^<!doctype html>/i, `${view.name} is an HTML page, not "not built"`);
+        assert.ok((content?.text ?? "").length > 10_000, `${view.name} has its bundled script inlined`);
+      }
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe("package.json for npm", () => {
+  const pkg = JSON.parse(readFileSync("package.json", "utf8"));
+
+  it("has the metadata npm and the registry show, and builds on pack", () => {
+    for (const field of ["description", "keywords", "homepage", "bugs", "repository", "author", "license", "mcpName"]) {
+      assert.ok(pkg[field], `package.json has ${field}`);
+    }
+    assert.match(pkg.repository.url, /^git\+https:\/\/github\.com\/[\w.-]+\/[\w.-]+\.git$/);
+    assert.match(pkg.mcpName, /^io\.github\.[\w-]+\/[\w.-]+$/);
+    assert.match(pkg.scripts.prepack, /\bnpm run build\b/, "npm pack and npm publish build dist/ first (a clean tree has none)");
+  });
+
+  it("lets CommonJS require() every module export (a default condition beside import)", { timeout: 30_000 }, () => {
+    assert.ok(existsSync("dist/lib/index.js"), "run npm run build first");
+    const dir = mkdtempSync(join(tmpdir(), "nectar-cjs-"));
+    try {
+      mkdirSync(join(dir, "node_modules"));
+      symlinkSync(resolve("."), join(dir, "node_modules", pkg.name), "dir");
+      const modules = Object.entries(pkg.exports as Record<string, unknown>).filter(([, t]) => typeof t === "object").map(([sub]) => sub);
+      assert.deepEqual(modules, [".", "./tools", "./simulator"]);
+      const script = modules.map((sub) => `require(${JSON.stringify(posix.join(pkg.name, sub))});`).join("") + 'console.log(typeof require("nectar-dxp-mcp").createServer)';
+      const stdout = execFileSync(process.execPath, ["-e", script], { cwd: dir, encoding: "utf8" });
+      assert.equal(stdout.trim(), "function");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("server.json for the official MCP Registry", () => {
+  const SCHEMA_URL = "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json";
+  const SCHEMA_SHA256 = "3fba09590c99f61735d234822279f4223fab9e300c0a81e81c91ab62a4114de0";
+  const schemaBytes = readFileSync("schemas/server.schema.json");
+  const server = JSON.parse(readFileSync("server.json", "utf8"));
+  const pkg = JSON.parse(readFileSync("package.json", "utf8"));
+  type Input = { name: string; isSecret?: boolean; isRequired?: boolean };
+
+  it("validates against the registry's vendored 2025-12-11 JSON Schema", () => {
+    assert.equal(createHash("sha256").update(schemaBytes).digest("hex"), SCHEMA_SHA256, "schemas/server.schema.json is the pinned 2025-12-11 file (schemas/README.md)");
+    const schema = JSON.parse(schemaBytes.toString("utf8"));
+    assert.equal(schema.$id, SCHEMA_URL);
+    assert.equal(server.$schema, SCHEMA_URL);
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    // ajv-formats is CommonJS: its function is the module's default (or that default's own default).
+    const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => void;
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    const ok = validate({ ...server });
+    assert.ok(ok, `server.json: ${(validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ")}`);
+    // The schema's own limit, said again so a failure names it.
+    assert.ok(server.description.length <= 100, `description is ${server.description.length} characters (the registry allows 100)`);
+  });
+
+  it("names the npm package and its version as package.json does (npm checks mcpName)", () => {
+    assert.equal(server.name, pkg.mcpName);
+    assert.equal(server.version, pkg.version);
+    const repository = String(pkg.repository.url).replace(/^git\+/, "").replace(/\.git$/, "");
+    assert.equal(server.repository.url, repository);
+    const npm = server.packages.find((p: { registryType: string }) => p.registryType === "npm");
+    assert.equal(npm.identifier, pkg.name);
+    assert.equal(npm.version, pkg.version);
+    assert.equal(npm.transport.type, "stdio");
+    const oci = server.packages.find((p: { registryType: string }) => p.registryType === "oci");
+    assert.match(oci.identifier, new RegExp(`:${pkg.version.replace(/\./g, "\\.")}$`), "the image is tagged with the version");
+    assert.equal(oci.transport.type, "streamable-http");
+    assert.match(oci.transport.url, new RegExp(`:${PORT}/mcp$`), "the image's port and path");
+  });
+
+  it("lists only variables and headers the server reads, the tokens (and only they) secret", () => {
+    const names = Object.values(ENV) as string[];
+    const headers = Object.values(CREDENTIAL_HEADER_NAMES) as string[];
+    const inputs: Input[] = [];
+    for (const p of server.packages) {
+      for (const e of p.environmentVariables ?? []) {
+        assert.ok(names.includes(e.name), `${e.name} is in ENV (lib/config.ts)`);
+        inputs.push(e);
+      }
+      for (const h of p.transport.headers ?? []) {
+        assert.ok(headers.includes(h.name), `${h.name} is a credential header the server reads`);
+        inputs.push(h);
+      }
+    }
+    assert.ok(inputs.some((i) => i.isSecret), "some input is secret");
+    for (const input of inputs) assert.equal(input.isSecret, /token/i.test(input.name), `${input.name}: isSecret is set, true for tokens only`);
+    const npmEnv = server.packages.find((p: { registryType: string }) => p.registryType === "npm").environmentVariables.map((e: Input) => e.name);
+    for (const name of [ENV.url, ENV.accessToken, ENV.refreshToken, ENV.tenant]) assert.ok(npmEnv.includes(name), `the npm package asks for ${name}`);
+  });
+});
+
 describe("Kubernetes manifests", () => {
   const deployment = only("deployment.yaml", "Deployment");
   const service = only("service.yaml", "Service");
@@ -417,11 +620,17 @@ describe("Kubernetes manifests", () => {
     assert.ok(pod.terminationGracePeriodSeconds >= 15 + sleep, "grace period ≥ preStop + 10 s drain + margin");
   });
 
-  it("reads credentials from an optional Secret and sets only variables the server reads", () => {
+  it("reads credentials from optional Secret keys, the store secret from a required one, and sets only variables the server reads", () => {
     const names = Object.values(ENV) as string[];
     const fromSecret = container.env.filter((e: K8s) => e.valueFrom?.secretKeyRef);
     assert.ok(fromSecret.length > 0);
-    for (const e of fromSecret) assert.equal(e.valueFrom.secretKeyRef.optional, true, `${e.name} is optional`);
+    const redis = container.env.some((e: K8s) => e.name === ENV.redisUrl);
+    for (const e of fromSecret) {
+      // The server refuses to start on Redis without the store secret: a missing key must stop
+      // the pod before it starts (CreateContainerConfigError names it), not loop on restarts.
+      const required = e.name === ENV.storeSecret && redis;
+      assert.equal(e.valueFrom.secretKeyRef.optional ?? false, !required, `${e.name} is ${required ? "required" : "optional"}`);
+    }
     for (const e of container.env) assert.ok(names.includes(e.name) || e.name === "NODE_OPTIONS", `${e.name} is a variable the server reads`);
 
     const secret = only("secret.example.yaml", "Secret");
