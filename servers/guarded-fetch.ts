@@ -3,7 +3,7 @@
 // every address the URL policy refuses (loopback, private, link-local, metadata), checked
 // on the addresses actually dialled, so a name on the allow-list that resolves (or is
 // rebound) to an internal address reaches nothing. lib/ receives it as the client's
-// `fetch` option; Deno cannot hook its resolver (see the README's Security section).
+// `fetch` option; Deno cannot hook its resolver (see docs/security.md).
 import type { LookupAddress, LookupOptions } from "node:dns";
 import type { Dispatcher } from "undici";
 import { checkResolvedAddress, type UrlPolicy } from "../lib/security/url-policy.ts";

@@ -14,7 +14,7 @@ export interface TokenRecord {
   /**
    * Until when (ms since the epoch) callers presenting the credential's *original* pair may
    * use this renewal; undefined for the operator's own credential (no limit). See the
-   * README's Security section, "Renewed tokens and revocation".
+   * docs/security.md, "Renewed tokens and revocation".
    */
   originalValidUntil?: number;
   /** Upstream refresh calls made for this credential so far. */
