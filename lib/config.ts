@@ -3,6 +3,7 @@
 import { HEADER_VALUE } from "./client/header-value.ts";
 import type { PartialCredentials } from "./connection.ts";
 import { ConfigurationError } from "./errors.ts";
+import { canonicalHostName } from "./security/dxp-url.ts";
 import { parseUrlPolicy, type UrlPolicy } from "./security/url-policy.ts";
 import { parseToolSelection, type ToolSelection } from "./tools/selection.ts";
 import { parseYesNo } from "./yes-no.ts";
@@ -155,7 +156,7 @@ const isIpLiteral = (host: string): boolean => host.includes(":") || /^\d+\.\d+\
 function hostOf(url: string | undefined): string | undefined {
   if (!url) return undefined;
   try {
-    return new URL(url).hostname.replace(/^\[|\]$/g, "").replace(/\.$/, "").toLowerCase();
+    return canonicalHostName(new URL(url).hostname);
   } catch {
     return undefined;
   }

@@ -384,7 +384,7 @@ describe("the SSRF guard end to end (loopback only)", () => {
   const cases = (port: number): [string, RegExp][] => [
     [`https://127.0.0.2:${port}`, /loopback host \(127\.0\.0\.2\)/],
     [`http://127.0.0.2:${port}`, /loopback host \(127\.0\.0\.2\)/],
-    [`https://[::ffff:127.0.0.2]:${port}`, /loopback host \(\[::ffff:7f00:2\]\)/],
+    [`https://[::ffff:127.0.0.2]:${port}`, /loopback host \(127\.0\.0\.2\)/],
     [`https://2130706434:${port}`, /loopback host \(127\.0\.0\.2\)/],
     [`https://localhost:${port}`, /loopback host \(localhost\)/],
     ["https://169.254.169.254", /cloud metadata service \(169\.254\.169\.254\)/],
