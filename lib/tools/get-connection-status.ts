@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { describeConnection } from "../connection.ts";
 import { messageFor } from "../errors.ts";
-import { defineTool } from "./define.ts";
+import { defineTool, READS_DXP } from "./define.ts";
 import { connectionSchema } from "./connection-schema.ts";
 
 export default defineTool({
@@ -10,6 +10,7 @@ export default defineTool({
   description:
     "Which DXP and tenant are used and from where, token presence and expiry, and a live check. Call first when a call fails.",
   group: "connection",
+  annotations: READS_DXP,
   inputSchema: () => z.strictObject({}),
   outputSchema: () => connectionSchema().extend({
     connected: z.boolean(),
