@@ -16,15 +16,20 @@ import {
 } from "./helpers/security.ts";
 import { listen } from "./helpers/listen.ts";
 
+/**
+ * Clocks the test moves, never the wall clock: the simulator's (its tokens' lives) stands
+ * still at T, and the pool's runs `offset` ms ahead of it, so 30 s tokens look as old as the
+ * test says however long 1,050 calls take on a busy machine.
+ */
+const T = Date.UTC(2026, 0, 5, 9, 0);
+let offset = 0;
+const clock = () => T + offset;
+
 let dxp: Dxp;
 before(async () => {
-  dxp = await startDxp();
+  dxp = await startDxp({ now: () => T });
 });
 after(() => dxp.close());
-
-/** The pool's clock runs `offset` ms ahead of the simulator's: 30 s tokens look old. */
-let offset = 0;
-const clock = () => Date.now() + offset;
 const refreshes = () => dxp.sim.requests.filter((r) => r.path === REFRESH_PATH);
 
 describe("renewed tokens", () => {

@@ -20,8 +20,9 @@ export interface Dxp {
   close(): Promise<void>;
 }
 
-export async function startDxp(): Promise<Dxp> {
-  const sim = createSimulator({ sessionsPerTenant: 200 });
+/** `now`: the simulator's clock (its tokens' lives); default the wall clock. */
+export async function startDxp(options: { now?: () => number } = {}): Promise<Dxp> {
+  const sim = createSimulator({ sessionsPerTenant: 200, ...(options.now ? { now: options.now } : {}) });
   const http = await listen(sim.fetch);
   return { sim, url: http.url, close: () => http.close() };
 }
