@@ -101,8 +101,9 @@ async function startApp(options: {
   const { app } = createHttpApp({
     urlPolicy: options.urlPolicy,
     environment: options.environment,
-    // The client's clock runs 20 s ahead, so a 30 s token is past half its life: renewed on first use.
-    clients: new ClientPool({ urlPolicy: OPERATOR_URL_POLICY, fetch: guardedFetch, timeoutMs: 30_000, retryDelayMs: 20, now: () => Date.now() + 20_000 }),
+    // The client's clock runs 20 s ahead of the simulator's, so a 30 s token is past half its
+    // life: renewed on first use, however long the test has taken so far.
+    clients: new ClientPool({ urlPolicy: OPERATOR_URL_POLICY, fetch: guardedFetch, timeoutMs: 30_000, retryDelayMs: 20, now: () => T + 20_000 }),
     allowedHosts: [],
     allowedOrigins: [],
   });
@@ -145,11 +146,15 @@ const REFRESH_PATH = "/aapi/jwt/token/refresh";
 let sim: Simulator;
 let simHttp: Listening;
 let app: Listening;
-/** The simulator's clock runs `skew` ms off real time; only the renewal test moves it. */
+/**
+ * The simulator's clock stands at T (the start, so its data is around the tools' "now"),
+ * `skew` ms off; only the renewal test moves it. Token lives never depend on elapsed time.
+ */
+const T = Date.now();
 let skew = 0;
 
 before(async () => {
-  sim = createSimulator({ sessionsPerTenant: 3000, now: () => Date.now() + skew });
+  sim = createSimulator({ sessionsPerTenant: 3000, now: () => T + skew });
   simHttp = await listen(sim.fetch);
   app = await startApp({ urlPolicy: LOOPBACK_POLICY });
 });
