@@ -537,7 +537,10 @@ describe("HTTP server (built)", () => {
       } finally {
         await rejected.close();
       }
-      await new Promise((r) => setTimeout(r, 100));
+      // Everything it will ever log, not what arrived in time: read stderr once it has exited.
+      const closed = new Promise((done) => debug.process.once("close", done)); // its pipes drained too
+      debug.process.kill("SIGTERM");
+      await within(EXIT_MS, "the debug server exiting", closed);
       const log = debug.stderr();
       assert.match(log, /upstream GET \/session\/summary/);
       const secrets = new Set([

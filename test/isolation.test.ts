@@ -101,9 +101,10 @@ async function startApp(options: {
   const { app } = createHttpApp({
     urlPolicy: options.urlPolicy,
     environment: options.environment,
-    // The client's clock runs 20 s ahead of the simulator's, so a 30 s token is past half its
+    // A budget no busy machine exhausts: this file asserts isolation, not speed. The client's
+    // clock runs 20 s ahead of the simulator's, so a 30 s token is past half its
     // life: renewed on first use, however long the test has taken so far.
-    clients: new ClientPool({ urlPolicy: OPERATOR_URL_POLICY, fetch: guardedFetch, timeoutMs: 30_000, retryDelayMs: 20, now: () => T + 20_000 }),
+    clients: new ClientPool({ urlPolicy: OPERATOR_URL_POLICY, fetch: guardedFetch, timeoutMs: 120_000, retryDelayMs: 20, now: () => T + 20_000 }),
     allowedHosts: [],
     allowedOrigins: [],
   });

@@ -56,6 +56,9 @@ export async function rpc(base: string, headers: Record<string, string>, body: u
     headers: { "content-type": "application/json", accept: "application/json", "mcp-protocol-version": "2025-06-18", ...headers },
     body: JSON.stringify(body),
     signal: signal ?? AbortSignal.timeout(30_000),
+  }).catch((error: Error & { cause?: { code?: string; message?: string } }) => {
+    // undici's "fetch failed" alone says nothing: name the cause (a reset, a refused connection).
+    throw new Error(`${error.message}: ${error.cause?.code ?? error.cause?.message ?? "no cause given"}`, { cause: error });
   });
 }
 
