@@ -16,7 +16,8 @@ export default defineConfig([
     target: NODE_TARGET,
     platform: "node",
     splitting: true,
-    dts: { entry: { "lib/index": "lib/index.ts", "lib/tools-api": "lib/tools-api.ts", "lib/simulator/index": "lib/simulator/index.ts" } },
+    // NECTAR_NO_DTS=1: scripts/build-fast.mjs, the tests' build (the types are for packing).
+    dts: process.env.NECTAR_NO_DTS === "1" ? false : { entry: { "lib/index": "lib/index.ts", "lib/tools-api": "lib/tools-api.ts", "lib/simulator/index": "lib/simulator/index.ts" } },
     // Both builds write into dist/ at once: `npm run build` empties it first instead.
     clean: false,
     sourcemap: false,

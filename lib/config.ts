@@ -5,6 +5,7 @@ import { type ApiTable, DEFAULT_API } from "./client/endpoints.ts";
 import { HEADER_VALUE } from "./client/header-value.ts";
 import type { PartialCredentials } from "./connection.ts";
 import { ConfigurationError } from "./errors.ts";
+import { canonicalHostName } from "./security/dxp-url.ts";
 import { parseUrlPolicy, type UrlPolicy } from "./security/url-policy.ts";
 import { type Budgets, budgetsForHeap } from "./store/budgets.ts";
 import { DEFAULT_REDIS_CALLER_BYTES } from "./store/shared-stores.ts";
@@ -240,7 +241,7 @@ const isIpLiteral = (host: string): boolean => host.includes(":") || /^\d+\.\d+\
 function hostOf(url: string | undefined): string | undefined {
   if (!url) return undefined;
   try {
-    return new URL(url).hostname.replace(/^\[|\]$/g, "").replace(/\.$/, "").toLowerCase();
+    return canonicalHostName(new URL(url).hostname);
   } catch {
     return undefined;
   }

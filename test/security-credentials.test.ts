@@ -14,16 +14,22 @@ import {
   startDxp,
   textOf,
 } from "./helpers/security.ts";
+import { listen } from "./helpers/listen.ts";
+
+/**
+ * Clocks the test moves, never the wall clock: the simulator's (its tokens' lives) stands
+ * still at T, and the pool's runs `offset` ms ahead of it, so 30 s tokens look as old as the
+ * test says however long 1,050 calls take on a busy machine.
+ */
+const T = Date.UTC(2026, 0, 5, 9, 0);
+let offset = 0;
+const clock = () => T + offset;
 
 let dxp: Dxp;
 before(async () => {
-  dxp = await startDxp();
+  dxp = await startDxp({ now: () => T });
 });
 after(() => dxp.close());
-
-/** The pool's clock runs `offset` ms ahead of the simulator's: 30 s tokens look old. */
-let offset = 0;
-const clock = () => Date.now() + offset;
 const refreshes = () => dxp.sim.requests.filter((r) => r.path === REFRESH_PATH);
 
 describe("renewed tokens", () => {
@@ -63,7 +69,17 @@ describe("one credential spelled several ways", () => {
     offset = 0;
     app = await startApp({ pool: { now: clock } });
     const tokens = dxp.sim.issueTokens({ subject: "spellings" });
-    const spellings = [dxp.url, `${dxp.url}/`, `${dxp.url}/?s=1`, dxp.url.replace("http://", "HTTP://"), `${dxp.url}#x`];
+    const { port } = new URL(dxp.url);
+    const spellings = [
+      dxp.url,
+      `${dxp.url}/`,
+      `${dxp.url}/?s=1`,
+      dxp.url.replace("http://", "HTTP://"),
+      `${dxp.url}#x`,
+      `http://127.0.0.1.:${port}`, // the trailing dot of a fully qualified name
+      `http://[::ffff:127.0.0.1]:${port}/`, // the same address as an IPv4-mapped IPv6 literal
+      `http://[::FFFF:7f00:1]:${port}`,
+    ];
     // The DXP expires the access token at the first request: every spelling gets a 401 and must renew.
     dxp.sim.setFaults({ failNext: [{ kind: "expire-token" }] });
     dxp.sim.clearRequests();
@@ -72,6 +88,49 @@ describe("one credential spelled several ways", () => {
     );
     for (const r of results) assert.equal(r.isError, undefined, textOf(r));
     assert.equal(refreshes().length, 1, "one refresh for the credential, whatever its spelling");
+  });
+
+  it("renews once for the spellings of an IPv6 literal and of a name with a trailing dot", async () => {
+    const v6 = await listen(dxp.sim.fetch, "::1");
+    const { port } = new URL(dxp.url); // localhost is 127.0.0.1 under the loopback guard
+    try {
+      const tokens = dxp.sim.issueTokens({ subject: "ipv6-spellings" });
+      const spellings = [
+        `http://[::1]:${v6.port}`,
+        `http://[0:0:0:0:0:0:0:1]:${v6.port}/`,
+        `http://[::0001]:${v6.port}`,
+        `http://[0000::1]:${v6.port}/?x=1`,
+      ];
+      dxp.sim.setFaults({ failNext: [{ kind: "expire-token" }] });
+      dxp.sim.clearRequests();
+      const results = await Promise.all(
+        spellings.map((url, i) => call(app.url, credentialHeaders({ url, ...tokens, tenant: "acme" }), "get_detailed_session_list", { pageSize: 1, pageNumber: i + 1 })),
+      );
+      for (const r of results) assert.equal(r.isError, undefined, textOf(r));
+      assert.equal(refreshes().length, 1, "one refresh for the credential, whatever its spelling");
+
+      const named = dxp.sim.issueTokens({ subject: "named-spellings" });
+      dxp.sim.setFaults({ failNext: [{ kind: "expire-token" }] });
+      dxp.sim.clearRequests();
+      const byName = await Promise.all(
+        [`http://localhost:${port}`, `http://LocalHost.:${port}/`, `http://localhost.:${port}/#f`].map((url, i) =>
+          call(app.url, credentialHeaders({ url, ...named, tenant: "acme" }), "get_detailed_session_list", { pageSize: 1, pageNumber: i + 1 }),
+        ),
+      );
+      for (const r of byName) assert.equal(r.isError, undefined, textOf(r));
+      assert.equal(refreshes().length, 1, "localhost and localhost. are one credential");
+    } finally {
+      await v6.close();
+    }
+  });
+
+  it("keys default ports, host case, trailing dots and IPv6 forms as one credential in every store", async () => {
+    const key = (url: string) => app.pool.credentialKey({ url, accessToken: "a", refreshToken: "r" });
+    const same = async (spellings: string[]) => new Set(await Promise.all(spellings.map(key))).size;
+    assert.equal(await same(["https://demo.us.nectar.services", "https://demo.us.nectar.services:443/", "HTTPS://Demo.US.nectar.services.:443", "https://demo.us.nectar.services./?q#f"]), 1);
+    assert.equal(await same(["http://127.0.0.1", "http://127.0.0.1:80/", "http://127.0.0.1.", "http://[::ffff:127.0.0.1]:80", "http://2130706433"]), 1);
+    assert.equal(await same(["http://[::1]", "http://[0:0:0:0:0:0:0:1]:80", "http://[::0:1]/"]), 1);
+    assert.equal(await same(["https://demo.us.nectar.services", "https://demo.us.nectar.services:8443", "http://demo.us.nectar.services:443"]), 3, "other ports and schemes stay other credentials");
   });
 
   it("keeps one client for 200 query-string spellings of one URL", async () => {

@@ -162,7 +162,7 @@ const refused: Array<[string, RegExp, Partial<UrlPolicy>?]> = [
   ["https://[fd12:3456::1]", /IP address/],
   ["https://169.254.1.1", /a link-local address \(169\.254\.1\.1\), which is never accepted/],
   ["https://[fe80::1]", /link-local address/],
-  ["https://[::ffff:10.0.0.1]", /IP address \(\[::ffff:a00:1\], a private address\)/],
+  ["https://[::ffff:10.0.0.1]", /IP address \(10\.0\.0\.1, a private address\)/], // named by its canonical form
   ["https://8.8.8.8", /IP address \(8\.8\.8\.8, a public address\); only host names/],
   ["https://[2606:4700:4700::1111]", /IP address/],
   ["https://169.254.169.254/latest/meta-data", /cloud metadata service/],

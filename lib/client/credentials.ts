@@ -2,6 +2,7 @@
 // shell's env, a request's headers, or configure_connection), never read from globals,
 // so two users in one process cannot see each other's credentials.
 import { ConfigurationError } from "../errors.ts";
+import { canonicalDxpUrl } from "../security/dxp-url.ts";
 import { SET_TENANT } from "../settings.ts";
 
 export interface DxpCredentials {
@@ -14,18 +15,11 @@ export interface DxpCredentials {
 }
 
 /**
- * One spelling per DXP base URL: lower-case scheme and host, no default port, query,
- * fragment or trailing slash. Credentials are keyed by it (with their tokens) so that
- * `…/`, `…/?s=1` and `HTTPS://…` are one credential: one client, one renewal.
+ * One spelling per DXP base URL (lib/security/dxp-url.ts owns it): credentials are keyed
+ * by it (with their tokens) so that `…/`, `…/?s=1`, `HTTPS://…`, `host.` and `:443` are
+ * one credential: one client, one renewal.
  */
-export function normalizeUrl(url: string): string {
-  try {
-    const parsed = new URL(url.trim());
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, "")}`;
-  } catch {
-    return url.trim();
-  }
-}
+export const normalizeUrl = canonicalDxpUrl;
 
 /** Every data call names a tenant; the caller resolves defaults (argument, then configuration). */
 export function requireTenant(tenant: string | undefined): string {

@@ -9,6 +9,7 @@
 
 import ipaddr from "ipaddr.js";
 import { ConfigurationError } from "../errors.ts";
+import { canonicalBase, canonicalHost } from "./dxp-url.ts";
 
 export interface UrlPolicy {
   /** Host patterns the DXP URL may name: exact hosts or `*.suffix` wildcards (matches subdomains only, not the bare suffix). `*` alone means any public name. Default ["*.nectar.services"]. */
@@ -219,10 +220,9 @@ function withDefaults(policy?: Partial<UrlPolicy>): UrlPolicy {
   return { ...DEFAULT_URL_POLICY, ...Object.fromEntries(given) };
 }
 
-function normalized(scheme: string, hostName: string, url: URL): string {
-  const port = url.port ? `:${url.port}` : "";
-  const path = url.pathname.replace(/\/+$/, "");
-  return `${scheme}://${hostName}${port}${path}`;
+/** The one spelling of the URL (lib/security/dxp-url.ts): the policy judged `hostName`, its canonical host. */
+function normalized(_scheme: string, _hostName: string, url: URL): string {
+  return canonicalBase(url);
 }
 
 /**
@@ -282,7 +282,7 @@ function analyzeHost(input: string): AnalyzedHost {
   try {
     const url = new URL(`http://${text}/`);
     if (url.port !== "" || url.username !== "" || url.password !== "") return reserved;
-    hostname = url.hostname;
+    hostname = canonicalHost(url.hostname);
   } catch {
     return reserved;
   }
@@ -294,8 +294,7 @@ function analyzeHost(input: string): AnalyzedHost {
   // The URL parser has already turned other IPv4 spellings (2130706433, 0x7f.1) into a dotted quad.
   if (ipaddr.IPv4.isValidFourPartDecimal(hostname)) return { kind: classifyAddress(hostname)!, literal: true, name: hostname };
 
-  const name = hostname.replace(/\.$/, "");
-  return { kind: classifyName(name), literal: false, name };
+  return { kind: classifyName(hostname), literal: false, name: hostname };
 }
 
 function classifyName(name: string): HostClass {

@@ -65,22 +65,27 @@ export interface Tool<Input extends z.ZodObject = z.ZodObject, Output extends z.
 }
 
 /**
- * A tool as written: its schemas as builders, so a cold tools/list builds none; the
- * annotations only where the tool does more than read the DXP (READS_DXP).
+ * A tool as written: its schemas as builders, so a cold tools/list builds none. Its
+ * annotations are its own, always (READS_DXP for a tool that only reads the DXP): a
+ * default would let a tool that changes state and forgets them pass as read-only
+ * through NECTAR_READ_ONLY.
  */
 export interface ToolDefinition<Input extends z.ZodObject, Output extends z.ZodObject>
-  extends Omit<Tool<Input, Output>, "inputSchema" | "outputSchema" | "annotations"> {
+  extends Omit<Tool<Input, Output>, "inputSchema" | "outputSchema"> {
   inputSchema: () => Input;
   outputSchema: () => Output;
-  annotations?: ToolAnnotations;
 }
 
 /** The tool object, its schemas read through getters that build them once, on first use; the handler gets typed arguments. */
 export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject>(
   definition: ToolDefinition<Input, Output>,
 ): Tool<Input, Output> {
-  const { inputSchema, outputSchema, annotations = READS_DXP, ...rest } = definition;
-  return Object.defineProperties({ ...rest, annotations }, {
+  const { inputSchema, outputSchema, ...rest } = definition;
+  // The type requires them; this stops a definition that reached here untyped.
+  if (typeof rest.annotations !== "object" || rest.annotations === null) {
+    throw new TypeError(`Tool ${rest.name} declares no annotations: say readOnlyHint, destructiveHint, idempotentHint and openWorldHint (READS_DXP for a tool that only reads the DXP).`);
+  }
+  return Object.defineProperties({ ...rest }, {
     inputSchema: { get: lazySchema(inputSchema), enumerable: true },
     outputSchema: { get: lazySchema(outputSchema), enumerable: true },
   }) as Tool<Input, Output>;

@@ -1,24 +1,25 @@
 import { z } from "zod";
 import { describeConnection } from "../connection.ts";
 import { messageFor } from "../errors.ts";
-import { defineTool } from "./define.ts";
+import { defineTool, READS_DXP } from "./define.ts";
 import { connectionSchema } from "./connection-schema.ts";
 
 export default defineTool({
   name: "get_connection_status",
   title: "Connection status",
   description:
-    "Which DXP and tenant are used and from where, token presence and expiry, and a live check. Call first when a call fails; check=true also tries every DXP endpoint once (slower) and names what does not work.",
+    "Which DXP and tenant are used and from where, token presence and expiry, and a live check. Call first when a call fails; check=true also tries each DXP endpoint once.",
   group: "connection",
+  annotations: READS_DXP,
   inputSchema: () => z.strictObject({
-    check: z.boolean().optional().describe("Also run doctor: call every DXP endpoint once and report what fails"),
+    check: z.boolean().optional(),
   }),
   outputSchema: () => connectionSchema().extend({
     connected: z.boolean(),
     latencyMs: z.number().nullable(),
     visibleTenants: z.number().nullable(),
     problem: z.string().nullable(),
-    endpointOverrides: z.array(z.string()).describe("NECTAR_DXP_ENDPOINTS changes in force"),
+    endpointOverrides: z.array(z.string()),
     check: z.object({ ok: z.number(), failed: z.number(), skipped: z.number(), failures: z.array(z.string()), dataAsOf: z.string().nullable() }).nullable(),
   }),
   async handler(args, context) {

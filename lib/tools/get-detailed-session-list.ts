@@ -2,7 +2,7 @@ import { z } from "zod";
 import { lazySchema } from "../lazy-schema.ts";
 import { ORDER_DIRECTIONS, SESSION_ORDER_FIELDS as ORDER_FIELDS } from "../client/vocabulary.ts";
 import { formatUtc } from "../time.ts";
-import { defineTool } from "./define.ts";
+import { defineTool, READS_DXP } from "./define.ts";
 import { emptyNote } from "./coverage.ts";
 import { drillEcho, drillLine, drillQuery, drillShape, narrowedToSchema } from "./drill.ts";
 import { num, pageFooter, round, table } from "./render.ts";
@@ -25,6 +25,7 @@ export default defineTool({
   description:
     "Individual sessions (time, parties, platform, quality, jitter/loss/RTT, network), 5 a page: examples behind a summary or breakdown. get_session_details opens one.",
   group: "sessions",
+  annotations: READS_DXP,
   inputSchema: () => z.strictObject({
     ...scopedShape(),
     ...drillShape(),

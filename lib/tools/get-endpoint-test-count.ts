@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineTool } from "./define.ts";
+import { defineTool, READS_DXP } from "./define.ts";
 import { appliedLine, appliedSchema, scopeFor, TEST_DIMENSIONS, testScopeShape } from "./call-scope.ts";
 
 export default defineTool({
@@ -8,6 +8,7 @@ export default defineTool({
   description:
     "How many endpoint-client (EPC) tests ran, optionally by result or location: a quick health number for a site.",
   group: "endpoint_tests",
+  annotations: READS_DXP,
   inputSchema: () => z.strictObject(testScopeShape()),
   outputSchema: () => appliedSchema().extend({ results: z.array(z.string()).nullable(), count: z.number() }),
   async handler(args, context) {

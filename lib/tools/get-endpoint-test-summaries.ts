@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { lazySchema } from "../lazy-schema.ts";
 import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
-import { defineTool } from "./define.ts";
+import { defineTool, READS_DXP } from "./define.ts";
 import { num, pageFooter, round, table } from "./render.ts";
 import { appliedLine, appliedSchema, scopeFor, TEST_DIMENSIONS, testScopeShape } from "./call-scope.ts";
 import { pageOf, pageSchema, pagingShape } from "./paging.ts";
@@ -26,6 +26,7 @@ export default defineTool({
   description:
     "Endpoint-client (EPC) test results, newest first: endpoint, user, site, result, MOS, jitter, loss, RTT: a site's network as its endpoints see it.",
   group: "endpoint_tests",
+  annotations: READS_DXP,
   inputSchema: () => z.strictObject({ ...testScopeShape(), ...pagingShape(), pageSize: z.number().int().min(1).max(100).default(8) }),
   outputSchema: () => appliedSchema().extend({ results: z.array(z.string()).nullable(), page: pageSchema(), tests: z.array(testRow()) }),
   async handler(args, context) {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { lazySchema } from "../lazy-schema.ts";
-import { defineTool } from "./define.ts";
+import { defineTool, READS_DXP } from "./define.ts";
 import { formatWindow } from "../time.ts";
 import { change, changeSchema, compareField, previousScope, previousWindowOf, previousWindowSchema } from "./compare.ts";
 import { emptyNote } from "./coverage.ts";
@@ -23,6 +23,7 @@ export default defineTool({
   description:
     "Call quality per site, worst first: sessions, good/average/poor, poor share, score. compareWithPreviousPeriod adds each site's change.",
   group: "locations",
+  annotations: READS_DXP,
   inputSchema: () => z.strictObject({
     ...scopedShape(),
     sortBy: z.enum(SORTS).default("poorPercent"),

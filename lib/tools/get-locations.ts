@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineTool } from "./define.ts";
+import { defineTool, READS_DXP } from "./define.ts";
 import { num, pageFooter, table } from "./render.ts";
 import { locationRow, locationShape } from "./location-shape.ts";
 import { pageOf, pageSchema, pagingShape } from "./paging.ts";
@@ -11,6 +11,7 @@ export default defineTool({
   description:
     "The tenant's sites with city, country, coordinates and network ranges; search by name, city or country. Exact names for the locations filter.",
   group: "locations",
+  annotations: READS_DXP,
   inputSchema: () => z.strictObject({
     search: z.string().trim().max(200).default("").describe("part of a name, city or country"),
     ...pagingShape(),

@@ -5,7 +5,7 @@ import { canonicalSessionType, type BreakdownDimension } from "../client/vocabul
 import { formatUtc, formatWindow, parseDxpDate, utcSeconds } from "../time.ts";
 import { change, changeSchema, compareField, previousScope, previousWindowOf, previousWindowSchema } from "./compare.ts";
 import { emptyNote } from "./coverage.ts";
-import { defineTool } from "./define.ts";
+import { defineTool, READS_DXP } from "./define.ts";
 import { drillArgs, drillEcho, drillLine, drillQuery, drillShape, narrowedToSchema } from "./drill.ts";
 import { num, percentOf, round, signed, table } from "./render.ts";
 import { minSample } from "./sample.ts";
@@ -97,6 +97,7 @@ export default defineTool({
   description:
     "Why calls were poor: sessions split by one dimension (network type, device, client, carrier, user, location, …) with poor share, score, jitter, loss and RTT, worst first.",
   group: "sessions",
+  annotations: READS_DXP,
   // The filter fields a breakdown needs; the rest of a saved filter still applies.
   inputSchema: () => z.strictObject({
     by: z.enum(BY).default("networkType"),

@@ -3,7 +3,7 @@ import { lazySchema } from "../lazy-schema.ts";
 import type { DxpSession, Stream } from "../client/schemas.ts";
 import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
 import { InputError } from "../errors.ts";
-import { defineTool, type ToolContext } from "./define.ts";
+import { defineTool, READS_DXP, type ToolContext } from "./define.ts";
 import { num, round } from "./render.ts";
 import { appliedLine, filterIdField, scopeFor } from "./call-scope.ts";
 import { fetchAll } from "./fetch-all.ts";
@@ -95,6 +95,7 @@ export default defineTool({
   description:
     "One session opened (sessionId; none: the window's worst): each leg's network, site, device, client, server or carrier with metrics, the diagnostics in plain words, related sessions.",
   group: "sessions",
+  annotations: READS_DXP,
   inputSchema: () => z.strictObject({
     sessionId: z.string().trim().min(1).max(200).optional().describe("default: the worst-scored session of the filter's window"),
     filterId: filterIdField(),

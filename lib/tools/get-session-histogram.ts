@@ -3,7 +3,7 @@ import { lazySchema } from "../lazy-schema.ts";
 import { HISTOGRAM_INTERVALS } from "../client/vocabulary.ts";
 import { InputError } from "../errors.ts";
 import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
-import { defineTool } from "./define.ts";
+import { defineTool, READS_DXP } from "./define.ts";
 import { emptyNote } from "./coverage.ts";
 import { num, round, table } from "./render.ts";
 import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
@@ -30,6 +30,7 @@ export default defineTool({
   description:
     "Sessions per hour or day with good/average/poor counts and score: when quality dropped. interval: HOUR for windows up to 2 days, else DAY.",
   group: "sessions",
+  annotations: READS_DXP,
   inputSchema: () => z.strictObject({ ...scopedShape(), interval: z.enum(HISTOGRAM_INTERVALS).optional() }),
   outputSchema: () => appliedSchema().extend({ interval: z.enum(HISTOGRAM_INTERVALS), buckets: z.array(bucketSchema()) }),
   async handler(args, context) {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { lazySchema } from "../lazy-schema.ts";
 import type { QualityMetrics, Summary } from "../client/schemas.ts";
 import type { QualityMetric } from "../client/vocabulary.ts";
-import { defineTool } from "./define.ts";
+import { defineTool, READS_DXP } from "./define.ts";
 import {
   type Change,
   change as changeOf,
@@ -94,6 +94,7 @@ export default defineTool({
   description:
     "Overview of call quality: sessions, score, quality split, top insights, score per media. Start here; compareWithPreviousPeriod adds the change.",
   group: "sessions",
+  annotations: READS_DXP,
   inputSchema: () => z.strictObject({
     ...scopedShape(),
     compareWithPreviousPeriod: compareField(),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineTool } from "./define.ts";
+import { defineTool, READS_DXP } from "./define.ts";
 
 export default defineTool({
   name: "get_tenant_names",
@@ -7,6 +7,7 @@ export default defineTool({
   description:
     "The tenants (customer domains) this token may see, and the default one. Pass `tenant` to other tools to pick one.",
   group: "tenants",
+  annotations: READS_DXP,
   inputSchema: () => z.strictObject({}),
   outputSchema: () => z.object({ tenants: z.array(z.string()), defaultTenant: z.string().nullable() }),
   async handler(_args, context) {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineTool } from "./define.ts";
+import { defineTool, READS_DXP } from "./define.ts";
 import { tenantField, tenantOf } from "./tenant.ts";
 
 export default defineTool({
@@ -8,6 +8,7 @@ export default defineTool({
   description:
     "The UC platforms the DXP monitors for a tenant and whether each is enabled. Use before filtering by platform.",
   group: "tenants",
+  annotations: READS_DXP,
   inputSchema: () => z.strictObject({ tenant: tenantField() }),
   outputSchema: () => z.object({ tenant: z.string(), platforms: z.array(z.object({ platform: z.string(), enabled: z.boolean() })) }),
   async handler(args, context) {

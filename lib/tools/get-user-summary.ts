@@ -6,7 +6,7 @@ import { closest, didYouMean, fold } from "../closest.ts";
 import { InputError } from "../errors.ts";
 import { filterShape } from "../filter.ts";
 import { hasTime } from "../time.ts";
-import { defineTool } from "./define.ts";
+import { defineTool, READS_DXP } from "./define.ts";
 import { num, percentOf, round } from "./render.ts";
 import { minSample } from "./sample.ts";
 import { appliedLine, type Scope, scopeFor, windowSchema } from "./call-scope.ts";
@@ -32,6 +32,7 @@ export default defineTool({
   description:
     "One person's patterns (user: email, name or id; none: the worst user): calls by modality and platform, quality, devices, networks, clients and servers with poor share, top contacts.",
   group: "users",
+  annotations: READS_DXP,
   inputSchema: () => z.strictObject({
     user: z.string().trim().min(1).max(200).optional().describe("default: the window's worst user"),
     timePeriod: filterShape().timePeriod.describe("default LAST_MONTH"),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineTool } from "./define.ts";
+import { defineTool, READS_DXP } from "./define.ts";
 import { pageFooter, table } from "./render.ts";
 import { pageOf, pageSchema, pagingShape } from "./paging.ts";
 import { tenantField, tenantOf } from "./tenant.ts";
@@ -10,6 +10,7 @@ export default defineTool({
   description:
     "Search users by name, email or location (empty lists all), paged. Gives the exact email or id for the users filter.",
   group: "users",
+  annotations: READS_DXP,
   inputSchema: () => z.strictObject({
     search: z.string().trim().max(200).default("").describe("part of a name, email or location"),
     ...pagingShape(),

@@ -30,6 +30,10 @@ export async function listen(handler: FetchHandler, hostname = "127.0.0.1", tls?
   const https = tls ? { createServer: (await import("node:https")).createServer, serverOptions: tls } : {};
   return new Promise((resolve) => {
     const server = serve({ fetch: handler, hostname, port: 0, ...https }, (info) => {
+      // An idle keep-alive socket closed by the server just as a client reuses it is "other
+      // side closed"; on a starved CPU the client's timer fires late enough to lose that race
+      // at Node's 5 s. A test's connections are seldom idle for a minute.
+      (server as unknown as { keepAliveTimeout: number }).keepAliveTimeout = 60_000;
       resolve({
         url: `${tls ? "https" : "http"}://${hostname}:${info.port}`,
         port: info.port,

@@ -20,8 +20,9 @@ export interface Dxp {
   close(): Promise<void>;
 }
 
-export async function startDxp(): Promise<Dxp> {
-  const sim = createSimulator({ sessionsPerTenant: 200 });
+/** `now`: the simulator's clock (its tokens' lives); default the wall clock. */
+export async function startDxp(options: { now?: () => number } = {}): Promise<Dxp> {
+  const sim = createSimulator({ sessionsPerTenant: 200, ...(options.now ? { now: options.now } : {}) });
   const http = await listen(sim.fetch);
   return { sim, url: http.url, close: () => http.close() };
 }
@@ -55,6 +56,9 @@ export async function rpc(base: string, headers: Record<string, string>, body: u
     headers: { "content-type": "application/json", accept: "application/json", "mcp-protocol-version": "2025-06-18", ...headers },
     body: JSON.stringify(body),
     signal: signal ?? AbortSignal.timeout(30_000),
+  }).catch((error: Error & { cause?: { code?: string; message?: string } }) => {
+    // undici's "fetch failed" alone says nothing: name the cause (a reset, a refused connection).
+    throw new Error(`${error.message}: ${error.cause?.code ?? error.cause?.message ?? "no cause given"}`, { cause: error });
   });
 }
 

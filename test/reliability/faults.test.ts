@@ -26,10 +26,15 @@ import {
   type Upstream,
 } from "./helpers.ts";
 
-/** The upstream budget of one call (retries included) for every cell. */
-const BUDGET_MS = 2000;
-/** Scheduling slack on a loaded 2-core machine. */
-const SLACK_MS = 1000;
+/**
+ * The upstream budget of one call (retries included) for every cell: wide enough that a
+ * fault meant to fit in it (1.5 s of latency, a 1 s Retry-After, a refresh) still fits on a
+ * saturated 2-core machine. Cells assert what came back, never how long it took.
+ */
+const BUDGET_MS = 6000;
+/** Past the budget, how long a cell waits for any result before calling it a hang. */
+const SLACK_MS = 10_000;
+const TIMED_OUT = new RegExp(`did not answer within ${BUDGET_MS / 1000} s`);
 const MIB = 1024 * 1024;
 /** How many times each fault row runs (each time against fresh credentials and a fresh server). */
 const ROUNDS = sized(1, 3);
@@ -57,11 +62,11 @@ const rates = (patch: Partial<Faults>) => (u: Upstream) => u.sim.setFaults(patch
 const queueConsumed = (u: Upstream) => assert.equal(u.sim.faults.failNext.length, 0, "the queued fault was played");
 
 const FAULTS: Fault[] = [
-  { name: "latency 1.5 s (budget 2 s)", arm: rates({ latencyMs: 1500 }), expect: "data" },
+  { name: `latency 1.5 s (budget ${BUDGET_MS / 1000} s)`, arm: rates({ latencyMs: 1500 }), expect: "data" },
   {
-    name: "hang 3 s (timeout)",
+    name: "hang past the budget (timeout)",
     arm: queue([{ kind: "hang", ms: BUDGET_MS + 1000 }]),
-    expect: { what: /did not answer within 2 s/, todo: /try again later|shorter time window/, kind: "timeout" },
+    expect: { what: TIMED_OUT, todo: /try again later|shorter time window/, kind: "timeout" },
     played: queueConsumed,
   },
   {
@@ -154,7 +159,7 @@ const FAULTS: Fault[] = [
   {
     name: "body stalls after headers",
     arm: (u) => (u.stallBody = "all"),
-    expect: { what: /did not answer within 2 s/, todo: /try again later|shorter time window/, kind: "timeout" },
+    expect: { what: TIMED_OUT, todo: /try again later|shorter time window/, kind: "timeout" },
     played: (u, before) => assert.ok(u.hits.stallBody - before.hits.stallBody >= 1, "an answer stalled"),
   },
   {
@@ -341,16 +346,15 @@ describe(`fault matrix (${SCALE}: ${FAULTS.length} faults × ${DATA_TOOLS.length
     const problems: string[] = [];
     const mark = { requests: sim.requests.length, hits: { ...upstream.hits } };
     fault.arm(upstream);
-    const started = Date.now();
+    const started = Date.now(); // for the printed matrix only: no cell fails on time
     let result: CallToolResult | undefined;
     try {
-      // Wait a little past the budget, not forever: a hang is what this would catch.
-      result = await server.call(tool, {}, limit + 1000);
+      // Wait well past the budget, not forever: a hang is what this would catch.
+      result = await server.call(tool, {}, limit);
     } catch (error) {
-      problems.push(`no result within ${limit + 1000} ms: ${(error as Error).message}`);
+      problems.push(`no result within ${limit} ms: ${(error as Error).message}`);
     }
     const ms = Date.now() - started;
-    if (ms > limit) problems.push(`took ${ms} ms, over ${limit} ms`);
     let kind = "hang";
     if (result) {
       kind = outcome(result);
