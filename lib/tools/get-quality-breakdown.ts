@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { lazySchema } from "../lazy-schema.ts";
 import type { GroupQuality } from "../client/schemas.ts";
-import { canonicalSessionType, type BreakdownDimension } from "../client/vocabulary.ts";
+import { canonicalSessionType } from "../client/vocabulary.ts";
+import { BY, BY_DIMENSIONS } from "./breakdown-by.ts";
 import { formatUtc, formatWindow, parseDxpDate, utcSeconds } from "../time.ts";
 import { change, changeSchema, compareField, previousScope, previousWindowOf, previousWindowSchema } from "./compare.ts";
 import { emptyNote } from "./coverage.ts";
@@ -10,23 +11,6 @@ import { drillArgs, drillEcho, drillLine, drillQuery, drillShape, narrowedToSche
 import { num, percentOf, round, signed, table } from "./render.ts";
 import { minSample } from "./sample.ts";
 import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
-
-/** Our argument → the DXP's groupBy, and how to narrow the session list to one group. */
-const DIMENSIONS = {
-  networkType: { upstream: "NETWORK_TYPE", narrow: (v: string) => `networkType "${v}"` },
-  device: { upstream: "DEVICE", narrow: (v: string) => `device "${v}"` },
-  clientType: { upstream: "CLIENT_TYPE", narrow: null },
-  clientVersion: { upstream: "CLIENT_VERSION", narrow: (v: string) => `clientVersion "${v}"` },
-  platform: { upstream: "PLATFORM", narrow: (v: string) => `platforms ["${v}"]` },
-  sessionType: { upstream: "SESSION_TYPE", narrow: (v: string) => `sessionTypes ["${v}"]` },
-  sessionScenario: { upstream: "SESSION_SCENARIO", narrow: (v: string) => `sessionScenarios ["${v}"]` },
-  carrier: { upstream: "CARRIER", narrow: (v: string) => `carrier "${v}"` },
-  server: { upstream: "SERVER", narrow: null },
-  user: { upstream: "USER", narrow: (v: string) => `users ["${v}"]` },
-  location: { upstream: "LOCATION", narrow: (v: string) => `locations ["${v}"]` },
-} as const satisfies Record<string, { upstream: BreakdownDimension; narrow: ((v: string) => string) | null }>;
-type By = keyof typeof DIMENSIONS;
-const BY = Object.keys(DIMENSIONS) as [By, ...By[]];
 
 const groupRow = lazySchema(() => z.object({
   name: z.string(),
@@ -124,7 +108,7 @@ export default defineTool({
   async handler(args, context) {
     const scope = await scopeFor(args, context);
     const { client, query, applied, call } = scope;
-    const dimension = DIMENSIONS[args.by];
+    const dimension = BY_DIMENSIONS[args.by];
     const ask = (q: typeof query) => client.sessionBreakdown({ ...q, ...drillQuery(args), groupBy: dimension.upstream }, call);
     const previous = args.compareWithPreviousPeriod ? previousScope(scope) : undefined;
     const rename = args.by === "sessionType" ? canonicalSessionType : (name: string) => name;
