@@ -19,11 +19,10 @@ export function ispTroubleWindow(anchor: number): { start: number; end: number }
   return { start, end: start + 4 * HOUR_MS };
 }
 
-/** The conference relay that slows down, and from when: 00:00 UTC three days before the anchor, to the end of the data. */
+/** The conference relay that slows down, and from when: 00:00 UTC of the latest weekday three days or more before the anchor, to the end of the data. */
 export const SLOW_SERVER = "relay-ap-south-1";
 export function slowServerSince(anchor: number): number {
-  const day = anchor - 3 * DAY_MS;
-  return day - (day % DAY_MS);
+  return weekdayOnOrBefore(anchor - 3 * DAY_MS);
 }
 
 export interface StoryWindows {
