@@ -3,8 +3,9 @@ import { lazySchema } from "../lazy-schema.ts";
 import type { GroupQuality } from "../client/schemas.ts";
 import { canonicalSessionType } from "../client/vocabulary.ts";
 import { BY, BY_DIMENSIONS } from "./breakdown-by.ts";
-import { formatUtc, formatWindow, parseDxpDate, utcSeconds } from "../time.ts";
-import { change, changeSchema, compareField, previousScope, previousWindowOf, previousWindowSchema } from "./compare.ts";
+import { CUSTOM_TIME_PERIOD } from "../client/endpoints.ts";
+import { formatUtc, formatWindow, MAX_WINDOW_MS, parseDxpDate, utcSeconds } from "../time.ts";
+import { change, changeSchema, compareField, previousCoverage, previousScope, previousWindowOf, previousWindowSchema } from "./compare.ts";
 import { emptyNote } from "./coverage.ts";
 import { defineTool } from "./define.ts";
 import { drillArgs, drillEcho, drillLine, drillQuery, drillShape, narrowedToSchema } from "./drill.ts";
@@ -22,7 +23,7 @@ const groupRow = lazySchema(() => z.object({
   avgJitterMs: z.number().nullable(),
   avgPacketLossPct: z.number().nullable(),
   avgRoundTripMs: z.number().nullable(),
-  firstSeen: z.string().nullable().describe("UTC"),
+  firstSeen: z.string().nullable().describe("UTC; by clientVersion: first in the retained data"),
   ranked: z.boolean().describe("false: fewer sessions than minSessions"),
   change: changeSchema().optional(),
 }));
@@ -112,16 +113,25 @@ export default defineTool({
     const ask = (q: typeof query) => client.sessionBreakdown({ ...q, ...drillQuery(args), groupBy: dimension.upstream }, call);
     const previous = args.compareWithPreviousPeriod ? previousScope(scope) : undefined;
     const rename = args.by === "sessionType" ? canonicalSessionType : (name: string) => name;
-    const [now, before] = await Promise.all([ask(query), previous && ask(previous.query)]);
+    // First seen is when a group first appears in the retained data, not in the window: for the
+    // column that shows it (clientVersion), the same breakdown over the last 90 days (one request).
+    const retained = { period: CUSTOM_TIME_PERIOD, from: new Date(context.now() - MAX_WINDOW_MS), to: new Date(context.now()) } as const;
+    const [now, before, coverage, history] = await Promise.all([
+      ask(query),
+      previous && ask(previous.query),
+      previous ? previousCoverage(scope, context, previous.window) : { covered: true, note: "" },
+      args.by === "clientVersion" ? ask({ ...query, window: retained }) : undefined,
+    ]);
+    const firstSeen = new Map(merge(history ?? [], rename).map((g) => [g.name, g.firstSessionDate]));
     const groups = merge(now, rename);
     const min = args.minSessions ?? minSample(groups.map((g) => g.sessions.all));
     const beforeByName = new Map(merge(before ?? [], rename).map((g) => [g.name, rowOf(g, min)]));
     const rows: Row[] = groups
-      .map((g) => rowOf(g, min))
+      .map((g) => rowOf(history ? { ...g, firstSessionDate: firstSeen.get(g.name) ?? g.firstSessionDate } : g, min))
       .map((row) => {
         if (!previous) return row;
         const old = beforeByName.get(row.name) ?? { sessions: 0, poorPercent: 0, avgNectarScore: null };
-        return { ...row, change: change(row, old) };
+        return { ...row, change: change(row, old, coverage.covered) };
       })
       // Ranked groups first, worst poor share first; the biggest group wins a tie.
       .sort((a, b) => Number(b.ranked) - Number(a.ranked) || b.poorPercent - a.poorPercent || b.sessions - a.sessions);
@@ -153,7 +163,7 @@ export default defineTool({
       [
         rows.length > shown.length ? `${rows.length - shown.length} more groups: raise limit.` : `${rows.length} groups.`,
         unranked ? `${unranked} with fewer than ${min} sessions not ranked.` : "",
-        previous ? `Δ vs ${formatWindow(previous.window)}.` : "",
+        previous ? `Δ vs ${formatWindow(previous.window)}.${coverage.note ? ` ${coverage.note}` : ""}` : "",
       ]
         .filter(Boolean)
         .join(" "),
