@@ -162,6 +162,19 @@ describe("no silent wrong answers", () => {
       assert.equal(rolledOut?.split(" | ").at(-1), "2025-06-02", rolledOut);
     });
 
+    it("summarises endpoint tests by site, endpoint, type or day with fail rates and networks, and says when the window is before the data", async () => {
+      const bySite = textOf(await h.call("get_endpoint_test_summaries", { by: "site", timePeriod: "LAST_MONTH" }));
+      const sites = bySite.split("\n").filter((l) => / \| \d+ \| \d+ \| \d+ \| [\d.]+% \| /.test(l));
+      assert.ok(sites[0]?.startsWith("Dallas | "), bySite);
+      assert.match(sites[0]!, /\| WIFI$/, "the Dallas endpoints test over Wi-Fi");
+      const byEndpoint = textOf(await h.call("get_endpoint_test_summaries", { by: "endpoint", timePeriod: "LAST_MONTH" }));
+      assert.match(byEndpoint, /^EPC-DAL-\d\d \| \d+ \| \d+ \| \d+ \| [\d.]+% \| \d\d-\d\d \d\d:\d\d \| Dallas \| WIFI$/m);
+      const byDay = textOf(await h.call("get_endpoint_test_summaries", { by: "day", timePeriod: "LAST_WEEK" }));
+      assert.match(byDay, /^2025-06-0[5-9] \| \d+ \|/m);
+      const before = textOf(await h.call("get_endpoint_test_summaries", { from: "2025-04-01T00:00:00Z", to: "2025-04-08T00:00:00Z" }));
+      assert.match(before, /No tests match\. The window lies outside the retained data \(it starts 2025-05-13/);
+    });
+
     it("says the window is in the future", async () => {
       const result = await h.call("get_location_quality_summary", { from: "2025-07-01T00:00:00Z", to: "2025-07-02T00:00:00Z" });
       assert.match(textOf(result), /No sessions: the window starts in the future \(now is 2025-06-12 10:30 UTC\)\./);

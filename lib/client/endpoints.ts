@@ -61,6 +61,7 @@ export const ENDPOINTS = {
   tenants: { method: "GET", path: "tenant", evidence: "inferred", anyTenant: true },
   tenantPlatforms: { method: "GET", path: "tenant/platforms", evidence: "inferred" },
   endpointTestCount: { method: "GET", path: "testing/entities/count", evidence: "inferred" },
+  /** Rows as dxp-api.md lists them, plus each endpoint client's `network` (inferred field). */
   endpointTestSummaries: { method: "GET", path: "testing/entities/summary", evidence: "inferred" },
 } as const satisfies Record<string, Endpoint>;
 

@@ -155,6 +155,8 @@ export const tenantPlatformsSchema = z.array(z.looseObject({ platform: z.string(
 export const testCountSchema = z.looseObject({ count });
 
 export const endpointTestSchema = z.looseObject({
+  /** The endpoint client's network type (inferred field: WIRED, WIFI, …). */
+  network: z.string().nullish(),
   testId: z.union([z.string(), z.number()]),
   endpointName: maybeString,
   userName: maybeString,

@@ -67,5 +67,6 @@ export const MIN_COMPARED_COVERAGE = 0.8;
 export function coverageNote(what: string, share: number, extent: DataExtent | null): string {
   if (share >= 0.999) return "";
   if (!extent) return `No data in the last 90 days covers the ${what}.`;
+  if (share === 0) return `The ${what} lies outside the retained data (it starts ${formatUtc(new Date(extent.first))} UTC).`;
   return `Only ${Math.round(share * 100)}% of the ${what} lies within the retained data (it starts ${formatUtc(new Date(extent.first))} UTC).`;
 }
