@@ -3,7 +3,8 @@
 // questions a UC engineer would, through a real MCP client, and prints the text answers
 // a model would read. Part 1 looks around; part 2 takes a vague question ("why were calls
 // bad in Dallas last week?") to its root cause, each step taken from the previous answer's
-// text, as a model would. Run: npm run demo
+// text, as a model would; part 4 finds the carrier incident (trunk, start, end) in one
+// call and watches the trunk per hour; part 5 summarises endpoint tests by endpoint. Run: npm run demo
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 
@@ -62,4 +63,14 @@ const byDevice = await ask("get_quality_breakdown", { by: "device", timePeriod: 
 const device = firstRow(byDevice)[0];
 await ask("get_quality_breakdown", { by: "location", device, timePeriod: "LAST_MONTH", limit: 14 });
 console.log(`Root cause: ${device} is poor at every site while its network metrics are normal: the headset, not the network.\n`);
+
+console.log('━━ Part 4: "Was there a carrier incident recently?" — what changed, and when, in one call\n');
+const changes = await ask("find_quality_changes", {});
+const incident = changes.split("\n").find((line) => line.startsWith("carrier | "))?.split(" | ") ?? [];
+if (incident.length) {
+  await ask("get_session_histogram", { from: `${incident[3].replace(" ", "T")}:00Z`, to: `${incident[4].replace(" ", "T")}:00Z`, by: "carrier", limit: 3 });
+  console.log(`Incident: ${incident[1]}, from ${incident[3]} to ${incident[4]} UTC (${incident[6]} poor of ${incident[5]} calls; usually ${incident[7]}).\n`);
+}
+console.log('━━ Part 5: "Do the failing test points share a site or a network?"\n');
+await ask("get_endpoint_test_summaries", { by: "endpoint", timePeriod: "LAST_MONTH" });
 await client.close();

@@ -2,11 +2,18 @@
 // following only what the answers' text says (the text is what a model reads).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { CARRIERS } from "../lib/simulator/equipment.ts";
 import { type Harness, startHarness, textOf } from "./helpers/harness.ts";
 
-// Thursday 2025-06-12 10:30 UTC: the carrier incident falls on Monday 2025-06-09 14:00–20:00 UTC,
-// the client regression starts 2025-06-02.
-const NOW = Date.UTC(2025, 5, 12, 10, 30);
+// The planted stories must hold whatever day the demo runs: every walk runs with the clock set
+// to each day of one week (Monday 2025-06-09 … Sunday 2025-06-15, 10:30 UTC). What a walk
+// expects (the incident's day, the rollout's date) comes from the simulator's own account of
+// what it planted; what the walk follows is only the answers' text. One harness (one dataset)
+// per day serves all of that day's walks.
+const WEEK = Array.from({ length: 7 }, (_, i) => Date.UTC(2025, 5, 9 + i, 10, 30));
+const DAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const utcText = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 
 /** The rows of the first pipe table in a text, as cells by header name. */
@@ -27,7 +34,23 @@ function rows(text: string): Record<string, string>[] {
 
 const percent = (cell: string | undefined) => Number(String(cell).replace("%", ""));
 
-describe("drill-down: from a vague question to the planted cause", () => {
+/** From a histogram answer with `by`: the bad run with the most poor calls above its group's usual share, its group, start and end (UTC text). */
+function worstRunOf(text: string): { group: string; from: string; to: string } {
+  const legend = /^Groups: (.+)$/m.exec(text)?.[1] ?? "";
+  const names = new Map([...legend.matchAll(/(?:^| · )([A-J]) (.+?) \(\d+, [\d.]+% poor\)/g)].map((m) => [m[1]!, m[2]!]));
+  const runs = [...text.matchAll(/([A-J]) (\d{4}-\d\d-\d\d \d\d:\d\d) → (\d{4}-\d\d-\d\d \d\d:\d\d) UTC, ([\d.]+)% poor of (\d+) \(usual (\d+)%/g)];
+  assert.ok(runs.length, `a bad run in:\n${text}`);
+  const excess = (m: RegExpMatchArray) => Number(m[5]) * (Number(m[4]) - Number(m[6]));
+  const run = runs.sort((a, b) => excess(b) - excess(a))[0]!;
+  return { group: names.get(run[1]!)!, from: run[2]!, to: run[3]! };
+}
+
+/** Sessions on the trunk in the window, counted in the simulator's own data (the ground truth, not an answer). */
+function countOnTrunk(h: Harness, carrier: string, start: number, end: number): number {
+  return h.sim.dataset("acme").sessions.filter((s) => s.carrier >= 0 && s.startSec * 1000 >= start && s.startSec * 1000 < end && CARRIERS[s.carrier] === carrier).length;
+}
+
+for (const NOW of WEEK) describe(`drill-down on a ${DAY_NAMES[new Date(NOW).getUTCDay()]}: from a vague question to the planted cause`, () => {
   let h: Harness;
   before(async () => {
     h = await startHarness({ now: () => NOW, simulator: { sessionsPerTenant: 20_000 }, timeoutMs: 30_000 });
@@ -64,22 +87,25 @@ describe("drill-down: from a vague question to the planted cause", () => {
     assert.match(details, /HIGH_JITTER: Jitter [\d.]+ ms on the WIFI leg/);
   });
 
-  it("which afternoon were external calls bad, and whose fault: one carrier's trunk", async () => {
+  it("places the carrier incident in weekday business hours with enough calls on the trunk to see", () => {
+    const { start, end, carrier } = h.sim.incident;
+    assert.ok(![0, 6].includes(new Date(start).getUTCDay()), `the incident falls on a weekday, not ${new Date(start).toUTCString()}`);
+    assert.ok(end <= h.sim.anchor - 2 * 86_400_000, "at least two days before the data ends");
+    const calls = countOnTrunk(h, carrier, start, end);
+    assert.ok(calls >= 40, `${calls} calls on ${carrier} in its window`);
+  });
+
+  it("which afternoon were external calls bad, and whose fault: one carrier's trunk, from its start to its end", async () => {
     const days = await text("get_session_histogram", { timePeriod: "LAST_WEEK", sessionScenarios: ["EXTERNAL"] });
     const worstDay = /Worst day \(of those with ≥ \d+ sessions\): (\d{4}-\d\d-\d\d)/.exec(days)?.[1];
-    assert.equal(worstDay, "2025-06-09");
-    const hourly = await text("get_session_histogram", { from: `${worstDay}T00:00:00Z`, to: "2025-06-10T00:00:00Z", sessionScenarios: ["EXTERNAL"] });
-    const hours = rows(hourly);
-    // The run of bad hours around the worst one the answer names.
-    const worstHour = /Worst hour \(of those with ≥ \d+ sessions\): \d{4}-\d\d-\d\d (\d\d):00/.exec(hourly)?.[1];
-    // Rows name the date once per day, then only the hour.
-    let first = hours.findIndex((r) => r["start UTC"]!.slice(-5, -3) === worstHour);
-    let last = first;
-    const isBad = (i: number) => i >= 0 && i < hours.length && percent(hours[i]!["poor %"]) >= 30;
-    while (isBad(first - 1)) first--;
-    while (isBad(last + 1)) last++;
-    assert.deepEqual([hours[first]!["start UTC"], hours[last]!["start UTC"]], ["14:00", "19:00"]);
-    const window = { from: `${worstDay}T14:00:00Z`, to: `${worstDay}T20:00:00Z` };
+    assert.equal(worstDay, isoDay(h.sim.incident.start));
+    // The whole filter's hours blur one trunk among others; one series per carrier shows it.
+    const nextDay = isoDay(Date.parse(`${worstDay}T00:00:00Z`) + 86_400_000);
+    const hourly = await text("get_session_histogram", { from: `${worstDay}T00:00:00Z`, to: `${nextDay}T00:00:00Z`, by: "carrier" });
+    const { group, from, to } = worstRunOf(hourly);
+    assert.equal(group, "Northline Telecom / trunk NLT-2", hourly);
+    assert.deepEqual([from, to], [`${worstDay} 14:00`, `${worstDay} 20:00`], hourly);
+    const window = { from: `${from.replace(" ", "T")}:00Z`, to: `${to.replace(" ", "T")}:00Z` };
     const byCarrier = await text("get_quality_breakdown", { by: "carrier", ...window });
     const carriers = rows(byCarrier);
     assert.equal(carriers[0]!.carrier, "Northline Telecom / trunk NLT-2");
@@ -88,6 +114,51 @@ describe("drill-down: from a vague question to the planted cause", () => {
     const details = await firstSessionOpened({ ...window, carrier: "Northline Telecom / trunk NLT-2", qualities: ["CRITICAL"] });
     assert.match(details, /PSTN via Northline Telecom \/ trunk NLT-2/);
     assert.match(details, /HIGH_PACKET_LOSS: Packet loss [\d.]+% on the PSTN leg through Northline Telecom/);
+  });
+
+  it("were calls bad anywhere for a few hours this week: one site's ISP, from its start to its end", async () => {
+    const bySite = await text("get_session_histogram", { timePeriod: "LAST_WEEK", interval: "HOUR", by: "location" });
+    const { group, from, to } = worstRunOf(bySite);
+    const planted = h.sim.planted.ispTrouble;
+    assert.equal(group, planted.location, bySite);
+    assert.deepEqual([from, to], [utcText(planted.start), utcText(planted.end)], bySite);
+    const details = await firstSessionOpened({ locations: [group], qualities: ["CRITICAL"], from: `${from.replace(" ", "T")}:00Z`, to: `${to.replace(" ", "T")}:00Z` });
+    assert.match(details, /HIGH_PACKET_LOSS: Packet loss [\d.]+% on the leg of /);
+  });
+
+  it("conferences in one region got slow some days ago: one media relay, since the day it started", async () => {
+    const byServer = await text("get_session_histogram", { timePeriod: "LAST_WEEK", sessionTypes: ["CONFERENCE", "WEBINAR"], by: "server" });
+    const { group, from, to } = worstRunOf(byServer);
+    const planted = h.sim.planted.slowServer;
+    assert.equal(group, planted.server, byServer);
+    assert.equal(from, utcText(planted.since), byServer);
+    assert.ok(Date.parse(`${to.replace(" ", "T")}:00Z`) >= NOW, `the run lasts to the end of the window: ${to}`);
+    const details = await firstSessionOpened({ server: group, sessionTypes: ["CONFERENCE", "WEBINAR"], qualities: ["CRITICAL"], timePeriod: "LAST_WEEK" });
+    assert.match(details, new RegExp(`HIGH_ROUNDTRIP_DELAY: Round trip \\d+ ms via ${group}`));
+  });
+
+  it("was there a carrier incident recently: the trunk, its start and its end in one call, within its stated request bound", async () => {
+    h.sim.clearRequests();
+    const changes = await text("find_quality_changes", {});
+    const stated = /(\d+) DXP reads \(at most (\d+);/.exec(changes);
+    assert.ok(stated, changes);
+    // Reads an earlier walk made may come from the answer cache: what reaches the DXP is at most what the answer counts.
+    assert.ok(h.sim.requests.length <= Number(stated[1]) && h.sim.requests.length > 0, `${h.sim.requests.length} requests reached the DXP; the answer counts ${stated[1]}`);
+    assert.ok(Number(stated[1]) <= Number(stated[2]));
+    assert.match(changes, /How: .*minimum sample.*≥ twice the usual poor share/);
+    const events = rows(changes);
+    const carrier = events.find((r) => r.dimension === "carrier");
+    assert.ok(carrier, changes);
+    assert.equal(carrier.group, "Northline Telecom / trunk NLT-2");
+    assert.deepEqual([carrier.kind, carrier["start UTC"], carrier["end UTC"]], ["spike", utcText(h.sim.incident.start), utcText(h.sim.incident.end)], changes);
+    // The relay's slowdown, from the same answer: a step since its day, still going. (The site's ISP is the
+    // histogram's by-location walk above: with the relay's step lifting four sites, it is not always among the
+    // three location series this tool fetches.)
+    const server = events.find((r) => r.dimension === "server" && r.kind === "step");
+    assert.equal(server?.group, h.sim.planted.slowServer.server, changes);
+    const off = Math.abs(Date.parse(`${server["start UTC"]!.replace(" ", "T")}:00Z`) - h.sim.planted.slowServer.since);
+    assert.ok(off <= 6 * 3_600_000, `the step starts within 6 hours of the slowdown: ${server["start UTC"]}`);
+    assert.equal(server["end UTC"], "ongoing");
   });
 
   it("calls are poor at every site this month: one headset model, not the network", async () => {
@@ -109,7 +180,7 @@ describe("drill-down: from a vague question to the planted cause", () => {
     const byVersion = await text("get_quality_breakdown", { by: "clientVersion", timePeriod: "LAST_MONTH" });
     const versions = rows(byVersion);
     assert.equal(versions[0]!.clientVersion, "Teams 25.1.0");
-    assert.equal(versions[0]!["first seen"], "2025-06-02");
+    assert.equal(versions[0]!["first seen"], isoDay(h.sim.planted.regressionSince));
     const previous = versions.find((r) => r.clientVersion === "Teams 24.9.1")!;
     assert.ok(percent(versions[0]!["poor %"]) > 3 * percent(previous["poor %"]), byVersion);
     const details = await firstSessionOpened({ clientVersion: "Teams 25.1.0", qualities: ["CRITICAL"], timePeriod: "LAST_WEEK" });

@@ -133,6 +133,48 @@ describe("no silent wrong answers", () => {
       assert.match(textOf(result), /No sessions: the window lies outside the data \(the data covers 2025-05-13 → 2025-06-12 UTC; now is 2025-06-12 10:30 UTC\)\./);
     });
 
+    it("gives no Δ against a previous period that lies before the data, and says how much of it is covered", async () => {
+      const summary = await h.call("get_session_summary", { timePeriod: "LAST_MONTH", compareWithPreviousPeriod: true });
+      const text = textOf(summary);
+      assert.match(text, /vs previous period \(2025-04-13 10:30 → 2025-05-13 10:30 UTC\): No Δ: Only \d+% of the previous period lies within the retained data \(it starts 2025-05-1\d/);
+      assert.doesNotMatch(text, /sessions \d+ → \d+ \(\+/, "no bare change in sessions");
+      // Answers leave nulls out (lean.ts): no Δ field at all, the sessions of the previous period still there.
+      const change = (summary.structuredContent as { change: { sessions: number; deltaSessions?: number; deltaPoorPoints?: number } }).change;
+      assert.deepEqual([typeof change.sessions, change.deltaSessions, change.deltaPoorPoints], ["number", undefined, undefined]);
+      const byCarrier = await h.call("get_quality_breakdown", { by: "carrier", timePeriod: "LAST_MONTH", compareWithPreviousPeriod: true });
+      const groups = (byCarrier.structuredContent as { groups: { change: { deltaPoorPoints?: number } }[] }).groups;
+      assert.ok(groups.length > 0 && groups.every((g) => g.change.deltaPoorPoints === undefined), textOf(byCarrier));
+      assert.match(textOf(byCarrier), /No Δ: Only \d+% of the previous period lies within the retained data/);
+      const sites = await h.call("get_location_quality_summary", { timePeriod: "LAST_MONTH", compareWithPreviousPeriod: true });
+      assert.match(textOf(sites), /No Δ: Only \d+% of the previous period/);
+      // A week compared with the week before, both inside the data: the Δ stays.
+      const week = await h.call("get_session_summary", { timePeriod: "LAST_WEEK", compareWithPreviousPeriod: true });
+      assert.match(textOf(week), /sessions \d+ → \d+ \([+−±]/);
+    });
+
+    it("gives as first seen the day a client version first appears in the retained data, not the window's start", async () => {
+      const text = textOf(await h.call("get_quality_breakdown", { by: "clientVersion", timePeriod: "LAST_WEEK", limit: 30 }));
+      const row = text.split("\n").find((l) => l.startsWith("Teams 24.9.1 |"));
+      assert.ok(row, text);
+      // In use since the data starts (2025-05-13), long before this week (from 2025-06-05).
+      assert.equal(row.split(" | ").at(-1), "2025-05-13", row);
+      const rolledOut = text.split("\n").find((l) => l.startsWith("Teams 25.1.0 |"));
+      assert.equal(rolledOut?.split(" | ").at(-1), "2025-06-02", rolledOut);
+    });
+
+    it("summarises endpoint tests by site, endpoint, type or day with fail rates and networks, and says when the window is before the data", async () => {
+      const bySite = textOf(await h.call("get_endpoint_test_summaries", { by: "site", timePeriod: "LAST_MONTH" }));
+      const sites = bySite.split("\n").filter((l) => / \| \d+ \| \d+ \| \d+ \| [\d.]+% \| /.test(l));
+      assert.ok(sites[0]?.startsWith("Dallas | "), bySite);
+      assert.match(sites[0]!, /\| WIFI$/, "the Dallas endpoints test over Wi-Fi");
+      const byEndpoint = textOf(await h.call("get_endpoint_test_summaries", { by: "endpoint", timePeriod: "LAST_MONTH" }));
+      assert.match(byEndpoint, /^EPC-DAL-\d\d \| \d+ \| \d+ \| \d+ \| [\d.]+% \| \d\d-\d\d \d\d:\d\d \| Dallas \| WIFI$/m);
+      const byDay = textOf(await h.call("get_endpoint_test_summaries", { by: "day", timePeriod: "LAST_WEEK" }));
+      assert.match(byDay, /^2025-06-0[5-9] \| \d+ \|/m);
+      const before = textOf(await h.call("get_endpoint_test_summaries", { from: "2025-04-01T00:00:00Z", to: "2025-04-08T00:00:00Z" }));
+      assert.match(before, /No tests match\. The window lies outside the retained data \(it starts 2025-05-13/);
+    });
+
     it("says the window is in the future", async () => {
       const result = await h.call("get_location_quality_summary", { from: "2025-07-01T00:00:00Z", to: "2025-07-02T00:00:00Z" });
       assert.match(textOf(result), /No sessions: the window starts in the future \(now is 2025-06-12 10:30 UTC\)\./);

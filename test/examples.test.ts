@@ -36,9 +36,9 @@ interface ServerEntry {
 
 describe("examples", () => {
   for (const [script, expected] of [
-    ["examples/tour.mjs", /MCP 2026-07-28\): 16 tools[\s\S]*get_endpoint_test_summaries[\s\S]*Root cause: at Dallas, calls on WIFI are the poor ones[\s\S]*HIGH_JITTER[\s\S]*Root cause: Kestrel K5 headset is poor at every site/],
+    ["examples/tour.mjs", /MCP 2026-07-28\): 17 tools[\s\S]*get_endpoint_test_summaries[\s\S]*Root cause: at Dallas, calls on WIFI are the poor ones[\s\S]*HIGH_JITTER[\s\S]*Root cause: Kestrel K5 headset is poor at every site[\s\S]*Incident: Northline Telecom \/ trunk NLT-2, from \d{4}-\d\d-\d\d 14:00 to \d{4}-\d\d-\d\d 20:00 UTC[\s\S]*EPC-DAL-/],
     ["examples/agent-sdk-client.mjs", /the worst site is Dallas[\s\S]*the leading insight at Dallas is [A-Z_]+ \(\d+ of \d+ sessions\)/],
-    ["examples/agent-function-calling.mjs", /7 tool definitions[\s\S]*\(error\)[\s\S]*qualities/],
+    ["examples/agent-function-calling.mjs", /8 tool definitions[\s\S]*\(error\)[\s\S]*qualities/],
   ] as const) {
     it(`${script} runs and prints what it promises`, async () => {
       const { stdout } = await run(process.execPath, [script], { timeout: 60_000 });

@@ -18,7 +18,7 @@ describe("function-calling adapter", () => {
   const byName = (name: string) => tools.find((t) => t.name === name)!;
 
   it("gives every tool a name, a description and a JSON Schema object for its parameters", () => {
-    assert.equal(tools.length, 16);
+    assert.equal(tools.length, 17);
     for (const name of ["get_session_details", "get_user_summary", "get_quality_breakdown"]) assert.ok(byName(name), name);
     for (const tool of tools) {
       assert.equal(tool.parameters.type, "object");

@@ -267,7 +267,7 @@ describe("HTTP server (built)", () => {
     try {
       const before = sim.requests.length;
       const { tools } = await client.listTools();
-      assert.equal(tools.length, 16);
+      assert.equal(tools.length, 17);
       for (const tool of tools) {
         const args = tool.name === "configure_connection" ? { domainName: "acme" } : {};
         const result = await call(client, tool.name, args);
@@ -310,7 +310,7 @@ describe("HTTP server (built)", () => {
         throw new Error(`${error.message}\nmcp-remote stderr:\n${stderr}`);
       });
       const { tools } = await within(10_000, "tools/list through mcp-remote", client.listTools());
-      assert.equal(tools.length, 16);
+      assert.equal(tools.length, 17);
       const result = await call(client, "get_session_summary");
       assert.equal(result.isError, undefined, text(result));
       assert.ok((result.structuredContent as { totalSessions: number }).totalSessions > 0);
@@ -669,7 +669,7 @@ describe("HTTP server under Deno", () => {
     });
     try {
       const { tools } = await client.listTools();
-      assert.equal(tools.length, 16);
+      assert.equal(tools.length, 17);
       const before = sim.requests.length;
       const result = await call(client, "get_session_summary");
       assert.equal(result.isError, undefined, text(result));

@@ -182,7 +182,7 @@ describe("the npm package, installed from its tarball into an empty folder", { s
     await client.connect(transport);
     try {
       const { tools } = await client.listTools();
-      assert.equal(tools.length, 16);
+      assert.equal(tools.length, 17);
       assert.deepEqual(tools.map((t) => t.name), allTools.map((t) => t.name));
       const result = (await client.callTool({ name: "get_session_summary", arguments: { timePeriod: "LAST_DAY" } })) as CallToolResult;
       assert.notEqual(result.isError, true, `${text(result)}\n${stderr}`);

@@ -22,10 +22,10 @@ const SEED_NAMES = [
 ];
 
 /** Issue 10: the tools that answer "why". */
-const DRILL_DOWN_NAMES = ["get_session_details", "get_user_summary", "get_quality_breakdown"];
+const DRILL_DOWN_NAMES = ["get_session_details", "get_user_summary", "get_quality_breakdown", "find_quality_changes"];
 
 describe("tool registry", () => {
-  it("holds the seed's 13 tool names and the three drill-down tools, once each", () => {
+  it("holds the seed's 13 tool names and the four drill-down tools, once each", () => {
     assert.deepEqual(allTools.map((t) => t.name).sort(), [...SEED_NAMES, ...DRILL_DOWN_NAMES].sort());
   });
 

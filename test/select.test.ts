@@ -21,7 +21,7 @@ describe("tool selection", () => {
 
   it("read-only drops the tools that change session state", () => {
     const picked = names(selectTools({ readOnly: true }));
-    assert.equal(picked.length, 14);
+    assert.equal(picked.length, 15);
     assert.ok(!picked.includes("configure_connection") && !picked.includes("set_session_filter"));
   });
 
@@ -32,7 +32,7 @@ describe("tool selection", () => {
   it("reads NECTAR_TOOLS and NECTAR_READ_ONLY from the environment", () => {
     const tools = (env: Record<string, string>) => configuredTools(readConfig(env).toolSelection);
     assert.deepEqual(names(tools({ NECTAR_TOOLS: "connection", NECTAR_READ_ONLY: "true" })), ["get_connection_status"]);
-    assert.equal(tools({}).length, 16);
+    assert.equal(tools({}).length, 17);
     assert.throws(() => tools({ NECTAR_TOOLS: "nope" }), ConfigurationError);
   });
 
@@ -55,9 +55,10 @@ describe("tool selection", () => {
       }
     };
     try {
-      assert.equal((await list({})).length, 8);
+      assert.equal((await list({})).length, 9);
       assert.deepEqual(await list({ "X-MCP-Tools": "tenants" }), ["get_tenant_names", "get_tenant_platforms"]);
       assert.deepEqual(await list({ "X-MCP-Tools": "sessions,get_users", "X-MCP-Readonly": "true" }), [
+        "find_quality_changes",
         "get_detailed_session_list",
         "get_quality_breakdown",
         "get_session_details",

@@ -65,7 +65,7 @@ describe("stdio server (built)", () => {
     });
     try {
       const { tools } = await client.listTools();
-      assert.equal(tools.length, 16);
+      assert.equal(tools.length, 17);
       const instructions = client.getInstructions() ?? "";
       assert.match(instructions, /UTC/);
       for (const tool of tools) {
@@ -89,7 +89,7 @@ describe("stdio server (built)", () => {
     await client.connect(new ModernStdioTransport({ command: process.execPath, args: [CLI, "--demo"], env: { PATH: process.env.PATH ?? "" }, stderr: "ignore" }));
     try {
       assert.equal(client.getNegotiatedProtocolVersion(), "2026-07-28");
-      assert.equal((await client.listTools()).tools.length, 16);
+      assert.equal((await client.listTools()).tools.length, 17);
       await client.callTool({ name: "set_session_filter", arguments: { timePeriod: "LAST_WEEK", locations: ["Dallas"] } });
       const answer = (await client.callTool({ name: "get_session_summary", arguments: {} })) as CallToolResult;
       assert.equal(answer.isError, undefined, text(answer));

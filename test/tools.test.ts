@@ -25,9 +25,9 @@ describe("tools against the simulator", () => {
   });
   after(() => h.close());
 
-  it("lists the 16 tools with titles, annotations and output schemas", async () => {
+  it("lists the 17 tools with titles, annotations and output schemas", async () => {
     const { tools } = await h.client.listTools();
-    assert.equal(tools.length, 16);
+    assert.equal(tools.length, 17);
     for (const tool of tools) {
       assert.ok(tool.title, `${tool.name} has a title`);
       assert.ok(tool.outputSchema, `${tool.name} has an output schema`);

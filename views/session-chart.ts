@@ -1,7 +1,9 @@
 // The chart view of get_session_histogram: per bucket, good/average/poor/unknown sessions
 // stacked, the average Nectar score as a line on its own 0–100 axis, the worst bucket marked
 // (the tool text's own rule), exact counts on hover, and an hour/day switch that re-asks
-// the server through the host. Hand-drawn SVG: a few kilobytes instead of a chart library.
+// the server through the host. With `by`, one line per group instead of the score: each
+// group's poor share per bucket on the right axis (0–100 %), so a trunk or a headset can be
+// watched over time. Hand-drawn SVG: a few kilobytes instead of a chart library.
 import { appViews } from "../lib/apps/views.ts";
 import { percentOf } from "../lib/tools/render.ts";
 import { worstBucket } from "../lib/tools/worst-bucket.ts";
@@ -16,6 +18,17 @@ interface SentBucket {
   poor: number;
   score?: number;
 }
+
+/** One group's series with `by`, in the order of the buckets. */
+interface SentGroup {
+  name: string;
+  sessions: number;
+  poor: number;
+  series: { sessions: number; poor: number }[];
+}
+
+/** Line colours of the groups (the tool sends at most ten). */
+const GROUP_COLOURS = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"];
 
 interface Bucket extends SentBucket {
   avgNectarScore: number | null;
@@ -179,12 +192,35 @@ function render(result: ToolResultLike): void {
     pen = true;
     if (buckets.length <= 48) dots.append(svg("circle", { class: "score-dot", cx: px, cy: py, r: 2.2 }));
   });
-  chart.append(svg("path", { class: "score-line", d: d.trim() }), dots);
+  const groups = (data.groups as SentGroup[] | undefined) ?? [];
+  if (!groups.length) chart.append(svg("path", { class: "score-line", d: d.trim() }), dots);
+  // With by: each group's poor share, broken where the group has no session in a bucket.
+  groups.forEach((g, n) => {
+    let path = "";
+    let down = false;
+    g.series.forEach((p, i) => {
+      if (!p.sessions) return void (down = false);
+      path += `${down ? "L" : "M"}${(x(i) + barW / 2).toFixed(2)},${yScore(percentOf(p.poor, p.sessions)).toFixed(2)} `;
+      down = true;
+    });
+    chart.append(svg("path", { class: "group-line", "data-group": g.name, d: path.trim(), fill: "none", stroke: GROUP_COLOURS[n % GROUP_COLOURS.length]!, "stroke-width": 2 }));
+  });
   els.chart.replaceChildren(chart);
 
-  const line = html("span", "key");
-  line.append(html("span", "line"), document.createTextNode("avg Nectar score (right axis, 0–100)"));
-  els.legend.replaceChildren(...QUALITY_BANDS.map((q) => legendKey(q, q)), line);
+  const keys = groups.length
+    ? groups.map((g, n) => {
+        const key = html("span", "key");
+        const swatch = html("span", "line");
+        swatch.style.borderColor = GROUP_COLOURS[n % GROUP_COLOURS.length]!;
+        key.append(swatch, document.createTextNode(`${g.name}: poor % (right axis)`));
+        return key;
+      })
+    : [(() => {
+        const line = html("span", "key");
+        line.append(html("span", "line"), document.createTextNode("avg Nectar score (right axis, 0–100)"));
+        return line;
+      })()];
+  els.legend.replaceChildren(...QUALITY_BANDS.map((q) => legendKey(q, q)), ...keys);
 }
 
 function tooltipText(b: Bucket, interval: string): string {

@@ -35,6 +35,8 @@ export const DIMENSIONS = {
   devices: { param: "devices", one: "device", drill: "device" },
   clientVersions: { param: "clientVersions", one: "client version", drill: "clientVersion" },
   carriers: { param: "carriers", one: "carrier", drill: "carrier" },
+  clientTypes: { param: "clientTypes", one: "client type", drill: "clientType" },
+  servers: { param: "servers", one: "server", drill: "server" },
 } as const satisfies Record<string, Dimension>;
 
 export type DimensionKey = keyof typeof DIMENSIONS;

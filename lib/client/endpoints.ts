@@ -92,6 +92,7 @@ export const ENDPOINTS = {
   tenants: { method: "GET", path: "tenant", evidence: "inferred", anyTenant: true },
   tenantPlatforms: { method: "GET", path: "tenant/platforms", evidence: "inferred" },
   endpointTestCount: { method: "GET", path: "testing/entities/count", evidence: "inferred", query: [...WINDOW, "locations", "users", "testResults"] },
+  /** Rows as dxp-api.md lists them, plus each endpoint client's `network` (inferred field). */
   endpointTestSummaries: { method: "GET", path: "testing/entities/summary", evidence: "inferred", query: [...WINDOW, "locations", "users", "testResults", ...PAGE] },
   /**
    * How far the analytics (the datamart) lag behind real time: `{ lastUpdated, lagSeconds,

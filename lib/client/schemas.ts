@@ -172,6 +172,8 @@ export const tenantPlatformsSchema = z.array(z.looseObject({ platform: text, ena
 export const testCountSchema = z.looseObject({ count });
 
 export const endpointTestSchema = z.looseObject({
+  /** The endpoint client's network type (inferred field: WIRED, WIFI, …). */
+  network: maybeString,
   testId: z.union([text, z.number()]),
   endpointName: maybeString,
   userName: maybeString,

@@ -32,7 +32,9 @@ export function generateTenant(tenant: string, options: GenerateOptions): Tenant
   const start = options.anchor - options.days * DAY_MS;
   // Equipment draws come from their own stream, so adding them left the first stream as it was.
   const equipmentRng = mulberry32(hashSeed(options.seed, tenant, "equipment"));
-  const sessions = generateSessions(rng, users, enabled, start, options, equipmentRng);
+  // So do the time-bound stories (stories.ts): a third stream, drawn only for the sessions they touch.
+  const storiesRng = mulberry32(hashSeed(options.seed, tenant, "stories"));
+  const sessions = generateSessions(rng, users, enabled, start, options, equipmentRng, storiesRng);
   const tests = generateTests(rng, users, start, options);
   return { name: tenant, anchor: options.anchor, idSeed: hashSeed(options.seed, tenant, "ids"), platforms, users, sessions, tests };
 }

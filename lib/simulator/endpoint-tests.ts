@@ -2,7 +2,13 @@
 // clients per location, run around the clock; Dallas fails and warns more.
 import { DAY_MS, LOCATIONS, WIFI_TROUBLE_LOCATION } from "./catalogue.ts";
 import type { GenerateOptions, SimUser } from "./users.ts";
-import { between, intBetween, pick, uuid, weighted, type Rng } from "./random.ts";
+import { between, hashSeed, intBetween, pick, uuid, weighted, type Rng } from "./random.ts";
+
+/** Each endpoint client's network: Dallas's on the troubled Wi-Fi, elsewhere a stable hash of the name (no draw: the streams stay as they were). */
+export function endpointNetwork(endpointName: string, locationId: string): "WIRED" | "WIFI" {
+  if (locationId === WIFI_TROUBLE_LOCATION) return "WIFI";
+  return hashSeed("epc-network", endpointName) % 3 === 0 ? "WIFI" : "WIRED";
+}
 
 export type TestResult = "PASS" | "FAIL" | "WARN";
 

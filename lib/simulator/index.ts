@@ -9,6 +9,7 @@ import { generateTenant, type TenantData } from "./data.ts";
 import { BAD_DEVICE, CARRIERS, DEVICES, INCIDENT_CARRIER, REGRESSED_CLIENT, regressionStart } from "./equipment.ts";
 import { defaultFaults, type Faults } from "./faults.ts";
 import { hashSeed, mulberry32 } from "./random.ts";
+import { ISP_TROUBLE_LOCATION, SLOW_SERVER, storyWindows } from "./stories.ts";
 import { type AppContext, createApp, type RecordedRequest } from "./routes.ts";
 import type { DxpVariant } from "./variant.ts";
 
@@ -33,7 +34,7 @@ export interface SimulatorOptions {
   variant?: DxpVariant;
 }
 
-export interface Simulator extends Pick<AppContext, "tenants" | "issueTokens" | "setFaults" | "clearFaults" | "requests" | "clearRequests"> {
+export interface Simulator extends Pick<AppContext, "tenants" | "dataset" | "issueTokens" | "setFaults" | "clearFaults" | "requests" | "clearRequests"> {
   readonly app: Hono;
   fetch(request: Request): Promise<Response>;
   readonly faults: Faults;
@@ -41,8 +42,17 @@ export interface Simulator extends Pick<AppContext, "tenants" | "issueTokens" | 
   readonly anchor: number;
   /** The planted carrier incident: EXTERNAL sessions at these locations on this carrier's trunk, start inclusive, end exclusive (ms). */
   readonly incident: { readonly start: number; readonly end: number; readonly locations: readonly string[]; readonly carrier: string };
-  /** The other planted causes (equipment.ts): the headset poor at every site, the client version that regresses from `since`. */
-  readonly planted: { readonly badDevice: string; readonly regressedClient: string; readonly regressionSince: number };
+  /**
+   * The other planted causes (equipment.ts): the headset poor at every site, the client version that regresses from `since`;
+   * and the time-bound stories (stories.ts): one site's ISP degrading for four hours, one conference relay slow from a day on (ms).
+   */
+  readonly planted: {
+    readonly badDevice: string;
+    readonly regressedClient: string;
+    readonly regressionSince: number;
+    readonly ispTrouble: { readonly location: string; readonly start: number; readonly end: number };
+    readonly slowServer: { readonly server: string; readonly since: number };
+  };
 }
 
 /** Endpoint-client tests per tenant. */
@@ -64,7 +74,14 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     locations: LOCATIONS.filter((l) => l.region === INCIDENT_REGION).map((l) => l.id),
     carrier: CARRIERS[INCIDENT_CARRIER],
   };
-  const planted = { badDevice: DEVICES[BAD_DEVICE]!, regressedClient: REGRESSED_CLIENT, regressionSince: regressionStart(anchor) };
+  const stories = storyWindows(anchor);
+  const planted = {
+    badDevice: DEVICES[BAD_DEVICE]!,
+    regressedClient: REGRESSED_CLIENT,
+    regressionSince: regressionStart(anchor),
+    ispTrouble: { location: LOCATIONS.find((l) => l.id === ISP_TROUBLE_LOCATION)!.name, ...stories.isp },
+    slowServer: { server: SLOW_SERVER, since: stories.slowServerSince },
+  };
 
   const dataset = (tenant: string): TenantData => {
     let data = datasets.get(tenant);
@@ -124,6 +141,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         },
         badDevice: planted.badDevice,
         regressedClient: { version: planted.regressedClient, since: new Date(planted.regressionSince).toISOString() },
+        ispTrouble: { location: planted.ispTrouble.location, start: new Date(planted.ispTrouble.start).toISOString(), end: new Date(planted.ispTrouble.end).toISOString() },
+        slowServer: { server: SLOW_SERVER, since: new Date(planted.slowServer.since).toISOString() },
       },
     }),
   });
@@ -132,6 +151,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     app,
     fetch: async (request) => app.fetch(request),
     tenants,
+    dataset,
     issueTokens,
     get faults() {
       return faults;

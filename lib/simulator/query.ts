@@ -85,6 +85,8 @@ const MATCHERS: Record<DimensionKey, (session: SimSession, wanted: readonly stri
   devices: (s, wanted) => wanted.includes(fold(deviceName(s) ?? "")),
   clientVersions: (s, wanted) => wanted.includes(fold(clientOf(s).version ?? "")),
   carriers: (s, wanted) => wanted.includes(fold(carrierName(s) ?? "")),
+  clientTypes: (s, wanted) => wanted.includes(fold(clientOf(s).type)),
+  servers: (s, wanted) => wanted.includes(fold(s.server)),
 };
 
 const isUser = (user: SimUser, wanted: readonly string[]) =>

@@ -2,7 +2,7 @@
 import type { DxpLocation, DxpSession, DxpUser, EndpointTest } from "../client/schemas.ts";
 import type { CatalogueLocation } from "./catalogue.ts";
 import { startMs, type TenantData } from "./data.ts";
-import type { SimTest } from "./endpoint-tests.ts";
+import { endpointNetwork, type SimTest } from "./endpoint-tests.ts";
 import { carrierName, clientOf, deviceName, networkTypeName } from "./equipment.ts";
 import { jitterMs, packetLossPercent, sessionId, sessionTo, type SimSession } from "./sessions.ts";
 import type { SimUser } from "./users.ts";
@@ -70,6 +70,7 @@ export const testJson = (t: SimTest) =>
     endpointName: t.endpointName,
     userName: t.user.displayName,
     location: t.user.location.name,
+    network: endpointNetwork(t.endpointName, t.user.location.id),
     testType: t.testType,
     result: t.result,
     mos: t.mos,

@@ -20,6 +20,7 @@ import {
 import type { GenerateOptions, SimUser } from "./users.ts";
 import { drawEquipment, equipmentPenalty, INCIDENT_CARRIER } from "./equipment.ts";
 import { between, exponential, intBetween, mulberry32, searchCumulative, uuid, weighted, type Rng } from "./random.ts";
+import { storyEffect, storyWindows } from "./stories.ts";
 
 export type ContactCentreFlag = "AGENT" | "ACD" | "IVR" | "CUSTOMER";
 export type QualityType = "PEER2PEER" | "PSTN" | "CONFERENCE" | "WEBINAR";
@@ -103,6 +104,7 @@ export function generateSessions(
   start: number,
   options: GenerateOptions,
   equipmentRng: Rng,
+  storiesRng: Rng,
 ): SimSession[] {
   const hours = options.days * 24;
   const startSec = start / 1000;
@@ -112,6 +114,7 @@ export function generateSessions(
   const incident = incidentWindow(options.anchor);
   const incidentStart = incident.start / 1000;
   const incidentEnd = incident.end / 1000;
+  const stories = storyWindows(options.anchor);
   const sessions: SimSession[] = [];
 
   for (let index = 0; index < options.sessions; index++) {
@@ -184,6 +187,11 @@ export function generateSessions(
         jitter += incidentJitter;
       }
     }
+    // The time-bound stories (stories.ts) draw from their own stream, only for the sessions they touch.
+    const story = storyEffect(storiesRng, { locationId: location.id, startMs: at * 1000, server: equipment.server, conference: qualityType === "CONFERENCE" || qualityType === "WEBINAR" }, stories);
+    loss += story.loss;
+    rtt += story.rtt;
+    jitter += story.jitter;
     const penalty = equipmentPenalty(equipmentRng, equipment);
     loss += penalty.loss;
     let score = 92 + rng() * 8 - Math.max(0, jitter - 20) * 0.7 - loss * 7 - Math.max(0, rtt - 200) * 0.1 - penalty.score;

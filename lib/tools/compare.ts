@@ -5,6 +5,8 @@ import { lazySchema } from "../lazy-schema.ts";
 import { formatWindow, previousWindow, utcSeconds } from "../time.ts";
 import { num, signed } from "./render.ts";
 import type { Scope } from "./call-scope.ts";
+import type { ToolContext } from "./define.ts";
+import { coveredShare, coverageNote, dataExtent, MIN_COMPARED_COVERAGE } from "./coverage.ts";
 
 /** No description: the name says it, and every tool that has it pays for one in tools/list. */
 export const compareField = lazySchema(() => z.boolean().default(false));
@@ -20,8 +22,8 @@ export const changeSchema = lazySchema(() => z.object({
   sessions: z.number(),
   poorPercent: z.number(),
   avgNectarScore: z.number().nullable(),
-  deltaSessions: z.number(),
-  deltaPoorPoints: z.number().describe("percentage points"),
+  deltaSessions: z.number().nullable().describe("null: the previous period lies mostly outside the data"),
+  deltaPoorPoints: z.number().nullable().describe("percentage points"),
   deltaScore: z.number().nullable(),
 }));
 export type Change = z.infer<ReturnType<typeof changeSchema>>;
@@ -35,24 +37,39 @@ export function previousScope(scope: Scope) {
   return { window, query: { ...scope.query, window: window.query } };
 }
 
+/**
+ * Whether the previous period is covered enough by the retained data for a Δ to mean
+ * anything (one request: the data's extent), and what to say when it is not. A month
+ * compared with a month before the data is "7 → 19,993 sessions", not a change.
+ */
+export async function previousCoverage(scope: Scope, context: ToolContext, window: { from: Date; to: Date }): Promise<{ covered: boolean; note: string }> {
+  const extent = await dataExtent(scope, context);
+  const share = coveredShare({ from: window.from.getTime(), to: window.to.getTime() }, extent);
+  const covered = share >= MIN_COMPARED_COVERAGE;
+  return { covered, note: covered ? coverageNote("previous period", share, extent) : `No Δ: ${coverageNote("previous period", share, extent)}` };
+}
+
 const delta = (a: number | null, b: number | null) => (a === null || b === null ? null : Math.round((a - b) * 10) / 10);
 
-export function change(current: Figures, previous: Figures): Change {
+/** The changes; all null when the previous period is not covered by the data (previousCoverage). */
+export function change(current: Figures, previous: Figures, covered = true): Change {
   return {
     sessions: previous.sessions,
     poorPercent: previous.poorPercent,
     avgNectarScore: previous.avgNectarScore,
-    deltaSessions: current.sessions - previous.sessions,
-    deltaPoorPoints: delta(current.poorPercent, previous.poorPercent) ?? 0,
-    deltaScore: delta(current.avgNectarScore, previous.avgNectarScore),
+    deltaSessions: covered ? current.sessions - previous.sessions : null,
+    deltaPoorPoints: covered ? (delta(current.poorPercent, previous.poorPercent) ?? 0) : null,
+    deltaScore: covered ? delta(current.avgNectarScore, previous.avgNectarScore) : null,
   };
 }
 
 /** "vs previous LAST_WEEK (…): sessions 790 → 812 (+22) · poor 12.1% → 16.4% (+4.3 pts) · score 80.1 → 76.2 (−3.9)" */
-export function changeLine(current: Figures, c: Change, window: { from: Date; to: Date }): string {
+export function changeLine(current: Figures, c: Change, window: { from: Date; to: Date }, note = ""): string {
+  if (c.deltaSessions === null) return `vs previous period (${formatWindow(window)}): ${note || "No Δ: the previous period lies outside the data."}`;
   return (
     `vs previous period (${formatWindow(window)}): sessions ${c.sessions} → ${current.sessions} (${signed(c.deltaSessions, 0)}) · ` +
     `poor ${c.poorPercent}% → ${current.poorPercent}% (${signed(c.deltaPoorPoints, 1, " pts")}) · ` +
-    `score ${num(c.avgNectarScore)} → ${num(current.avgNectarScore)} (${signed(c.deltaScore)})`
+    `score ${num(c.avgNectarScore)} → ${num(current.avgNectarScore)} (${signed(c.deltaScore)})` +
+    (note ? ` ${note}` : "")
   );
 }

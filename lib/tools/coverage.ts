@@ -34,3 +34,39 @@ export async function emptyNote(scope: Scope, context: ToolContext): Promise<str
   if (to <= first.getTime() || from >= last.getTime()) return `No sessions: the window lies outside the data (${covers}).`;
   return `No sessions ${what} in this window (${covers}).`;
 }
+
+/** What the retained data covers for a scope's filter: its first and last day with sessions (the last 90 days by day, one request). */
+export interface DataExtent {
+  first: number;
+  /** End of the last day with sessions. */
+  last: number;
+}
+
+export async function dataExtent(scope: Scope, context: ToolContext): Promise<DataExtent | null> {
+  const now = context.now();
+  const days = await scope.client.histogram(
+    { ...scope.query, window: { period: CUSTOM_TIME_PERIOD, from: new Date(now - MAX_WINDOW_MS), to: new Date(now) }, interval: "DAY" },
+    scope.call,
+  );
+  const withData = days.filter((d) => d.sessions.all > 0);
+  if (!withData.length) return null;
+  return { first: parseDxpDate(withData[0]!.startDate).getTime(), last: Math.min(now, parseDxpDate(withData[withData.length - 1]!.endDate).getTime()) };
+}
+
+/** The share (0–1) of a window that lies within the retained data. */
+export function coveredShare(window: { from: number; to: number }, extent: DataExtent | null): number {
+  if (!extent || window.to <= window.from) return 0;
+  const overlap = Math.max(0, Math.min(window.to, extent.last) - Math.max(window.from, extent.first));
+  return Math.min(1, overlap / (window.to - window.from));
+}
+
+/** A compared window must be at least this much covered by the data for a Δ to mean anything. */
+export const MIN_COMPARED_COVERAGE = 0.8;
+
+/** "the data starts 2025-05-13 00:00 UTC: 23% of the previous period is covered" (or "" when fully covered). */
+export function coverageNote(what: string, share: number, extent: DataExtent | null): string {
+  if (share >= 0.999) return "";
+  if (!extent) return `No data in the last 90 days covers the ${what}.`;
+  if (share === 0) return `The ${what} lies outside the retained data (it starts ${formatUtc(new Date(extent.first))} UTC).`;
+  return `Only ${Math.round(share * 100)}% of the ${what} lies within the retained data (it starts ${formatUtc(new Date(extent.first))} UTC).`;
+}

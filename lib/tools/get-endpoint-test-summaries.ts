@@ -1,10 +1,39 @@
 import { z } from "zod";
+import type { EndpointTest } from "../client/schemas.ts";
 import { lazySchema } from "../lazy-schema.ts";
 import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
 import { defineTool, READS_DXP } from "./define.ts";
 import { num, pageFooter, round, table } from "./render.ts";
-import { appliedLine, appliedSchema, scopeFor, TEST_DIMENSIONS, testScopeShape } from "./call-scope.ts";
+import { appliedLine, appliedSchema, scopeFor, TEST_DIMENSIONS, testScopeShape, type Scope } from "./call-scope.ts";
+import { coveredShare, coverageNote, dataExtent } from "./coverage.ts";
+import type { ToolContext } from "./define.ts";
 import { pageOf, pageSchema, pagingShape } from "./paging.ts";
+import { percentOf } from "./render.ts";
+import { minSample } from "./sample.ts";
+
+const TEST_BY = ["site", "endpoint", "testType", "day"] as const;
+type TestBy = (typeof TEST_BY)[number];
+/** With by: every test of the window is read, this many pages of 1,000 at most. */
+const MAX_PAGES = 10;
+const SUMMARY_PAGE = 1000;
+
+const summaryRow = lazySchema(() => z.object({
+  name: z.string(),
+  tests: z.number(),
+  fail: z.number(),
+  warn: z.number(),
+  failPercent: z.number(),
+  firstFail: z.string().nullable().describe("UTC"),
+  sites: z.array(z.string()),
+  networks: z.array(z.string()).describe("inferred field"),
+}));
+
+/** What the data covers when the window reaches outside it (one request), or "". */
+async function windowCoverage(scope: Scope, context: ToolContext): Promise<string> {
+  const extent = await dataExtent(scope, context);
+  const share = coveredShare({ from: Date.parse(scope.applied.window.from), to: Date.parse(scope.applied.window.to) }, extent);
+  return coverageNote("window", share, extent);
+}
 
 const testRow = lazySchema(() => z.object({
   testId: z.string(),
@@ -27,10 +56,23 @@ export default defineTool({
     "Endpoint-client (EPC) test results, newest first: endpoint, user, site, result, MOS, jitter, loss, RTT: a site's network as its endpoints see it.",
   group: "endpoint_tests",
   annotations: READS_DXP,
-  inputSchema: () => z.strictObject({ ...testScopeShape(), ...pagingShape(), pageSize: z.number().int().min(1).max(100).default(8) }),
-  outputSchema: () => appliedSchema().extend({ results: z.array(z.string()).nullable(), page: pageSchema(), tests: z.array(testRow()) }),
+  inputSchema: () => z.strictObject({
+    ...testScopeShape(),
+    ...pagingShape(),
+    pageSize: z.number().int().min(1).max(100).default(8),
+    by: z.enum(TEST_BY).optional().describe("summary per group: tests, fail %, first fail, network"),
+  }),
+  outputSchema: () => appliedSchema().extend({
+    results: z.array(z.string()).nullable(),
+    page: pageSchema().optional(),
+    tests: z.array(testRow()).optional(),
+    by: z.enum(TEST_BY).optional(),
+    groups: z.array(summaryRow()).optional(),
+  }),
   async handler(args, context) {
-    const { client, query, applied, call } = await scopeFor(args, context, TEST_DIMENSIONS);
+    const scope = await scopeFor(args, context, TEST_DIMENSIONS);
+    const { client, query, applied, call } = scope;
+    if (args.by) return summarise(args.by, args.results, scope, context);
     const answer = await client.endpointTestSummaries(
       { ...query, testResults: args.results, pageNumber: args.pageNumber, pageSize: args.pageSize },
       call,
@@ -68,9 +110,65 @@ export default defineTool({
               num(t.rttMs, 0),
             ]),
           )
-        : "No tests match.",
+        : `No tests match.${(await windowCoverage(scope, context)).replace(/^(.)/, " $1")}`,
       pageFooter(page, tests.length, "tests"),
     ].join("\n");
     return { data: { ...applied, results, page, tests }, text };
   },
 });
+
+/** Every test of the window (at most MAX_PAGES requests), grouped: fail rates, since when, where and over what network. */
+async function summarise(by: TestBy, results: string[] | undefined, scope: Scope, context: ToolContext) {
+  const { client, query, applied, call } = scope;
+  const all: EndpointTest[] = [];
+  let pages = 0;
+  for (let pageNumber = 1; pageNumber <= MAX_PAGES; pageNumber++) {
+    const answer = await client.endpointTestSummaries({ ...query, testResults: results, pageNumber, pageSize: SUMMARY_PAGE }, call);
+    pages++;
+    all.push(...answer.elements);
+    if (pageNumber >= answer.totalPages) break;
+  }
+  const coverage = await windowCoverage(scope, context);
+  const keyOf = (t: EndpointTest): string =>
+    by === "site" ? (t.location ?? "unknown") : by === "endpoint" ? (t.endpointName ?? "unknown") : by === "testType" ? (t.testType ?? "unknown") : t.startDate ? utcSeconds(parseDxpDate(t.startDate)).slice(0, 10) : "unknown";
+  const groups = new Map<string, EndpointTest[]>();
+  for (const t of all) groups.set(keyOf(t), [...(groups.get(keyOf(t)) ?? []), t]);
+  const min = minSample([...groups.values()].map((g) => g.length));
+  const rows = [...groups].map(([name, tests]) => {
+    const fails = tests.filter((t) => t.result === "FAIL").map((t) => (t.startDate ? utcSeconds(parseDxpDate(t.startDate)) : "")).filter(Boolean).sort();
+    return {
+      name,
+      tests: tests.length,
+      fail: fails.length,
+      warn: tests.filter((t) => t.result === "WARN").length,
+      failPercent: percentOf(fails.length, tests.length),
+      firstFail: fails[0] ?? null,
+      sites: [...new Set(tests.map((t) => t.location ?? "unknown"))].sort(),
+      networks: [...new Set(tests.map((t) => t.network ?? "unknown"))].sort(),
+    };
+  });
+  // Days in order; other groups worst fail rate first, those under the minimum sample last.
+  rows.sort((a, b) => (by === "day" ? a.name.localeCompare(b.name) : Number(b.tests >= min) - Number(a.tests >= min) || b.failPercent - a.failPercent || b.tests - a.tests));
+  const shown = rows.slice(0, 30);
+  const text = [
+    `Endpoint tests by ${by}${results ? ` with result ${results.join("/")}` : ""}${by === "day" ? "" : `, worst fail rate first (ranked with ≥ ${min} tests)`}. ${appliedLine(applied)}`,
+    ...(coverage ? [coverage] : []),
+    shown.length
+      ? table(
+          [by, "tests", "fail", "warn", "fail %", "first fail UTC", ...(by === "site" ? [] : ["site"]), "network"],
+          shown.map((r) => [
+            r.name,
+            r.tests,
+            r.fail,
+            r.warn,
+            `${r.failPercent}%`,
+            r.firstFail ? formatUtc(new Date(r.firstFail)).slice(5) : null,
+            ...(by === "site" ? [] : [r.sites.length > 2 ? `${r.sites.length} sites` : r.sites.join(", ")]),
+            r.networks.join(", "),
+          ]),
+        )
+      : "No tests match.",
+    `${all.length} tests in ${rows.length} groups${rows.length > shown.length ? ` (${shown.length} shown)` : ""}; network is the endpoint client's (an inferred DXP field). ${pages + 1} DXP requests (at most ${MAX_PAGES + 1}).`,
+  ].join("\n");
+  return { data: { ...applied, results: results ?? null, by, groups: shown }, text };
+}

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { lazySchema } from "../lazy-schema.ts";
 import { defineTool, READS_DXP } from "./define.ts";
 import { formatWindow } from "../time.ts";
-import { change, changeSchema, compareField, previousScope, previousWindowOf, previousWindowSchema } from "./compare.ts";
+import { change, changeSchema, compareField, previousCoverage, previousScope, previousWindowOf, previousWindowSchema } from "./compare.ts";
 import { emptyNote } from "./coverage.ts";
 import { num, signed, table } from "./render.ts";
 import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
@@ -40,13 +40,17 @@ export default defineTool({
     const scope = await scopeFor(args, context);
     const { client, query, applied, call } = scope;
     const previous = args.compareWithPreviousPeriod ? previousScope(scope) : undefined;
-    const [answer, before] = await Promise.all([client.qualityMap(query, call), previous && client.qualityMap(previous.query, call)]);
+    const [answer, before, coverage] = await Promise.all([
+      client.qualityMap(query, call),
+      previous && client.qualityMap(previous.query, call),
+      previous ? previousCoverage(scope, context, previous.window) : { covered: true, note: "" },
+    ]);
     const beforeById = new Map(before?.map((b) => [String(b.location.id), qualityCounts(b.sessions, b.avgNectarScore)]));
     const rows = answer.map(({ location, sessions, avgNectarScore }) => ({ ...locationRow(location), ...qualityCounts(sessions, avgNectarScore) }));
     const withChange = rows.map((row) => {
       if (!previous) return row;
       const old = beforeById.get(row.id) ?? { sessions: 0, poorPercent: 0, avgNectarScore: null };
-      return { ...row, change: change(row, { sessions: old.sessions, poorPercent: old.poorPercent, avgNectarScore: old.avgNectarScore }) };
+      return { ...row, change: change(row, { sessions: old.sessions, poorPercent: old.poorPercent, avgNectarScore: old.avgNectarScore }, coverage.covered) };
     });
     const key = args.sortBy;
     // Worst first: most poor, most sessions, lowest score.
@@ -67,7 +71,7 @@ export default defineTool({
           )
         : await emptyNote(scope, context),
       more > 0 ? `${more} more locations not shown: raise limit (max 100).` : `${rows.length} locations.`,
-      ...(previous ? [`Δ = change vs the previous period (${formatWindow(previous.window)}).`] : []),
+      ...(previous ? [`Δ = change vs the previous period (${formatWindow(previous.window)}).${coverage.note ? ` ${coverage.note}` : ""}`] : []),
     ].join("\n");
     const data = { ...applied, totalLocations: rows.length, sortBy: key, locations: shown };
     return { data: previous ? { ...data, previousWindow: previousWindowOf(previous.window) } : data, text };

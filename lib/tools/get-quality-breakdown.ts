@@ -1,32 +1,17 @@
 import { z } from "zod";
 import { lazySchema } from "../lazy-schema.ts";
 import type { GroupQuality } from "../client/schemas.ts";
-import { canonicalSessionType, type BreakdownDimension } from "../client/vocabulary.ts";
-import { formatUtc, formatWindow, parseDxpDate, utcSeconds } from "../time.ts";
-import { change, changeSchema, compareField, previousScope, previousWindowOf, previousWindowSchema } from "./compare.ts";
+import { canonicalSessionType } from "../client/vocabulary.ts";
+import { BY, BY_DIMENSIONS } from "./breakdown-by.ts";
+import { CUSTOM_TIME_PERIOD } from "../client/endpoints.ts";
+import { formatUtc, formatWindow, MAX_WINDOW_MS, parseDxpDate, utcSeconds } from "../time.ts";
+import { change, changeSchema, compareField, previousCoverage, previousScope, previousWindowOf, previousWindowSchema } from "./compare.ts";
 import { emptyNote } from "./coverage.ts";
 import { defineTool, READS_DXP } from "./define.ts";
 import { drillArgs, drillEcho, drillLine, drillQuery, drillShape, narrowedToSchema } from "./drill.ts";
 import { num, percentOf, round, signed, table } from "./render.ts";
 import { minSample } from "./sample.ts";
 import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
-
-/** Our argument → the DXP's groupBy, and how to narrow the session list to one group. */
-const DIMENSIONS = {
-  networkType: { upstream: "NETWORK_TYPE", narrow: (v: string) => `networkType "${v}"` },
-  device: { upstream: "DEVICE", narrow: (v: string) => `device "${v}"` },
-  clientType: { upstream: "CLIENT_TYPE", narrow: null },
-  clientVersion: { upstream: "CLIENT_VERSION", narrow: (v: string) => `clientVersion "${v}"` },
-  platform: { upstream: "PLATFORM", narrow: (v: string) => `platforms ["${v}"]` },
-  sessionType: { upstream: "SESSION_TYPE", narrow: (v: string) => `sessionTypes ["${v}"]` },
-  sessionScenario: { upstream: "SESSION_SCENARIO", narrow: (v: string) => `sessionScenarios ["${v}"]` },
-  carrier: { upstream: "CARRIER", narrow: (v: string) => `carrier "${v}"` },
-  server: { upstream: "SERVER", narrow: null },
-  user: { upstream: "USER", narrow: (v: string) => `users ["${v}"]` },
-  location: { upstream: "LOCATION", narrow: (v: string) => `locations ["${v}"]` },
-} as const satisfies Record<string, { upstream: BreakdownDimension; narrow: ((v: string) => string) | null }>;
-type By = keyof typeof DIMENSIONS;
-const BY = Object.keys(DIMENSIONS) as [By, ...By[]];
 
 const groupRow = lazySchema(() => z.object({
   name: z.string(),
@@ -38,7 +23,7 @@ const groupRow = lazySchema(() => z.object({
   avgJitterMs: z.number().nullable(),
   avgPacketLossPct: z.number().nullable(),
   avgRoundTripMs: z.number().nullable(),
-  firstSeen: z.string().nullable().describe("UTC"),
+  firstSeen: z.string().nullable().describe("UTC; by clientVersion: first in the retained data"),
   ranked: z.boolean().describe("false: fewer sessions than minSessions"),
   change: changeSchema().optional(),
 }));
@@ -125,20 +110,29 @@ export default defineTool({
   async handler(args, context) {
     const scope = await scopeFor(args, context);
     const { client, query, applied, call } = scope;
-    const dimension = DIMENSIONS[args.by];
+    const dimension = BY_DIMENSIONS[args.by];
     const ask = (q: typeof query) => client.sessionBreakdown({ ...q, ...drillQuery(args), groupBy: dimension.upstream }, call);
     const previous = args.compareWithPreviousPeriod ? previousScope(scope) : undefined;
     const rename = args.by === "sessionType" ? canonicalSessionType : (name: string) => name;
-    const [now, before] = await Promise.all([ask(query), previous && ask(previous.query)]);
+    // First seen is when a group first appears in the retained data, not in the window: for the
+    // column that shows it (clientVersion), the same breakdown over the last 90 days (one request).
+    const retained = { period: CUSTOM_TIME_PERIOD, from: new Date(context.now() - MAX_WINDOW_MS), to: new Date(context.now()) } as const;
+    const [now, before, coverage, history] = await Promise.all([
+      ask(query),
+      previous && ask(previous.query),
+      previous ? previousCoverage(scope, context, previous.window) : { covered: true, note: "" },
+      args.by === "clientVersion" ? ask({ ...query, window: retained }) : undefined,
+    ]);
+    const firstSeen = new Map(merge(history ?? [], rename).map((g) => [g.name, g.firstSessionDate]));
     const groups = merge(now, rename);
     const min = args.minSessions ?? minSample(groups.map((g) => g.sessions.all));
     const beforeByName = new Map(merge(before ?? [], rename).map((g) => [g.name, rowOf(g, min)]));
     const rows: Row[] = groups
-      .map((g) => rowOf(g, min))
+      .map((g) => rowOf(history ? { ...g, firstSessionDate: firstSeen.get(g.name) ?? g.firstSessionDate } : g, min))
       .map((row) => {
         if (!previous) return row;
         const old = beforeByName.get(row.name) ?? { sessions: 0, poorPercent: 0, avgNectarScore: null };
-        return { ...row, change: change(row, old) };
+        return { ...row, change: change(row, old, coverage.covered) };
       })
       // Ranked groups first, worst poor share first; the biggest group wins a tie.
       .sort((a, b) => Number(b.ranked) - Number(a.ranked) || b.poorPercent - a.poorPercent || b.sessions - a.sessions);
@@ -170,7 +164,7 @@ export default defineTool({
       [
         rows.length > shown.length ? `${rows.length - shown.length} more groups: raise limit.` : `${rows.length} groups.`,
         unranked ? `${unranked} with fewer than ${min} sessions not ranked.` : "",
-        previous ? `Δ vs ${formatWindow(previous.window)}.` : "",
+        previous ? `Δ vs ${formatWindow(previous.window)}.${coverage.note ? ` ${coverage.note}` : ""}` : "",
       ]
         .filter(Boolean)
         .join(" "),

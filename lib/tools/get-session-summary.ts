@@ -10,6 +10,7 @@ import {
   changeSchema,
   compareField,
   type Figures,
+  previousCoverage,
   previousScope,
   previousWindowOf,
   previousWindowSchema,
@@ -148,7 +149,12 @@ export default defineTool({
     const figures = figuresOf(byQuality);
     let change: Change | undefined;
     const previous = args.compareWithPreviousPeriod ? previousScope(scope) : undefined;
-    if (previous) change = changeOf(figures, figuresOf(await client.sessionSummaryByQuality(previous.query, call)));
+    let coverage = { covered: true, note: "" };
+    if (previous) {
+      const [before, covers] = await Promise.all([client.sessionSummaryByQuality(previous.query, call), previousCoverage(scope, context, previous.window)]);
+      coverage = covers;
+      change = changeOf(figures, figuresOf(before), covers.covered);
+    }
     const labelled = Object.entries(media).map(([kind, r]) => [MEDIA_LABELS[kind as keyof typeof MEDIA_LABELS], r] as const);
     const mediaLines = args.detail
       ? [
@@ -167,7 +173,7 @@ export default defineTool({
         : []),
       `Insights: ${countsLine(base.insights, base.totalSessions)}${moreInsights > 0 ? ` · ${moreInsights} more` : ""}`,
       ...mediaLines,
-      ...(change && previous ? [changeLine(figures, change, previous.window)] : []),
+      ...(change && previous ? [changeLine(figures, change, previous.window, coverage.note)] : []),
       ...(data.totalSessions === 0 ? [await emptyNote(scope, context)] : []),
       ...(args.detail ? [] : ["detail:true for more, get_quality_breakdown for causes"]),
     ].join("\n");

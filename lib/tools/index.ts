@@ -15,6 +15,7 @@ import getUserSummary from "./get-user-summary.ts";
 import getTenantNames from "./get-tenant-names.ts";
 import getTenantPlatforms from "./get-tenant-platforms.ts";
 import getUsers from "./get-users.ts";
+import findQualityChanges from "./find-quality-changes.ts";
 import setSessionFilter from "./set-session-filter.ts";
 
 export const tools = [
@@ -26,6 +27,7 @@ export const tools = [
   getSessionHistogram,
   getDetailedSessionList,
   getQualityBreakdown,
+  findQualityChanges,
   getSessionDetails,
   getUsers,
   getUserSummary,
