@@ -2,7 +2,7 @@
 // that are always killed on exit, /proc readings, and the loopback listener.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { cpSync, readFileSync, rmSync } from "node:fs";
-import { serve } from "@hono/node-server";
+import { sleep, within } from "../test/helpers/wait.ts";
 
 /** The built stdio/HTTP entry the children run; run.ts points it at a snapshot of dist/. */
 export let CLI = "dist/servers/cli.js";
@@ -75,19 +75,7 @@ export function r(value: number, digits?: number): number {
 // ---------------------------------------------------------------------------------------------
 // Bounded waits
 
-/** Resolve within `ms`, or reject naming what timed out. */
-export function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
-      timer.unref();
-    }),
-  ]);
-}
-
-export const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
+export { sleep, within };
 
 // ---------------------------------------------------------------------------------------------
 // Child processes: every child we start is killed when we exit, however we exit.
@@ -206,74 +194,9 @@ export function ask<T>(child: ChildProcess, message: Record<string, unknown>, ti
 // ---------------------------------------------------------------------------------------------
 // /proc (Linux): what a process costs, read from outside it.
 
-let ticksPerSecond = 100;
-try {
-  // getconf CLK_TCK is 100 on every Linux we run on; read it where we can.
-  ticksPerSecond = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
-} catch {
-  // keep 100
-}
-
-/** User + system CPU time of a process so far, ms; NaN where /proc is not available. */
-export function cpuMs(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // Fields after the command name (which may hold spaces) start after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const utime = Number(fields[11]);
-    const stime = Number(fields[12]);
-    return ((utime + stime) * 1000) / ticksPerSecond;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** Resident set size of a process, bytes; NaN where /proc is not available. */
-export function rssBytes(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
-    return kb ? Number(kb) * 1024 : Number.NaN;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** This process's CPU time so far, ms. */
-export function ownCpuMs(): number {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1000;
-}
+export { cpuMs, ownCpuMs, rssBytes } from "../test/helpers/proc.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Serving a fetch handler on loopback in this process.
 
-export interface Listening {
-  url: string;
-  /** TCP connections accepted so far: how many requests a client had in flight at once, from a cold pool. */
-  readonly connections: number;
-  close(): Promise<void>;
-}
-
-export function listen(handler: (request: Request) => Response | Promise<Response>): Promise<Listening> {
-  return new Promise((resolve, reject) => {
-    let connections = 0;
-    const server = serve({ fetch: handler, hostname: "127.0.0.1", port: 0 }, (info) => {
-      resolve({
-        url: `http://127.0.0.1:${info.port}`,
-        get connections() {
-          return connections;
-        },
-        close: () =>
-          new Promise<void>((done) => {
-            (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-            server.close(() => done());
-          }),
-      });
-    });
-    server.on("connection", () => void (connections += 1));
-    server.once("error", reject);
-  });
-}
+export { type Listening, listen } from "../test/helpers/listen.ts";

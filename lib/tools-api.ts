@@ -9,4 +9,4 @@ export { newSessionState, type SessionState } from "./session.ts";
 export { defineTool, type Tool, type ToolContext, type ToolGroup, type ToolResult } from "./tools/define.ts";
 export { allTools, TOOL_GROUPS, type ToolName, tools } from "./tools/index.ts";
 export { type ToolManifestEntry, toolManifest } from "./tools/manifest.ts";
-export { parseToolSelection, selectTools, type ToolSelection } from "./tools/select.ts";
+export { parseToolSelection, selectTools, type ToolSelection } from "./tools/select-tools.ts";

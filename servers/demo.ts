@@ -1,8 +1,8 @@
 // --demo: the embedded DXP simulator on a loopback port, and credentials for it.
 import type { PartialCredentials } from "../lib/connection.ts";
+import { demoCredentials } from "../lib/simulator/demo.ts";
 import { startSimulator } from "./start-simulator.ts";
 
-export const DEMO_TENANT = "acme";
 
 export interface Demo {
   credentials: PartialCredentials;
@@ -11,9 +11,5 @@ export interface Demo {
 
 export async function startDemo(): Promise<Demo> {
   const running = await startSimulator({ port: 0, hostname: "127.0.0.1" });
-  const tokens = running.simulator.issueTokens({ lifetimeSeconds: 3600 });
-  return {
-    credentials: { url: running.url, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, tenant: DEMO_TENANT },
-    close: running.close,
-  };
+  return { credentials: demoCredentials(running.simulator, running.url), close: running.close };
 }

@@ -5,8 +5,9 @@
 import { readConfig } from "../lib/config.ts";
 import { ConfigurationError, exitFor } from "../lib/errors.ts";
 import type { PartialCredentials } from "../lib/connection.ts";
-import { connectHints, httpAppFromConfig } from "../lib/http/from-config.ts";
+import { connectHints, httpAppFromConfig, localUrl } from "../lib/http/from-config.ts";
 import { redactingLogger, tokensOf } from "../lib/logger.ts";
+import { demoCredentials } from "../lib/simulator/demo.ts";
 import { createSimulator } from "../lib/simulator/index.ts";
 import { type KvLike, kvStores } from "../lib/store/kv-stores.ts";
 
@@ -41,7 +42,7 @@ try {
   if (Deno.args.includes("--demo")) {
     const simulator = createSimulator();
     const upstream = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, simulator.fetch);
-    demo = { url: `http://127.0.0.1:${upstream.addr.port}`, ...simulator.issueTokens(), tenant: "acme" };
+    demo = demoCredentials(simulator, `http://127.0.0.1:${upstream.addr.port}`);
   }
   const environment = demo ?? config.credentials;
   const log = redactingLogger(write, () => tokensOf(environment), config.debug);
@@ -52,10 +53,9 @@ try {
   const http = httpAppFromConfig({ config, demo, log, stores });
   const stop = new AbortController();
   const server = Deno.serve({ hostname: config.host, port: config.port, signal: stop.signal, onListen() {} }, http.app.fetch);
-  const shown = config.host === "0.0.0.0" ? "127.0.0.1" : config.host;
   if (config.denoKv) log.info(`shared store: Deno KV (${config.denoKv === "default" ? "Deno.openKv()" : config.denoKv})`);
   log.info(`nectar-dxp-mcp (Deno) listening on ${config.host}:${server.addr.port}${demo ? " with the embedded DXP (--demo)" : ""}`);
-  for (const line of connectHints(`http://${shown}:${server.addr.port}`)) log.info(line);
+  for (const line of connectHints(localUrl(config.host, server.addr.port))) log.info(line);
   const shutdown = async () => {
     log.info("SIGTERM: draining calls in flight");
     await http.drain(10_000);

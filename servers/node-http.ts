@@ -3,7 +3,7 @@ import { serve } from "@hono/node-server";
 import type { ServerConfig } from "../lib/config.ts";
 import type { PartialCredentials } from "../lib/connection.ts";
 import { ConfigurationError } from "../lib/errors.ts";
-import { connectHints, httpAppFromConfig } from "../lib/http/from-config.ts";
+import { connectHints, httpAppFromConfig, localUrl } from "../lib/http/from-config.ts";
 import { tokensOf } from "../lib/logger.ts";
 import { ENV } from "../lib/config.ts";
 import { exitFor } from "../lib/errors.ts";
@@ -81,10 +81,8 @@ export async function runHttp({ config: given, demo, onClose, requestTimeoutMs }
     stores,
   });
   const server = serve({ fetch: http.app.fetch, hostname: config.host, port: config.port, serverOptions: nodeServerOptions(requestTimeoutMs) }, (info) => {
-    const shown = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
-    const url = `http://${shown.includes(":") ? `[${shown}]` : shown}:${info.port}`;
     log.info(`nectar-dxp-mcp listening on ${config.host}:${info.port}${demo ? " with the embedded DXP (--demo)" : ""}`);
-    for (const line of connectHints(url)) log.info(line);
+    for (const line of connectHints(localUrl(config.host, info.port))) log.info(line);
   });
 
   let stopping = false;

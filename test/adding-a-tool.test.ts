@@ -12,7 +12,7 @@ import { newSessionState } from "../lib/session.ts";
 import { createSimulator } from "../lib/simulator/index.ts";
 import { defineTool } from "../lib/tools/define.ts";
 import { allTools, TOOL_GROUPS } from "../lib/tools/index.ts";
-import { selectTools } from "../lib/tools/select.ts";
+import { selectTools } from "../lib/tools/select-tools.ts";
 import newTool from "./fixtures/new-tool/get-tenant-count.ts";
 import { textOf } from "./helpers/common.ts";
 import { listen } from "./helpers/listen.ts";

@@ -7,6 +7,7 @@
 // as traffic. (The Deno children run the documented command, --allow-net, and are only ever
 // given loopback URLs.)
 import { textOf } from "./helpers/common.ts";
+import { within } from "./helpers/wait.ts";
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -87,17 +88,6 @@ const BASE_ENV = { FASTMCP_HOST: "127.0.0.1", FASTMCP_PORT: "0", NECTAR_ALLOW_LO
 
 function startNodeServer(env: Record<string, string> = {}, args: string[] = []): Promise<Child> {
   return startChild(process.execPath, ["--require", guardFile, CLI, "--http", ...args], { ...BASE_ENV, ...env });
-}
-
-/** Resolve within `ms`, or reject naming what timed out. */
-function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
-    }),
-  ]);
 }
 
 async function connectSdk(url: string, headers: Record<string, string> = {}): Promise<Client> {

@@ -3,7 +3,8 @@
 // every notation ipaddr.js reads.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { checkResolvedAddress, classifyAddress } from "../lib/security/url-policy.ts";
+import { classifyAddress } from "../lib/security/address-classes.ts";
+import { checkResolvedAddress } from "../lib/security/url-policy.ts";
 import { CredentialKeys } from "../lib/store/credential-keys.ts";
 import { MemorySessionStore } from "../lib/store/memory-session-store.ts";
 import { MemoryTokenStore } from "../lib/store/memory-token-store.ts";

@@ -4,10 +4,10 @@ import { ConfigurationError } from "../lib/errors.ts";
 import {
   DEFAULT_URL_POLICY,
   checkDxpUrl,
-  classifyHost,
   parseUrlPolicy,
   type UrlPolicy,
 } from "../lib/security/url-policy.ts";
+import { classifyHost } from "../lib/security/address-classes.ts";
 
 type HostClass = ReturnType<typeof classifyHost>;
 

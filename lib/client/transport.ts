@@ -13,7 +13,7 @@
 // - cancellation by the caller, and every failure mapped to our error kinds.
 import ky, { HTTPError, type KyInstance } from "ky";
 import type { z } from "zod";
-import { ConfigurationError, DxpError, NetworkError, TimeoutError, UpstreamError } from "../errors.ts";
+import { cancelled, ConfigurationError, DxpError, NetworkError, TimeoutError, UpstreamError } from "../errors.ts";
 import { redactSecrets } from "../security/redact.ts";
 import { SET_ACCESS_TOKEN, SET_URL } from "../settings.ts";
 import type { UpstreamLimiter } from "../security/upstream-limiter.ts";
@@ -204,7 +204,7 @@ export class Transport {
     } catch (error) {
       if (error instanceof DxpError) throw error;
       if (timedOut || Date.now() >= deadline) throw this.#timeout();
-      if (options.signal?.aborted) throw new TimeoutError("The request was cancelled before the DXP answered.");
+      if (options.signal?.aborted) throw cancelled();
       if (error instanceof HTTPError) throw await statusError(error.response, retries, subject, !!auth?.canRefresh, this.#redact);
       if (error instanceof BodyCutOff) {
         throw new NetworkError(

@@ -28,6 +28,7 @@ import { type BatchLimits, type BodyVariables, parseJsonRpc } from "./json-rpc-b
 import { jsonRpcError } from "./json-rpc.ts";
 import { createMcpEndpoint, type McpEndpoint } from "./mcp-handler.ts";
 import { deleteSession, resolveSession, type SessionVariables } from "./sessions.ts";
+import { countInFlight, drain, newTraffic, refuseWhileDraining, tracked, type Traffic } from "./traffic.ts";
 
 export interface HttpAppOptions {
   environment?: PartialCredentials;
@@ -68,19 +69,13 @@ export interface HttpApp {
 
 type McpEnv = { Variables: CallerVariables & BodyVariables & SessionVariables };
 
-/** Calls in flight and whether the server is draining (shutdown). */
-interface Traffic {
-  inFlight: number;
-  draining: boolean;
-}
-
 export function createHttpApp(options: HttpAppOptions): HttpApp {
   const log = options.log ?? silentLogger;
   const sessions = options.sessions ?? new MemorySessionStore();
   const filters = options.filters ?? new MemoryFilterStore();
   const storeReady = options.storeReady ?? (() => true);
   const budgets = options.budgets ?? budgetsForHeap();
-  const traffic: Traffic = { inFlight: 0, draining: false };
+  const traffic = newTraffic();
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
   const endpoint = createMcpEndpoint({ maxBodyBytes: maxBody, log });
   const app = new Hono<McpEnv>();
@@ -121,30 +116,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     get inFlight() {
       return traffic.inFlight;
     },
-    async drain(timeoutMs) {
-      traffic.draining = true;
-      const deadline = Date.now() + timeoutMs;
-      while (traffic.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-      return traffic.inFlight === 0;
-    },
-  };
-}
-
-function countInFlight(traffic: Traffic): MiddlewareHandler {
-  return async (_c, next) => {
-    traffic.inFlight += 1;
-    try {
-      await next();
-    } finally {
-      traffic.inFlight -= 1;
-    }
-  };
-}
-
-function refuseWhileDraining(traffic: Traffic): MiddlewareHandler {
-  return async (_c, next) => {
-    if (traffic.draining) return jsonRpcError(503, -32000, "Server is shutting down; retry on another instance.", { "retry-after": "1" });
-    await next();
+    drain: (timeoutMs) => drain(traffic, timeoutMs),
   };
 }
 
@@ -219,55 +191,4 @@ function serveLegacyEra(endpoint: McpEndpoint, options: HttpAppOptions, filters:
     const response = await endpoint.serveLegacy(c.req.raw, c.get("body"), server, { newSessionId: c.get("newSessionId"), stream });
     return tracked(traffic, response, done);
   };
-}
-
-/** A streamed answer stays in flight (for drain) until its last byte; `done` runs when the answer is complete. */
-function tracked(traffic: Traffic, response: Response, done: () => void): Response {
-  if (!response.headers.get("content-type")?.includes("text/event-stream")) {
-    done();
-    return response;
-  }
-  traffic.inFlight += 1;
-  return untilStreamEnds(response, () => {
-    traffic.inFlight -= 1;
-    done();
-  });
-}
-
-/**
- * A streamed answer is in flight until its last byte, not when the handler returns:
- * `onEnd` runs once, when the stream ends or the client cancels it.
- */
-function untilStreamEnds(response: Response, onEnd: () => void): Response {
-  if (!response.body) {
-    onEnd();
-    return response;
-  }
-  let ended = false;
-  const end = () => {
-    if (!ended) {
-      ended = true;
-      onEnd();
-    }
-  };
-  const reader = response.body.getReader();
-  const tracked = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) {
-          end();
-          controller.close();
-        } else controller.enqueue(value);
-      } catch (error) {
-        end();
-        controller.error(error);
-      }
-    },
-    cancel(reason) {
-      end();
-      return reader.cancel(reason);
-    },
-  });
-  return new Response(tracked, { status: response.status, headers: response.headers });
 }

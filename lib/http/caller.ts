@@ -7,7 +7,7 @@ import type { PartialCredentials } from "../connection.ts";
 import { messageFor } from "../errors.ts";
 import type { CredentialKeys } from "../store/credential-keys.ts";
 import type { Tool } from "../tools/define.ts";
-import { parseToolSelection, selectTools } from "../tools/select.ts";
+import { parseToolSelection, selectTools } from "../tools/select-tools.ts";
 import { HeaderError, readCredentialHeaders } from "./credential-headers.ts";
 import { jsonRpcError } from "./json-rpc.ts";
 

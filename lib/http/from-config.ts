@@ -51,6 +51,12 @@ export function httpAppFromConfig({ config, demo, log, guardFetch, stores }: Htt
   });
 }
 
+/** The URL a person on this machine dials for a listener on host:port: a wildcard address as loopback, IPv6 in brackets. */
+export function localUrl(host: string, port: number): string {
+  const shown = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+  return `http://${shown.includes(":") ? `[${shown}]` : shown}:${port}`;
+}
+
 /** The lines a person needs to connect, printed when the server is up. */
 export function connectHints(url: string): string[] {
   return [

@@ -29,7 +29,7 @@
 
 import type { MiddlewareHandler } from "hono";
 import { ConfigurationError } from "../errors.ts";
-import { classifyHost } from "./url-policy.ts";
+import { classifyHost } from "./address-classes.ts";
 
 export interface OriginGuardOptions {
   /**

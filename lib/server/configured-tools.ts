@@ -3,7 +3,7 @@
 import { ENV } from "../config.ts";
 import { ConfigurationError } from "../errors.ts";
 import type { Tool } from "../tools/define.ts";
-import { selectTools, type ToolSelection } from "../tools/select.ts";
+import { selectTools, type ToolSelection } from "../tools/select-tools.ts";
 
 /** The tools a shell offers; an unknown name is a configuration error naming the variable. */
 export function configuredTools(selection: ToolSelection): Tool[] {

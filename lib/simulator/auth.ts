@@ -37,7 +37,8 @@ function base64url(bytes: Uint8Array): string {
 const randomBytes = (length: number) => crypto.getRandomValues(new Uint8Array(length));
 const encodeJson = (value: unknown) => base64url(encoder.encode(JSON.stringify(value)));
 
-export class TokenStore {
+/** The tokens this simulated DXP issued and still honours (not a store of ours: lib/store/ holds those). */
+export class IssuedTokens {
   readonly #access = new Map<string, AccessClaims>();
   readonly #refresh = new Map<string, RefreshGrant>();
 

@@ -3,7 +3,7 @@
 // fault injection. Runtime-agnostic: serve `simulator.fetch` with any Fetch-API server.
 import type { Hono } from "hono";
 import { API_PREFIX, ENDPOINTS } from "../client/endpoints.ts";
-import { TokenStore } from "./auth.ts";
+import { IssuedTokens } from "./auth.ts";
 import { DEMO_TENANTS, HOUR_MS, INCIDENT_REGION, LOCATIONS, WIFI_TROUBLE_LOCATION, incidentWindow } from "./catalogue.ts";
 import { generateTenant, type TenantData } from "./data.ts";
 import { BAD_DEVICE, CARRIERS, DEVICES, INCIDENT_CARRIER, REGRESSED_CLIENT, regressionStart } from "./equipment.ts";
@@ -65,7 +65,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const now = options.now ?? Date.now;
   const anchor = Math.floor(now() / HOUR_MS) * HOUR_MS;
   const tenants: readonly string[] = DEMO_TENANTS;
-  const tokens = new TokenStore(now, options.tokenLifetimeSeconds ?? 3600);
+  const tokens = new IssuedTokens(now, options.tokenLifetimeSeconds ?? 3600);
   const faults = defaultFaults();
   const requests: RecordedRequest[] = [];
   const datasets = new Map<string, TenantData>();

@@ -4,7 +4,7 @@
 import { Hono, type Context } from "hono";
 import { API_PREFIX, type Endpoint, ENDPOINTS, PARAMS } from "../client/endpoints.ts";
 import { apiDocument } from "./api-doc.ts";
-import type { AccessClaims, TokenGrant, TokenStore } from "./auth.ts";
+import type { AccessClaims, TokenGrant, IssuedTokens } from "./auth.ts";
 import type { TenantData } from "./data.ts";
 import { chooseFault, faultsPatchSchema, type Faults } from "./faults.ts";
 import { HANDLERS, type ApiEndpoint } from "./handlers.ts";
@@ -27,7 +27,7 @@ export interface RecordedRequest {
 export interface AppContext {
   readonly tenants: readonly string[];
   dataset(tenant: string): TenantData;
-  readonly tokens: TokenStore;
+  readonly tokens: IssuedTokens;
   issueTokens(options?: { tenants?: string[]; lifetimeSeconds?: number; subject?: string }): TokenGrant;
   faults(): Faults;
   setFaults(patch: Partial<Faults>): void;

@@ -9,6 +9,7 @@ import type { CallContext, DxpClient } from "../client/client.ts";
 import type { FilterQuery } from "../client/query.ts";
 import { closest, didYouMean, fold, WorkBudget } from "../closest.ts";
 import { InputError } from "../errors.ts";
+import { exactUser, searchUsers, userLabel, widenedUsers } from "./user-lookup.ts";
 
 /** Unknown names that get "did you mean" suggestions; the rest are named without them. */
 export const SUGGESTED = 5;
@@ -45,12 +46,11 @@ export async function checkNames(client: DxpClient, query: FilterQuery, call: Ca
   // Emails and numbers pass as given (a counterpart outside the tenant is a fair filter); names are checked.
   let widened = 0;
   for (const name of named) {
-    const found = await client.searchUsers({ search: name, pageSize: 50 }, call);
-    const keys = (u: (typeof found.elements)[number]) => [u.email ?? "", u.displayName ?? "", String(u.userId)];
-    if (found.elements.some((u) => keys(u).some((k) => fold(k) === fold(name)))) continue;
+    const found = await searchUsers(client, name, 50, call);
+    if (exactUser(found, name)) continue;
     // Nothing contains the name: widen to users sharing its first letters, then rank by distance.
-    const pool = found.elements.length || widened++ >= USER_WIDENED ? found.elements : (await client.searchUsers({ search: fold(name).slice(0, 3), pageSize: 100 }, call)).elements;
-    const near = suggest(name, pool, (u) => [u.displayName ?? "", u.email ?? ""]).map((u) => `${u.displayName} (${u.email})`);
+    const pool = found.length || widened++ >= USER_WIDENED ? found : await widenedUsers(client, name, call);
+    const near = suggest(name, pool, (u) => [u.displayName ?? "", u.email ?? ""]).map(userLabel);
     problems.push(`No user is exactly "${name}" in tenant ${call.tenant}.${didYouMean(near)}`);
   }
   if (problems.length) {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { lazySchema } from "../lazy-schema.ts";
-import type { DxpClient } from "../client/client.ts";
+import type { CallContext, DxpClient } from "../client/client.ts";
 import type { DxpUser, GroupQuality } from "../client/schemas.ts";
 import { closest, didYouMean, fold } from "../closest.ts";
 import { InputError } from "../errors.ts";
@@ -12,6 +12,7 @@ import { minSample } from "./sample.ts";
 import { appliedLine, type Scope, scopeFor, windowSchema } from "./call-scope.ts";
 import { fetchAll } from "./fetch-all.ts";
 import { tenantField } from "./tenant.ts";
+import { exactUser, searchUsers, userKeys, userLabel, widenedUsers } from "./user-lookup.ts";
 
 /** The contacts are counted over at most this many of the user's latest sessions (one page). */
 const CONTACT_SAMPLE = 100;
@@ -134,18 +135,16 @@ async function worstUser(scope: Scope): Promise<string> {
 }
 
 /** The user the name means: an exact email/name/id match, else the closest search result (named in the answer). */
-async function resolveUser(name: string, scope: { client: DxpClient; call: { tenant: string; signal?: AbortSignal } }) {
+async function resolveUser(name: string, scope: { client: DxpClient; call: CallContext & { tenant: string } }) {
   const { client, call } = scope;
-  const found = (await client.searchUsers({ search: name, pageSize: 20 }, call)).elements;
-  const keys = (u: DxpUser) => [u.email ?? "", u.displayName ?? "", String(u.userId)];
-  const exact = found.find((u) => keys(u).some((k) => fold(k) === fold(name)));
+  const found = await searchUsers(client, name, 20, call);
+  const exact = exactUser(found, name);
   if (exact) return { user: exact, others: [] as DxpUser[] };
   if (found.length) {
-    const ranked = closest(name, found, keys, found.length);
+    const ranked = closest(name, found, userKeys, found.length);
     const [user, ...rest] = [...ranked, ...found.filter((u) => !ranked.includes(u))];
     return { user: user!, others: rest.slice(0, 4) };
   }
-  const pool = (await client.searchUsers({ search: fold(name).slice(0, 3), pageSize: 100 }, call)).elements;
-  const near = closest(name, pool, keys).map((u) => `${u.displayName} (${u.email})`);
+  const near = closest(name, await widenedUsers(client, name, call), userKeys).map(userLabel);
   throw new InputError(`No user matches "${name}" in tenant ${call.tenant}.${didYouMean(near)}`, "Give an email, a display name or a user id (get_users searches).");
 }

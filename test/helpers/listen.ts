@@ -5,6 +5,8 @@ type FetchHandler = (request: Request) => Response | Promise<Response>;
 export interface Listening {
   url: string;
   port: number;
+  /** TCP connections accepted so far (Node; NaN under Deno): how many requests a client had in flight at once, from a cold pool. */
+  readonly connections: number;
   close(): Promise<void>;
 }
 
@@ -24,11 +26,12 @@ declare const Deno: {
 export async function listen(handler: FetchHandler, hostname = "127.0.0.1", tls?: Tls): Promise<Listening> {
   if (typeof Deno !== "undefined" && !tls) {
     const server = Deno.serve({ hostname, port: 0, onListen() {} }, handler);
-    return { url: `http://${hostname}:${server.addr.port}`, port: server.addr.port, close: () => server.shutdown() };
+    return { url: `http://${hostname}:${server.addr.port}`, port: server.addr.port, connections: Number.NaN, close: () => server.shutdown() };
   }
   const { serve } = await import("@hono/node-server");
   const https = tls ? { createServer: (await import("node:https")).createServer, serverOptions: tls } : {};
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    let connections = 0;
     const server = serve({ fetch: handler, hostname, port: 0, ...https }, (info) => {
       // An idle keep-alive socket closed by the server just as a client reuses it is "other
       // side closed"; on a starved CPU the client's timer fires late enough to lose that race
@@ -37,6 +40,9 @@ export async function listen(handler: FetchHandler, hostname = "127.0.0.1", tls?
       resolve({
         url: `${tls ? "https" : "http"}://${hostname}:${info.port}`,
         port: info.port,
+        get connections() {
+          return connections;
+        },
         close: () =>
           new Promise<void>((done) => {
             // Drop keep-alive sockets so the test process can exit.
@@ -45,6 +51,8 @@ export async function listen(handler: FetchHandler, hostname = "127.0.0.1", tls?
           }),
       });
     });
+    server.on("connection", () => void (connections += 1));
+    server.once("error", reject);
   });
 }
 

@@ -97,20 +97,7 @@ export async function call(base: string, headers: Record<string, string>, name: 
 
 export { textOf } from "./common.ts";
 
-/** Run `tasks` with at most `width` at once. */
-export async function inBatches<T>(count: number, width: number, task: (i: number) => Promise<T>): Promise<T[]> {
-  const out: T[] = new Array(count);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < count) {
-        const i = next++;
-        out[i] = await task(i);
-      }
-    }),
-  );
-  return out;
-}
+export { inBatches } from "./wait.ts";
 
 /** Our MCP server in process with an SDK client on an in-memory transport. */
 export async function inProcess(options: Parameters<typeof createServer>[0]) {

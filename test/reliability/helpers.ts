@@ -19,6 +19,8 @@ import { createServer } from "../../lib/server/create-server.ts";
 import { newSessionState, type SessionState } from "../../lib/session.ts";
 import type { Simulator } from "../../lib/simulator/index.ts";
 import { LOOPBACK_GUARD } from "../helpers/loopback-guard.ts";
+import { rssBytes } from "../helpers/proc.ts";
+import { sleep, within } from "../helpers/wait.ts";
 
 // ---------------------------------------------------------------- size knob
 
@@ -95,32 +97,7 @@ export { textOf } from "../helpers/common.ts";
 /** Stack frames, source positions or internal module names: never in what a model reads. */
 export const STACK_TRACE = /\n\s*at\s|\bat\s+\S+\s+\(|\.(?:ts|js|mjs|cjs):\d+|node:internal|node_modules/;
 
-export function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
-    }),
-  ]);
-}
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Run `work` over `items` with at most `limit` in flight. */
-export async function pool<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        out[index] = await work(items[index]!, index);
-      }
-    }),
-  );
-  return out;
-}
+export { pool, sleep, within } from "../helpers/wait.ts";
 
 /** Occurrences of any secret in any text: [secret index, text label] pairs. */
 export function findLeaks(secrets: Iterable<string>, texts: Iterable<readonly [label: string, text: string]>): { secret: string; where: string }[] {
@@ -465,17 +442,12 @@ export function startHttpChild(env: Record<string, string>): Promise<HttpChild> 
 
 /** Resident set size of a process, in KiB (/proc/<pid>/status VmRSS). */
 export function rssKiB(pid: number): number {
-  const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  assert.ok(m, "VmRSS in /proc/<pid>/status");
-  return Number(m[1]);
+  const bytes = rssBytes(pid);
+  assert.ok(Number.isFinite(bytes), "VmRSS in /proc/<pid>/status");
+  return bytes / 1024;
 }
 
-/** CPU time a process used so far (user + system), in ms. */
-export function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second).
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
+export { cpuMs } from "../helpers/proc.ts";
 
 /** Open file descriptors of a process that are sockets. */
 export function socketCount(pid: number): number {
