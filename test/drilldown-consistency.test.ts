@@ -147,4 +147,64 @@ describe("no silent wrong answers", () => {
       assert.match(textOf(outside), /No sessions: the window lies outside the data \(the data for this filter covers 2025-05-13 → 2025-06-12 UTC; now is/);
     });
   });
+
+  // Issue 20, item 3: the same filter fields on every session tool, exclusion, hints that keep the scope.
+  describe("one filter set on every session tool", () => {
+    const SESSION_TOOLS = ["get_session_summary", "get_session_histogram", "get_quality_breakdown", "get_detailed_session_list", "get_location_quality_summary"];
+    const totalOf = async (name: string, args: Record<string, unknown>): Promise<number> => {
+      const d = await data<Record<string, unknown>>(name, { timePeriod: "LAST_WEEK", ...args });
+      if (name === "get_session_summary") return d.totalSessions as number;
+      if (name === "get_session_histogram") return (d.buckets as { sessions: number }[]).reduce((n, b) => n + b.sessions, 0);
+      if (name === "get_quality_breakdown") return (d.groups as { sessions: number }[]).reduce((n, g) => n + g.sessions, 0);
+      if (name === "get_detailed_session_list") return (d.page as { totalElements: number }).totalElements;
+      return (d.locations as { sessions: number }[]).reduce((n, l) => n + l.sessions, 0);
+    };
+
+    it("accepts the session filter's and the drill-down fields on all five tools, and counts the same sessions", async () => {
+      const filters = [
+        { devices: ["Kestrel K5 headset"] },
+        { carriers: ["Northline Telecom / trunk NLT-2"], qualities: ["CRITICAL"] },
+        { networkTypes: ["WIFI"], clientVersions: ["Teams 25.1.0"] },
+        { modalities: ["AUDIO"], sessionScenarios: ["INTERNAL"], sessionTypes: ["PEER2PEER"] },
+        { servers: ["sbc-dal-1"] },
+      ];
+      for (const filter of filters) {
+        // The breakdown by platform counts each session once (by user would count both parties).
+        const totals = await Promise.all(SESSION_TOOLS.map((name) => totalOf(name, name === "get_quality_breakdown" ? { ...filter, by: "platform", minSessions: 1 } : filter)));
+        assert.ok(totals[0]! > 0, `${JSON.stringify(filter)}: no sessions`);
+        assert.deepEqual(totals, totals.map(() => totals[0]), `${JSON.stringify(filter)}: ${SESSION_TOOLS.map((n, i) => `${n} ${totals[i]}`).join(", ")}`);
+      }
+    });
+
+    it("leaves a site out with exclude: every site but Dallas in one call, and says so", async () => {
+      const all = await totalOf("get_session_summary", {});
+      const dallas = await totalOf("get_session_summary", { locations: ["Dallas"] });
+      const rest = await h.call("get_location_quality_summary", { timePeriod: "LAST_WEEK", locations: ["Dallas"], exclude: ["locations"], limit: 100 });
+      const sites = (rest.structuredContent as { locations: { name: string; sessions: number }[] }).locations;
+      assert.ok(sites.length > 5 && !sites.some((l) => l.name === "Dallas"), textOf(rest));
+      assert.match(textOf(rest), /filter: locations not Dallas/);
+      for (const name of SESSION_TOOLS) {
+        const args = name === "get_quality_breakdown" ? { by: "platform", minSessions: 1 } : {};
+        assert.equal(await totalOf(name, { ...args, locations: ["Dallas"], exclude: ["locations"] }), all - dallas, name);
+      }
+      // A misspelt site left out is refused as a misspelt site kept is.
+      assert.match(await failure("get_session_summary", { locations: ["Dalas"], exclude: ["locations"] }), /Did you mean Dallas\?/);
+    });
+
+    it("gives hints that keep the whole scope: following the breakdown's Next line literally keeps window, filter and filterId", async () => {
+      const saved = await data<{ filterId: string }>("set_session_filter", { platforms: ["TEAMS"] });
+      const args = { by: "networkType", timePeriod: "LAST_WEEK", locations: ["Dallas"], sessionScenarios: ["INTERNAL"], filterId: saved.filterId };
+      const breakdown = await h.call("get_quality_breakdown", args);
+      const next = /Next: get_detailed_session_list with (.+) for example sessions/.exec(textOf(breakdown));
+      assert.ok(next, textOf(breakdown));
+      const hinted = Object.fromEntries([...next[1]!.matchAll(/(\w+) ("[^"]*"|\[[^\]]*\])/g)].map((m) => [m[1]!, JSON.parse(m[2]!)]));
+      assert.deepEqual(hinted, { timePeriod: "LAST_WEEK", platforms: ["TEAMS"], sessionScenarios: ["INTERNAL"], qualities: ["CRITICAL"], locations: ["Dallas"], networkTypes: ["WIFI"], filterId: saved.filterId });
+      const list = await data<{ window: { label: string }; filter: Record<string, string[]>; page: { totalElements: number } }>("get_detailed_session_list", hinted);
+      assert.equal(list.window.label, "LAST_WEEK");
+      assert.deepEqual(list.filter, { platforms: ["TEAMS"], sessionScenarios: ["INTERNAL"], qualities: ["CRITICAL"], locations: ["Dallas"], networkTypes: ["WIFI"] });
+      const wifi = (breakdown.structuredContent as { groups: { name: string; poor: number }[] }).groups.find((g) => g.name === "WIFI")!;
+      assert.equal(list.page.totalElements, wifi.poor);
+      await h.call("set_session_filter", { clear: true });
+    });
+  });
 });

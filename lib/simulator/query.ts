@@ -1,7 +1,7 @@
 // Reading a request's query: the time window, the session filters, paging. Bad values
 // are 400s naming the parameter (names from the endpoint table's PARAMS).
 import { CUSTOM_TIME_PERIOD, PARAMS } from "../client/endpoints.ts";
-import { type Dimension, DIMENSION_KEYS, DIMENSIONS, type DimensionKey } from "../client/dimensions.ts";
+import { type Dimension, DIMENSION_KEYS, DIMENSIONS, type DimensionKey, excludeParam } from "../client/dimensions.ts";
 import { ORDER_DIRECTIONS, PERIOD_MS, TEST_RESULTS, TIME_PERIODS } from "../client/vocabulary.ts";
 import { splitList } from "../client/query.ts";
 import type { CatalogueLocation } from "./catalogue.ts";
@@ -85,21 +85,24 @@ const MATCHERS: Record<DimensionKey, (session: SimSession, wanted: readonly stri
   devices: (s, wanted) => wanted.includes(fold(deviceName(s) ?? "")),
   clientVersions: (s, wanted) => wanted.includes(fold(clientOf(s).version ?? "")),
   carriers: (s, wanted) => wanted.includes(fold(carrierName(s) ?? "")),
+  servers: (s, wanted) => wanted.includes(fold(s.server)),
 };
 
 const isUser = (user: SimUser, wanted: readonly string[]) =>
   wanted.includes(fold(user.email)) || wanted.includes(fold(user.displayName)) || wanted.includes(fold(user.userId));
 
-/** Each dimension present in the query, checked against its values when it has a fixed vocabulary. */
+/** Each dimension present in the query (and each left out, `not<Param>`), checked against its values when it has a fixed vocabulary. */
 export function parseSessionFilter(query: URLSearchParams): (session: SimSession) => boolean {
   const tests: ((session: SimSession) => boolean)[] = [];
   for (const key of DIMENSION_KEYS) {
     const dimension: Dimension = DIMENSIONS[key];
-    const values = dimension.values ? enumList(query, dimension.param, dimension.values) : listParam(query, dimension.param);
-    if (!values) continue;
-    const wanted = values.map(fold);
     const matches = MATCHERS[key];
-    tests.push((s) => matches(s, wanted));
+    for (const [param, keep] of [[dimension.param, true], [excludeParam(key), false]] as const) {
+      const values = dimension.values ? enumList(query, param, dimension.values) : listParam(query, param);
+      if (!values) continue;
+      const wanted = values.map(fold);
+      tests.push((s) => matches(s, wanted) === keep);
+    }
   }
   return (s) => tests.every((test) => test(s));
 }
@@ -107,7 +110,9 @@ export function parseSessionFilter(query: URLSearchParams): (session: SimSession
 export function parseTestFilter(query: URLSearchParams): (test: SimTest) => boolean {
   const results = enumList(query, PARAMS.testResults, TEST_RESULTS);
   const locations = listParam(query, PARAMS.locations)?.map(fold);
-  const atLocation = (location: CatalogueLocation) => !locations || locations.includes(fold(location.id)) || locations.includes(fold(location.name));
+  const notLocations = listParam(query, excludeParam("locations"))?.map(fold);
+  const named = (wanted: readonly string[], location: CatalogueLocation) => wanted.includes(fold(location.id)) || wanted.includes(fold(location.name));
+  const atLocation = (location: CatalogueLocation) => (!locations || named(locations, location)) && !(notLocations && named(notLocations, location));
   return (t) => (!results || results.includes(t.result)) && atLocation(t.user.location);
 }
 

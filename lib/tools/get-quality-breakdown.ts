@@ -6,25 +6,26 @@ import { formatUtc, formatWindow, parseDxpDate, utcSeconds } from "../time.ts";
 import { change, changeSchema, compareField, previousScope, previousWindowOf, previousWindowSchema } from "./compare.ts";
 import { emptyNote } from "./coverage.ts";
 import { defineTool } from "./define.ts";
-import { drillArgs, drillEcho, drillLine, drillQuery, drillShape, narrowedToSchema } from "./drill.ts";
+import { drillShape } from "./drill.ts";
+import type { ListKey } from "../filter.ts";
 import { num, percentOf, round, signed, table } from "./render.ts";
 import { minSample } from "./sample.ts";
-import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
+import { appliedLine, appliedSchema, scopeArgs, scopedShape, scopeFor } from "./call-scope.ts";
 
-/** Our argument → the DXP's groupBy, and how to narrow the session list to one group. */
+/** Our argument → the DXP's groupBy, and the filter field that narrows to one group (dimensions.ts). */
 const DIMENSIONS = {
-  networkType: { upstream: "NETWORK_TYPE", narrow: (v: string) => `networkType "${v}"` },
-  device: { upstream: "DEVICE", narrow: (v: string) => `device "${v}"` },
+  networkType: { upstream: "NETWORK_TYPE", narrow: "networkTypes" },
+  device: { upstream: "DEVICE", narrow: "devices" },
   clientType: { upstream: "CLIENT_TYPE", narrow: null },
-  clientVersion: { upstream: "CLIENT_VERSION", narrow: (v: string) => `clientVersion "${v}"` },
-  platform: { upstream: "PLATFORM", narrow: (v: string) => `platforms ["${v}"]` },
-  sessionType: { upstream: "SESSION_TYPE", narrow: (v: string) => `sessionTypes ["${v}"]` },
-  sessionScenario: { upstream: "SESSION_SCENARIO", narrow: (v: string) => `sessionScenarios ["${v}"]` },
-  carrier: { upstream: "CARRIER", narrow: (v: string) => `carrier "${v}"` },
-  server: { upstream: "SERVER", narrow: null },
-  user: { upstream: "USER", narrow: (v: string) => `users ["${v}"]` },
-  location: { upstream: "LOCATION", narrow: (v: string) => `locations ["${v}"]` },
-} as const satisfies Record<string, { upstream: BreakdownDimension; narrow: ((v: string) => string) | null }>;
+  clientVersion: { upstream: "CLIENT_VERSION", narrow: "clientVersions" },
+  platform: { upstream: "PLATFORM", narrow: "platforms" },
+  sessionType: { upstream: "SESSION_TYPE", narrow: "sessionTypes" },
+  sessionScenario: { upstream: "SESSION_SCENARIO", narrow: "sessionScenarios" },
+  carrier: { upstream: "CARRIER", narrow: "carriers" },
+  server: { upstream: "SERVER", narrow: "servers" },
+  user: { upstream: "USER", narrow: "users" },
+  location: { upstream: "LOCATION", narrow: "locations" },
+} as const satisfies Record<string, { upstream: BreakdownDimension; narrow: ListKey | null }>;
 type By = keyof typeof DIMENSIONS;
 const BY = Object.keys(DIMENSIONS) as [By, ...By[]];
 
@@ -93,29 +94,20 @@ const rowOf = (g: GroupQuality, min: number): Omit<Row, "change"> => ({
 
 export default defineTool({
   name: "get_quality_breakdown",
-  title: "Why: quality by network, device, client, carrier, user…",
-  description:
-    "Why calls were poor: sessions split by one dimension (network type, device, client, carrier, user, location, …) with poor share, score, jitter, loss and RTT, worst first.",
+  title: "Why: quality by dimension",
+  description: "Why calls were poor: sessions split by one dimension with poor share, score, jitter, loss and RTT, worst first.",
   group: "sessions",
-  // The filter fields a breakdown needs; the rest of a saved filter still applies.
+  // Every filter field, as on every session tool; the singular aliases of earlier hints too.
   inputSchema: () => z.strictObject({
     by: z.enum(BY).default("networkType"),
-    timePeriod: scopedShape().timePeriod,
-    from: scopedShape().from,
-    to: scopedShape().to,
-    platforms: scopedShape().platforms,
-    locations: scopedShape().locations,
-    users: scopedShape().users,
-    filterId: scopedShape().filterId,
+    ...scopedShape(),
     ...drillShape(),
     minSessions: z.number().int().min(1).max(100_000).optional().describe("default ¼ of the mean group, ≥ 5"),
     limit: z.number().int().min(1).max(100).default(10),
     compareWithPreviousPeriod: compareField(),
-    tenant: scopedShape().tenant,
   }),
   outputSchema: () => appliedSchema().extend({
     by: z.string(),
-    narrowedTo: narrowedToSchema(),
     minSessions: z.number(),
     totalGroups: z.number(),
     groups: z.array(groupRow()),
@@ -125,7 +117,7 @@ export default defineTool({
     const scope = await scopeFor(args, context);
     const { client, query, applied, call } = scope;
     const dimension = DIMENSIONS[args.by];
-    const ask = (q: typeof query) => client.sessionBreakdown({ ...q, ...drillQuery(args), groupBy: dimension.upstream }, call);
+    const ask = (q: typeof query) => client.sessionBreakdown({ ...q, groupBy: dimension.upstream }, call);
     const previous = args.compareWithPreviousPeriod ? previousScope(scope) : undefined;
     const rename = args.by === "sessionType" ? canonicalSessionType : (name: string) => name;
     const [now, before] = await Promise.all([ask(query), previous && ask(previous.query)]);
@@ -149,7 +141,7 @@ export default defineTool({
     if (args.by === "clientVersion") header.push("first seen");
     if (previous) header.push("Δ poor pts", "Δ score");
     const text = [
-      `Quality by ${args.by}, worst poor share first; ranked only with ≥ ${min} sessions. ${appliedLine(applied)}${drillLine(args)}`,
+      `Quality by ${args.by}, worst poor share first; ranked only with ≥ ${min} sessions. ${appliedLine(applied)}`,
       rows.length
         ? table(
             header,
@@ -174,7 +166,7 @@ export default defineTool({
         .filter(Boolean)
         .join(" "),
       worst && dimension.narrow
-        ? `Next: get_detailed_session_list with ${[dimension.narrow(worst.name), ...drillArgs(args)].join(", ")} and qualities ["CRITICAL"] for example sessions, or another by within it.`
+        ? `Next: get_detailed_session_list with ${scopeArgs(scope, { [dimension.narrow]: [worst.name], qualities: ["CRITICAL"] })} for example sessions, or another by within it.`
         : "",
     ]
       .filter(Boolean)
@@ -183,7 +175,6 @@ export default defineTool({
       data: {
         ...applied,
         by: args.by,
-        ...drillEcho(args),
         minSessions: min,
         totalGroups: rows.length,
         groups: shown,
