@@ -207,4 +207,33 @@ describe("no silent wrong answers", () => {
       await h.call("set_session_filter", { clear: true });
     });
   });
+
+  // Issue 20, item 4: with a users filter, the leg dimensions count the user's own leg.
+  describe("a user's own legs", () => {
+    type Groups = Record<"devices" | "networkTypes" | "clientTypes", { name: string; sessions: number }[]>;
+    const BY = { devices: "device", networkTypes: "networkType", clientTypes: "clientType" } as const;
+
+    it("counts a user's devices, networks and clients in the breakdown as get_user_summary does, for several users, and says so", async () => {
+      const found = await data<{ users: { email: string; displayName: string }[] }>("get_users", { search: "Ingrid", pageSize: 3 });
+      const worst = await data<{ groups: { name: string }[] }>("get_quality_breakdown", { by: "user", timePeriod: "LAST_WEEK", limit: 3 });
+      const emails = [...new Set([...found.users.map((u) => u.email), ...worst.groups.map((g) => g.name)])];
+      assert.ok(found.users.some((u) => u.displayName === "Ingrid Hughes") && emails.length >= 4, emails.join(", "));
+      for (const email of emails) {
+        const summary = await data<{ groups: Groups }>("get_user_summary", { user: email, timePeriod: "LAST_WEEK" });
+        for (const [field, by] of Object.entries(BY) as [keyof Groups, string][]) {
+          const result = await h.call("get_quality_breakdown", { by, users: [email], timePeriod: "LAST_WEEK", minSessions: 1, limit: 100 });
+          const groups = (result.structuredContent as { groups: { name: string; sessions: number }[] }).groups;
+          const counts = (list: { name: string; sessions: number }[]) => Object.fromEntries(list.map((g) => [g.name, g.sessions]).sort());
+          assert.deepEqual(counts(groups), counts(summary.groups[field]), `${email} by ${by}`);
+          assert.match(textOf(result), new RegExp(`counted on the ${by} of the filtered users' own leg, not the other party's`));
+        }
+        // The same leg narrows the list: the user's sessions on each of their devices add up to all of them.
+        const devices = summary.groups.devices;
+        for (const device of devices) {
+          const list = await data<{ page: { totalElements: number } }>("get_detailed_session_list", { users: [email], devices: [device.name], timePeriod: "LAST_WEEK" });
+          assert.equal(list.page.totalElements, device.sessions, `${email} on ${device.name}`);
+        }
+      }
+    });
+  });
 });

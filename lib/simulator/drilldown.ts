@@ -11,6 +11,7 @@ import { hashSeed, mulberry32 } from "./random.ts";
 import { jitterMs, packetLossPercent, sessionId, sessionTo, type SimSession } from "./sessions.ts";
 import type { SimUser } from "./users.ts";
 import { NETWORK_TYPES } from "../client/vocabulary.ts";
+import { fold } from "../closest.ts";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -169,6 +170,44 @@ export function relatedSessions(data: TenantData, s: SimSession): SimSession[] {
 // ── Breakdown ────────────────────────────────────────────────────────────────────────
 
 type Key = readonly [name: string, label?: string];
+
+/** A user by email, display name or id, against folded values. */
+export const isUser = (user: SimUser, wanted: readonly string[]) =>
+  wanted.includes(fold(user.email)) || wanted.includes(fold(user.displayName)) || wanted.includes(fold(user.userId));
+
+/** One party's side of a session: what they ran and where they were. */
+export interface Leg {
+  network: number;
+  device: number;
+  client: number;
+  user: SimUser;
+}
+
+/**
+ * The leg a filter's users (folded) took part on: the callee's when only the callee is named,
+ * else the caller's. A user's devices, clients, networks and site are those of their own leg,
+ * never the other party's (issue 20, item 4).
+ */
+export function legFor(s: SimSession, users: readonly string[] | undefined): Leg {
+  if (users && s.peer && !isUser(s.user, users) && isUser(s.peer, users)) return { ...calleeLeg(s), user: s.peer };
+  return { network: s.network, device: s.device, client: s.client, user: s.user };
+}
+
+/** The groupers that read one party's leg, with a users filter. */
+const LEG_GROUPERS: Partial<Record<BreakdownDimension, (leg: Leg) => string>> = {
+  NETWORK_TYPE: (leg) => NETWORK_TYPES[leg.network]!,
+  DEVICE: (leg) => DEVICES[leg.device]!,
+  CLIENT_TYPE: (leg) => CLIENTS[leg.client]?.type ?? "UNKNOWN",
+  CLIENT_VERSION: (leg) => CLIENTS[leg.client]?.version ?? "UNKNOWN",
+  LOCATION: (leg) => leg.user.location.name,
+};
+
+/** The breakdown's grouping: with a users filter, the leg dimensions count the named users' own leg. */
+export function grouperFor(by: BreakdownDimension, users: readonly string[] | undefined): (s: SimSession) => readonly Key[] {
+  const ofLeg = LEG_GROUPERS[by];
+  if (!users || !ofLeg) return GROUPERS[by];
+  return (s) => [[ofLeg(legFor(s, users))]];
+}
 
 const GROUPERS: Record<BreakdownDimension, (s: SimSession) => readonly Key[]> = {
   NETWORK_TYPE: (s) => [[networkTypeName(s)]],

@@ -12,20 +12,23 @@ import { num, percentOf, round, signed, table } from "./render.ts";
 import { minSample } from "./sample.ts";
 import { appliedLine, appliedSchema, scopeArgs, scopedShape, scopeFor } from "./call-scope.ts";
 
-/** Our argument → the DXP's groupBy, and the filter field that narrows to one group (dimensions.ts). */
+/**
+ * Our argument → the DXP's groupBy, and the filter field that narrows to one group (dimensions.ts).
+ * `leg`: one party's side (what they ran, where they were); with a users filter it is theirs.
+ */
 const DIMENSIONS = {
-  networkType: { upstream: "NETWORK_TYPE", narrow: "networkTypes" },
-  device: { upstream: "DEVICE", narrow: "devices" },
-  clientType: { upstream: "CLIENT_TYPE", narrow: null },
-  clientVersion: { upstream: "CLIENT_VERSION", narrow: "clientVersions" },
-  platform: { upstream: "PLATFORM", narrow: "platforms" },
-  sessionType: { upstream: "SESSION_TYPE", narrow: "sessionTypes" },
-  sessionScenario: { upstream: "SESSION_SCENARIO", narrow: "sessionScenarios" },
-  carrier: { upstream: "CARRIER", narrow: "carriers" },
-  server: { upstream: "SERVER", narrow: "servers" },
-  user: { upstream: "USER", narrow: "users" },
-  location: { upstream: "LOCATION", narrow: "locations" },
-} as const satisfies Record<string, { upstream: BreakdownDimension; narrow: ListKey | null }>;
+  networkType: { upstream: "NETWORK_TYPE", narrow: "networkTypes", leg: true },
+  device: { upstream: "DEVICE", narrow: "devices", leg: true },
+  clientType: { upstream: "CLIENT_TYPE", narrow: null, leg: true },
+  clientVersion: { upstream: "CLIENT_VERSION", narrow: "clientVersions", leg: true },
+  platform: { upstream: "PLATFORM", narrow: "platforms", leg: false },
+  sessionType: { upstream: "SESSION_TYPE", narrow: "sessionTypes", leg: false },
+  sessionScenario: { upstream: "SESSION_SCENARIO", narrow: "sessionScenarios", leg: false },
+  carrier: { upstream: "CARRIER", narrow: "carriers", leg: false },
+  server: { upstream: "SERVER", narrow: "servers", leg: false },
+  user: { upstream: "USER", narrow: "users", leg: false },
+  location: { upstream: "LOCATION", narrow: "locations", leg: true },
+} as const satisfies Record<string, { upstream: BreakdownDimension; narrow: ListKey | null; leg: boolean }>;
 type By = keyof typeof DIMENSIONS;
 const BY = Object.keys(DIMENSIONS) as [By, ...By[]];
 
@@ -142,6 +145,8 @@ export default defineTool({
     if (previous) header.push("Δ poor pts", "Δ score");
     const text = [
       `Quality by ${args.by}, worst poor share first; ranked only with ≥ ${min} sessions. ${appliedLine(applied)}`,
+      // Issue 20, item 4: a user's devices are theirs, as get_user_summary counts them.
+      dimension.leg && applied.filter?.users ? `Each session counted on the ${args.by} of the filtered users' own leg, not the other party's.` : "",
       rows.length
         ? table(
             header,
