@@ -22,6 +22,14 @@ export const SESSION_TYPES = [
 export const QUALITY_TYPES = ["PEER2PEER", "PSTN", "CONFERENCE", "WEBINAR"] as const;
 export const SESSION_SCENARIOS = ["INTERNAL", "EXTERNAL", "FEDERATED"] as const;
 export const INSIGHTS = ["HIGH_JITTER", "HIGH_PACKET_LOSS", "HIGH_ROUNDTRIP_DELAY", "AGENT", "ACD", "IVR", "CUSTOMER"] as const;
+/** The insights that label a contact-centre role, not a quality problem: answers keep them apart. */
+export const CONTACT_CENTRE_LABELS = ["AGENT", "ACD", "IVR", "CUSTOMER"] as const satisfies readonly (typeof INSIGHTS)[number][];
+/**
+ * Where a leg's figure counts as high: the HIGH_* insights' thresholds (inferred: dxp-api.md
+ * does not give the platform's own). The simulator's insights and diagnostics and the tools'
+ * reading of a leg's metrics use this one table.
+ */
+export const THRESHOLDS = { jitterMs: 30, packetLossPercent: 3, roundTripMs: 300 } as const;
 export const QUALITY_METRICS = [
   "NUMBER_OF_STREAMS",
   "AVG_JITTER",

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { lazySchema } from "../lazy-schema.ts";
 import type { QualityMetrics, Summary } from "../client/schemas.ts";
-import type { QualityMetric } from "../client/vocabulary.ts";
+import { CONTACT_CENTRE_LABELS, type QualityMetric } from "../client/vocabulary.ts";
 import { defineTool } from "./define.ts";
 import {
   type Change,
@@ -104,7 +104,8 @@ export default defineTool({
     conversationJourneys: z.number().nullable().optional(),
     quality: countsSchema().describe("sessions by quality group"),
     modality: countsSchema().optional().describe("sessions by modality"),
-    insights: countsSchema().describe("sessions per insight, most first"),
+    insights: countsSchema().describe("sessions per quality insight, most first"),
+    contactCentre: countsSchema().optional().describe("sessions per contact-centre label"),
     media: z.object({ audio: mediaSchema(), video: mediaSchema(), appshare: mediaSchema() }).optional().describe("stream-weighted (detail)"),
     mediaScore: z.object({ audio: z.number().nullable(), video: z.number().nullable(), appshare: z.number().nullable() }).optional(),
     change: changeSchema().optional(),
@@ -122,10 +123,11 @@ export default defineTool({
       () => client.qualityByMedia("appshare", query, call),
     ] as const);
     const media = { audio: mediaRow(audio), video: mediaRow(video), appshare: mediaRow(appshare) };
-    const allInsights = insights
-      .filter((i) => i.count > 0)
-      .sort((a, b) => b.count - a.count)
-      .map((i) => [i.insight, i.count] as const);
+    // Contact-centre roles (CUSTOMER, IVR, AGENT, ACD) are labels, not quality problems: counted apart.
+    const isLabel = (insight: string) => (CONTACT_CENTRE_LABELS as readonly string[]).includes(insight);
+    const present = insights.filter((i) => i.count > 0).sort((a, b) => b.count - a.count);
+    const allInsights = present.filter((i) => !isLabel(i.insight)).map((i) => [i.insight, i.count] as const);
+    const contactCentre = Object.fromEntries(present.filter((i) => isLabel(i.insight)).map((i) => [i.insight, i.count]));
     const shownInsights = args.detail ? allInsights : allInsights.slice(0, TOP_INSIGHTS);
     const moreInsights = allInsights.length - shownInsights.length;
     const base = {
@@ -134,6 +136,7 @@ export default defineTool({
       avgNectarScore: round(summary.summary.avgNectarScore, 1),
       quality: countsOf(byQuality.groups),
       insights: Object.fromEntries(shownInsights),
+      ...(Object.keys(contactCentre).length ? { contactCentre } : {}),
     };
     // The default answer: who, how many, how good, what went wrong, and each media's score.
     const data = args.detail
@@ -160,6 +163,7 @@ export default defineTool({
         ? [`Modality: ${countsLine(countsOf(summary.groups), summary.summary.totalCount)} · conversation journeys ${num(summary.summary.conversationJourneyCount ?? null, 0)}`]
         : []),
       `Insights: ${countsLine(base.insights, base.totalSessions)}${moreInsights > 0 ? ` · ${moreInsights} more` : ""}`,
+      ...(Object.keys(contactCentre).length ? [`Contact centre (labels, not quality): ${countsLine(contactCentre, base.totalSessions)}`] : []),
       ...mediaLines,
       ...(change && previous ? [changeLine(figures, change, previous.window)] : []),
       ...(data.totalSessions === 0 ? [await emptyNote(scope, context)] : []),
