@@ -2,6 +2,7 @@
 // that match nothing, windows outside the data and the minimum-sample rule, through the tools.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { roundTrips } from "../lib/simulator/index.ts";
 import { type Harness, startHarness, textOf } from "./helpers/harness.ts";
 
 const NOW = Date.UTC(2025, 5, 12, 10, 30);
@@ -293,6 +294,38 @@ describe("no silent wrong answers", () => {
       const insightLine = textOf(result).split("\n").find((l) => l.startsWith("Insights:"))!;
       assert.doesNotMatch(insightLine, /CUSTOMER|IVR|AGENT|ACD/);
       assert.match(textOf(result), /Contact centre \(labels, not quality\): .*CUSTOMER \d+/);
+    });
+  });
+
+  // Issue 20, item 10: independent reads go out together. Counted from the simulator's log
+  // (a request that arrived after another was answered waited for it), never by the clock:
+  // the added latency only keeps requests sent together in flight together.
+  describe("round trips", () => {
+    let fresh: Harness;
+    before(async () => {
+      fresh = await startHarness({ now: () => NOW, timeoutMs: 30_000 });
+      fresh.sim.setFaults({ latencyMs: 40 });
+    });
+    after(() => fresh.close());
+    const traced = async (name: string, args: Record<string, unknown>) => {
+      fresh.sim.clearRequests();
+      const result = await fresh.call(name, args);
+      assert.equal(result.isError, undefined, textOf(result));
+      return { requests: fresh.sim.requests.length, trips: roundTrips(fresh.sim.requests), result };
+    };
+
+    it("opens a session in one round trip, and a named user's summary in two", async () => {
+      const list = await traced("get_detailed_session_list", { timePeriod: "LAST_DAY", pageSize: 1 });
+      const sessionId = (list.result.structuredContent as { sessions: { sessionId: string }[] }).sessions[0]!.sessionId;
+      assert.deepEqual(await traced("get_session_details", { sessionId }).then(({ requests, trips }) => ({ requests, trips })), { requests: 3, trips: 1 });
+      assert.deepEqual(await traced("get_user_summary", { user: "Ingrid Hughes", timePeriod: "LAST_WEEK" }).then(({ requests, trips }) => ({ requests, trips })), { requests: 8, trips: 2 });
+    });
+
+    it("checks a filter's names together, then sends every read together, the previous period's too", async () => {
+      const args = { from: "2025-06-01T00:00:00Z", to: "2025-06-08T00:00:00Z", locations: ["Dallas", "London"], users: ["Ingrid Hughes"], compareWithPreviousPeriod: true };
+      const { requests, trips } = await traced("get_session_summary", args);
+      // The location list and the user search, then six reads and the previous period's.
+      assert.deepEqual({ requests, trips }, { requests: 9, trips: 2 });
     });
   });
 });

@@ -15,6 +15,7 @@ export { DEMO_TENANTS } from "./catalogue.ts";
 export type { Faults, FaultKind } from "./faults.ts";
 export type { TokenGrant, AccessClaims } from "./auth.ts";
 export type { RecordedRequest } from "./routes.ts";
+export { roundTrips } from "./routes.ts";
 
 export interface SimulatorOptions {
   /** Default 42. */

@@ -9,25 +9,26 @@ import { InputError } from "../errors.ts";
 const looksLikeAddress = (value: string) => /^\+?[\d\s().-]{6,}$/.test(value) || value.includes("@");
 
 export async function checkNames(client: DxpClient, query: FilterQuery, call: CallContext & { tenant: string }): Promise<void> {
-  const problems: string[] = [];
-  if (query.locations?.length) {
+  // The lookups are independent: sent together, one round trip (issue 20, item 10); problems keep their order.
+  const checkLocations = async (): Promise<string[]> => {
+    if (!query.locations?.length) return [];
     const { elements } = await client.locations({ pageSize: 1000 }, call);
-    for (const name of query.locations) {
-      if (elements.some((l) => fold(String(l.id)) === fold(name) || fold(l.name) === fold(name))) continue;
-      const near = closest(name, elements, (l) => [l.name, l.city ?? ""]).map((l) => l.name);
-      problems.push(`No location named "${name}" in tenant ${call.tenant}.${didYouMean(near)}`);
-    }
-  }
+    return query.locations
+      .filter((name) => !elements.some((l) => fold(String(l.id)) === fold(name) || fold(l.name) === fold(name)))
+      .map((name) => `No location named "${name}" in tenant ${call.tenant}.${didYouMean(closest(name, elements, (l) => [l.name, l.city ?? ""]).map((l) => l.name))}`);
+  };
   // Emails and numbers pass as given (a counterpart outside the tenant is a fair filter); names are checked.
-  for (const name of (query.users ?? []).filter((u) => !looksLikeAddress(u))) {
+  const checkUser = async (name: string): Promise<string[]> => {
     const found = await client.searchUsers({ search: name, pageSize: 50 }, call);
     const keys = (u: (typeof found.elements)[number]) => [u.email ?? "", u.displayName ?? "", String(u.userId)];
-    if (found.elements.some((u) => keys(u).some((k) => fold(k) === fold(name)))) continue;
+    if (found.elements.some((u) => keys(u).some((k) => fold(k) === fold(name)))) return [];
     // Nothing contains the name: widen to users sharing its first letters, then rank by distance.
     const pool = found.elements.length ? found.elements : (await client.searchUsers({ search: fold(name).slice(0, 3), pageSize: 100 }, call)).elements;
     const near = closest(name, pool, (u) => [u.displayName ?? "", u.email ?? ""]).map((u) => `${u.displayName} (${u.email})`);
-    problems.push(`No user is exactly "${name}" in tenant ${call.tenant}.${didYouMean(near)}`);
-  }
+    return [`No user is exactly "${name}" in tenant ${call.tenant}.${didYouMean(near)}`];
+  };
+  const names = (query.users ?? []).filter((u) => !looksLikeAddress(u));
+  const problems = (await Promise.all([checkLocations(), ...names.map(checkUser)])).flat();
   if (problems.length) {
     throw new InputError(problems.join(" "), "Filters take exact location names and user emails, names or ids: use one of the names suggested (get_locations and get_users list them).");
   }

@@ -114,13 +114,16 @@ export default defineTool({
   async handler(args, context) {
     const scope = await scopeFor(args, context);
     const { client, query, applied, call } = scope;
-    const [summary, byQuality, insights, audio, video, appshare] = await fetchAll(context, [
+    const previous = args.compareWithPreviousPeriod ? previousScope(scope) : undefined;
+    // Every read at once, the previous period's too: one round trip (issue 20, item 10).
+    const [summary, byQuality, insights, audio, video, appshare, before] = await fetchAll(context, [
       () => client.sessionSummary(query, call),
       () => client.sessionSummaryByQuality(query, call),
       () => client.sessionInsights(query, call),
       () => client.qualityByMedia("audio", query, call),
       () => client.qualityByMedia("video", query, call),
       () => client.qualityByMedia("appshare", query, call),
+      () => (previous ? client.sessionSummaryByQuality(previous.query, call) : Promise.resolve(undefined)),
     ] as const);
     const media = { audio: mediaRow(audio), video: mediaRow(video), appshare: mediaRow(appshare) };
     // Contact-centre roles (CUSTOMER, IVR, AGENT, ACD) are labels, not quality problems: counted apart.
@@ -143,9 +146,7 @@ export default defineTool({
       ? { ...base, conversationJourneys: summary.summary.conversationJourneyCount ?? null, modality: countsOf(summary.groups), media }
       : { ...base, mediaScore: { audio: media.audio.score, video: media.video.score, appshare: media.appshare.score } };
     const figures = figuresOf(byQuality);
-    let change: Change | undefined;
-    const previous = args.compareWithPreviousPeriod ? previousScope(scope) : undefined;
-    if (previous) change = changeOf(figures, figuresOf(await client.sessionSummaryByQuality(previous.query, call)));
+    const change: Change | undefined = before ? changeOf(figures, figuresOf(before)) : undefined;
     const labelled = Object.entries(media).map(([kind, r]) => [MEDIA_LABELS[kind as keyof typeof MEDIA_LABELS], r] as const);
     const mediaLines = args.detail
       ? [
