@@ -4,18 +4,21 @@ import { z } from "zod";
 import { lazySchema } from "./lazy-schema.ts";
 import { type FilterQuery, joinList } from "./client/query.ts";
 import { type Dimension, DIMENSIONS, DRILL_KEYS, LIST_KEYS, type ListKey } from "./client/dimensions.ts";
-import { SESSION_TYPE_SPELLINGS } from "./client/vocabulary.ts";
+import { SESSION_TYPE_SPELLINGS, VALUE_MEANINGS } from "./client/vocabulary.ts";
 import { closest, didYouMean } from "./closest.ts";
 import { hasTime, instantSchema, type ResolvedWindow, resolveWindow, timePeriodSchema } from "./time.ts";
 
 const names = lazySchema(() => z.array(z.string().trim().min(1).max(200)).min(1).max(50));
 
-/** An enum whose error names the closest accepted value: "unknown platform "TEMS". Did you mean TEAMS?" */
+/**
+ * An enum whose error names the closest accepted value, by spelling or by meaning (vocabulary.ts
+ * VALUE_MEANINGS): "unknown platform "TEMS". Did you mean TEAMS?", "unknown quality "poor". Did you mean CRITICAL?"
+ */
 const enumOf = <T extends readonly [string, ...string[]]>(values: T, what: string) =>
   z.enum(values, {
     error: (issue) => {
       const given = String(issue.input);
-      return `unknown ${what} "${given.slice(0, 60)}".${didYouMean(closest(given, values, (v) => [v]))} Accepted: ${values.join(", ")}.`;
+      return `unknown ${what} "${given.slice(0, 60)}".${didYouMean(closest(given, values, (v) => [v, ...(VALUE_MEANINGS[v] ?? [])]))} Accepted: ${values.join(", ")}.`;
     },
   });
 

@@ -111,6 +111,14 @@ describe("no silent wrong answers", () => {
       assert.match(await failure("get_detailed_session_list", { users: ["umarr patel"] }), /Did you mean Umar Patel/);
     });
 
+    it("suggests enum values by meaning and e-mails at the tenant's domain (issue 20, item 2)", async () => {
+      assert.match(await failure("get_session_summary", { qualities: ["poor"] }), /unknown quality "poor"\. Did you mean CRITICAL\b/);
+      assert.match(await failure("get_detailed_session_list", { networkTypes: ["wireless"] }), /Did you mean WIFI\b/);
+      assert.match(await failure("get_session_summary", { users: ["emeka.dias@acme.com"] }), /No user has the email "emeka\.dias@acme\.com" in tenant acme\. Did you mean Emeka Dias \(emeka\.dias@acme\.example\)\?/);
+      // A counterpart outside the tenant is still a fair filter.
+      assert.equal((await h.call("get_session_summary", { users: ["noah.anderson@northwind.example"] })).isError, undefined);
+    });
+
     it("names the closest platform for a misspelt one", async () => {
       const text = await failure("get_session_summary", { platforms: ["TEMS"] });
       assert.match(text, /unknown platform "TEMS"\. Did you mean TEAMS\?/);
@@ -121,9 +129,12 @@ describe("no silent wrong answers", () => {
       assert.match(text, /This token sees the tenants acme, globex, initech; "acmee" is not one of them\. Did you mean acme\?/);
     });
 
-    it("tells which user a name was resolved to in a user's summary, and the others it could mean", async () => {
-      const result = await h.call("get_user_summary", { user: "umar" });
-      assert.match(textOf(result), /^User Umar \w+ \(umar\.\w+@acme\.example, [^)]+\), chosen for "umar"; also matching: umar\./);
+    it("never picks one of several users a name could mean: lists them to pick from (issue 20, item 2)", async () => {
+      const text = await failure("get_user_summary", { user: "Ingrid" });
+      assert.match(text, /"Ingrid" matches \d+ users in tenant acme: Ingrid \w+ \(ingrid\.\w+@acme\.example\), Ingrid \w+ \(/);
+      assert.match(text, /Call get_user_summary again with user set to one of these emails/);
+      const one = await h.call("get_user_summary", { user: "Ingrid Hughes" });
+      assert.match(textOf(one), /^User Ingrid Hughes \(ingrid\.hughes@acme\.example/);
       assert.match(await failure("get_user_summary", { user: "Zzyzx Qwerty" }), /No user matches "Zzyzx Qwerty" in tenant acme\./);
     });
   });

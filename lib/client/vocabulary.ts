@@ -94,3 +94,21 @@ export type HistogramInterval = (typeof HISTOGRAM_INTERVALS)[number];
 export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
 export type QualityMetric = (typeof QUALITY_METRICS)[number];
 export type SessionOrderField = (typeof SESSION_ORDER_FIELDS)[number];
+
+/**
+ * What people call an enumerated value, for near matches by meaning ("poor" → CRITICAL, not
+ * GOOD by spelling): the closest-match error ranks these words with the value's own name.
+ */
+export const VALUE_MEANINGS: Readonly<Record<string, readonly string[]>> = {
+  CRITICAL: ["poor", "bad", "critical"],
+  AVERAGE: ["fair", "medium", "ok"],
+  GOOD: ["fine", "great"],
+  WIFI: ["wi-fi", "wireless", "wlan"],
+  WIRED: ["ethernet", "lan", "cable"],
+  CELLULAR: ["mobile", "lte", "4g", "5g"],
+  TEAMS: ["ms teams", "microsoft teams"],
+  CISCO_CUCM: ["cucm", "cisco"],
+  SKYPE_FOR_BUSINESS: ["skype", "sfb", "lync"],
+  APP_SHARING: ["screen share", "screen sharing", "appshare"],
+  EXTERNAL: ["pstn", "phone"],
+};

@@ -27,8 +27,27 @@ export async function checkNames(client: DxpClient, query: FilterQuery, call: Ca
     const near = closest(name, pool, (u) => [u.displayName ?? "", u.email ?? ""]).map((u) => `${u.displayName} (${u.email})`);
     return [`No user is exactly "${name}" in tenant ${call.tenant}.${didYouMean(near)}`];
   };
-  const names = (query.users ?? []).filter((u) => !looksLikeAddress(u));
-  const problems = (await Promise.all([checkLocations(), ...names.map(checkUser)])).flat();
+  // An email passes unless a user of the tenant has its name at another domain (emeka.dias@acme.com for
+  // emeka.dias@acme.example): then it is a typo, not a counterpart outside the tenant (issue 20, item 2).
+  const checkEmail = async (email: string): Promise<string[]> => {
+    // Same name, same organisation (acme.com, acme.example), other domain ending: the same person.
+    const parts = (address: string) => {
+      const [local = "", domain = ""] = fold(address).split("@");
+      return { local, org: domain.split(".")[0] ?? "" };
+    };
+    const given = parts(email);
+    if (!given.local) return [];
+    const found = (await client.searchUsers({ search: given.local, pageSize: 20 }, call)).elements;
+    if (found.some((u) => fold(u.email ?? "") === fold(email))) return [];
+    const near = found
+      .filter((u) => parts(u.email ?? "").local === given.local && parts(u.email ?? "").org === given.org)
+      .map((u) => `${u.displayName} (${u.email})`);
+    return near.length ? [`No user has the email "${email}" in tenant ${call.tenant}.${didYouMean(near)}`] : [];
+  };
+  const users = query.users ?? [];
+  const names = users.filter((u) => !looksLikeAddress(u));
+  const emails = users.filter((u) => u.includes("@"));
+  const problems = (await Promise.all([checkLocations(), ...names.map(checkUser), ...emails.map(checkEmail)])).flat();
   if (problems.length) {
     throw new InputError(problems.join(" "), "Filters take exact location names and user emails, names or ids: use one of the names suggested (get_locations and get_users list them).");
   }

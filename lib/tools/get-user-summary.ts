@@ -139,10 +139,16 @@ async function resolveUser(name: string, scope: { client: DxpClient; call: { ten
   const keys = (u: DxpUser) => [u.email ?? "", u.displayName ?? "", String(u.userId)];
   const exact = found.find((u) => keys(u).some((k) => fold(k) === fold(name)));
   if (exact) return { user: exact, others: [] as DxpUser[] };
+  if (found.length === 1) return { user: found[0]!, others: [] as DxpUser[] };
   if (found.length) {
+    // Several people answer to the name: never pick one silently (issue 20, item 2); list them to pick from.
     const ranked = closest(name, found, keys, found.length);
-    const [user, ...rest] = [...ranked, ...found.filter((u) => !ranked.includes(u))];
-    return { user: user!, others: rest.slice(0, 4) };
+    const candidates = [...ranked, ...found.filter((u) => !ranked.includes(u))].slice(0, 5);
+    const more = found.length - candidates.length;
+    throw new InputError(
+      `"${name}" matches ${found.length} users in tenant ${call.tenant}: ${candidates.map((u) => `${u.displayName ?? "?"} (${u.email ?? u.userId})`).join(", ")}${more > 0 ? ` and ${more} more` : ""}.`,
+      `Call get_user_summary again with user set to one of these emails${more > 0 ? ", or a fuller name" : ""}.`,
+    );
   }
   const pool = (await client.searchUsers({ search: fold(name).slice(0, 3), pageSize: 100 }, call)).elements;
   const near = closest(name, pool, keys).map((u) => `${u.displayName} (${u.email})`);
