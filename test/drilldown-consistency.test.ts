@@ -119,6 +119,22 @@ describe("no silent wrong answers", () => {
       assert.equal((await h.call("get_session_summary", { users: ["noah.anderson@northwind.example"] })).isError, undefined);
     });
 
+    it("answers a partial device, client version, trunk id or server with the closest group, never zero sessions", async () => {
+      const cases: [Record<string, unknown>, RegExp][] = [
+        [{ devices: ["Kestrel K5"] }, /No device "Kestrel K5" has sessions in this window in tenant acme\. Did you mean Kestrel K5 headset/],
+        [{ clientVersions: ["Teams 25.1"] }, /No client version "Teams 25\.1" .* Did you mean Teams 25\.1\.0/],
+        [{ carriers: ["NLT-2"] }, /No carrier "NLT-2" .* Did you mean Northline Telecom \/ trunk NLT-2/],
+        [{ servers: ["relay-us-east"] }, /No server "relay-us-east" .* Did you mean relay-us-east-1/],
+      ];
+      for (const [filter, expected] of cases) {
+        for (const tool of ["get_session_summary", "get_quality_breakdown", "get_detailed_session_list"]) {
+          assert.match(await failure(tool, { timePeriod: "LAST_WEEK", ...filter }), expected, `${tool} ${JSON.stringify(filter)}`);
+        }
+      }
+      // The singular alias of earlier hints is checked the same way.
+      assert.match(await failure("get_detailed_session_list", { timePeriod: "LAST_WEEK", device: "Kestrel K5" }), /Did you mean Kestrel K5 headset/);
+    });
+
     it("names the closest platform for a misspelt one", async () => {
       const text = await failure("get_session_summary", { platforms: ["TEMS"] });
       assert.match(text, /unknown platform "TEMS"\. Did you mean TEAMS\?/);

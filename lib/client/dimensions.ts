@@ -2,7 +2,7 @@
 // lib/tools/drill.ts), the DXP query parameters (query.ts, endpoints.ts PARAMS) and the
 // simulator's parsing (lib/simulator/query.ts) all derive from it: adding or renaming a
 // dimension is one edit here.
-import { MODALITIES, NETWORK_TYPES, PLATFORMS, QUALITIES, SESSION_SCENARIOS, SESSION_TYPES } from "./vocabulary.ts";
+import { type BreakdownDimension, MODALITIES, NETWORK_TYPES, PLATFORMS, QUALITIES, SESSION_SCENARIOS, SESSION_TYPES } from "./vocabulary.ts";
 
 export interface Dimension {
   /** The DXP query parameter: a comma-separated list (inferred names). */
@@ -18,6 +18,8 @@ export interface Dimension {
    * accepted by the breakdown and the session list as one value of this list.
    */
   readonly drill?: string;
+  /** Free names the breakdown groups by: a given name is checked against those groups (near matches). */
+  readonly group?: BreakdownDimension;
 }
 
 export const DIMENSIONS = {
@@ -32,10 +34,10 @@ export const DIMENSIONS = {
   users: { param: "users", one: "user", hint: "emails, names or ids; either party" },
   // Drill-down dimensions: values as the breakdown names its groups.
   networkTypes: { param: "networkTypes", values: NETWORK_TYPES, one: "network type", drill: "networkType" },
-  devices: { param: "devices", one: "device", drill: "device" },
-  clientVersions: { param: "clientVersions", one: "client version", drill: "clientVersion" },
-  carriers: { param: "carriers", one: "carrier", drill: "carrier" },
-  servers: { param: "servers", one: "server" },
+  devices: { param: "devices", one: "device", drill: "device", group: "DEVICE" },
+  clientVersions: { param: "clientVersions", one: "client version", drill: "clientVersion", group: "CLIENT_VERSION" },
+  carriers: { param: "carriers", one: "carrier", drill: "carrier", group: "CARRIER" },
+  servers: { param: "servers", one: "server", group: "SERVER" },
 } as const satisfies Record<string, Dimension>;
 
 export type DimensionKey = keyof typeof DIMENSIONS;

@@ -56,8 +56,7 @@ export async function scopeFor(
   const client = await context.client();
   const tenant = tenantOf(args, context);
   const { timePeriod: _t, from: _f, to: _to, ...lists } = filter satisfies SessionFilter;
-  // Names left out are checked as names kept are: "all but Dalas" is as wrong as "Dalas".
-  await checkNames(client, { locations: [...(query.locations ?? []), ...(query.not?.locations ?? [])], users: [...(query.users ?? []), ...(query.not?.users ?? [])] }, { tenant, signal: context.signal });
+  await checkNames(client, { ...query, window: window.query }, { tenant, signal: context.signal });
   return {
     client,
     tenant,
