@@ -22,6 +22,7 @@ import { heading, mark, note, table, type Target } from "./report.ts";
 import { answerSizeSection, TOKENIZER, toolSurfaceSection } from "./sizes.ts";
 import { throughputSection } from "./throughput.ts";
 import { modernSection } from "./modern.ts";
+import { roundTripSection } from "./round-trips.ts";
 import { killChildren, snapshotDist } from "./util.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -134,6 +135,7 @@ async function main(): Promise<number> {
     await run(6, "toolSurface", async () => toolSurfaceSection(await inProcess()));
     await run(7, "upstreamCalls", async () => conversationSection(await inProcess()));
     await run(8, "modernVsPeer", async () => modernSection(await simChild(), size.modern));
+    await run(9, "roundTrips", async () => roundTripSection(await inProcess()));
   } finally {
     await sim?.stop().catch(() => {});
     await dxp?.http.close().catch(() => {});

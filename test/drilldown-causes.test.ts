@@ -81,7 +81,7 @@ for (const NOW of WEEK) describe(`drill-down on a ${DAY_NAMES[new Date(NOW).getU
     const wired = networks.find((r) => r.networkType === "WIRED")!;
     assert.ok(percent(networks[0]!["poor %"]) > 2 * percent(wired["poor %"]), byNetwork);
     assert.ok(Number(wired["jitter ms"]) < 20, "wired jitter is normal");
-    assert.match(byNetwork, /Next: get_detailed_session_list with networkType "WIFI"/);
+    assert.match(byNetwork, /Next: get_detailed_session_list with timePeriod "LAST_WEEK", qualities \["CRITICAL"\], locations \["Dallas"\], networkTypes \["WIFI"\]/);
     const details = await firstSessionOpened({ locations: ["Dallas"], networkType: "WIFI", qualities: ["CRITICAL"], timePeriod: "LAST_WEEK" });
     assert.match(details, /WIFI \(10\.1\.64\.0\/20, Dallas\)/);
     assert.match(details, /HIGH_JITTER: Jitter [\d.]+ ms on the WIFI leg/);

@@ -2,6 +2,7 @@
 // that match nothing, windows outside the data and the minimum-sample rule, through the tools.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { roundTrips } from "../lib/simulator/index.ts";
 import { type Harness, startHarness, textOf } from "./helpers/harness.ts";
 
 const NOW = Date.UTC(2025, 5, 12, 10, 30);
@@ -110,6 +111,30 @@ describe("no silent wrong answers", () => {
       assert.match(await failure("get_detailed_session_list", { users: ["umarr patel"] }), /Did you mean Umar Patel/);
     });
 
+    it("suggests enum values by meaning and e-mails at the tenant's domain (issue 20, item 2)", async () => {
+      assert.match(await failure("get_session_summary", { qualities: ["poor"] }), /unknown quality "poor"\. Did you mean CRITICAL\b/);
+      assert.match(await failure("get_detailed_session_list", { networkTypes: ["wireless"] }), /Did you mean WIFI\b/);
+      assert.match(await failure("get_session_summary", { users: ["emeka.dias@acme.com"] }), /No user has the email "emeka\.dias@acme\.com" in tenant acme\. Did you mean Emeka Dias \(emeka\.dias@acme\.example\)\?/);
+      // A counterpart outside the tenant is still a fair filter.
+      assert.equal((await h.call("get_session_summary", { users: ["noah.anderson@northwind.example"] })).isError, undefined);
+    });
+
+    it("answers a partial device, client version, trunk id or server with the closest group, never zero sessions", async () => {
+      const cases: [Record<string, unknown>, RegExp][] = [
+        [{ devices: ["Kestrel K5"] }, /No device "Kestrel K5" has sessions in this window in tenant acme\. Did you mean Kestrel K5 headset/],
+        [{ clientVersions: ["Teams 25.1"] }, /No client version "Teams 25\.1" .* Did you mean Teams 25\.1\.0/],
+        [{ carriers: ["NLT-2"] }, /No carrier "NLT-2" .* Did you mean Northline Telecom \/ trunk NLT-2/],
+        [{ servers: ["relay-us-east"] }, /No server "relay-us-east" .* Did you mean relay-us-east-1/],
+      ];
+      for (const [filter, expected] of cases) {
+        for (const tool of ["get_session_summary", "get_quality_breakdown", "get_detailed_session_list"]) {
+          assert.match(await failure(tool, { timePeriod: "LAST_WEEK", ...filter }), expected, `${tool} ${JSON.stringify(filter)}`);
+        }
+      }
+      // The singular alias of earlier hints is checked the same way.
+      assert.match(await failure("get_detailed_session_list", { timePeriod: "LAST_WEEK", device: "Kestrel K5" }), /Did you mean Kestrel K5 headset/);
+    });
+
     it("names the closest platform for a misspelt one", async () => {
       const text = await failure("get_session_summary", { platforms: ["TEMS"] });
       assert.match(text, /unknown platform "TEMS"\. Did you mean TEAMS\?/);
@@ -120,9 +145,12 @@ describe("no silent wrong answers", () => {
       assert.match(text, /This token sees the tenants acme, globex, initech; "acmee" is not one of them\. Did you mean acme\?/);
     });
 
-    it("tells which user a name was resolved to in a user's summary, and the others it could mean", async () => {
-      const result = await h.call("get_user_summary", { user: "umar" });
-      assert.match(textOf(result), /^User Umar \w+ \(umar\.\w+@acme\.example, [^)]+\), chosen for "umar"; also matching: umar\./);
+    it("never picks one of several users a name could mean: lists them to pick from (issue 20, item 2)", async () => {
+      const text = await failure("get_user_summary", { user: "Ingrid" });
+      assert.match(text, /"Ingrid" matches \d+ users in tenant acme: Ingrid \w+ \(ingrid\.\w+@acme\.example\), Ingrid \w+ \(/);
+      assert.match(text, /Call get_user_summary again with user set to one of these emails/);
+      const one = await h.call("get_user_summary", { user: "Ingrid Hughes" });
+      assert.match(textOf(one), /^User Ingrid Hughes \(ingrid\.hughes@acme\.example/);
       assert.match(await failure("get_user_summary", { user: "Zzyzx Qwerty" }), /No user matches "Zzyzx Qwerty" in tenant acme\./);
     });
   });
@@ -187,6 +215,186 @@ describe("no silent wrong answers", () => {
       assert.match(textOf(custom), /No sessions match filter platforms RINGCENTRAL in the last 90 days \(now is 2025-06-12 10:30 UTC\)\./);
       const outside = await h.call("get_detailed_session_list", { from: "2024-06-01T00:00:00Z", to: "2024-06-02T00:00:00Z", platforms: ["TEAMS"] });
       assert.match(textOf(outside), /No sessions: the window lies outside the data \(the data for this filter covers 2025-05-13 → 2025-06-12 UTC; now is/);
+    });
+  });
+
+  // Issue 20, item 3: the same filter fields on every session tool, exclusion, hints that keep the scope.
+  describe("one filter set on every session tool", () => {
+    const SESSION_TOOLS = ["get_session_summary", "get_session_histogram", "get_quality_breakdown", "get_detailed_session_list", "get_location_quality_summary"];
+    const totalOf = async (name: string, args: Record<string, unknown>): Promise<number> => {
+      const d = await data<Record<string, unknown>>(name, { timePeriod: "LAST_WEEK", ...args });
+      if (name === "get_session_summary") return d.totalSessions as number;
+      if (name === "get_session_histogram") return (d.buckets as { sessions: number }[]).reduce((n, b) => n + b.sessions, 0);
+      if (name === "get_quality_breakdown") return (d.groups as { sessions: number }[]).reduce((n, g) => n + g.sessions, 0);
+      if (name === "get_detailed_session_list") return (d.page as { totalElements: number }).totalElements;
+      return (d.locations as { sessions: number }[]).reduce((n, l) => n + l.sessions, 0);
+    };
+
+    it("accepts the session filter's and the drill-down fields on all five tools, and counts the same sessions", async () => {
+      const filters = [
+        { devices: ["Kestrel K5 headset"] },
+        { carriers: ["Northline Telecom / trunk NLT-2"], qualities: ["CRITICAL"] },
+        { networkTypes: ["WIFI"], clientVersions: ["Teams 25.1.0"] },
+        { modalities: ["AUDIO"], sessionScenarios: ["INTERNAL"], sessionTypes: ["PEER2PEER"] },
+        { servers: ["sbc-dal-1"] },
+      ];
+      for (const filter of filters) {
+        // The breakdown by platform counts each session once (by user would count both parties).
+        const totals = await Promise.all(SESSION_TOOLS.map((name) => totalOf(name, name === "get_quality_breakdown" ? { ...filter, by: "platform", minSessions: 1 } : filter)));
+        assert.ok(totals[0]! > 0, `${JSON.stringify(filter)}: no sessions`);
+        assert.deepEqual(totals, totals.map(() => totals[0]), `${JSON.stringify(filter)}: ${SESSION_TOOLS.map((n, i) => `${n} ${totals[i]}`).join(", ")}`);
+      }
+    });
+
+    it("leaves a site out with exclude: every site but Dallas in one call, and says so", async () => {
+      const all = await totalOf("get_session_summary", {});
+      const dallas = await totalOf("get_session_summary", { locations: ["Dallas"] });
+      const rest = await h.call("get_location_quality_summary", { timePeriod: "LAST_WEEK", locations: ["Dallas"], exclude: ["locations"], limit: 100 });
+      const sites = (rest.structuredContent as { locations: { name: string; sessions: number }[] }).locations;
+      assert.ok(sites.length > 5 && !sites.some((l) => l.name === "Dallas"), textOf(rest));
+      assert.match(textOf(rest), /filter: locations not Dallas/);
+      for (const name of SESSION_TOOLS) {
+        const args = name === "get_quality_breakdown" ? { by: "platform", minSessions: 1 } : {};
+        assert.equal(await totalOf(name, { ...args, locations: ["Dallas"], exclude: ["locations"] }), all - dallas, name);
+      }
+      // A misspelt site left out is refused as a misspelt site kept is.
+      assert.match(await failure("get_session_summary", { locations: ["Dalas"], exclude: ["locations"] }), /Did you mean Dallas\?/);
+    });
+
+    it("gives hints that keep the whole scope: following the breakdown's Next line literally keeps window, filter and filterId", async () => {
+      const saved = await data<{ filterId: string }>("set_session_filter", { platforms: ["TEAMS"] });
+      const args = { by: "networkType", timePeriod: "LAST_WEEK", locations: ["Dallas"], sessionScenarios: ["INTERNAL"], filterId: saved.filterId };
+      const breakdown = await h.call("get_quality_breakdown", args);
+      const next = /Next: get_detailed_session_list with (.+) for example sessions/.exec(textOf(breakdown));
+      assert.ok(next, textOf(breakdown));
+      const hinted = Object.fromEntries([...next[1]!.matchAll(/(\w+) ("[^"]*"|\[[^\]]*\])/g)].map((m) => [m[1]!, JSON.parse(m[2]!)]));
+      assert.deepEqual(hinted, { timePeriod: "LAST_WEEK", platforms: ["TEAMS"], sessionScenarios: ["INTERNAL"], qualities: ["CRITICAL"], locations: ["Dallas"], networkTypes: ["WIFI"], filterId: saved.filterId });
+      const list = await data<{ window: { label: string }; filter: Record<string, string[]>; page: { totalElements: number } }>("get_detailed_session_list", hinted);
+      assert.equal(list.window.label, "LAST_WEEK");
+      assert.deepEqual(list.filter, { platforms: ["TEAMS"], sessionScenarios: ["INTERNAL"], qualities: ["CRITICAL"], locations: ["Dallas"], networkTypes: ["WIFI"] });
+      const wifi = (breakdown.structuredContent as { groups: { name: string; poor: number }[] }).groups.find((g) => g.name === "WIFI")!;
+      assert.equal(list.page.totalElements, wifi.poor);
+      await h.call("set_session_filter", { clear: true });
+    });
+  });
+
+  // Issue 20, item 4: with a users filter, the leg dimensions count the user's own leg.
+  describe("a user's own legs", () => {
+    type Groups = Record<"devices" | "networkTypes" | "clientTypes", { name: string; sessions: number }[]>;
+    const BY = { devices: "device", networkTypes: "networkType", clientTypes: "clientType" } as const;
+
+    it("counts a user's devices, networks and clients in the breakdown as get_user_summary does, for several users, and says so", async () => {
+      const found = await data<{ users: { email: string; displayName: string }[] }>("get_users", { search: "Ingrid", pageSize: 3 });
+      const worst = await data<{ groups: { name: string }[] }>("get_quality_breakdown", { by: "user", timePeriod: "LAST_WEEK", limit: 3 });
+      const emails = [...new Set([...found.users.map((u) => u.email), ...worst.groups.map((g) => g.name)])];
+      assert.ok(found.users.some((u) => u.displayName === "Ingrid Hughes") && emails.length >= 4, emails.join(", "));
+      for (const email of emails) {
+        const summary = await data<{ groups: Groups }>("get_user_summary", { user: email, timePeriod: "LAST_WEEK" });
+        for (const [field, by] of Object.entries(BY) as [keyof Groups, string][]) {
+          const result = await h.call("get_quality_breakdown", { by, users: [email], timePeriod: "LAST_WEEK", minSessions: 1, limit: 100 });
+          const groups = (result.structuredContent as { groups: { name: string; sessions: number }[] }).groups;
+          const counts = (list: { name: string; sessions: number }[]) => Object.fromEntries(list.map((g) => [g.name, g.sessions]).sort());
+          assert.deepEqual(counts(groups), counts(summary.groups[field]), `${email} by ${by}`);
+          assert.match(textOf(result), new RegExp(`counted on the ${by} of the filtered users' own leg, not the other party's`));
+        }
+        // The same leg narrows the list: the user's sessions on each of their devices add up to all of them.
+        const devices = summary.groups.devices;
+        for (const device of devices) {
+          const list = await data<{ page: { totalElements: number } }>("get_detailed_session_list", { users: [email], devices: [device.name], timePeriod: "LAST_WEEK" });
+          assert.equal(list.page.totalElements, device.sessions, `${email} on ${device.name}`);
+        }
+      }
+    });
+  });
+
+  // Issue 20, item 9: what the diagnostics say matches the figures they describe.
+  describe("diagnostics consistent with the figures", () => {
+    type Details = {
+      session: { startDate: string; durationSeconds: number | null; from: string | null; to: string | null };
+      streams: { jitterMs: number | null; packetLossPct: number | null; roundTripMs: number | null }[];
+      findings: { code: string; message: string | null }[];
+      related: { startDate: string; from: string | null; to: string | null }[];
+    };
+    const open = async (sessionId: string) => {
+      const result = await h.call("get_session_details", { sessionId });
+      return { text: textOf(result), details: result.structuredContent as Details };
+    };
+
+    it("never calls the network normal on a leg with high jitter, loss or RTT", async () => {
+      const list = await data<{ sessions: { sessionId: string; jitterMs: number | null }[] }>("get_detailed_session_list", {
+        // Not PSTN: there a carrier's trouble sits on the far leg, not the headset's.
+        timePeriod: "LAST_WEEK", devices: ["Kestrel K5 headset"], sessionScenarios: ["EXTERNAL"], exclude: ["sessionScenarios"], orderBy: "jitter", pageSize: 5,
+      });
+      const noisy = list.sessions.filter((s) => (s.jitterMs ?? 0) > 30);
+      assert.ok(noisy.length >= 3, "Kestrel sessions with high jitter");
+      for (const { sessionId } of noisy) {
+        const { text, details } = await open(sessionId);
+        assert.ok(details.findings.some((f) => f.code === "DEVICE_GLITCHES"), text);
+        assert.ok((details.streams[0]!.jitterMs ?? 0) > 30, text);
+        assert.doesNotMatch(text, /metrics are normal/, text);
+        assert.match(text, /jitter \d+ ms, loss [\d.]+%, RTT \d+ ms, MOS [\d.]+ \(high jitter/);
+      }
+    });
+
+    it("lists as related only sessions of the same party that overlap in time (or follow within 2 minutes)", async () => {
+      const list = await data<{ sessions: { sessionId: string }[] }>("get_detailed_session_list", { timePeriod: "LAST_DAY", pageSize: 100 });
+      const span = (d: Details) => ({ start: Date.parse(d.session.startDate), end: Date.parse(d.session.startDate) + (d.session.durationSeconds ?? 0) * 1000 });
+      let related = 0;
+      for (const { sessionId } of list.sessions) {
+        const { details } = await open(sessionId);
+        const one = span(details);
+        const parties = new Set([details.session.from, details.session.to]);
+        for (const r of details.related as ({ sessionId: string } & Details["related"][number])[]) {
+          related++;
+          const other = span((await open(r.sessionId)).details);
+          assert.ok(parties.has(r.from) || parties.has(r.to), `${sessionId}: related ${r.from} → ${r.to} shares no party with ${[...parties].join(" → ")}`);
+          assert.ok(other.start <= one.end + 120_000 && one.start <= other.end + 120_000, `${sessionId} and its related ${r.sessionId} lie apart in time`);
+        }
+      }
+      assert.ok(related > 0, "some sessions have related sessions");
+    });
+
+    it("keeps contact-centre labels (CUSTOMER/IVR/AGENT/ACD) apart from quality insights", async () => {
+      const result = await h.call("get_session_summary", { timePeriod: "LAST_WEEK", detail: true });
+      const { insights, contactCentre } = result.structuredContent as { insights: Record<string, number>; contactCentre?: Record<string, number> };
+      const labels = ["CUSTOMER", "IVR", "AGENT", "ACD"];
+      assert.deepEqual(Object.keys(insights).filter((k) => labels.includes(k)), []);
+      assert.ok(contactCentre && Object.keys(contactCentre).every((k) => labels.includes(k)) && Object.keys(contactCentre).length > 0);
+      const insightLine = textOf(result).split("\n").find((l) => l.startsWith("Insights:"))!;
+      assert.doesNotMatch(insightLine, /CUSTOMER|IVR|AGENT|ACD/);
+      assert.match(textOf(result), /Contact centre \(labels, not quality\): .*CUSTOMER \d+/);
+    });
+  });
+
+  // Issue 20, item 10: independent reads go out together. Counted from the simulator's log
+  // (a request that arrived after another was answered waited for it), never by the clock:
+  // the added latency only keeps requests sent together in flight together.
+  describe("round trips", () => {
+    let fresh: Harness;
+    before(async () => {
+      fresh = await startHarness({ now: () => NOW, timeoutMs: 30_000 });
+      fresh.sim.setFaults({ latencyMs: 40 });
+    });
+    after(() => fresh.close());
+    const traced = async (name: string, args: Record<string, unknown>) => {
+      fresh.sim.clearRequests();
+      const result = await fresh.call(name, args);
+      assert.equal(result.isError, undefined, textOf(result));
+      return { requests: fresh.sim.requests.length, trips: roundTrips(fresh.sim.requests), result };
+    };
+
+    it("opens a session in one round trip, and a named user's summary in two", async () => {
+      const list = await traced("get_detailed_session_list", { timePeriod: "LAST_DAY", pageSize: 1 });
+      const sessionId = (list.result.structuredContent as { sessions: { sessionId: string }[] }).sessions[0]!.sessionId;
+      assert.deepEqual(await traced("get_session_details", { sessionId }).then(({ requests, trips }) => ({ requests, trips })), { requests: 3, trips: 1 });
+      assert.deepEqual(await traced("get_user_summary", { user: "Ingrid Hughes", timePeriod: "LAST_WEEK" }).then(({ requests, trips }) => ({ requests, trips })), { requests: 8, trips: 2 });
+    });
+
+    it("checks a filter's names together, then sends every read together, the previous period's too", async () => {
+      const args = { from: "2025-06-01T00:00:00Z", to: "2025-06-08T00:00:00Z", locations: ["Dallas", "London"], users: ["Ingrid Hughes"], compareWithPreviousPeriod: true };
+      const { requests, trips } = await traced("get_session_summary", args);
+      // The location list and the user search, then six reads and the previous period's.
+      assert.deepEqual({ requests, trips }, { requests: 9, trips: 2 });
     });
   });
 });

@@ -1,6 +1,6 @@
 // Typed query inputs of the client, turned into the DXP's query parameters (names from
 // the endpoint table's PARAMS). Lists go comma-separated.
-import { DIMENSION_KEYS, type DimensionKey } from "./dimensions.ts";
+import { DIMENSION_KEYS, type DimensionKey, excludeParam } from "./dimensions.ts";
 import { CUSTOM_TIME_PERIOD, PARAMS } from "./endpoints.ts";
 import type { TimePeriod } from "./vocabulary.ts";
 
@@ -8,7 +8,10 @@ import type { TimePeriod } from "./vocabulary.ts";
 export type WindowQuery = { period: TimePeriod } | { period: typeof CUSTOM_TIME_PERIOD; from: Date; to: Date };
 
 /** Every filter dimension (dimensions.ts) as a list; the drill dimensions take values as the breakdown names them. */
-export type FilterQuery = { [K in DimensionKey]?: readonly string[] };
+export type FilterQuery = { [K in DimensionKey]?: readonly string[] } & {
+  /** Values left out, by dimension (sent as `not<Param>`, dimensions.ts excludeParam). */
+  not?: { [K in DimensionKey]?: readonly string[] };
+};
 
 export interface PageQuery {
   pageNumber?: number;
@@ -75,6 +78,8 @@ export function searchParams(tenant: string | undefined, query: SessionQuery = {
   for (const key of DIMENSION_KEYS) {
     const values = query[key];
     if (values?.length) params[PARAMS[key]] = joinList(values);
+    const left = query.not?.[key];
+    if (left?.length) params[excludeParam(key)] = joinList(left);
   }
   if (query.testResults?.length) params[PARAMS.testResults] = joinList(query.testResults);
   if (query.groupBy) params[PARAMS.groupBy] = query.groupBy;

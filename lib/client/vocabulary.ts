@@ -22,6 +22,14 @@ export const SESSION_TYPES = [
 export const QUALITY_TYPES = ["PEER2PEER", "PSTN", "CONFERENCE", "WEBINAR"] as const;
 export const SESSION_SCENARIOS = ["INTERNAL", "EXTERNAL", "FEDERATED"] as const;
 export const INSIGHTS = ["HIGH_JITTER", "HIGH_PACKET_LOSS", "HIGH_ROUNDTRIP_DELAY", "AGENT", "ACD", "IVR", "CUSTOMER"] as const;
+/** The insights that label a contact-centre role, not a quality problem: answers keep them apart. */
+export const CONTACT_CENTRE_LABELS = ["AGENT", "ACD", "IVR", "CUSTOMER"] as const satisfies readonly (typeof INSIGHTS)[number][];
+/**
+ * Where a leg's figure counts as high: the HIGH_* insights' thresholds (inferred: dxp-api.md
+ * does not give the platform's own). The simulator's insights and diagnostics and the tools'
+ * reading of a leg's metrics use this one table.
+ */
+export const THRESHOLDS = { jitterMs: 30, packetLossPercent: 3, roundTripMs: 300 } as const;
 export const QUALITY_METRICS = [
   "NUMBER_OF_STREAMS",
   "AVG_JITTER",
@@ -86,3 +94,21 @@ export type HistogramInterval = (typeof HISTOGRAM_INTERVALS)[number];
 export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
 export type QualityMetric = (typeof QUALITY_METRICS)[number];
 export type SessionOrderField = (typeof SESSION_ORDER_FIELDS)[number];
+
+/**
+ * What people call an enumerated value, for near matches by meaning ("poor" → CRITICAL, not
+ * GOOD by spelling): the closest-match error ranks these words with the value's own name.
+ */
+export const VALUE_MEANINGS: Readonly<Record<string, readonly string[]>> = {
+  CRITICAL: ["poor", "bad", "critical"],
+  AVERAGE: ["fair", "medium", "ok"],
+  GOOD: ["fine", "great"],
+  WIFI: ["wi-fi", "wireless", "wlan"],
+  WIRED: ["ethernet", "lan", "cable"],
+  CELLULAR: ["mobile", "lte", "4g", "5g"],
+  TEAMS: ["ms teams", "microsoft teams"],
+  CISCO_CUCM: ["cucm", "cisco"],
+  SKYPE_FOR_BUSINESS: ["skype", "sfb", "lync"],
+  APP_SHARING: ["screen share", "screen sharing", "appshare"],
+  EXTERNAL: ["pstn", "phone"],
+};

@@ -25,6 +25,7 @@
 import { z } from "zod";
 import { FILTER_HOME, FILTER_KEYS, filterShape } from "../filter.ts";
 import { type Tool, withoutNulls } from "../tools/define.ts";
+import { DRILL_NAMES } from "../tools/drill.ts";
 import { portableSchema } from "../tools/portable-schema.ts";
 import { allTools } from "../tools/index.ts";
 import { GENERATED_TARGET, PUBLISHED } from "./published-schemas.generated.ts";
@@ -125,6 +126,7 @@ function nullMeansNotGiven<T extends z.ZodType>(converted: ConvertedOnce<T>): Co
 }
 
 const FILTER_FIELDS: ReadonlySet<string> = new Set(FILTER_KEYS);
+const ALIASES: ReadonlySet<string> = new Set(DRILL_NAMES);
 
 let shared: Record<string, unknown> | undefined;
 /** Each filter field's description as set_session_filter publishes it. */
@@ -147,6 +149,11 @@ function compactInput(json: Json, filterFields: ReadonlySet<string>): Json {
   const root = portableSchema(json, INPUT_KEYWORDS);
   const properties = root.properties as Record<string, Json> | undefined;
   for (const key of Object.keys(properties ?? {})) {
+    // The singular aliases of earlier hints (`device "…"`) stay accepted, unpublished: the list fields say it once.
+    if (ALIASES.has(key)) {
+      delete properties![key];
+      continue;
+    }
     if (!filterFields.has(key)) continue;
     // A filter override: its values and hints are published once, by set_session_filter;
     // a description of the tool's own (e.g. another default window) stays. A list keeps

@@ -10,8 +10,9 @@ import { badRequest } from "./http.ts";
 import { locationJson, noZone } from "./render.ts";
 import type { Window } from "./query.ts";
 
-/** Insight thresholds (dxp-api.md does not give the platform's own). */
-export const THRESHOLDS = { jitterMs: 30, packetLossPercent: 3, roundTripMs: 300 } as const;
+/** Insight thresholds: the one table, in the client's vocabulary. */
+export { THRESHOLDS } from "../client/vocabulary.ts";
+import { THRESHOLDS } from "../client/vocabulary.ts";
 
 export const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 const percent = (count: number, total: number) => (total ? round((count * 100) / total, 2) : 0);

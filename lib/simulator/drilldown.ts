@@ -11,6 +11,7 @@ import { hashSeed, mulberry32 } from "./random.ts";
 import { jitterMs, packetLossPercent, sessionId, sessionTo, type SimSession } from "./sessions.ts";
 import type { SimUser } from "./users.ts";
 import { NETWORK_TYPES } from "../client/vocabulary.ts";
+import { fold } from "../closest.ts";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -138,7 +139,10 @@ export function diagnosticsJson(data: TenantData, s: SimSession, anchor: number)
   const loss = packetLossPercent(s);
   const where = cause === "carrier" ? `${id}-2` : `${id}-1`;
   if (jitter !== null && jitter > THRESHOLDS.jitterMs) {
-    const leg = `${networkTypeName(s)} leg of ${s.user.email}${s.vpn ? " over VPN" : ""} (${subnetOf(s.user, s.network, s.vpn).subnet})`;
+    // The leg that carries it: the PSTN side in a carrier incident, else the caller's.
+    const leg = cause === "carrier"
+      ? `PSTN leg through ${carrierName(s)} (${SBC[s.user.location.region]})`
+      : `${networkTypeName(s)} leg of ${s.user.email}${s.vpn ? " over VPN" : ""} (${subnetOf(s.user, s.network, s.vpn).subnet})`;
     elements.push({ code: "HIGH_JITTER", severity: jitter > 60 ? "CRITICAL" : "WARNING", streamId: where, message: `Jitter ${jitter} ms on the ${leg}.` });
   }
   if (loss !== null && loss > THRESHOLDS.packetLossPercent) {
@@ -149,7 +153,10 @@ export function diagnosticsJson(data: TenantData, s: SimSession, anchor: number)
     elements.push({ code: "HIGH_ROUNDTRIP_DELAY", severity: "WARNING", streamId: where, message: `Round trip ${s.rtt} ms via ${s.server}.` });
   }
   if (s.device === BAD_DEVICE) {
-    elements.push({ code: "DEVICE_GLITCHES", severity: "CRITICAL", streamId: `${id}-1`, message: `Capture device ${deviceName(s)}: microphone glitches and echo detected; network metrics are normal.` });
+    // "Normal" only when the leg's own figures are (the same thresholds as the findings above).
+    const calm = where !== `${id}-1` || ((jitter ?? 0) <= THRESHOLDS.jitterMs && (loss ?? 0) <= THRESHOLDS.packetLossPercent && (s.rtt ?? 0) <= THRESHOLDS.roundTripMs);
+    const network = calm ? "network metrics are normal" : "the network is degraded too (see above)";
+    elements.push({ code: "DEVICE_GLITCHES", severity: "CRITICAL", streamId: `${id}-1`, message: `Capture device ${deviceName(s)}: microphone glitches and echo detected; ${network}.` });
   }
   if (clientOf(s).version === REGRESSED_CLIENT) {
     elements.push({ code: "CLIENT_AUDIO_ERRORS", severity: "WARNING", streamId: `${id}-1`, message: `Client ${REGRESSED_CLIENT} reported audio decoder errors and concealed samples.` });
@@ -158,17 +165,63 @@ export function diagnosticsJson(data: TenantData, s: SimSession, anchor: number)
   return { elements };
 }
 
-/** Other sessions of the same person within 30 minutes: the rest of the conference or journey. */
+/** How close after a session ends the next one may start and still be the same journey (a transfer, a rejoin). */
+const JOURNEY_GAP_SEC = 2 * 60;
+
+/**
+ * The rest of the same call, conference or journey: sessions on the same platform that share a
+ * party of the tenant with this one and overlap it in time (or follow within two minutes).
+ */
 export function relatedSessions(data: TenantData, s: SimSession): SimSession[] {
-  const near = 30 * 60;
+  const parties = new Set([s.user, s.peer].filter((u): u is SimUser => u !== null));
+  const end = s.startSec + s.duration;
   return data.sessions
-    .filter((o) => o !== s && (o.user === s.user || o.peer === s.user) && Math.abs(o.startSec - s.startSec) <= near)
+    .filter((o) => o !== s && o.platform === s.platform && (parties.has(o.user) || (o.peer !== null && parties.has(o.peer))))
+    .filter((o) => o.startSec < end + JOURNEY_GAP_SEC && s.startSec < o.startSec + o.duration + JOURNEY_GAP_SEC)
     .slice(0, 10);
 }
 
 // ── Breakdown ────────────────────────────────────────────────────────────────────────
 
 type Key = readonly [name: string, label?: string];
+
+/** A user by email, display name or id, against folded values. */
+export const isUser = (user: SimUser, wanted: readonly string[]) =>
+  wanted.includes(fold(user.email)) || wanted.includes(fold(user.displayName)) || wanted.includes(fold(user.userId));
+
+/** One party's side of a session: what they ran and where they were. */
+export interface Leg {
+  network: number;
+  device: number;
+  client: number;
+  user: SimUser;
+}
+
+/**
+ * The leg a filter's users (folded) took part on: the callee's when only the callee is named,
+ * else the caller's. A user's devices, clients, networks and site are those of their own leg,
+ * never the other party's (issue 20, item 4).
+ */
+export function legFor(s: SimSession, users: readonly string[] | undefined): Leg {
+  if (users && s.peer && !isUser(s.user, users) && isUser(s.peer, users)) return { ...calleeLeg(s), user: s.peer };
+  return { network: s.network, device: s.device, client: s.client, user: s.user };
+}
+
+/** The groupers that read one party's leg, with a users filter. */
+const LEG_GROUPERS: Partial<Record<BreakdownDimension, (leg: Leg) => string>> = {
+  NETWORK_TYPE: (leg) => NETWORK_TYPES[leg.network]!,
+  DEVICE: (leg) => DEVICES[leg.device]!,
+  CLIENT_TYPE: (leg) => CLIENTS[leg.client]?.type ?? "UNKNOWN",
+  CLIENT_VERSION: (leg) => CLIENTS[leg.client]?.version ?? "UNKNOWN",
+  LOCATION: (leg) => leg.user.location.name,
+};
+
+/** The breakdown's grouping: with a users filter, the leg dimensions count the named users' own leg. */
+export function grouperFor(by: BreakdownDimension, users: readonly string[] | undefined): (s: SimSession) => readonly Key[] {
+  const ofLeg = LEG_GROUPERS[by];
+  if (!users || !ofLeg) return GROUPERS[by];
+  return (s) => [[ofLeg(legFor(s, users))]];
+}
 
 const GROUPERS: Record<BreakdownDimension, (s: SimSession) => readonly Key[]> = {
   NETWORK_TYPE: (s) => [[networkTypeName(s)]],

@@ -4,7 +4,7 @@ import type { EndpointName } from "../client/endpoints.ts";
 import { PARAMS } from "../client/endpoints.ts";
 import type { Paged, TenantPlatforms } from "../client/schemas.ts";
 import { BREAKDOWN_DIMENSIONS, HISTOGRAM_INTERVALS, MEDIA_KINDS, SESSION_ORDER_FIELDS, type MediaKind, type SessionOrderField } from "../client/vocabulary.ts";
-import { breakdown, diagnosticsJson, relatedSessions, streamsJson, USER_GROUPERS, userBreakdown, userQuality, userQuantity, userSessions } from "./drilldown.ts";
+import { breakdown, diagnosticsJson, grouperFor, relatedSessions, streamsJson, USER_GROUPERS, userBreakdown, userQuality, userQuantity, userSessions } from "./drilldown.ts";
 import { byModality, byQuality, histogram, insights, pinnedUsers, qualityByMedia, qualityMap, type PinnedUser } from "./aggregate.ts";
 import type { AccessClaims } from "./auth.ts";
 import { LOCATIONS } from "./catalogue.ts";
@@ -12,7 +12,7 @@ import type { TenantData } from "./data.ts";
 import { sessionId, type SimSession } from "./sessions.ts";
 import type { SimUser } from "./users.ts";
 import { notFound } from "./http.ts";
-import { choiceParam, fold, inWindow, parsePaging, parseSessionFilter, parseTestFilter, parseWindow, toPage } from "./query.ts";
+import { choiceParam, fold, inWindow, listParam, parsePaging, parseSessionFilter, parseTestFilter, parseWindow, toPage } from "./query.ts";
 import { locationListJson, sessionJson, testJson, userJson } from "./render.ts";
 
 /** Every endpoint but the token refresh and the API description (routes.ts serves both). */
@@ -127,7 +127,10 @@ export const HANDLERS: { readonly [K in ApiEndpoint]: (req: ApiRequest) => unkno
   },
   sessionDiagnostics: (req) => diagnosticsJson(req.data(), requireSession(req), req.data().anchor),
   sessionRelated: (req) => ({ elements: relatedSessions(req.data(), requireSession(req)).map((s) => sessionJson(req.data(), s)) }),
-  sessionBreakdown: (req) => breakdown(selectSessions(req), choiceParam(req.query, PARAMS.groupBy, BREAKDOWN_DIMENSIONS)),
+  sessionBreakdown: (req) => {
+    const by = choiceParam(req.query, PARAMS.groupBy, BREAKDOWN_DIMENSIONS);
+    return breakdown(selectSessions(req), by, grouperFor(by, listParam(req.query, PARAMS.users)?.map(fold)));
+  },
   userSearch: (req) => {
     const paging = parsePaging(req.query);
     const q = search(req);

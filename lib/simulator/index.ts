@@ -18,6 +18,7 @@ export type { Faults, FaultKind } from "./faults.ts";
 export type { TokenGrant, AccessClaims } from "./auth.ts";
 export type { RecordedRequest } from "./routes.ts";
 export type { DxpVariant } from "./variant.ts";
+export { roundTrips } from "./routes.ts";
 
 export interface SimulatorOptions {
   /** Default 42. */

@@ -1,12 +1,13 @@
 // Reading a request's query: the time window, the session filters, paging. Bad values
 // are 400s naming the parameter (names from the endpoint table's PARAMS).
 import { CUSTOM_TIME_PERIOD, PARAMS } from "../client/endpoints.ts";
-import { type Dimension, DIMENSION_KEYS, DIMENSIONS, type DimensionKey } from "../client/dimensions.ts";
+import { type Dimension, DIMENSION_KEYS, DIMENSIONS, type DimensionKey, excludeParam } from "../client/dimensions.ts";
 import { ORDER_DIRECTIONS, PERIOD_MS, TEST_RESULTS, TIME_PERIODS } from "../client/vocabulary.ts";
 import { splitList } from "../client/query.ts";
 import type { CatalogueLocation } from "./catalogue.ts";
-import { carrierName, clientOf, deviceName, networkTypeName } from "./equipment.ts";
-import type { SimUser } from "./users.ts";
+import { carrierName, CLIENTS, DEVICES } from "./equipment.ts";
+import { isUser, legFor } from "./drilldown.ts";
+import { NETWORK_TYPES } from "../client/vocabulary.ts";
 import type { SimTest } from "./endpoint-tests.ts";
 import { sessionTo, type SimSession } from "./sessions.ts";
 import { badRequest } from "./http.ts";
@@ -71,37 +72,43 @@ function enumList(query: URLSearchParams, param: string, allowed: readonly strin
 export { fold } from "../closest.ts";
 import { fold } from "../closest.ts";
 
-/** How a session matches one value of each dimension (dimensions.ts), values folded. */
-const MATCHERS: Record<DimensionKey, (session: SimSession, wanted: readonly string[]) => boolean> = {
+/**
+ * How a session matches one value of each dimension (dimensions.ts), values folded. The leg
+ * dimensions (network, device, client, site) read the leg of the users the filter names, if any.
+ */
+const MATCHERS: Record<DimensionKey, (session: SimSession, wanted: readonly string[], users?: readonly string[]) => boolean> = {
   platforms: (s, wanted) => wanted.includes(fold(s.platform)),
   modalities: (s, wanted) => wanted.includes(fold(s.modality)),
   sessionTypes: (s, wanted) => wanted.includes(fold(s.sessionType)),
   sessionScenarios: (s, wanted) => wanted.includes(fold(s.sessionScenario)),
   qualities: (s, wanted) => wanted.includes(fold(s.quality)),
-  locations: (s, wanted) => wanted.includes(fold(s.user.location.id)) || wanted.includes(fold(s.user.location.name)),
+  locations: (s, wanted, users) => {
+    const { location } = legFor(s, users).user;
+    return wanted.includes(fold(location.id)) || wanted.includes(fold(location.name));
+  },
   // Either party: the caller, the callee when a user of the tenant, or the callee's address or number.
   users: (s, wanted) => isUser(s.user, wanted) || (s.peer !== null && isUser(s.peer, wanted)) || wanted.includes(fold(sessionTo(s))),
-  networkTypes: (s, wanted) => wanted.includes(fold(networkTypeName(s) ?? "")),
-  devices: (s, wanted) => wanted.includes(fold(deviceName(s) ?? "")),
-  clientVersions: (s, wanted) => wanted.includes(fold(clientOf(s).version ?? "")),
+  networkTypes: (s, wanted, users) => wanted.includes(fold(NETWORK_TYPES[legFor(s, users).network] ?? "")),
+  devices: (s, wanted, users) => wanted.includes(fold(DEVICES[legFor(s, users).device] ?? "")),
+  clientVersions: (s, wanted, users) => wanted.includes(fold(CLIENTS[legFor(s, users).client]?.version ?? "")),
   carriers: (s, wanted) => wanted.includes(fold(carrierName(s) ?? "")),
-  clientTypes: (s, wanted) => wanted.includes(fold(clientOf(s).type)),
+  clientTypes: (s, wanted, users) => wanted.includes(fold(CLIENTS[legFor(s, users).client]?.type ?? "")),
   servers: (s, wanted) => wanted.includes(fold(s.server)),
 };
 
-const isUser = (user: SimUser, wanted: readonly string[]) =>
-  wanted.includes(fold(user.email)) || wanted.includes(fold(user.displayName)) || wanted.includes(fold(user.userId));
-
-/** Each dimension present in the query, checked against its values when it has a fixed vocabulary. */
+/** Each dimension present in the query (and each left out, `not<Param>`), checked against its values when it has a fixed vocabulary. */
 export function parseSessionFilter(query: URLSearchParams): (session: SimSession) => boolean {
   const tests: ((session: SimSession) => boolean)[] = [];
+  const users = listParam(query, PARAMS.users)?.map(fold);
   for (const key of DIMENSION_KEYS) {
     const dimension: Dimension = DIMENSIONS[key];
-    const values = dimension.values ? enumList(query, dimension.param, dimension.values) : listParam(query, dimension.param);
-    if (!values) continue;
-    const wanted = values.map(fold);
     const matches = MATCHERS[key];
-    tests.push((s) => matches(s, wanted));
+    for (const [param, keep] of [[dimension.param, true], [excludeParam(key), false]] as const) {
+      const values = dimension.values ? enumList(query, param, dimension.values) : listParam(query, param);
+      if (!values) continue;
+      const wanted = values.map(fold);
+      tests.push((s) => matches(s, wanted, users) === keep);
+    }
   }
   return (s) => tests.every((test) => test(s));
 }
@@ -109,7 +116,9 @@ export function parseSessionFilter(query: URLSearchParams): (session: SimSession
 export function parseTestFilter(query: URLSearchParams): (test: SimTest) => boolean {
   const results = enumList(query, PARAMS.testResults, TEST_RESULTS);
   const locations = listParam(query, PARAMS.locations)?.map(fold);
-  const atLocation = (location: CatalogueLocation) => !locations || locations.includes(fold(location.id)) || locations.includes(fold(location.name));
+  const notLocations = listParam(query, excludeParam("locations"))?.map(fold);
+  const named = (wanted: readonly string[], location: CatalogueLocation) => wanted.includes(fold(location.id)) || wanted.includes(fold(location.name));
+  const atLocation = (location: CatalogueLocation) => (!locations || named(locations, location)) && !(notLocations && named(notLocations, location));
   return (t) => (!results || results.includes(t.result)) && atLocation(t.user.location);
 }
 

@@ -22,6 +22,13 @@ export interface RecordedRequest {
   /** The raw Bearer value. */
   token: string | null;
   status: number;
+  /**
+   * How many of this simulator's requests had been answered when this one arrived, and this
+   * one's place in the order of answers (0 until answered): from them a caller counts round
+   * trips (a request waits for those answered before it arrived) without any clock.
+   */
+  answeredBefore: number;
+  answeredAs: number;
 }
 
 export interface AppContext {
@@ -120,6 +127,8 @@ async function recorded(ctx: AppContext, request: Request, answer: (entry: Recor
     tenant: url.searchParams.get(PARAMS.tenant),
     token: bearerToken(request),
     status: 0,
+    answeredBefore: answered,
+    answeredAs: 0,
   };
   ctx.requests.push(entry);
   let response: Response;
@@ -129,8 +138,29 @@ async function recorded(ctx: AppContext, request: Request, answer: (entry: Recor
     response = toResponse(error);
   }
   entry.status = response.status;
+  entry.answeredAs = ++answered;
   return response;
 }
+
+/**
+ * Round trips of a run of requests (one tool call's): a request that arrived after another was
+ * answered may have waited for it, so it starts a round trip after that one; requests sent
+ * together share one. 1 means every request went out before any answer came back.
+ */
+export function roundTrips(requests: readonly RecordedRequest[]): number {
+  const depth = new Map<RecordedRequest, number>();
+  let most = 0;
+  for (const r of requests) {
+    let before = 0;
+    for (const q of requests) if (q !== r && q.answeredAs > 0 && q.answeredAs <= r.answeredBefore) before = Math.max(before, depth.get(q) ?? 1);
+    depth.set(r, before + 1);
+    most = Math.max(most, before + 1);
+  }
+  return most;
+}
+
+/** Requests answered so far, by every simulator of the process (only differences matter). */
+let answered = 0;
 
 /** Faults first (as a gateway in front of the API would), then the API itself. */
 function gate(ctx: AppContext, api: ReturnType<typeof apiApp>, request: Request): Promise<Response> {

@@ -5,15 +5,18 @@ import { lazySchema } from "../lazy-schema.ts";
 import type { DxpClient } from "../client/client.ts";
 import type { SessionQuery } from "../client/query.ts";
 import { applyFilter, describeFilter, filterShape, isEmptyFilter, LIST_KEYS, type ListKey, type SessionFilter } from "../filter.ts";
-import { TEST_RESULTS } from "../client/vocabulary.ts";
+import { TEST_RESULTS, TIME_PERIODS } from "../client/vocabulary.ts";
 import { InputError } from "../errors.ts";
 import { formatWindow, utcSeconds } from "../time.ts";
 import type { ToolContext } from "./define.ts";
 import { checkNames } from "./check-names.ts";
 import { tenantField, tenantOf } from "./tenant.ts";
 
-/** A filter saved by set_session_filter; per-call filter fields override it. */
-export const filterIdField = lazySchema(() => z.string().trim().min(1).max(100).optional().describe("from set_session_filter"));
+/**
+ * A filter saved by set_session_filter; per-call filter fields override it. No description:
+ * set_session_filter's says where it comes from, once (each session tool would pay for one).
+ */
+export const filterIdField = lazySchema(() => z.string().trim().min(1).max(100).optional());
 
 /** Input fields of tools that read sessions: the per-call filter overrides and the tenant. */
 export const scopedShape = lazySchema(() => ({ ...filterShape(), filterId: filterIdField(), tenant: tenantField() }));
@@ -25,9 +28,10 @@ export const windowSchema = lazySchema(() => z.object({
 }));
 
 /** The list dimensions of a filter, as answers echo them. */
-export const appliedFilterSchema = lazySchema(() => z.object(
-  Object.fromEntries(LIST_KEYS.map((key) => [key, z.array(z.string()).optional()])) as Record<ListKey, z.ZodOptional<z.ZodArray<z.ZodString>>>,
-));
+export const appliedFilterSchema = lazySchema(() => z.object({
+  ...(Object.fromEntries(LIST_KEYS.map((key) => [key, z.array(z.string()).optional()])) as Record<ListKey, z.ZodOptional<z.ZodArray<z.ZodString>>>),
+  exclude: z.array(z.string()).optional().describe("fields whose values were left out"),
+}));
 
 /** What every session answer echoes: tenant, absolute UTC window and the filter applied (left out when none: the text says "filter: none"). */
 export const appliedSchema = lazySchema(() => z.object({ tenant: z.string(), window: windowSchema(), filter: appliedFilterSchema().optional() }));
@@ -39,6 +43,8 @@ export interface Scope {
   query: SessionQuery;
   applied: Applied;
   call: { tenant: string; signal?: AbortSignal };
+  /** The saved filter the call started from, repeated in hints. */
+  filterId?: string;
 }
 
 export async function scopeFor(
@@ -50,7 +56,7 @@ export async function scopeFor(
   const client = await context.client();
   const tenant = tenantOf(args, context);
   const { timePeriod: _t, from: _f, to: _to, ...lists } = filter satisfies SessionFilter;
-  await checkNames(client, query, { tenant, signal: context.signal });
+  await checkNames(client, { ...query, window: window.query }, { tenant, signal: context.signal });
   return {
     client,
     tenant,
@@ -61,6 +67,7 @@ export async function scopeFor(
       filter: isEmptyFilter(lists) ? undefined : lists,
     },
     call: { tenant, signal: context.signal },
+    filterId: typeof args.filterId === "string" && args.filterId ? args.filterId : undefined,
   };
 }
 
@@ -81,6 +88,26 @@ export async function savedFilter(args: { filterId?: unknown }, context: ToolCon
 export function appliedLine(applied: Applied): string {
   const window = { from: new Date(applied.window.from), to: new Date(applied.window.to) };
   return `Tenant ${applied.tenant} · ${applied.window.label}, ${formatWindow(window)} · filter: ${describeFilter(applied.filter)}`;
+}
+
+/**
+ * The call's whole scope as arguments to repeat, with `narrow` replacing or adding fields:
+ * 'timePeriod "LAST_WEEK", locations ["Dallas"], qualities ["CRITICAL"], filterId "flt_…"'.
+ * A hint built from it keeps the question when followed literally (issue 20, item 3).
+ */
+export function scopeArgs(scope: Pick<Scope, "applied" | "filterId">, narrow: Partial<Record<ListKey, readonly string[]>> = {}): string {
+  const { window, filter = {} } = scope.applied;
+  const parts = (TIME_PERIODS as readonly string[]).includes(window.label)
+    ? [`timePeriod "${window.label}"`]
+    : [`from "${window.from}"`, `to "${window.to}"`];
+  const exclude = (filter.exclude ?? []).filter((key) => !(key in narrow));
+  for (const key of LIST_KEYS) {
+    const values = narrow[key] ?? filter[key];
+    if (values?.length) parts.push(`${key} ${JSON.stringify(values)}`);
+  }
+  if (exclude.length) parts.push(`exclude ${JSON.stringify(exclude)}`);
+  if (scope.filterId) parts.push(`filterId "${scope.filterId}"`);
+  return parts.join(", ");
 }
 
 /** Endpoint-client tests know only the time window and locations of the session filter. */

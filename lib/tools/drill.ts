@@ -1,17 +1,19 @@
-// The drill-down dimensions a breakdown names (network type, device, client version,
-// carrier), accepted by the breakdown and the session list to narrow to one group.
+// The singular drill-down arguments of earlier hints (`device "Kestrel K5 headset"`), still
+// accepted by the breakdown and the session list: each is one value of its filter list
+// (dimensions.ts `drill`; lib/filter.ts pickFilter folds it in). Not published in tools/list:
+// the list fields say the same once for every session tool.
 import { z } from "zod";
 import { lazySchema } from "../lazy-schema.ts";
 import { DIMENSIONS, DRILL_KEYS, type DrillKey } from "../client/dimensions.ts";
-import type { FilterQuery } from "../client/query.ts";
 
 type DrillName = (typeof DIMENSIONS)[DrillKey]["drill"];
-type DrillArgs = { [K in DrillName]?: string };
 
-const DRILL_NAMES = DRILL_KEYS.map((key) => DIMENSIONS[key].drill);
+/** The names of the singular aliases, known without building a schema. */
+export const DRILL_NAMES: readonly DrillName[] = DRILL_KEYS.map((key) => DIMENSIONS[key].drill);
+
 const groupName = lazySchema(() => z.string().trim().min(1).max(200).optional());
 
-/** One singular argument per drill dimension (dimensions.ts): its values when fixed, else a group's name. */
+/** One singular argument per aliased dimension: its values when fixed, else a group's name. */
 export const drillShape = lazySchema(() => Object.fromEntries(
   DRILL_KEYS.map((key) => {
     const dimension: { values?: readonly [string, ...string[]]; drill: DrillName } = DIMENSIONS[key];
@@ -20,29 +22,3 @@ export const drillShape = lazySchema(() => Object.fromEntries(
 ) as { networkType: z.ZodOptional<z.ZodEnum<{ [V in (typeof DIMENSIONS)["networkTypes"]["values"][number]]: V }>> } & {
   [K in Exclude<DrillName, "networkType">]: ReturnType<typeof groupName>;
 });
-
-export function drillQuery(args: DrillArgs): FilterQuery {
-  const query: Record<string, readonly string[]> = {};
-  for (const key of DRILL_KEYS) {
-    const value = args[DIMENSIONS[key].drill];
-    if (value) query[key] = [value];
-  }
-  return query as FilterQuery;
-}
-
-/** " · networkType WIFI · device Kestrel K5 headset" or "". */
-export function drillLine(args: DrillArgs): string {
-  const parts = DRILL_NAMES.filter((k) => args[k]).map((k) => `${k} ${args[k]}`);
-  return parts.length ? ` · ${parts.join(" · ")}` : "";
-}
-
-/** The drill fields echoed in structured answers, as one object (one field in tools/list). */
-export const narrowedToSchema = lazySchema(() => z.record(z.string(), z.string()).optional().describe("networkType, device, clientVersion, carrier"));
-export const drillEcho = (args: DrillArgs): { narrowedTo?: Record<string, string> } => {
-  const given = DRILL_NAMES.filter((k) => args[k]);
-  return given.length ? { narrowedTo: Object.fromEntries(given.map((k) => [k, args[k]!])) } : {};
-};
-
-/** The drill fields as arguments to repeat: ['device "Kestrel K5 headset"']. */
-export const drillArgs = (args: DrillArgs): string[] =>
-  DRILL_NAMES.filter((k) => args[k]).map((k) => `${k} "${args[k]}"`);

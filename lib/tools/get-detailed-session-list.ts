@@ -4,7 +4,7 @@ import { ORDER_DIRECTIONS, SESSION_ORDER_FIELDS as ORDER_FIELDS } from "../clien
 import { formatUtc } from "../time.ts";
 import { defineTool, READS_DXP } from "./define.ts";
 import { emptyNote } from "./coverage.ts";
-import { drillEcho, drillLine, drillQuery, drillShape, narrowedToSchema } from "./drill.ts";
+import { drillShape } from "./drill.ts";
 import { num, pageFooter, round, table } from "./render.ts";
 import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
 import { pageOf, pageSchema, pagingShape } from "./paging.ts";
@@ -35,7 +35,6 @@ export default defineTool({
     orderDirection: z.enum(ORDER_DIRECTIONS).default("desc"),
   }),
   outputSchema: () => appliedSchema().extend({
-    narrowedTo: narrowedToSchema(),
     page: pageSchema(),
     sessions: z.array(sessionRow()),
   }),
@@ -45,7 +44,6 @@ export default defineTool({
     const answer = await client.sessions(
       {
         ...query,
-        ...drillQuery(args),
         pageNumber: args.pageNumber,
         pageSize: args.pageSize,
         orderByField: args.orderBy,
@@ -63,7 +61,7 @@ export default defineTool({
     }));
     const page = pageOf(answer);
     const text = [
-      `Sessions, by ${args.orderBy} ${args.orderDirection}. ${appliedLine(applied)}${drillLine(args)}`,
+      `Sessions, by ${args.orderBy} ${args.orderDirection}. ${appliedLine(applied)}`,
       sessions.length
         ? table(
             ["start UTC", "min", "from → to", "platform/modality", "quality", "jitter ms/loss %/RTT ms", "network", "location", "sessionId"],
@@ -85,6 +83,6 @@ export default defineTool({
           : "No sessions on this page.",
       pageFooter(page, sessions.length, "sessions"),
     ].join("\n");
-    return { data: { ...applied, ...drillEcho(args), page, sessions }, text };
+    return { data: { ...applied, page, sessions }, text };
   },
 });

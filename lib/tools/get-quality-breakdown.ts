@@ -8,10 +8,10 @@ import { formatUtc, formatWindow, MAX_WINDOW_MS, parseDxpDate, utcSeconds } from
 import { change, changeSchema, compareField, previousCoverage, previousScope, previousWindowOf, previousWindowSchema } from "./compare.ts";
 import { emptyNote } from "./coverage.ts";
 import { defineTool, READS_DXP } from "./define.ts";
-import { drillArgs, drillEcho, drillLine, drillQuery, drillShape, narrowedToSchema } from "./drill.ts";
+import { drillShape } from "./drill.ts";
 import { num, percentOf, round, signed, table } from "./render.ts";
 import { minSample } from "./sample.ts";
-import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
+import { appliedLine, appliedSchema, scopeArgs, scopedShape, scopeFor } from "./call-scope.ts";
 
 const groupRow = lazySchema(() => z.object({
   name: z.string(),
@@ -78,30 +78,21 @@ const rowOf = (g: GroupQuality, min: number): Omit<Row, "change"> => ({
 
 export default defineTool({
   name: "get_quality_breakdown",
-  title: "Why: quality by network, device, client, carrier, user…",
-  description:
-    "Why calls were poor: sessions split by one dimension (network type, device, client, carrier, user, location, …) with poor share, score, jitter, loss and RTT, worst first.",
+  title: "Why: quality by dimension",
+  description: "Why calls were poor: sessions split by one dimension with poor share, score, jitter, loss and RTT, worst first.",
   group: "sessions",
   annotations: READS_DXP,
-  // The filter fields a breakdown needs; the rest of a saved filter still applies.
+  // Every filter field, as on every session tool; the singular aliases of earlier hints too.
   inputSchema: () => z.strictObject({
     by: z.enum(BY).default("networkType"),
-    timePeriod: scopedShape().timePeriod,
-    from: scopedShape().from,
-    to: scopedShape().to,
-    platforms: scopedShape().platforms,
-    locations: scopedShape().locations,
-    users: scopedShape().users,
-    filterId: scopedShape().filterId,
+    ...scopedShape(),
     ...drillShape(),
     minSessions: z.number().int().min(1).max(100_000).optional().describe("default ¼ of the mean group, ≥ 5"),
     limit: z.number().int().min(1).max(100).default(10),
     compareWithPreviousPeriod: compareField(),
-    tenant: scopedShape().tenant,
   }),
   outputSchema: () => appliedSchema().extend({
     by: z.string(),
-    narrowedTo: narrowedToSchema(),
     minSessions: z.number(),
     totalGroups: z.number(),
     groups: z.array(groupRow()),
@@ -111,7 +102,7 @@ export default defineTool({
     const scope = await scopeFor(args, context);
     const { client, query, applied, call } = scope;
     const dimension = BY_DIMENSIONS[args.by];
-    const ask = (q: typeof query) => client.sessionBreakdown({ ...q, ...drillQuery(args), groupBy: dimension.upstream }, call);
+    const ask = (q: typeof query) => client.sessionBreakdown({ ...q, groupBy: dimension.upstream }, call);
     const previous = args.compareWithPreviousPeriod ? previousScope(scope) : undefined;
     const rename = args.by === "sessionType" ? canonicalSessionType : (name: string) => name;
     // First seen is when a group first appears in the retained data, not in the window: for the
@@ -144,7 +135,9 @@ export default defineTool({
     if (args.by === "clientVersion") header.push("first seen");
     if (previous) header.push("Δ poor pts", "Δ score");
     const text = [
-      `Quality by ${args.by}, worst poor share first; ranked only with ≥ ${min} sessions. ${appliedLine(applied)}${drillLine(args)}`,
+      `Quality by ${args.by}, worst poor share first; ranked only with ≥ ${min} sessions. ${appliedLine(applied)}`,
+      // Issue 20, item 4: a user's devices are theirs, as get_user_summary counts them.
+      dimension.leg && applied.filter?.users ? `Each session counted on the ${args.by} of the filtered users' own leg, not the other party's.` : "",
       rows.length
         ? table(
             header,
@@ -169,7 +162,7 @@ export default defineTool({
         .filter(Boolean)
         .join(" "),
       worst && dimension.narrow
-        ? `Next: get_detailed_session_list with ${[dimension.narrow(worst.name), ...drillArgs(args)].join(", ")} and qualities ["CRITICAL"] for example sessions, or another by within it.`
+        ? `Next: get_detailed_session_list with ${scopeArgs(scope, { [dimension.narrow]: [worst.name], qualities: ["CRITICAL"] })} for example sessions, or another by within it.`
         : "",
     ]
       .filter(Boolean)
@@ -178,7 +171,6 @@ export default defineTool({
       data: {
         ...applied,
         by: args.by,
-        ...drillEcho(args),
         minSessions: min,
         totalGroups: rows.length,
         groups: shown,

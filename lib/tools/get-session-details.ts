@@ -9,6 +9,7 @@ import { appliedLine, filterIdField, scopeFor } from "./call-scope.ts";
 import { fetchAll } from "./fetch-all.ts";
 import { locationOf, sessionFieldsOf, sessionFieldsShape } from "./session-fields.ts";
 import { tenantField, tenantOf } from "./tenant.ts";
+import { THRESHOLDS } from "../client/vocabulary.ts";
 
 const streamRow = lazySchema(() => z.object({
   streamId: z.string().nullable(),
@@ -68,8 +69,31 @@ const relatedOf = (s: DxpSession): z.infer<ReturnType<typeof relatedRow>> => ({
   nectarScore: round(s.nectarScore, 0),
 });
 
+type Leg = z.infer<ReturnType<typeof streamRow>>;
+
+/** The figures of a leg above the insights' thresholds (vocabulary.ts), as the findings read them. */
+function highOf(leg: Leg): string[] {
+  const high: string[] = [];
+  if ((leg.jitterMs ?? 0) > THRESHOLDS.jitterMs) high.push("jitter");
+  if ((leg.packetLossPct ?? 0) > THRESHOLDS.packetLossPercent) high.push("loss");
+  if ((leg.roundTripMs ?? 0) > THRESHOLDS.roundTripMs) high.push("RTT");
+  return high;
+}
+
+/**
+ * A finding that calls a leg's network normal while its figures cross the thresholds is
+ * corrected in the answer, never passed on as it came (issue 20, item 9).
+ */
+function checkedMessage(message: string | null, streamId: string | null | undefined, legs: readonly Leg[]): string | null {
+  if (!message || !/\bnormal\b/i.test(message)) return message;
+  const at = legs.findIndex((l) => streamId ? l.streamId === streamId : highOf(l).length > 0);
+  const high = at < 0 ? [] : highOf(legs[at]!);
+  if (!high.length) return message;
+  return `${message.replace(/[;,]?\s*[^;,.]*\bnormal\b[^;,.]*/i, "")}; but leg ${at + 1} has high ${high.join(", ")} (above ${THRESHOLDS.jitterMs} ms jitter, ${THRESHOLDS.packetLossPercent}% loss, ${THRESHOLDS.roundTripMs} ms RTT).`.replace(/\.;/, ";");
+}
+
 /** "WIFI (10.1.64.0/20, Dallas), Kestrel K5 headset, DESKTOP Teams 24.9.1, via relay-us-east-1, SATIN" */
-function legLine(leg: z.infer<ReturnType<typeof streamRow>>, i: number): string {
+function legLine(leg: Leg, i: number): string {
   const network = leg.carrier
     ? `PSTN via ${leg.carrier}`
     : leg.networkType
@@ -77,7 +101,8 @@ function legLine(leg: z.infer<ReturnType<typeof streamRow>>, i: number): string 
       : (leg.clientType ?? "network n/a");
   const parts = [network, leg.device, leg.clientVersion && `${leg.clientType} ${leg.clientVersion}`, leg.server && `via ${leg.server}`, leg.codec].filter(Boolean);
   const metrics = `jitter ${num(leg.jitterMs, 0, " ms")}, loss ${num(leg.packetLossPct, 1, "%")}, RTT ${num(leg.roundTripMs, 0, " ms")}, MOS ${num(leg.mos, 1)}`;
-  return `${i + 1}. ${leg.participant ?? "?"}: ${parts.join(", ")} — ${metrics}`;
+  const high = highOf(leg);
+  return `${i + 1}. ${leg.participant ?? "?"}: ${parts.join(", ")} — ${metrics}${high.length ? ` (high ${high.join(", ")})` : ""}`;
 }
 
 /** The lowest Nectar score in the session filter's window (the list puts unscored sessions last). */
@@ -123,7 +148,7 @@ export default defineTool({
     ] as const);
     const session = { ...sessionFieldsOf(detail, 0), location: locationOf(detail) };
     const streams = (detail.streams ?? []).map(streamOf);
-    const findings = diagnostics.elements.map((d) => ({ code: d.code, severity: d.severity ?? null, message: d.message ?? null }));
+    const findings = diagnostics.elements.map((d) => ({ code: d.code, severity: d.severity ?? null, message: checkedMessage(d.message ?? null, d.streamId, streams) }));
     const relatedRows = related.elements.map(relatedOf);
     const text = [
       ...(args.sessionId ? [] : ["No sessionId given: the worst-scored session of the session filter's window."]),
@@ -135,7 +160,7 @@ export default defineTool({
         ? `Findings:\n${findings.map((f) => `- ${f.severity ?? ""} ${f.code}: ${f.message ?? ""}`.replace("-  ", "- ")).join("\n")}`
         : "Findings: none (no threshold crossed).",
       relatedRows.length
-        ? `Related (other legs of the same conference or journey): ${relatedRows.map((r) => `${formatUtc(new Date(r.startDate)).slice(11)} ${r.quality ?? "?"} ${num(r.nectarScore, 0)} ${r.sessionId}`).join("; ")}`
+        ? `Related (same party and platform, overlapping in time: the rest of the call, conference or journey): ${relatedRows.map((r) => `${formatUtc(new Date(r.startDate)).slice(11)} ${r.quality ?? "?"} ${num(r.nectarScore, 0)} ${r.sessionId}`).join("; ")}`
         : "Related: none.",
     ].join("\n");
     return { data: { tenant, session, streams, findings, related: relatedRows }, text };

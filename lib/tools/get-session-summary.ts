@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { lazySchema } from "../lazy-schema.ts";
 import type { QualityMetrics, Summary } from "../client/schemas.ts";
-import type { QualityMetric } from "../client/vocabulary.ts";
+import { CONTACT_CENTRE_LABELS, type QualityMetric } from "../client/vocabulary.ts";
 import { defineTool, READS_DXP } from "./define.ts";
 import {
   type Change,
@@ -107,7 +107,8 @@ export default defineTool({
     conversationJourneys: z.number().nullable().optional(),
     quality: countsSchema().describe("sessions by quality group"),
     modality: countsSchema().optional().describe("sessions by modality"),
-    insights: countsSchema().describe("sessions per insight, most first"),
+    insights: countsSchema().describe("sessions per quality insight, most first"),
+    contactCentre: countsSchema().optional().describe("sessions per contact-centre label"),
     media: z.object({ audio: mediaSchema(), video: mediaSchema(), appshare: mediaSchema() }).optional().describe("stream-weighted (detail)"),
     mediaScore: z.object({ audio: z.number().nullable(), video: z.number().nullable(), appshare: z.number().nullable() }).optional(),
     change: changeSchema().optional(),
@@ -118,19 +119,24 @@ export default defineTool({
     const scope = await scopeFor(args, context);
     const { client, query, applied, call } = scope;
     const asOf = dataAsOf(scope);
-    const [summary, byQuality, insights, audio, video, appshare] = await fetchAll(context, [
+    const previous = args.compareWithPreviousPeriod ? previousScope(scope) : undefined;
+    // Every read at once, the previous period's and its coverage too: one round trip (issue 20, item 10).
+    const covered = previous ? previousCoverage(scope, context, previous.window) : Promise.resolve({ covered: true, note: "" });
+    const [summary, byQuality, insights, audio, video, appshare, before] = await fetchAll(context, [
       () => client.sessionSummary(query, call),
       () => client.sessionSummaryByQuality(query, call),
       () => client.sessionInsights(query, call),
       () => client.qualityByMedia("audio", query, call),
       () => client.qualityByMedia("video", query, call),
       () => client.qualityByMedia("appshare", query, call),
+      () => (previous ? client.sessionSummaryByQuality(previous.query, call) : Promise.resolve(undefined)),
     ] as const);
     const media = { audio: mediaRow(audio), video: mediaRow(video), appshare: mediaRow(appshare) };
-    const allInsights = insights
-      .filter((i) => i.count > 0)
-      .sort((a, b) => b.count - a.count)
-      .map((i) => [i.insight, i.count] as const);
+    // Contact-centre roles (CUSTOMER, IVR, AGENT, ACD) are labels, not quality problems: counted apart.
+    const isLabel = (insight: string) => (CONTACT_CENTRE_LABELS as readonly string[]).includes(insight);
+    const present = insights.filter((i) => i.count > 0).sort((a, b) => b.count - a.count);
+    const allInsights = present.filter((i) => !isLabel(i.insight)).map((i) => [i.insight, i.count] as const);
+    const contactCentre = Object.fromEntries(present.filter((i) => isLabel(i.insight)).map((i) => [i.insight, i.count]));
     const shownInsights = args.detail ? allInsights : allInsights.slice(0, TOP_INSIGHTS);
     const moreInsights = allInsights.length - shownInsights.length;
     const freshness = await asOf;
@@ -141,20 +147,15 @@ export default defineTool({
       avgNectarScore: round(summary.summary.avgNectarScore, 1),
       quality: countsOf(byQuality.groups),
       insights: Object.fromEntries(shownInsights),
+      ...(Object.keys(contactCentre).length ? { contactCentre } : {}),
     };
     // The default answer: who, how many, how good, what went wrong, and each media's score.
     const data = args.detail
       ? { ...base, conversationJourneys: summary.summary.conversationJourneyCount ?? null, modality: countsOf(summary.groups), media }
       : { ...base, mediaScore: { audio: media.audio.score, video: media.video.score, appshare: media.appshare.score } };
     const figures = figuresOf(byQuality);
-    let change: Change | undefined;
-    const previous = args.compareWithPreviousPeriod ? previousScope(scope) : undefined;
-    let coverage = { covered: true, note: "" };
-    if (previous) {
-      const [before, covers] = await Promise.all([client.sessionSummaryByQuality(previous.query, call), previousCoverage(scope, context, previous.window)]);
-      coverage = covers;
-      change = changeOf(figures, figuresOf(before), covers.covered);
-    }
+    const coverage = await covered;
+    const change: Change | undefined = before ? changeOf(figures, figuresOf(before), coverage.covered) : undefined;
     const labelled = Object.entries(media).map(([kind, r]) => [MEDIA_LABELS[kind as keyof typeof MEDIA_LABELS], r] as const);
     const mediaLines = args.detail
       ? [
@@ -172,6 +173,7 @@ export default defineTool({
         ? [`Modality: ${countsLine(countsOf(summary.groups), summary.summary.totalCount)} · conversation journeys ${num(summary.summary.conversationJourneyCount ?? null, 0)}`]
         : []),
       `Insights: ${countsLine(base.insights, base.totalSessions)}${moreInsights > 0 ? ` · ${moreInsights} more` : ""}`,
+      ...(Object.keys(contactCentre).length ? [`Contact centre (labels, not quality): ${countsLine(contactCentre, base.totalSessions)}`] : []),
       ...mediaLines,
       ...(change && previous ? [changeLine(figures, change, previous.window, coverage.note)] : []),
       ...(data.totalSessions === 0 ? [await emptyNote(scope, context)] : []),

@@ -140,10 +140,16 @@ async function resolveUser(name: string, scope: { client: DxpClient; call: CallC
   const found = await searchUsers(client, name, 20, call);
   const exact = exactUser(found, name);
   if (exact) return { user: exact, others: [] as DxpUser[] };
+  if (found.length === 1) return { user: found[0]!, others: [] as DxpUser[] };
   if (found.length) {
+    // Several people answer to the name: never pick one silently (issue 20, item 2); list them to pick from.
     const ranked = closest(name, found, userKeys, found.length);
-    const [user, ...rest] = [...ranked, ...found.filter((u) => !ranked.includes(u))];
-    return { user: user!, others: rest.slice(0, 4) };
+    const candidates = [...ranked, ...found.filter((u) => !ranked.includes(u))].slice(0, 5);
+    const more = found.length - candidates.length;
+    throw new InputError(
+      `"${name}" matches ${found.length} users in tenant ${call.tenant}: ${candidates.map((u) => `${u.displayName ?? "?"} (${u.email ?? u.userId})`).join(", ")}${more > 0 ? ` and ${more} more` : ""}.`,
+      `Call get_user_summary again with user set to one of these emails${more > 0 ? ", or a fuller name" : ""}.`,
+    );
   }
   const near = closest(name, await widenedUsers(client, name, call), userKeys).map(userLabel);
   throw new InputError(`No user matches "${name}" in tenant ${call.tenant}.${didYouMean(near)}`, "Give an email, a display name or a user id (get_users searches).");
