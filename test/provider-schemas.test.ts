@@ -175,14 +175,15 @@ describe("every schema we publish, inside the common subset of OpenAI, Gemini an
   });
 
   // 3,000 was issue 13's figure; issue 20 (item 3) gives every session tool the whole filter
-  // (12 lists and exclude), ~390 tokens on the seed's five session tools: features and validity
-  // win over the budget, the cost is stated in docs/tool-schemas.md.
-  it("stay within the context budget: the seed's tools ≤ 3,400 tokens, added tools ≤ 250 each on average", () => {
+  // (14 lists and exclude), ~390 tokens on the seed's five session tools; the histogram's `by`
+  // and `limit` and get_connection_status's `check` (issues 20, 21) add ~250 more: features and
+  // validity win over the budget, the cost is stated in docs/tool-schemas.md.
+  it("stay within the context budget: the seed's tools ≤ 3,650 tokens, added tools ≤ 250 each on average", () => {
     const seed = tools.filter((t) => (SEED_TOOL_NAMES as readonly string[]).includes(t.name));
     const seedTokens = countTokens(JSON.stringify({ tools: seed }));
     const added = tools.length - seed.length;
     const addedAverage = added ? (countTokens(JSON.stringify({ tools })) - seedTokens) / added : 0;
-    assert.ok(seedTokens <= 3400, `the seed's ${seed.length} tools: ${seedTokens} tokens`);
+    assert.ok(seedTokens <= 3650, `the seed's ${seed.length} tools: ${seedTokens} tokens`);
     assert.ok(addedAverage <= 250, `${added} added tools: ${addedAverage.toFixed(0)} tokens each on average`);
   });
 });
