@@ -9,7 +9,7 @@ import { connectHints, httpAppFromConfig, localUrl } from "../lib/http/from-conf
 import { redactingLogger, tokensOf } from "../lib/logger.ts";
 import { demoCredentials } from "../lib/simulator/demo.ts";
 import { createSimulator } from "../lib/simulator/index.ts";
-import { type KvLike, kvStores } from "../lib/store/kv-stores.ts";
+import { type KvLike, kvStores, whileBusy } from "../lib/store/kv-stores.ts";
 
 declare const Deno: {
   args: string[];
@@ -73,11 +73,13 @@ try {
 
 /** NECTAR_DENO_KV: "default" is Deno.openKv() (Deno Deploy's shared database), anything else a path or KV Connect URL. */
 async function openKv(where: string): Promise<KvLike> {
-  if (typeof Deno.openKv !== "function") {
+  const open = Deno.openKv;
+  if (typeof open !== "function") {
     throw new ConfigurationError("NECTAR_DENO_KV needs Deno KV, which this Deno run does not offer.", "Add --unstable-kv to `deno run` (Deno Deploy has it built in), or unset NECTAR_DENO_KV.");
   }
   try {
-    return await Deno.openKv(where === "default" ? undefined : where);
+    // Two processes opening one local file at once: the second waits instead of failing.
+    return await whileBusy(() => open(where === "default" ? undefined : where));
   } catch (error) {
     throw new ConfigurationError(
       `NECTAR_DENO_KV could not be opened (${error instanceof Error ? error.message : String(error)}).`,

@@ -52,23 +52,30 @@ export interface KvLike {
 const BUSY = /database is locked|busy/i;
 const BUSY_TRIES = 40;
 
+const pauseMs = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
 /**
- * The KV with each operation retried while SQLite says another process holds the file's
- * write lock: local Deno KV (a SQLite file) answers "database is locked" instead of waiting
- * when several processes write at once. Deno Deploy's KV never does, so this is free there.
+ * `operation` retried while SQLite says another process holds the file's write lock: local
+ * Deno KV (a SQLite file) answers "database is locked" instead of waiting when several
+ * processes open or write it at once. Deno Deploy's KV never does, so this is free there.
+ */
+export async function whileBusy<T>(operation: () => Promise<T>, pause: (ms: number) => Promise<void> = pauseMs): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (tries >= BUSY_TRIES || !BUSY.test(error instanceof Error ? error.message : String(error))) throw error;
+      await pause(Math.min(50, 2 * tries) + Math.random() * 5);
+    }
+  }
+}
+
+/**
+ * The KV with each operation retried while another process holds the write lock (whileBusy).
  * An atomic operation is replayed from scratch on each try (its checks still decide).
  */
-export function waitingForWriters(kv: KvLike, pause: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms))): KvLike {
-  const retried = async <T>(operation: () => Promise<T>): Promise<T> => {
-    for (let tries = 1; ; tries++) {
-      try {
-        return await operation();
-      } catch (error) {
-        if (tries >= BUSY_TRIES || !BUSY.test(error instanceof Error ? error.message : String(error))) throw error;
-        await pause(Math.min(50, 2 * tries) + Math.random() * 5);
-      }
-    }
-  };
+export function waitingForWriters(kv: KvLike, pause: (ms: number) => Promise<void> = pauseMs): KvLike {
+  const retried = <T>(operation: () => Promise<T>): Promise<T> => whileBusy(operation, pause);
   const atomic = (steps: ((op: KvAtomicLike) => KvAtomicLike)[]): KvAtomicLike => ({
     check: (...checks) => atomic([...steps, (op) => op.check(...checks)]),
     set: (key, value, options) => atomic([...steps, (op) => op.set(key, value, options)]),

@@ -3,7 +3,7 @@
 // stdin, then renews the credential twice at once through KvTokenStore with a slow
 // upstream refresh, and prints how many refreshes it made and the tokens it got.
 //   deno run --unstable-kv --allow-read=DIR --allow-write=DIR test/helpers/kv-renew-race.ts DIR/kv.sqlite
-import { type KvLike, KvTokenStore, waitingForWriters } from "../../lib/store/kv-stores.ts";
+import { type KvLike, KvTokenStore, waitingForWriters, whileBusy } from "../../lib/store/kv-stores.ts";
 import type { TokenRecord } from "../../lib/store/interfaces.ts";
 
 declare const Deno: {
@@ -12,7 +12,8 @@ declare const Deno: {
   stdin: { readable: ReadableStream<Uint8Array> };
 };
 
-const kv = await Deno.openKv(Deno.args[0]!);
+// Both racers open the file at once: SQLite may answer "database is locked" to one of them.
+const kv = await whileBusy(() => Deno.openKv(Deno.args[0]!));
 const store = new KvTokenStore(waitingForWriters(kv), { pollMs: 10 });
 let refreshes = 0;
 const renew = async (current: TokenRecord | undefined): Promise<TokenRecord> => {
