@@ -21,6 +21,7 @@ declare const Deno: {
   ): { finished: Promise<void>; addr: { port: number } };
   addSignalListener(signal: "SIGTERM" | "SIGINT", handler: () => void): void;
   exit(code: number): never;
+  readTextFileSync(path: string): string;
   /** Present under --unstable-kv and on Deno Deploy. No path: Deploy's database (or Deno's default local one). */
   openKv?: (path?: string) => Promise<KvLike>;
 };
@@ -29,7 +30,8 @@ const encoder = new TextEncoder();
 const write = (line: string) => Deno.stderr.writeSync(encoder.encode(`${line}\n`));
 
 try {
-  const config = readConfig({ ...Deno.env.toObject(), MCP_TRANSPORT: "http" });
+  // NECTAR_DXP_ENDPOINTS names a file: the shell reads it (lib/ reads none); --allow-read for it.
+  const config = readConfig({ ...Deno.env.toObject(), MCP_TRANSPORT: "http" }, { readFile: (path) => Deno.readTextFileSync(path) });
   // State in memory (one process), or on Deno KV (NECTAR_DENO_KV) for several: docs/deno.md.
   if (config.redisUrl) {
     throw new ConfigurationError(
