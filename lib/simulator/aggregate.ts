@@ -8,7 +8,7 @@ import { jitterMs, packetLossPercent, type SimSession } from "./sessions.ts";
 import { PARAMS } from "../client/endpoints.ts";
 import { badRequest } from "./http.ts";
 import { locationJson, noZone } from "./render.ts";
-import type { Window } from "./query.ts";
+import type { Window } from "./catalogue.ts";
 
 /** Insight thresholds: the one table, in the client's vocabulary. */
 export { THRESHOLDS } from "../client/vocabulary.ts";

@@ -94,6 +94,14 @@ export function weekdayOnOrBefore(ms: number): number {
  * leave the trunk a handful of calls (5 on a Saturday): the story must hold whatever day
  * the demo runs (test/drilldown-weekdays.test.ts checks ≥ 40 calls on the trunk).
  */
+/** A query's time window (query.ts parses it; aggregate.ts buckets by it). */
+export interface Window {
+  /** Inclusive, ms. */
+  from: number;
+  /** Exclusive, ms. */
+  to: number;
+}
+
 export function incidentWindow(anchor: number): { start: number; end: number } {
   const start = weekdayOnOrBefore(anchor - 3 * DAY_MS) + 14 * HOUR_MS;
   return { start, end: start + 6 * HOUR_MS };

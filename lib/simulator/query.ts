@@ -12,12 +12,8 @@ import type { SimTest } from "./endpoint-tests.ts";
 import { sessionTo, type SimSession } from "./sessions.ts";
 import { badRequest } from "./http.ts";
 
-export interface Window {
-  /** Inclusive, ms. */
-  from: number;
-  /** Exclusive, ms. */
-  to: number;
-}
+import type { Window } from "./catalogue.ts";
+export type { Window };
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
