@@ -62,7 +62,13 @@ function waitFor(child: ChildProcess, stream: "stdout" | "stderr", pattern: RegE
 function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   const exited = new Promise<void>((done) => child.once("exit", () => done()));
-  process.kill(-child.pid!, "SIGKILL");
+  try {
+    process.kill(-child.pid!, "SIGKILL");
+  } catch (error) {
+    // The group ended between the check above and the kill (a racer exits by itself once it has printed).
+    if ((error as NodeJS.ErrnoException).code === "ESRCH") return Promise.resolve();
+    throw error;
+  }
   return exited;
 }
 
