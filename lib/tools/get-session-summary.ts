@@ -118,11 +118,10 @@ export default defineTool({
   async handler(args, context) {
     const scope = await scopeFor(args, context);
     const { client, query, applied, call } = scope;
-    const asOf = dataAsOf(scope);
     const previous = args.compareWithPreviousPeriod ? previousScope(scope) : undefined;
-    // Every read at once, the previous period's and its coverage too: one round trip (issue 20, item 10).
-    const covered = previous ? previousCoverage(scope, context, previous.window) : Promise.resolve({ covered: true, note: "" });
-    const [summary, byQuality, insights, audio, video, appshare, before] = await fetchAll(context, [
+    // Every read at once, the previous period's and its coverage too: one round trip (issue 20,
+    // item 10). The answer's own reads go out first; the coverage and freshness reads after them.
+    const reads = fetchAll(context, [
       () => client.sessionSummary(query, call),
       () => client.sessionSummaryByQuality(query, call),
       () => client.sessionInsights(query, call),
@@ -131,6 +130,11 @@ export default defineTool({
       () => client.qualityByMedia("appshare", query, call),
       () => (previous ? client.sessionSummaryByQuality(previous.query, call) : Promise.resolve(undefined)),
     ] as const);
+    const covered = previous ? previousCoverage(scope, context, previous.window) : Promise.resolve({ covered: true, note: "" });
+    const asOf = dataAsOf(scope);
+    // Awaited after the reads: a failing read must not leave this rejection unhandled meanwhile.
+    covered.catch(() => undefined);
+    const [summary, byQuality, insights, audio, video, appshare, before] = await reads;
     const media = { audio: mediaRow(audio), video: mediaRow(video), appshare: mediaRow(appshare) };
     // Contact-centre roles (CUSTOMER, IVR, AGENT, ACD) are labels, not quality problems: counted apart.
     const isLabel = (insight: string) => (CONTACT_CENTRE_LABELS as readonly string[]).includes(insight);
