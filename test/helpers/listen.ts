@@ -23,7 +23,8 @@ declare const Deno: {
   ): { addr: { port: number }; shutdown(): Promise<void> };
 };
 
-export async function listen(handler: FetchHandler, hostname = "127.0.0.1", tls?: Tls): Promise<Listening> {
+/** `keepAliveMs`: how long an idle connection is kept (and announced in Keep-Alive, which clients follow). */
+export async function listen(handler: FetchHandler, hostname = "127.0.0.1", tls?: Tls, keepAliveMs = 60_000): Promise<Listening> {
   if (typeof Deno !== "undefined" && !tls) {
     const server = Deno.serve({ hostname, port: 0, onListen() {} }, handler);
     return { url: `http://${hostname}:${server.addr.port}`, port: server.addr.port, connections: Number.NaN, close: () => server.shutdown() };
@@ -36,7 +37,7 @@ export async function listen(handler: FetchHandler, hostname = "127.0.0.1", tls?
       // An idle keep-alive socket closed by the server just as a client reuses it is "other
       // side closed"; on a starved CPU the client's timer fires late enough to lose that race
       // at Node's 5 s. A test's connections are seldom idle for a minute.
-      (server as unknown as { keepAliveTimeout: number }).keepAliveTimeout = 60_000;
+      (server as unknown as { keepAliveTimeout: number }).keepAliveTimeout = keepAliveMs;
       resolve({
         url: `${tls ? "https" : "http"}://${hostname}:${info.port}`,
         port: info.port,

@@ -154,7 +154,9 @@ describe(`soak over HTTP (${SCALE}: ${CALLS} calls, ${CLIENTS} clients, ${FAULT_
   before(async () => {
     markStarted("soak");
     sim = createSimulator({ sessionsPerTenant: 500 });
-    dxp = await listen(sim.fetch);
+    // Node's own 5 s keep-alive: the server's idle sockets to this DXP close within the wait
+    // below (the helper's 60 s default, announced in Keep-Alive, would hold them a minute).
+    dxp = await listen(sim.fetch, "127.0.0.1", undefined, 5_000);
     server = await startHttpChild({ NECTAR_DXP_URL: dxp.url });
     await sleep(200);
     memory.boot = rssKiB(server.pid);
