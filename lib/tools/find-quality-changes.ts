@@ -9,7 +9,7 @@ import { lazySchema } from "../lazy-schema.ts";
 import type { GroupQuality } from "../client/schemas.ts";
 import { formatUtc, formatWindow, parseDxpDate, utcSeconds } from "../time.ts";
 import { defineTool, READS_DXP } from "./define.ts";
-import { BY_DIMENSIONS, type By } from "./breakdown-by.ts";
+import { BY_DIMENSIONS, type By, onlyGroup } from "./breakdown-by.ts";
 import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
 import { previousScope, previousWindowOf, previousWindowSchema } from "./compare.ts";
 import { coveredShare, coverageNote, dataExtent, MIN_COMPARED_COVERAGE } from "./coverage.ts";
@@ -148,7 +148,7 @@ export default defineTool({
 
     // Stage 2: one series per candidate, in parallel; the run of bad buckets in each.
     const series = await Promise.all(
-      candidates.map((c) => client.histogram({ ...query, ...BY_DIMENSIONS[c.by].only(c.name), interval }, call)),
+      candidates.map((c) => client.histogram({ ...query, ...onlyGroup(c.by, c.name), interval }, call)),
     );
     requests += candidates.length;
     const step = INTERVAL_MS[interval];

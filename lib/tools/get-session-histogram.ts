@@ -8,7 +8,7 @@ import { defineTool, READS_DXP } from "./define.ts";
 import { emptyNote } from "./coverage.ts";
 import { num, percentOf, round, table } from "./render.ts";
 import { appliedLine, appliedSchema, scopedShape, scopeFor, type Scope } from "./call-scope.ts";
-import { BY, BY_DIMENSIONS, type By } from "./breakdown-by.ts";
+import { BY, BY_DIMENSIONS, type By, onlyGroup } from "./breakdown-by.ts";
 import { qualityCounts } from "./quality-counts.ts";
 import { badThreshold, MIN_BUCKET_POOR, MIN_BUCKET_SESSIONS, RUN_MIN_POINTS, usualShare, worstRun } from "./runs.ts";
 import { worstBucket } from "./worst-bucket.ts";
@@ -82,7 +82,7 @@ export default defineTool({
       : [];
     const [buckets, ...perGroup] = await Promise.all([
       bucketsOf(scope, query, interval),
-      ...picked.map((g) => bucketsOf(scope, { ...query, ...BY_DIMENSIONS[by!].only(g.name) }, interval)),
+      ...picked.map((g) => bucketsOf(scope, { ...query, ...onlyGroup(by!, g.name) }, interval)),
     ]);
     const groups = picked.map((g, i) => {
       const byStart = new Map(perGroup[i]!.map((b) => [b.start, b]));
