@@ -73,8 +73,8 @@ function editDistanceWithin(a: string, b: string, max: number, budget: WorkBudge
 const compared = (text: string) => fold(text.slice(0, NAME_CHARS * 2)).slice(0, NAME_CHARS);
 
 /**
- * The candidates nearest to `input`: a candidate that contains the input (or is contained
- * in it) ranks first, then by edit distance; far-off ones (more than half the longer name
+ * The candidates nearest to `input`: one that answers to the input exactly stands alone; else
+ * a candidate that contains the input (or is contained in it) ranks first, then by edit distance; far-off ones (more than half the longer name
  * changed) are left out. `keys` gives the names a candidate answers to. `options` may be
  * the limit alone.
  */
@@ -94,7 +94,9 @@ export function closest<T>(input: string, candidates: readonly T[], keys: (c: T)
     top.splice(before < 0 ? top.length : before, 0, { index, distance });
     if (top.length > limit) top.length = limit;
   };
-  const result = () => top.map((t) => candidates[t.index]!);
+  // A candidate that answers to the input exactly ("poor" is CRITICAL's meaning) is the answer:
+  // the near spellings beside it ("good") would point the model the wrong way.
+  const result = () => top.filter((t) => t.distance === 0 || top[0]!.distance > 0).map((t) => candidates[t.index]!);
   // Containment first (cheap, native), and the pairs left for the edit distance, with the
   // letter pairs (bigrams) they share with the input: the most alike are measured first.
   const pairs = new Set<string>();
@@ -105,7 +107,8 @@ export function closest<T>(input: string, candidates: readonly T[], keys: (c: T)
       const name = compared(key);
       if (!budget.take(name.length + wanted.length + 1)) return result();
       if (!name) continue;
-      if (name.includes(wanted) || wanted.includes(name)) score(index, 0.5);
+      if (name === wanted) score(index, 0);
+      else if (name.includes(wanted) || wanted.includes(name)) score(index, 0.5);
       else {
         // The distance is at least the difference in length: past the allowed half, skip.
         const floor = Math.abs(name.length - wanted.length);
