@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { z } from "zod";
-import { defineTool } from "../lib/tools/define.ts";
+import { defineTool } from "../lib/tool-kit/define.ts";
 import { allTools, TOOL_GROUPS } from "../lib/tools/index.ts";
 
 const SEED_NAMES = [

@@ -6,10 +6,10 @@ import { newSessionState, type SessionState } from "../session.ts";
 import type { Logger } from "../logger.ts";
 import { silentLogger } from "../logger.ts";
 import { type ContextOptions, toolContextFactory } from "../server/tool-context.ts";
-import { type Tool, withoutNulls } from "../tools/define.ts";
-import { portableSchema } from "../tools/portable-schema.ts";
+import { type Tool, withoutNulls } from "../tool-kit/define.ts";
+import { portableSchema } from "../tool-kit/portable-schema.ts";
 import { allTools } from "../tools/index.ts";
-import { runTool, type ToolOutcome } from "../tools/run-tool.ts";
+import { runTool, type ToolOutcome } from "../tool-kit/run-tool.ts";
 
 export interface FunctionTool {
   name: string;

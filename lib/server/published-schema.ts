@@ -24,9 +24,9 @@
 // that validates an answer.
 import { z } from "zod";
 import { FILTER_HOME, FILTER_KEYS, filterShape } from "../filter.ts";
-import { type Tool, withoutNulls } from "../tools/define.ts";
-import { DRILL_NAMES } from "../tools/drill.ts";
-import { portableSchema } from "../tools/portable-schema.ts";
+import { type Tool, withoutNulls } from "../tool-kit/define.ts";
+import { DRILL_NAMES } from "../tool-query/drill.ts";
+import { portableSchema } from "../tool-kit/portable-schema.ts";
 import { allTools } from "../tools/index.ts";
 import { GENERATED_TARGET, PUBLISHED } from "./published-schemas.generated.ts";
 

@@ -9,8 +9,8 @@ import { APP_HTML_MIME_TYPE, type AppView, toolViewMeta } from "../apps/views.ts
 import { messageFor } from "../errors.ts";
 import type { PromptDefinition } from "../prompts.ts";
 import type { ResourceDefinition } from "../resources.ts";
-import type { Tool, ToolContext } from "../tools/define.ts";
-import { runTool } from "../tools/run-tool.ts";
+import type { Tool, ToolContext } from "../tool-kit/define.ts";
+import { runTool } from "../tool-kit/run-tool.ts";
 import type { Logger } from "../logger.ts";
 import { convertedOnce, publishedSchemas } from "./published-schema.ts";
 
