@@ -87,6 +87,15 @@ describe("tool registry", () => {
       assert.equal(allTools.find((t) => t.name === name)!.annotations.readOnlyHint, false, `${name} changes state`);
     }
   });
+
+  // ARCHITECTURE.md: lib/tools/ holds the tools and the registry alone, so its listing is the
+  // tool list; what tools share lives in lib/tool-kit/, tool-query/, tool-answers/, tool-set/.
+  it("lib/tools/ holds one file per registered tool and index.ts, nothing else", async () => {
+    const { readdirSync } = await import("node:fs");
+    const files = readdirSync(new URL("../lib/tools/", import.meta.url)).sort();
+    const expected = ["index.ts", ...allTools.map((t) => `${t.name.replaceAll("_", "-")}.ts`)].sort();
+    assert.deepEqual(files, expected);
+  });
 });
 
 const ANNOTATION_KEYS = ["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"] as const;

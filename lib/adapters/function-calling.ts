@@ -14,7 +14,7 @@ import { runTool, type ToolOutcome } from "../tool-kit/run-tool.ts";
 export interface FunctionTool {
   name: string;
   description: string;
-  /** JSON Schema of the arguments object, in the subset every provider accepts (lib/tools/portable-schema.ts). */
+  /** JSON Schema of the arguments object, in the subset every provider accepts (lib/tool-kit/portable-schema.ts). */
   parameters: Record<string, unknown>;
   /** Run the tool: `ok` with the text a model should read and the structured data, or an error message for the model. */
   execute(args: unknown): Promise<ToolOutcome>;
