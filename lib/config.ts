@@ -9,7 +9,7 @@ import { canonicalHostName } from "./security/dxp-url.ts";
 import { parseUrlPolicy, type UrlPolicy } from "./security/url-policy.ts";
 import { type Budgets, budgetsForHeap } from "./store/budgets.ts";
 import { DEFAULT_REDIS_CALLER_BYTES } from "./store/shared-stores.ts";
-import { parseToolSelection, type ToolSelection } from "./tools/selection.ts";
+import { parseToolSelection, type ToolSelection } from "./tool-set/parse-selection.ts";
 import { parseYesNo } from "./yes-no.ts";
 
 export type Env = Readonly<Record<string, string | undefined>>;

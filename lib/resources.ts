@@ -1,7 +1,7 @@
 // Stable reference data as MCP resources: the tenants, a tenant's locations and
 // platforms, and this session's filter. Read with the same context as the tools.
-import type { Tool, ToolContext } from "./tools/define.ts";
-import { tenantOf } from "./tools/tenant.ts";
+import type { Tool, ToolContext } from "./tool-kit/define.ts";
+import { tenantOf } from "./tool-query/tenant.ts";
 
 export interface ResourceDefinition {
   name: string;

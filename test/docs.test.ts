@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { toolManifest } from "../lib/tools/manifest.ts";
+import { toolManifest } from "../lib/tool-set/manifest.ts";
 import { readmeWithTable } from "../scripts/tool-docs.ts";
 
 describe("generated docs", () => {

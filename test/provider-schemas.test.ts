@@ -14,7 +14,7 @@ import { toFunctionTools } from "../lib/adapters/function-calling.ts";
 import { FILTER_HOME } from "../lib/filter.ts";
 import { createSimulator } from "../lib/simulator/index.ts";
 import { allTools, SEED_TOOL_NAMES } from "../lib/tools/index.ts";
-import { toolManifest } from "../lib/tools/manifest.ts";
+import { toolManifest } from "../lib/tool-set/manifest.ts";
 import { type Harness, startHarness, textOf } from "./helpers/harness.ts";
 import { listen } from "./helpers/listen.ts";
 import { describeProblems, type Problem, providerProblems, type RuleId } from "./helpers/provider-rules.ts";

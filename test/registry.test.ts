@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { z } from "zod";
-import { defineTool } from "../lib/tools/define.ts";
+import { defineTool } from "../lib/tool-kit/define.ts";
 import { allTools, TOOL_GROUPS } from "../lib/tools/index.ts";
 
 const SEED_NAMES = [
@@ -86,6 +86,15 @@ describe("tool registry", () => {
     for (const name of writers) {
       assert.equal(allTools.find((t) => t.name === name)!.annotations.readOnlyHint, false, `${name} changes state`);
     }
+  });
+
+  // ARCHITECTURE.md: lib/tools/ holds the tools and the registry alone, so its listing is the
+  // tool list; what tools share lives in lib/tool-kit/, tool-query/, tool-answers/, tool-set/.
+  it("lib/tools/ holds one file per registered tool and index.ts, nothing else", async () => {
+    const { readdirSync } = await import("node:fs");
+    const files = readdirSync(new URL("../lib/tools/", import.meta.url)).sort();
+    const expected = ["index.ts", ...allTools.map((t) => `${t.name.replaceAll("_", "-")}.ts`)].sort();
+    assert.deepEqual(files, expected);
   });
 });
 

@@ -6,7 +6,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { effectiveUrlPolicy, readConfig } from "../lib/config.ts";
 import { checkDxpUrl } from "../lib/security/url-policy.ts";
 import { newSessionState } from "../lib/session.ts";
-import { parseToolSelection, selectTools } from "../lib/tools/select-tools.ts";
+import { parseToolSelection, selectTools } from "../lib/tool-set/select-tools.ts";
 import { jwtWith } from "./helpers/common.ts";
 import { type App, call, credentialHeaders, type Dxp, inProcess, startApp, startDxp, textOf } from "./helpers/security.ts";
 

@@ -9,7 +9,7 @@ import { bodyLimitForHeap } from "../lib/client/answer.ts";
 import { MAX_TEXT_CHARS } from "../lib/client/schemas.ts";
 import { closest, NEAR_WORK_BUDGET, nearWork, WorkBudget } from "../lib/closest.ts";
 import { redactingLogger } from "../lib/logger.ts";
-import { SUGGESTED, USER_LOOKUPS } from "../lib/tools/check-names.ts";
+import { SUGGESTED, USER_LOOKUPS } from "../lib/tool-query/check-names.ts";
 import { checkDxpUrl, checkResolvedAddress } from "../lib/security/url-policy.ts";
 import { freePort, type Listening, listen } from "./helpers/listen.ts";
 import { type App, call, credentialHeaders, type Dxp, startApp, startDxp, textOf } from "./helpers/security.ts";

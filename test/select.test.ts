@@ -9,7 +9,7 @@ import { createHttpApp } from "../lib/http/app.ts";
 import { ClientPool } from "../lib/server/client-pool.ts";
 import { OPERATOR_URL_POLICY } from "../lib/server/create-server.ts";
 import { configuredTools } from "../lib/server/configured-tools.ts";
-import { selectTools } from "../lib/tools/select-tools.ts";
+import { selectTools } from "../lib/tool-set/select-tools.ts";
 import { listen } from "./helpers/listen.ts";
 
 const names = (tools: { name: string }[]) => tools.map((t) => t.name).sort();

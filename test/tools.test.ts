@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { allTools } from "../lib/tools/index.ts";
-import { answerSchema } from "../lib/tools/lean.ts";
+import { answerSchema } from "../lib/tool-kit/lean.ts";
 import { type Harness, startHarness, textOf } from "./helpers/harness.ts";
 
 const DATA_TOOLS: Record<string, Record<string, unknown>> = {

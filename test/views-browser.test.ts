@@ -11,8 +11,8 @@ import { after, before, describe, it } from "node:test";
 import { build } from "esbuild";
 import { type Browser, type BrowserContext, chromium, type Frame, type Page } from "playwright-core";
 import { LOCATION_DRILL_DOWN_TOOL } from "../lib/apps/views.ts";
-import { percentOf } from "../lib/tools/render.ts";
-import { worstBucket } from "../lib/tools/worst-bucket.ts";
+import { percentOf } from "../lib/tool-answers/render.ts";
+import { worstBucket } from "../lib/tool-answers/worst-bucket.ts";
 import { type Harness, startHarness } from "./helpers/harness.ts";
 import { type Listening, listen } from "./helpers/listen.ts";
 

@@ -6,7 +6,7 @@ import type { GeometryObject, Topology } from "topojson-specification";
 import { feature } from "topojson-client";
 import land110m from "world-atlas/land-110m.json";
 import { LOCATION_DRILL_DOWN_TOOL } from "../lib/apps/views.ts";
-import { percentOf } from "../lib/tools/render.ts";
+import { percentOf } from "../lib/tool-answers/render.ts";
 import { connectView, firstLine, fmt, html, legendKey, type QualityBand, svg, textOf, type ToolResultLike } from "./shared.ts";
 
 interface LocationRow {

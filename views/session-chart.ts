@@ -5,8 +5,8 @@
 // group's poor share per bucket on the right axis (0–100 %), so a trunk or a headset can be
 // watched over time. Hand-drawn SVG: a few kilobytes instead of a chart library.
 import { appViews } from "../lib/apps/views.ts";
-import { percentOf } from "../lib/tools/render.ts";
-import { worstBucket } from "../lib/tools/worst-bucket.ts";
+import { percentOf } from "../lib/tool-answers/render.ts";
+import { worstBucket } from "../lib/tool-answers/worst-bucket.ts";
 import { connectView, firstLine, fmt, html, legendKey, QUALITY_BANDS, svg, textOf, type ToolResultLike } from "./shared.ts";
 
 /** A bucket as the tool sends it (lean: unknown and the poor share follow from the counts). */

@@ -18,7 +18,7 @@ import { createHttpApp } from "../../lib/http/app.ts";
 import { defaultAllowedHosts } from "../../lib/security/origin-guard.ts";
 import { ClientPool } from "../../lib/server/client-pool.ts";
 import { OPERATOR_URL_POLICY } from "../../lib/server/create-server.ts";
-import { defineTool, type Tool } from "../../lib/tools/define.ts";
+import { defineTool, type Tool } from "../../lib/tool-kit/define.ts";
 import { allTools } from "../../lib/tools/index.ts";
 import { startDemo } from "../../servers/demo.ts";
 

@@ -6,15 +6,15 @@ import { newSessionState, type SessionState } from "../session.ts";
 import type { Logger } from "../logger.ts";
 import { silentLogger } from "../logger.ts";
 import { type ContextOptions, toolContextFactory } from "../server/tool-context.ts";
-import { type Tool, withoutNulls } from "../tools/define.ts";
-import { portableSchema } from "../tools/portable-schema.ts";
+import { type Tool, withoutNulls } from "../tool-kit/define.ts";
+import { portableSchema } from "../tool-kit/portable-schema.ts";
 import { allTools } from "../tools/index.ts";
-import { runTool, type ToolOutcome } from "../tools/run-tool.ts";
+import { runTool, type ToolOutcome } from "../tool-kit/run-tool.ts";
 
 export interface FunctionTool {
   name: string;
   description: string;
-  /** JSON Schema of the arguments object, in the subset every provider accepts (lib/tools/portable-schema.ts). */
+  /** JSON Schema of the arguments object, in the subset every provider accepts (lib/tool-kit/portable-schema.ts). */
   parameters: Record<string, unknown>;
   /** Run the tool: `ok` with the text a model should read and the structured data, or an error message for the model. */
   execute(args: unknown): Promise<ToolOutcome>;

@@ -1,5 +1,5 @@
 // The one table of session filter dimensions. The tools' input schemas (lib/filter.ts,
-// lib/tools/drill.ts), the DXP query parameters (query.ts, endpoints.ts PARAMS) and the
+// lib/tool-query/drill.ts), the DXP query parameters (query.ts, endpoints.ts PARAMS) and the
 // simulator's parsing (lib/simulator/query.ts) all derive from it: adding or renaming a
 // dimension is one edit here.
 import { type BreakdownDimension, MODALITIES, NETWORK_TYPES, PLATFORMS, QUALITIES, SESSION_SCENARIOS, SESSION_TYPES } from "./vocabulary.ts";

@@ -19,7 +19,7 @@ import { filterHandles } from "../store/filter-handles.ts";
 import type { FilterStore, SessionStore } from "../session-store.ts";
 import { MemoryFilterStore } from "../store/memory-filter-store.ts";
 import { MemorySessionStore } from "../store/memory-session-store.ts";
-import type { Tool } from "../tools/define.ts";
+import type { Tool } from "../tool-kit/define.ts";
 import { allTools } from "../tools/index.ts";
 import { StoreUnavailableError } from "../store/store-error.ts";
 import { bodyLimit } from "./body-limit.ts";

@@ -6,8 +6,8 @@ import { normalizeUrl } from "../client/credentials.ts";
 import type { PartialCredentials } from "../connection.ts";
 import { messageFor } from "../errors.ts";
 import type { CredentialKeys } from "../store/credential-keys.ts";
-import type { Tool } from "../tools/define.ts";
-import { parseToolSelection, selectTools } from "../tools/select-tools.ts";
+import type { Tool } from "../tool-kit/define.ts";
+import { parseToolSelection, selectTools } from "../tool-set/select-tools.ts";
 import { HeaderError, readCredentialHeaders } from "./credential-headers.ts";
 import { jsonRpcError } from "./json-rpc.ts";
 

@@ -2,8 +2,8 @@
 // in tools/, because it speaks of the environment: tools/ knows nothing above itself.
 import { ENV } from "../config.ts";
 import { ConfigurationError } from "../errors.ts";
-import type { Tool } from "../tools/define.ts";
-import { selectTools, type ToolSelection } from "../tools/select-tools.ts";
+import type { Tool } from "../tool-kit/define.ts";
+import { selectTools, type ToolSelection } from "../tool-set/select-tools.ts";
 
 /** The tools a shell offers; an unknown name is a configuration error naming the variable. */
 export function configuredTools(selection: ToolSelection): Tool[] {

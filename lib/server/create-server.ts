@@ -2,7 +2,7 @@
 // connection, HTTP once per request (a server per request is the SDK's stateless pattern,
 // and the only one it offers for 2026-07-28). The same server serves both protocol eras.
 import { type jsonSchemaValidator, McpServer } from "@modelcontextprotocol/server";
-import type { Tool } from "../tools/define.ts";
+import type { Tool } from "../tool-kit/define.ts";
 import { allTools } from "../tools/index.ts";
 import { VERSION } from "../version.ts";
 import { SERVER_INSTRUCTIONS } from "./instructions.ts";

@@ -24,9 +24,9 @@
 // that validates an answer.
 import { z } from "zod";
 import { FILTER_HOME, FILTER_KEYS, filterShape } from "../filter.ts";
-import { type Tool, withoutNulls } from "../tools/define.ts";
-import { DRILL_NAMES } from "../tools/drill.ts";
-import { portableSchema } from "../tools/portable-schema.ts";
+import { type Tool, withoutNulls } from "../tool-kit/define.ts";
+import { DRILL_NAMES } from "../tool-query/drill.ts";
+import { portableSchema } from "../tool-kit/portable-schema.ts";
 import { allTools } from "../tools/index.ts";
 import { GENERATED_TARGET, PUBLISHED } from "./published-schemas.generated.ts";
 
@@ -87,7 +87,7 @@ export function publishedOutputSchema(schema: z.ZodObject): z.ZodObject {
 
 function shallow(field: z.ZodType): z.ZodType {
   if (field instanceof z.ZodOptional) return shallow(field.unwrap() as z.ZodType).optional();
-  // Answers leave out nulls (lib/tools/lean.ts): a nullable field is an optional one.
+  // Answers leave out nulls (lib/tool-kit/lean.ts): a nullable field is an optional one.
   if (field instanceof z.ZodNullable) return shallow(field.unwrap() as z.ZodType).optional();
   if (field instanceof z.ZodArray) return z.array(z.unknown());
   if (field instanceof z.ZodObject) return z.record(z.string(), z.unknown());
@@ -137,7 +137,7 @@ const sharedDescriptions = (): Record<string, unknown> =>
 
 /**
  * Keywords a model uses to fill arguments, from those every provider accepts
- * (lib/tools/portable-schema.ts). Bounds, patterns and formats are zod's to enforce (its
+ * (lib/tool-kit/portable-schema.ts). Bounds, patterns and formats are zod's to enforce (its
  * errors name the fix); defaults are what an omitted field means, and each answer says what
  * it applied (the window, the page and how to get the next, the ordering). No
  * additionalProperties, even at the root (Gemini's `parameters` refuses it): zod still

@@ -1,5 +1,5 @@
 // The one file that touches the SDK's registration API. It turns our plain tool objects
-// into MCP tools and each outcome (lib/tools/run-tool.ts) into a result: success carries
+// into MCP tools and each outcome (lib/tool-kit/run-tool.ts) into a result: success carries
 // structuredContent plus its text rendering; a failure is an isError result with the
 // message written for the model. Prompts and resources, plain objects too, register here.
 import { type CallToolResult, type McpServer, ResourceTemplate, type ServerContext } from "@modelcontextprotocol/server";
@@ -9,8 +9,8 @@ import { APP_HTML_MIME_TYPE, type AppView, toolViewMeta } from "../apps/views.ts
 import { messageFor } from "../errors.ts";
 import type { PromptDefinition } from "../prompts.ts";
 import type { ResourceDefinition } from "../resources.ts";
-import type { Tool, ToolContext } from "../tools/define.ts";
-import { runTool } from "../tools/run-tool.ts";
+import type { Tool, ToolContext } from "../tool-kit/define.ts";
+import { runTool } from "../tool-kit/run-tool.ts";
 import type { Logger } from "../logger.ts";
 import { convertedOnce, publishedSchemas } from "./published-schema.ts";
 

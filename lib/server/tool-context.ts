@@ -12,7 +12,7 @@ import { ConfigurationError } from "../errors.ts";
 import { checkDxpUrl, type UrlPolicy } from "../security/url-policy.ts";
 import type { SessionState } from "../session.ts";
 import { type FilterHandles, localFilterHandles } from "../store/filter-handles.ts";
-import type { ToolContext } from "../tools/define.ts";
+import type { ToolContext } from "../tool-kit/define.ts";
 import { normalizeUrl } from "../client/credentials.ts";
 import { ClientPool } from "./client-pool.ts";
 

@@ -4,8 +4,8 @@ import { normalizeUrl } from "../client/credentials.ts";
 import { HEADER_VALUE } from "../client/header-value.ts";
 import { describeConnection } from "../connection.ts";
 import { InputError } from "../errors.ts";
-import { defineTool } from "./define.ts";
-import { connectionSchema } from "./connection-schema.ts";
+import { defineTool } from "../tool-kit/define.ts";
+import { connectionSchema } from "../tool-answers/connection-schema.ts";
 
 // A token must be sendable as a header value; the message never quotes it back.
 const token = lazySchema(() => z.string().trim().min(1).max(16_384).regex(HEADER_VALUE, { error: "expected the token as issued: visible ASCII, no spaces" }));

@@ -8,15 +8,15 @@ import { z } from "zod";
 import { lazySchema } from "../lazy-schema.ts";
 import type { GroupQuality } from "../client/schemas.ts";
 import { formatUtc, formatWindow, parseDxpDate, utcSeconds } from "../time.ts";
-import { defineTool, READS_DXP } from "./define.ts";
-import { BY_DIMENSIONS, type By, onlyGroup } from "./breakdown-by.ts";
-import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
-import { previousScope, previousWindowOf, previousWindowSchema } from "./compare.ts";
-import { coveredShare, coverageNote, dataExtent, MIN_COMPARED_COVERAGE } from "./coverage.ts";
+import { defineTool, READS_DXP } from "../tool-kit/define.ts";
+import { BY_DIMENSIONS, type By, onlyGroup } from "../tool-query/breakdown-by.ts";
+import { appliedLine, appliedSchema, scopedShape, scopeFor } from "../tool-query/call-scope.ts";
+import { previousScope, previousWindowOf, previousWindowSchema } from "../tool-answers/compare.ts";
+import { coveredShare, coverageNote, dataExtent, MIN_COMPARED_COVERAGE } from "../tool-answers/data-extent.ts";
 import { INTERVAL_MS } from "./get-session-histogram.ts";
-import { percentOf, round, signed, table } from "./render.ts";
-import { badThreshold, bestStep, MIN_BUCKET_POOR, MIN_BUCKET_SESSIONS, RUN_MIN_POINTS, usualShare, worstRun } from "./runs.ts";
-import { minSample } from "./sample.ts";
+import { percentOf, round, signed, table } from "../tool-answers/render.ts";
+import { badThreshold, bestStep, MIN_BUCKET_POOR, MIN_BUCKET_SESSIONS, RUN_MIN_POINTS, usualShare, worstRun } from "../tool-answers/runs.ts";
+import { minSample } from "../tool-answers/sample.ts";
 
 const DIMENSIONS = ["carrier", "location", "networkType", "device", "clientVersion", "platform", "sessionScenario", "server"] as const satisfies readonly By[];
 /** Groups per dimension that get a series, and series in all. */

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { describeConnection } from "../connection.ts";
 import { messageFor } from "../errors.ts";
-import { defineTool, READS_DXP } from "./define.ts";
-import { connectionSchema } from "./connection-schema.ts";
+import { defineTool, READS_DXP } from "../tool-kit/define.ts";
+import { connectionSchema } from "../tool-answers/connection-schema.ts";
 
 export default defineTool({
   name: "get_connection_status",

@@ -2,13 +2,13 @@ import { z } from "zod";
 import { lazySchema } from "../lazy-schema.ts";
 import { ORDER_DIRECTIONS, SESSION_ORDER_FIELDS as ORDER_FIELDS } from "../client/vocabulary.ts";
 import { formatUtc } from "../time.ts";
-import { defineTool, READS_DXP } from "./define.ts";
-import { emptyNote } from "./coverage.ts";
-import { drillShape } from "./drill.ts";
-import { num, pageFooter, round, table } from "./render.ts";
-import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
-import { pageOf, pageSchema, pagingShape } from "./paging.ts";
-import { locationOf, sessionFieldsOf, sessionFieldsShape } from "./session-fields.ts";
+import { defineTool, READS_DXP } from "../tool-kit/define.ts";
+import { emptyNote } from "../tool-answers/data-extent.ts";
+import { drillShape } from "../tool-query/drill.ts";
+import { num, pageFooter, round, table } from "../tool-answers/render.ts";
+import { appliedLine, appliedSchema, scopedShape, scopeFor } from "../tool-query/call-scope.ts";
+import { pageOf, pageSchema, pagingShape } from "../tool-query/paging.ts";
+import { locationOf, sessionFieldsOf, sessionFieldsShape } from "../tool-answers/session-fields.ts";
 
 const sessionRow = lazySchema(() => z.object({
   ...sessionFieldsShape(),

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { defineTool, READS_DXP } from "./define.ts";
-import { appliedLine, appliedSchema, scopeFor, TEST_DIMENSIONS, testScopeShape } from "./call-scope.ts";
+import { defineTool, READS_DXP } from "../tool-kit/define.ts";
+import { appliedLine, appliedSchema, scopeFor, TEST_DIMENSIONS, testScopeShape } from "../tool-query/call-scope.ts";
 
 export default defineTool({
   name: "get_endpoint_test_count",

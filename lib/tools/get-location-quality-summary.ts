@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { lazySchema } from "../lazy-schema.ts";
-import { defineTool, READS_DXP } from "./define.ts";
+import { defineTool, READS_DXP } from "../tool-kit/define.ts";
 import { formatWindow } from "../time.ts";
-import { change, changeSchema, compareField, previousCoverage, previousScope, previousWindowOf, previousWindowSchema } from "./compare.ts";
-import { emptyNote } from "./coverage.ts";
-import { num, signed, table } from "./render.ts";
-import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
-import { locationRow, locationShape } from "./location-shape.ts";
-import { qualityCounts, qualityCountsShape } from "./quality-counts.ts";
+import { change, changeSchema, compareField, previousCoverage, previousScope, previousWindowOf, previousWindowSchema } from "../tool-answers/compare.ts";
+import { emptyNote } from "../tool-answers/data-extent.ts";
+import { num, signed, table } from "../tool-answers/render.ts";
+import { appliedLine, appliedSchema, scopedShape, scopeFor } from "../tool-query/call-scope.ts";
+import { locationRow, locationShape } from "../tool-answers/location-shape.ts";
+import { qualityCounts, qualityCountsShape } from "../tool-answers/quality-counts.ts";
 
 const SORTS = ["poorPercent", "sessions", "avgNectarScore"] as const;
 

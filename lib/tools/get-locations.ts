@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { defineTool, READS_DXP } from "./define.ts";
-import { num, pageFooter, table } from "./render.ts";
-import { locationRow, locationShape } from "./location-shape.ts";
-import { pageOf, pageSchema, pagingShape } from "./paging.ts";
-import { tenantField, tenantOf } from "./tenant.ts";
+import { defineTool, READS_DXP } from "../tool-kit/define.ts";
+import { num, pageFooter, table } from "../tool-answers/render.ts";
+import { locationRow, locationShape } from "../tool-answers/location-shape.ts";
+import { pageOf, pageSchema, pagingShape } from "../tool-query/paging.ts";
+import { tenantField, tenantOf } from "../tool-query/tenant.ts";
 
 export default defineTool({
   name: "get_locations",

@@ -2,16 +2,16 @@ import { z } from "zod";
 import { lazySchema } from "../lazy-schema.ts";
 import type { GroupQuality } from "../client/schemas.ts";
 import { canonicalSessionType } from "../client/vocabulary.ts";
-import { BY, BY_DIMENSIONS } from "./breakdown-by.ts";
+import { BY, BY_DIMENSIONS } from "../tool-query/breakdown-by.ts";
 import { CUSTOM_TIME_PERIOD } from "../client/endpoints.ts";
 import { formatUtc, formatWindow, MAX_WINDOW_MS, parseDxpDate, utcSeconds } from "../time.ts";
-import { change, changeSchema, compareField, previousCoverage, previousScope, previousWindowOf, previousWindowSchema } from "./compare.ts";
-import { emptyNote } from "./coverage.ts";
-import { defineTool, READS_DXP } from "./define.ts";
-import { drillShape } from "./drill.ts";
-import { num, percentOf, round, signed, table } from "./render.ts";
-import { minSample } from "./sample.ts";
-import { appliedLine, appliedSchema, scopeArgs, scopedShape, scopeFor } from "./call-scope.ts";
+import { change, changeSchema, compareField, previousCoverage, previousScope, previousWindowOf, previousWindowSchema } from "../tool-answers/compare.ts";
+import { emptyNote } from "../tool-answers/data-extent.ts";
+import { defineTool, READS_DXP } from "../tool-kit/define.ts";
+import { drillShape } from "../tool-query/drill.ts";
+import { num, percentOf, round, signed, table } from "../tool-answers/render.ts";
+import { minSample } from "../tool-answers/sample.ts";
+import { appliedLine, appliedSchema, scopeArgs, scopedShape, scopeFor } from "../tool-query/call-scope.ts";
 
 const groupRow = lazySchema(() => z.object({
   name: z.string(),

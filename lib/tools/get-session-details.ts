@@ -3,12 +3,12 @@ import { lazySchema } from "../lazy-schema.ts";
 import type { DxpSession, Stream } from "../client/schemas.ts";
 import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
 import { InputError } from "../errors.ts";
-import { defineTool, READS_DXP, type ToolContext } from "./define.ts";
-import { num, round } from "./render.ts";
-import { appliedLine, filterIdField, scopeFor } from "./call-scope.ts";
-import { fetchAll } from "./fetch-all.ts";
-import { locationOf, sessionFieldsOf, sessionFieldsShape } from "./session-fields.ts";
-import { tenantField, tenantOf } from "./tenant.ts";
+import { defineTool, READS_DXP, type ToolContext } from "../tool-kit/define.ts";
+import { num, round } from "../tool-answers/render.ts";
+import { appliedLine, filterIdField, scopeFor } from "../tool-query/call-scope.ts";
+import { fetchAll } from "../tool-kit/fetch-all.ts";
+import { locationOf, sessionFieldsOf, sessionFieldsShape } from "../tool-answers/session-fields.ts";
+import { tenantField, tenantOf } from "../tool-query/tenant.ts";
 import { THRESHOLDS } from "../client/vocabulary.ts";
 
 const streamRow = lazySchema(() => z.object({

@@ -4,14 +4,14 @@ import type { SessionQuery } from "../client/query.ts";
 import { HISTOGRAM_INTERVALS } from "../client/vocabulary.ts";
 import { InputError } from "../errors.ts";
 import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
-import { defineTool, READS_DXP } from "./define.ts";
-import { emptyNote } from "./coverage.ts";
-import { num, percentOf, round, table } from "./render.ts";
-import { appliedLine, appliedSchema, scopedShape, scopeFor, type Scope } from "./call-scope.ts";
-import { BY, BY_DIMENSIONS, type By, onlyGroup } from "./breakdown-by.ts";
-import { qualityCounts } from "./quality-counts.ts";
-import { badThreshold, MIN_BUCKET_POOR, MIN_BUCKET_SESSIONS, RUN_MIN_POINTS, usualShare, worstRun } from "./runs.ts";
-import { worstBucket } from "./worst-bucket.ts";
+import { defineTool, READS_DXP } from "../tool-kit/define.ts";
+import { emptyNote } from "../tool-answers/data-extent.ts";
+import { num, percentOf, round, table } from "../tool-answers/render.ts";
+import { appliedLine, appliedSchema, scopedShape, scopeFor, type Scope } from "../tool-query/call-scope.ts";
+import { BY, BY_DIMENSIONS, type By, onlyGroup } from "../tool-query/breakdown-by.ts";
+import { qualityCounts } from "../tool-answers/quality-counts.ts";
+import { badThreshold, MIN_BUCKET_POOR, MIN_BUCKET_SESSIONS, RUN_MIN_POINTS, usualShare, worstRun } from "../tool-answers/runs.ts";
+import { worstBucket } from "../tool-answers/worst-bucket.ts";
 
 /** More buckets than this would flood a model's context; the caller should widen the interval. */
 const MAX_BUCKETS = 200;

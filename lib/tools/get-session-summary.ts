@@ -2,7 +2,7 @@ import { z } from "zod";
 import { lazySchema } from "../lazy-schema.ts";
 import type { QualityMetrics, Summary } from "../client/schemas.ts";
 import { CONTACT_CENTRE_LABELS, type QualityMetric } from "../client/vocabulary.ts";
-import { defineTool, READS_DXP } from "./define.ts";
+import { defineTool, READS_DXP } from "../tool-kit/define.ts";
 import {
   type Change,
   change as changeOf,
@@ -14,12 +14,12 @@ import {
   previousScope,
   previousWindowOf,
   previousWindowSchema,
-} from "./compare.ts";
-import { emptyNote } from "./coverage.ts";
-import { num, percentOf, round, table } from "./render.ts";
-import { appliedLine, appliedSchema, scopedShape, scopeFor } from "./call-scope.ts";
-import { fetchAll } from "./fetch-all.ts";
-import { asOfText, dataAsOf } from "./freshness.ts";
+} from "../tool-answers/compare.ts";
+import { emptyNote } from "../tool-answers/data-extent.ts";
+import { num, percentOf, round, table } from "../tool-answers/render.ts";
+import { appliedLine, appliedSchema, scopedShape, scopeFor } from "../tool-query/call-scope.ts";
+import { fetchAll } from "../tool-kit/fetch-all.ts";
+import { asOfText, dataAsOf } from "../tool-answers/freshness.ts";
 
 /**
  * Counts keyed by group (`{ "GOOD": 83 }`): shares follow from totalSessions, so neither part

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineTool, READS_DXP } from "./define.ts";
+import { defineTool, READS_DXP } from "../tool-kit/define.ts";
 
 export default defineTool({
   name: "get_tenant_names",

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { defineTool, READS_DXP } from "./define.ts";
-import { tenantField, tenantOf } from "./tenant.ts";
+import { defineTool, READS_DXP } from "../tool-kit/define.ts";
+import { tenantField, tenantOf } from "../tool-query/tenant.ts";
 
 export default defineTool({
   name: "get_tenant_platforms",

@@ -6,13 +6,13 @@ import { closest, didYouMean, fold } from "../closest.ts";
 import { InputError } from "../errors.ts";
 import { filterShape } from "../filter.ts";
 import { hasTime } from "../time.ts";
-import { defineTool, READS_DXP } from "./define.ts";
-import { num, percentOf, round } from "./render.ts";
-import { minSample } from "./sample.ts";
-import { appliedLine, type Scope, scopeFor, windowSchema } from "./call-scope.ts";
-import { fetchAll } from "./fetch-all.ts";
-import { tenantField } from "./tenant.ts";
-import { exactUser, searchUsers, userKeys, userLabel, widenedUsers } from "./user-lookup.ts";
+import { defineTool, READS_DXP } from "../tool-kit/define.ts";
+import { num, percentOf, round } from "../tool-answers/render.ts";
+import { minSample } from "../tool-answers/sample.ts";
+import { appliedLine, type Scope, scopeFor, windowSchema } from "../tool-query/call-scope.ts";
+import { fetchAll } from "../tool-kit/fetch-all.ts";
+import { tenantField } from "../tool-query/tenant.ts";
+import { exactUser, searchUsers, userKeys, userLabel, widenedUsers } from "../tool-query/user-lookup.ts";
 
 /** The contacts are counted over at most this many of the user's latest sessions (one page). */
 const CONTACT_SAMPLE = 100;

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { defineTool, READS_DXP } from "./define.ts";
-import { pageFooter, table } from "./render.ts";
-import { pageOf, pageSchema, pagingShape } from "./paging.ts";
-import { tenantField, tenantOf } from "./tenant.ts";
+import { defineTool, READS_DXP } from "../tool-kit/define.ts";
+import { pageFooter, table } from "../tool-answers/render.ts";
+import { pageOf, pageSchema, pagingShape } from "../tool-query/paging.ts";
+import { tenantField, tenantOf } from "../tool-query/tenant.ts";
 
 export default defineTool({
   name: "get_users",

@@ -1,6 +1,6 @@
 // The registry: every tool, once. Servers, docs and tests read the tool set from here.
 import configureConnection from "./configure-connection.ts";
-import type { Tool } from "./define.ts";
+import type { Tool } from "../tool-kit/define.ts";
 import getConnectionStatus from "./get-connection-status.ts";
 import getDetailedSessionList from "./get-detailed-session-list.ts";
 import getEndpointTestCount from "./get-endpoint-test-count.ts";
@@ -43,7 +43,7 @@ export const allTools: readonly Tool[] = tools as unknown as readonly Tool[];
 
 export type ToolName = (typeof tools)[number]["name"];
 
-export { TOOL_GROUPS } from "./define.ts";
+export { TOOL_GROUPS } from "../tool-kit/define.ts";
 
 /** The seed's 13 tool names: a contract with users (the rest were added later). */
 export const SEED_TOOL_NAMES: readonly ToolName[] = [

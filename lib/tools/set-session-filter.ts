@@ -2,8 +2,8 @@ import { z } from "zod";
 import { lazySchema } from "../lazy-schema.ts";
 import { describeFilter, filterShape, isEmptyFilter, mergeFilter, pickFilter } from "../filter.ts";
 import { formatWindow, resolveWindow, utcSeconds } from "../time.ts";
-import { defineTool } from "./define.ts";
-import { appliedFilterSchema, filterIdField, savedFilter, windowSchema } from "./call-scope.ts";
+import { defineTool } from "../tool-kit/define.ts";
+import { appliedFilterSchema, filterIdField, savedFilter, windowSchema } from "../tool-query/call-scope.ts";
 
 const savedFilterSchema = lazySchema(() => appliedFilterSchema().extend({
   timePeriod: z.string().optional(),

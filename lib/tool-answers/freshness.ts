@@ -3,7 +3,7 @@
 // not answer, the answer just says nothing about freshness.
 import { TIME_PERIODS } from "../client/vocabulary.ts";
 import { formatUtc, parseDxpDate } from "../time.ts";
-import type { Scope } from "./call-scope.ts";
+import type { Scope } from "../tool-query/call-scope.ts";
 
 /** When the data was last loaded (ISO), for a window that ends now; undefined when unknown. */
 export async function dataAsOf(scope: Scope): Promise<string | undefined> {

@@ -8,7 +8,7 @@ import { applyFilter, describeFilter, filterShape, isEmptyFilter, LIST_KEYS, typ
 import { TEST_RESULTS, TIME_PERIODS } from "../client/vocabulary.ts";
 import { InputError } from "../errors.ts";
 import { formatWindow, utcSeconds } from "../time.ts";
-import type { ToolContext } from "./define.ts";
+import type { ToolContext } from "../tool-kit/define.ts";
 import { checkNames } from "./check-names.ts";
 import { tenantField, tenantOf } from "./tenant.ts";
 

@@ -2,10 +2,10 @@
 // Schemas, generated from the registry alone (dist/tools.json, the README's table, the
 // MCP Bundle), so docs and code cannot drift.
 import { z } from "zod";
-import type { Tool } from "./define.ts";
-import { allTools } from "./index.ts";
-import { answerSchema } from "./lean.ts";
-import { portableSchema } from "./portable-schema.ts";
+import type { Tool } from "../tool-kit/define.ts";
+import { allTools } from "../tools/index.ts";
+import { answerSchema } from "../tool-kit/lean.ts";
+import { portableSchema } from "../tool-kit/portable-schema.ts";
 
 export interface ToolManifestEntry {
   name: string;

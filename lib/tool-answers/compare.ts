@@ -4,9 +4,9 @@ import { z } from "zod";
 import { lazySchema } from "../lazy-schema.ts";
 import { formatWindow, previousWindow, utcSeconds } from "../time.ts";
 import { num, signed } from "./render.ts";
-import type { Scope } from "./call-scope.ts";
-import type { ToolContext } from "./define.ts";
-import { coveredShare, coverageNote, dataExtent, MIN_COMPARED_COVERAGE } from "./coverage.ts";
+import type { Scope } from "../tool-query/call-scope.ts";
+import type { ToolContext } from "../tool-kit/define.ts";
+import { coveredShare, coverageNote, dataExtent, MIN_COMPARED_COVERAGE } from "./data-extent.ts";
 
 /** No description: the name says it, and every tool that has it pays for one in tools/list. */
 export const compareField = lazySchema(() => z.boolean().default(false));

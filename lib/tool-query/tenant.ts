@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { lazySchema } from "../lazy-schema.ts";
 import { requireTenant } from "../client/credentials.ts";
-import type { ToolContext } from "./define.ts";
+import type { ToolContext } from "../tool-kit/define.ts";
 
 /** Optional everywhere: the server instructions say it defaults to the configured tenant. */
 export const tenantField = lazySchema(() => z.string().trim().min(1).max(100).optional());

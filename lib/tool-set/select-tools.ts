@@ -3,11 +3,11 @@
 // NECTAR_READ_ONLY) and, over HTTP, per request (X-MCP-Tools, X-MCP-Readonly) — a request
 // can only narrow what the server offers, never widen it.
 import { ConfigurationError } from "../errors.ts";
-import type { Tool, ToolGroup } from "./define.ts";
-import { allTools, TOOL_GROUPS } from "./index.ts";
-import type { ToolSelection } from "./selection.ts";
+import type { Tool, ToolGroup } from "../tool-kit/define.ts";
+import { allTools, TOOL_GROUPS } from "../tools/index.ts";
+import type { ToolSelection } from "./parse-selection.ts";
 
-export { parseToolSelection, type ToolSelection } from "./selection.ts";
+export { parseToolSelection, type ToolSelection } from "./parse-selection.ts";
 
 export function selectTools(selection: ToolSelection = {}, from: readonly Tool[] = allTools): Tool[] {
   const include = selection.include?.length ? new Set(selection.include) : undefined;

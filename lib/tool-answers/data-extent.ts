@@ -4,8 +4,8 @@ import { CUSTOM_TIME_PERIOD } from "../client/endpoints.ts";
 import { TIME_PERIODS } from "../client/vocabulary.ts";
 import { describeFilter } from "../filter.ts";
 import { formatUtc, MAX_WINDOW_MS, parseDxpDate } from "../time.ts";
-import type { ToolContext } from "./define.ts";
-import type { Scope } from "./call-scope.ts";
+import type { ToolContext } from "../tool-kit/define.ts";
+import type { Scope } from "../tool-query/call-scope.ts";
 
 /** For an empty answer only; at most one extra call: the last 90 days by day, same filter. */
 export async function emptyNote(scope: Scope, context: ToolContext): Promise<string> {
