@@ -373,7 +373,7 @@ describe("no silent wrong answers", () => {
     let fresh: Harness;
     before(async () => {
       fresh = await startHarness({ now: () => NOW, timeoutMs: 30_000 });
-      fresh.sim.setFaults({ latencyMs: 40 });
+      fresh.sim.setFaults({ answerInWaves: true });
     });
     after(() => fresh.close());
     const traced = async (name: string, args: Record<string, unknown>) => {

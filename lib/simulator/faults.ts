@@ -6,6 +6,7 @@ import type { Rng } from "./random.ts";
 
 export const defaultFaults = (): Faults => ({
   latencyMs: 0,
+  answerInWaves: false,
   rate429: 0,
   retryAfterSeconds: 1,
   rate5xx: 0,
@@ -36,6 +37,12 @@ export type FaultKind = z.infer<typeof faultKindSchema>;
 const faultsSchema = z.strictObject({
   /** Added before every /dapi answer. */
   latencyMs: z.number().min(0),
+  /**
+   * Hold each /dapi request until none has arrived for a while (counted in event-loop turns,
+   * not time), then answer the held ones together: requests a client sends together share a
+   * wave, so round trips are counted the same on a busy machine as on an idle one.
+   */
+  answerInWaves: z.boolean(),
   /** 0..1 probability per /dapi request. */
   rate429: rate,
   /** Retry-After header on 429s; null sends none. */
@@ -117,7 +124,38 @@ function fromQueue(fault: FaultKind, faults: Faults): FaultOutcome | Promise<Fau
   }
 }
 
+/**
+ * Turns of the event loop without a new request before a wave is answered. A request sent
+ * with others reaches the simulator within a few turns (loopback delivery is immediate); a
+ * request that waits for an answer cannot arrive before the wave is answered.
+ */
+const QUIET_TURNS = 50;
+
+/** The requests held for the next wave, per simulator (its faults object). */
+const waves = new WeakMap<Faults, { held: (() => void)[]; arrivals: number }>();
+
+function joinWave(faults: Faults): Promise<void> {
+  let wave = waves.get(faults);
+  const first = !wave;
+  if (!wave) waves.set(faults, (wave = { held: [], arrivals: 0 }));
+  wave.arrivals++;
+  const answered = new Promise<void>((resolve) => wave.held.push(resolve));
+  if (first) void answerWhenQuiet(faults, wave);
+  return answered;
+}
+
+async function answerWhenQuiet(faults: Faults, wave: { held: (() => void)[]; arrivals: number }) {
+  for (let quiet = 0, seen = wave.arrivals; quiet < QUIET_TURNS; ) {
+    await sleep(0);
+    if (wave.arrivals === seen) quiet++;
+    else [quiet, seen] = [0, wave.arrivals];
+  }
+  waves.delete(faults);
+  for (const resolve of wave.held) resolve();
+}
+
 export async function chooseFault(faults: Faults, rng: Rng): Promise<FaultOutcome> {
+  if (faults.answerInWaves) await joinWave(faults);
   if (faults.latencyMs > 0) await sleep(faults.latencyMs);
   const queued = faults.failNext.shift();
   if (queued) return fromQueue(queued, faults);
