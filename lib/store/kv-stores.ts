@@ -12,10 +12,9 @@
 import { CredentialKeys } from "./credential-keys.ts";
 import { freshSession, type Renewal, type SessionCreateResult, type SessionStore, type StoredSession, type TokenRecord, type TokenStore, type FilterStore } from "./interfaces.ts";
 import { MemoryAnswerStore } from "./memory-answer-store.ts";
-import { attempt } from "./redis-stores.ts";
 import type { SharedStores } from "./shared-stores.ts";
 import { singleFlight } from "./single-flight.ts";
-import { StoreUnavailableError } from "./store-error.ts";
+import { attempt, StoreUnavailableError } from "./store-error.ts";
 
 /** A Deno KV key: a tuple of parts. */
 export type KvKey = readonly (string | number)[];
