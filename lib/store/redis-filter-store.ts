@@ -3,6 +3,7 @@
 // the filter's TTL; a read is owner-checked. Each write is charged to the filters' quota and,
 // given one, to the caller's own (redis-quota.ts), so callers can never fill Redis.
 import { BudgetExceededError, filterBudgetError, formatBytes } from "./budgets.ts";
+import { FILTER_TTL_MS } from "./filter-handles.ts";
 import type { FilterQuota, FilterStore } from "./interfaces.ts";
 import { KEY_PREFIX, parseStored, type RedisLike } from "./redis-client.ts";
 import { putCharged, quotaWindow } from "./redis-quota.ts";
@@ -13,9 +14,6 @@ export interface RedisFilterStoreOptions {
   maxBytes?: number;
   now?: () => number;
 }
-
-/** The longest a saved filter lives (filter-handles.ts FILTER_TTL_MS); the quota window covers it. */
-const FILTER_WINDOW_MS = 24 * 3600_000;
 
 export class RedisFilterStore implements FilterStore {
   readonly #maxBytes: number;
@@ -36,7 +34,7 @@ export class RedisFilterStore implements FilterStore {
         key: `${KEY_PREFIX}filter:${id}`,
         value,
         ttlMs,
-        window: quotaWindow("filter", Math.max(ttlMs, FILTER_WINDOW_MS), this.#maxBytes),
+        window: quotaWindow("filter", Math.max(ttlMs, FILTER_TTL_MS), this.#maxBytes),
         owner: quota ? { id: owner, limitBytes: quota.ownerBytes } : undefined,
         now: this.#now(),
       }),
