@@ -3,6 +3,8 @@
 // share one database and Node replicas share Redis (test/redis-stores.test.ts). A filterId
 // saved through one is found through the other, a 2025-era session continues on the other,
 // and a credential both see rejected at once is renewed once (the simulator counts refreshes).
+// The KV filter store holds a caller to its quota (the check the memory and Redis stores
+// run too), also when two processes save for that caller at once.
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -15,11 +17,13 @@ import { StreamableHTTPClientTransport as LegacyTransport } from "@modelcontextp
 import { ENDPOINTS } from "../lib/client/endpoints.ts";
 import { readConfig } from "../lib/config.ts";
 import { type RunningSimulator, startSimulator } from "../servers/start-simulator.ts";
+import { assertQuotaHeld, QUOTA_BYTES, type QuotaOutcome, quotaFilter } from "./helpers/filter-quota.ts";
 
 const SECRET = "deno-kv-test-secret-0123456789abcdef0123";
 const START_MS = 90_000; // a cold Deno cache transpiles the sources first: a hang guard, not a speed check
 const SHELL = new URL("../servers/deno-http.ts", import.meta.url).pathname;
 const RACER = new URL("./helpers/kv-renew-race.ts", import.meta.url).pathname;
+const QUOTA = new URL("./helpers/kv-filter-quota.ts", import.meta.url).pathname;
 const textOf = (result: unknown): string => (result as { content: { text?: string }[] }).content.map((c) => c.text ?? "").join("\n");
 
 const dir = mkdtempSync(join(tmpdir(), "nectar-deno-kv-"));
@@ -177,6 +181,26 @@ describe("the Deno shell on a shared Deno KV (NECTAR_DENO_KV)", { timeout: 180_0
     const outcomes = (await Promise.all(results)).map((m) => JSON.parse(m[1]!) as { refreshes: number; tokens: string[] });
     assert.equal(outcomes.reduce((sum, o) => sum + o.refreshes, 0), 1, "one refresh across both processes");
     assert.equal(new Set(outcomes.flatMap((o) => o.tokens)).size, 1, "every caller got the one renewal");
+  });
+
+  it("holds a caller to its quota, as the memory and Redis stores do", async () => {
+    const run = deno(QUOTA, [join(dir, "quota.sqlite"), "contract"], {});
+    run.stdin!.end();
+    const outcome = JSON.parse((await waitFor(run, "stdout", /^(\{.*\})$/m))[1]!) as QuotaOutcome;
+    assertQuotaHeld(outcome);
+  });
+
+  it("two processes saving for one caller at once share its quota", async () => {
+    const file = join(dir, "quota-race.sqlite");
+    const racers = [deno(QUOTA, [file, "flood", "racing-owner", "one"], {}), deno(QUOTA, [file, "flood", "racing-owner", "two"], {})];
+    await Promise.all(racers.map((racer) => waitFor(racer, "stdout", /^ready$/m)));
+    const results = racers.map((racer) => waitFor(racer, "stdout", /^(\{.*\})$/m));
+    for (const racer of racers) racer.stdin!.end("go\n");
+    const outcomes = (await Promise.all(results)).map((m) => JSON.parse(m[1]!) as { kept: number[]; failed: string[] });
+    assert.deepEqual(outcomes.flatMap((o) => o.failed), [], "no other error than the budget's");
+    const kept = outcomes.reduce((n, o) => n + o.kept.length, 0);
+    const bytes = kept * JSON.stringify(quotaFilter("one", 0)).length;
+    assert.ok(kept > 0 && bytes <= QUOTA_BYTES, `both processes together kept ${kept} filters (${bytes} bytes) under a ${QUOTA_BYTES}-byte quota`);
   });
 });
 

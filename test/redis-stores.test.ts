@@ -15,6 +15,7 @@ import type { TokenRecord } from "../lib/store/interfaces.ts";
 import { RedisTokenStore } from "../lib/store/redis-token-store.ts";
 import { redisStores } from "../lib/store/shared-stores.ts";
 import { connectRedis, type RedisConnection } from "../servers/redis.ts";
+import { assertQuotaHeld, filterQuotaOutcome } from "./helpers/filter-quota.ts";
 import { type Listening, listen } from "./helpers/listen.ts";
 import { type RedisProcess, redisServer } from "./helpers/redis-server.ts";
 
@@ -112,6 +113,11 @@ describe("shared stores on Redis", () => {
       await client.close();
       await stranger.close();
     }
+  });
+
+  it("holds a caller to its filter quota, as the memory store does", async () => {
+    const connection = await connect();
+    assertQuotaHeld(await filterQuotaOutcome(redisStores(connection.redis, { secret: SECRET, ready: connection.ready }).filters));
   });
 
   it("keeps every key a random id or a keyed hash with a TTL, never a raw token", async () => {

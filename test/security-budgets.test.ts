@@ -10,6 +10,7 @@ import { budgetsForHeap } from "../lib/store/budgets.ts";
 import { MemoryFilterStore } from "../lib/store/memory-filter-store.ts";
 import { MemorySessionStore } from "../lib/store/memory-session-store.ts";
 import { MemoryTokenStore } from "../lib/store/memory-token-store.ts";
+import { assertQuotaHeld, filterQuotaOutcome } from "./helpers/filter-quota.ts";
 import { type App, call, credentialHeaders, type Dxp, initialize, rpc, startApp, startDxp, textOf, toolCall } from "./helpers/security.ts";
 
 const MiB = 1024 * 1024;
@@ -87,6 +88,10 @@ describe("budgets per caller", () => {
     } finally {
       await app.close();
     }
+  });
+
+  it("the memory filter store holds a caller to its quota (the check every shared store runs too)", async () => {
+    assertQuotaHeld(await filterQuotaOutcome(new MemoryFilterStore()));
   });
 
   it("the same caller saving an identical filter gets the same handle and keeps one copy", async () => {

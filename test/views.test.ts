@@ -66,7 +66,7 @@ describe("MCP Apps views", () => {
 
   it("answers the two tools with text and structured content only, as for any host", async () => {
     for (const [name, first] of [
-      ["get_location_quality_summary", /^Quality by location \(most poor first\)\. Tenant acme/],
+      ["get_location_quality_summary", /^Quality by location \(most poor first; ranked only with ≥ \d+ sessions\)\. Tenant acme/],
       ["get_session_histogram", /^Sessions per hour \(bucket starts in UTC\)\. Tenant acme/],
     ] as const) {
       const result = await h.call(name, {});

@@ -13,3 +13,14 @@ export interface RedisLike {
 
 /** Every key the server writes starts with this. */
 export const KEY_PREFIX = "nectar:";
+
+/** A stored record, or undefined when absent or not JSON (a garbage record is treated as missing, never a 500). */
+export const parseStored = <T>(text: unknown): T | undefined => {
+  if (typeof text !== "string") return undefined;
+  try {
+    const value = JSON.parse(text) as unknown;
+    return value !== null && typeof value === "object" ? (value as T) : undefined;
+  } catch {
+    return undefined;
+  }
+};

@@ -10,8 +10,7 @@
 import type { Renewal, TokenRecord, TokenStore } from "./interfaces.ts";
 import { singleFlight } from "./single-flight.ts";
 import { KEY_PREFIX, type RedisLike } from "./redis-client.ts";
-import { attempt } from "./redis-stores.ts";
-import { StoreUnavailableError } from "./store-error.ts";
+import { attempt, StoreUnavailableError } from "./store-error.ts";
 
 export interface RedisTokenStoreOptions {
   /** How long a renewal may hold the lock; keep it above the upstream time budget. Default 40 s. */

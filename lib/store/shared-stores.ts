@@ -3,7 +3,9 @@
 import { CredentialKeys } from "./credential-keys.ts";
 import type { Stores } from "./interfaces.ts";
 import type { RedisLike } from "./redis-client.ts";
-import { RedisAnswerStore, RedisFilterStore, RedisSessionStore } from "./redis-stores.ts";
+import { RedisAnswerStore } from "./redis-answer-store.ts";
+import { RedisFilterStore } from "./redis-filter-store.ts";
+import { RedisSessionStore } from "./redis-session-store.ts";
 import { RedisTokenStore } from "./redis-token-store.ts";
 import { splitCallerBytes } from "./redis-quota.ts";
 

@@ -7,3 +7,12 @@ export class StoreUnavailableError extends DxpError {
     super(`The server's shared store did not answer (${what}).`, "This is temporary: retry in a few seconds.");
   }
 }
+
+/** Run a store command; any failure (down, timeout) is said as the store being unavailable. */
+export async function attempt<T>(what: string, command: () => Promise<T>): Promise<T> {
+  try {
+    return await command();
+  } catch {
+    throw new StoreUnavailableError(what);
+  }
+}

@@ -18,14 +18,15 @@ import { percentOf, round, signed, table } from "../tool-answers/render.ts";
 import { badThreshold, bestStep, MIN_BUCKET_POOR, MIN_BUCKET_SESSIONS, RUN_MIN_POINTS, usualShare, worstRun } from "../tool-answers/runs.ts";
 import { minSample } from "../tool-answers/sample.ts";
 
-const DIMENSIONS = ["carrier", "location", "networkType", "device", "clientVersion", "platform", "sessionScenario", "server"] as const satisfies readonly By[];
+/** The breakdown dimensions scanned for changes (breakdown-by.ts names them; not the filter DIMENSIONS of client/dimensions.ts). */
+const SCANNED_BY = ["carrier", "location", "networkType", "device", "clientVersion", "platform", "sessionScenario", "server"] as const satisfies readonly By[];
 /** Groups per dimension that get a series, and series in all. */
 const PER_DIMENSION = 3;
 const MAX_SERIES = 12;
 /** A group gets a series only with at least this many poor calls above its previous share. */
 const MIN_EXCESS = 8;
 /** Two breakdowns per dimension, the coverage read, the series. */
-export const MAX_REQUESTS = 2 * DIMENSIONS.length + 1 + MAX_SERIES;
+export const MAX_REQUESTS = 2 * SCANNED_BY.length + 1 + MAX_SERIES;
 const SHOWN_FACTORS = 6;
 /** A step, and the calm after a spike, need this many sessions to count. */
 const MIN_STEP_SESSIONS = 10;
@@ -116,15 +117,15 @@ export default defineTool({
     // Stage 1: each dimension's groups now and (when covered) before, in parallel.
     const breakdown = (by: By, q: typeof query) => client.sessionBreakdown({ ...q, groupBy: BY_DIMENSIONS[by].upstream }, call);
     const [nowGroups, beforeGroups] = await Promise.all([
-      Promise.all(DIMENSIONS.map((by) => breakdown(by, query))),
-      compared ? Promise.all(DIMENSIONS.map((by) => breakdown(by, previous.query))) : Promise.resolve(DIMENSIONS.map(() => [] as GroupQuality[])),
+      Promise.all(SCANNED_BY.map((by) => breakdown(by, query))),
+      compared ? Promise.all(SCANNED_BY.map((by) => breakdown(by, previous.query))) : Promise.resolve(SCANNED_BY.map(() => [] as GroupQuality[])),
     ]);
-    requests += DIMENSIONS.length * (compared ? 2 : 1);
+    requests += SCANNED_BY.length * (compared ? 2 : 1);
     const total = totalOf(nowGroups[0]!.length ? nowGroups.map((g) => totalOf(g.map(countsOf))).sort((a, b) => b.sessions - a.sessions).slice(0, 1) : []);
     const totalBefore = compared ? totalOf(beforeGroups.map((g) => totalOf(g.map(countsOf))).sort((a, b) => b.sessions - a.sessions).slice(0, 1)) : undefined;
 
     // Candidates: the groups with the most poor calls above their previous share (else the rest of their dimension's).
-    const candidates = DIMENSIONS.flatMap((by, d) => {
+    const candidates = SCANNED_BY.flatMap((by, d) => {
       const groups = nowGroups[d]!;
       const before = new Map(beforeGroups[d]!.map((g) => [g.name, countsOf(g)]));
       const min = minSample(groups.map((g) => g.sessions.all));
@@ -186,7 +187,7 @@ export default defineTool({
     const change = compared && totalBefore
       ? (() => {
           const delta = 100 * (share(total) - share(totalBefore));
-          const factors = DIMENSIONS.flatMap((by, d) =>
+          const factors = SCANNED_BY.flatMap((by, d) =>
             decompose(new Map(nowGroups[d]!.map((g) => [g.name, countsOf(g)])), new Map(beforeGroups[d]!.map((g) => [g.name, countsOf(g)]))).map((f) => ({
               dimension: by,
               group: f.group,

@@ -9,7 +9,7 @@ import { coveredShare, coverageNote, dataExtent } from "../tool-answers/data-ext
 import type { ToolContext } from "../tool-kit/define.ts";
 import { pageOf, pageSchema, pagingShape } from "../tool-query/paging.ts";
 import { percentOf } from "../tool-answers/render.ts";
-import { minSample } from "../tool-answers/sample.ts";
+import { worstFirst } from "../tool-answers/sample.ts";
 
 const TEST_BY = ["site", "endpoint", "testType", "day"] as const;
 type TestBy = (typeof TEST_BY)[number];
@@ -133,8 +133,7 @@ async function summarise(by: TestBy, results: string[] | undefined, scope: Scope
     by === "site" ? (t.location ?? "unknown") : by === "endpoint" ? (t.endpointName ?? "unknown") : by === "testType" ? (t.testType ?? "unknown") : t.startDate ? utcSeconds(parseDxpDate(t.startDate)).slice(0, 10) : "unknown";
   const groups = new Map<string, EndpointTest[]>();
   for (const t of all) groups.set(keyOf(t), [...(groups.get(keyOf(t)) ?? []), t]);
-  const min = minSample([...groups.values()].map((g) => g.length));
-  const rows = [...groups].map(([name, tests]) => {
+  const grouped = [...groups].map(([name, tests]) => {
     const fails = tests.filter((t) => t.result === "FAIL").map((t) => (t.startDate ? utcSeconds(parseDxpDate(t.startDate)) : "")).filter(Boolean).sort();
     return {
       name,
@@ -148,7 +147,8 @@ async function summarise(by: TestBy, results: string[] | undefined, scope: Scope
     };
   });
   // Days in order; other groups worst fail rate first, those under the minimum sample last.
-  rows.sort((a, b) => (by === "day" ? a.name.localeCompare(b.name) : Number(b.tests >= min) - Number(a.tests >= min) || b.failPercent - a.failPercent || b.tests - a.tests));
+  const { ranked, floor: min } = worstFirst(grouped, (r) => r.tests, (r) => r.failPercent);
+  const rows = by === "day" ? grouped.sort((a, b) => a.name.localeCompare(b.name)) : ranked;
   const shown = rows.slice(0, 30);
   const text = [
     `Endpoint tests by ${by}${results ? ` with result ${results.join("/")}` : ""}${by === "day" ? "" : `, worst fail rate first (ranked with ≥ ${min} tests)`}. ${appliedLine(applied)}`,

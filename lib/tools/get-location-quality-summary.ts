@@ -8,6 +8,7 @@ import { num, signed, table } from "../tool-answers/render.ts";
 import { appliedLine, appliedSchema, scopedShape, scopeFor } from "../tool-query/call-scope.ts";
 import { locationRow, locationShape } from "../tool-answers/location-shape.ts";
 import { qualityCounts, qualityCountsShape } from "../tool-answers/quality-counts.ts";
+import { worstFirst } from "../tool-answers/sample.ts";
 
 const SORTS = ["poorPercent", "sessions", "avgNectarScore"] as const;
 
@@ -53,24 +54,32 @@ export default defineTool({
       return { ...row, change: change(row, { sessions: old.sessions, poorPercent: old.poorPercent, avgNectarScore: old.avgNectarScore }, coverage.covered) };
     });
     const key = args.sortBy;
-    // Worst first: most poor, most sessions, lowest score.
-    withChange.sort((a, b) => (key === "avgNectarScore" ? (a[key] ?? Infinity) - (b[key] ?? Infinity) : b[key] - a[key]));
-    const shown = withChange.slice(0, args.limit);
-    const more = withChange.length - shown.length;
+    // Worst first with a fair sample, as the breakdown ranks: highest poor share, most sessions
+    // or lowest score (none last); a site under the minimum sample never outranks one over it.
+    const badness = (r: (typeof rows)[number]) => (key === "avgNectarScore" ? -(r.avgNectarScore ?? Infinity) : r[key]);
+    const { ranked: sorted, floor, unranked } = worstFirst(withChange, (r) => r.sessions, badness);
+    const quality = key !== "sessions"; // by sessions, the sites under the floor come last anyway
+    const shown = sorted.slice(0, args.limit);
+    const more = sorted.length - shown.length;
     const header = ["location", "country", "sessions", "poor", "poor %", "avg score"];
     const text = [
-      `Quality by location (${key === "avgNectarScore" ? "lowest score" : `most ${key === "sessions" ? "sessions" : "poor"}`} first). ${appliedLine(applied)}`,
+      `Quality by location (${key === "avgNectarScore" ? "lowest score" : `most ${key === "sessions" ? "sessions" : "poor"}`} first${quality ? `; ranked only with ≥ ${floor} sessions` : ""}). ${appliedLine(applied)}`,
       shown.length
         ? table(
             previous ? [...header, "Δ sessions", "Δ poor pts", "Δ score"] : header,
             shown.map((r) => {
-              const cells = [r.name, r.country, r.sessions, r.poor, `${r.poorPercent}%`, num(r.avgNectarScore)];
+              const cells = [quality && r.sessions < floor ? `${r.name} (too few)` : r.name, r.country, r.sessions, r.poor, `${r.poorPercent}%`, num(r.avgNectarScore)];
               const c = "change" in r ? r.change : undefined;
               return c ? [...cells, signed(c.deltaSessions, 0), signed(c.deltaPoorPoints), signed(c.deltaScore)] : cells;
             }),
           )
         : await emptyNote(scope, context),
-      more > 0 ? `${more} more locations not shown: raise limit (max 100).` : `${rows.length} locations.`,
+      [
+        more > 0 ? `${more} more locations not shown: raise limit (max 100).` : `${rows.length} locations.`,
+        quality && unranked ? `${unranked} with fewer than ${floor} sessions not ranked.` : "",
+      ]
+        .filter(Boolean)
+        .join(" "),
       ...(previous ? [`Δ = change vs the previous period (${formatWindow(previous.window)}).${coverage.note ? ` ${coverage.note}` : ""}`] : []),
     ].join("\n");
     const data = { ...applied, totalLocations: rows.length, sortBy: key, locations: shown };

@@ -10,7 +10,7 @@ import { emptyNote } from "../tool-answers/data-extent.ts";
 import { defineTool, READS_DXP } from "../tool-kit/define.ts";
 import { drillShape } from "../tool-query/drill.ts";
 import { num, percentOf, round, signed, table } from "../tool-answers/render.ts";
-import { minSample } from "../tool-answers/sample.ts";
+import { minSample, worstFirst } from "../tool-answers/sample.ts";
 import { appliedLine, appliedSchema, scopeArgs, scopedShape, scopeFor } from "../tool-query/call-scope.ts";
 
 const groupRow = lazySchema(() => z.object({
@@ -118,18 +118,15 @@ export default defineTool({
     const groups = merge(now, rename);
     const min = args.minSessions ?? minSample(groups.map((g) => g.sessions.all));
     const beforeByName = new Map(merge(before ?? [], rename).map((g) => [g.name, rowOf(g, min)]));
-    const rows: Row[] = groups
+    const unsorted: Row[] = groups
       .map((g) => rowOf(history ? { ...g, firstSessionDate: firstSeen.get(g.name) ?? g.firstSessionDate } : g, min))
       .map((row) => {
         if (!previous) return row;
         const old = beforeByName.get(row.name) ?? { sessions: 0, poorPercent: 0, avgNectarScore: null };
         return { ...row, change: change(row, old, coverage.covered) };
-      })
-      // Ranked groups first, worst poor share first; the biggest group wins a tie.
-      .sort((a, b) => Number(b.ranked) - Number(a.ranked) || b.poorPercent - a.poorPercent || b.sessions - a.sessions);
+      });
+    const { ranked: rows, worst, unranked } = worstFirst(unsorted, (r) => r.sessions, (r) => r.poorPercent, min);
     const shown = rows.slice(0, args.limit);
-    const unranked = rows.filter((r) => !r.ranked).length;
-    const worst = rows.find((r) => r.ranked);
     const nameOf = (r: Row) => (r.label ? `${r.label} (${r.name})` : r.name);
     const header = [args.by, "sessions", "poor %", "avg score", "jitter ms", "loss %", "RTT ms"];
     if (args.by === "clientVersion") header.push("first seen");

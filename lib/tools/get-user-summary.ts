@@ -8,7 +8,7 @@ import { filterShape } from "../filter.ts";
 import { hasTime } from "../time.ts";
 import { defineTool, READS_DXP } from "../tool-kit/define.ts";
 import { num, percentOf, round } from "../tool-answers/render.ts";
-import { minSample } from "../tool-answers/sample.ts";
+import { minSample, worstFirst } from "../tool-answers/sample.ts";
 import { appliedLine, type Scope, scopeFor, windowSchema } from "../tool-query/call-scope.ts";
 import { fetchAll } from "../tool-kit/fetch-all.ts";
 import { tenantField } from "../tool-query/tenant.ts";
@@ -126,12 +126,9 @@ export default defineTool({
 /** No user given: the worst poor share among users with a fair sample (the breakdown's ranking). */
 async function worstUser(scope: Scope): Promise<string> {
   const groups = await scope.client.sessionBreakdown({ ...scope.query, groupBy: "USER" }, scope.call);
-  const min = minSample(groups.map((g) => g.sessions.all));
-  const ranked = groups
-    .filter((g) => g.sessions.all >= min)
-    .sort((a, b) => b.sessions.poor / b.sessions.all - a.sessions.poor / a.sessions.all || b.sessions.all - a.sessions.all);
-  if (!ranked[0]) throw new InputError(`No user has ${min} or more sessions in ${appliedLine(scope.applied)}.`, "Name a user (email, name or id), or use a longer timePeriod.");
-  return ranked[0].name;
+  const { worst, floor } = worstFirst(groups, (g) => g.sessions.all, (g) => percentOf(g.sessions.poor, g.sessions.all));
+  if (!worst) throw new InputError(`No user has ${floor} or more sessions in ${appliedLine(scope.applied)}.`, "Name a user (email, name or id), or use a longer timePeriod.");
+  return worst.name;
 }
 
 /** The user the name means: an exact email/name/id match, else the closest search result (named in the answer). */

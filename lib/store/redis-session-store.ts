@@ -1,92 +1,12 @@
-// The shared stores on Redis, so that several replicas serve the same callers without
-// affinity: filter handles, 2025-era session records, answers and renewed tokens. Keys
-// are a fixed prefix plus a random id or a keyed hash of a credential (CredentialKeys),
-// never a raw token; every key carries a TTL. A command that fails or times out becomes a
-// StoreUnavailableError: the caller gets an honest error, never another caller's data.
-// Caller-made records (filters, session states, answers) are written under quotas
-// (redis-quota.ts) so that they can never fill Redis.
-import { BudgetExceededError, filterBudgetError, formatBytes } from "./budgets.ts";
-import {
-  type AnswerStore,
-  type FilterQuota,
-  type FilterStore,
-  freshSession,
-  type SessionCreateResult,
-  type SessionRecord,
-  type SessionStore,
-  type StoredSession,
-} from "./interfaces.ts";
-import { KEY_PREFIX, type RedisLike } from "./redis-client.ts";
+// 2025-era session records on Redis, so that any replica serves any session without
+// affinity. Keys are a fixed prefix plus the random session id, each with the idle TTL;
+// reads and deletes are owner-checked in Lua. Changed states are charged to the sessions'
+// quota (redis-quota.ts). A command that fails or times out is a StoreUnavailableError.
+import { BudgetExceededError, formatBytes } from "./budgets.ts";
+import { freshSession, type SessionCreateResult, type SessionRecord, type SessionStore, type StoredSession } from "./interfaces.ts";
+import { KEY_PREFIX, parseStored, type RedisLike } from "./redis-client.ts";
 import { putCharged, quotaWindow } from "./redis-quota.ts";
-import { StoreUnavailableError } from "./store-error.ts";
-
-/** Run a Redis command; any failure (down, timeout) is said as the store being unavailable. */
-export async function attempt<T>(what: string, command: () => Promise<T>): Promise<T> {
-  try {
-    return await command();
-  } catch {
-    throw new StoreUnavailableError(what);
-  }
-}
-
-/** A stored record, or undefined when absent or not JSON (a garbage record is treated as missing, never a 500). */
-const parse = <T>(text: unknown): T | undefined => {
-  if (typeof text !== "string") return undefined;
-  try {
-    const value = JSON.parse(text) as unknown;
-    return value !== null && typeof value === "object" ? (value as T) : undefined;
-  } catch {
-    return undefined;
-  }
-};
-
-export interface RedisFilterStoreOptions {
-  /** Bytes of saved filters all callers may keep in Redis together (charged per write). Default 32 MiB. */
-  maxBytes?: number;
-  now?: () => number;
-}
-
-/** The longest a saved filter lives (filter-handles.ts FILTER_TTL_MS); the quota window covers it. */
-const FILTER_WINDOW_MS = 24 * 3600_000;
-
-export class RedisFilterStore implements FilterStore {
-  readonly #maxBytes: number;
-  readonly #now: () => number;
-
-  constructor(
-    private readonly redis: RedisLike,
-    options: RedisFilterStoreOptions = {},
-  ) {
-    this.#maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
-    this.#now = options.now ?? Date.now;
-  }
-
-  async put(id: string, owner: string, filter: object, ttlMs: number, quota?: FilterQuota): Promise<void> {
-    const value = JSON.stringify({ owner, filter });
-    const result = await attempt("saving a filter", () =>
-      putCharged(this.redis, {
-        key: `${KEY_PREFIX}filter:${id}`,
-        value,
-        ttlMs,
-        window: quotaWindow("filter", Math.max(ttlMs, FILTER_WINDOW_MS), this.#maxBytes),
-        owner: quota ? { id: owner, limitBytes: quota.ownerBytes } : undefined,
-        now: this.#now(),
-      }),
-    );
-    if (result === "over-owner") throw filterBudgetError(quota!, quota!.ownerBytes, value.length);
-    if (result === "over-total") {
-      throw new BudgetExceededError(
-        `Filter not saved: the server's shared store holds its limit of saved filters (${formatBytes(this.#maxBytes)} saved in the last 24 h, all callers together).`,
-        "Pass the filter fields to each tool call instead, or reuse a filterId you already have (saving an identical filter returns the same one).",
-      );
-    }
-  }
-
-  async get(id: string, owner: string): Promise<object | undefined> {
-    const record = parse<{ owner: string; filter: object }>(await attempt("reading a filter", () => this.redis.get(`${KEY_PREFIX}filter:${id}`)));
-    return record && record.owner === owner ? record.filter : undefined;
-  }
-}
+import { attempt, StoreUnavailableError } from "./store-error.ts";
 
 /** GET that also restarts the key's idle timer and its expiry in the live set (KEYS[2], member ARGV[2], score ARGV[3]). */
 const GET_AND_TOUCH =
@@ -156,7 +76,7 @@ export class RedisSessionStore implements SessionStore {
 
   async get(id: string, owner: string): Promise<StoredSession | undefined> {
     const text = await attempt("reading a session", () => this.redis.eval(GET_AND_TOUCH, [this.#key(id), this.#live], [this.#ttl, id, this.#now() + this.#ttl]));
-    const record = parse<SessionRecord>(text);
+    const record = parseStored<SessionRecord>(text);
     return record && record.owner === owner && record.state && typeof record.state === "object" ? record.state : undefined;
   }
 
@@ -181,54 +101,3 @@ export class RedisSessionStore implements SessionStore {
   }
 }
 
-export interface RedisAnswerStoreOptions {
-  /** Answers larger than this (estimated bytes) are not shared. Default 1 MiB. */
-  maxAnswerBytes?: number;
-  /** Bytes of answers written within an answer's TTL, all replicas together; past it answers are not shared. Default 16 MiB. */
-  maxBytes?: number;
-  now?: () => number;
-}
-
-/**
- * Answers of DXP reads on Redis, per credential (the key starts with the credential's
- * keyed hash). A cache: when Redis fails, the answer is simply not reused (reads go
- * upstream), which is slower but never wrong.
- */
-export class RedisAnswerStore implements AnswerStore {
-  readonly #max: number;
-  readonly #maxBytes: number;
-  readonly #now: () => number;
-
-  constructor(
-    private readonly redis: RedisLike,
-    options: RedisAnswerStoreOptions = {},
-  ) {
-    this.#max = options.maxAnswerBytes ?? 1024 * 1024;
-    this.#maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
-    this.#now = options.now ?? Date.now;
-  }
-
-  async get(key: string): Promise<unknown | undefined> {
-    try {
-      return parse(await this.redis.get(`${KEY_PREFIX}answer:${key}`));
-    } catch {
-      return undefined;
-    }
-  }
-
-  async set(key: string, value: unknown, options: { ttlMs: number; sizeBytes: number }): Promise<void> {
-    if (options.sizeBytes > this.#max) return;
-    try {
-      // Over the quota the answer is simply not shared (the next read goes upstream).
-      await putCharged(this.redis, {
-        key: `${KEY_PREFIX}answer:${key}`,
-        value: JSON.stringify(value),
-        ttlMs: options.ttlMs,
-        window: quotaWindow("answer", Math.max(options.ttlMs, 60_000), this.#maxBytes),
-        now: this.#now(),
-      });
-    } catch {
-      // not kept: the next read goes upstream
-    }
-  }
-}
