@@ -155,8 +155,9 @@ describe("the Deno shell on a shared Deno KV (NECTAR_DENO_KV)", { timeout: 180_0
     const clients = [await modern(0, headers), await modern(1, headers)];
     try {
       sim.simulator.clearRequests();
-      // The next two DXP reads answer 401 (the access token expires), each held a moment so both are in flight together.
-      sim.simulator.setFaults({ latencyMs: 100, failNext: [{ kind: "expire-token" }, { kind: "expire-token" }] });
+      // The next two DXP reads answer 401 (the access token expires), held until both have arrived, so
+      // both processes are in flight together however slowly the machine runs either.
+      sim.simulator.setFaults({ gather: 2, failNext: [{ kind: "expire-token" }, { kind: "expire-token" }] });
       const answers = await Promise.all(clients.map((client) => client.callTool({ name: "get_tenant_names", arguments: {} })));
       for (const answer of answers) assert.equal(answer.isError, undefined, textOf(answer));
       const refreshPath = `/${ENDPOINTS.tokenRefresh.path}`;

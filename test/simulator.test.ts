@@ -6,7 +6,7 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import type { z } from "zod";
 import { API_PREFIX, CUSTOM_TIME_PERIOD, ENDPOINTS, PARAMS, endpointPath, type EndpointName } from "../lib/client/endpoints.ts";
 import * as schemas from "../lib/client/schemas.ts";
-import { createSimulator, type Simulator } from "../lib/simulator/index.ts";
+import { createSimulator, roundTrips, type Simulator } from "../lib/simulator/index.ts";
 import { type Listening, listen } from "./helpers/listen.ts";
 
 // Thursday 2025-06-12 10:30 UTC: the carrier incident falls on Monday 2025-06-09, 14:00-20:00 UTC.
@@ -505,6 +505,28 @@ describe("DXP simulator", () => {
       const started = Date.now();
       assert.equal((await call("tenants")).status, 200);
       assert.ok(Date.now() - started >= 240);
+    });
+
+    it("holds gathered requests until all have arrived, then answers each once", async () => {
+      sim.setFaults({ gather: 2 });
+      let firstDone = false;
+      const first = call("tenants").then((response) => ((firstDone = true), response));
+      // The first is held: many turns of the event loop pass without an answer.
+      for (let turn = 0; turn < 200; turn++) await new Promise((resolve) => setTimeout(resolve, 0));
+      assert.equal(firstDone, false, "the first request waits for the second");
+      const [a, b] = await Promise.all([first, call("tenants")]);
+      assert.deepEqual([a.status, b.status], [200, 200]);
+      assert.equal(sim.faults.gather, 0, "a gathering happens once");
+      assert.equal((await call("tenants")).status, 200);
+    });
+
+    it("answers requests sent together in one wave, and a request sent after an answer in the next", async () => {
+      sim.setFaults({ answerInWaves: true });
+      sim.clearRequests();
+      await Promise.all([call("tenants"), call("tenants"), call("tenants")]);
+      assert.equal(roundTrips(sim.requests), 1);
+      await call("tenants");
+      assert.equal(roundTrips(sim.requests), 2);
     });
 
     it("expires the presented token for good with expire-token", async () => {

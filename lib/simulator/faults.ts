@@ -7,6 +7,7 @@ import type { Rng } from "./random.ts";
 export const defaultFaults = (): Faults => ({
   latencyMs: 0,
   answerInWaves: false,
+  gather: 0,
   rate429: 0,
   retryAfterSeconds: 1,
   rate5xx: 0,
@@ -43,6 +44,11 @@ const faultsSchema = z.strictObject({
    * wave, so round trips are counted the same on a busy machine as on an idle one.
    */
   answerInWaves: z.boolean(),
+  /**
+   * Hold the next this many /dapi requests until all of them have arrived, then go on (once):
+   * requests from several clients are in flight together however the machine schedules them.
+   */
+  gather: z.number().int().min(0),
   /** 0..1 probability per /dapi request. */
   rate429: rate,
   /** Retry-After header on 429s; null sends none. */
@@ -154,7 +160,23 @@ async function answerWhenQuiet(faults: Faults, wave: { held: (() => void)[]; arr
   for (const resolve of wave.held) resolve();
 }
 
+/** The requests held by `gather`, per simulator. */
+const gathered = new WeakMap<Faults, (() => void)[]>();
+
+function joinGathering(faults: Faults): Promise<void> {
+  const held = gathered.get(faults) ?? [];
+  gathered.set(faults, held);
+  const released = new Promise<void>((resolve) => held.push(resolve));
+  if (held.length >= faults.gather) {
+    faults.gather = 0;
+    gathered.delete(faults);
+    for (const resolve of held) resolve();
+  }
+  return released;
+}
+
 export async function chooseFault(faults: Faults, rng: Rng): Promise<FaultOutcome> {
+  if (faults.gather > 0) await joinGathering(faults);
   if (faults.answerInWaves) await joinWave(faults);
   if (faults.latencyMs > 0) await sleep(faults.latencyMs);
   const queued = faults.failNext.shift();
