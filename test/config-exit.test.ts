@@ -1,5 +1,6 @@
 // Every configuration error ends the CLI the same way: exit code 2 and a line that says
-// what is wrong and what to do. Spawned as a user would run it (through tsx).
+// what is wrong and what to do. Spawned as a user runs it: the built bin (npm test builds it;
+// alone, run `npm run build:fast` first).
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { describe, it } from "node:test";
@@ -8,14 +9,14 @@ import { readConfig } from "../lib/config.ts";
 import { ConfigurationError } from "../lib/errors.ts";
 import { NO, parseYesNo, YES } from "../lib/yes-no.ts";
 
-const cli = fileURLToPath(new URL("../servers/cli.ts", import.meta.url));
+const cli = fileURLToPath(new URL("../dist/servers/cli.js", import.meta.url));
 
 /** Run the CLI with only `env` (and PATH), over HTTP on an ephemeral loopback port; resolves with its exit code and stderr. */
 function runCli(env: Record<string, string>, args: string[] = ["--http"]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
-      ["--import", "tsx", cli, ...args],
+      [cli, ...args],
       { env: { PATH: process.env.PATH ?? "", FASTMCP_HOST: "127.0.0.1", FASTMCP_PORT: "0", ...env }, timeout: 60_000 },
       (error, _stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stderr }),
     );

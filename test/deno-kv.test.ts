@@ -228,7 +228,7 @@ describe("NECTAR_DENO_KV misconfigured", { timeout: 180_000 }, () => {
   });
 
   it("is refused by the Node HTTP shell, which shares state on Redis instead", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", new URL("../servers/cli.ts", import.meta.url).pathname, "--http"], {
+    const child = spawn(process.execPath, [new URL("../dist/servers/cli.js", import.meta.url).pathname, "--http"], {
       env: { PATH: process.env.PATH ?? "", FASTMCP_HOST: "127.0.0.1", FASTMCP_PORT: "0", NECTAR_DENO_KV: kvFile, NECTAR_STORE_SECRET: SECRET },
       stdio: ["ignore", "ignore", "pipe"],
     });

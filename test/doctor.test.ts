@@ -41,10 +41,10 @@ function doctorOn(url: string, tokens: { accessToken: string; refreshToken: stri
 
 const line = (report: DoctorReport, name: string) => renderReport(report).split("\n").find((l) => l.includes(` ${name} `)) ?? "";
 
-/** The CLI as a user runs it; the loopback guard rides along in NODE_OPTIONS. */
+/** The CLI as a user runs it, the built bin (`npm run build:fast`); the loopback guard rides along in NODE_OPTIONS. */
 function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "servers/cli.ts", ...args], {
+    const child = spawn(process.execPath, ["dist/servers/cli.js", ...args], {
       env: { PATH: process.env.PATH ?? "", NODE_OPTIONS: process.env.NODE_OPTIONS ?? "", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });

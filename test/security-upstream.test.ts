@@ -270,7 +270,7 @@ describe("a client that trickles its request (finding 6)", () => {
 
 describe("a stdio line over 10 MiB (finding 6)", () => {
   it("ends the server with a clear message on stderr and a non-zero exit, not exit 0 in silence", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "servers/cli.ts", "--stdio"], {
+    const child = spawn(process.execPath, ["dist/servers/cli.js", "--stdio"], {
       stdio: ["pipe", "pipe", "pipe"],
       env: { PATH: process.env.PATH ?? "", NODE_OPTIONS: process.env.NODE_OPTIONS ?? "", LOOPBACK_GUARD_HOSTS: process.env.LOOPBACK_GUARD_HOSTS ?? "{}" },
     });
