@@ -12,6 +12,7 @@ import { createHttpApp } from "../lib/http/app.ts";
 import { ClientPool } from "../lib/server/client-pool.ts";
 import { createSimulator } from "../lib/simulator/index.ts";
 import { type Listening, listen } from "./helpers/listen.ts";
+import { TOOL_COUNT } from "./helpers/registry.ts";
 
 const loopback = { allowLoopbackHttp: true };
 
@@ -63,7 +64,7 @@ describe("one /mcp endpoint for both protocol eras", () => {
       assert.equal(client.getNegotiatedProtocolVersion(), "2026-07-28");
       assert.equal(transport.sessionId, undefined);
       const { tools } = await client.listTools();
-      assert.equal(tools.length, 17);
+      assert.equal(tools.length, TOOL_COUNT);
       const answer = await client.callTool({ name: "get_session_summary", arguments: { timePeriod: "LAST_DAY" } });
       assert.equal(answer.isError, undefined, textOf(answer));
       assert.match(textOf(answer), /Session summary\. Tenant acme · LAST_DAY/);
@@ -156,7 +157,7 @@ describe("one /mcp endpoint for both protocol eras", () => {
     assert.equal(response.status, 200);
     assert.equal(response.headers.get("mcp-session-id"), null);
     const body = (await response.json()) as { result: { tools: unknown[]; ttlMs?: number; cacheScope?: string } };
-    assert.equal(body.result.tools.length, 17);
+    assert.equal(body.result.tools.length, TOOL_COUNT);
     assert.equal(typeof body.result.ttlMs, "number");
     assert.equal(typeof body.result.cacheScope, "string");
   });

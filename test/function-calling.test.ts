@@ -4,6 +4,7 @@ import { after, before, describe, it } from "node:test";
 import { toFunctionTools } from "../lib/adapters/function-calling.ts";
 import { createSimulator } from "../lib/simulator/index.ts";
 import { type Listening, listen } from "./helpers/listen.ts";
+import { TOOL_COUNT } from "./helpers/registry.ts";
 
 describe("function-calling adapter", () => {
   let http: Listening;
@@ -18,7 +19,7 @@ describe("function-calling adapter", () => {
   const byName = (name: string) => tools.find((t) => t.name === name)!;
 
   it("gives every tool a name, a description and a JSON Schema object for its parameters", () => {
-    assert.equal(tools.length, 17);
+    assert.equal(tools.length, TOOL_COUNT);
     for (const name of ["get_session_details", "get_user_summary", "get_quality_breakdown"]) assert.ok(byName(name), name);
     for (const tool of tools) {
       assert.equal(tool.parameters.type, "object");

@@ -25,6 +25,7 @@ import { PARAMS } from "../lib/client/endpoints.ts";
 import { createSimulator, type Simulator } from "../lib/simulator/index.ts";
 import { type Listening, listen } from "./helpers/listen.ts";
 import { LOOPBACK_GUARD } from "./helpers/loopback-guard.ts";
+import { TOOL_COUNT } from "./helpers/registry.ts";
 
 const CLI = "dist/servers/cli.js";
 const MCP_REMOTE = "node_modules/mcp-remote/dist/proxy.js";
@@ -257,7 +258,7 @@ describe("HTTP server (built)", () => {
     try {
       const before = sim.requests.length;
       const { tools } = await client.listTools();
-      assert.equal(tools.length, 17);
+      assert.equal(tools.length, TOOL_COUNT);
       for (const tool of tools) {
         const args = tool.name === "configure_connection" ? { domainName: "acme" } : {};
         const result = await call(client, tool.name, args);
@@ -300,7 +301,7 @@ describe("HTTP server (built)", () => {
         throw new Error(`${error.message}\nmcp-remote stderr:\n${stderr}`);
       });
       const { tools } = await within(10_000, "tools/list through mcp-remote", client.listTools());
-      assert.equal(tools.length, 17);
+      assert.equal(tools.length, TOOL_COUNT);
       const result = await call(client, "get_session_summary");
       assert.equal(result.isError, undefined, text(result));
       assert.ok((result.structuredContent as { totalSessions: number }).totalSessions > 0);
@@ -659,7 +660,7 @@ describe("HTTP server under Deno", () => {
     });
     try {
       const { tools } = await client.listTools();
-      assert.equal(tools.length, 17);
+      assert.equal(tools.length, TOOL_COUNT);
       const before = sim.requests.length;
       const result = await call(client, "get_session_summary");
       assert.equal(result.isError, undefined, text(result));

@@ -17,6 +17,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { allTools } from "../lib/tools/index.ts";
+import { TOOL_COUNT } from "./helpers/registry.ts";
 
 const execFileAsync = promisify(execFile);
 const ROOT = process.cwd();
@@ -182,7 +183,7 @@ describe("the npm package, installed from its tarball into an empty folder", { s
     await client.connect(transport);
     try {
       const { tools } = await client.listTools();
-      assert.equal(tools.length, 17);
+      assert.equal(tools.length, TOOL_COUNT);
       assert.deepEqual(tools.map((t) => t.name), allTools.map((t) => t.name));
       const result = (await client.callTool({ name: "get_session_summary", arguments: { timePeriod: "LAST_DAY" } })) as CallToolResult;
       assert.notEqual(result.isError, true, `${text(result)}\n${stderr}`);

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { TOOL_COUNT } from "./helpers/registry.ts";
 
 const child = fileURLToPath(new URL("./helpers/no-code-generation-child.ts", import.meta.url));
 
@@ -17,7 +18,7 @@ describe("lib/ without code generation from strings", () => {
     );
     const got = JSON.parse(stdout.trim().split("\n").at(-1)!) as { codeGeneration: string; tools: number; call: { isError?: boolean; structuredContent?: { totalSessions: number } } };
     assert.equal(got.codeGeneration, "refused", "sanity: the guard is on");
-    assert.ok(got.tools >= 13, JSON.stringify(got.tools));
+    assert.equal(got.tools, TOOL_COUNT);
     assert.equal(got.call.isError, undefined, JSON.stringify(got.call));
     assert.ok(got.call.structuredContent!.totalSessions > 0);
   });

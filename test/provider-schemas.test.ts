@@ -18,6 +18,7 @@ import { toolManifest } from "../lib/tool-set/manifest.ts";
 import { type Harness, startHarness, textOf } from "./helpers/harness.ts";
 import { listen } from "./helpers/listen.ts";
 import { describeProblems, type Problem, providerProblems, type RuleId } from "./helpers/provider-rules.ts";
+import { TOOL_COUNT } from "./helpers/registry.ts";
 
 const NOW = Date.parse("2026-11-24T15:00:00Z");
 
@@ -40,7 +41,7 @@ describe("null for an optional field means not given", () => {
   after(() => harness.close());
 
   it("every tool answers a tools/call whose fields are all null as it answers one that leaves them out", async () => {
-    assert.ok(tools.length >= 16);
+    assert.equal(tools.length, TOOL_COUNT);
     const refused: string[] = [];
     // configure_connection last: whatever it does to this session must not change the others' answers.
     for (const tool of [...tools.filter((t) => t.name !== "configure_connection"), ...tools.filter((t) => t.name === "configure_connection")]) {

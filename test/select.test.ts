@@ -11,6 +11,8 @@ import { OPERATOR_URL_POLICY } from "../lib/server/create-server.ts";
 import { configuredTools } from "../lib/server/configured-tools.ts";
 import { selectTools } from "../lib/tool-set/select-tools.ts";
 import { listen } from "./helpers/listen.ts";
+import { allTools } from "../lib/tools/index.ts";
+import { TOOL_COUNT } from "./helpers/registry.ts";
 
 const names = (tools: { name: string }[]) => tools.map((t) => t.name).sort();
 
@@ -21,7 +23,7 @@ describe("tool selection", () => {
 
   it("read-only drops the tools that change session state", () => {
     const picked = names(selectTools({ readOnly: true }));
-    assert.equal(picked.length, 15);
+    assert.equal(picked.length, allTools.filter((t) => t.annotations.readOnlyHint).length);
     assert.ok(!picked.includes("configure_connection") && !picked.includes("set_session_filter"));
   });
 
@@ -32,7 +34,7 @@ describe("tool selection", () => {
   it("reads NECTAR_TOOLS and NECTAR_READ_ONLY from the environment", () => {
     const tools = (env: Record<string, string>) => configuredTools(readConfig(env).toolSelection);
     assert.deepEqual(names(tools({ NECTAR_TOOLS: "connection", NECTAR_READ_ONLY: "true" })), ["get_connection_status"]);
-    assert.equal(tools({}).length, 17);
+    assert.equal(tools({}).length, TOOL_COUNT);
     assert.throws(() => tools({ NECTAR_TOOLS: "nope" }), ConfigurationError);
   });
 

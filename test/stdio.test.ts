@@ -13,6 +13,7 @@ import { Client as ModernClient } from "@modelcontextprotocol/client";
 import { StdioClientTransport as ModernStdioTransport } from "@modelcontextprotocol/client/stdio";
 import { createSimulator, type Simulator } from "../lib/simulator/index.ts";
 import { type Listening, listen } from "./helpers/listen.ts";
+import { TOOL_COUNT } from "./helpers/registry.ts";
 
 const CLI = "dist/servers/cli.js";
 const run = promisify(execFile);
@@ -65,7 +66,7 @@ describe("stdio server (built)", () => {
     });
     try {
       const { tools } = await client.listTools();
-      assert.equal(tools.length, 17);
+      assert.equal(tools.length, TOOL_COUNT);
       const instructions = client.getInstructions() ?? "";
       assert.match(instructions, /UTC/);
       for (const tool of tools) {
@@ -89,7 +90,7 @@ describe("stdio server (built)", () => {
     await client.connect(new ModernStdioTransport({ command: process.execPath, args: [CLI, "--demo"], env: { PATH: process.env.PATH ?? "" }, stderr: "ignore" }));
     try {
       assert.equal(client.getNegotiatedProtocolVersion(), "2026-07-28");
-      assert.equal((await client.listTools()).tools.length, 17);
+      assert.equal((await client.listTools()).tools.length, TOOL_COUNT);
       await client.callTool({ name: "set_session_filter", arguments: { timePeriod: "LAST_WEEK", locations: ["Dallas"] } });
       const answer = (await client.callTool({ name: "get_session_summary", arguments: {} })) as CallToolResult;
       assert.equal(answer.isError, undefined, text(answer));

@@ -16,6 +16,7 @@ import {
   markStarted,
   pool,
   REFRESH_PATH,
+  reportsFailures,
   SCALE,
   STACK_TRACE,
   saveResult,
@@ -190,8 +191,12 @@ const FAULTS: Fault[] = [
     name: "large body 2 MiB",
     arm: queue([{ kind: "huge", bytes: 2 * MIB }]),
     expect: "data",
-    // The simulator pads a bare list of strings by wrapping it in an object, which changes its shape.
-    exceptions: { get_tenant_names: { what: /unexpected shape/, todo: /report it/, kind: "shape" } },
+    // The simulator pads a bare list of strings by wrapping it in an object, which changes its
+    // shape: the tenant list's (get_connection_status's live check reads it too).
+    exceptions: {
+      get_tenant_names: { what: /unexpected shape/, todo: /report it/, kind: "shape" },
+      get_connection_status: { what: /unexpected shape/, todo: /report it/, kind: "shape" },
+    },
     serial: true,
     played: queueConsumed,
   },
@@ -199,16 +204,20 @@ const FAULTS: Fault[] = [
     name: "huge body 11 MiB",
     arm: queue([{ kind: "huge", bytes: 11 * MIB }]),
     expect: { what: /larger than 10 MiB/, todo: /smaller page|shorter time window/, kind: "too large" },
-    exceptions: { get_tenant_names: { what: /larger than 10 MiB|unexpected shape/, todo: /smaller page|report it/, kind: "too large" } },
+    exceptions: {
+      get_tenant_names: { what: /larger than 10 MiB|unexpected shape/, todo: /smaller page|report it/, kind: "too large" },
+      get_connection_status: { what: /larger than 10 MiB|unexpected shape/, todo: /smaller page|report it/, kind: "too large" },
+    },
     serial: true,
     played: queueConsumed,
   },
 ];
 
 /** What a cell's answer was, in a word. */
-function outcome(result: CallToolResult): string {
-  if (!result.isError) return "ok";
-  const text = textOf(result);
+function outcome(result: CallToolResult, tool: DataTool): string {
+  const reported = reportsFailures(tool) && !result.isError ? (result.structuredContent as { problem?: string | null }).problem : undefined;
+  if (!result.isError && !reported) return "ok";
+  const text = reported ?? textOf(result);
   const kinds: [RegExp, string][] = [
     [/did not answer within/, "timeout"],
     [/refresh token/, "auth"],
@@ -236,18 +245,14 @@ interface Cell {
   problems: string[];
 }
 
-const SHORT: Record<DataTool, string> = {
-  get_session_summary: "summary",
-  get_location_quality_summary: "locQual",
-  get_session_histogram: "histo",
-  get_detailed_session_list: "sessions",
-  get_users: "users",
-  get_locations: "locs",
-  get_tenant_names: "tenants",
-  get_tenant_platforms: "platfm",
-  get_endpoint_test_count: "epcCnt",
-  get_endpoint_test_summaries: "epcList",
-};
+/** A column heading: the name without get_, each word cut to four letters ("sessSummary" → "sessSumm"). */
+const short = (tool: string) =>
+  tool
+    .replace(/^get_/, "")
+    .split("_")
+    .map((word, i) => (i ? word[0]!.toUpperCase() + word.slice(1, 4) : word.slice(0, 4)))
+    .join("");
+
 
 describe(`fault matrix (${SCALE}: ${FAULTS.length} faults × ${DATA_TOOLS.length} tools × ${ROUNDS} round(s))`, () => {
   /** One simulator and upstream per tool, so each tool's queued faults are its own and rows run the tools in parallel. */
@@ -288,7 +293,7 @@ describe(`fault matrix (${SCALE}: ${FAULTS.length} faults × ${DATA_TOOLS.length
       const slowest = Math.max(0, ...row.map((c) => c.ms));
       return [f.name, ...kinds, `${slowest}`, row.every((c) => c.recovered) ? "yes" : "NO"];
     });
-    const matrix = table(["fault \\ tool", ...DATA_TOOLS.map((t) => SHORT[t]), "max ms", "recovered"], rows);
+    const matrix = table(["fault \\ tool", ...DATA_TOOLS.map(short), "max ms", "recovered"], rows);
     console.log(`\nFault matrix (budget ${BUDGET_MS} ms per upstream call, ${ROUNDS} round(s); "!" marks a cell with a problem)\n${matrix}`);
     const failing = cells.filter((c) => c.problems.length);
     for (const c of failing) console.log(`  ${c.fault} × ${c.tool}: ${c.problems.join("; ")}`);
@@ -357,13 +362,22 @@ describe(`fault matrix (${SCALE}: ${FAULTS.length} faults × ${DATA_TOOLS.length
     const ms = Date.now() - started;
     let kind = "hang";
     if (result) {
-      kind = outcome(result);
+      kind = outcome(result, tool);
       const text = textOf(result);
       texts.push([`${fault.name} × ${tool}`, JSON.stringify(result)]);
       if (STACK_TRACE.test(text)) problems.push(`stack trace in "${text}"`);
+      const status = result.structuredContent as { connected?: boolean; problem?: string | null } | undefined;
       if (expect === "data") {
         if (result.isError) problems.push(`expected data, got "${text}"`);
         else if (!result.structuredContent) problems.push("no structured content");
+        else if (reportsFailures(tool) && status?.connected !== true) problems.push(`expected connected, got "${text}"`);
+      } else if (reportsFailures(tool)) {
+        if (result.isError) problems.push(`expected an answer reporting the fault, got the error "${text}"`);
+        else if (status?.connected !== false) problems.push(`expected connected false, got "${text}"`);
+        else {
+          if (!expect.what.test(status.problem ?? "")) problems.push(`"${status.problem}" does not say what happened (${expect.what})`);
+          if (!expect.todo.test(status.problem ?? "")) problems.push(`"${status.problem}" does not say what to do (${expect.todo})`);
+        }
       } else {
         if (!result.isError) problems.push("expected an isError result, got data");
         else {
@@ -387,7 +401,7 @@ describe(`fault matrix (${SCALE}: ${FAULTS.length} faults × ${DATA_TOOLS.length
     try {
       const again = await server.call(tool, {}, limit + 1000);
       texts.push([`${fault.name} × ${tool} (after)`, JSON.stringify(again)]);
-      recovered = !again.isError && !!again.structuredContent;
+      recovered = !again.isError && !!again.structuredContent && (!reportsFailures(tool) || (again.structuredContent as { connected?: boolean }).connected === true);
       if (!recovered) problems.push(`after clearing: "${textOf(again)}"`);
     } catch (error) {
       problems.push(`after clearing, no result: ${(error as Error).message}`);

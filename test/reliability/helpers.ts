@@ -15,6 +15,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { ENDPOINTS } from "../../lib/client/endpoints.ts";
 import type { PartialCredentials } from "../../lib/connection.ts";
 import { ClientPool } from "../../lib/server/client-pool.ts";
+import type { ToolName } from "../../lib/tools/index.ts";
 import { createServer } from "../../lib/server/create-server.ts";
 import { newSessionState, type SessionState } from "../../lib/session.ts";
 import type { Simulator } from "../../lib/simulator/index.ts";
@@ -31,20 +32,9 @@ export const sized = <T>(ci: T, full: T): T => (SCALE === "full" ? full : ci);
 
 export const CLI = "dist/servers/cli.js";
 
-/** The ten tools that read the DXP. */
-export const DATA_TOOLS = [
-  "get_session_summary",
-  "get_location_quality_summary",
-  "get_session_histogram",
-  "get_detailed_session_list",
-  "get_users",
-  "get_locations",
-  "get_tenant_names",
-  "get_tenant_platforms",
-  "get_endpoint_test_count",
-  "get_endpoint_test_summaries",
-] as const;
-export type DataTool = (typeof DATA_TOOLS)[number];
+/** The tools that read the DXP, from the registry (test/helpers/registry.ts). */
+export { DXP_TOOLS as DATA_TOOLS, reportsFailures } from "../helpers/registry.ts";
+export type DataTool = ToolName;
 
 export const REFRESH_PATH = `/${ENDPOINTS.tokenRefresh.path}`;
 

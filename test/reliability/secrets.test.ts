@@ -203,7 +203,7 @@ describe(`secrets in everything the server writes (${SCALE})`, () => {
         return { ...headers, "mcp-session-id": await initializeOn(http.url, headers) };
       }),
     );
-    const everyTool = [...DATA_TOOLS, "get_connection_status"];
+    const everyTool = DATA_TOOLS;
     for (let round = 0; round < ROUNDS; round++) {
       // Both servers meet the same fault at the same time.
       for (const scenario of SCENARIOS) {
