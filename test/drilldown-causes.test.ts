@@ -151,9 +151,11 @@ for (const NOW of WEEK) describe(`drill-down on a ${DAY_NAMES[new Date(NOW).getU
     assert.ok(carrier, changes);
     assert.equal(carrier.group, "Northline Telecom / trunk NLT-2");
     assert.deepEqual([carrier.kind, carrier["start UTC"], carrier["end UTC"]], ["spike", utcText(h.sim.incident.start), utcText(h.sim.incident.end)], changes);
-    // The relay's slowdown, from the same answer: a step since its day, still going. (The site's ISP is the
-    // histogram's by-location walk above: with the relay's step lifting four sites, it is not always among the
-    // three location series this tool fetches.)
+    // The site's ISP, from the same answer: New York, its four hours.
+    const site = events.find((r) => r.dimension === "location" && r.group === h.sim.planted.ispTrouble.location);
+    assert.ok(site, changes);
+    assert.deepEqual([site.kind, site["start UTC"], site["end UTC"]], ["spike", utcText(h.sim.planted.ispTrouble.start), utcText(h.sim.planted.ispTrouble.end)], changes);
+    // The relay's slowdown, from the same answer: a step since its day, still going.
     const server = events.find((r) => r.dimension === "server" && r.kind === "step");
     assert.equal(server?.group, h.sim.planted.slowServer.server, changes);
     const off = Math.abs(Date.parse(`${server["start UTC"]!.replace(" ", "T")}:00Z`) - h.sim.planted.slowServer.since);
@@ -211,3 +213,25 @@ for (const NOW of WEEK) describe(`drill-down on a ${DAY_NAMES[new Date(NOW).getU
     assert.match(await text("get_quality_breakdown", {}), /^Quality by networkType, worst poor share first/);
   });
 });
+
+// The hours the tour failed at on the real clock (2026-12-02 01:04 UTC, a CI run): the trunk's thin
+// hourly series (3–12 calls an hour, 15–20% of them poor on an ordinary day) once gave a usual share
+// of 0, so an ordinary hour after the incident (2 poor of 5) read as bad and the incident "ended" at 21:00.
+for (const NOW of [Date.UTC(2026, 11, 2, 1, 4), Date.UTC(2026, 11, 2, 2, 0), Date.UTC(2026, 11, 3, 23, 59)]) {
+  describe(`find_quality_changes at ${utcText(NOW)} UTC: the incident ends when the simulator ends it`, () => {
+    let h: Harness;
+    before(async () => {
+      h = await startHarness({ now: () => NOW, simulator: { sessionsPerTenant: 20_000 }, timeoutMs: 30_000 });
+    });
+    after(() => h.close());
+
+    it("names the trunk from 14:00 to 20:00, no hour late", async () => {
+      const result = await h.call("find_quality_changes", {});
+      const changes = textOf(result);
+      const carrier = rows(changes).find((r) => r.dimension === "carrier");
+      assert.ok(carrier, changes);
+      assert.deepEqual([carrier.group, carrier["start UTC"], carrier["end UTC"]], [h.sim.incident.carrier, utcText(h.sim.incident.start), utcText(h.sim.incident.end)], changes);
+      assert.match(changes, /usual share: the lowest pooled poor share of the window's three thirds/);
+    });
+  });
+}

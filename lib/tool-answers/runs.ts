@@ -34,6 +34,23 @@ export function usualShare(points: readonly Point[]): number {
   return sessions ? half.reduce((n, p) => n + p.poor, 0) / sessions : 0;
 }
 
+/**
+ * The usual poor share (0–1) of a week-long series of a thin group: the lowest pooled share of
+ * the series' three thirds (by time), so neither a spike (one third) nor a step to the window's
+ * end (up to two thirds) raises it. Pooled over a third, not per bucket: the best buckets of a
+ * trunk with 3–12 calls an hour are all zero, and a usual share of 0 made its ordinary hours
+ * (15–20% poor) "bad" next to an incident. A short window (a day: an incident spans two thirds)
+ * or a daily series (a step's first day falls in the first third) needs usualShare.
+ */
+export function lowestThirdShare(points: readonly Point[]): number {
+  const size = Math.ceil(points.length / 3);
+  const shares = [0, 1, 2]
+    .map((i) => points.slice(i * size, (i + 1) * size).reduce((t, p) => ({ sessions: t.sessions + p.sessions, poor: t.poor + p.poor }), { sessions: 0, poor: 0 }))
+    .filter((t) => t.sessions >= MIN_BUCKET_SESSIONS)
+    .map((t) => t.poor / t.sessions);
+  return shares.length ? Math.min(...shares) : 0;
+}
+
 /** The poor share (0–1) a bucket must reach to be bad. */
 export const badThreshold = (usual: number): number => Math.min(1, Math.max(2 * usual, usual + RUN_MIN_POINTS / 100));
 

@@ -15,7 +15,7 @@ import { previousScope, previousWindowOf, previousWindowSchema } from "../tool-a
 import { coveredShare, coverageNote, dataExtent, MIN_COMPARED_COVERAGE } from "../tool-answers/data-extent.ts";
 import { INTERVAL_MS } from "./get-session-histogram.ts";
 import { percentOf, round, signed, table } from "../tool-answers/render.ts";
-import { badThreshold, bestStep, MIN_BUCKET_POOR, MIN_BUCKET_SESSIONS, RUN_MIN_POINTS, usualShare, worstRun } from "../tool-answers/runs.ts";
+import { badThreshold, bestStep, lowestThirdShare, MIN_BUCKET_POOR, MIN_BUCKET_SESSIONS, RUN_MIN_POINTS, worstRun } from "../tool-answers/runs.ts";
 import { minSample } from "../tool-answers/sample.ts";
 
 /** The breakdown dimensions scanned for changes (breakdown-by.ts names them; not the filter DIMENSIONS of client/dimensions.ts). */
@@ -136,7 +136,8 @@ export default defineTool({
           const was = before.get(g.name);
           const rest = { sessions: all.sessions - g.sessions.all, poor: all.poor - g.sessions.poor };
           const reference = was && was.sessions >= min ? share(was) : share(rest);
-          return { by, name: g.name, reference, excess: g.sessions.poor - g.sessions.all * reference };
+          const excess = g.sessions.poor - g.sessions.all * reference;
+          return { by, name: g.name, reference, excess, rise: excess / g.sessions.all };
         })
         .filter((c) => c.excess >= MIN_EXCESS)
         .sort((a, b) => b.excess - a.excess)
@@ -144,7 +145,9 @@ export default defineTool({
         .map((c, rank) => ({ ...c, rank }));
     })
       // Every dimension's first candidate before any second one: a broad group's change must not crowd out a trunk.
-      .sort((a, b) => a.rank - b.rank || b.excess - a.excess)
+      // Among the seconds and thirds, the largest rise of the group's own poor share first: a few hours' spike
+      // in a mid-size site (New York's ISP, 10 pts over its week) before a broad group's drift (2 pts over thousands).
+      .sort((a, b) => a.rank - b.rank || (a.rank ? b.rise - a.rise : b.excess - a.excess))
       .slice(0, MAX_SERIES);
 
     // Stage 2: one series per candidate, in parallel; the run of bad buckets in each.
@@ -156,13 +159,14 @@ export default defineTool({
     const events = candidates
       .map((c, i) => {
         const points = series[i]!.map((b) => ({ start: parseDxpDate(b.startDate).getTime(), sessions: b.sessions.all, poor: b.sessions.poor }));
-        const usual = Math.min(usualShare(points), c.reference);
+        const usual = Math.min(lowestThirdShare(points), c.reference);
         const run = worstRun(points, usual);
         const lasting = bestStep(points, usual, MIN_STEP_SESSIONS);
         // A step lasts to the end of the window for a day or more; a spike is a run of bad buckets.
         // A spike followed by quiet hours (a weekend) pools like a step: a step stays bad after its worst run, a spike recovers.
         const after = run ? points.slice(run.last + 1).reduce((t, p) => ({ sessions: t.sessions + p.sessions, poor: t.poor + p.poor }), { sessions: 0, poor: 0 }) : undefined;
-        const recovered = after !== undefined && after.sessions >= MIN_STEP_SESSIONS && after.poor / after.sessions < badThreshold(usual);
+        // Recovered means back near the usual share (below halfway to the bad threshold), not just under the threshold.
+        const recovered = after !== undefined && after.sessions >= MIN_STEP_SESSIONS && after.poor / after.sessions < (usual + badThreshold(usual)) / 2;
         const isStep = lasting !== undefined && points.length - lasting.first >= INTERVAL_MS.DAY / step && !recovered && lasting.excess >= (run?.excess ?? 0);
         const found = isStep ? { ...lasting, last: points.length - 1 } : run;
         if (!found || found.excess < MIN_EXCESS) return undefined;
@@ -205,8 +209,8 @@ export default defineTool({
       : null;
 
     const rule =
-      `A group gets a ${interval.toLowerCase()} series when it has ≥ ${MIN_EXCESS} poor calls above its previous share (top ${PER_DIMENSION} per dimension, ≥ the dimension's minimum sample); ` +
-      `a bucket is bad at ≥ twice the usual poor share and ≥ ${RUN_MIN_POINTS} pts above it, with ≥ ${MIN_BUCKET_SESSIONS} sessions and ≥ ${MIN_BUCKET_POOR} poor; a step is a day or more to the window's end whose pooled poor share is bad.`;
+      `A group gets a ${interval.toLowerCase()} series when it has ≥ ${MIN_EXCESS} poor calls above its previous share (top ${PER_DIMENSION} per dimension, ≥ the dimension's minimum sample; past each dimension's first, the largest rise in its own poor share first); ` +
+      `a bucket is bad at ≥ twice the usual poor share and ≥ ${RUN_MIN_POINTS} pts above it, with ≥ ${MIN_BUCKET_SESSIONS} sessions and ≥ ${MIN_BUCKET_POOR} poor (the usual share: the lowest pooled poor share of the window's three thirds, at most the previous period's); a step is a day or more to the window's end whose pooled poor share is bad.`;
     const when = (iso: string | null) => (iso ? formatUtc(new Date(iso)) : "ongoing");
     const notes = [coverageNote("window", windowShare, extent), compared ? "" : coverageNote("previous period", previousShare, extent)].filter(Boolean);
     const text = [
