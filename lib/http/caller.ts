@@ -31,7 +31,7 @@ export function readCaller(offered: readonly Tool[], keys: CredentialKeys): Midd
     } catch (error) {
       return jsonRpcError(400, -32600, messageFor(error, (error as HeaderError).message));
     }
-    await next();
+    return next();
   };
 }
 
