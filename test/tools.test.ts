@@ -108,7 +108,7 @@ describe("tools against the simulator", () => {
     assert.equal(briefData.media, undefined);
     assert.ok(Object.keys(fullData.modality).length > 0);
     assert.ok(fullData.media.audio.streams > 0 && fullData.media.audio.jitterMs > 0 && fullData.media.audio.lossPct >= 0);
-    assert.match(textOf(full), /Modality: .*\n[^]*jitter ms/);
+    assert.match(textOf(full), /Modality: .*\n[\s\S]*jitter ms/);
     assert.doesNotMatch(textOf(full), /for more/);
   });
 

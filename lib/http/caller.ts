@@ -8,7 +8,7 @@ import { messageFor } from "../errors.ts";
 import type { CredentialKeys } from "../store/credential-keys.ts";
 import type { Tool } from "../tools/define.ts";
 import { parseToolSelection, selectTools } from "../tools/select-tools.ts";
-import { HeaderError, readCredentialHeaders } from "./credential-headers.ts";
+import { type HeaderError, readCredentialHeaders } from "./credential-headers.ts";
 import { jsonRpcError } from "./json-rpc.ts";
 
 export interface CallerVariables {

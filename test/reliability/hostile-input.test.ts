@@ -69,6 +69,7 @@ const INJECTIONS = [
   "'; DROP TABLE sessions;--",
   "\" OR 1=1 --",
   "<script>alert(1)</script>",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, meant literally.
   "${7*7}{{7*7}}",
   "%",
   "%%32%65",
