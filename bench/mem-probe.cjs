@@ -2,7 +2,7 @@
 // into the server whose memory the bench measures: on an IPC "mem" request it runs a full
 // GC and replies with process.memoryUsage(). Nothing else about the server changes.
 process.on("message", (message) => {
-  if (!message || message.op !== "mem") return;
+  if (message?.op !== "mem") return;
   if (typeof global.gc === "function") {
     global.gc();
     global.gc();

@@ -1,7 +1,7 @@
 // Small helpers shared by the bench sections: statistics, bounded waits, child processes
 // that are always killed on exit, /proc readings, and the loopback listener.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { cpSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, rmSync } from "node:fs";
 import { sleep, within } from "../test/helpers/wait.ts";
 
 /** The built stdio/HTTP entry the children run; run.ts points it at a snapshot of dist/. */

@@ -341,7 +341,8 @@ describe("refreshed tokens", () => {
   it("serve their credential's later calls without another refresh", async () => {
     // Issued 3570 s in the past with a one-hour life: 30 s left now, renewals last an hour.
     skew = -3570_000;
-    let one, two;
+    let one: ReturnType<typeof sim.issueTokens>;
+    let two: ReturnType<typeof sim.issueTokens>;
     try {
       one = sim.issueTokens({ tenants: ["acme"], subject: "later-one" });
       two = sim.issueTokens({ tenants: ["globex"], subject: "later-two" });

@@ -139,6 +139,7 @@ function dockerignored(path: string, patterns: string[]): boolean {
 // ---- a Kubernetes reader ----------------------------------------------------------------
 
 // The manifests are untyped YAML: `any` keeps the assertions readable.
+// biome-ignore lint/suspicious/noExplicitAny: see above.
 type K8s = any;
 
 function manifests(file: string): K8s[] {
@@ -496,7 +497,7 @@ describe("package.json for npm", () => {
       symlinkSync(resolve("."), join(dir, "node_modules", pkg.name), "dir");
       const modules = Object.entries(pkg.exports as Record<string, unknown>).filter(([, t]) => typeof t === "object").map(([sub]) => sub);
       assert.deepEqual(modules, [".", "./tools", "./simulator"]);
-      const script = modules.map((sub) => `require(${JSON.stringify(posix.join(pkg.name, sub))});`).join("") + 'console.log(typeof require("nectar-dxp-mcp").createServer)';
+      const script = `${modules.map((sub) => `require(${JSON.stringify(posix.join(pkg.name, sub))});`).join("")}console.log(typeof require("nectar-dxp-mcp").createServer)`;
       const stdout = execFileSync(process.execPath, ["-e", script], { cwd: dir, encoding: "utf8" });
       assert.equal(stdout.trim(), "function");
     } finally {

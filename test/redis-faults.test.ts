@@ -14,7 +14,7 @@ import { RedisTokenStore } from "../lib/store/redis-token-store.ts";
 import { redisStores } from "../lib/store/shared-stores.ts";
 import { StoreUnavailableError } from "../lib/store/store-error.ts";
 import { connectRedis, type RedisConnection } from "../servers/redis.ts";
-import { type Listening, listen } from "./helpers/listen.ts";
+import { listen } from "./helpers/listen.ts";
 import { type RedisProcess, redisServer } from "./helpers/redis-server.ts";
 
 const CLI = new URL("../dist/servers/cli.js", import.meta.url).pathname;

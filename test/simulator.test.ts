@@ -39,6 +39,7 @@ describe("DXP simulator", () => {
   const call = (name: Exclude<EndpointName, "tokenRefresh">, query: Query = {}, path: Record<string, string> = {}, auth: string | null = token) =>
     fetch(apiUrl(http.url, name, query, path), { headers: bearer(auth) });
 
+  // biome-ignore lint/suspicious/noExplicitAny: raw simulator answers, read loosely unless a test names their type.
   async function json<T = any>(name: Exclude<EndpointName, "tokenRefresh">, query: Query = {}, path: Record<string, string> = {}): Promise<T> {
     const response = await call(name, query, path);
     const text = await response.text();

@@ -185,7 +185,10 @@ function render(result: ToolResultLike): void {
   let pen = false;
   const dots = svg("g");
   buckets.forEach((b, i) => {
-    if (b.avgNectarScore == null) return void (pen = false);
+    if (b.avgNectarScore == null) {
+      pen = false;
+      return;
+    }
     const px = (x(i) + barW / 2).toFixed(2);
     const py = yScore(b.avgNectarScore).toFixed(2);
     d += `${pen ? "L" : "M"}${px},${py} `;
@@ -199,7 +202,10 @@ function render(result: ToolResultLike): void {
     let path = "";
     let down = false;
     g.series.forEach((p, i) => {
-      if (!p.sessions) return void (down = false);
+      if (!p.sessions) {
+        down = false;
+        return;
+      }
       path += `${down ? "L" : "M"}${(x(i) + barW / 2).toFixed(2)},${yScore(percentOf(p.poor, p.sessions)).toFixed(2)} `;
       down = true;
     });

@@ -6,6 +6,7 @@ import type { AppView } from "./views.ts";
 export async function viewHtml(view: AppView): Promise<string> {
   let built: Record<AppView["name"], string>;
   try {
+    // biome-ignore lint/suspicious/noTsIgnore: @ts-expect-error would fail once the build has made the file.
     // @ts-ignore -- generated and gitignored: absent in a fresh checkout until the build runs.
     built = (await import("./generated/views-html.ts")).VIEWS_HTML;
   } catch {

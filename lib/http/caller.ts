@@ -8,7 +8,7 @@ import { messageFor } from "../errors.ts";
 import type { CredentialKeys } from "../store/credential-keys.ts";
 import type { Tool } from "../tool-kit/define.ts";
 import { parseToolSelection, selectTools } from "../tool-set/select-tools.ts";
-import { HeaderError, readCredentialHeaders } from "./credential-headers.ts";
+import { type HeaderError, readCredentialHeaders } from "./credential-headers.ts";
 import { jsonRpcError } from "./json-rpc.ts";
 
 export interface CallerVariables {
@@ -31,7 +31,7 @@ export function readCaller(offered: readonly Tool[], keys: CredentialKeys): Midd
     } catch (error) {
       return jsonRpcError(400, -32600, messageFor(error, (error as HeaderError).message));
     }
-    await next();
+    return next();
   };
 }
 

@@ -45,7 +45,7 @@ export function parseJsonRpc(limits: BatchLimits = {}): MiddlewareHandler<{ Vari
     }
     c.set("body", body);
     c.set("initialize", initialize);
-    await next();
+    return next();
   };
 }
 

@@ -44,10 +44,11 @@ export function resolveSession(sessions: SessionStore): MiddlewareHandler<{ Vari
     }
     await next();
     const id = c.get("sessionId");
-    if (!id) return;
+    if (!id) return undefined;
     // A session whose initialize the SDK refused never existed.
     if (c.get("newSessionId") && !c.res.ok) await sessions.delete(id, owner);
     else await sessions.save(id, owner, c.get("state"));
+    return undefined;
   };
 }
 

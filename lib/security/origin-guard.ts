@@ -96,7 +96,7 @@ export function originGuard(options: OriginGuardOptions): MiddlewareHandler {
       if (!ok) return forbidden(c, "Forbidden: origin not allowed");
     }
 
-    await next();
+    return next();
   };
 }
 

@@ -6,7 +6,7 @@
 // is the policy on those classes, not a parser.
 
 import { ConfigurationError } from "../errors.ts";
-import { canonicalBase, canonicalHost } from "./dxp-url.ts";
+import { canonicalBase } from "./dxp-url.ts";
 import { analyzeHost, classifyAddress, type HostClass } from "./address-classes.ts";
 
 export interface UrlPolicy {

@@ -36,7 +36,10 @@ export const exponential = (rng: Rng, mean: number): number => -mean * Math.log(
 export function weighted<T>(entries: readonly (readonly [T, number])[]): (rng: Rng) => T {
   const cumulative = new Float64Array(entries.length);
   let total = 0;
-  entries.forEach(([, weight], i) => (cumulative[i] = total += weight));
+  for (const [i, [, weight]] of entries.entries()) {
+    total += weight;
+    cumulative[i] = total;
+  }
   return (rng) => entries[searchCumulative(cumulative, rng() * total)]![0];
 }
 

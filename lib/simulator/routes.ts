@@ -83,7 +83,7 @@ function apiApp(ctx: AppContext): Hono<{ Variables: { claims: AccessClaims } }> 
     const verdict = ctx.tokens.verify(bearerToken(c.req.raw));
     if (!verdict.ok) return errorResponse(new HttpError(401, verdict.error, verdict.message, { "www-authenticate": "Bearer" }));
     c.set("claims", verdict.claims);
-    await next();
+    return next();
   });
   // Fixed paths before parameterised ones, so session/summary is never read as session/{id}.
   const names = (Object.keys(HANDLERS) as ApiEndpoint[]).sort(

@@ -55,7 +55,7 @@ const factorSchema = lazySchema(() => z.object({
 type Counts = { sessions: number; poor: number };
 const countsOf = (g: GroupQuality): Counts => ({ sessions: g.sessions.all, poor: g.sessions.poor });
 const totalOf = (groups: readonly Counts[]) => groups.reduce((t, g) => ({ sessions: t.sessions + g.sessions, poor: t.poor + g.poor }), { sessions: 0, poor: 0 });
-const share = (c: Counts | undefined) => (c && c.sessions ? c.poor / c.sessions : 0);
+const share = (c: Counts | undefined) => (c?.sessions ? c.poor / c.sessions : 0);
 
 /** Mix and rate of each group: Σ over a dimension's groups of mix + rate is the change in the poor share (midpoint weights). */
 function decompose(now: Map<string, Counts>, before: Map<string, Counts>) {

@@ -65,7 +65,10 @@ export function providerProblems(schema: unknown, direction: "input" | "output")
   };
 
   const walk = (node: unknown, at: string, root: boolean): void => {
-    if (typeof node !== "object" || node === null || Array.isArray(node)) return report("typed", at, `a schema must be an object, got ${JSON.stringify(node)}`);
+    if (typeof node !== "object" || node === null || Array.isArray(node)) {
+      report("typed", at, `a schema must be an object, got ${JSON.stringify(node)}`);
+      return;
+    }
     const n = node as Record<string, unknown>;
     const keys = Object.keys(n);
     if (root) {
@@ -116,7 +119,7 @@ export function providerProblems(schema: unknown, direction: "input" | "output")
     }
     if ("anyOf" in n) {
       if (!Array.isArray(n.anyOf) || n.anyOf.length === 0) report("typed", `${at}/anyOf`, "anyOf must be a non-empty list");
-      else n.anyOf.forEach((member, i) => walk(member, `${at}/anyOf/${i}`, false));
+      else for (const [i, member] of n.anyOf.entries()) walk(member, `${at}/anyOf/${i}`, false);
     }
   };
 

@@ -9,7 +9,6 @@ import { after, before, describe, it } from "node:test";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult, JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
-import type { Faults } from "../../lib/simulator/index.ts";
 import { createSimulator, type Simulator } from "../../lib/simulator/index.ts";
 import {
   CLI,
@@ -17,7 +16,6 @@ import {
   findLeaks,
   type HttpChild,
   markStarted,
-  pool,
   preload,
   SCALE,
   saveResult,

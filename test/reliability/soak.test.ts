@@ -147,7 +147,7 @@ describe(`soak over HTTP (${SCALE}: ${CALLS} calls, ${CLIENTS} clients, ${FAULT_
   const calls: CallRecord[] = [];
   const memory = { boot: 0, start: 0, middle: 0, end: 0 };
   const sockets = { boot: 0, peak: 0, end: 0 };
-  let timers = { boot: 0, end: 0 };
+  const timers = { boot: 0, end: 0 };
   const lines: string[] = [];
   let leaks = 0;
 

@@ -1,4 +1,4 @@
-import { describe, it } from "node:test";
+import { describe } from "node:test";
 import { refusesBadInput, useHarness } from "../helpers/tool-test.ts";
 
 describe("find_quality_changes", () => {

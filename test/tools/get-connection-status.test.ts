@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { refusesBadInput, textOf, useHarness } from "../helpers/tool-test.ts";
+import { refusesBadInput, useHarness } from "../helpers/tool-test.ts";
 
 describe("get_connection_status", () => {
   const h = useHarness();
