@@ -145,6 +145,56 @@ describe("no silent wrong answers", () => {
       assert.match(textOf(week), /sessions \d+ → \d+ \([+−±]/);
     });
 
+    it("gives as first seen the day a group first appears in the retained data for every dimension, not in the window", async () => {
+      type Groups = { groups: { name: string; firstSeen?: string }[] };
+      const byDevice = await data<Groups>("get_quality_breakdown", { by: "device", timePeriod: "LAST_WEEK" });
+      const byNetwork = await data<Groups>("get_quality_breakdown", { by: "networkType", timePeriod: "LAST_DAY" });
+      for (const g of [...byDevice.groups, ...byNetwork.groups]) {
+        // Each in use since the data starts (2025-05-13), long before this week or day.
+        assert.match(g.firstSeen ?? "", /^2025-05-13T/, `${g.name}: ${g.firstSeen}`);
+      }
+    });
+
+    // Issue 20, item 1: every tool that reads a window says when it reaches outside the retained data, and how much is covered.
+    it("says on every window-reading tool how much of a window that starts before the data is covered, and nothing for a window inside it", async () => {
+      const early = { from: "2025-05-01T00:00:00Z", to: "2025-05-20T00:00:00Z" };
+      const note = /^Only 37% of the window lies within the retained data \(it starts 2025-05-13 00:00 UTC\)\.$/m;
+      const calls: [string, Record<string, unknown>][] = [
+        ["get_session_summary", {}],
+        ["get_session_histogram", {}],
+        ["get_session_histogram", { by: "carrier", limit: 2 }],
+        ["get_detailed_session_list", {}],
+        ["get_quality_breakdown", { by: "device" }],
+        ["get_location_quality_summary", {}],
+        ["get_endpoint_test_count", {}],
+        ["get_endpoint_test_summaries", {}],
+        ["get_endpoint_test_summaries", { by: "site" }],
+      ];
+      for (const [name, args] of calls) {
+        assert.match(textOf(await h.call(name, { ...early, ...args })), note, `${name} ${JSON.stringify(args)}`);
+        const inside = textOf(await h.call(name, { timePeriod: "LAST_WEEK", ...args }));
+        assert.doesNotMatch(inside, /retained data|data for this filter/, `${name} ${JSON.stringify(args)} inside the data`);
+      }
+      // A filter's own extent is named as such, not as the retained data.
+      const filtered = textOf(await h.call("get_session_histogram", { ...early, locations: ["Dallas"] }));
+      assert.match(filtered, /^Only 37% of the window lies within the data for this filter \(it starts 2025-05-13/m);
+    });
+
+    it("says so for a named period too when the DXP keeps less than it (LAST_MONTH on 10 days of data)", async () => {
+      const short = await startHarness({ now: () => NOW, timeoutMs: 30_000, simulator: { days: 10, sessionsPerTenant: 600 } });
+      try {
+        const note = /^Only 3\d% of the window lies within the retained data \(it starts 2025-06-0\d 00:00 UTC\)\.$/m;
+        for (const name of ["get_session_histogram", "get_detailed_session_list", "get_endpoint_test_count", "get_session_summary", "get_user_summary"]) {
+          const args = name === "get_user_summary" ? { user: "Ingrid Hughes", timePeriod: "LAST_MONTH" } : { timePeriod: "LAST_MONTH" };
+          const result = await short.call(name, args);
+          assert.equal(result.isError, undefined, textOf(result));
+          assert.match(textOf(result), note, name);
+        }
+      } finally {
+        await short.close();
+      }
+    });
+
     it("says the window is in the future", async () => {
       const result = await h.call("get_location_quality_summary", { from: "2025-07-01T00:00:00Z", to: "2025-07-02T00:00:00Z" });
       assert.match(textOf(result), /No sessions: the window starts in the future \(now is 2025-06-12 10:30 UTC\)\./);
@@ -270,7 +320,17 @@ describe("no silent wrong answers", () => {
       const list = await traced("get_detailed_session_list", { timePeriod: "LAST_DAY", pageSize: 1 });
       const sessionId = (list.result.structuredContent as { sessions: { sessionId: string }[] }).sessions[0]!.sessionId;
       assert.deepEqual(await traced("get_session_details", { sessionId }).then(({ requests, trips }) => ({ requests, trips })), { requests: 3, trips: 1 });
+      // The search, then seven reads; the data's extent (the coverage read, issue 20 item 1) is the list's, from the client's cache.
       assert.deepEqual(await traced("get_user_summary", { user: "Ingrid Hughes", timePeriod: "LAST_WEEK" }).then(({ requests, trips }) => ({ requests, trips })), { requests: 8, trips: 2 });
+    });
+
+    it("reads the data's extent (the coverage note) beside a tool's own reads, never after them", async () => {
+      // Filters of their own, so the extent is not the client's cached one: one request more, no round trip more.
+      const list = await traced("get_detailed_session_list", { timePeriod: "LAST_WEEK", platforms: ["ZOOM"] });
+      assert.deepEqual({ requests: list.requests, trips: list.trips }, { requests: 2, trips: 1 });
+      // The breakdown that picks the groups, the whole filter's series and the extent; then the three groups' series.
+      const series = await traced("get_session_histogram", { timePeriod: "LAST_WEEK", platforms: ["TEAMS"], by: "carrier", limit: 3 });
+      assert.deepEqual({ requests: series.requests, trips: series.trips }, { requests: 6, trips: 2 });
     });
 
     it("checks a filter's names together, then sends every read together, the previous period's too", async () => {

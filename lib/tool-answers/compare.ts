@@ -5,8 +5,6 @@ import { lazySchema } from "../lazy-schema.ts";
 import { formatWindow, previousWindow, utcSeconds } from "../time.ts";
 import { num, signed } from "./render.ts";
 import type { Scope } from "../tool-query/call-scope.ts";
-import type { ToolContext } from "../tool-kit/define.ts";
-import { coveredShare, coverageNote, dataExtent, MIN_COMPARED_COVERAGE } from "./data-extent.ts";
 
 /** No description: the name says it, and every tool that has it pays for one in tools/list. */
 export const compareField = lazySchema(() => z.boolean().default(false));
@@ -37,21 +35,9 @@ export function previousScope(scope: Scope) {
   return { window, query: { ...scope.query, window: window.query } };
 }
 
-/**
- * Whether the previous period is covered enough by the retained data for a Δ to mean
- * anything (one request: the data's extent), and what to say when it is not. A month
- * compared with a month before the data is "7 → 19,993 sessions", not a change.
- */
-export async function previousCoverage(scope: Scope, context: ToolContext, window: { from: Date; to: Date }): Promise<{ covered: boolean; note: string }> {
-  const extent = await dataExtent(scope, context);
-  const share = coveredShare({ from: window.from.getTime(), to: window.to.getTime() }, extent);
-  const covered = share >= MIN_COMPARED_COVERAGE;
-  return { covered, note: covered ? coverageNote("previous period", share, extent) : `No Δ: ${coverageNote("previous period", share, extent)}` };
-}
-
 const delta = (a: number | null, b: number | null) => (a === null || b === null ? null : Math.round((a - b) * 10) / 10);
 
-/** The changes; all null when the previous period is not covered by the data (previousCoverage). */
+/** The changes; all null when the previous period is not covered by the data (data-extent.ts, coverageOf). */
 export function change(current: Figures, previous: Figures, covered = true): Change {
   return {
     sessions: previous.sessions,

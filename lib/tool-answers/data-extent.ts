@@ -7,8 +7,11 @@ import { formatUtc, MAX_WINDOW_MS, parseDxpDate } from "../time.ts";
 import type { ToolContext } from "../tool-kit/define.ts";
 import type { Scope } from "../tool-query/call-scope.ts";
 
-/** For an empty answer only; at most one extra call: the last 90 days by day, same filter. */
-export async function emptyNote(scope: Scope, context: ToolContext): Promise<string> {
+/**
+ * For an empty answer only; at most one extra call: the last 90 days by day, same filter. A tool
+ * that already read the data's extent (coverageOf) passes it and no request is added.
+ */
+export async function emptyNote(scope: Scope, context: ToolContext, known?: DataExtent | null): Promise<string> {
   const now = context.now();
   const nowText = `now is ${formatUtc(new Date(now))} UTC`;
   const from = Date.parse(scope.applied.window.from);
@@ -19,17 +22,12 @@ export async function emptyNote(scope: Scope, context: ToolContext): Promise<str
   if (filtered && (TIME_PERIODS as readonly string[]).includes(scope.applied.window.label)) {
     return `No sessions match filter ${describeFilter(scope.applied.filter)} in the ${scope.applied.window.label} window (${nowText}).`;
   }
-  // The same filter over the last 90 days: every request of a call carries the call's filter.
-  const days = await scope.client.histogram(
-    { ...scope.query, window: { period: CUSTOM_TIME_PERIOD, from: new Date(now - MAX_WINDOW_MS), to: new Date(now) }, interval: "DAY" },
-    scope.call,
-  );
-  const withData = days.filter((d) => d.sessions.all > 0);
+  const extent = known === undefined ? await dataExtent(scope, context) : known;
   const what = filtered ? `match filter ${describeFilter(scope.applied.filter)}` : `exist in tenant ${scope.tenant}`;
-  if (!withData.length) return `No sessions ${what} in the last 90 days (${nowText}).`;
-  const first = parseDxpDate(withData[0]!.startDate);
-  const lastDay = parseDxpDate(withData[withData.length - 1]!.startDate);
-  const last = parseDxpDate(withData[withData.length - 1]!.endDate);
+  if (!extent) return `No sessions ${what} in the last 90 days (${nowText}).`;
+  const first = new Date(extent.first);
+  const lastDay = new Date(extent.lastDay);
+  const last = new Date(extent.dayEnd);
   const covers = `the data${filtered ? " for this filter" : ""} covers ${formatUtc(first).slice(0, 10)} → ${formatUtc(lastDay).slice(0, 10)} UTC; ${nowText}`;
   if (to <= first.getTime() || from >= last.getTime()) return `No sessions: the window lies outside the data (${covers}).`;
   return `No sessions ${what} in this window (${covers}).`;
@@ -38,19 +36,25 @@ export async function emptyNote(scope: Scope, context: ToolContext): Promise<str
 /** What the retained data covers for a scope's filter: its first and last day with sessions (the last 90 days by day, one request). */
 export interface DataExtent {
   first: number;
-  /** End of the last day with sessions. */
+  /** End of the last day with sessions, or now if sooner. */
   last: number;
+  /** Start and end of the last day with sessions. */
+  lastDay: number;
+  dayEnd: number;
 }
 
 export async function dataExtent(scope: Scope, context: ToolContext): Promise<DataExtent | null> {
   const now = context.now();
+  // The same filter over the last 90 days: every request of a call carries the call's filter.
   const days = await scope.client.histogram(
     { ...scope.query, window: { period: CUSTOM_TIME_PERIOD, from: new Date(now - MAX_WINDOW_MS), to: new Date(now) }, interval: "DAY" },
     scope.call,
   );
   const withData = days.filter((d) => d.sessions.all > 0);
   if (!withData.length) return null;
-  return { first: parseDxpDate(withData[0]!.startDate).getTime(), last: Math.min(now, parseDxpDate(withData[withData.length - 1]!.endDate).getTime()) };
+  const lastDay = withData[withData.length - 1]!;
+  const dayEnd = parseDxpDate(lastDay.endDate).getTime();
+  return { first: parseDxpDate(withData[0]!.startDate).getTime(), last: Math.min(now, dayEnd), lastDay: parseDxpDate(lastDay.startDate).getTime(), dayEnd };
 }
 
 /** The share (0–1) of a window that lies within the retained data. */
@@ -63,10 +67,46 @@ export function coveredShare(window: { from: number; to: number }, extent: DataE
 /** A compared window must be at least this much covered by the data for a Δ to mean anything. */
 export const MIN_COMPARED_COVERAGE = 0.8;
 
-/** "the data starts 2025-05-13 00:00 UTC: 23% of the previous period is covered" (or "" when fully covered). */
-export function coverageNote(what: string, share: number, extent: DataExtent | null): string {
+/**
+ * "Only 23% of the previous period lies within the retained data (it starts 2025-05-13 00:00 UTC)."
+ * (or "" when fully covered). filtered: the extent is that of the call's filter, and says so.
+ */
+export function coverageNote(what: string, share: number, extent: DataExtent | null, filtered = false): string {
   if (share >= 0.999) return "";
+  const data = filtered ? "the data for this filter" : "the retained data";
   if (!extent) return `No data in the last 90 days covers the ${what}.`;
-  if (share === 0) return `The ${what} lies outside the retained data (it starts ${formatUtc(new Date(extent.first))} UTC).`;
-  return `Only ${Math.round(share * 100)}% of the ${what} lies within the retained data (it starts ${formatUtc(new Date(extent.first))} UTC).`;
+  if (share === 0) return `The ${what} lies outside ${data} (it starts ${formatUtc(new Date(extent.first))} UTC).`;
+  return `Only ${Math.round(share * 100)}% of the ${what} lies within ${data} (it starts ${formatUtc(new Date(extent.first))} UTC).`;
+}
+
+/** Whether a compared window is covered enough for a Δ, and what to say when it is not (or is only partly). */
+export function comparedCoverage(window: { from: Date; to: Date }, extent: DataExtent | null, filtered = false): { covered: boolean; note: string } {
+  const share = coveredShare({ from: window.from.getTime(), to: window.to.getTime() }, extent);
+  const covered = share >= MIN_COMPARED_COVERAGE;
+  const note = coverageNote("previous period", share, extent, filtered);
+  return { covered, note: covered ? note : `No Δ: ${note}` };
+}
+
+export interface Coverage {
+  extent: DataExtent | null;
+  /** What the answer says when its window reaches outside the data, else "". */
+  window: string;
+  /** With a compared period: whether a Δ means anything, and the note. */
+  previous: { covered: boolean; note: string };
+}
+
+/**
+ * Issue 20, item 1: every answer whose window (or compared window) reaches outside the retained
+ * data says so. One request (the data's extent), meant to run beside the tool's own reads; its
+ * extent serves emptyNote too, so an empty answer adds none.
+ */
+export async function coverageOf(scope: Scope, context: ToolContext, previous?: { from: Date; to: Date }): Promise<Coverage> {
+  const extent = await dataExtent(scope, context);
+  const filtered = scope.applied.filter !== undefined;
+  const share = coveredShare({ from: Date.parse(scope.applied.window.from), to: Date.parse(scope.applied.window.to) }, extent);
+  return {
+    extent,
+    window: coverageNote("window", share, extent, filtered),
+    previous: previous ? comparedCoverage(previous, extent, filtered) : { covered: true, note: "" },
+  };
 }

@@ -3,7 +3,7 @@ import { lazySchema } from "../lazy-schema.ts";
 import { ORDER_DIRECTIONS, SESSION_ORDER_FIELDS as ORDER_FIELDS } from "../client/vocabulary.ts";
 import { formatUtc } from "../time.ts";
 import { defineTool, READS_DXP } from "../tool-kit/define.ts";
-import { emptyNote } from "../tool-answers/data-extent.ts";
+import { coverageOf, emptyNote } from "../tool-answers/data-extent.ts";
 import { drillShape } from "../tool-query/drill.ts";
 import { num, pageFooter, round, table } from "../tool-answers/render.ts";
 import { appliedLine, appliedSchema, scopedShape, scopeFor } from "../tool-query/call-scope.ts";
@@ -41,16 +41,20 @@ export default defineTool({
   async handler(args, context) {
     const scope = await scopeFor(args, context);
     const { client, query, applied, call } = scope;
-    const answer = await client.sessions(
-      {
-        ...query,
-        pageNumber: args.pageNumber,
-        pageSize: args.pageSize,
-        orderByField: args.orderBy,
-        orderDirection: args.orderDirection,
-      },
-      call,
-    );
+    // Beside the page, the data's extent (one request): whether the window lies within the retained data.
+    const [answer, coverage] = await Promise.all([
+      client.sessions(
+        {
+          ...query,
+          pageNumber: args.pageNumber,
+          pageSize: args.pageSize,
+          orderByField: args.orderBy,
+          orderDirection: args.orderDirection,
+        },
+        call,
+      ),
+      coverageOf(scope, context),
+    ]);
     const sessions = answer.elements.map((s) => ({
       ...sessionFieldsOf(s, 1),
       jitterMs: round(s.jitter, 1),
@@ -62,6 +66,7 @@ export default defineTool({
     const page = pageOf(answer);
     const text = [
       `Sessions, by ${args.orderBy} ${args.orderDirection}. ${appliedLine(applied)}`,
+      ...(coverage.window && page.totalElements > 0 ? [coverage.window] : []),
       sessions.length
         ? table(
             ["start UTC", "min", "from → to", "platform/modality", "quality", "jitter ms/loss %/RTT ms", "network", "location", "sessionId"],
@@ -79,7 +84,7 @@ export default defineTool({
             ]),
           )
         : page.totalElements === 0
-          ? await emptyNote(scope, context)
+          ? await emptyNote(scope, context, coverage.extent)
           : "No sessions on this page.",
       pageFooter(page, sessions.length, "sessions"),
     ].join("\n");

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineTool, READS_DXP } from "../tool-kit/define.ts";
 import { appliedLine, appliedSchema, scopeFor, TEST_DIMENSIONS, testScopeShape } from "../tool-query/call-scope.ts";
+import { coverageOf } from "../tool-answers/data-extent.ts";
 
 export default defineTool({
   name: "get_endpoint_test_count",
@@ -12,10 +13,14 @@ export default defineTool({
   inputSchema: () => z.strictObject(testScopeShape()),
   outputSchema: () => appliedSchema().extend({ results: z.array(z.string()).nullable(), count: z.number() }),
   async handler(args, context) {
-    const { client, query, applied, call } = await scopeFor(args, context, TEST_DIMENSIONS);
-    const answer = await client.endpointTestCount({ ...query, testResults: args.results }, call);
+    const scope = await scopeFor(args, context, TEST_DIMENSIONS);
+    const { client, query, applied, call } = scope;
+    // Beside the count, the data's extent (one request): "0 tests" for a window before the data is no health number.
+    const [answer, coverage] = await Promise.all([client.endpointTestCount({ ...query, testResults: args.results }, call), coverageOf(scope, context)]);
     const results = args.results ?? null;
-    const text = `${answer.count} endpoint tests${results ? ` with result ${results.join("/")}` : ""}. ${appliedLine(applied)}`;
+    const text = [`${answer.count} endpoint tests${results ? ` with result ${results.join("/")}` : ""}. ${appliedLine(applied)}`, coverage.window]
+      .filter(Boolean)
+      .join("\n");
     return { data: { ...applied, results, count: answer.count }, text };
   },
 });

@@ -5,7 +5,7 @@ import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
 import { defineTool, READS_DXP } from "../tool-kit/define.ts";
 import { num, pageFooter, round, table } from "../tool-answers/render.ts";
 import { appliedLine, appliedSchema, scopeFor, TEST_DIMENSIONS, testScopeShape, type Scope } from "../tool-query/call-scope.ts";
-import { coveredShare, coverageNote, dataExtent } from "../tool-answers/data-extent.ts";
+import { coverageOf } from "../tool-answers/data-extent.ts";
 import type { ToolContext } from "../tool-kit/define.ts";
 import { pageOf, pageSchema, pagingShape } from "../tool-query/paging.ts";
 import { percentOf } from "../tool-answers/render.ts";
@@ -27,13 +27,6 @@ const summaryRow = lazySchema(() => z.object({
   sites: z.array(z.string()),
   networks: z.array(z.string()).describe("inferred field"),
 }));
-
-/** What the data covers when the window reaches outside it (one request), or "". */
-async function windowCoverage(scope: Scope, context: ToolContext): Promise<string> {
-  const extent = await dataExtent(scope, context);
-  const share = coveredShare({ from: Date.parse(scope.applied.window.from), to: Date.parse(scope.applied.window.to) }, extent);
-  return coverageNote("window", share, extent);
-}
 
 const testRow = lazySchema(() => z.object({
   testId: z.string(),
@@ -73,10 +66,11 @@ export default defineTool({
     const scope = await scopeFor(args, context, TEST_DIMENSIONS);
     const { client, query, applied, call } = scope;
     if (args.by) return summarise(args.by, args.results, scope, context);
-    const answer = await client.endpointTestSummaries(
-      { ...query, testResults: args.results, pageNumber: args.pageNumber, pageSize: args.pageSize },
-      call,
-    );
+    // Beside the page, the data's extent (one request): whether the window lies within the retained data.
+    const [answer, coverage] = await Promise.all([
+      client.endpointTestSummaries({ ...query, testResults: args.results, pageNumber: args.pageNumber, pageSize: args.pageSize }, call),
+      coverageOf(scope, context),
+    ]);
     const tests = answer.elements.map((t) => ({
       testId: String(t.testId),
       startDate: t.startDate ? utcSeconds(parseDxpDate(t.startDate)) : null,
@@ -94,6 +88,7 @@ export default defineTool({
     const results = args.results ?? null;
     const text = [
       `Endpoint tests${results ? ` with result ${results.join("/")}` : ""}, newest first. ${appliedLine(applied)}`,
+      ...(tests.length && coverage.window ? [coverage.window] : []),
       tests.length
         ? table(
             ["start UTC", "endpoint", "user", "location", "type", "result", "MOS", "jitter ms", "loss %", "RTT ms"],
@@ -110,7 +105,7 @@ export default defineTool({
               num(t.rttMs, 0),
             ]),
           )
-        : `No tests match.${(await windowCoverage(scope, context)).replace(/^(.)/, " $1")}`,
+        : `No tests match.${coverage.window ? ` ${coverage.window}` : ""}`,
       pageFooter(page, tests.length, "tests"),
     ].join("\n");
     return { data: { ...applied, results, page, tests }, text };
@@ -122,13 +117,17 @@ async function summarise(by: TestBy, results: string[] | undefined, scope: Scope
   const { client, query, applied, call } = scope;
   const all: EndpointTest[] = [];
   let pages = 0;
+  // Beside the first page, the data's extent (one request): whether the window lies within the retained data.
+  const covered = coverageOf(scope, context).then((c) => c.window);
+  // Awaited after the pages: a failing page must not leave this rejection unhandled meanwhile.
+  covered.catch(() => undefined);
   for (let pageNumber = 1; pageNumber <= MAX_PAGES; pageNumber++) {
     const answer = await client.endpointTestSummaries({ ...query, testResults: results, pageNumber, pageSize: SUMMARY_PAGE }, call);
     pages++;
     all.push(...answer.elements);
     if (pageNumber >= answer.totalPages) break;
   }
-  const coverage = await windowCoverage(scope, context);
+  const coverage = await covered;
   const keyOf = (t: EndpointTest): string =>
     by === "site" ? (t.location ?? "unknown") : by === "endpoint" ? (t.endpointName ?? "unknown") : by === "testType" ? (t.testType ?? "unknown") : t.startDate ? utcSeconds(parseDxpDate(t.startDate)).slice(0, 10) : "unknown";
   const groups = new Map<string, EndpointTest[]>();

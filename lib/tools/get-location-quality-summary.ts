@@ -2,8 +2,8 @@ import { z } from "zod";
 import { lazySchema } from "../lazy-schema.ts";
 import { defineTool, READS_DXP } from "../tool-kit/define.ts";
 import { formatWindow } from "../time.ts";
-import { change, changeSchema, compareField, previousCoverage, previousScope, previousWindowOf, previousWindowSchema } from "../tool-answers/compare.ts";
-import { emptyNote } from "../tool-answers/data-extent.ts";
+import { change, changeSchema, compareField, previousScope, previousWindowOf, previousWindowSchema } from "../tool-answers/compare.ts";
+import { coverageOf, emptyNote } from "../tool-answers/data-extent.ts";
 import { num, signed, table } from "../tool-answers/render.ts";
 import { appliedLine, appliedSchema, scopedShape, scopeFor } from "../tool-query/call-scope.ts";
 import { locationRow, locationShape } from "../tool-answers/location-shape.ts";
@@ -44,14 +44,14 @@ export default defineTool({
     const [answer, before, coverage] = await Promise.all([
       client.qualityMap(query, call),
       previous && client.qualityMap(previous.query, call),
-      previous ? previousCoverage(scope, context, previous.window) : { covered: true, note: "" },
+      coverageOf(scope, context, previous?.window),
     ]);
     const beforeById = new Map(before?.map((b) => [String(b.location.id), qualityCounts(b.sessions, b.avgNectarScore)]));
     const rows = answer.map(({ location, sessions, avgNectarScore }) => ({ ...locationRow(location), ...qualityCounts(sessions, avgNectarScore) }));
     const withChange = rows.map((row) => {
       if (!previous) return row;
       const old = beforeById.get(row.id) ?? { sessions: 0, poorPercent: 0, avgNectarScore: null };
-      return { ...row, change: change(row, { sessions: old.sessions, poorPercent: old.poorPercent, avgNectarScore: old.avgNectarScore }, coverage.covered) };
+      return { ...row, change: change(row, { sessions: old.sessions, poorPercent: old.poorPercent, avgNectarScore: old.avgNectarScore }, coverage.previous.covered) };
     });
     const key = args.sortBy;
     // Worst first with a fair sample, as the breakdown ranks: highest poor share, most sessions
@@ -64,6 +64,7 @@ export default defineTool({
     const header = ["location", "country", "sessions", "poor", "poor %", "avg score"];
     const text = [
       `Quality by location (${key === "avgNectarScore" ? "lowest score" : `most ${key === "sessions" ? "sessions" : "poor"}`} first${quality ? `; ranked only with ≥ ${floor} sessions` : ""}). ${appliedLine(applied)}`,
+      ...(coverage.window && shown.length ? [coverage.window] : []),
       shown.length
         ? table(
             previous ? [...header, "Δ sessions", "Δ poor pts", "Δ score"] : header,
@@ -73,14 +74,14 @@ export default defineTool({
               return c ? [...cells, signed(c.deltaSessions, 0), signed(c.deltaPoorPoints), signed(c.deltaScore)] : cells;
             }),
           )
-        : await emptyNote(scope, context),
+        : await emptyNote(scope, context, coverage.extent),
       [
         more > 0 ? `${more} more locations not shown: raise limit (max 100).` : `${rows.length} locations.`,
         quality && unranked ? `${unranked} with fewer than ${floor} sessions not ranked.` : "",
       ]
         .filter(Boolean)
         .join(" "),
-      ...(previous ? [`Δ = change vs the previous period (${formatWindow(previous.window)}).${coverage.note ? ` ${coverage.note}` : ""}`] : []),
+      ...(previous ? [`Δ = change vs the previous period (${formatWindow(previous.window)}).${coverage.previous.note ? ` ${coverage.previous.note}` : ""}`] : []),
     ].join("\n");
     const data = { ...applied, totalLocations: rows.length, sortBy: key, locations: shown };
     return { data: previous ? { ...data, previousWindow: previousWindowOf(previous.window) } : data, text };

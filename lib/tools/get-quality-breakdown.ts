@@ -5,8 +5,8 @@ import { canonicalSessionType } from "../client/vocabulary.ts";
 import { BY, BY_DIMENSIONS } from "../tool-query/breakdown-by.ts";
 import { CUSTOM_TIME_PERIOD } from "../client/endpoints.ts";
 import { formatUtc, formatWindow, MAX_WINDOW_MS, parseDxpDate, utcSeconds } from "../time.ts";
-import { change, changeSchema, compareField, previousCoverage, previousScope, previousWindowOf, previousWindowSchema } from "../tool-answers/compare.ts";
-import { emptyNote } from "../tool-answers/data-extent.ts";
+import { change, changeSchema, compareField, previousScope, previousWindowOf, previousWindowSchema } from "../tool-answers/compare.ts";
+import { coverageOf, emptyNote } from "../tool-answers/data-extent.ts";
 import { defineTool, READS_DXP } from "../tool-kit/define.ts";
 import { drillShape } from "../tool-query/drill.ts";
 import { num, percentOf, round, signed, table } from "../tool-answers/render.ts";
@@ -23,7 +23,7 @@ const groupRow = lazySchema(() => z.object({
   avgJitterMs: z.number().nullable(),
   avgPacketLossPct: z.number().nullable(),
   avgRoundTripMs: z.number().nullable(),
-  firstSeen: z.string().nullable().describe("UTC; by clientVersion: first in the retained data"),
+  firstSeen: z.string().nullable().describe("UTC: the group's first session in the retained data (last 90 days, same filter), not in the window"),
   ranked: z.boolean().describe("false: fewer sessions than minSessions"),
   change: changeSchema().optional(),
 }));
@@ -105,25 +105,26 @@ export default defineTool({
     const ask = (q: typeof query) => client.sessionBreakdown({ ...q, groupBy: dimension.upstream }, call);
     const previous = args.compareWithPreviousPeriod ? previousScope(scope) : undefined;
     const rename = args.by === "sessionType" ? canonicalSessionType : (name: string) => name;
-    // First seen is when a group first appears in the retained data, not in the window: for the
-    // column that shows it (clientVersion), the same breakdown over the last 90 days (one request).
+    // First seen is when a group first appears in the retained data, not in the window: the same
+    // breakdown over the last 90 days (one request, every dimension). Beside it the data's extent
+    // (one request): whether the window and the previous period lie within the retained data.
     const retained = { period: CUSTOM_TIME_PERIOD, from: new Date(context.now() - MAX_WINDOW_MS), to: new Date(context.now()) } as const;
     const [now, before, coverage, history] = await Promise.all([
       ask(query),
       previous && ask(previous.query),
-      previous ? previousCoverage(scope, context, previous.window) : { covered: true, note: "" },
-      args.by === "clientVersion" ? ask({ ...query, window: retained }) : undefined,
+      coverageOf(scope, context, previous?.window),
+      ask({ ...query, window: retained }),
     ]);
-    const firstSeen = new Map(merge(history ?? [], rename).map((g) => [g.name, g.firstSessionDate]));
+    const firstSeen = new Map(merge(history, rename).map((g) => [g.name, g.firstSessionDate]));
     const groups = merge(now, rename);
     const min = args.minSessions ?? minSample(groups.map((g) => g.sessions.all));
     const beforeByName = new Map(merge(before ?? [], rename).map((g) => [g.name, rowOf(g, min)]));
     const unsorted: Row[] = groups
-      .map((g) => rowOf(history ? { ...g, firstSessionDate: firstSeen.get(g.name) ?? g.firstSessionDate } : g, min))
+      .map((g) => rowOf({ ...g, firstSessionDate: firstSeen.get(g.name) ?? g.firstSessionDate }, min))
       .map((row) => {
         if (!previous) return row;
         const old = beforeByName.get(row.name) ?? { sessions: 0, poorPercent: 0, avgNectarScore: null };
-        return { ...row, change: change(row, old, coverage.covered) };
+        return { ...row, change: change(row, old, coverage.previous.covered) };
       });
     const { ranked: rows, worst, unranked } = worstFirst(unsorted, (r) => r.sessions, (r) => r.poorPercent, min);
     const shown = rows.slice(0, args.limit);
@@ -135,6 +136,7 @@ export default defineTool({
       `Quality by ${args.by}, worst poor share first; ranked only with ≥ ${min} sessions. ${appliedLine(applied)}`,
       // Issue 20, item 4: a user's devices are theirs, as get_user_summary counts them.
       dimension.leg && applied.filter?.users ? `Each session counted on the ${args.by} of the filtered users' own leg, not the other party's.` : "",
+      rows.length ? coverage.window : "",
       rows.length
         ? table(
             header,
@@ -150,11 +152,11 @@ export default defineTool({
               ...(r.change ? [signed(r.change.deltaPoorPoints), signed(r.change.deltaScore)] : []),
             ]),
           )
-        : await emptyNote(scope, context),
+        : await emptyNote(scope, context, coverage.extent),
       [
         rows.length > shown.length ? `${rows.length - shown.length} more groups: raise limit.` : `${rows.length} groups.`,
         unranked ? `${unranked} with fewer than ${min} sessions not ranked.` : "",
-        previous ? `Δ vs ${formatWindow(previous.window)}.${coverage.note ? ` ${coverage.note}` : ""}` : "",
+        previous ? `Δ vs ${formatWindow(previous.window)}.${coverage.previous.note ? ` ${coverage.previous.note}` : ""}` : "",
       ]
         .filter(Boolean)
         .join(" "),

@@ -5,7 +5,7 @@ import { HISTOGRAM_INTERVALS } from "../client/vocabulary.ts";
 import { InputError } from "../errors.ts";
 import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
 import { defineTool, READS_DXP } from "../tool-kit/define.ts";
-import { emptyNote } from "../tool-answers/data-extent.ts";
+import { coverageOf, emptyNote } from "../tool-answers/data-extent.ts";
 import { num, percentOf, round, table } from "../tool-answers/render.ts";
 import { appliedLine, appliedSchema, scopedShape, scopeFor, type Scope } from "../tool-query/call-scope.ts";
 import { BY, BY_DIMENSIONS, type By, onlyGroup } from "../tool-query/breakdown-by.ts";
@@ -73,17 +73,26 @@ export default defineTool({
       throw new InputError(`interval ${interval} over this window gives more than ${MAX_BUCKETS} buckets; use interval DAY or a shorter window.`);
     }
     const by = args.by as By | undefined;
-    // With by: one breakdown picks the groups, then the whole filter's and each group's series in parallel (2 + limit requests).
-    const picked = by
-      ? (await client.sessionBreakdown({ ...query, groupBy: BY_DIMENSIONS[by].upstream }, call))
+    // With by: one breakdown picks the groups, beside it the whole filter's series; then each group's series in
+    // parallel (2 + limit requests). Beside the first reads, the data's extent (one request): whether the window
+    // lies within the retained data. The answer's own reads go out first.
+    const pick = by ? client.sessionBreakdown({ ...query, groupBy: BY_DIMENSIONS[by].upstream }, call) : undefined;
+    const whole = bucketsOf(scope, query, interval);
+    const covered = coverageOf(scope, context);
+    // Awaited after the reads: a failing read must not leave these rejections unhandled meanwhile.
+    covered.catch(() => undefined);
+    whole.catch(() => undefined);
+    const picked = pick
+      ? (await pick)
           .filter((g) => g.sessions.all > 0)
           .sort((a, b) => b.sessions.poor - a.sessions.poor || b.sessions.all - a.sessions.all || a.name.localeCompare(b.name))
           .slice(0, args.limit)
       : [];
     const [buckets, ...perGroup] = await Promise.all([
-      bucketsOf(scope, query, interval),
+      whole,
       ...picked.map((g) => bucketsOf(scope, { ...query, ...onlyGroup(by!, g.name) }, interval)),
     ]);
+    const coverage = await covered;
     const groups = picked.map((g, i) => {
       const byStart = new Map(perGroup[i]!.map((b) => [b.start, b]));
       const series = buckets.map((b) => ({ sessions: byStart.get(b.start)?.sessions ?? 0, poor: byStart.get(b.start)?.poor ?? 0 }));
@@ -132,9 +141,11 @@ export default defineTool({
             "|",
           ),
         ];
+    // The window's coverage under the first line, where the window is named (none when empty: emptyNote says it).
+    if (total > 0 && coverage.window) lines.splice(1, 0, coverage.window);
     lines.push(
       total === 0
-        ? await emptyNote(scope, context)
+        ? await emptyNote(scope, context, coverage.extent)
         : worst
           ? `Worst ${unit}${by ? " of all" : ""} (of those with ≥ ${floor} sessions): ${formatUtc(new Date(worst.start))} UTC with ${worst.poorPercent}% poor of ${worst.sessions}.`
           : `No ${unit} has ${floor} or more sessions.`,

@@ -10,12 +10,11 @@ import {
   changeSchema,
   compareField,
   type Figures,
-  previousCoverage,
   previousScope,
   previousWindowOf,
   previousWindowSchema,
 } from "../tool-answers/compare.ts";
-import { emptyNote } from "../tool-answers/data-extent.ts";
+import { coverageOf, emptyNote } from "../tool-answers/data-extent.ts";
 import { num, percentOf, round, table } from "../tool-answers/render.ts";
 import { appliedLine, appliedSchema, scopedShape, scopeFor } from "../tool-query/call-scope.ts";
 import { fetchAll } from "../tool-kit/fetch-all.ts";
@@ -130,7 +129,8 @@ export default defineTool({
       () => client.qualityByMedia("appshare", query, call),
       () => (previous ? client.sessionSummaryByQuality(previous.query, call) : Promise.resolve(undefined)),
     ] as const);
-    const covered = previous ? previousCoverage(scope, context, previous.window) : Promise.resolve({ covered: true, note: "" });
+    // The data's extent: whether the window, and the previous period, lie within the retained data.
+    const covered = coverageOf(scope, context, previous?.window);
     const asOf = dataAsOf(scope);
     // Awaited after the reads: a failing read must not leave this rejection unhandled meanwhile.
     covered.catch(() => undefined);
@@ -159,7 +159,7 @@ export default defineTool({
       : { ...base, mediaScore: { audio: media.audio.score, video: media.video.score, appshare: media.appshare.score } };
     const figures = figuresOf(byQuality);
     const coverage = await covered;
-    const change: Change | undefined = before ? changeOf(figures, figuresOf(before), coverage.covered) : undefined;
+    const change: Change | undefined = before ? changeOf(figures, figuresOf(before), coverage.previous.covered) : undefined;
     const labelled = Object.entries(media).map(([kind, r]) => [MEDIA_LABELS[kind as keyof typeof MEDIA_LABELS], r] as const);
     const mediaLines = args.detail
       ? [
@@ -172,6 +172,7 @@ export default defineTool({
     // Counts, and the poor share: other shares follow from the session count.
     const text = [
       `Session summary. ${appliedLine(applied)}${asOfText(freshness, applied.window.to)}`,
+      ...(coverage.window && data.totalSessions > 0 ? [coverage.window] : []),
       `Sessions ${base.totalSessions} · avg Nectar score ${num(base.avgNectarScore)} · ${countsLine(base.quality, byQuality.summary.totalCount)}`,
       ...(args.detail
         ? [`Modality: ${countsLine(countsOf(summary.groups), summary.summary.totalCount)} · conversation journeys ${num(summary.summary.conversationJourneyCount ?? null, 0)}`]
@@ -179,8 +180,8 @@ export default defineTool({
       `Insights: ${countsLine(base.insights, base.totalSessions)}${moreInsights > 0 ? ` · ${moreInsights} more` : ""}`,
       ...(Object.keys(contactCentre).length ? [`Contact centre (labels, not quality): ${countsLine(contactCentre, base.totalSessions)}`] : []),
       ...mediaLines,
-      ...(change && previous ? [changeLine(figures, change, previous.window, coverage.note)] : []),
-      ...(data.totalSessions === 0 ? [await emptyNote(scope, context)] : []),
+      ...(change && previous ? [changeLine(figures, change, previous.window, coverage.previous.note)] : []),
+      ...(data.totalSessions === 0 ? [await emptyNote(scope, context, coverage.extent)] : []),
       ...(args.detail ? [] : ["detail:true for more, get_quality_breakdown for causes"]),
     ].join("\n");
     return { data: change && previous ? { ...data, change, previousWindow: previousWindowOf(previous.window) } : data, text };

@@ -10,6 +10,7 @@ import { defineTool, READS_DXP } from "../tool-kit/define.ts";
 import { num, percentOf, round } from "../tool-answers/render.ts";
 import { minSample, worstFirst } from "../tool-answers/sample.ts";
 import { appliedLine, type Scope, scopeFor, windowSchema } from "../tool-query/call-scope.ts";
+import { coverageOf } from "../tool-answers/data-extent.ts";
 import { fetchAll } from "../tool-kit/fetch-all.ts";
 import { tenantField } from "../tool-query/tenant.ts";
 import { exactUser, searchUsers, userKeys, userLabel, widenedUsers } from "../tool-query/user-lookup.ts";
@@ -60,7 +61,8 @@ export default defineTool({
     const wanted = args.user ?? (await worstUser(scope));
     const { user, others } = await resolveUser(wanted, scope);
     const id = String(user.userId);
-    const [quantity, quality, servers, devices, clientTypes, networkTypes, recent] = await fetchAll(context, [
+    // The data's extent last (one request, the same round trip): whether the window lies within the retained data.
+    const [quantity, quality, servers, devices, clientTypes, networkTypes, recent, coverage] = await fetchAll(context, [
       () => client.userSummaryQuantity(id, query, call),
       () => client.userSummaryQuality(id, query, call),
       () => client.userSummaryGroups("userSummaryServers", id, query, call),
@@ -68,6 +70,7 @@ export default defineTool({
       () => client.userSummaryGroups("userSummaryClientTypes", id, query, call),
       () => client.userSummaryGroups("userSummaryNetworkTypes", id, query, call),
       () => client.sessions({ ...query, users: [user.email ?? id], pageSize: CONTACT_SAMPLE }, call),
+      () => coverageOf(scope, context),
     ] as const);
     const me = new Set([user.email, user.displayName, id].filter(Boolean).map((k) => fold(k!)));
     const contacts = new Map<string, number>();
@@ -107,6 +110,7 @@ export default defineTool({
         (args.user ? `chosen for "${args.user}"` : "chosen as the worst poor share of the window (no user given)") +
         (others.length ? `; also matching: ${others.map((o) => o.email ?? o.displayName).join(", ")}` : "") +
         `. ${appliedLine(applied)}`,
+      coverage.window,
       `Sessions ${data.sessions} (made or received) · poor ${data.quality.poorPercent}% (${data.quality.poor}) · avg score ${num(data.quality.avgNectarScore)}`,
       `Modalities: ${counts(data.volume.modalities)}`,
       `Platforms: ${counts(data.volume.platforms)}`,

@@ -21,7 +21,7 @@ describe("get_detailed_session_list", () => {
     try {
       const result = await h().call("get_detailed_session_list", { pageSize: 1 });
       const reported = (result.structuredContent as { sessions: { startDate: string }[] }).sessions[0]!.startDate;
-      const asked = h().sim.requests.at(-1)!;
+      const asked = h().sim.requests.findLast((r) => r.path.endsWith("/session"))!;
       const upstream = await h().sim.fetch(
         new Request(`${h().url}${asked.path}?${new URLSearchParams(asked.query)}`, { headers: { authorization: `Bearer ${asked.token}` } }),
       );

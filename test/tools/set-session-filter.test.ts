@@ -12,7 +12,10 @@ describe("set_session_filter: the session filter", () => {
     const summary = await h().call("get_session_summary");
     assert.match(textOf(summary), /platforms TEAMS; qualities CRITICAL/);
     // The data's freshness (datamart status) is the tenant's, not the filter's.
-    assert.ok(h().sim.requests.filter((r) => !r.path.endsWith("/datamart/status")).every((r) => r.query.platforms === "TEAMS" && r.query.qualities === "CRITICAL" && r.query.timePeriod === "LAST_WEEK"));
+    // The coverage read (the data's extent, the last 90 days by day) carries the filter over its own window.
+    const coverage = (r: { path: string }) => r.path.endsWith("/quality/nectarscore/bar/graph");
+    assert.ok(h().sim.requests.some(coverage) && h().sim.requests.filter(coverage).every((r) => r.query.platforms === "TEAMS" && r.query.interval === "DAY"));
+    assert.ok(h().sim.requests.filter((r) => !r.path.endsWith("/datamart/status") && !coverage(r)).every((r) => r.query.platforms === "TEAMS" && r.query.qualities === "CRITICAL" && r.query.timePeriod === "LAST_WEEK"));
     const list = (await h().call("get_detailed_session_list", { pageSize: 10 })).structuredContent as { sessions: { quality: string }[] };
     assert.ok(list.sessions.every((s) => s.quality === "CRITICAL"));
   });
@@ -34,7 +37,8 @@ describe("set_session_filter: the session filter", () => {
     assert.deepEqual(cleared.filter, {});
     h().sim.clearRequests();
     await h().call("get_session_summary");
-    assert.ok(h().sim.requests.every((r) => r.query.platforms === undefined && r.query.timePeriod === "LAST_DAY"));
+    // Besides the coverage read (the last 90 days by day, CUSTOM), every request asks LAST_DAY.
+    assert.ok(h().sim.requests.every((r) => r.query.platforms === undefined && (r.query.timePeriod === "LAST_DAY" || r.query.interval === "DAY")));
   });
 
   it("is echoed in structuredContent only when one applies (the text says filter: none)", async () => {
