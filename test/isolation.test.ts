@@ -245,11 +245,18 @@ describe("isolation under load", () => {
       perClient.set(c.subject, [...(perClient.get(c.subject) ?? []), r]);
     }
     // summary 6 + its data freshness 1 + platforms 1 + list 1 (no filter), then summary 6 + list 1 (with its filter),
-    // and one user search checking its filter's e-mail (issue 20, item 2; cached for the second call).
+    // and one user search checking its filter's e-mail (issue 20, item 2; cached for the second call). Besides them,
+    // the data's extent (the coverage note, issue 20 item 1): one per filter, the later call's from the cache, or
+    // one per session-tool call if the cache has expired under load.
+    const coverage = (r: RecordedRequest) => r.path.endsWith("/quality/nectarscore/bar/graph") && r.query.interval === "DAY";
     for (const c of clients) {
       const mine = perClient.get(c.subject) ?? [];
-      assert.equal(mine.length, 17, `${c.subject}: upstream requests`);
-      assert.equal(mine.filter((r) => r.query.users === c.marker).length, 7, `${c.subject}: requests with its filter`);
+      const own = mine.filter((r) => !coverage(r));
+      assert.equal(own.length, 17, `${c.subject}: upstream requests`);
+      assert.equal(own.filter((r) => r.query.users === c.marker).length, 7, `${c.subject}: requests with its filter`);
+      const extents = mine.filter(coverage);
+      assert.ok(extents.length >= 2 && extents.length <= 4, `${c.subject}: ${extents.length} coverage reads`);
+      assert.equal(extents.filter((r) => r.query.users === c.marker).length >= 1, true, `${c.subject}: a coverage read with its filter`);
     }
     // And nothing reached the network other than the simulator.
     assert.deepEqual(refused, []);
@@ -268,7 +275,7 @@ describe("isolation under load", () => {
     sim.clearRequests();
     const alone = ok(await b.call("get_session_summary"), "b alone");
     assert.equal(alone.filter, undefined);
-    assert.equal(sim.requests.length, 7, "the summary's six and its data freshness");
+    assert.equal(sim.requests.length, 8, "the summary's six, its data freshness and the data's extent (its coverage)");
     for (const r of sim.requests) {
       assert.equal(r.query.platforms, undefined, `${r.path}: no platform filter upstream`);
       assert.equal(r.query.qualities, undefined, `${r.path}: no quality filter upstream`);
@@ -282,8 +289,8 @@ describe("isolation under load", () => {
     assert.equal(ok(fromB, "b").filter, undefined);
     const filtered = sim.requests.filter((r) => r.query.platforms === "ZOOM" && r.query.qualities === "CRITICAL");
     const unfiltered = sim.requests.filter((r) => r.query.platforms === undefined && r.query.qualities === undefined);
-    assert.equal(filtered.length, 6, "a's six requests carry its filter");
-    assert.equal(unfiltered.length, 6, "b's six requests carry none");
+    assert.equal(filtered.length, 7, "a's six requests and its coverage read carry its filter");
+    assert.equal(unfiltered.length, 6, "b's six requests carry none (its coverage read is b alone's, from the cache)");
     await Promise.all([a.close(), b.close()]);
   });
 });
@@ -329,7 +336,8 @@ describe("refreshed tokens", () => {
     assert.equal(ok(again[0], "one again").tenant, "acme");
     assert.equal(ok(again[1], "two again").tenant, "initech");
     const later = sim.requests.filter((x) => x.path !== REFRESH_PATH);
-    assert.equal(later.length, 2);
+    // Each list and its coverage read (the data's extent, issue 20 item 1), all with the renewed tokens.
+    assert.equal(later.length, 4);
     assert.ok(sim.requests.filter((x) => x.path === REFRESH_PATH).every((x) => x.status === 200), "every renewal was accepted");
     for (const r of later) {
       assert.ok(r.token && ![one.accessToken, two.accessToken, renewed1, renewed2].includes(r.token));
@@ -363,7 +371,7 @@ describe("refreshed tokens", () => {
     await Promise.all([run(u1, "acme"), run(u2, "globex")]);
 
     assert.equal(sim.requests.filter((r) => r.path === REFRESH_PATH).length, 2, "one refresh per credential, then none");
-    assert.equal(sim.requests.filter((r) => r.path !== REFRESH_PATH).length, 6, "three pages each, all from upstream");
+    assert.equal(sim.requests.filter((r) => r.path !== REFRESH_PATH).length, 8, "three pages each, all from upstream, and one coverage read each (the later pages' from the cache)");
     const tokens = (tenant: string) => new Set(sim.requests.filter((r) => r.tenant === tenant).map((r) => r.token));
     const [t1] = [...tokens("acme")];
     const [t2] = [...tokens("globex")];

@@ -43,11 +43,15 @@ export interface DataExtent {
   dayEnd: number;
 }
 
+/** The extent's window ends at the next full hour: the same request for an hour, so the client's cache serves a tool's later calls. */
+const HOUR_MS = 3_600_000;
+
 export async function dataExtent(scope: Scope, context: ToolContext): Promise<DataExtent | null> {
   const now = context.now();
+  const to = Math.floor(now / HOUR_MS) * HOUR_MS + HOUR_MS;
   // The same filter over the last 90 days: every request of a call carries the call's filter.
   const days = await scope.client.histogram(
-    { ...scope.query, window: { period: CUSTOM_TIME_PERIOD, from: new Date(now - MAX_WINDOW_MS), to: new Date(now) }, interval: "DAY" },
+    { ...scope.query, window: { period: CUSTOM_TIME_PERIOD, from: new Date(to - MAX_WINDOW_MS), to: new Date(to) }, interval: "DAY" },
     scope.call,
   );
   const withData = days.filter((d) => d.sessions.all > 0);
@@ -88,7 +92,8 @@ export function comparedCoverage(window: { from: Date; to: Date }, extent: DataE
 }
 
 export interface Coverage {
-  extent: DataExtent | null;
+  /** undefined: the extent could not be read (emptyNote then reads it itself). */
+  extent: DataExtent | null | undefined;
   /** What the answer says when its window reaches outside the data, else "". */
   window: string;
   /** With a compared period: whether a Δ means anything, and the note. */
@@ -101,7 +106,19 @@ export interface Coverage {
  * extent serves emptyNote too, so an empty answer adds none.
  */
 export async function coverageOf(scope: Scope, context: ToolContext, previous?: { from: Date; to: Date }): Promise<Coverage> {
-  const extent = await dataExtent(scope, context);
+  let extent: DataExtent | null;
+  try {
+    extent = await dataExtent(scope, context);
+  } catch (error) {
+    // The note is beside the answer, not the answer: a DXP that cannot count days still answers the
+    // tool's own reads (a cancelled call stays cancelled). Unknown is said, and gives no Δ.
+    if (context.signal?.aborted) throw error;
+    return {
+      extent: undefined,
+      window: "Coverage unknown: the DXP did not give its sessions per day, so whether this window lies within the retained data is not known.",
+      previous: { covered: false, note: "No Δ: whether the previous period lies within the retained data is not known." },
+    };
+  }
   const filtered = scope.applied.filter !== undefined;
   const share = coveredShare({ from: Date.parse(scope.applied.window.from), to: Date.parse(scope.applied.window.to) }, extent);
   return {
