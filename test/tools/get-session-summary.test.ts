@@ -21,8 +21,11 @@ describe("get_session_summary", () => {
     assert.ok(Object.values(data.insights).every((n) => n > 0) && Object.keys(data.insights).length > 0);
     assert.ok(data.mediaScore.audio > 0);
     assert.equal(data.window.label, "LAST_WEEK");
-    // The data's freshness (datamart status) is the tenant's, read once per client: not the summary's.
-    const own = h().sim.requests.filter((r) => !r.path.endsWith("/datamart/status"));
+    // The data's freshness (datamart status) is the tenant's, read once per client: not the summary's. The data's
+    // extent (the coverage note, issue 20 item 1) is one 90-day histogram by day, reused from the client's cache.
+    const coverage = (r: { path: string; query: Record<string, string> }) => r.path.endsWith("/quality/nectarscore/bar/graph") && r.query.interval === "DAY";
+    assert.ok(h().sim.requests.filter(coverage).length <= 1);
+    const own = h().sim.requests.filter((r) => !r.path.endsWith("/datamart/status") && !coverage(r));
     const paths = own.map((r) => r.path).sort();
     assert.deepEqual(paths, [
       "/dapi/quality/session/appshare",
