@@ -40,6 +40,26 @@ describe("tools against the simulator", () => {
       assert.ok(full.success, full.success ? "" : JSON.stringify(full.error.issues[0]));
     });
   }
+
+  it("stops a failed call's other reads, so the next call asks the DXP again instead of joining them", async () => {
+    // The summary's first read is refused; its second hangs. The call fails at once; the hanging
+    // read must not outlive it, or the next call would wait on it (and share whatever it ends in).
+    h.sim.clearRequests();
+    h.sim.setFaults({ failNext: [{ kind: "status", status: 403 }, { kind: "hang", ms: 3000 }] });
+    // A scope no other test here asks for, so no cached answer stands in for the reads.
+    const scope = { timePeriod: "LAST_DAY", platforms: ["ZOOM"], sessionScenarios: ["FEDERATED"] };
+    const failed = await h.call("get_session_summary", scope);
+    assert.equal(failed.isError, true);
+    const hanging = h.sim.requests.filter((r) => r.status === 0);
+    assert.equal(hanging.length, 1, "one read was still waiting on the DXP when the call failed");
+    const key = (r: { path: string; query: Record<string, string> }) => `${r.path}?${new URLSearchParams(r.query)}`;
+    const mark = h.sim.requests.length;
+    h.sim.clearFaults();
+    const again = await h.call("get_session_summary", scope);
+    assert.equal(again.isError, undefined, textOf(again));
+    const askedAgain = h.sim.requests.slice(mark).filter((r) => key(r) === key(hanging[0]!));
+    assert.equal(askedAgain.length, 1, "the next call sent that read itself");
+  });
 });
 
 describe("bad input", () => {

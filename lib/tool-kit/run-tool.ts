@@ -12,8 +12,13 @@ export type ToolOutcome = { ok: true; data: Record<string, unknown>; text: strin
 
 export async function runTool(tool: Tool, args: unknown, context: ToolContext, log: Logger): Promise<ToolOutcome> {
   const started = Date.now();
+  // The call's reads end with the call: when one read fails, the handler's others (still
+  // retrying or waiting for a renewal) stop waiting, and a read no other call shares is
+  // cancelled. Otherwise the next call would join them and get their stale failure.
+  const ended = new AbortController();
+  const signal = context.signal ? AbortSignal.any([context.signal, ended.signal]) : ended.signal;
   try {
-    const { data, text } = await tool.handler(args as never, context);
+    const { data, text } = await tool.handler(args as never, { ...context, signal });
     log.debug(`tool ${tool.name} ok in ${Date.now() - started} ms`);
     return { ok: true, data: lean(data) as Record<string, unknown>, text };
   } catch (error) {
@@ -24,6 +29,8 @@ export async function runTool(tool: Tool, args: unknown, context: ToolContext, l
     }
     log.error(`tool ${tool.name} failed unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return { ok: false, message: `${tool.name} failed unexpectedly inside the server. The problem was logged; try again or use another tool.` };
+  } finally {
+    ended.abort();
   }
 }
 
