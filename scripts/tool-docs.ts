@@ -1,6 +1,6 @@
 // Generate the tool docs from the registry: `--manifest` writes dist/tools.json (part of
 // the build), `--readme` rewrites the README's tool table, `--check` fails when the README
-// is out of date (test/docs.test.ts runs the same comparison).
+// is out of date (test/in-process/docs.test.ts runs the same comparison).
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { toolManifest } from "../lib/tool-set/manifest.ts";
 

@@ -7,7 +7,7 @@
 //   (set_session_filter, and the server instructions): elsewhere they are lists of strings.
 // - output: every top-level field, scalars with their type, nested objects and arrays as
 //   "any value" (their shape is in the answer), nothing required (answers leave out empty fields).
-// - every provider must accept it (docs/tool-schemas.md, test/provider-schemas.test.ts): every
+// - every provider must accept it (docs/tool-schemas.md, test/in-process/provider-schemas.test.ts): every
 //   list has typed items, one type per node, no additionalProperties, no $schema or $ref.
 // The full schemas stay in the registry (validated by the tests) and in dist/tools.json for developers.
 //
@@ -19,7 +19,7 @@
 //
 // Not at all for the registry's own tools (issue 13, cold start): their published JSON is
 // generated at build time (scripts/published-schemas.ts → published-schemas.generated.ts,
-// checked against this conversion by test/published-schemas.test.ts), so the first
+// checked against this conversion by test/in-process/published-schemas.test.ts), so the first
 // tools/list converts nothing, and the shallow output schema is built on the first call
 // that validates an answer.
 import { z } from "zod";

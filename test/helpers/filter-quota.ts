@@ -1,5 +1,5 @@
 // One check of FilterStore.put's per-caller quota, run the same way on every store (memory
-// in test/security-budgets.test.ts, Redis in test/redis-stores.test.ts, Deno KV through
+// in test/in-process/security-budgets.test.ts, Redis in test/redis-stores.test.ts, Deno KV through
 // test/helpers/kv-filter-quota.ts in test/deno-kv.test.ts): a caller saving ever new filters
 // is refused past its quota with the budget's error and keeps what it saved; saving a filter
 // it already has still works; another caller has its own quota; the header-less callers'

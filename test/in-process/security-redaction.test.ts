@@ -2,9 +2,9 @@
 // error messages gets them cut out before the text reaches a tool result or a log line.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { Logger } from "../lib/logger.ts";
-import { type Listening, listen } from "./helpers/listen.ts";
-import { type App, call, credentialHeaders, startApp, textOf } from "./helpers/security.ts";
+import type { Logger } from "../../lib/logger.ts";
+import { type Listening, listen } from "../helpers/listen.ts";
+import { type App, call, credentialHeaders, startApp, textOf } from "../helpers/security.ts";
 
 const ACCESS = `header-access-${crypto.randomUUID()}`;
 const REFRESH = `header-refresh-${crypto.randomUUID()}`;

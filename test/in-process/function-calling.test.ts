@@ -1,10 +1,10 @@
 // The function-calling adapter: plain definitions and execute(), against the simulator.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { toFunctionTools } from "../lib/adapters/function-calling.ts";
-import { createSimulator } from "../lib/simulator/index.ts";
-import { type Listening, listen } from "./helpers/listen.ts";
-import { TOOL_COUNT } from "./helpers/registry.ts";
+import { toFunctionTools } from "../../lib/adapters/function-calling.ts";
+import { createSimulator } from "../../lib/simulator/index.ts";
+import { type Listening, listen } from "../helpers/listen.ts";
+import { TOOL_COUNT } from "../helpers/registry.ts";
 
 describe("function-calling adapter", () => {
   let http: Listening;

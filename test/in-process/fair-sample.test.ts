@@ -4,11 +4,11 @@
 // it, and among groups that read equally bad the biggest comes first.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { ENDPOINTS } from "../lib/client/endpoints.ts";
-import { minSample, worstFirst } from "../lib/tool-answers/sample.ts";
-import { worstBucket } from "../lib/tool-answers/worst-bucket.ts";
-import { type Harness, startHarness, textOf } from "./helpers/harness.ts";
-import { type Listening, listen } from "./helpers/listen.ts";
+import { ENDPOINTS } from "../../lib/client/endpoints.ts";
+import { minSample, worstFirst } from "../../lib/tool-answers/sample.ts";
+import { worstBucket } from "../../lib/tool-answers/worst-bucket.ts";
+import { type Harness, startHarness, textOf } from "../helpers/harness.ts";
+import { type Listening, listen } from "../helpers/listen.ts";
 
 const group = (name: string, sessions: number, poorPercent: number) => ({ name, sessions, poorPercent });
 const names = (rows: readonly { name: string }[]) => rows.map((r) => r.name);

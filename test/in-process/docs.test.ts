@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { toolManifest } from "../lib/tool-set/manifest.ts";
-import { readmeWithTable } from "../scripts/tool-docs.ts";
+import { toolManifest } from "../../lib/tool-set/manifest.ts";
+import { readmeWithTable } from "../../scripts/tool-docs.ts";
 
 describe("generated docs", () => {
   it("the README's tool table matches the registry (npm run docs regenerates it)", () => {

@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { z } from "zod";
-import { defineTool } from "../lib/tool-kit/define.ts";
-import { allTools, TOOL_GROUPS } from "../lib/tools/index.ts";
+import { defineTool } from "../../lib/tool-kit/define.ts";
+import { allTools, TOOL_GROUPS } from "../../lib/tools/index.ts";
 
 const SEED_NAMES = [
   "get_connection_status",
@@ -79,7 +79,7 @@ describe("tool registry", () => {
     const { readFileSync } = await import("node:fs");
     const writers: string[] = [];
     for (const tool of allTools) {
-      const source = readFileSync(new URL(`../lib/tools/${tool.name.replaceAll("_", "-")}.ts`, import.meta.url), "utf8");
+      const source = readFileSync(new URL(`../../lib/tools/${tool.name.replaceAll("_", "-")}.ts`, import.meta.url), "utf8");
       if (/context\.session\.\w+\s*=[^=]|context\.filters\.save\(/.test(source)) writers.push(tool.name);
     }
     assert.ok(writers.includes("configure_connection") && writers.includes("set_session_filter"), `found: ${writers}`);
@@ -92,7 +92,7 @@ describe("tool registry", () => {
   // tool list; what tools share lives in lib/tool-kit/, tool-query/, tool-answers/, tool-set/.
   it("lib/tools/ holds one file per registered tool and index.ts, nothing else", async () => {
     const { readdirSync } = await import("node:fs");
-    const files = readdirSync(new URL("../lib/tools/", import.meta.url)).sort();
+    const files = readdirSync(new URL("../../lib/tools/", import.meta.url)).sort();
     const expected = ["index.ts", ...allTools.map((t) => `${t.name.replaceAll("_", "-")}.ts`)].sort();
     assert.deepEqual(files, expected);
   });

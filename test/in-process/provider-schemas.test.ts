@@ -10,15 +10,15 @@ import { after, before, describe, it } from "node:test";
 import type { Tool as McpTool } from "@modelcontextprotocol/sdk/types.js";
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import { z } from "zod";
-import { toFunctionTools } from "../lib/adapters/function-calling.ts";
-import { FILTER_HOME } from "../lib/filter.ts";
-import { createSimulator } from "../lib/simulator/index.ts";
-import { allTools, SEED_TOOL_NAMES } from "../lib/tools/index.ts";
-import { toolManifest } from "../lib/tool-set/manifest.ts";
-import { type Harness, startHarness, textOf } from "./helpers/harness.ts";
-import { listen } from "./helpers/listen.ts";
-import { describeProblems, type Problem, providerProblems, type RuleId } from "./helpers/provider-rules.ts";
-import { TOOL_COUNT } from "./helpers/registry.ts";
+import { toFunctionTools } from "../../lib/adapters/function-calling.ts";
+import { FILTER_HOME } from "../../lib/filter.ts";
+import { createSimulator } from "../../lib/simulator/index.ts";
+import { allTools, SEED_TOOL_NAMES } from "../../lib/tools/index.ts";
+import { toolManifest } from "../../lib/tool-set/manifest.ts";
+import { type Harness, startHarness, textOf } from "../helpers/harness.ts";
+import { listen } from "../helpers/listen.ts";
+import { describeProblems, type Problem, providerProblems, type RuleId } from "../helpers/provider-rules.ts";
+import { TOOL_COUNT } from "../helpers/registry.ts";
 
 const NOW = Date.parse("2026-11-24T15:00:00Z");
 

@@ -1,8 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Hono } from "hono";
-import { ConfigurationError } from "../lib/errors.ts";
-import { defaultAllowedHosts, originGuard, type OriginGuardOptions } from "../lib/security/origin-guard.ts";
+import { ConfigurationError } from "../../lib/errors.ts";
+import { defaultAllowedHosts, originGuard, type OriginGuardOptions } from "../../lib/security/origin-guard.ts";
 
 function app(options: OriginGuardOptions): Hono {
   const a = new Hono();

@@ -3,10 +3,10 @@
 // test/tools/<tool>.test.ts.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { allTools } from "../lib/tools/index.ts";
-import { answerSchema } from "../lib/tool-kit/lean.ts";
-import { type Harness, startHarness, textOf } from "./helpers/harness.ts";
-import { DXP_TOOLS, reportsFailures } from "./helpers/registry.ts";
+import { allTools } from "../../lib/tools/index.ts";
+import { answerSchema } from "../../lib/tool-kit/lean.ts";
+import { type Harness, startHarness, textOf } from "../helpers/harness.ts";
+import { DXP_TOOLS, reportsFailures } from "../helpers/registry.ts";
 
 /** The tools that read the DXP and answer with its data (get_connection_status reports a failure instead: its own tests). */
 const DATA_TOOLS = DXP_TOOLS.filter((name) => !reportsFailures(name));

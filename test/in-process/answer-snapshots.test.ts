@@ -6,11 +6,11 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
-import { allTools } from "../lib/tools/index.ts";
-import { type Harness, startHarness, textOf } from "./helpers/harness.ts";
+import { allTools } from "../../lib/tools/index.ts";
+import { type Harness, startHarness, textOf } from "../helpers/harness.ts";
 
 const NOW = Date.UTC(2025, 5, 12, 10, 30);
-const FIXTURES = new URL("./fixtures/answers/", import.meta.url);
+const FIXTURES = new URL("../fixtures/answers/", import.meta.url);
 /** Default answers (the budget); answers asked to compare two periods carry twice the figures. */
 const BUDGET = 1500;
 const COMPARED_BUDGET = 2500;

@@ -3,9 +3,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { z } from "zod";
-import { convertedJson, publishedSchemas } from "../lib/server/published-schema.ts";
-import { GENERATED_TARGET, PUBLISHED } from "../lib/server/published-schemas.generated.ts";
-import { allTools } from "../lib/tools/index.ts";
+import { convertedJson, publishedSchemas } from "../../lib/server/published-schema.ts";
+import { GENERATED_TARGET, PUBLISHED } from "../../lib/server/published-schemas.generated.ts";
+import { allTools } from "../../lib/tools/index.ts";
 
 const asked = { target: GENERATED_TARGET } as never;
 

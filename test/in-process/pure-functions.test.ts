@@ -3,14 +3,14 @@
 // log writes, and when a credential's tokens are renewed.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ResponseCache } from "../lib/client/response-cache.ts";
-import { TokenKeeper } from "../lib/client/token-keeper.ts";
-import { resolveConnection } from "../lib/connection.ts";
-import { AuthenticationError, ConfigurationError, InputError, TimeoutError } from "../lib/errors.ts";
-import { mergeFilter } from "../lib/filter.ts";
-import { redactingLogger } from "../lib/logger.ts";
-import { resolveWindow } from "../lib/time.ts";
-import { jwtWith } from "./helpers/common.ts";
+import { ResponseCache } from "../../lib/client/response-cache.ts";
+import { TokenKeeper } from "../../lib/client/token-keeper.ts";
+import { resolveConnection } from "../../lib/connection.ts";
+import { AuthenticationError, ConfigurationError, InputError, TimeoutError } from "../../lib/errors.ts";
+import { mergeFilter } from "../../lib/filter.ts";
+import { redactingLogger } from "../../lib/logger.ts";
+import { resolveWindow } from "../../lib/time.ts";
+import { jwtWith } from "../helpers/common.ts";
 
 describe("resolveConnection", () => {
   const env = { url: "https://op.nectar.services", accessToken: "env-access", refreshToken: "env-refresh", tenant: "acme" };

@@ -3,16 +3,16 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { readConfig } from "../lib/config.ts";
-import { ConfigurationError } from "../lib/errors.ts";
-import { createHttpApp } from "../lib/http/app.ts";
-import { ClientPool } from "../lib/server/client-pool.ts";
-import { OPERATOR_URL_POLICY } from "../lib/server/create-server.ts";
-import { configuredTools } from "../lib/server/configured-tools.ts";
-import { selectTools } from "../lib/tool-set/select-tools.ts";
-import { listen } from "./helpers/listen.ts";
-import { allTools } from "../lib/tools/index.ts";
-import { TOOL_COUNT } from "./helpers/registry.ts";
+import { readConfig } from "../../lib/config.ts";
+import { ConfigurationError } from "../../lib/errors.ts";
+import { createHttpApp } from "../../lib/http/app.ts";
+import { ClientPool } from "../../lib/server/client-pool.ts";
+import { OPERATOR_URL_POLICY } from "../../lib/server/create-server.ts";
+import { configuredTools } from "../../lib/server/configured-tools.ts";
+import { selectTools } from "../../lib/tool-set/select-tools.ts";
+import { listen } from "../helpers/listen.ts";
+import { allTools } from "../../lib/tools/index.ts";
+import { TOOL_COUNT } from "../helpers/registry.ts";
 
 const names = (tools: { name: string }[]) => tools.map((t) => t.name).sort();
 

@@ -2,8 +2,8 @@
 // following only what the answers' text says (the text is what a model reads).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { CARRIERS } from "../lib/simulator/equipment.ts";
-import { type Harness, startHarness, textOf } from "./helpers/harness.ts";
+import { CARRIERS } from "../../lib/simulator/equipment.ts";
+import { type Harness, startHarness, textOf } from "../helpers/harness.ts";
 
 // The planted stories must hold whatever day the demo runs: every walk runs with the clock set
 // to each day of one week (Monday 2025-06-09 … Sunday 2025-06-15, 10:30 UTC). What a walk

@@ -2,17 +2,17 @@
 // version negotiation) is served without sessions; a 2025-era client (the SDK v1 client,
 // as mcp-remote and Claude Desktop speak today) keeps its Mcp-Session-Id session. Runs the
 // shared HTTP app in-process on loopback (Node or Deno), its DXP the simulator.
-import { textOf } from "./helpers/common.ts";
+import { textOf } from "../helpers/common.ts";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from "@modelcontextprotocol/client";
 import { Client as LegacyClient } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport as LegacyTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { createHttpApp } from "../lib/http/app.ts";
-import { ClientPool } from "../lib/server/client-pool.ts";
-import { createSimulator } from "../lib/simulator/index.ts";
-import { type Listening, listen } from "./helpers/listen.ts";
-import { TOOL_COUNT } from "./helpers/registry.ts";
+import { createHttpApp } from "../../lib/http/app.ts";
+import { ClientPool } from "../../lib/server/client-pool.ts";
+import { createSimulator } from "../../lib/simulator/index.ts";
+import { type Listening, listen } from "../helpers/listen.ts";
+import { TOOL_COUNT } from "../helpers/registry.ts";
 
 const loopback = { allowLoopbackHttp: true };
 

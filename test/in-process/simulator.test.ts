@@ -1,13 +1,13 @@
 // The DXP simulator over real loopback HTTP: auth, paging, filters, the planted data
 // stories, faults, the request log, and every answer against the client's schemas.
-import { jwtClaims } from "./helpers/common.ts";
+import { jwtClaims } from "../helpers/common.ts";
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import type { z } from "zod";
-import { API_PREFIX, CUSTOM_TIME_PERIOD, ENDPOINTS, PARAMS, endpointPath, type EndpointName } from "../lib/client/endpoints.ts";
-import * as schemas from "../lib/client/schemas.ts";
-import { createSimulator, roundTrips, type Simulator } from "../lib/simulator/index.ts";
-import { type Listening, listen } from "./helpers/listen.ts";
+import { API_PREFIX, CUSTOM_TIME_PERIOD, ENDPOINTS, PARAMS, endpointPath, type EndpointName } from "../../lib/client/endpoints.ts";
+import * as schemas from "../../lib/client/schemas.ts";
+import { createSimulator, roundTrips, type Simulator } from "../../lib/simulator/index.ts";
+import { type Listening, listen } from "../helpers/listen.ts";
 
 // Thursday 2025-06-12 10:30 UTC: the carrier incident falls on Monday 2025-06-09, 14:00-20:00 UTC.
 const NOW = Date.UTC(2025, 5, 12, 10, 30);

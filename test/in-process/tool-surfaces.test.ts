@@ -9,11 +9,11 @@ import { after, before, describe, it } from "node:test";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { Tool as ListedTool } from "@modelcontextprotocol/sdk/types.js";
-import { createServer } from "../lib/server/create-server.ts";
-import { newSessionState } from "../lib/session.ts";
-import { allTools } from "../lib/tools/index.ts";
+import { createServer } from "../../lib/server/create-server.ts";
+import { newSessionState } from "../../lib/session.ts";
+import { allTools } from "../../lib/tools/index.ts";
 
-const FOLDER = new URL("./fixtures/tools/", import.meta.url);
+const FOLDER = new URL("../fixtures/tools/", import.meta.url);
 const UPDATE = process.env.UPDATE_SNAPSHOTS === "1";
 const fileOf = (name: string) => `${name}.json`;
 const pretty = (tool: ListedTool) => `${JSON.stringify(tool, null, 2)}\n`;

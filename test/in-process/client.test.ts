@@ -1,7 +1,7 @@
 // The DXP client's auth and failure policy, against the simulator over loopback HTTP.
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
-import { DxpClient } from "../lib/client/client.ts";
+import { DxpClient } from "../../lib/client/client.ts";
 import {
   AuthenticationError,
   ConfigurationError,
@@ -10,9 +10,9 @@ import {
   RateLimitedError,
   TimeoutError,
   UpstreamError,
-} from "../lib/errors.ts";
-import { createSimulator, type Simulator } from "../lib/simulator/index.ts";
-import { type Listening, listen } from "./helpers/listen.ts";
+} from "../../lib/errors.ts";
+import { createSimulator, type Simulator } from "../../lib/simulator/index.ts";
+import { type Listening, listen } from "../helpers/listen.ts";
 
 const REFRESH_PATH = "/aapi/jwt/token/refresh";
 // Tokens that live 30 s are renewed at half their life; these clients' clocks run 20 s

@@ -1,13 +1,13 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ConfigurationError } from "../lib/errors.ts";
+import { ConfigurationError } from "../../lib/errors.ts";
 import {
   DEFAULT_URL_POLICY,
   checkDxpUrl,
   parseUrlPolicy,
   type UrlPolicy,
-} from "../lib/security/url-policy.ts";
-import { classifyHost } from "../lib/security/address-classes.ts";
+} from "../../lib/security/url-policy.ts";
+import { classifyHost } from "../../lib/security/address-classes.ts";
 
 type HostClass = ReturnType<typeof classifyHost>;
 

@@ -3,13 +3,13 @@
 // "busy" error, and a caller who goes away cancels its upstream requests.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { DxpClient } from "../lib/client/client.ts";
-import { ClientPool } from "../lib/server/client-pool.ts";
-import { newSessionState } from "../lib/session.ts";
-import { ResponseCache } from "../lib/client/response-cache.ts";
-import { UpstreamLimiter } from "../lib/security/upstream-limiter.ts";
-import { MemoryAnswerStore } from "../lib/store/memory-answer-store.ts";
-import { type App, call, credentialHeaders, type Dxp, inProcess, rpc, startApp, startDxp, textOf, toolCall } from "./helpers/security.ts";
+import { DxpClient } from "../../lib/client/client.ts";
+import { ClientPool } from "../../lib/server/client-pool.ts";
+import { newSessionState } from "../../lib/session.ts";
+import { ResponseCache } from "../../lib/client/response-cache.ts";
+import { UpstreamLimiter } from "../../lib/security/upstream-limiter.ts";
+import { MemoryAnswerStore } from "../../lib/store/memory-answer-store.ts";
+import { type App, call, credentialHeaders, type Dxp, inProcess, rpc, startApp, startDxp, textOf, toolCall } from "../helpers/security.ts";
 
 let dxp: Dxp;
 before(async () => {

@@ -6,11 +6,11 @@ import { after, before, describe, it } from "node:test";
 import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from "@modelcontextprotocol/client";
 import { Client as LegacyClient } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport as LegacyTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { createHttpApp } from "../lib/http/app.ts";
-import { ClientPool } from "../lib/server/client-pool.ts";
-import { createSimulator } from "../lib/simulator/index.ts";
-import { MemoryFilterStore } from "../lib/store/memory-filter-store.ts";
-import { type Listening, listen } from "./helpers/listen.ts";
+import { createHttpApp } from "../../lib/http/app.ts";
+import { ClientPool } from "../../lib/server/client-pool.ts";
+import { createSimulator } from "../../lib/simulator/index.ts";
+import { MemoryFilterStore } from "../../lib/store/memory-filter-store.ts";
+import { type Listening, listen } from "../helpers/listen.ts";
 
 const loopback = { allowLoopbackHttp: true };
 

@@ -3,11 +3,11 @@
 // every notation ipaddr.js reads.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { classifyAddress } from "../lib/security/address-classes.ts";
-import { checkResolvedAddress } from "../lib/security/url-policy.ts";
-import { CredentialKeys } from "../lib/store/credential-keys.ts";
-import { MemorySessionStore } from "../lib/store/memory-session-store.ts";
-import { MemoryTokenStore } from "../lib/store/memory-token-store.ts";
+import { classifyAddress } from "../../lib/security/address-classes.ts";
+import { checkResolvedAddress } from "../../lib/security/url-policy.ts";
+import { CredentialKeys } from "../../lib/store/credential-keys.ts";
+import { MemorySessionStore } from "../../lib/store/memory-session-store.ts";
+import { MemoryTokenStore } from "../../lib/store/memory-token-store.ts";
 
 describe("the token store", () => {
   it("runs one renewal for concurrent callers and hands everyone its result", async () => {

@@ -2,12 +2,12 @@
 // finding 8 (no session for a refused batch; an initialize flood cannot evict live sessions).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { normalizeUrl } from "../lib/client/credentials.ts";
-import { toolContextFactory } from "../lib/server/tool-context.ts";
-import { ClientPool } from "../lib/server/client-pool.ts";
-import { newSessionState } from "../lib/session.ts";
-import { MemorySessionStore } from "../lib/store/memory-session-store.ts";
-import { type Listening, listen } from "./helpers/listen.ts";
+import { normalizeUrl } from "../../lib/client/credentials.ts";
+import { toolContextFactory } from "../../lib/server/tool-context.ts";
+import { ClientPool } from "../../lib/server/client-pool.ts";
+import { newSessionState } from "../../lib/session.ts";
+import { MemorySessionStore } from "../../lib/store/memory-session-store.ts";
+import { type Listening, listen } from "../helpers/listen.ts";
 import {
   type App,
   call,
@@ -20,7 +20,7 @@ import {
   startDxp,
   textOf,
   toolCall,
-} from "./helpers/security.ts";
+} from "../helpers/security.ts";
 
 let dxp: Dxp;
 let app: App;

@@ -1,7 +1,7 @@
 // MCP beyond tools: prompts that name the tools to use, and reference data as resources.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { type Harness, startHarness } from "./helpers/harness.ts";
+import { type Harness, startHarness } from "../helpers/harness.ts";
 
 describe("prompts and resources", () => {
   let h: Harness;
@@ -40,7 +40,7 @@ describe("prompts and resources", () => {
 
   it("serves the tenants and this session's filter as resources", async () => {
     const { resources } = await h.client.listResources();
-    // ui:// resources are the MCP Apps views (test/views.test.ts).
+    // ui:// resources are the MCP Apps views (test/in-process/views.test.ts).
     const data = resources.filter((r) => !r.uri.startsWith("ui://"));
     assert.deepEqual(data.map((r) => r.uri).sort(), ["nectar://session/filter", "nectar://tenants"]);
     const tenants = await h.client.readResource({ uri: "nectar://tenants" });

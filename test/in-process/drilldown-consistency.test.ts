@@ -2,8 +2,8 @@
 // that match nothing, windows outside the data and the minimum-sample rule, through the tools.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { roundTrips } from "../lib/simulator/index.ts";
-import { type Harness, startHarness, textOf } from "./helpers/harness.ts";
+import { roundTrips } from "../../lib/simulator/index.ts";
+import { type Harness, startHarness, textOf } from "../helpers/harness.ts";
 
 const NOW = Date.UTC(2025, 5, 12, 10, 30);
 

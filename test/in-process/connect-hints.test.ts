@@ -3,9 +3,9 @@
 // both shells hand out.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { connectHints, localUrl } from "../lib/http/from-config.ts";
-import { DEMO_TENANT, demoCredentials } from "../lib/simulator/demo.ts";
-import { createSimulator } from "../lib/simulator/index.ts";
+import { connectHints, localUrl } from "../../lib/http/from-config.ts";
+import { DEMO_TENANT, demoCredentials } from "../../lib/simulator/demo.ts";
+import { createSimulator } from "../../lib/simulator/index.ts";
 
 describe("connect hints", () => {
   it("dials a wildcard listener on loopback and brackets IPv6", () => {

@@ -8,11 +8,11 @@ import { Client as ModernClient, StreamableHTTPClientTransport as ModernTranspor
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport as LegacyTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { APP_HTML_MIME_TYPE, appViews } from "../lib/apps/views.ts";
-import { createHttpApp } from "../lib/http/app.ts";
-import { ClientPool } from "../lib/server/client-pool.ts";
-import { type Harness, startHarness } from "./helpers/harness.ts";
-import { listen } from "./helpers/listen.ts";
+import { APP_HTML_MIME_TYPE, appViews } from "../../lib/apps/views.ts";
+import { createHttpApp } from "../../lib/http/app.ts";
+import { ClientPool } from "../../lib/server/client-pool.ts";
+import { type Harness, startHarness } from "../helpers/harness.ts";
+import { listen } from "../helpers/listen.ts";
 
 const MAP_URI = "ui://nectar-dxp-mcp/location-quality-map.html";
 const CHART_URI = "ui://nectar-dxp-mcp/session-histogram-chart.html";

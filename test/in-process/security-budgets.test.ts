@@ -5,13 +5,13 @@
 // traffic; nothing here reads the clock.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { readConfig } from "../lib/config.ts";
-import { budgetsForHeap } from "../lib/store/budgets.ts";
-import { MemoryFilterStore } from "../lib/store/memory-filter-store.ts";
-import { MemorySessionStore } from "../lib/store/memory-session-store.ts";
-import { MemoryTokenStore } from "../lib/store/memory-token-store.ts";
-import { assertQuotaHeld, filterQuotaOutcome } from "./helpers/filter-quota.ts";
-import { type App, call, credentialHeaders, type Dxp, initialize, rpc, startApp, startDxp, textOf, toolCall } from "./helpers/security.ts";
+import { readConfig } from "../../lib/config.ts";
+import { budgetsForHeap } from "../../lib/store/budgets.ts";
+import { MemoryFilterStore } from "../../lib/store/memory-filter-store.ts";
+import { MemorySessionStore } from "../../lib/store/memory-session-store.ts";
+import { MemoryTokenStore } from "../../lib/store/memory-token-store.ts";
+import { assertQuotaHeld, filterQuotaOutcome } from "../helpers/filter-quota.ts";
+import { type App, call, credentialHeaders, type Dxp, initialize, rpc, startApp, startDxp, textOf, toolCall } from "../helpers/security.ts";
 
 const MiB = 1024 * 1024;
 /** The Kubernetes manifest's heap (deploy/kubernetes/deployment.yaml: --max-old-space-size=192). */

@@ -6,16 +6,16 @@ import { after, before, describe, it } from "node:test";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { ClientPool } from "../lib/server/client-pool.ts";
-import { createServer } from "../lib/server/create-server.ts";
-import { newSessionState } from "../lib/session.ts";
-import { createSimulator } from "../lib/simulator/index.ts";
-import { defineTool } from "../lib/tool-kit/define.ts";
-import { allTools, TOOL_GROUPS } from "../lib/tools/index.ts";
-import { selectTools } from "../lib/tool-set/select-tools.ts";
-import newTool from "./fixtures/new-tool/get-tenant-count.ts";
-import { textOf } from "./helpers/common.ts";
-import { listen } from "./helpers/listen.ts";
+import { ClientPool } from "../../lib/server/client-pool.ts";
+import { createServer } from "../../lib/server/create-server.ts";
+import { newSessionState } from "../../lib/session.ts";
+import { createSimulator } from "../../lib/simulator/index.ts";
+import { defineTool } from "../../lib/tool-kit/define.ts";
+import { allTools, TOOL_GROUPS } from "../../lib/tools/index.ts";
+import { selectTools } from "../../lib/tool-set/select-tools.ts";
+import newTool from "../fixtures/new-tool/get-tenant-count.ts";
+import { textOf } from "../helpers/common.ts";
+import { listen } from "../helpers/listen.ts";
 
 const loopback = { allowLoopbackHttp: true };
 

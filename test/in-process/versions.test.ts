@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import type { Options } from "tsup";
-import tsupConfig from "../tsup.config.ts";
-import { VERSION } from "../lib/version.ts";
+import tsupConfig from "../../tsup.config.ts";
+import { VERSION } from "../../lib/version.ts";
 
 interface ConditionalExport {
   types?: string;

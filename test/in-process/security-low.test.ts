@@ -3,12 +3,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { effectiveUrlPolicy, readConfig } from "../lib/config.ts";
-import { checkDxpUrl } from "../lib/security/url-policy.ts";
-import { newSessionState } from "../lib/session.ts";
-import { parseToolSelection, selectTools } from "../lib/tool-set/select-tools.ts";
-import { jwtWith } from "./helpers/common.ts";
-import { type App, call, credentialHeaders, type Dxp, inProcess, startApp, startDxp, textOf } from "./helpers/security.ts";
+import { effectiveUrlPolicy, readConfig } from "../../lib/config.ts";
+import { checkDxpUrl } from "../../lib/security/url-policy.ts";
+import { newSessionState } from "../../lib/session.ts";
+import { parseToolSelection, selectTools } from "../../lib/tool-set/select-tools.ts";
+import { jwtWith } from "../helpers/common.ts";
+import { type App, call, credentialHeaders, type Dxp, inProcess, startApp, startDxp, textOf } from "../helpers/security.ts";
 
 let dxp: Dxp;
 let app: App;
