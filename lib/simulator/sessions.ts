@@ -180,7 +180,9 @@ export function generateSessions(
     );
     if (scenario === "EXTERNAL" && location.region === INCIDENT_REGION && at >= incidentStart && at < incidentEnd) {
       // Drawn for every call in the window (the first stream stays aligned); only the incident carrier's trunk loses packets.
-      const incidentLoss = between(rng, 5, 15);
+      // At ≥ 9% loss every call scores under 40 (CRITICAL): at 5% many stayed AVERAGE, so the incident's edge hours
+      // were only half poor and its start and end blurred into the trunk's ordinary hours (15–20% poor).
+      const incidentLoss = between(rng, 9, 15);
       const incidentJitter = between(rng, 10, 30);
       if (equipment.carrier === INCIDENT_CARRIER) {
         loss = incidentLoss;

@@ -83,7 +83,42 @@ export function worstRun(points: readonly Point[], usual = usualShare(points)): 
       current = undefined;
     }
   });
-  return best;
+  return best && sharpenEdges(points, best, usual);
+}
+
+/** The share a likelihood ratio tests against is at least this (a usual share of 0 would make any poor call infinitely likelier in the run). */
+export const EDGE_USUAL_FLOOR = 0.05;
+
+/**
+ * A run's edges, by likelihood ratio: an edge bucket stays in the run only when its poor count
+ * is likelier at the run's pooled share than at the usual share, and a neighbouring bucket
+ * (even one too quiet to be bad) joins it when it is. A thin trunk's ordinary hour next to an
+ * incident (4 poor of 9 at a usual 15%) clears the bad threshold by chance but is far likelier
+ * ordinary than at the incident's ~100%; the incident's first hour with 1 call, poor, is not.
+ */
+function sharpenEdges(points: readonly Point[], run: Run, usual: number): Run {
+  const p0 = Math.max(usual, EDGE_USUAL_FLOOR);
+  const p1 = Math.min(0.99, run.poor / run.sessions);
+  if (!(p1 > p0)) return run;
+  const llr = (p: Point) => p.poor * Math.log(p1 / p0) + (p.sessions - p.poor) * Math.log((1 - p1) / (1 - p0));
+  const inRun = (p: Point) => p.sessions >= MIN_BUCKET_SESSIONS && llr(p) > 0;
+  let { first, last } = run;
+  while (first < last && !inRun(points[first]!)) {
+    first++;
+    while (first < last && points[first]!.sessions < MIN_BUCKET_SESSIONS) first++;
+  }
+  while (last > first && !inRun(points[last]!)) {
+    last--;
+    while (last > first && points[last]!.sessions < MIN_BUCKET_SESSIONS) last--;
+  }
+  const joins = (p: Point | undefined) => p !== undefined && p.sessions > 0 && llr(p) > 0;
+  while (joins(points[first - 1])) first--;
+  while (joins(points[last + 1])) last++;
+  if (first === run.first && last === run.last) return run;
+  const span = points.slice(first, last + 1);
+  const sessions = span.reduce((n, p) => n + p.sessions, 0);
+  const poor = span.reduce((n, p) => n + p.poor, 0);
+  return { first, last, sessions, poor, excess: poor - sessions * usual };
 }
 
 export interface Step {

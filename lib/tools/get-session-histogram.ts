@@ -121,7 +121,7 @@ export default defineTool({
             "|",
           ),
           groups.length
-            ? `Bad runs (poor share ≥ twice the group's usual and ≥ ${RUN_MIN_POINTS} pts above it, ${unit}s with ≥ ${MIN_BUCKET_SESSIONS} sessions and ≥ ${MIN_BUCKET_POOR} poor): ` +
+            ? `Bad runs (poor share ≥ twice the group's usual and ≥ ${RUN_MIN_POINTS} pts above it, ${unit}s with ≥ ${MIN_BUCKET_SESSIONS} sessions and ≥ ${MIN_BUCKET_POOR} poor; edge ${unit}s likelier at the run's share than the usual): ` +
               groups
                 .map((g, i) => {
                   const usual = usualShare(g.series);

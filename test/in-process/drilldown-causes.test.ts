@@ -217,7 +217,11 @@ for (const NOW of WEEK) describe(`drill-down on a ${DAY_NAMES[new Date(NOW).getU
 // The hours the tour failed at on the real clock (2026-12-02 01:04 UTC, a CI run): the trunk's thin
 // hourly series (3–12 calls an hour, 15–20% of them poor on an ordinary day) once gave a usual share
 // of 0, so an ordinary hour after the incident (2 poor of 5) read as bad and the incident "ended" at 21:00.
-for (const NOW of [Date.UTC(2026, 11, 2, 1, 4), Date.UTC(2026, 11, 2, 2, 0), Date.UTC(2026, 11, 3, 23, 59)]) {
+// A replay at 336 hourly clocks found 16 more wrong (ends at 21:00, starts at 15:00): the incident's
+// 5–15% loss left edge hours only half poor, an ordinary hour after it (4 poor of 9) read as bad, and
+// a first hour of 1 call was too quiet to count. Sharper loss and likelihood-ratio edges fix all.
+const REPLAYED = [Date.UTC(2026, 10, 25, 21, 30), Date.UTC(2026, 10, 25, 22, 30), Date.UTC(2026, 10, 28, 15, 30)];
+for (const NOW of [Date.UTC(2026, 11, 2, 1, 4), Date.UTC(2026, 11, 2, 2, 0), Date.UTC(2026, 11, 3, 23, 59), ...REPLAYED]) {
   describe(`find_quality_changes at ${utcText(NOW)} UTC: the incident ends when the simulator ends it`, () => {
     let h: Harness;
     before(async () => {
