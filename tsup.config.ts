@@ -17,7 +17,16 @@ export default defineConfig([
     platform: "node",
     splitting: true,
     // NECTAR_NO_DTS=1: scripts/build-fast.mjs, the tests' build (the types are for packing).
-    dts: process.env.NECTAR_NO_DTS === "1" ? false : { entry: { "lib/index": "lib/index.ts", "lib/tools-api": "lib/tools-api.ts", "lib/simulator/index": "lib/simulator/index.ts" } },
+    dts:
+      process.env.NECTAR_NO_DTS === "1"
+        ? false
+        : {
+            entry: {
+              "lib/index": "lib/index.ts",
+              "lib/tools-api": "lib/tools-api.ts",
+              "lib/simulator/index": "lib/simulator/index.ts",
+            },
+          },
     // Both builds write into dist/ at once: `npm run build` empties it first instead.
     clean: false,
     sourcemap: false,

@@ -14,13 +14,17 @@ export interface SimChild {
   child: ChildProcess;
   tokens(count: number): Promise<TokenGrant[]>;
   count(): Promise<number>;
-  requests(since: number): Promise<{ method: string; path: string; query: Record<string, string>; token: string | null }[]>;
+  requests(
+    since: number,
+  ): Promise<{ method: string; path: string; query: Record<string, string>; token: string | null }[]>;
   clear(): Promise<void>;
   stop(): Promise<void>;
 }
 
 const readyUrl = (message: unknown): string | undefined =>
-  typeof message === "object" && message !== null && (message as { ready?: unknown }).ready ? String((message as { url: string }).url) : undefined;
+  typeof message === "object" && message !== null && (message as { ready?: unknown }).ready
+    ? String((message as { url: string }).url)
+    : undefined;
 
 export async function startSimChild(sessionsPerTenant: number): Promise<SimChild> {
   const started = await startNode<string>(["--import", "tsx", "bench/sim-child.ts"], {

@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { SimChild } from "./children.ts";
-import { heading, note, table, type Target, targets } from "./report.ts";
+import { heading, note, type Target, table, targets } from "./report.ts";
 import { CLI, cpuMs, r, stats, track, within } from "./util.ts";
 
 export interface ColdStartOptions {
@@ -16,7 +16,10 @@ export interface ColdStartOptions {
 
 const PEER = "bench/peer-stdio.mjs";
 
-async function serverToToolsList(env: Record<string, string>, script = CLI): Promise<{ ms: number; cpuMs: number; tools: number }> {
+async function serverToToolsList(
+  env: Record<string, string>,
+  script = CLI,
+): Promise<{ ms: number; cpuMs: number; tools: number }> {
   const transport = new StdioClientTransport({ command: process.execPath, args: [script], env, stderr: "pipe" });
   let stderr = "";
   transport.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
@@ -85,7 +88,9 @@ export async function coldStartSection(sim: SimChild, options: ColdStartOptions)
   const v = stats(version);
   const c = stats(serverCpu);
   const p = stats(peer);
-  note(`${options.runs} runs each, alternating; ${toolCount} tools listed; NECTAR_* env pointing at the simulator child.`);
+  note(
+    `${options.runs} runs each, alternating; ${toolCount} tools listed; NECTAR_* env pointing at the simulator child.`,
+  );
   table(
     ["what", "median ms", "p99 (max) ms", "min ms"],
     [
@@ -98,7 +103,13 @@ export async function coldStartSection(sim: SimChild, options: ColdStartOptions)
     ],
   );
   const list: Target[] = [
-    { section: "3. cold start", what: "spawn → tools/list (median)", target: "≤ 250 ms", measured: `${r(s.median, 0)} ms (bare node ${r(b.median, 0)} ms)`, pass: s.median <= 250 },
+    {
+      section: "3. cold start",
+      what: "spawn → tools/list (median)",
+      target: "≤ 250 ms",
+      measured: `${r(s.median, 0)} ms (bare node ${r(b.median, 0)} ms)`,
+      pass: s.median <= 250,
+    },
     {
       section: "3. cold start",
       what: "spawn → tools/list vs the bare SDK stdio peer (medians)",
@@ -110,7 +121,16 @@ export async function coldStartSection(sim: SimChild, options: ColdStartOptions)
   targets(list);
   const round = (x: ReturnType<typeof stats>) => ({ median: r(x.median, 1), max: r(x.max, 1), min: r(x.min, 1) });
   return {
-    json: { runs: options.runs, tools: toolCount, serverToToolsListMs: round(s), peerToToolsListMs: round(p), serverCpuMsAtToolsList: round(c), cliVersionMs: round(v), bareNodeMs: round(b), samples: { server: server.map((x) => r(x, 1)), bare: bare.map((x) => r(x, 1)) } },
+    json: {
+      runs: options.runs,
+      tools: toolCount,
+      serverToToolsListMs: round(s),
+      peerToToolsListMs: round(p),
+      serverCpuMsAtToolsList: round(c),
+      cliVersionMs: round(v),
+      bareNodeMs: round(b),
+      samples: { server: server.map((x) => r(x, 1)), bare: bare.map((x) => r(x, 1)) },
+    },
     targets: list,
   };
 }

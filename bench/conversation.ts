@@ -2,7 +2,7 @@
 // upstream requests each step makes (from the simulator's log). Run with the client's
 // default options (its answer cache, if any, as shipped) and again with the cache off.
 import { type CacheMode, connect, type Dxp } from "./in-process.ts";
-import { heading, note, table, type Target, targets } from "./report.ts";
+import { heading, note, type Target, table, targets } from "./report.ts";
 import { listen, r } from "./util.ts";
 
 type Step = { say: string; tool: string; args: (found: { location: string }) => Record<string, unknown> };
@@ -15,7 +15,11 @@ export const SCRIPT: readonly Step[] = [
   { say: "And over the week?", tool: "get_session_summary", args: () => ({ timePeriod: "LAST_WEEK" }) },
   { say: "When did it go wrong?", tool: "get_session_histogram", args: () => ({ timePeriod: "LAST_WEEK" }) },
   { say: "Which sites are worst?", tool: "get_location_quality_summary", args: () => ({ timePeriod: "LAST_WEEK" }) },
-  { say: "Focus on the worst site this week", tool: "set_session_filter", args: (f) => ({ timePeriod: "LAST_WEEK", locations: [f.location] }) },
+  {
+    say: "Focus on the worst site this week",
+    tool: "set_session_filter",
+    args: (f) => ({ timePeriod: "LAST_WEEK", locations: [f.location] }),
+  },
   { say: "Summary there", tool: "get_session_summary", args: none },
   { say: "Over time there", tool: "get_session_histogram", args: none },
   { say: "Show me the poor calls there", tool: "get_detailed_session_list", args: () => ({ qualities: ["CRITICAL"] }) },
@@ -43,7 +47,8 @@ async function play(dxp: Dxp, cache: CacheMode): Promise<number[]> {
       const { result, upstream } = await mcp.traced(step.tool, step.args(found));
       perStep.push(upstream.length);
       if (step.tool === "get_location_quality_summary" && !located) {
-        const worst = (result.structuredContent as { locations?: { name?: string }[] } | undefined)?.locations?.[0]?.name;
+        const worst = (result.structuredContent as { locations?: { name?: string }[] } | undefined)?.locations?.[0]
+          ?.name;
         if (worst) found.location = worst;
         located = true;
       }
@@ -82,7 +87,10 @@ async function sharing(dxp: Dxp): Promise<{ distinct: number; made: number }> {
   const mcp = await connect(dxp, "off");
   try {
     const before = dxp.sim.requests.length;
-    await Promise.all([mcp.ok("get_session_summary", { timePeriod: "LAST_MONTH" }), mcp.ok("get_session_summary", { timePeriod: "LAST_MONTH" })]);
+    await Promise.all([
+      mcp.ok("get_session_summary", { timePeriod: "LAST_MONTH" }),
+      mcp.ok("get_session_summary", { timePeriod: "LAST_MONTH" }),
+    ]);
     const gets = dxp.sim.requests.slice(before).filter((q) => q.method === "GET");
     return { distinct: new Set(gets.map((q) => `${q.path}?${new URLSearchParams(q.query)}`)).size, made: gets.length };
   } finally {
@@ -95,7 +103,9 @@ export async function conversationSection(dxp: Dxp) {
   const shipped = await play(dxp, "default");
   const off = await play(dxp, "off");
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-  note("Upstream = every request the simulator saw during the step (GETs and token refreshes). \"as shipped\": the client's default options; \"cache off\": cache: { ttlMs: 0 }.");
+  note(
+    'Upstream = every request the simulator saw during the step (GETs and token refreshes). "as shipped": the client\'s default options; "cache off": cache: { ttlMs: 0 }.',
+  );
   table(
     ["#", "analyst asks", "tool", "upstream as shipped", "upstream cache off"],
     [
@@ -138,7 +148,13 @@ export async function conversationSection(dxp: Dxp) {
   targets(list);
   return {
     json: {
-      steps: SCRIPT.map((s, i) => ({ step: i + 1, says: s.say, tool: s.tool, upstreamAsShipped: shipped[i], upstreamCacheOff: off[i] })),
+      steps: SCRIPT.map((s, i) => ({
+        step: i + 1,
+        says: s.say,
+        tool: s.tool,
+        upstreamAsShipped: shipped[i],
+        upstreamCacheOff: off[i],
+      })),
       toolCalls: SCRIPT.length,
       upstreamAsShipped: sum(shipped),
       upstreamCacheOff: sum(off),

@@ -7,10 +7,10 @@ import { serve } from "@hono/node-server";
 import type { ClientOptions } from "../lib/client/client.ts";
 import { effectiveUrlPolicy, readConfig } from "../lib/config.ts";
 import { createHttpApp } from "../lib/http/app.ts";
-import { MemorySessionStore } from "../lib/store/memory-session-store.ts";
 import { defaultAllowedHosts } from "../lib/security/origin-guard.ts";
 import { ClientPool } from "../lib/server/client-pool.ts";
 import { OPERATOR_URL_POLICY } from "../lib/server/create-server.ts";
+import { MemorySessionStore } from "../lib/store/memory-session-store.ts";
 
 const config = readConfig({ ...process.env, MCP_TRANSPORT: "http", FASTMCP_HOST: "127.0.0.1", FASTMCP_PORT: "0" });
 const options: ClientOptions = { urlPolicy: OPERATOR_URL_POLICY, timeoutMs: config.timeoutMs };

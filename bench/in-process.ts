@@ -44,7 +44,10 @@ export interface Mcp {
   /** Call, and fail loudly on an error result: a bench on error answers measures nothing. */
   ok(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
   /** Call and return the upstream requests it made (from the simulator's log). */
-  traced(name: string, args?: Record<string, unknown>): Promise<{ result: CallToolResult; upstream: RecordedRequest[] }>;
+  traced(
+    name: string,
+    args?: Record<string, unknown>,
+  ): Promise<{ result: CallToolResult; upstream: RecordedRequest[] }>;
   close(): Promise<void>;
 }
 

@@ -8,7 +8,14 @@ process.on("message", (message) => {
     global.gc();
   }
   const usage = process.memoryUsage();
-  process.send({ id: message.id, rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external, gc: typeof global.gc === "function" });
+  process.send({
+    id: message.id,
+    rss: usage.rss,
+    heapUsed: usage.heapUsed,
+    heapTotal: usage.heapTotal,
+    external: usage.external,
+    gc: typeof global.gc === "function",
+  });
 });
 // The bench gone (even killed): do not outlive it.
 process.on("disconnect", () => process.exit(0));

@@ -3,7 +3,7 @@
 // (bench/mem-probe.cjs) that, on request, collects garbage and reports heap figures; RSS is
 // read from /proc/<pid>/status, from outside.
 import { startBuiltHttp } from "./children.ts";
-import { heading, note, table, type Target, targets } from "./report.ts";
+import { heading, note, type Target, table, targets } from "./report.ts";
 import { ask, r, rssBytes, sleep } from "./util.ts";
 
 export interface MemoryOptions {
@@ -31,10 +31,16 @@ async function openSessions(url: string, count: number, parallel = 16): Promise<
   for (let start = 0; start < count; start += parallel) {
     const batch = await Promise.all(
       Array.from({ length: Math.min(parallel, count - start) }, async () => {
-        const response = await fetch(`${url}/mcp`, { method: "POST", headers: HEADERS, body: JSON.stringify(initialize), signal: AbortSignal.timeout(15_000) });
+        const response = await fetch(`${url}/mcp`, {
+          method: "POST",
+          headers: HEADERS,
+          body: JSON.stringify(initialize),
+          signal: AbortSignal.timeout(15_000),
+        });
         await response.arrayBuffer();
         const id = response.headers.get("mcp-session-id");
-        if (response.status !== 200 || !id) throw new Error(`initialize answered ${response.status} without a session id`);
+        if (response.status !== 200 || !id)
+          throw new Error(`initialize answered ${response.status} without a session id`);
         return id;
       }),
     );
@@ -79,9 +85,27 @@ export async function memorySection(options: MemoryOptions) {
   table(
     ["", "RSS MB", "heapUsed MB", "heapTotal MB", "external MB"],
     [
-      [`before (${warmup} warm-up sessions)`, mb(before.rss), mb(before.heapUsed), mb(before.heapTotal), mb(before.external)],
-      [`after +${options.sessions} sessions`, mb(after.rss), mb(after.heapUsed), mb(after.heapTotal), mb(after.external)],
-      ["per session, KB", r(perSessionRss / 1024, 2), r(perSessionHeap / 1024, 2), r((after.heapTotal - before.heapTotal) / options.sessions / 1024, 2), r((after.external - before.external) / options.sessions / 1024, 2)],
+      [
+        `before (${warmup} warm-up sessions)`,
+        mb(before.rss),
+        mb(before.heapUsed),
+        mb(before.heapTotal),
+        mb(before.external),
+      ],
+      [
+        `after +${options.sessions} sessions`,
+        mb(after.rss),
+        mb(after.heapUsed),
+        mb(after.heapTotal),
+        mb(after.external),
+      ],
+      [
+        "per session, KB",
+        r(perSessionRss / 1024, 2),
+        r(perSessionHeap / 1024, 2),
+        r((after.heapTotal - before.heapTotal) / options.sessions / 1024, 2),
+        r((after.external - before.external) / options.sessions / 1024, 2),
+      ],
     ],
   );
   const list: Target[] = [
@@ -98,8 +122,18 @@ export async function memorySection(options: MemoryOptions) {
     json: {
       sessions: options.sessions,
       sessionsOpenAtEnd: sessionsAtEnd,
-      before: { rssBytes: before.rss, heapUsedBytes: before.heapUsed, heapTotalBytes: before.heapTotal, externalBytes: before.external },
-      after: { rssBytes: after.rss, heapUsedBytes: after.heapUsed, heapTotalBytes: after.heapTotal, externalBytes: after.external },
+      before: {
+        rssBytes: before.rss,
+        heapUsedBytes: before.heapUsed,
+        heapTotalBytes: before.heapTotal,
+        externalBytes: before.external,
+      },
+      after: {
+        rssBytes: after.rss,
+        heapUsedBytes: after.heapUsed,
+        heapTotalBytes: after.heapTotal,
+        externalBytes: after.external,
+      },
       perSessionKb: { rss: r(perSessionRss / 1024, 3), heapUsed: r(perSessionHeap / 1024, 3) },
     },
     targets: list,

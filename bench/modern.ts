@@ -5,7 +5,7 @@
 // rounds, in ABBA order (peer, ours, ours, peer, …) so that a drift in load falls on both;
 // the figure is the median of the per-pair ratios, with their spread.
 import { type ServerChild, type SimChild, startHttpChild, startPeerChild, type TokenGrant } from "./children.ts";
-import { heading, note, table, type Target, targets } from "./report.ts";
+import { heading, note, type Target, table, targets } from "./report.ts";
 import { drive, mcpRunProbe, type Run, summarize } from "./throughput.ts";
 import { cpuMs, ownCpuMs, r, stats } from "./util.ts";
 
@@ -20,7 +20,9 @@ export interface ModernOptions {
 const TOOL = "get_tenant_platforms";
 
 export async function modernSection(sim: SimChild, options: ModernOptions) {
-  heading(`8. MCP 2026-07-28 at ${options.clients} clients: ours beside a bare SDK v2 McpServer with one tool, in alternating rounds`);
+  heading(
+    `8. MCP 2026-07-28 at ${options.clients} clients: ours beside a bare SDK v2 McpServer with one tool, in alternating rounds`,
+  );
   const tokens = await sim.tokens(options.clients);
   const ours = await startHttpChild();
   let peer: ServerChild | undefined;
@@ -30,11 +32,19 @@ export async function modernSection(sim: SimChild, options: ModernOptions) {
     const url = `${sim.url}${probe.path}${Object.keys(probe.query).length ? `?${new URLSearchParams(probe.query)}` : ""}`;
     peer = await startPeerChild(url);
     const servers = { peer, ours };
-    for (const which of ["peer", "ours"] as const) await modernRun(servers[which], sim, tokens, options.clients, { durationMs: 300, warmupCalls: options.warmupCalls });
+    for (const which of ["peer", "ours"] as const)
+      await modernRun(servers[which], sim, tokens, options.clients, {
+        durationMs: 300,
+        warmupCalls: options.warmupCalls,
+      });
     for (let i = 0; i < options.pairs; i++) {
       const order = i % 2 === 0 ? (["peer", "ours"] as const) : (["ours", "peer"] as const);
       const pair: Partial<Record<"peer" | "ours", Run>> = {};
-      for (const which of order) pair[which] = await modernRun(servers[which], sim, tokens, options.clients, { durationMs: options.roundMs, warmupCalls: 0 });
+      for (const which of order)
+        pair[which] = await modernRun(servers[which], sim, tokens, options.clients, {
+          durationMs: options.roundMs,
+          warmupCalls: 0,
+        });
       pairs.push(pair as { peer: Run; ours: Run });
     }
   } finally {
@@ -60,14 +70,32 @@ export async function modernSection(sim: SimChild, options: ModernOptions) {
   table(
     ["pair", "peer calls/s", "ours calls/s", "ours/peer", "peer CPU ms/call", "ours CPU ms/call", "errors"],
     [
-      ...pairs.map((p, i) => [i + 1, p.peer.perSecond, p.ours.perSecond, `${r(ratios[i]!, 2)}×`, p.peer.serverCpuMsPerCall, p.ours.serverCpuMsPerCall, p.peer.errors + p.ours.errors]),
-      ["all", all.peer.perSecond, all.ours.perSecond, `${r(all.ours.perSecond / all.peer.perSecond, 2)}×`, all.peer.cpu, all.ours.cpu, all.peer.errors + all.ours.errors],
+      ...pairs.map((p, i) => [
+        i + 1,
+        p.peer.perSecond,
+        p.ours.perSecond,
+        `${r(ratios[i]!, 2)}×`,
+        p.peer.serverCpuMsPerCall,
+        p.ours.serverCpuMsPerCall,
+        p.peer.errors + p.ours.errors,
+      ]),
+      [
+        "all",
+        all.peer.perSecond,
+        all.ours.perSecond,
+        `${r(all.ours.perSecond / all.peer.perSecond, 2)}×`,
+        all.peer.cpu,
+        all.ours.cpu,
+        all.peer.errors + all.ours.errors,
+      ],
     ],
   );
   const ratio = stats(ratios);
   const cpuRatio = stats(cpuRatios);
   const spread = `min ${r(Math.min(...ratios), 2)}×, max ${r(Math.max(...ratios), 2)}×`;
-  note(`Throughput ratio ours/peer: median ${r(ratio.median, 2)}× (${spread}); server CPU per call peer/ours: median ${r(cpuRatio.median, 2)}×.`);
+  note(
+    `Throughput ratio ours/peer: median ${r(ratio.median, 2)}× (${spread}); server CPU per call peer/ours: median ${r(cpuRatio.median, 2)}×.`,
+  );
   const list: Target[] = [
     {
       section: "8. HTTP 2026-07-28",
@@ -78,12 +106,17 @@ export async function modernSection(sim: SimChild, options: ModernOptions) {
     },
   ];
   targets(list);
-  const round = (run: Run) => Object.fromEntries(Object.entries(run).map(([k, v]) => [k, typeof v === "number" ? r(v, 3) : v]));
+  const round = (run: Run) =>
+    Object.fromEntries(Object.entries(run).map(([k, v]) => [k, typeof v === "number" ? r(v, 3) : v]));
   return {
     json: {
       clients: options.clients,
       roundMs: options.roundMs,
-      pairs: pairs.map((p) => ({ peer: round(p.peer), ours: round(p.ours), ratio: r(p.ours.perSecond / p.peer.perSecond, 3) })),
+      pairs: pairs.map((p) => ({
+        peer: round(p.peer),
+        ours: round(p.ours),
+        ratio: r(p.ours.perSecond / p.peer.perSecond, 3),
+      })),
       medianRatio: r(ratio.median, 3),
       minRatio: r(Math.min(...ratios), 3),
       maxRatio: r(Math.max(...ratios), 3),
@@ -97,7 +130,13 @@ export async function modernSection(sim: SimChild, options: ModernOptions) {
  * MCP 2026-07-28 tools/call from raw fetch clients: no session, the revision's headers and
  * per-request _meta envelope on every call, JSON answers. The same load for any server.
  */
-async function modernRun(server: ServerChild, sim: SimChild, tokens: TokenGrant[], concurrency: number, options: { durationMs: number; warmupCalls: number }): Promise<Run> {
+async function modernRun(
+  server: ServerChild,
+  sim: SimChild,
+  tokens: TokenGrant[],
+  concurrency: number,
+  options: { durationMs: number; warmupCalls: number },
+): Promise<Run> {
   const envelope = {
     "io.modelcontextprotocol/protocolVersion": "2026-07-28",
     "io.modelcontextprotocol/clientInfo": { name: "bench-2026", version: "1" },
@@ -114,11 +153,21 @@ async function modernRun(server: ServerChild, sim: SimChild, tokens: TokenGrant[
     "X-Nectar-Refresh-Token": token.refreshToken,
     "X-Nectar-Domain-Name": "acme",
   }));
-  const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: TOOL, arguments: {}, _meta: envelope } });
+  const body = JSON.stringify({
+    jsonrpc: "2.0",
+    id: 1,
+    method: "tools/call",
+    params: { name: TOOL, arguments: {}, _meta: envelope },
+  });
   let firstError: string | undefined;
   const once = async (w: number) => {
     try {
-      const response = await fetch(`${server.url}/mcp`, { method: "POST", headers: headers[w % headers.length]!, body, signal: AbortSignal.timeout(20_000) });
+      const response = await fetch(`${server.url}/mcp`, {
+        method: "POST",
+        headers: headers[w % headers.length]!,
+        body,
+        signal: AbortSignal.timeout(20_000),
+      });
       const text = await response.text();
       const answer = JSON.parse(text) as { result?: { isError?: boolean } };
       const ok = response.ok && !!answer.result && !answer.result.isError;
@@ -143,4 +192,3 @@ async function modernRun(server: ServerChild, sim: SimChild, tokens: TokenGrant[
     await sim.clear();
   }
 }
-

@@ -9,7 +9,10 @@ interface Place {
   city: string;
 }
 const places = (count: number): Place[] =>
-  Array.from({ length: count }, (_, i) => ({ name: `Office ${i} ${["Dallas", "Denver", "London", "São Paulo", "Tokyo"][i % 5]}`, city: `City ${i}` }));
+  Array.from({ length: count }, (_, i) => ({
+    name: `Office ${i} ${["Dallas", "Denver", "London", "São Paulo", "Tokyo"][i % 5]}`,
+    city: `City ${i}`,
+  }));
 const hostileNames = Array.from({ length: 50 }, (_, i) => `${"x".repeat(190)}${String(i).padStart(10, "q")}`);
 
 /** The search as it was before issue 18: every name × every key, full edit distance. */
@@ -27,8 +30,12 @@ function unbounded(input: string, candidates: readonly Place[]): number {
 }
 
 const ms = (start: number) => `${(performance.now() - start).toFixed(1)} ms`;
-console.log("near-match cost: 50 unknown 200-character names (checkNames shares one budget per call; the rows below also show one budget per name)");
-console.log("| locations | before: cells, time | now, one budget per name: steps, time | now, one budget per call: steps, time |");
+console.log(
+  "near-match cost: 50 unknown 200-character names (checkNames shares one budget per call; the rows below also show one budget per name)",
+);
+console.log(
+  "| locations | before: cells, time | now, one budget per name: steps, time | now, one budget per call: steps, time |",
+);
 console.log("|---|---|---|---|");
 for (const count of [1000, 10_000]) {
   const candidates = places(count);
@@ -46,7 +53,9 @@ for (const count of [1000, 10_000]) {
   start = nearWork.total;
   const budget = new WorkBudget();
   for (const name of hostileNames) closest(name, candidates, (p) => [p.name, p.city], { budget });
-  console.log(`| ${count} | ${before} | ${perName} | ${((nearWork.total - start) / 1e6).toFixed(2)} M, ${ms(started)} |`);
+  console.log(
+    `| ${count} | ${before} | ${perName} | ${((nearWork.total - start) / 1e6).toFixed(2)} M, ${ms(started)} |`,
+  );
 }
 // And that a real typo is still found in a large tenant within one budget.
 const large = places(10_000);

@@ -2,8 +2,17 @@
 // are made directly with fetch in the same loop, interleaved with the MCP calls, so both
 // see the same simulator, sockets, JIT and GC.
 import { ClientPool } from "../lib/server/client-pool.ts";
-import { type CacheMode, clientOptions, connect, type Dxp, type Mcp, type Replay, replay, replayable } from "./in-process.ts";
-import { heading, note, table, type Target, targets } from "./report.ts";
+import {
+  type CacheMode,
+  clientOptions,
+  connect,
+  type Dxp,
+  type Mcp,
+  type Replay,
+  replay,
+  replayable,
+} from "./in-process.ts";
+import { heading, note, type Target, table, targets } from "./report.ts";
 import { ownCpuMs, r, type Stats, stats } from "./util.ts";
 
 export interface OverheadOptions {
@@ -35,7 +44,9 @@ interface ToolFigures {
 const TOOLS = ["get_session_summary", "get_detailed_session_list"] as const;
 
 /** How the per-credential answer cache was kept from serving the measured calls. */
-async function cacheProbe(dxp: Dxp): Promise<{ mode: CacheMode; varyArgs: boolean; how: string; probe: Record<string, number> }> {
+async function cacheProbe(
+  dxp: Dxp,
+): Promise<{ mode: CacheMode; varyArgs: boolean; how: string; probe: Record<string, number> }> {
   const repeatGets = async (cache: CacheMode) => {
     const mcp = await connect(dxp, cache);
     try {
@@ -48,7 +59,12 @@ async function cacheProbe(dxp: Dxp): Promise<{ mode: CacheMode; varyArgs: boolea
   };
   const byDefault = await repeatGets("default");
   const off = await repeatGets("off");
-  const probe = { defaultFirst: byDefault.first, defaultRepeat: byDefault.second, offFirst: off.first, offRepeat: off.second };
+  const probe = {
+    defaultFirst: byDefault.first,
+    defaultRepeat: byDefault.second,
+    offFirst: off.first,
+    offRepeat: off.second,
+  };
   if (off.second >= off.first) {
     const how =
       byDefault.second >= byDefault.first
@@ -71,7 +87,13 @@ function argsFor(varyArgs: boolean, anchorMs: number, i: number): Record<string,
   return { from: new Date(to - 24 * 3600_000).toISOString(), to: new Date(to).toISOString() };
 }
 
-async function measureTool(mcp: Mcp, dxp: Dxp, tool: string, options: OverheadOptions, varyArgs: boolean): Promise<ToolFigures> {
+async function measureTool(
+  mcp: Mcp,
+  dxp: Dxp,
+  tool: string,
+  options: OverheadOptions,
+  varyArgs: boolean,
+): Promise<ToolFigures> {
   const anchor = Date.now();
   const mcpMs: number[] = [];
   const directMs: number[] = [];
@@ -156,12 +178,20 @@ function clientReads(tool: string): ((pool: ClientPool, dxp: Dxp) => Promise<unk
   }
   if (tool === "get_detailed_session_list") {
     return async (pool, dxp) =>
-      (await pool.get(credentials(dxp))).sessions({ ...query, pageNumber: 1, pageSize: 25, orderByField: "startDate", orderDirection: "desc" }, call);
+      (await pool.get(credentials(dxp))).sessions(
+        { ...query, pageNumber: 1, pageSize: 25, orderByField: "startDate", orderDirection: "desc" },
+        call,
+      );
   }
   return undefined;
 }
 
-async function clientOnly(dxp: Dxp, tool: string, options: OverheadOptions, toolUrls: readonly string[]): Promise<{ stats: Stats; sameRequests: boolean } | undefined> {
+async function clientOnly(
+  dxp: Dxp,
+  tool: string,
+  options: OverheadOptions,
+  toolUrls: readonly string[],
+): Promise<{ stats: Stats; sameRequests: boolean } | undefined> {
   const reads = clientReads(tool);
   if (!reads) return undefined;
   const pool = new ClientPool(clientOptions("off"));
@@ -193,11 +223,13 @@ export async function overheadSection(dxp: Dxp, options: OverheadOptions) {
   heading("1. Overhead per tool call (in-process MCP client ↔ server, simulator over loopback HTTP)");
   const cache = await cacheProbe(dxp);
   note(`Cache: ${cache.how}.`);
-  note(`Iterations: ${options.iterations} after ${options.warmup} warm-up, MCP and direct interleaved; direct = the same GETs with fetch in parallel, same Bearer token and tenant, bodies read as JSON.`);
+  note(
+    `Iterations: ${options.iterations} after ${options.warmup} warm-up, MCP and direct interleaved; direct = the same GETs with fetch in parallel, same Bearer token and tenant, bodies read as JSON.`,
+  );
   if (options.earlyWindow) {
     note(
       `The target is the steady state, after the warm-up: a server runs for many calls. Calls ${options.earlyWindow[0] + 1}–${options.earlyWindow[1]} ` +
-        "are shown on their own rows (\"early\"): while V8 is still compiling the hot path, every call costs more, on both sides and most in the DXP client.",
+        'are shown on their own rows ("early"): while V8 is still compiling the hot path, every call costs more, on both sides and most in the DXP client.',
     );
   }
   const mcp = await connect(dxp, cache.mode);
@@ -213,21 +245,80 @@ export async function overheadSection(dxp: Dxp, options: OverheadOptions) {
     await mcp.close();
   }
   table(
-    ["tool", "upstream GETs", "MCP median ms", "MCP p99 ms", "direct median ms", "direct p99 ms", "added median ms", "added p99 ms", "ratio", "added CPU ms/call"],
     [
-      ...tools.map((t) => [t.tool, t.upstreamGets, t.mcp.median, t.mcp.p99, t.direct.median, t.direct.p99, t.addedMedianMs, t.addedP99Ms, `${r(t.ratio, 2)}×`, t.mcpCpuMs - t.directCpuMs]),
+      "tool",
+      "upstream GETs",
+      "MCP median ms",
+      "MCP p99 ms",
+      "direct median ms",
+      "direct p99 ms",
+      "added median ms",
+      "added p99 ms",
+      "ratio",
+      "added CPU ms/call",
+    ],
+    [
+      ...tools.map((t) => [
+        t.tool,
+        t.upstreamGets,
+        t.mcp.median,
+        t.mcp.p99,
+        t.direct.median,
+        t.direct.p99,
+        t.addedMedianMs,
+        t.addedP99Ms,
+        `${r(t.ratio, 2)}×`,
+        t.mcpCpuMs - t.directCpuMs,
+      ]),
       ...tools.flatMap((t) =>
         t.early
-          ? [[`${t.tool}, early (calls ${options.earlyWindow![0] + 1}–${options.earlyWindow![1]})`, t.upstreamGets, t.early.mcp.median, t.early.mcp.p99, t.early.direct.median, t.early.direct.p99, t.early.mcp.median - t.early.direct.median, t.early.mcp.p99 - t.early.direct.p99, `${r(t.early.mcp.median / t.early.direct.median, 2)}×`, "–"]]
+          ? [
+              [
+                `${t.tool}, early (calls ${options.earlyWindow![0] + 1}–${options.earlyWindow![1]})`,
+                t.upstreamGets,
+                t.early.mcp.median,
+                t.early.mcp.p99,
+                t.early.direct.median,
+                t.early.direct.p99,
+                t.early.mcp.median - t.early.direct.median,
+                t.early.mcp.p99 - t.early.direct.p99,
+                `${r(t.early.mcp.median / t.early.direct.median, 2)}×`,
+                "–",
+              ],
+            ]
           : [],
       ),
       ...tools.flatMap((t) => {
         const c = clients.get(t.tool);
         if (!c) return [];
         const label = `${t.tool}: DxpClient alone, no MCP${c.sameRequests ? "" : " (its requests differ from the tool's!)"}`;
-        return [[label, t.upstreamGets, c.stats.median, c.stats.p99, t.direct.median, t.direct.p99, c.stats.median - t.direct.median, c.stats.p99 - t.direct.p99, `${r(c.stats.median / t.direct.median, 2)}×`, "–"]];
+        return [
+          [
+            label,
+            t.upstreamGets,
+            c.stats.median,
+            c.stats.p99,
+            t.direct.median,
+            t.direct.p99,
+            c.stats.median - t.direct.median,
+            c.stats.p99 - t.direct.p99,
+            `${r(c.stats.median / t.direct.median, 2)}×`,
+            "–",
+          ],
+        ];
       }),
-      ["set_session_filter (no upstream: MCP round trip alone)", 0, bare.median, bare.p99, "–", "–", bare.median, bare.p99, "–", "–"],
+      [
+        "set_session_filter (no upstream: MCP round trip alone)",
+        0,
+        bare.median,
+        bare.p99,
+        "–",
+        "–",
+        bare.median,
+        bare.p99,
+        "–",
+        "–",
+      ],
     ],
   );
   note(
@@ -262,13 +353,27 @@ export async function overheadSection(dxp: Dxp, options: OverheadOptions) {
         addedP99Ms: r(t.addedP99Ms, 3),
         ratio: r(t.ratio, 3),
         cpuMsPerCall: { mcp: r(t.mcpCpuMs, 3), direct: r(t.directCpuMs, 3), added: r(t.mcpCpuMs - t.directCpuMs, 3) },
-        early: t.early && { calls: options.earlyWindow, mcpMs: roundStats(t.early.mcp), directMs: roundStats(t.early.direct), addedMedianMs: r(t.early.mcp.median - t.early.direct.median, 3) },
+        early: t.early && {
+          calls: options.earlyWindow,
+          mcpMs: roundStats(t.early.mcp),
+          directMs: roundStats(t.early.direct),
+          addedMedianMs: r(t.early.mcp.median - t.early.direct.median, 3),
+        },
       })),
-      dxpClientAloneMs: Object.fromEntries([...clients].map(([tool, c]) => [tool, c ? { ...roundStats(c.stats), sameRequests: c.sameRequests } : null])),
+      dxpClientAloneMs: Object.fromEntries(
+        [...clients].map(([tool, c]) => [tool, c ? { ...roundStats(c.stats), sameRequests: c.sameRequests } : null]),
+      ),
       mcpRoundTripWithoutUpstreamMs: roundStats(bare),
     },
     targets: list,
   };
 }
 
-export const roundStats = (s: Stats) => ({ n: s.n, median: r(s.median, 3), p99: r(s.p99, 3), mean: r(s.mean, 3), min: r(s.min, 3), max: r(s.max, 3) });
+export const roundStats = (s: Stats) => ({
+  n: s.n,
+  median: r(s.median, 3),
+  p99: r(s.p99, 3),
+  mean: r(s.mean, 3),
+  min: r(s.min, 3),
+  max: r(s.max, 3),
+});

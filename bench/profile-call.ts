@@ -19,7 +19,10 @@ try {
   const started = performance.now();
   for (let i = 0; i < (directOnly ? 0 : calls); i++) await mcp.ok(tool);
   const ms = performance.now() - started;
-  if (!directOnly) process.stdout.write(`${tool} through MCP: ${calls} calls, ${(ms / calls).toFixed(3)} ms wall and ${((ownCpuMs() - cpu) / calls).toFixed(3)} ms CPU of this process per call\n`);
+  if (!directOnly)
+    process.stdout.write(
+      `${tool} through MCP: ${calls} calls, ${(ms / calls).toFixed(3)} ms wall and ${((ownCpuMs() - cpu) / calls).toFixed(3)} ms CPU of this process per call\n`,
+    );
   // The same upstream GETs made directly, for the baseline (skip with --mcp-only when profiling).
   if (!process.argv.includes("--mcp-only")) {
     const since = await sim.count();
@@ -27,13 +30,17 @@ try {
     const gets = (await sim.requests(since)).filter((q) => q.method === "GET");
     const urls = gets.map((q) => `${sim.url}${q.path}?${new URLSearchParams(q.query)}`);
     const direct = async () =>
-      Promise.all(urls.map(async (u) => (await fetch(u, { headers: { authorization: `Bearer ${tokens!.accessToken}` } })).json()));
+      Promise.all(
+        urls.map(async (u) => (await fetch(u, { headers: { authorization: `Bearer ${tokens!.accessToken}` } })).json()),
+      );
     for (let i = 0; i < 50; i++) await direct();
     const cpu2 = ownCpuMs();
     const started2 = performance.now();
     for (let i = 0; i < calls; i++) await direct();
     const ms2 = performance.now() - started2;
-    process.stdout.write(`the same ${urls.length} GET(s) with fetch: ${(ms2 / calls).toFixed(3)} ms wall and ${((ownCpuMs() - cpu2) / calls).toFixed(3)} ms CPU of this process per call\n`);
+    process.stdout.write(
+      `the same ${urls.length} GET(s) with fetch: ${(ms2 / calls).toFixed(3)} ms wall and ${((ownCpuMs() - cpu2) / calls).toFixed(3)} ms CPU of this process per call\n`,
+    );
   }
   await mcp.close();
 } finally {

@@ -27,7 +27,8 @@ export function table(headers: readonly string[], rows: readonly (readonly (stri
   const widths = headers.map((_, i) => Math.max(3, ...cells.map((row) => width(row[i] ?? ""))));
   // Numeric columns (numbers, percentages, ratios, dashes) align right; text aligns left.
   const right = headers.map((_, i) => i > 0 && body.every((row) => NUMERIC.test(row[i] ?? "")));
-  const line = (row: readonly string[]) => `| ${row.map((c, i) => (right[i] ? padStart(c, widths[i]!) : pad(c, widths[i]!))).join(" | ")} |`;
+  const line = (row: readonly string[]) =>
+    `| ${row.map((c, i) => (right[i] ? padStart(c, widths[i]!) : pad(c, widths[i]!))).join(" | ")} |`;
   const rule = `|${widths.map((w, i) => (right[i] ? `${"-".repeat(w + 1)}:` : "-".repeat(w + 2))).join("|")}|`;
   process.stdout.write(`${[line(cells[0]!), rule, ...body.map(line)].join("\n")}\n`);
 }

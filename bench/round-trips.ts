@@ -5,7 +5,7 @@
 // found first (a name, the worst session). Cache off, so every read reaches the simulator.
 import { roundTrips } from "../lib/simulator/index.ts";
 import { connect, type Dxp } from "./in-process.ts";
-import { heading, note, table, type Target, targets } from "./report.ts";
+import { heading, note, type Target, table, targets } from "./report.ts";
 
 const LATENCY_MS = 150;
 
@@ -20,14 +20,28 @@ interface Case {
 const CASES: readonly Case[] = [
   { tool: "get_session_summary", args: { timePeriod: "LAST_WEEK" }, target: 1 },
   { tool: "get_session_summary", args: { timePeriod: "LAST_WEEK", compareWithPreviousPeriod: true }, target: 1 },
-  { tool: "get_session_summary", args: { timePeriod: "LAST_DAY", locations: ["Dallas"], users: ["Ingrid Hughes"] }, target: 2, why: "names checked first" },
+  {
+    tool: "get_session_summary",
+    args: { timePeriod: "LAST_DAY", locations: ["Dallas"], users: ["Ingrid Hughes"] },
+    target: 2,
+    why: "names checked first",
+  },
   { tool: "get_session_histogram", args: { timePeriod: "LAST_WEEK" }, target: 1 },
   { tool: "get_quality_breakdown", args: { timePeriod: "LAST_WEEK", compareWithPreviousPeriod: true }, target: 1 },
   { tool: "get_detailed_session_list", args: { timePeriod: "LAST_WEEK" }, target: 1 },
-  { tool: "get_location_quality_summary", args: { timePeriod: "LAST_WEEK", compareWithPreviousPeriod: true }, target: 1 },
+  {
+    tool: "get_location_quality_summary",
+    args: { timePeriod: "LAST_WEEK", compareWithPreviousPeriod: true },
+    target: 1,
+  },
   { tool: "get_session_details", args: { sessionId: "" }, target: 1 },
   { tool: "get_session_details", args: {}, target: 2, why: "the worst session found first" },
-  { tool: "get_user_summary", args: { user: "Ingrid Hughes", timePeriod: "LAST_WEEK" }, target: 2, why: "the name resolved first" },
+  {
+    tool: "get_user_summary",
+    args: { user: "Ingrid Hughes", timePeriod: "LAST_WEEK" },
+    target: 2,
+    why: "the name resolved first",
+  },
   { tool: "get_users", args: {}, target: 1 },
   { tool: "get_locations", args: {}, target: 1 },
 ];
@@ -45,7 +59,14 @@ export async function roundTripSection(dxp: Dxp): Promise<{ json: unknown; targe
       const started = performance.now();
       const { upstream } = await mcp.traced(c.tool, args);
       const elapsed = performance.now() - started;
-      rows.push({ tool: c.tool, args: JSON.stringify(args).slice(0, 70), requests: upstream.length, byClock: Math.round(elapsed / LATENCY_MS), counted: roundTrips(upstream), target: c.target });
+      rows.push({
+        tool: c.tool,
+        args: JSON.stringify(args).slice(0, 70),
+        requests: upstream.length,
+        byClock: Math.round(elapsed / LATENCY_MS),
+        counted: roundTrips(upstream),
+        target: c.target,
+      });
     }
   } finally {
     dxp.sim.clearFaults();
@@ -55,7 +76,9 @@ export async function roundTripSection(dxp: Dxp): Promise<{ json: unknown; targe
     ["tool", "arguments", "requests", "round trips (elapsed / 150 ms)", "round trips (counted)", "target"],
     rows.map((r) => [r.tool, r.args, r.requests, r.byClock, r.counted, r.target.toFixed(1)]),
   );
-  note("Counted: from the simulator's log (a request that arrived after another was answered waited for it); the elapsed figure also carries this machine's load.");
+  note(
+    "Counted: from the simulator's log (a request that arrived after another was answered waited for it); the elapsed figure also carries this machine's load.",
+  );
   const list: Target[] = rows.map((r) => ({
     section: "9",
     what: `round trips, ${r.tool} ${r.args}`,

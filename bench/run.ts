@@ -17,12 +17,12 @@ import { coldStartSection } from "./cold-start.ts";
 import { conversationSection } from "./conversation.ts";
 import { type Dxp, startDxp } from "./in-process.ts";
 import { memorySection } from "./memory.ts";
+import { modernSection } from "./modern.ts";
 import { overheadSection } from "./overhead.ts";
-import { heading, mark, note, table, type Target } from "./report.ts";
+import { heading, mark, note, type Target, table } from "./report.ts";
+import { roundTripSection } from "./round-trips.ts";
 import { answerSizeSection, TOKENIZER, toolSurfaceSection } from "./sizes.ts";
 import { throughputSection } from "./throughput.ts";
-import { modernSection } from "./modern.ts";
-import { roundTripSection } from "./round-trips.ts";
 import { killChildren, snapshotDist } from "./util.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -47,7 +47,11 @@ function readFlags(argv: string[]): Flags {
     else if (arg.startsWith("--only=")) only = new Set(arg.slice(7).split(",").map(Number));
     else throw new Error(`Unknown argument ${arg}. Usage: tsx bench/run.ts [--quick] [--out path] [--only 1,2,...]`);
   }
-  return { quick, out: resolve(out ?? (quick ? join(os.tmpdir(), "nectar-dxp-mcp-bench-quick.json") : "bench/results.json")), only };
+  return {
+    quick,
+    out: resolve(out ?? (quick ? join(os.tmpdir(), "nectar-dxp-mcp-bench-quick.json") : "bench/results.json")),
+    only,
+  };
 }
 
 const SIZES = {
@@ -98,9 +102,15 @@ async function main(): Promise<number> {
 
   const m = machine();
   const started = Date.now();
-  process.stdout.write(`# nectar-dxp-mcp bench${flags.quick ? " (--quick: small sizes, figures indicative only)" : ""}\n`);
-  note(`Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGb} GB, Node ${m.node}, ${m.os}; load average at start ${m.loadAverageAtStart.join(" ")}.`);
-  note(`Simulator: ${size.simSessionsPerTenant} sessions per tenant. Built server: a snapshot of dist/ taken at start (${cli}), so a concurrent rebuild cannot disturb the run.`);
+  process.stdout.write(
+    `# nectar-dxp-mcp bench${flags.quick ? " (--quick: small sizes, figures indicative only)" : ""}\n`,
+  );
+  note(
+    `Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGb} GB, Node ${m.node}, ${m.os}; load average at start ${m.loadAverageAtStart.join(" ")}.`,
+  );
+  note(
+    `Simulator: ${size.simSessionsPerTenant} sessions per tenant. Built server: a snapshot of dist/ taken at start (${cli}), so a concurrent rebuild cannot disturb the run.`,
+  );
 
   const wanted = (n: number) => !flags.only || flags.only.has(n);
   const sections: Record<string, unknown> = {};
@@ -143,16 +153,22 @@ async function main(): Promise<number> {
 
   const loadAtEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);
   heading("Summary");
-  note(`Machine: ${m.cores} cores (${m.cpu}), Node ${m.node}; load average ${m.loadAverageAtStart[0]} at start, ${loadAtEnd[0]} at end.${flags.quick ? " Quick mode: small sizes; only completion is checked." : ""}`);
+  note(
+    `Machine: ${m.cores} cores (${m.cpu}), Node ${m.node}; load average ${m.loadAverageAtStart[0]} at start, ${loadAtEnd[0]} at end.${flags.quick ? " Quick mode: small sizes; only completion is checked." : ""}`,
+  );
   if (Math.max(m.loadAverageAtStart[0]!, loadAtEnd[0]!) > 0.5 * m.cores) {
-    note("Other work shared the machine during the run (load average above half the cores): wall-clock figures are inflated; the CPU-time columns much less so.");
+    note(
+      "Other work shared the machine during the run (load average above half the cores): wall-clock figures are inflated; the CPU-time columns much less so.",
+    );
   }
   table(
     ["section", "what", "target", "measured", ""],
     allTargets.map((t) => [t.section, t.what, t.target, t.measured, mark(t.pass)]),
   );
   const passed = allTargets.filter((t) => t.pass).length;
-  note(`${passed}/${allTargets.length} targets met${failures.length ? `; ${failures.length} section(s) FAILED to run` : ""}. ${Math.round((Date.now() - started) / 100) / 10} s.`);
+  note(
+    `${passed}/${allTargets.length} targets met${failures.length ? `; ${failures.length} section(s) FAILED to run` : ""}. ${Math.round((Date.now() - started) / 100) / 10} s.`,
+  );
 
   const results = {
     generatedAt: new Date(started).toISOString(),

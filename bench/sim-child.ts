@@ -7,13 +7,21 @@ import { createSimulator } from "../lib/simulator/index.ts";
 const sessionsPerTenant = Number(process.env.BENCH_SIM_SESSIONS ?? 20_000);
 const sim = createSimulator({ sessionsPerTenant });
 
-type Request = { id: number; op: "tokens"; count: number } | { id: number; op: "count" } | { id: number; op: "requests"; since: number } | { id: number; op: "clear" };
+type Request =
+  | { id: number; op: "tokens"; count: number }
+  | { id: number; op: "count" }
+  | { id: number; op: "requests"; since: number }
+  | { id: number; op: "clear" };
 
 process.on("message", (message: Request) => {
   const reply = (body: Record<string, unknown>) => process.send?.({ id: message.id, ...body });
   switch (message.op) {
     case "tokens":
-      reply({ tokens: Array.from({ length: message.count }, (_, i) => sim.issueTokens({ lifetimeSeconds: 24 * 3600, subject: `bench-${i}` })) });
+      reply({
+        tokens: Array.from({ length: message.count }, (_, i) =>
+          sim.issueTokens({ lifetimeSeconds: 24 * 3600, subject: `bench-${i}` }),
+        ),
+      });
       break;
     case "count":
       reply({ count: sim.requests.length });

@@ -5,10 +5,11 @@
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import { SEED_TOOL_NAMES } from "../lib/tools/index.ts";
 import { connect, type Dxp, textOf } from "./in-process.ts";
-import { heading, note, table, type Target, targets } from "./report.ts";
+import { heading, note, type Target, table, targets } from "./report.ts";
 import { r } from "./util.ts";
 
-export const TOKENIZER = "gpt-tokenizer 4.0.0, o200k_base (an OpenAI BPE tokenizer, a stand-in for Claude's: Anthropic publishes no current offline tokenizer)";
+export const TOKENIZER =
+  "gpt-tokenizer 4.0.0, o200k_base (an OpenAI BPE tokenizer, a stand-in for Claude's: Anthropic publishes no current offline tokenizer)";
 
 const bytes = (text: string) => Buffer.byteLength(text, "utf8");
 
@@ -32,13 +33,18 @@ interface Answer {
 export async function answerSizeSection(dxp: Dxp) {
   heading("5. Answer size: each tool's default answer, in tokens, beside the raw upstream JSON it came from");
   note(`Tokenizer: ${TOKENIZER}.`);
-  note("Default arguments: {} (configure_connection: { domainName: \"acme\" }), one fresh session, answer cache off so each call's upstream GETs show in the simulator's log; those GETs are fetched again directly and their bodies counted.");
+  note(
+    "Default arguments: {} (configure_connection: { domainName: \"acme\" }), one fresh session, answer cache off so each call's upstream GETs show in the simulator's log; those GETs are fetched again directly and their bodies counted.",
+  );
   const mcp = await connect(dxp, "off");
   const answers: Answer[] = [];
   try {
     const { tools } = await mcp.client.listTools();
     // configure_connection last: it changes this session's connection.
-    const ordered = [...tools.filter((t) => t.name !== "configure_connection"), ...tools.filter((t) => t.name === "configure_connection")];
+    const ordered = [
+      ...tools.filter((t) => t.name !== "configure_connection"),
+      ...tools.filter((t) => t.name === "configure_connection"),
+    ];
     for (const tool of ordered) {
       const { result, upstream } = await mcp.traced(tool.name, DEFAULT_ARGS[tool.name] ?? {});
       const text = textOf(result);
@@ -48,7 +54,9 @@ export async function answerSizeSection(dxp: Dxp) {
       const gets = upstream.filter((q) => q.method === "GET");
       for (const q of gets) {
         const query = new URLSearchParams(q.query).toString();
-        const response = await fetch(`${dxp.http.url}${q.path}${query ? `?${query}` : ""}`, { headers: q.token ? { authorization: `Bearer ${q.token}` } : {} });
+        const response = await fetch(`${dxp.http.url}${q.path}${query ? `?${query}` : ""}`, {
+          headers: q.token ? { authorization: `Bearer ${q.token}` } : {},
+        });
         const body = await response.text();
         upstreamBytes += bytes(body);
         upstreamTokens += countTokens(body);
@@ -72,8 +80,30 @@ export async function answerSizeSection(dxp: Dxp) {
   }
   const pct = (a: number, b: number) => (b > 0 ? `${r((100 * a) / b, 0)}%` : "–");
   table(
-    ["tool", "text tok", "structured tok", "text+structured tok", "text B", "structured B", "upstream GETs", "upstream B", "upstream tok", "sum / upstream"],
-    answers.map((a) => [a.tool, a.textTokens, a.structuredTokens, a.sumTokens, a.textBytes, a.structuredBytes, a.upstreamGets, a.upstreamBytes, a.upstreamTokens, pct(a.sumTokens, a.upstreamTokens)]),
+    [
+      "tool",
+      "text tok",
+      "structured tok",
+      "text+structured tok",
+      "text B",
+      "structured B",
+      "upstream GETs",
+      "upstream B",
+      "upstream tok",
+      "sum / upstream",
+    ],
+    answers.map((a) => [
+      a.tool,
+      a.textTokens,
+      a.structuredTokens,
+      a.sumTokens,
+      a.textBytes,
+      a.structuredBytes,
+      a.upstreamGets,
+      a.upstreamBytes,
+      a.upstreamTokens,
+      pct(a.sumTokens, a.upstreamTokens),
+    ]),
   );
   const largest = answers.reduce((a, b) => (b.sumTokens > a.sumTokens ? b : a));
   const over = answers.filter((a) => a.sumTokens > 1500);
@@ -125,20 +155,42 @@ export async function toolSurfaceSection(dxp: Dxp) {
     const seed = countTokens(JSON.stringify({ tools: seedTools }));
     const added = answer.tools.length - seedTools.length;
     const addedAverage = added ? (total - seed) / added : 0;
-    note(`Tokenizer: ${TOKENIZER}. Counted on the compact JSON of the tools/list result (${bytes(whole)} bytes, ${answer.tools.length} tools).`);
+    note(
+      `Tokenizer: ${TOKENIZER}. Counted on the compact JSON of the tools/list result (${bytes(whole)} bytes, ${answer.tools.length} tools).`,
+    );
     table(
       ["tool", "tokens", "share", "description", "inputSchema", "outputSchema"],
       [
         ...perTool
           .sort((a, b) => b.tokens - a.tokens)
-          .map((t) => [`${t.tool}${SEED_TOOLS.has(t.tool) ? "" : " (added)"}`, t.tokens, `${r((100 * t.tokens) / total, 1)}%`, t.descriptionTokens, t.inputSchemaTokens, t.outputSchemaTokens]),
-        ["whole tools/list", total, "100%", perTool.reduce((s, t) => s + t.descriptionTokens, 0), perTool.reduce((s, t) => s + t.inputSchemaTokens, 0), perTool.reduce((s, t) => s + t.outputSchemaTokens, 0)],
+          .map((t) => [
+            `${t.tool}${SEED_TOOLS.has(t.tool) ? "" : " (added)"}`,
+            t.tokens,
+            `${r((100 * t.tokens) / total, 1)}%`,
+            t.descriptionTokens,
+            t.inputSchemaTokens,
+            t.outputSchemaTokens,
+          ]),
+        [
+          "whole tools/list",
+          total,
+          "100%",
+          perTool.reduce((s, t) => s + t.descriptionTokens, 0),
+          perTool.reduce((s, t) => s + t.inputSchemaTokens, 0),
+          perTool.reduce((s, t) => s + t.outputSchemaTokens, 0),
+        ],
       ],
     );
     const inputOnly = countTokens(JSON.stringify({ tools: answer.tools.map(({ outputSchema: _o, ...rest }) => rest) }));
     note(`Without the output schemas (clients that do not show them to the model): ${inputOnly} tokens.`);
     list = [
-      { section: "6. tool surface", what: `tools/list, the seed's ${seedTools.length} tools`, target: "≤ 3,000 tokens", measured: `${seed} tokens`, pass: seed <= 3000 },
+      {
+        section: "6. tool surface",
+        what: `tools/list, the seed's ${seedTools.length} tools`,
+        target: "≤ 3,000 tokens",
+        measured: `${seed} tokens`,
+        pass: seed <= 3000,
+      },
       {
         section: "6. tool surface",
         what: `tools/list, the ${added} added tools (whole list ${total} tokens, ${bytes(whole)} B)`,
@@ -147,7 +199,16 @@ export async function toolSurfaceSection(dxp: Dxp) {
         pass: addedAverage <= 250,
       },
     ];
-    json = { tokenizer: TOKENIZER, tools: answer.tools.length, bytes: bytes(whole), tokens: total, seedTokens: seed, addedAverageTokens: r(addedAverage, 1), tokensWithoutOutputSchemas: inputOnly, perTool };
+    json = {
+      tokenizer: TOKENIZER,
+      tools: answer.tools.length,
+      bytes: bytes(whole),
+      tokens: total,
+      seedTokens: seed,
+      addedAverageTokens: r(addedAverage, 1),
+      tokensWithoutOutputSchemas: inputOnly,
+      perTool,
+    };
   } finally {
     await mcp.close();
   }

@@ -6,7 +6,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { type ServerChild, type SimChild, startBuiltHttp, startHttpChild, type TokenGrant } from "./children.ts";
-import { heading, note, table, type Target, targets } from "./report.ts";
+import { heading, note, type Target, table, targets } from "./report.ts";
 import { cpuMs, ownCpuMs, r, stats, within } from "./util.ts";
 
 export interface ThroughputOptions {
@@ -75,19 +75,34 @@ export function summarize(
 }
 
 /** The simulator alone: the upstream GET a get_tenant_platforms call makes, with fetch. */
-async function directRun(sim: SimChild, url: string, tokens: TokenGrant[], concurrency: number, options: ThroughputOptions): Promise<Run> {
+async function directRun(
+  sim: SimChild,
+  url: string,
+  tokens: TokenGrant[],
+  concurrency: number,
+  options: ThroughputOptions,
+): Promise<Run> {
   const once = async (w: number) => {
-    const response = await fetch(url, { headers: { authorization: `Bearer ${tokens[w % tokens.length]!.accessToken}` }, signal: AbortSignal.timeout(20_000) });
+    const response = await fetch(url, {
+      headers: { authorization: `Bearer ${tokens[w % tokens.length]!.accessToken}` },
+      signal: AbortSignal.timeout(20_000),
+    });
     await response.arrayBuffer();
     return response.ok;
   };
-  for (let i = 0; i < options.warmupCalls; i++) await Promise.all(Array.from({ length: concurrency }, (_, w) => once(w)));
+  for (let i = 0; i < options.warmupCalls; i++)
+    await Promise.all(Array.from({ length: concurrency }, (_, w) => once(w)));
   const cpu0 = { sim: cpuMs(sim.pid), own: ownCpuMs() };
   const run = await drive(concurrency, options.durationMs, once);
   return summarize(concurrency, run, { server: cpuMs(sim.pid) - cpu0.sim, own: ownCpuMs() - cpu0.own });
 }
 
-async function connectClients(server: ServerChild, sim: SimChild, tokens: TokenGrant[], count: number): Promise<Client[]> {
+async function connectClients(
+  server: ServerChild,
+  sim: SimChild,
+  tokens: TokenGrant[],
+  count: number,
+): Promise<Client[]> {
   const clients: Client[] = [];
   for (let start = 0; start < count; start += 16) {
     const batch = await Promise.all(
@@ -114,12 +129,20 @@ async function connectClients(server: ServerChild, sim: SimChild, tokens: TokenG
 }
 
 /** `concurrency` SDK clients, each its own session and credentials, calling the tool in a loop. */
-async function mcpRun(server: ServerChild, sim: SimChild, tokens: TokenGrant[], concurrency: number, options: ThroughputOptions): Promise<Run> {
+async function mcpRun(
+  server: ServerChild,
+  sim: SimChild,
+  tokens: TokenGrant[],
+  concurrency: number,
+  options: ThroughputOptions,
+): Promise<Run> {
   const clients = await connectClients(server, sim, tokens, concurrency);
   let firstError: string | undefined;
   const once = async (w: number) => {
     try {
-      const result = (await clients[w]!.callTool({ name: TOOL, arguments: {} }, undefined, { timeout: 20_000 })) as CallToolResult;
+      const result = (await clients[w]!.callTool({ name: TOOL, arguments: {} }, undefined, {
+        timeout: 20_000,
+      })) as CallToolResult;
       if (result.isError) firstError ??= result.content.map((c) => (c.type === "text" ? c.text : "")).join(" ");
       return !result.isError;
     } catch (error) {
@@ -135,7 +158,8 @@ async function mcpRun(server: ServerChild, sim: SimChild, tokens: TokenGrant[], 
     const run = await drive(concurrency, options.durationMs, once);
     const cpu = { server: cpuMs(server.pid) - cpu0.server, sim: cpuMs(sim.pid) - cpu0.sim, own: ownCpuMs() - cpu0.own };
     const upstream = (await sim.count()) - up0;
-    if (run.errors) note(`  ! ${run.errors} of ${run.latencies.length} calls failed at ${concurrency} clients; first: ${firstError}`);
+    if (run.errors)
+      note(`  ! ${run.errors} of ${run.latencies.length} calls failed at ${concurrency} clients; first: ${firstError}`);
     return { ...summarize(concurrency, run, cpu), upstreamPerCall: upstream / run.latencies.length };
   } finally {
     await Promise.all(clients.map((c) => c.close().catch(() => {})));
@@ -161,7 +185,9 @@ export async function throughputSection(sim: SimChild, options: ThroughputOption
         `its ClientPool with the answer cache off (cache: { ttlMs: 0 }) so every call reaches the DXP. Simulator in a second child; ` +
         `load from this process: SDK Client + StreamableHTTPClientTransport, one session and one credential (X-Nectar-* headers) per client, no tools/list (no client-side output validation).`,
     );
-    note(`Upstream request per call: GET ${probe.path}?${new URLSearchParams(probe.query)}. ${options.durationMs / 1000} s per run after ${options.warmupCalls} warm-up call(s) per client.`);
+    note(
+      `Upstream request per call: GET ${probe.path}?${new URLSearchParams(probe.query)}. ${options.durationMs / 1000} s per run after ${options.warmupCalls} warm-up call(s) per client.`,
+    );
     for (const c of options.concurrency) {
       const direct = await directRun(sim, url, tokens, c, options);
       const mcp = await mcpRun(server, sim, tokens, c, options);
@@ -175,7 +201,20 @@ export async function throughputSection(sim: SimChild, options: ThroughputOption
   }
 
   table(
-    ["clients", "MCP calls/s", "MCP p50 ms", "MCP p99 ms", "p99/p50", "sim req/s", "sim p50 ms", "sim p99 ms", "MCP/sim", "MCP server CPU ms/call", "sim CPU ms/req", "errors"],
+    [
+      "clients",
+      "MCP calls/s",
+      "MCP p50 ms",
+      "MCP p99 ms",
+      "p99/p50",
+      "sim req/s",
+      "sim p50 ms",
+      "sim p99 ms",
+      "MCP/sim",
+      "MCP server CPU ms/call",
+      "sim CPU ms/req",
+      "errors",
+    ],
     [
       ...rows.map(({ mcp, direct }) => [
         mcp.concurrency,
@@ -192,17 +231,54 @@ export async function throughputSection(sim: SimChild, options: ThroughputOption
         mcp.errors,
       ]),
       ...(raw
-        ? [[`${raw.concurrency} (raw fetch JSON-RPC clients, JSON answers)`, raw.perSecond, raw.p50Ms, raw.p99Ms, `${r(raw.p99Ms / raw.p50Ms, 1)}×`, rows[rows.length - 1]!.direct.perSecond, "–", "–", `${r((100 * raw.perSecond) / rows[rows.length - 1]!.direct.perSecond, 0)}%`, raw.serverCpuMsPerCall, "–", raw.errors]]
+        ? [
+            [
+              `${raw.concurrency} (raw fetch JSON-RPC clients, JSON answers)`,
+              raw.perSecond,
+              raw.p50Ms,
+              raw.p99Ms,
+              `${r(raw.p99Ms / raw.p50Ms, 1)}×`,
+              rows[rows.length - 1]!.direct.perSecond,
+              "–",
+              "–",
+              `${r((100 * raw.perSecond) / rows[rows.length - 1]!.direct.perSecond, 0)}%`,
+              raw.serverCpuMsPerCall,
+              "–",
+              raw.errors,
+            ],
+          ]
         : []),
       ...(shipped
-        ? [[`${shipped.concurrency} (built server, shipped defaults)`, shipped.perSecond, shipped.p50Ms, shipped.p99Ms, `${r(shipped.p99Ms / shipped.p50Ms, 1)}×`, "–", "–", "–", "–", shipped.serverCpuMsPerCall, "–", shipped.errors]]
+        ? [
+            [
+              `${shipped.concurrency} (built server, shipped defaults)`,
+              shipped.perSecond,
+              shipped.p50Ms,
+              shipped.p99Ms,
+              `${r(shipped.p99Ms / shipped.p50Ms, 1)}×`,
+              "–",
+              "–",
+              "–",
+              "–",
+              shipped.serverCpuMsPerCall,
+              "–",
+              shipped.errors,
+            ],
+          ]
         : []),
     ],
   );
   note(
     "CPU ms per call (user+sys from /proc, this machine's 2 cores shared by all three processes): " +
-      rows.map(({ mcp, direct }) => `${mcp.concurrency} clients: MCP = load generator ${r(mcp.loadGenCpuMsPerCall, 2)} + server ${r(mcp.serverCpuMsPerCall, 2)} + simulator ${r(mcp.simCpuMsPerCall ?? Number.NaN, 2)}; ceiling = load generator ${r(direct.loadGenCpuMsPerCall, 2)} + simulator ${r(direct.serverCpuMsPerCall, 2)}`).join(" · ") +
-      (raw ? ` · raw JSON-RPC clients at ${raw.concurrency}: load generator ${r(raw.loadGenCpuMsPerCall, 2)} + server ${r(raw.serverCpuMsPerCall, 2)}` : "") +
+      rows
+        .map(
+          ({ mcp, direct }) =>
+            `${mcp.concurrency} clients: MCP = load generator ${r(mcp.loadGenCpuMsPerCall, 2)} + server ${r(mcp.serverCpuMsPerCall, 2)} + simulator ${r(mcp.simCpuMsPerCall ?? Number.NaN, 2)}; ceiling = load generator ${r(direct.loadGenCpuMsPerCall, 2)} + simulator ${r(direct.serverCpuMsPerCall, 2)}`,
+        )
+        .join(" · ") +
+      (raw
+        ? ` · raw JSON-RPC clients at ${raw.concurrency}: load generator ${r(raw.loadGenCpuMsPerCall, 2)} + server ${r(raw.serverCpuMsPerCall, 2)}`
+        : "") +
       ".",
   );
   if (shipped) {
@@ -229,13 +305,19 @@ export async function throughputSection(sim: SimChild, options: ThroughputOption
     },
   ];
   targets(list);
-  const round = (run: Run) => Object.fromEntries(Object.entries(run).map(([k, v]) => [k, typeof v === "number" ? r(v, 3) : v]));
+  const round = (run: Run) =>
+    Object.fromEntries(Object.entries(run).map(([k, v]) => [k, typeof v === "number" ? r(v, 3) : v]));
   return {
     json: {
       tool: TOOL,
       serverUnderTest: "lib/http createHttpApp in a child process (tsx), answer cache off",
       durationMs: options.durationMs,
-      runs: rows.map(({ mcp, direct }) => ({ concurrency: mcp.concurrency, mcp: round(mcp), simulator: round(direct), ratio: r(mcp.perSecond / direct.perSecond, 3) })),
+      runs: rows.map(({ mcp, direct }) => ({
+        concurrency: mcp.concurrency,
+        mcp: round(mcp),
+        simulator: round(direct),
+        ratio: r(mcp.perSecond / direct.perSecond, 3),
+      })),
       rawJsonRpcClients: raw ? round(raw) : undefined,
       builtServerShippedDefaults: shipped ? round(shipped) : undefined,
     },
@@ -248,29 +330,56 @@ export async function throughputSection(sim: SimChild, options: ThroughputOption
  * application/json only (the server answers plain JSON, no SSE), one session each. Shows
  * how much of the MCP figure is the SDK client sharing the machine's cores.
  */
-async function rawRun(server: ServerChild, sim: SimChild, tokens: TokenGrant[], concurrency: number, options: ThroughputOptions): Promise<Run> {
+async function rawRun(
+  server: ServerChild,
+  sim: SimChild,
+  tokens: TokenGrant[],
+  concurrency: number,
+  options: ThroughputOptions,
+): Promise<Run> {
   const base = { "content-type": "application/json", accept: "application/json", "mcp-protocol-version": "2025-06-18" };
   const sessions = await Promise.all(
     Array.from({ length: concurrency }, async (_, w) => {
       const token = tokens[w % tokens.length]!;
-      const nectar = { "X-Nectar-DXP-URL": sim.url, "X-Nectar-Access-Token": token.accessToken, "X-Nectar-Refresh-Token": token.refreshToken, "X-Nectar-Domain-Name": "acme" };
+      const nectar = {
+        "X-Nectar-DXP-URL": sim.url,
+        "X-Nectar-Access-Token": token.accessToken,
+        "X-Nectar-Refresh-Token": token.refreshToken,
+        "X-Nectar-Domain-Name": "acme",
+      };
       const init = await fetch(`${server.url}/mcp`, {
         method: "POST",
         headers: { ...base, ...nectar },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 0, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "bench-raw", version: "1" } } }),
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          id: 0,
+          method: "initialize",
+          params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "bench-raw", version: "1" } },
+        }),
         signal: AbortSignal.timeout(15_000),
       });
       await init.arrayBuffer();
       const id = init.headers.get("mcp-session-id");
       if (!id) throw new Error(`raw initialize answered ${init.status} without a session id`);
       const headers = { ...base, ...nectar, "mcp-session-id": id };
-      await (await fetch(`${server.url}/mcp`, { method: "POST", headers, body: JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }) })).arrayBuffer();
+      await (
+        await fetch(`${server.url}/mcp`, {
+          method: "POST",
+          headers,
+          body: JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
+        })
+      ).arrayBuffer();
       return headers;
     }),
   );
   const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: TOOL, arguments: {} } });
   const once = async (w: number) => {
-    const response = await fetch(`${server.url}/mcp`, { method: "POST", headers: sessions[w]!, body, signal: AbortSignal.timeout(20_000) });
+    const response = await fetch(`${server.url}/mcp`, {
+      method: "POST",
+      headers: sessions[w]!,
+      body,
+      signal: AbortSignal.timeout(20_000),
+    });
     const answer = (await response.json()) as { result?: { isError?: boolean } };
     return response.ok && !!answer.result && !answer.result.isError;
   };
@@ -292,7 +401,9 @@ export async function mcpRunProbe(server: ServerChild, sim: SimChild, tokens: To
   const [client] = await connectClients(server, sim, tokens, 1);
   try {
     const since = await sim.count();
-    const result = (await client!.callTool({ name: TOOL, arguments: {} }, undefined, { timeout: 20_000 })) as CallToolResult;
+    const result = (await client!.callTool({ name: TOOL, arguments: {} }, undefined, {
+      timeout: 20_000,
+    })) as CallToolResult;
     if (result.isError) throw new Error(`${TOOL} failed: ${JSON.stringify(result.content)}`);
     const gets = (await sim.requests(since)).filter((q) => q.method === "GET");
     if (gets.length !== 1) throw new Error(`${TOOL} made ${gets.length} upstream GETs; expected 1`);

@@ -58,12 +58,17 @@ function summarize(file: string, top: number): void {
   });
   const pct = (us: number) => `${((100 * us) / total).toFixed(1).padStart(5)}%`;
   process.stdout.write(`\n${file}: ${(total / 1000).toFixed(0)} ms sampled\n\nself time by package/folder:\n`);
-  for (const [b, us] of [...buckets].sort((a, b) => b[1] - a[1]).slice(0, top)) process.stdout.write(`  ${pct(us)}  ${b}\n`);
+  for (const [b, us] of [...buckets].sort((a, b) => b[1] - a[1]).slice(0, top))
+    process.stdout.write(`  ${pct(us)}  ${b}\n`);
   process.stdout.write(`\ntop functions by self time:\n`);
-  for (const [k, us] of [...fns].sort((a, b) => b[1] - a[1]).slice(0, top)) process.stdout.write(`  ${pct(us)}  ${k}\n`);
+  for (const [k, us] of [...fns].sort((a, b) => b[1] - a[1]).slice(0, top))
+    process.stdout.write(`  ${pct(us)}  ${k}\n`);
   process.stdout.write(`\ntop functions by inclusive time (our code, the SDK, zod, ky, hono):\n`);
   const interesting = /^(\S+) (lib\/|servers\/|node_modules\/(@modelcontextprotocol|zod|ky|hono|@hono))/;
-  for (const [k, us] of [...inclusive].filter(([k]) => interesting.test(k)).sort((a, b) => b[1] - a[1]).slice(0, top)) {
+  for (const [k, us] of [...inclusive]
+    .filter(([k]) => interesting.test(k))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)) {
     process.stdout.write(`  ${pct(us)}  ${k}\n`);
   }
 }

@@ -24,7 +24,10 @@ export async function snapshotDist(timeoutMs = 60_000): Promise<string> {
       CLI = cli;
       return cli;
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`no complete build in dist/ (${error instanceof Error ? error.message : String(error)}): run npm run build`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `no complete build in dist/ (${error instanceof Error ? error.message : String(error)}): run npm run build`,
+        );
       await sleep(1000);
     }
   }
@@ -156,7 +159,10 @@ export function startNode<T>(
       child.kill("SIGKILL");
       reject(error);
     };
-    const timer = setTimeout(() => fail(new Error(`node ${args.join(" ")} was not ready within ${timeoutMs} ms; stderr:\n${stderr}`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`node ${args.join(" ")} was not ready within ${timeoutMs} ms; stderr:\n${stderr}`)),
+      timeoutMs,
+    );
     child.stderr?.on("data", (chunk: Buffer) => {
       stderr += chunk.toString();
       const ready = options.fromStderr?.(stderr);
@@ -167,7 +173,13 @@ export function startNode<T>(
       if (ready !== undefined) ok(ready);
     });
     child.once("error", (error) => fail(error));
-    void exited.then(() => fail(new Error(`node ${args.join(" ")} exited (${child.exitCode ?? child.signalCode}) before it was ready; stderr:\n${stderr}`)));
+    void exited.then(() =>
+      fail(
+        new Error(
+          `node ${args.join(" ")} exited (${child.exitCode ?? child.signalCode}) before it was ready; stderr:\n${stderr}`,
+        ),
+      ),
+    );
   });
 }
 

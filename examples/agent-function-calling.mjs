@@ -10,7 +10,9 @@ import { createSimulator } from "nectar-dxp-mcp/simulator";
 
 const simulator = createSimulator({ sessionsPerTenant: 5000 });
 const upstream = await new Promise((resolve) => {
-  const server = serve({ fetch: simulator.fetch, hostname: "127.0.0.1", port: 0 }, (info) => resolve({ server, port: info.port }));
+  const server = serve({ fetch: simulator.fetch, hostname: "127.0.0.1", port: 0 }, (info) =>
+    resolve({ server, port: info.port }),
+  );
 });
 
 // Only the tools this agent needs: a smaller context for the model.
@@ -33,6 +35,8 @@ const byName = new Map(tools.map((t) => [t.name, t]));
 for (const turn of turns) {
   const outcome = await byName.get(turn.name).execute(turn.input);
   // Feed `text` (or the error message) back to the model as the tool result.
-  console.log(`→ ${turn.name} ${JSON.stringify(turn.input)}${outcome.ok ? "" : "  (error)"}\n${outcome.ok ? outcome.text : outcome.message}\n`);
+  console.log(
+    `→ ${turn.name} ${JSON.stringify(turn.input)}${outcome.ok ? "" : "  (error)"}\n${outcome.ok ? outcome.text : outcome.message}\n`,
+  );
 }
 upstream.server.close();

@@ -1,21 +1,27 @@
 #!/usr/bin/env node
+import { serve } from "@hono/node-server";
 // Embedding the MCP server in your own agent: build it with createServer, connect an SDK
 // client in-process, and let a (here: scripted) agent loop pick the next tool from what
 // the last answer said. The embedded simulator stands in for your DXP.
 //   npm run build && node examples/agent-sdk-client.mjs
 import { Client, InMemoryTransport } from "@modelcontextprotocol/client";
-import { serve } from "@hono/node-server";
-import { createServer, newSessionState, OPERATOR_URL_POLICY, ClientPool } from "nectar-dxp-mcp";
+import { ClientPool, createServer, newSessionState, OPERATOR_URL_POLICY } from "nectar-dxp-mcp";
 import { createSimulator } from "nectar-dxp-mcp/simulator";
 
 // Your DXP would be { url: "https://<instance>.nectar.services", accessToken, refreshToken, tenant }.
 const simulator = createSimulator({ sessionsPerTenant: 5000 });
 const upstream = await new Promise((resolve) => {
-  const server = serve({ fetch: simulator.fetch, hostname: "127.0.0.1", port: 0 }, (info) => resolve({ server, port: info.port }));
+  const server = serve({ fetch: simulator.fetch, hostname: "127.0.0.1", port: 0 }, (info) =>
+    resolve({ server, port: info.port }),
+  );
 });
 const environment = { url: `http://127.0.0.1:${upstream.port}`, ...simulator.issueTokens(), tenant: "acme" };
 
-const server = createServer({ session: newSessionState(), environment, clients: new ClientPool({ urlPolicy: OPERATOR_URL_POLICY }) });
+const server = createServer({
+  session: newSessionState(),
+  environment,
+  clients: new ClientPool({ urlPolicy: OPERATOR_URL_POLICY }),
+});
 const client = new Client({ name: "my-agent", version: "1.0.0" });
 const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();
 await server.connect(serverSide);
@@ -36,7 +42,9 @@ await call("set_session_filter", { timePeriod: "LAST_WEEK", locations: [worst.na
 const summary = await call("get_session_summary");
 // Insights come keyed by name with their session counts (shares follow from totalSessions).
 const [insight, count] = Object.entries(summary.insights).sort((a, b) => b[1] - a[1])[0] ?? ["none", 0];
-console.log(`Agent: the leading insight at ${worst.name} is ${insight} (${count} of ${summary.totalSessions} sessions).\n`);
+console.log(
+  `Agent: the leading insight at ${worst.name} is ${insight} (${count} of ${summary.totalSessions} sessions).\n`,
+);
 await call("get_detailed_session_list", { qualities: ["CRITICAL"], pageSize: 3 });
 
 await client.close();

@@ -10,7 +10,12 @@
 // found so far. One budget may span several searches (a call checking many names).
 
 /** Lower case without accents, so "sao paulo" finds São Paulo. */
-export const fold = (text: string): string => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
+export const fold = (text: string): string =>
+  text
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .trim();
 
 /** Names are compared on this many characters (after folding): a longer name is no typo of a shorter one. */
 export const NAME_CHARS = 64;
@@ -78,7 +83,12 @@ const compared = (text: string) => fold(text.slice(0, NAME_CHARS * 2)).slice(0, 
  * changed) are left out. `keys` gives the names a candidate answers to. `options` may be
  * the limit alone.
  */
-export function closest<T>(input: string, candidates: readonly T[], keys: (c: T) => readonly string[], options: number | NearOptions = 3): T[] {
+export function closest<T>(
+  input: string,
+  candidates: readonly T[],
+  keys: (c: T) => readonly string[],
+  options: number | NearOptions = 3,
+): T[] {
   const { limit = 3, budget = new WorkBudget() } = typeof options === "number" ? { limit: options } : options;
   const wanted = compared(input);
   if (!wanted || limit <= 0 || budget.left <= 0) return [];

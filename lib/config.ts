@@ -100,10 +100,25 @@ export const ENV = {
 export function readConfig(env: Env, runtime: RuntimeFacts = {}): ServerConfig {
   const transport = (env[ENV.transport] ?? "stdio").trim().toLowerCase() || "stdio";
   if (transport !== "stdio" && transport !== "http") {
-    throw new ConfigurationError(`${ENV.transport} must be "stdio" or "http", not "${transport}".`, "Unset it for stdio, or pass --http.");
+    throw new ConfigurationError(
+      `${ENV.transport} must be "stdio" or "http", not "${transport}".`,
+      "Unset it for stdio, or pass --http.",
+    );
   }
-  const port = numberFrom(env, ENV.port, 8000, (n) => Number.isInteger(n) && n >= 0 && n <= 65535, "a port number (0-65535)");
-  const timeoutMs = numberFrom(env, ENV.timeoutMs, 30_000, (n) => Number.isFinite(n) && n >= 100, "a number of milliseconds ≥ 100");
+  const port = numberFrom(
+    env,
+    ENV.port,
+    8000,
+    (n) => Number.isInteger(n) && n >= 0 && n <= 65535,
+    "a port number (0-65535)",
+  );
+  const timeoutMs = numberFrom(
+    env,
+    ENV.timeoutMs,
+    30_000,
+    (n) => Number.isFinite(n) && n >= 100,
+    "a number of milliseconds ≥ 100",
+  );
   const credentials: PartialCredentials = {
     url: env[ENV.url]?.trim() || undefined,
     accessToken: env[ENV.accessToken]?.trim() || undefined,
@@ -113,10 +128,18 @@ export function readConfig(env: Env, runtime: RuntimeFacts = {}): ServerConfig {
   for (const name of [ENV.accessToken, ENV.refreshToken] as const) {
     const value = env[name]?.trim();
     // Said without the value: it is a secret.
-    if (value && !HEADER_VALUE.test(value)) throw new ConfigurationError(`${name} contains spaces, line breaks or non-ASCII characters.`, "Copy the token again, whole and unchanged.");
+    if (value && !HEADER_VALUE.test(value))
+      throw new ConfigurationError(
+        `${name} contains spaces, line breaks or non-ASCII characters.`,
+        "Copy the token again, whole and unchanged.",
+      );
   }
   const any = Object.values(credentials).some(Boolean);
-  const list = (name: string) => env[name]?.split(",").map((v) => v.trim()).filter(Boolean);
+  const list = (name: string) =>
+    env[name]
+      ?.split(",")
+      .map((v) => v.trim())
+      .filter(Boolean);
   return {
     transport,
     host: env[ENV.host]?.trim() || "0.0.0.0",
@@ -133,13 +156,26 @@ export function readConfig(env: Env, runtime: RuntimeFacts = {}): ServerConfig {
     mcpAllowedOrigins: list(ENV.mcpAllowedOrigins) ?? [],
     sessionIdleMs: numberFrom(env, ENV.sessionIdleSeconds, 1800, isWhole, "a whole number ≥ 1") * 1000,
     maxSessions: numberFrom(env, ENV.maxSessions, 10_000, isWhole, "a whole number ≥ 1"),
-    cacheTtlMs: numberFrom(env, ENV.cacheTtlSeconds, 30, (n) => Number.isFinite(n) && n >= 0 && n <= 3600, "0 (off) to 3600 seconds") * 1000,
+    cacheTtlMs:
+      numberFrom(
+        env,
+        ENV.cacheTtlSeconds,
+        30,
+        (n) => Number.isFinite(n) && n >= 0 && n <= 3600,
+        "0 (off) to 3600 seconds",
+      ) * 1000,
     toolSelection: parseToolSelection(env[ENV.tools], env[ENV.readOnly], ENV.readOnly),
     ...sharedStore(env),
     api: endpointOverrides(env, runtime.readFile),
     budgets: budgetsFrom(env, budgetsForHeap(runtime.heapLimitBytes)),
     redisPassword: env[ENV.redisPassword]?.trim() || undefined,
-    redisCallerBytes: numberFrom(env, ENV.redisCallerBytes, DEFAULT_REDIS_CALLER_BYTES, isBytes, "a whole number of bytes ≥ 65536"),
+    redisCallerBytes: numberFrom(
+      env,
+      ENV.redisCallerBytes,
+      DEFAULT_REDIS_CALLER_BYTES,
+      isBytes,
+      "a whole number of bytes ≥ 65536",
+    ),
   };
 }
 
@@ -147,7 +183,8 @@ const isBytes = (n: number) => Number.isInteger(n) && n >= 65_536;
 
 /** Each budget from its NECTAR_…_BYTES variable, else the heap-derived default. */
 function budgetsFrom(env: Env, defaults: Budgets): Budgets {
-  const read = (key: keyof Budgets) => numberFrom(env, ENV[key], defaults[key], isBytes, "a whole number of bytes ≥ 65536");
+  const read = (key: keyof Budgets) =>
+    numberFrom(env, ENV[key], defaults[key], isBytes, "a whole number of bytes ≥ 65536");
   return {
     filterBytes: read("filterBytes"),
     filterBytesPerCaller: read("filterBytesPerCaller"),
@@ -161,13 +198,20 @@ function budgetsFrom(env: Env, defaults: Budgets): Budgets {
 function endpointOverrides(env: Env, readFile: ((path: string) => string) | undefined): ApiTable {
   const path = env[ENV.endpoints]?.trim();
   if (!path) return DEFAULT_API;
-  if (!readFile) throw new ConfigurationError(`${ENV.endpoints} is set, but this shell cannot read files.`, "Unset it, or run the Node shell (nectar-dxp-mcp).");
+  if (!readFile)
+    throw new ConfigurationError(
+      `${ENV.endpoints} is set, but this shell cannot read files.`,
+      "Unset it, or run the Node shell (nectar-dxp-mcp).",
+    );
   let text: string;
   try {
     text = readFile(path);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    throw new ConfigurationError(`${ENV.endpoints} names ${path}, which cannot be read (${typeof code === "string" ? code : "unreadable"}).`, "Give the path of a JSON file (docs/doctor.md shows one), or unset it.");
+    throw new ConfigurationError(
+      `${ENV.endpoints} names ${path}, which cannot be read (${typeof code === "string" ? code : "unreadable"}).`,
+      "Give the path of a JSON file (docs/doctor.md shows one), or unset it.",
+    );
   }
   return applyEndpointOverrides(text, `${ENV.endpoints} (${path})`);
 }
@@ -181,7 +225,10 @@ function sharedStore(env: Env): Pick<ServerConfig, "redisUrl" | "denoKv" | "stor
   const storeSecret = env[ENV.storeSecret]?.trim() || undefined;
   if (!redisUrl && !denoKv) return { redisUrl, denoKv, storeSecret };
   if (redisUrl && !/^(rediss?:\/\/[^\s]+|unix:\/\/\/[^\s]+|\/[^\s]+)$/.test(redisUrl)) {
-    throw new ConfigurationError(`${ENV.redisUrl} must be redis://host:port (rediss:// for TLS) or the path of a unix socket.`, "For example redis://redis:6379 or /run/redis/redis.sock; unset it to keep state in memory.");
+    throw new ConfigurationError(
+      `${ENV.redisUrl} must be redis://host:port (rediss:// for TLS) or the path of a unix socket.`,
+      "For example redis://redis:6379 or /run/redis/redis.sock; unset it to keep state in memory.",
+    );
   }
   if (!storeSecret || storeSecret.length < MIN_SECRET) {
     throw new ConfigurationError(
@@ -219,7 +266,13 @@ const isWhole = (n: number) => Number.isInteger(n) && n >= 1;
 
 /** Client options every shell derives from the config the same way. */
 export function clientOptionsFrom(config: ServerConfig, debugLog: ((line: string) => void) | undefined) {
-  return { timeoutMs: config.timeoutMs, maxBodyBytes: config.maxBodyBytes, cache: { ttlMs: config.cacheTtlMs }, log: config.debug ? debugLog : undefined, api: config.api };
+  return {
+    timeoutMs: config.timeoutMs,
+    maxBodyBytes: config.maxBodyBytes,
+    cache: { ttlMs: config.cacheTtlMs },
+    log: config.debug ? debugLog : undefined,
+    api: config.api,
+  };
 }
 
 /**
@@ -233,7 +286,11 @@ export function effectiveUrlPolicy(config: ServerConfig, options: { loopbackHttp
   // Only a name joins the allow-list: it holds host patterns, and an IP literal (an IPv6
   // NECTAR_DXP_URL, say) is not one. Addresses are governed by NECTAR_ALLOW_PRIVATE_ADDRESSES.
   if (own && !isIpLiteral(own) && !hosts.includes(own)) hosts.push(own);
-  return { ...config.urlPolicy, allowedHosts: hosts, allowLoopbackHttp: options.loopbackHttp || config.urlPolicy.allowLoopbackHttp };
+  return {
+    ...config.urlPolicy,
+    allowedHosts: hosts,
+    allowLoopbackHttp: options.loopbackHttp || config.urlPolicy.allowLoopbackHttp,
+  };
 }
 
 const isIpLiteral = (host: string): boolean => host.includes(":") || /^\d+\.\d+\.\d+\.\d+$/.test(host);

@@ -74,7 +74,8 @@ export function requireCredentials(connection: ResolvedConnection): DxpCredentia
   };
 }
 
-const byClient = (source: ConnectionSource | undefined): boolean => source === "headers" || source === "configure_connection";
+const byClient = (source: ConnectionSource | undefined): boolean =>
+  source === "headers" || source === "configure_connection";
 
 /** True when the URL came from a client (headers, configure_connection) rather than the operator. */
 export const urlNamedByClient = (connection: ResolvedConnection): boolean => byClient(connection.urlSource);

@@ -1,11 +1,11 @@
 // The session filter: kept per MCP session by set_session_filter, applied by every
 // session tool, overridable per call. One schema serves both.
 import { z } from "zod";
-import { lazySchema } from "./lazy-schema.ts";
+import { DIMENSIONS, type Dimension, DRILL_KEYS, LIST_KEYS, type ListKey } from "./client/dimensions.ts";
 import { type FilterQuery, joinList } from "./client/query.ts";
-import { type Dimension, DIMENSIONS, DRILL_KEYS, LIST_KEYS, type ListKey } from "./client/dimensions.ts";
 import { SESSION_TYPE_SPELLINGS, VALUE_MEANINGS } from "./client/vocabulary.ts";
 import { closest, didYouMean } from "./closest.ts";
+import { lazySchema } from "./lazy-schema.ts";
 import { hasTime, instantSchema, type ResolvedWindow, resolveWindow, timePeriodSchema } from "./time.ts";
 
 const names = lazySchema(() => z.array(z.string().trim().min(1).max(200)).min(1).max(50));
@@ -43,8 +43,12 @@ export const FILTER_KEYS = ["timePeriod", "from", "to", ...LIST_KEYS, "exclude"]
  * every field (issue 20, item 3; the cost is in docs/tool-schemas.md).
  */
 const excludeField = lazySchema(() =>
-  z.array(enumOf(LIST_KEYS as unknown as [ListKey, ...ListKey[]], "filter field")).min(1).optional()
-    .describe('fields whose values are left out: locations ["Dallas"], exclude ["locations"] = all but Dallas'));
+  z
+    .array(enumOf(LIST_KEYS as unknown as [ListKey, ...ListKey[]], "filter field"))
+    .min(1)
+    .optional()
+    .describe('fields whose values are left out: locations ["Dallas"], exclude ["locations"] = all but Dallas'),
+);
 
 /** Fields a session tool accepts to override the saved filter for one call. */
 export const filterShape = lazySchema(() => ({
@@ -59,7 +63,9 @@ export const filterShape = lazySchema(() => ({
 type ValuesOf<K extends ListKey> = (typeof DIMENSIONS)[K] extends { values: readonly (infer V)[] } ? V[] : string[];
 
 /** The filter as set_session_filter keeps it. */
-export type SessionFilter = { timePeriod?: string; from?: string; to?: string; exclude?: ListKey[] } & { [K in ListKey]?: ValuesOf<K> };
+export type SessionFilter = { timePeriod?: string; from?: string; to?: string; exclude?: ListKey[] } & {
+  [K in ListKey]?: ValuesOf<K>;
+};
 
 export { LIST_KEYS, type ListKey };
 
@@ -76,7 +82,8 @@ export function mergeFilter(saved: SessionFilter, overrides: SessionFilter): Ses
     if (!value) continue;
     (merged as Record<string, unknown>)[key] = value;
     // A field given again is included unless this call excludes it; one left as saved keeps its sense.
-    if (overrides.exclude?.includes(key) || (overrides[key] === undefined && saved.exclude?.includes(key))) exclude.push(key);
+    if (overrides.exclude?.includes(key) || (overrides[key] === undefined && saved.exclude?.includes(key)))
+      exclude.push(key);
   }
   if (exclude.length) merged.exclude = exclude;
   return merged;
@@ -116,7 +123,8 @@ export function applyFilter(
     if (!values) continue;
     filter[key] = values as never;
     // The DXP spells two session types two ways: ask for both, report what was asked.
-    const asked = key === "sessionTypes" ? [...new Set(values.flatMap((t) => SESSION_TYPE_SPELLINGS[t] ?? [t]))] : values;
+    const asked =
+      key === "sessionTypes" ? [...new Set(values.flatMap((t) => SESSION_TYPE_SPELLINGS[t] ?? [t]))] : values;
     if (merged.exclude?.includes(key)) (not[key] = asked), exclude.push(key);
     else query[key] = asked;
   }
@@ -125,8 +133,12 @@ export function applyFilter(
 }
 
 /** "platforms TEAMS; locations not Dallas" or "none". */
-export function describeFilter(filter: Partial<Record<ListKey, readonly string[]>> & { exclude?: readonly string[] } = {}): string {
-  const parts = LIST_KEYS.filter((key) => filter[key]?.length).map((key) => `${key}${filter.exclude?.includes(key) ? " not" : ""} ${joinList(filter[key]!)}`);
+export function describeFilter(
+  filter: Partial<Record<ListKey, readonly string[]>> & { exclude?: readonly string[] } = {},
+): string {
+  const parts = LIST_KEYS.filter((key) => filter[key]?.length).map(
+    (key) => `${key}${filter.exclude?.includes(key) ? " not" : ""} ${joinList(filter[key]!)}`,
+  );
   return parts.length ? parts.join("; ") : "none";
 }
 

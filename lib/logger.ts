@@ -41,7 +41,11 @@ function base64(bytes: Uint8Array): string {
  */
 function spellings(secret: string): string[] {
   const bytes = new TextEncoder().encode(secret);
-  const out = new Set([secret, encodeURIComponent(secret), Array.from(bytes, (b) => `%${b.toString(16).padStart(2, "0")}`).join("")]);
+  const out = new Set([
+    secret,
+    encodeURIComponent(secret),
+    Array.from(bytes, (b) => `%${b.toString(16).padStart(2, "0")}`).join(""),
+  ]);
   for (let offset = 0; offset < 3; offset++) {
     const padded = new Uint8Array(offset + bytes.length);
     padded.set(bytes, offset);
@@ -60,7 +64,13 @@ function patternFor(secret: string): RegExp {
   let pattern = patterns.get(secret);
   if (!pattern) {
     if (patterns.size >= 1000) patterns.clear();
-    pattern = new RegExp(spellings(secret).sort((a, b) => b.length - a.length).map(escapeRegExp).join("|"), "gi");
+    pattern = new RegExp(
+      spellings(secret)
+        .sort((a, b) => b.length - a.length)
+        .map(escapeRegExp)
+        .join("|"),
+      "gi",
+    );
     patterns.set(secret, pattern);
   }
   return pattern;
@@ -73,7 +83,8 @@ function patternFor(secret: string): RegExp {
  */
 export function redactSecrets(text: string, secrets: Iterable<string | undefined> = []): string {
   let out = text;
-  for (const secret of secrets) if (secret && secret.length >= MIN_SECRET) out = out.replace(patternFor(secret), REDACTED);
+  for (const secret of secrets)
+    if (secret && secret.length >= MIN_SECRET) out = out.replace(patternFor(secret), REDACTED);
   return out.replace(JWT_SHAPED, REDACTED).replace(BEARER_VALUE, `$1${REDACTED}`);
 }
 
@@ -102,8 +113,13 @@ export function cleanText(text: string): string {
  * the caller put in the message, and one message is one line. `secrets` is read at each
  * write (tokens change on refresh).
  */
-export function redactingLogger(write: (line: string) => void, secrets: () => Iterable<string>, debug: boolean): Logger {
-  const emit = (level: string) => (message: string) => write(`${new Date().toISOString()} ${level} ${cleanText(redactSecrets(message, secrets()))}`);
+export function redactingLogger(
+  write: (line: string) => void,
+  secrets: () => Iterable<string>,
+  debug: boolean,
+): Logger {
+  const emit = (level: string) => (message: string) =>
+    write(`${new Date().toISOString()} ${level} ${cleanText(redactSecrets(message, secrets()))}`);
   return { debug: debug ? emit("debug") : () => {}, info: emit("info"), warn: emit("warn"), error: emit("error") };
 }
 

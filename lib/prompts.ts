@@ -17,7 +17,8 @@ export const prompts: readonly PromptDefinition[] = [
   {
     name: "investigate_location_quality",
     title: "Investigate poor call quality at a location",
-    description: "Why were calls bad at one site? Symptom → when → which network, device, client or carrier → example sessions opened.",
+    description:
+      "Why were calls bad at one site? Symptom → when → which network, device, client or carrier → example sessions opened.",
     args: { location: z.string().describe("location name, e.g. Dallas"), period },
     text: ({ location, period = "LAST_WEEK" }) =>
       [
@@ -35,7 +36,8 @@ export const prompts: readonly PromptDefinition[] = [
   {
     name: "compare_platforms",
     title: "Compare UC platforms",
-    description: "How does call quality compare across the tenant's platforms (Teams, Zoom, Webex, …), and why is the worst one worse?",
+    description:
+      "How does call quality compare across the tenant's platforms (Teams, Zoom, Webex, …), and why is the worst one worse?",
     args: { period },
     text: ({ period = "LAST_WEEK" }) =>
       [

@@ -46,7 +46,8 @@ export const resources: readonly ResourceDefinition[] = [
     title: "Platforms of a tenant",
     description: "The UC platforms of a tenant and whether each is enabled.",
     tool: "get_tenant_platforms",
-    read: async (context, { tenant }) => (await context.client()).tenantPlatforms({ tenant: tenantOf({ tenant }, context) }),
+    read: async (context, { tenant }) =>
+      (await context.client()).tenantPlatforms({ tenant: tenantOf({ tenant }, context) }),
   },
 ];
 

@@ -5,7 +5,8 @@ export const SET_URL = "NECTAR_DXP_URL (or the X-Nectar-DXP-URL header, or confi
 export const SET_ACCESS_TOKEN = "NECTAR_ACCESS_TOKEN (or the X-Nectar-Access-Token header, or configure_connection)";
 export const SET_TOKENS =
   "NECTAR_ACCESS_TOKEN and NECTAR_REFRESH_TOKEN (or the X-Nectar-Access-Token / X-Nectar-Refresh-Token headers, or configure_connection)";
-export const SET_TENANT = "NECTAR_DOMAIN_NAME (or the X-Nectar-Domain-Name header, or configure_connection's domainName)";
+export const SET_TENANT =
+  "NECTAR_DOMAIN_NAME (or the X-Nectar-Domain-Name header, or configure_connection's domainName)";
 
 /** How to configure, said once for every "not configured" error. */
 export const HOW_TO_CONFIGURE =

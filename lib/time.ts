@@ -2,11 +2,11 @@
 // ("24h", "7d", "30d") and RFC 3339 bounds with an offset; always resolved to an
 // absolute UTC window that every answer echoes.
 import { z } from "zod";
-import { lazySchema } from "./lazy-schema.ts";
 import { CUSTOM_TIME_PERIOD } from "./client/endpoints.ts";
 import type { WindowQuery } from "./client/query.ts";
 import { PERIOD_MS, TIME_PERIODS, type TimePeriod } from "./client/vocabulary.ts";
 import { InputError } from "./errors.ts";
+import { lazySchema } from "./lazy-schema.ts";
 
 const HOUR = 3_600_000;
 const UNIT_MS = { m: 60_000, h: HOUR, d: 24 * HOUR, w: 7 * 24 * HOUR } as const;
@@ -14,24 +14,28 @@ const SPAN = /^(\d{1,4})(m|h|d|w)$/;
 /** The DXP keeps about this much history; longer windows are refused before any call. */
 export const MAX_WINDOW_MS = 90 * 24 * HOUR;
 
-export const timePeriodSchema = lazySchema(() => z
-  .string()
-  .regex(new RegExp(`^(${TIME_PERIODS.join("|")}|\\d{1,4}[mhdw])$`), {
-    error: `expected one of ${TIME_PERIODS.join(", ")}, or a span like 30m, 24h, 7d, 2w`,
-  })
-  // The pattern already lists the names: the description adds only what a span looks like.
-  .describe("or a span: 24h, 7d"));
+export const timePeriodSchema = lazySchema(() =>
+  z
+    .string()
+    .regex(new RegExp(`^(${TIME_PERIODS.join("|")}|\\d{1,4}[mhdw])$`), {
+      error: `expected one of ${TIME_PERIODS.join(", ")}, or a span like 30m, 24h, 7d, 2w`,
+    })
+    // The pattern already lists the names: the description adds only what a span looks like.
+    .describe("or a span: 24h, 7d"),
+);
 
 // Checked with a short regex and Date.parse rather than zod's ISO schema: the latter puts a
 // 400-character pattern into every tool's published JSON Schema (context a model pays for).
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/i;
-export const instantSchema = lazySchema(() => z
-  .string()
-  .refine((value) => RFC3339.test(value) && !Number.isNaN(Date.parse(value)), {
-    error: "expected RFC 3339 with an offset, e.g. 2026-11-24T09:00:00Z",
-  })
-  // format date-time is RFC 3339; the offset requirement is the one thing it leaves open. Short: 8+ tools carry two of these.
-  .meta({ format: "date-time", description: "with offset" }));
+export const instantSchema = lazySchema(() =>
+  z
+    .string()
+    .refine((value) => RFC3339.test(value) && !Number.isNaN(Date.parse(value)), {
+      error: "expected RFC 3339 with an offset, e.g. 2026-11-24T09:00:00Z",
+    })
+    // format date-time is RFC 3339; the offset requirement is the one thing it leaves open. Short: 8+ tools carry two of these.
+    .meta({ format: "date-time", description: "with offset" }),
+);
 
 export interface TimeInput {
   timePeriod?: string;
@@ -59,7 +63,8 @@ export function resolveWindow(input: TimeInput, now: number): ResolvedWindow {
     if (!input.from) throw new InputError("`to` needs a `from` as well (RFC 3339, e.g. 2026-11-24T09:00:00Z).");
     const from = new Date(input.from);
     const to = input.to ? new Date(input.to) : new Date(now);
-    if (!(from < to)) throw new InputError(`\`from\` (${from.toISOString()}) must be before \`to\` (${to.toISOString()}).`);
+    if (!(from < to))
+      throw new InputError(`\`from\` (${from.toISOString()}) must be before \`to\` (${to.toISOString()}).`);
     checkLength(to.getTime() - from.getTime());
     return { label: "custom", from, to, query: { period: CUSTOM_TIME_PERIOD, from, to } };
   }
@@ -69,7 +74,10 @@ export function resolveWindow(input: TimeInput, now: number): ResolvedWindow {
     return { label: named, from: new Date(now - PERIOD_MS[named]), to: new Date(now), query: { period: named } };
   }
   const match = SPAN.exec(period);
-  if (!match) throw new InputError(`timePeriod "${period}" is not one of ${TIME_PERIODS.join(", ")} or a span like 24h, 7d, 30d.`);
+  if (!match)
+    throw new InputError(
+      `timePeriod "${period}" is not one of ${TIME_PERIODS.join(", ")} or a span like 24h, 7d, 30d.`,
+    );
   const length = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
   if (length <= 0) throw new InputError("timePeriod must be a span longer than zero, e.g. 24h.");
   checkLength(length);

@@ -7,6 +7,6 @@ export type { DxpCredentials } from "./client/credentials.ts";
 export * from "./errors.ts";
 export { newSessionState, type SessionState } from "./session.ts";
 export { defineTool, type Tool, type ToolContext, type ToolGroup, type ToolResult } from "./tool-kit/define.ts";
-export { allTools, TOOL_GROUPS, type ToolName, tools } from "./tools/index.ts";
 export { type ToolManifestEntry, toolManifest } from "./tool-set/manifest.ts";
 export { parseToolSelection, selectTools, type ToolSelection } from "./tool-set/select-tools.ts";
+export { allTools, TOOL_GROUPS, type ToolName, tools } from "./tools/index.ts";

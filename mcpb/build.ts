@@ -64,7 +64,8 @@ export async function buildBundle({ dir, mcpbFile, silent = false }: BundleOptio
 
   const externals = externalImports(join(dir, "metafile-esm.json"));
   const foreign = externals.filter((spec) => !isBuiltin(spec));
-  if (foreign.length) throw new Error(`the bundled server still imports ${foreign.join(", ")}: it would need node_modules`);
+  if (foreign.length)
+    throw new Error(`the bundled server still imports ${foreign.join(", ")}: it would need node_modules`);
 
   writeFileSync(join(dir, "manifest.json"), manifestJson(manifest));
   copyFileSync(join(ROOT, "LICENSE"), join(dir, "LICENSE"));
@@ -74,14 +75,26 @@ export async function buildBundle({ dir, mcpbFile, silent = false }: BundleOptio
   // validator prints with console.log whatever `silent` says.
   const packed = await quiet(silent, () => packExtension({ extensionPath: dir, outputPath: mcpbFile, silent }));
   if (!packed) throw new Error(`mcpb pack failed for ${dir}: run npx mcpb validate ${join(dir, "manifest.json")}`);
-  return { dir, mcpbFile, manifest, server, externals, serverBytes: statSync(server).size, mcpbBytes: statSync(mcpbFile).size };
+  return {
+    dir,
+    mcpbFile,
+    manifest,
+    server,
+    externals,
+    serverBytes: statSync(server).size,
+    mcpbBytes: statSync(mcpbFile).size,
+  };
 }
 
 /** What the bundled files import at run time (esbuild's metafile), then the metafile is removed from the bundle. */
 function externalImports(metafile: string): string[] {
-  const meta = JSON.parse(readFileSync(metafile, "utf8")) as { outputs: Record<string, { imports: { path: string; external?: boolean }[] }> };
+  const meta = JSON.parse(readFileSync(metafile, "utf8")) as {
+    outputs: Record<string, { imports: { path: string; external?: boolean }[] }>;
+  };
   rmSync(metafile);
-  const paths = Object.values(meta.outputs).flatMap((output) => output.imports.filter((i) => i.external).map((i) => i.path));
+  const paths = Object.values(meta.outputs).flatMap((output) =>
+    output.imports.filter((i) => i.external).map((i) => i.path),
+  );
   return [...new Set(paths)].sort();
 }
 
@@ -119,13 +132,21 @@ async function main(): Promise<void> {
   writeFileSync(MANIFEST_SOURCE, manifestJson(manifest));
   if (process.argv.includes("--manifest-only")) return void process.stdout.write(`wrote ${MANIFEST_SOURCE}\n`);
 
-  const bundle = await buildBundle({ dir: join(ROOT, "dist/mcpb"), mcpbFile: join(ROOT, `dist/${manifest.name}.mcpb`) });
+  const bundle = await buildBundle({
+    dir: join(ROOT, "dist/mcpb"),
+    mcpbFile: join(ROOT, `dist/${manifest.name}.mcpb`),
+  });
   // The bundled server starts and is the version the manifest says.
-  const version = execFileSync(process.execPath, [bundle.server, "--version"], { encoding: "utf8", timeout: 10_000 }).trim();
-  if (version !== manifest.version) throw new Error(`the bundled server says ${version}, the manifest ${manifest.version}`);
+  const version = execFileSync(process.execPath, [bundle.server, "--version"], {
+    encoding: "utf8",
+    timeout: 10_000,
+  }).trim();
+  if (version !== manifest.version)
+    throw new Error(`the bundled server says ${version}, the manifest ${manifest.version}`);
   const listed = await demoTools(bundle.server);
   const declared = manifest.tools.map((t) => t.name);
-  if (listed.join() !== declared.join()) throw new Error(`the bundled server lists ${listed.join(", ")}; the manifest ${declared.join(", ")}`);
+  if (listed.join() !== declared.join())
+    throw new Error(`the bundled server lists ${listed.join(", ")}; the manifest ${declared.join(", ")}`);
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} kB`;
   process.stdout.write(
     `\n${bundle.mcpbFile}: ${kb(bundle.mcpbBytes)} (server ${kb(bundle.serverBytes)} unpacked); the bundled server says ${version} and lists ${listed.length} tools on --demo\n`,

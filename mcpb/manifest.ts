@@ -44,7 +44,8 @@ export const USER_CONFIG = {
     option: {
       type: "string",
       title: "Refresh token",
-      description: "Refresh token from the same registration. Recommended: the server renews the access token with it, so it keeps working after the access token expires.",
+      description:
+        "Refresh token from the same registration. Recommended: the server renews the access token with it, so it keeps working after the access token expires.",
       required: false,
       sensitive: true,
       default: "",
@@ -55,7 +56,8 @@ export const USER_CONFIG = {
     option: {
       type: "string",
       title: "Domain name (tenant)",
-      description: "The tenant (customer domain) questions are about unless they name another, e.g. acme. Without it every question must name a tenant (get_tenant_names lists them).",
+      description:
+        "The tenant (customer domain) questions are about unless they name another, e.g. acme. Without it every question must name a tenant (get_tenant_names lists them).",
       required: false,
       default: "",
     },
@@ -150,7 +152,17 @@ export function buildManifest(pkg: PackageJson = readPackageJson()) {
       };
     }),
     prompts_generated: false,
-    keywords: ["nectar", "dxp", "call quality", "unified communications", "teams", "zoom", "webex", "voip", "monitoring"],
+    keywords: [
+      "nectar",
+      "dxp",
+      "call quality",
+      "unified communications",
+      "teams",
+      "zoom",
+      "webex",
+      "voip",
+      "monitoring",
+    ],
     license: pkg.license,
     // What the extension sends where: only to the DXP URL the user configures (docs/privacy.md).
     privacy_policies: [`${repositoryWeb}/blob/main/docs/privacy.md`],

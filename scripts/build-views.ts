@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
-import { appViews, type AppView } from "../lib/apps/views.ts";
+import { type AppView, appViews } from "../lib/apps/views.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -28,7 +28,10 @@ const BUDGET_BYTES = 600 * 1024;
 const zodEnglishOnly: Plugin = {
   name: "zod-english-only",
   setup(b) {
-    b.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({ contents: 'export { default as en } from "./en.js";', loader: "js" }));
+    b.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({
+      contents: 'export { default as en } from "./en.js";',
+      loader: "js",
+    }));
   },
 };
 
@@ -62,7 +65,8 @@ export async function buildViews(): Promise<Record<AppView["name"], string>> {
     if (!script) throw new Error(`${source} has no <script type="module" src="./….ts"> to inline`);
     const js = await bundle(join("views", script[1]!));
     page = page.replace(script[0], () => `<script type="module">${js}</script>`);
-    if (/<(script|link)[^>]+(src|href)=/.test(page)) throw new Error(`${source} still loads a file: a view must be self-contained`);
+    if (/<(script|link)[^>]+(src|href)=/.test(page))
+      throw new Error(`${source} still loads a file: a view must be self-contained`);
     built[view.name] = page;
   }
   return built;

@@ -26,7 +26,9 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//,
   const wanted = generatedSource();
   if (process.argv.includes("--check")) {
     if (readFileSync(FILE, "utf8") !== wanted) {
-      process.stderr.write("lib/server/published-schemas.generated.ts is out of date: run npx tsx scripts/published-schemas.ts\n");
+      process.stderr.write(
+        "lib/server/published-schemas.generated.ts is out of date: run npx tsx scripts/published-schemas.ts\n",
+      );
       process.exit(1);
     }
   } else writeFileSync(FILE, wanted);

@@ -24,7 +24,9 @@ const leaveOutUnusedCode: Plugin = {
       path: fileURLToPath(new URL("../servers/sdk-shims.ts", import.meta.url)),
     }));
     build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: "zod-locales", namespace: "zod-english-only" } : undefined,
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)
+        ? { path: "zod-locales", namespace: "zod-english-only" }
+        : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: "zod-english-only" }, () => ({
       contents: 'export { default as en } from "zod/v4/locales/en.js";',
@@ -44,7 +46,10 @@ export const VIEWS_MODULE = "views-html";
 const shareLibraryViews: Plugin = {
   name: "share-library-views",
   setup(build) {
-    build.onResolve({ filter: /[\\/]generated[\\/]views-html\.ts$/ }, () => ({ path: `./${VIEWS_MODULE}.js`, external: true }));
+    build.onResolve({ filter: /[\\/]generated[\\/]views-html\.ts$/ }, () => ({
+      path: `./${VIEWS_MODULE}.js`,
+      external: true,
+    }));
   },
 };
 
@@ -66,7 +71,9 @@ export function serverBundleOptions(entry: Record<string, string>, outDir: strin
     // No bundled module require()s a Node built-in today (esbuild would emit __require calls),
     // but a CommonJS dependency that does would fail in ESM with "Dynamic require of … is not
     // supported" at run time, in the user's Claude Desktop: give it a real require.
-    banner: { js: 'import { createRequire as __serverCreateRequire } from "node:module"; const require = __serverCreateRequire(import.meta.url);' },
+    banner: {
+      js: 'import { createRequire as __serverCreateRequire } from "node:module"; const require = __serverCreateRequire(import.meta.url);',
+    },
     // Whitespace and syntax only: names stay, so a stack trace in a client's MCP log is readable.
     esbuildOptions(options) {
       options.minifyWhitespace = true;

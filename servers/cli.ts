@@ -31,8 +31,15 @@ async function main(argv: string[]): Promise<void> {
   if (argv[0] === "doctor") {
     const { DOCTOR_FLAGS, runDoctorCli } = await import("./doctor.ts");
     const unknown = argv.slice(1).filter((a) => !(DOCTOR_FLAGS as readonly string[]).includes(a));
-    if (unknown.length) throw new ConfigurationError(`Unknown argument ${unknown[0]} for doctor.`, `It takes ${DOCTOR_FLAGS.join(", ")}.`);
-    process.exitCode = await runDoctorCli(readConfig(process.env, { heapLimitBytes: getHeapStatistics().heap_size_limit, readFile }), flags);
+    if (unknown.length)
+      throw new ConfigurationError(
+        `Unknown argument ${unknown[0]} for doctor.`,
+        `It takes ${DOCTOR_FLAGS.join(", ")}.`,
+      );
+    process.exitCode = await runDoctorCli(
+      readConfig(process.env, { heapLimitBytes: getHeapStatistics().heap_size_limit, readFile }),
+      flags,
+    );
     return;
   }
   const unknown = argv.filter((a) => !["--demo", "--demo-if-unconfigured", "--stdio", "--http"].includes(a));

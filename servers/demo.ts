@@ -3,7 +3,6 @@ import type { PartialCredentials } from "../lib/connection.ts";
 import { demoCredentials } from "../lib/simulator/demo.ts";
 import { startSimulator } from "./start-simulator.ts";
 
-
 export interface Demo {
   credentials: PartialCredentials;
   close(): Promise<void>;

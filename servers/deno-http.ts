@@ -3,8 +3,8 @@
 // With NECTAR_DENO_KV (and --unstable-kv) several processes or Deno Deploy isolates share
 // their state on Deno KV: see docs/deno.md.
 import { readConfig } from "../lib/config.ts";
-import { ConfigurationError, exitFor } from "../lib/errors.ts";
 import type { PartialCredentials } from "../lib/connection.ts";
+import { ConfigurationError, exitFor } from "../lib/errors.ts";
 import { connectHints, httpAppFromConfig, localUrl } from "../lib/http/from-config.ts";
 import { redactingLogger, tokensOf } from "../lib/logger.ts";
 import { demoCredentials } from "../lib/simulator/demo.ts";
@@ -16,7 +16,12 @@ declare const Deno: {
   env: { toObject(): Record<string, string> };
   stderr: { writeSync(bytes: Uint8Array): number };
   serve(
-    options: { hostname: string; port: number; signal?: AbortSignal; onListen?: (addr: { hostname: string; port: number }) => void },
+    options: {
+      hostname: string;
+      port: number;
+      signal?: AbortSignal;
+      onListen?: (addr: { hostname: string; port: number }) => void;
+    },
     handler: (request: Request) => Response | Promise<Response>,
   ): { finished: Promise<void>; addr: { port: number } };
   addSignalListener(signal: "SIGTERM" | "SIGINT", handler: () => void): void;
@@ -31,7 +36,10 @@ const write = (line: string) => Deno.stderr.writeSync(encoder.encode(`${line}\n`
 
 try {
   // NECTAR_DXP_ENDPOINTS names a file: the shell reads it (lib/ reads none); --allow-read for it.
-  const config = readConfig({ ...Deno.env.toObject(), MCP_TRANSPORT: "http" }, { readFile: (path) => Deno.readTextFileSync(path) });
+  const config = readConfig(
+    { ...Deno.env.toObject(), MCP_TRANSPORT: "http" },
+    { readFile: (path) => Deno.readTextFileSync(path) },
+  );
   // State in memory (one process), or on Deno KV (NECTAR_DENO_KV) for several: docs/deno.md.
   if (config.redisUrl) {
     throw new ConfigurationError(
@@ -39,7 +47,13 @@ try {
       "Unset it; share state between Deno processes or Deploy isolates with NECTAR_DENO_KV, or run several replicas with the Node server.",
     );
   }
-  const stores = config.denoKv ? kvStores(await openKv(config.denoKv), { secret: config.storeSecret!, sessionIdleMs: config.sessionIdleMs, renewalLockMs: config.timeoutMs + 10_000 }) : undefined;
+  const stores = config.denoKv
+    ? kvStores(await openKv(config.denoKv), {
+        secret: config.storeSecret!,
+        sessionIdleMs: config.sessionIdleMs,
+        renewalLockMs: config.timeoutMs + 10_000,
+      })
+    : undefined;
   let demo: PartialCredentials | undefined;
   if (Deno.args.includes("--demo")) {
     const simulator = createSimulator();
@@ -54,9 +68,15 @@ try {
   // out of reach; the README's Deno and Security sections say so.
   const http = httpAppFromConfig({ config, demo, log, stores });
   const stop = new AbortController();
-  const server = Deno.serve({ hostname: config.host, port: config.port, signal: stop.signal, onListen() {} }, http.app.fetch);
-  if (config.denoKv) log.info(`shared store: Deno KV (${config.denoKv === "default" ? "Deno.openKv()" : config.denoKv})`);
-  log.info(`nectar-dxp-mcp (Deno) listening on ${config.host}:${server.addr.port}${demo ? " with the embedded DXP (--demo)" : ""}`);
+  const server = Deno.serve(
+    { hostname: config.host, port: config.port, signal: stop.signal, onListen() {} },
+    http.app.fetch,
+  );
+  if (config.denoKv)
+    log.info(`shared store: Deno KV (${config.denoKv === "default" ? "Deno.openKv()" : config.denoKv})`);
+  log.info(
+    `nectar-dxp-mcp (Deno) listening on ${config.host}:${server.addr.port}${demo ? " with the embedded DXP (--demo)" : ""}`,
+  );
   for (const line of connectHints(localUrl(config.host, server.addr.port))) log.info(line);
   const shutdown = async () => {
     log.info("SIGTERM: draining calls in flight");
@@ -77,7 +97,10 @@ try {
 async function openKv(where: string): Promise<KvLike> {
   const open = Deno.openKv;
   if (typeof open !== "function") {
-    throw new ConfigurationError("NECTAR_DENO_KV needs Deno KV, which this Deno run does not offer.", "Add --unstable-kv to `deno run` (Deno Deploy has it built in), or unset NECTAR_DENO_KV.");
+    throw new ConfigurationError(
+      "NECTAR_DENO_KV needs Deno KV, which this Deno run does not offer.",
+      "Add --unstable-kv to `deno run` (Deno Deploy has it built in), or unset NECTAR_DENO_KV.",
+    );
   }
   try {
     // Two processes opening one local file at once: the second waits instead of failing.

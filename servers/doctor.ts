@@ -8,8 +8,8 @@ import { requireCredentials, resolveConnection } from "../lib/connection.ts";
 import { doctorExitCode, renderReport, runDoctor } from "../lib/doctor/doctor.ts";
 import { messageFor } from "../lib/errors.ts";
 import { tokensOf } from "../lib/logger.ts";
-import { OPERATOR_URL_POLICY } from "../lib/server/tool-context.ts";
 import { checkDxpUrl } from "../lib/security/url-policy.ts";
+import { OPERATOR_URL_POLICY } from "../lib/server/tool-context.ts";
 import { stderrLogger } from "./stderr-logger.ts";
 
 export const DOCTOR_FLAGS = ["--demo", "--json", "--refresh"] as const;
@@ -27,7 +27,11 @@ export async function runDoctorCli(config: ServerConfig, flags: ReadonlySet<stri
       urlCheck = { ok: false, problem: messageFor(error, "refused") };
     }
     // The operator's own URL, as the stdio server trusts it (HTTPS, or http to loopback).
-    const client = new DxpClient(credentials, { ...clientOptionsFrom(config, (line) => log.debug(`upstream ${line}`)), urlPolicy: OPERATOR_URL_POLICY, cache: { ttlMs: 0 } });
+    const client = new DxpClient(credentials, {
+      ...clientOptionsFrom(config, (line) => log.debug(`upstream ${line}`)),
+      urlPolicy: OPERATOR_URL_POLICY,
+      cache: { ttlMs: 0 },
+    });
     const report = await runDoctor(client, { tenant: credentials.tenant, refresh: flags.has("--refresh"), urlCheck });
     process.stdout.write(flags.has("--json") ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report)}\n`);
     return doctorExitCode(report);

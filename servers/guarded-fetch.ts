@@ -37,7 +37,10 @@ export function guardedFetch(options: GuardedFetchOptions): typeof fetch {
   // name a URL never pays for them.
   let agent: Promise<Dispatcher> | undefined;
   const dispatcher = () =>
-    (agent ??= Promise.all([import("undici"), options.lookup ?? import("node:dns").then((dns) => dns.lookup as unknown as Lookup)]).then(
+    (agent ??= Promise.all([
+      import("undici"),
+      options.lookup ?? import("node:dns").then((dns) => dns.lookup as unknown as Lookup),
+    ]).then(
       // undici is CommonJS: bundled into a split ESM build, its exports arrive under `default`.
       ([undici, base]) =>
         new (undici.Agent ?? (undici as unknown as { default: typeof undici }).default.Agent)({
@@ -45,5 +48,6 @@ export function guardedFetch(options: GuardedFetchOptions): typeof fetch {
         }),
     ));
   // The global fetch takes undici's `dispatcher` (the same undici version Node bundles).
-  return (async (input: RequestInfo | URL, init?: RequestInit) => fetch(input, { ...init, dispatcher: await dispatcher() } as RequestInit)) as typeof fetch;
+  return (async (input: RequestInfo | URL, init?: RequestInit) =>
+    fetch(input, { ...init, dispatcher: await dispatcher() } as RequestInit)) as typeof fetch;
 }

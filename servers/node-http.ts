@@ -1,16 +1,16 @@
 // The Node HTTP shell: the shared Hono app on @hono/node-server, graceful on SIGTERM.
+
+import { getHeapStatistics } from "node:v8";
 import { serve } from "@hono/node-server";
+import { bodyLimitForHeap } from "../lib/client/answer.ts";
 import type { ServerConfig } from "../lib/config.ts";
+import { ENV } from "../lib/config.ts";
 import type { PartialCredentials } from "../lib/connection.ts";
-import { ConfigurationError } from "../lib/errors.ts";
+import { ConfigurationError, exitFor } from "../lib/errors.ts";
 import { connectHints, httpAppFromConfig, localUrl } from "../lib/http/from-config.ts";
 import { tokensOf } from "../lib/logger.ts";
-import { ENV } from "../lib/config.ts";
-import { exitFor } from "../lib/errors.ts";
 import { checkRedisRoom } from "../lib/store/redis-quota.ts";
 import { redisStores } from "../lib/store/shared-stores.ts";
-import { getHeapStatistics } from "node:v8";
-import { bodyLimitForHeap } from "../lib/client/answer.ts";
 import { guardedFetch } from "./guarded-fetch.ts";
 import { connectRedis } from "./redis.ts";
 import { stderrLogger } from "./stderr-logger.ts";
@@ -49,7 +49,10 @@ export function nodeServerOptions(requestTimeoutMs = REQUEST_TIMEOUT_MS) {
 
 export async function runHttp({ config: given, demo, onClose, requestTimeoutMs }: HttpOptions): Promise<void> {
   if (given.denoKv) {
-    throw new ConfigurationError("NECTAR_DENO_KV is read by the Deno shell only (servers/deno-http.ts, docs/deno.md).", "Unset it; Node replicas share their state with NECTAR_REDIS_URL.");
+    throw new ConfigurationError(
+      "NECTAR_DENO_KV is read by the Deno shell only (servers/deno-http.ts, docs/deno.md).",
+      "Unset it; Node replicas share their state with NECTAR_REDIS_URL.",
+    );
   }
   // DXP answers are bounded by this process's heap (a 192 MB pod gets 3 MiB, not 10).
   const config = { ...given, maxBodyBytes: bodyLimitForHeap(getHeapStatistics().heap_size_limit) };
@@ -57,21 +60,26 @@ export async function runHttp({ config: given, demo, onClose, requestTimeoutMs }
   const log = stderrLogger(config.debug, () => tokensOf(environment));
   // Several replicas share their state on Redis (NECTAR_REDIS_URL); one process keeps it in memory.
   const shared = config.redisUrl ? connectRedis(config.redisUrl, log, { password: config.redisPassword }) : undefined;
-  const stores = shared && redisStores(shared.redis, {
-    secret: config.storeSecret!,
-    sessionIdleMs: config.sessionIdleMs,
-    renewalLockMs: config.timeoutMs + 10_000,
-    maxSessions: config.maxSessions,
-    callerBytes: config.redisCallerBytes,
-    ready: shared.ready,
-  });
+  const stores =
+    shared &&
+    redisStores(shared.redis, {
+      secret: config.storeSecret!,
+      sessionIdleMs: config.sessionIdleMs,
+      renewalLockMs: config.timeoutMs + 10_000,
+      maxSessions: config.maxSessions,
+      callerBytes: config.redisCallerBytes,
+      ready: shared.ready,
+    });
   // Callers' records must never fill Redis (tokens would be evicted or their locks refused):
   // once Redis answers, its maxmemory must leave room for the quotas, or the server stops.
-  if (shared) void whenReady(shared.ready).then(() => checkRedisRoom(shared.redis, config.redisCallerBytes, ENV.redisCallerBytes)).catch((error: unknown) => {
-    const { code, message } = exitFor(error);
-    log.error(`shared store: ${message}`);
-    process.exit(code);
-  });
+  if (shared)
+    void whenReady(shared.ready)
+      .then(() => checkRedisRoom(shared.redis, config.redisCallerBytes, ENV.redisCallerBytes))
+      .catch((error: unknown) => {
+        const { code, message } = exitFor(error);
+        log.error(`shared store: ${message}`);
+        process.exit(code);
+      });
   // URLs a client names are dialled only at addresses the URL policy accepts (checked after DNS).
   const http = httpAppFromConfig({
     config,
@@ -80,10 +88,20 @@ export async function runHttp({ config: given, demo, onClose, requestTimeoutMs }
     guardFetch: (policy) => guardedFetch({ policy }),
     stores,
   });
-  const server = serve({ fetch: http.app.fetch, hostname: config.host, port: config.port, serverOptions: nodeServerOptions(requestTimeoutMs) }, (info) => {
-    log.info(`nectar-dxp-mcp listening on ${config.host}:${info.port}${demo ? " with the embedded DXP (--demo)" : ""}`);
-    for (const line of connectHints(localUrl(config.host, info.port))) log.info(line);
-  });
+  const server = serve(
+    {
+      fetch: http.app.fetch,
+      hostname: config.host,
+      port: config.port,
+      serverOptions: nodeServerOptions(requestTimeoutMs),
+    },
+    (info) => {
+      log.info(
+        `nectar-dxp-mcp listening on ${config.host}:${info.port}${demo ? " with the embedded DXP (--demo)" : ""}`,
+      );
+      for (const line of connectHints(localUrl(config.host, info.port))) log.info(line);
+    },
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

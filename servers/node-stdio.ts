@@ -1,16 +1,17 @@
 // The stdio shell: one MCP session per process (Claude Desktop, Claude Code, Inspector).
 // Both eras: the SDK's serveStdio lets the client's opening pick 2025 (initialize) or
 // 2026-07-28 (server/discover, per-request _meta), and pins one server for the connection.
-import { serveStdio, StdioServerTransport } from "@modelcontextprotocol/server/stdio";
+
+import { getHeapStatistics } from "node:v8";
+import { StdioServerTransport, serveStdio } from "@modelcontextprotocol/server/stdio";
+import { bodyLimitForHeap } from "../lib/client/answer.ts";
 import { clientOptionsFrom, effectiveUrlPolicy, type ServerConfig } from "../lib/config.ts";
 import type { PartialCredentials } from "../lib/connection.ts";
+import { tokensOf } from "../lib/logger.ts";
 import { ClientPool } from "../lib/server/client-pool.ts";
+import { configuredTools } from "../lib/server/configured-tools.ts";
 import { createServer, OPERATOR_URL_POLICY } from "../lib/server/create-server.ts";
 import { newSessionState } from "../lib/session.ts";
-import { configuredTools } from "../lib/server/configured-tools.ts";
-import { tokensOf } from "../lib/logger.ts";
-import { getHeapStatistics } from "node:v8";
-import { bodyLimitForHeap } from "../lib/client/answer.ts";
 import { guardedFetch } from "./guarded-fetch.ts";
 import { stderrLogger } from "./stderr-logger.ts";
 
@@ -41,13 +42,24 @@ export async function runStdio({ config: given, demo, onClose }: StdioOptions): 
   // Called once for the connection (and once more for a discovery probe it may discard):
   // every instance shares this process's one session.
   const handle = serveStdio(
-    () => createServer({ session, environment, environmentSource: demo ? "demo" : "environment", clients, urlPolicy, log, tools }),
+    () =>
+      createServer({
+        session,
+        environment,
+        environmentSource: demo ? "demo" : "environment",
+        clients,
+        urlPolicy,
+        log,
+        tools,
+      }),
     {
       transport: new StdioServerTransport(process.stdin, process.stdout, { maxBufferSize: MAX_LINE_BYTES }),
       // A line past the limit ends the connection (the SDK closes its transport): say why and exit non-zero, not 0 in silence.
       onerror: (error) => {
         if (!/ReadBuffer exceeded/.test(error.message)) return log.warn(`stdio: ${error.message}`);
-        log.error(`stdio: the client sent a message over ${MAX_LINE_BYTES / 1048576} MiB (one JSON-RPC line); this server reads none that large and stops.`);
+        log.error(
+          `stdio: the client sent a message over ${MAX_LINE_BYTES / 1048576} MiB (one JSON-RPC line); this server reads none that large and stops.`,
+        );
         void exit(1);
       },
     },
@@ -66,5 +78,7 @@ export async function runStdio({ config: given, demo, onClose }: StdioOptions): 
   process.on("SIGINT", close);
   process.on("SIGTERM", close);
 
-  log.info(`nectar-dxp-mcp on stdio${demo ? ` with the embedded DXP at ${demo.url}` : environment?.url ? ` for ${environment.url}` : " (not configured yet: see get_connection_status)"}`);
+  log.info(
+    `nectar-dxp-mcp on stdio${demo ? ` with the embedded DXP at ${demo.url}` : environment?.url ? ` for ${environment.url}` : " (not configured yet: see get_connection_status)"}`,
+  );
 }

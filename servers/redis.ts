@@ -32,7 +32,10 @@ function loadIoredis(): typeof RedisClient {
   try {
     return (createRequire(import.meta.url)("ioredis") as { Redis: typeof RedisClient }).Redis;
   } catch {
-    throw new ConfigurationError("NECTAR_REDIS_URL needs the ioredis package, which this build does not include.", "Run the server from npm or the Docker image.");
+    throw new ConfigurationError(
+      "NECTAR_REDIS_URL needs the ioredis package, which this build does not include.",
+      "Run the server from npm or the Docker image.",
+    );
   }
 }
 
@@ -72,7 +75,9 @@ export function connectRedis(url: string, log: Logger, options: RedisConnectOpti
     redis: {
       get: (key) => client.get(key),
       async set(key, value, ttlMs, onlyIfAbsent) {
-        const answer = onlyIfAbsent ? await client.set(key, value, "PX", ttl(ttlMs), "NX") : await client.set(key, value, "PX", ttl(ttlMs));
+        const answer = onlyIfAbsent
+          ? await client.set(key, value, "PX", ttl(ttlMs), "NX")
+          : await client.set(key, value, "PX", ttl(ttlMs));
         return answer === "OK";
       },
       async del(key) {

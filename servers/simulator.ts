@@ -15,7 +15,8 @@ function readFlags(argv: string[]): Record<string, string> {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--help" || arg === "-h") flags.help = "";
-    else if (/^--(port|seed|sessions)=/.test(arg)) flags[arg.slice(2, arg.indexOf("="))] = arg.slice(arg.indexOf("=") + 1);
+    else if (/^--(port|seed|sessions)=/.test(arg))
+      flags[arg.slice(2, arg.indexOf("="))] = arg.slice(arg.indexOf("=") + 1);
     else if (/^--(port|seed|sessions)$/.test(arg) && argv[i + 1] !== undefined) flags[arg.slice(2)] = argv[++i]!;
     else throw new Error(`Unknown argument ${arg}.\n${USAGE}`);
   }
@@ -25,7 +26,8 @@ function readFlags(argv: string[]): Record<string, string> {
 function integer(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined || value === "") return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer from ${min} to ${max}, got "${value}".`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${value}".`);
   return n;
 }
 

@@ -1,7 +1,8 @@
 // Serve the DXP simulator on a loopback port under Node (the --demo mode, tests, and
 // `npm run simulator` reuse this). Port 0 picks a free port.
-import { serve } from "@hono/node-server";
+
 import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
 import { createSimulator, type Simulator, type SimulatorOptions } from "../lib/simulator/index.ts";
 
 export interface RunningSimulator {
@@ -11,7 +12,9 @@ export interface RunningSimulator {
   close(): Promise<void>;
 }
 
-export function startSimulator(options: SimulatorOptions & { port?: number; hostname?: string } = {}): Promise<RunningSimulator> {
+export function startSimulator(
+  options: SimulatorOptions & { port?: number; hostname?: string } = {},
+): Promise<RunningSimulator> {
   const { port = 0, hostname = "127.0.0.1", ...simulatorOptions } = options;
   const simulator = createSimulator(simulatorOptions);
   return new Promise((resolve, reject) => {

@@ -12,7 +12,10 @@ import { NO, parseYesNo, YES } from "../lib/yes-no.ts";
 const cli = fileURLToPath(new URL("../dist/servers/cli.js", import.meta.url));
 
 /** Run the CLI with only `env` (and PATH), over HTTP on an ephemeral loopback port; resolves with its exit code and stderr. */
-function runCli(env: Record<string, string>, args: string[] = ["--http"]): Promise<{ code: number | null; stderr: string }> {
+function runCli(
+  env: Record<string, string>,
+  args: string[] = ["--http"],
+): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
@@ -27,9 +30,21 @@ function runCli(env: Record<string, string>, args: string[] = ["--http"]): Promi
 describe("a configuration error at startup", () => {
   const cases: [string, Record<string, string>, RegExp, string[]?][] = [
     ["a bad FASTMCP_PORT", { FASTMCP_PORT: "eighty" }, /FASTMCP_PORT must be a port number.*Unset it/],
-    ["a bad NECTAR_MCP_ALLOWED_HOSTS", { NECTAR_MCP_ALLOWED_HOSTS: "https://mcp.example.com/path" }, /Allowed MCP host .* is not a host.*Use values such as/],
-    ["a yes/no variable set to something else", { NECTAR_ALLOW_PRIVATE_ADDRESSES: "maybe" }, /NECTAR_ALLOW_PRIVATE_ADDRESSES must be yes or no.*Use 1, true, yes, on/],
-    ["an unknown tool in NECTAR_TOOLS", { NECTAR_TOOLS: "get_weather" }, /NECTAR_TOOLS: Unknown tool or group "get_weather".*endpoint_tests/],
+    [
+      "a bad NECTAR_MCP_ALLOWED_HOSTS",
+      { NECTAR_MCP_ALLOWED_HOSTS: "https://mcp.example.com/path" },
+      /Allowed MCP host .* is not a host.*Use values such as/,
+    ],
+    [
+      "a yes/no variable set to something else",
+      { NECTAR_ALLOW_PRIVATE_ADDRESSES: "maybe" },
+      /NECTAR_ALLOW_PRIVATE_ADDRESSES must be yes or no.*Use 1, true, yes, on/,
+    ],
+    [
+      "an unknown tool in NECTAR_TOOLS",
+      { NECTAR_TOOLS: "get_weather" },
+      /NECTAR_TOOLS: Unknown tool or group "get_weather".*endpoint_tests/,
+    ],
     ["an unknown argument", {}, /Unknown argument --bogus\. Try --help\./, ["--bogus"]],
   ];
   for (const [what, env, says, args] of cases) {
@@ -49,7 +64,12 @@ describe("yes/no settings", () => {
   });
 
   it("read NECTAR_ALLOW_PRIVATE_ADDRESSES=yes as yes, like DEBUG_MODE=yes", () => {
-    const config = readConfig({ NECTAR_ALLOW_PRIVATE_ADDRESSES: "yes", DEBUG_MODE: "yes", NECTAR_READ_ONLY: "on", NECTAR_ALLOW_LOOPBACK_HTTP: "1" });
+    const config = readConfig({
+      NECTAR_ALLOW_PRIVATE_ADDRESSES: "yes",
+      DEBUG_MODE: "yes",
+      NECTAR_READ_ONLY: "on",
+      NECTAR_ALLOW_LOOPBACK_HTTP: "1",
+    });
     assert.equal(config.urlPolicy.allowPrivateAddresses, true);
     assert.equal(config.debug, true);
     assert.equal(config.toolSelection.readOnly, true);
@@ -59,7 +79,11 @@ describe("yes/no settings", () => {
   it("refuse an unrecognised value with a configuration error naming the variable and the accepted spellings", () => {
     assert.throws(
       () => readConfig({ DEBUG_MODE: "verbose" }),
-      (e: unknown) => e instanceof ConfigurationError && /DEBUG_MODE/.test(e.message) && /1, true, yes, on/.test(e.userMessage) && /0, false, no, off/.test(e.userMessage),
+      (e: unknown) =>
+        e instanceof ConfigurationError &&
+        /DEBUG_MODE/.test(e.message) &&
+        /1, true, yes, on/.test(e.userMessage) &&
+        /0, false, no, off/.test(e.userMessage),
     );
   });
 });

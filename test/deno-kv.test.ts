@@ -24,7 +24,8 @@ const START_MS = 90_000; // a cold Deno cache transpiles the sources first: a ha
 const SHELL = new URL("../servers/deno-http.ts", import.meta.url).pathname;
 const RACER = new URL("./helpers/kv-renew-race.ts", import.meta.url).pathname;
 const QUOTA = new URL("./helpers/kv-filter-quota.ts", import.meta.url).pathname;
-const textOf = (result: unknown): string => (result as { content: { text?: string }[] }).content.map((c) => c.text ?? "").join("\n");
+const textOf = (result: unknown): string =>
+  (result as { content: { text?: string }[] }).content.map((c) => c.text ?? "").join("\n");
 
 const dir = mkdtempSync(join(tmpdir(), "nectar-deno-kv-"));
 const kvFile = join(dir, "kv.sqlite");
@@ -32,11 +33,32 @@ const children: ChildProcess[] = [];
 
 /** `npx deno run --unstable-kv` with net to 127.0.0.1 only and file access to the temp dir only. */
 function deno(script: string, args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn("npx", ["deno", "run", "--unstable-kv", "--allow-net=127.0.0.1", "--allow-env", `--allow-read=${dir}`, `--allow-write=${dir}`, script, ...args], {
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1", ...(process.env.DENO_DIR ? { DENO_DIR: process.env.DENO_DIR } : {}), ...env },
-    stdio: ["pipe", "pipe", "pipe"],
-    detached: true, // its own process group: npx and deno stop together
-  });
+  const child = spawn(
+    "npx",
+    [
+      "deno",
+      "run",
+      "--unstable-kv",
+      "--allow-net=127.0.0.1",
+      "--allow-env",
+      `--allow-read=${dir}`,
+      `--allow-write=${dir}`,
+      script,
+      ...args,
+    ],
+    {
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "/tmp",
+        DENO_NO_UPDATE_CHECK: "1",
+        NO_COLOR: "1",
+        ...(process.env.DENO_DIR ? { DENO_DIR: process.env.DENO_DIR } : {}),
+        ...env,
+      },
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: true, // its own process group: npx and deno stop together
+    },
+  );
   children.push(child);
   return child;
 }
@@ -47,7 +69,10 @@ function waitFor(child: ChildProcess, stream: "stdout" | "stderr", pattern: RegE
   let other = "";
   child[stream === "stdout" ? "stderr" : "stdout"]!.on("data", (chunk: Buffer) => (other += chunk.toString()));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${START_MS} ms:\n${text}\n${other}`)), START_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`no ${pattern} within ${START_MS} ms:\n${text}\n${other}`)),
+      START_MS,
+    );
     child[stream]!.on("data", (chunk: Buffer) => {
       text += chunk.toString();
       const match = pattern.exec(text);
@@ -84,9 +109,19 @@ describe("the Deno shell on a shared Deno KV (NECTAR_DENO_KV)", { timeout: 180_0
 
   before(async () => {
     sim = await startSimulator({ sessionsPerTenant: 300 });
-    const env = { FASTMCP_HOST: "127.0.0.1", FASTMCP_PORT: "0", NECTAR_DXP_URL: sim.url, NECTAR_DENO_KV: kvFile, NECTAR_STORE_SECRET: SECRET };
+    const env = {
+      FASTMCP_HOST: "127.0.0.1",
+      FASTMCP_PORT: "0",
+      NECTAR_DXP_URL: sim.url,
+      NECTAR_DENO_KV: kvFile,
+      NECTAR_STORE_SECRET: SECRET,
+    };
     const started = [deno(SHELL, [], env), deno(SHELL, [], env)];
-    shells = await Promise.all(started.map(async (child) => `http://127.0.0.1:${(await waitFor(child, "stderr", /listening on 127\.0\.0\.1:(\d+)/))[1]}`));
+    shells = await Promise.all(
+      started.map(
+        async (child) => `http://127.0.0.1:${(await waitFor(child, "stderr", /listening on 127\.0\.0\.1:(\d+)/))[1]}`,
+      ),
+    );
   });
 
   after(async () => {
@@ -97,10 +132,17 @@ describe("the Deno shell on a shared Deno KV (NECTAR_DENO_KV)", { timeout: 180_0
 
   const credentials = (subject: string) => {
     const tokens = sim.simulator.issueTokens({ subject });
-    return { "X-Nectar-Access-Token": tokens.accessToken, "X-Nectar-Refresh-Token": tokens.refreshToken, "X-Nectar-Domain-Name": "acme" };
+    return {
+      "X-Nectar-Access-Token": tokens.accessToken,
+      "X-Nectar-Refresh-Token": tokens.refreshToken,
+      "X-Nectar-Domain-Name": "acme",
+    };
   };
   const modern = async (shell: number, headers: Record<string, string>) => {
-    const client = new ModernClient({ name: `shell-${shell}`, version: "1.0.0" }, { versionNegotiation: { mode: "auto" } });
+    const client = new ModernClient(
+      { name: `shell-${shell}`, version: "1.0.0" },
+      { versionNegotiation: { mode: "auto" } },
+    );
     await client.connect(new ModernTransport(new URL(`${shells[shell]}/mcp`), { requestInit: { headers } }));
     return client;
   };
@@ -134,7 +176,10 @@ describe("the Deno shell on a shared Deno KV (NECTAR_DENO_KV)", { timeout: 180_0
       return fetch(`${shells[i]}${url.pathname}${url.search}`, init);
     };
     const client = new LegacyClient({ name: "legacy", version: "1.0.0" });
-    const transport = new LegacyTransport(new URL(`${shells[0]}/mcp`), { requestInit: { headers: credentials("kv-session") }, fetch: alternate });
+    const transport = new LegacyTransport(new URL(`${shells[0]}/mcp`), {
+      requestInit: { headers: credentials("kv-session") },
+      fetch: alternate,
+    });
     await client.connect(transport);
     try {
       assert.ok(transport.sessionId, "a 2025-era session id");
@@ -158,14 +203,22 @@ describe("the Deno shell on a shared Deno KV (NECTAR_DENO_KV)", { timeout: 180_0
       // The next two DXP reads answer 401 (the access token expires), held until both have arrived, so
       // both processes are in flight together however slowly the machine runs either.
       sim.simulator.setFaults({ gather: 2, failNext: [{ kind: "expire-token" }, { kind: "expire-token" }] });
-      const answers = await Promise.all(clients.map((client) => client.callTool({ name: "get_tenant_names", arguments: {} })));
+      const answers = await Promise.all(
+        clients.map((client) => client.callTool({ name: "get_tenant_names", arguments: {} })),
+      );
       for (const answer of answers) assert.equal(answer.isError, undefined, textOf(answer));
       const refreshPath = `/${ENDPOINTS.tokenRefresh.path}`;
       const refreshes = sim.simulator.requests.filter((r) => r.path === refreshPath);
-      assert.deepEqual(refreshes.map((r) => r.status), [200], "one upstream refresh, granted (a second would spend the rotated token: 401)");
+      assert.deepEqual(
+        refreshes.map((r) => r.status),
+        [200],
+        "one upstream refresh, granted (a second would spend the rotated token: 401)",
+      );
       const rejected = sim.simulator.requests.filter((r) => r.path !== refreshPath && r.status === 401);
       assert.equal(rejected.length, 2, "both processes saw the 401");
-      const retried = new Set(sim.simulator.requests.filter((r) => r.path !== refreshPath && r.status === 200).map((r) => r.token));
+      const retried = new Set(
+        sim.simulator.requests.filter((r) => r.path !== refreshPath && r.status === 200).map((r) => r.token),
+      );
       assert.equal(retried.size, 1, "both retried with the same renewed token");
       assert.ok(!retried.has(headers["X-Nectar-Access-Token"]));
     } finally {
@@ -179,8 +232,14 @@ describe("the Deno shell on a shared Deno KV (NECTAR_DENO_KV)", { timeout: 180_0
     await Promise.all(racers.map((racer) => waitFor(racer, "stdout", /^ready$/m)));
     const results = racers.map((racer) => waitFor(racer, "stdout", /^(\{.*\})$/m));
     for (const racer of racers) racer.stdin!.end("go\n");
-    const outcomes = (await Promise.all(results)).map((m) => JSON.parse(m[1]!) as { refreshes: number; tokens: string[] });
-    assert.equal(outcomes.reduce((sum, o) => sum + o.refreshes, 0), 1, "one refresh across both processes");
+    const outcomes = (await Promise.all(results)).map(
+      (m) => JSON.parse(m[1]!) as { refreshes: number; tokens: string[] },
+    );
+    assert.equal(
+      outcomes.reduce((sum, o) => sum + o.refreshes, 0),
+      1,
+      "one refresh across both processes",
+    );
     assert.equal(new Set(outcomes.flatMap((o) => o.tokens)).size, 1, "every caller got the one renewal");
   });
 
@@ -193,15 +252,25 @@ describe("the Deno shell on a shared Deno KV (NECTAR_DENO_KV)", { timeout: 180_0
 
   it("two processes saving for one caller at once share its quota", async () => {
     const file = join(dir, "quota-race.sqlite");
-    const racers = [deno(QUOTA, [file, "flood", "racing-owner", "one"], {}), deno(QUOTA, [file, "flood", "racing-owner", "two"], {})];
+    const racers = [
+      deno(QUOTA, [file, "flood", "racing-owner", "one"], {}),
+      deno(QUOTA, [file, "flood", "racing-owner", "two"], {}),
+    ];
     await Promise.all(racers.map((racer) => waitFor(racer, "stdout", /^ready$/m)));
     const results = racers.map((racer) => waitFor(racer, "stdout", /^(\{.*\})$/m));
     for (const racer of racers) racer.stdin!.end("go\n");
     const outcomes = (await Promise.all(results)).map((m) => JSON.parse(m[1]!) as { kept: number[]; failed: string[] });
-    assert.deepEqual(outcomes.flatMap((o) => o.failed), [], "no other error than the budget's");
+    assert.deepEqual(
+      outcomes.flatMap((o) => o.failed),
+      [],
+      "no other error than the budget's",
+    );
     const kept = outcomes.reduce((n, o) => n + o.kept.length, 0);
     const bytes = kept * JSON.stringify(quotaFilter("one", 0)).length;
-    assert.ok(kept > 0 && bytes <= QUOTA_BYTES, `both processes together kept ${kept} filters (${bytes} bytes) under a ${QUOTA_BYTES}-byte quota`);
+    assert.ok(
+      kept > 0 && bytes <= QUOTA_BYTES,
+      `both processes together kept ${kept} filters (${bytes} bytes) under a ${QUOTA_BYTES}-byte quota`,
+    );
   });
 });
 
@@ -209,16 +278,31 @@ describe("NECTAR_DENO_KV misconfigured", { timeout: 180_000 }, () => {
   const exitOf = (child: ChildProcess) => {
     let stderr = "";
     child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    return new Promise<{ code: number | null; stderr: string }>((resolve) => child.once("exit", (code) => resolve({ code, stderr })));
+    return new Promise<{ code: number | null; stderr: string }>((resolve) =>
+      child.once("exit", (code) => resolve({ code, stderr })),
+    );
   };
 
   it("is refused without NECTAR_STORE_SECRET, naming both variables", () => {
-    assert.throws(() => readConfig({ NECTAR_DENO_KV: kvFile }), /NECTAR_STORE_SECRET is required with NECTAR_DENO_KV, at least 32 characters/);
+    assert.throws(
+      () => readConfig({ NECTAR_DENO_KV: kvFile }),
+      /NECTAR_STORE_SECRET is required with NECTAR_DENO_KV, at least 32 characters/,
+    );
   });
 
   it("tells a Deno run without --unstable-kv to add it (exit 2, no stack trace)", async () => {
     const child = spawn("npx", ["deno", "run", "--allow-net=127.0.0.1", "--allow-env", SHELL], {
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1", ...(process.env.DENO_DIR ? { DENO_DIR: process.env.DENO_DIR } : {}), FASTMCP_HOST: "127.0.0.1", FASTMCP_PORT: "0", NECTAR_DENO_KV: kvFile, NECTAR_STORE_SECRET: SECRET },
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "/tmp",
+        DENO_NO_UPDATE_CHECK: "1",
+        NO_COLOR: "1",
+        ...(process.env.DENO_DIR ? { DENO_DIR: process.env.DENO_DIR } : {}),
+        FASTMCP_HOST: "127.0.0.1",
+        FASTMCP_PORT: "0",
+        NECTAR_DENO_KV: kvFile,
+        NECTAR_STORE_SECRET: SECRET,
+      },
       stdio: ["ignore", "ignore", "pipe"],
     });
     const { code, stderr } = await exitOf(child);
@@ -229,7 +313,13 @@ describe("NECTAR_DENO_KV misconfigured", { timeout: 180_000 }, () => {
 
   it("is refused by the Node HTTP shell, which shares state on Redis instead", async () => {
     const child = spawn(process.execPath, [new URL("../dist/servers/cli.js", import.meta.url).pathname, "--http"], {
-      env: { PATH: process.env.PATH ?? "", FASTMCP_HOST: "127.0.0.1", FASTMCP_PORT: "0", NECTAR_DENO_KV: kvFile, NECTAR_STORE_SECRET: SECRET },
+      env: {
+        PATH: process.env.PATH ?? "",
+        FASTMCP_HOST: "127.0.0.1",
+        FASTMCP_PORT: "0",
+        NECTAR_DENO_KV: kvFile,
+        NECTAR_STORE_SECRET: SECRET,
+      },
       stdio: ["ignore", "ignore", "pipe"],
     });
     const { code, stderr } = await exitOf(child);

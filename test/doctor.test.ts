@@ -11,19 +11,19 @@ import { after, before, describe, it } from "node:test";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { stringify } from "yaml";
 import { DxpClient } from "../lib/client/client.ts";
 import { applyEndpointOverrides } from "../lib/client/endpoint-overrides.ts";
 import type { ApiTable } from "../lib/client/endpoints.ts";
 import { readConfig } from "../lib/config.ts";
-import { doctorExitCode, type DoctorReport, renderReport, runDoctor } from "../lib/doctor/doctor.ts";
+import { readDescription } from "../lib/doctor/api-description.ts";
+import { type DoctorReport, doctorExitCode, renderReport, runDoctor } from "../lib/doctor/doctor.ts";
 import { ConfigurationError } from "../lib/errors.ts";
 import { ClientPool } from "../lib/server/client-pool.ts";
 import { createServer } from "../lib/server/create-server.ts";
 import { newSessionState } from "../lib/session.ts";
 import { createSimulator, type DxpVariant } from "../lib/simulator/index.ts";
 import { textOf } from "./helpers/common.ts";
-import { stringify } from "yaml";
-import { readDescription } from "../lib/doctor/api-description.ts";
 import { listen } from "./helpers/listen.ts";
 
 const loopback = { allowLoopbackHttp: true };
@@ -39,10 +39,16 @@ function doctorOn(url: string, tokens: { accessToken: string; refreshToken: stri
   return runDoctor(client, { tenant: "acme", refresh });
 }
 
-const line = (report: DoctorReport, name: string) => renderReport(report).split("\n").find((l) => l.includes(` ${name} `)) ?? "";
+const line = (report: DoctorReport, name: string) =>
+  renderReport(report)
+    .split("\n")
+    .find((l) => l.includes(` ${name} `)) ?? "";
 
 /** The CLI as a user runs it, the built bin (`npm run build:fast`); the loopback guard rides along in NODE_OPTIONS. */
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["dist/servers/cli.js", ...args], {
       env: { PATH: process.env.PATH ?? "", NODE_OPTIONS: process.env.NODE_OPTIONS ?? "", ...env },
@@ -57,7 +63,10 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: 
   });
 }
 
-async function mcp(target: { http: { url: string }; tokens: { accessToken: string; refreshToken: string } }, api?: ApiTable) {
+async function mcp(
+  target: { http: { url: string }; tokens: { accessToken: string; refreshToken: string } },
+  api?: ApiTable,
+) {
   const server = createServer({
     session: newSessionState(),
     environment: { url: target.http.url, ...target.tokens, tenant: "acme" },
@@ -70,7 +79,8 @@ async function mcp(target: { http: { url: string }; tokens: { accessToken: strin
   await client.connect(b);
   await client.listTools();
   return {
-    call: async (name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult,
+    call: async (name: string, args: Record<string, unknown> = {}) =>
+      (await client.callTool({ name, arguments: args })) as CallToolResult,
     close: async () => {
       await client.close();
       await server.close();
@@ -109,7 +119,10 @@ describe("NECTAR_DOMAIN_NAME", () => {
       const report = await runDoctor(client, { tenant: "acme.example.com" });
       assert.equal(report.tenant.inTenantList, false);
       assert.equal(report.tenant.looksLikeEmailDomain, true);
-      assert.match(renderReport(report), /✗ tenant acme\.example\.com: NECTAR_DOMAIN_NAME "acme\.example\.com" looks like an e-mail domain, not one of this DXP's tenants \(acme, globex, initech\): set it to the tenant's name\./);
+      assert.match(
+        renderReport(report),
+        /✗ tenant acme\.example\.com: NECTAR_DOMAIN_NAME "acme\.example\.com" looks like an e-mail domain, not one of this DXP's tenants \(acme, globex, initech\): set it to the tenant's name\./,
+      );
       assert.equal(doctorExitCode(report), 1);
     } finally {
       await http.close();
@@ -125,7 +138,13 @@ describe("the DXP's API description, in the forms a DXP may serve it", () => {
       parameters: { tenant: { name: "tenant", in: "query", type: "string" } },
       definitions: { Count: { type: "object", properties: { count: { type: "integer" } } } },
       paths: {
-        "/testing/entities/count": { parameters: [{ $ref: "#/parameters/tenant" }], get: { parameters: [{ name: "timePeriod", in: "query" }], responses: { 200: { schema: { $ref: "#/definitions/Count" } } } } },
+        "/testing/entities/count": {
+          parameters: [{ $ref: "#/parameters/tenant" }],
+          get: {
+            parameters: [{ name: "timePeriod", in: "query" }],
+            responses: { 200: { schema: { $ref: "#/definitions/Count" } } },
+          },
+        },
         "/session/{sessionId}": { get: { responses: {} } },
       },
     });
@@ -143,15 +162,23 @@ describe("the DXP's API description, in the forms a DXP may serve it", () => {
     const http = await listen((request) => {
       const path = new URL(request.url).pathname;
       if (path === "/dapi/doc") return new Response(page, { headers: { "content-type": "text/html" } });
-      if (path === "/dapi/doc/openapi.yaml") return new Response(stringify(openapi), { headers: { "content-type": "application/yaml" } });
+      if (path === "/dapi/doc/openapi.yaml")
+        return new Response(stringify(openapi), { headers: { "content-type": "application/yaml" } });
       return sim.fetch(request);
     });
     try {
       const report = await doctorOn(http.url, sim.issueTokens());
-      assert.match(report.apiDescription.note, /^\/dapi\/doc is an HTML page linking to \/dapi\/doc\/openapi\.yaml; OpenAPI 3\.1\.0 with \d+ operations/);
+      assert.match(
+        report.apiDescription.note,
+        /^\/dapi\/doc is an HTML page linking to \/dapi\/doc\/openapi\.yaml; OpenAPI 3\.1\.0 with \d+ operations/,
+      );
       assert.equal(report.apiDescription.found, true);
       assert.match(line(report, "tenantPlatforms"), /^✓ tenantPlatforms .*: 200 .*not in the API description/);
-      assert.equal(doctorExitCode(report), 0, "a path missing from the description alone is not a failure: the call works");
+      assert.equal(
+        doctorExitCode(report),
+        0,
+        "a path missing from the description alone is not a failure: the call works",
+      );
     } finally {
       await http.close();
     }
@@ -173,7 +200,10 @@ describe("doctor against a DXP that differs from our table", () => {
   after(() => target.http.close());
 
   it("names the missing path: a 404 and absent from /dapi/doc", () => {
-    assert.match(line(report, "qualityMap"), /^✗ qualityMap GET \/dapi\/quality\/map \(inferred\): 404 .*not in the API description/);
+    assert.match(
+      line(report, "qualityMap"),
+      /^✗ qualityMap GET \/dapi\/quality\/map \(inferred\): 404 .*not in the API description/,
+    );
   });
 
   it("names the renamed answer field, in the answer and in the description", () => {
@@ -189,7 +219,10 @@ describe("doctor against a DXP that differs from our table", () => {
   });
 
   it("reports an optional endpoint that fails without counting it, and answers then say nothing of freshness", async () => {
-    assert.match(line(report, "datamartStatus"), /^! datamartStatus GET \/dapi\/datamart\/status \(inferred, optional\): 404/);
+    assert.match(
+      line(report, "datamartStatus"),
+      /^! datamartStatus GET \/dapi\/datamart\/status \(inferred, optional\): 404/,
+    );
     assert.equal(report.freshness.available, false);
     assert.equal(report.summary.optionalFailed, 1);
     const plain = await dxp({ missing: ["datamartStatus"] });
@@ -198,7 +231,10 @@ describe("doctor against a DXP that differs from our table", () => {
       const summary = await server.call("get_session_summary");
       assert.notEqual(summary.isError, true, textOf(summary));
       assert.doesNotMatch(textOf(summary), /data as of/);
-      assert.ok(plain.sim.requests.some((r) => r.path === "/dapi/datamart/status" && r.status === 404), "it was asked");
+      assert.ok(
+        plain.sim.requests.some((r) => r.path === "/dapi/datamart/status" && r.status === 404),
+        "it was asked",
+      );
     } finally {
       await server.close();
       await plain.http.close();
@@ -215,10 +251,16 @@ describe("doctor against a DXP that differs from our table", () => {
       NECTAR_DOMAIN_NAME: "acme",
     });
     assert.equal(run.code, 1, run.stderr);
-    assert.ok(!run.stdout.includes(target.tokens.accessToken) && !run.stdout.includes(target.tokens.refreshToken), "no token in the report");
+    assert.ok(
+      !run.stdout.includes(target.tokens.accessToken) && !run.stdout.includes(target.tokens.refreshToken),
+      "no token in the report",
+    );
     assert.ok(!run.stdout.includes(target.tokens.accessToken.split(".")[2]!), "not even a token's signature");
     const json = JSON.parse(run.stdout) as DoctorReport;
-    const failed = json.endpoints.filter((e) => !e.ok && !e.skipped && e.used).map((e) => e.name).sort();
+    const failed = json.endpoints
+      .filter((e) => !e.ok && !e.skipped && e.used)
+      .map((e) => e.name)
+      .sort();
     assert.deepEqual(failed, ["qualityMap", "sessionSummary"]);
   });
 });
@@ -237,7 +279,10 @@ describe("NECTAR_DXP_ENDPOINTS", () => {
   after(() => target.http.close());
 
   it("without an override, a DXP serving locations elsewhere breaks doctor and get_locations", async () => {
-    assert.match(line(await doctorOn(target.http.url, target.tokens), "locations"), /^✗ locations GET \/dapi\/location .*404/);
+    assert.match(
+      line(await doctorOn(target.http.url, target.tokens), "locations"),
+      /^✗ locations GET \/dapi\/location .*404/,
+    );
     const server = await mcp(target);
     try {
       const result = await server.call("get_locations");
@@ -249,7 +294,10 @@ describe("NECTAR_DXP_ENDPOINTS", () => {
 
   it("an override file moving the path makes doctor, get_locations and get_connection_status work, and is reported", async () => {
     const path = file("moved.json", JSON.stringify({ endpoints: { locations: { path: "/dapi/sites" } } }, null, 2));
-    const config = readConfig({ NECTAR_DXP_ENDPOINTS: path }, { readFile: (p) => (p === path ? JSON.stringify({ endpoints: { locations: { path: "/dapi/sites" } } }) : "") });
+    const config = readConfig(
+      { NECTAR_DXP_ENDPOINTS: path },
+      { readFile: (p) => (p === path ? JSON.stringify({ endpoints: { locations: { path: "/dapi/sites" } } }) : "") },
+    );
     assert.deepEqual(config.api.overridden, ["locations: GET location → GET sites"]);
     const report = await doctorOn(target.http.url, target.tokens, config.api);
     assert.match(line(report, "locations"), /^✓ locations GET \/dapi\/sites .*200/);
@@ -261,7 +309,10 @@ describe("NECTAR_DXP_ENDPOINTS", () => {
       assert.match(textOf(locations), /Dallas|London|location/i);
       const status = await server.call("get_connection_status", { check: true });
       assert.notEqual(status.isError, true, textOf(status));
-      assert.match(textOf(status), /Endpoint overrides \(NECTAR_DXP_ENDPOINTS\): locations: GET location → GET sites\./);
+      assert.match(
+        textOf(status),
+        /Endpoint overrides \(NECTAR_DXP_ENDPOINTS\): locations: GET location → GET sites\./,
+      );
       assert.match(textOf(status), /0 failed/);
       assert.equal((status.structuredContent as { check: { failed: number } }).check.failed, 0);
       assert.ok(target.sim.requests.some((r) => r.path === "/dapi/sites" && r.status === 200));
@@ -276,7 +327,10 @@ describe("NECTAR_DXP_ENDPOINTS", () => {
       const summary = await server.call("get_session_summary");
       const anchor = new Date(target.sim.anchor).toISOString().slice(11, 16);
       assert.match(textOf(summary).split("\n")[0]!, new RegExp(` · data as of ${anchor} UTC$`));
-      assert.equal((summary.structuredContent as { dataAsOf?: string }).dataAsOf, new Date(target.sim.anchor).toISOString());
+      assert.equal(
+        (summary.structuredContent as { dataAsOf?: string }).dataAsOf,
+        new Date(target.sim.anchor).toISOString(),
+      );
     } finally {
       await server.close();
     }
@@ -287,7 +341,10 @@ describe("NECTAR_DXP_ENDPOINTS", () => {
     try {
       const status = await server.call("get_connection_status", { check: true });
       assert.match(textOf(status), /✗ locations GET \/dapi\/location .*404/);
-      assert.deepEqual((status.structuredContent as { check: { failures: string[] } }).check.failures.map((f) => f.split(":")[0]), ["GET /dapi/location"]);
+      assert.deepEqual(
+        (status.structuredContent as { check: { failures: string[] } }).check.failures.map((f) => f.split(":")[0]),
+        ["GET /dapi/location"],
+      );
     } finally {
       await server.close();
     }
@@ -305,28 +362,52 @@ describe("NECTAR_DXP_ENDPOINTS", () => {
 
   it("refuses an unknown endpoint name, naming its line and the closest name", () => {
     const message = refused('{\n  "endpoints": {\n    "location": { "path": "sites" }\n  }\n}');
-    assert.match(message, /^NECTAR_DXP_ENDPOINTS \(x\.json\), line 3, endpoints\.location: unknown endpoint "location"\. Did you mean locations/);
+    assert.match(
+      message,
+      /^NECTAR_DXP_ENDPOINTS \(x\.json\), line 3, endpoints\.location: unknown endpoint "location"\. Did you mean locations/,
+    );
   });
 
   it("refuses a path that loses or adds a placeholder", () => {
-    assert.match(refused('{"endpoints": {"session": {"path": "sessions/detail"}}}'), /endpoints\.session\.path: "sessions\/detail" lacks \{id\}\. Keep the placeholder \{id\}/);
-    assert.match(refused('{"endpoints": {"locations": {"path": "site/{siteId}"}}}'), /has \{siteId\}, which we cannot fill/);
+    assert.match(
+      refused('{"endpoints": {"session": {"path": "sessions/detail"}}}'),
+      /endpoints\.session\.path: "sessions\/detail" lacks \{id\}\. Keep the placeholder \{id\}/,
+    );
+    assert.match(
+      refused('{"endpoints": {"locations": {"path": "site/{siteId}"}}}'),
+      /has \{siteId\}, which we cannot fill/,
+    );
   });
 
   it("refuses a bad method, an unknown parameter key and text that is not JSON, each with its line", () => {
-    assert.match(refused('{"endpoints": {"tenants": {"method": "PUT"}}}'), /method "PUT" is not one we can send\. Accepted: GET, POST/);
-    assert.match(refused('{\n"params": {\n"serch": "query"}}'), /line 3, params\.serch: unknown parameter "serch"\. Did you mean search/);
-    assert.match(refused('{\n  "endpoints": {\n    "locations": { "path": "sites" },,\n  }\n}'), /line 3: is not valid JSON/);
+    assert.match(
+      refused('{"endpoints": {"tenants": {"method": "PUT"}}}'),
+      /method "PUT" is not one we can send\. Accepted: GET, POST/,
+    );
+    assert.match(
+      refused('{\n"params": {\n"serch": "query"}}'),
+      /line 3, params\.serch: unknown parameter "serch"\. Did you mean search/,
+    );
+    assert.match(
+      refused('{\n  "endpoints": {\n    "locations": { "path": "sites" },,\n  }\n}'),
+      /line 3: is not valid JSON/,
+    );
   });
 
   it("a bad override file stops the server at start: exit 2 and the problem named", async () => {
     const path = file("bad.json", '{\n  "endpoints": {\n    "tenantPlatform": { "path": "platforms" }\n  }\n}');
-    const run = await cli(["doctor"], { NECTAR_DXP_ENDPOINTS: path, NECTAR_DXP_URL: target.http.url, NECTAR_ACCESS_TOKEN: target.tokens.accessToken });
+    const run = await cli(["doctor"], {
+      NECTAR_DXP_ENDPOINTS: path,
+      NECTAR_DXP_URL: target.http.url,
+      NECTAR_ACCESS_TOKEN: target.tokens.accessToken,
+    });
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /NECTAR_DXP_ENDPOINTS \(.*bad\.json\), line 3, endpoints\.tenantPlatform: unknown endpoint "tenantPlatform"\. Did you mean tenantPlatforms/);
+    assert.match(
+      run.stderr,
+      /NECTAR_DXP_ENDPOINTS \(.*bad\.json\), line 3, endpoints\.tenantPlatform: unknown endpoint "tenantPlatform"\. Did you mean tenantPlatforms/,
+    );
     const missing = await cli(["--stdio"], { NECTAR_DXP_ENDPOINTS: join(dir, "absent.json") });
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /NECTAR_DXP_ENDPOINTS names .*absent\.json, which cannot be read \(ENOENT\)/);
   });
 });
-

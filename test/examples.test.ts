@@ -38,8 +38,16 @@ interface ServerEntry {
 describe("examples", () => {
   for (const [script, expected] of [
     // The tour runs on the real clock; drilldown-causes.test.ts pins the same walk on fixed clocks.
-    ["examples/tour.mjs", new RegExp(String.raw`MCP 2026-07-28\): ${TOOL_COUNT} tools[\s\S]*get_endpoint_test_summaries[\s\S]*Root cause: at Dallas, calls on WIFI are the poor ones[\s\S]*HIGH_JITTER[\s\S]*Root cause: Kestrel K5 headset is poor at every site[\s\S]*Incident: Northline Telecom \/ trunk NLT-2, from \d{4}-\d\d-\d\d 14:00 to \d{4}-\d\d-\d\d 20:00 UTC[\s\S]*EPC-DAL-`)],
-    ["examples/agent-sdk-client.mjs", /the worst site is Dallas[\s\S]*the leading insight at Dallas is [A-Z_]+ \(\d+ of \d+ sessions\)/],
+    [
+      "examples/tour.mjs",
+      new RegExp(
+        String.raw`MCP 2026-07-28\): ${TOOL_COUNT} tools[\s\S]*get_endpoint_test_summaries[\s\S]*Root cause: at Dallas, calls on WIFI are the poor ones[\s\S]*HIGH_JITTER[\s\S]*Root cause: Kestrel K5 headset is poor at every site[\s\S]*Incident: Northline Telecom \/ trunk NLT-2, from \d{4}-\d\d-\d\d 14:00 to \d{4}-\d\d-\d\d 20:00 UTC[\s\S]*EPC-DAL-`,
+      ),
+    ],
+    [
+      "examples/agent-sdk-client.mjs",
+      /the worst site is Dallas[\s\S]*the leading insight at Dallas is [A-Z_]+ \(\d+ of \d+ sessions\)/,
+    ],
     ["examples/agent-function-calling.mjs", /8 tool definitions[\s\S]*\(error\)[\s\S]*qualities/],
   ] as const) {
     it(`${script} runs and prints what it promises`, async () => {
@@ -50,15 +58,25 @@ describe("examples", () => {
 
   const files = readdirSync(CONFIGS).filter((f) => f.endsWith(".json"));
   it("has Claude Desktop configs for a checkout, stdio, Windows, demo and remote", () => {
-    assert.deepEqual(files.sort(), ["checkout.json", "demo.json", "remote-windows.json", "remote.json", "stdio-windows.json", "stdio.json"]);
+    assert.deepEqual(files.sort(), [
+      "checkout.json",
+      "demo.json",
+      "remote-windows.json",
+      "remote.json",
+      "stdio-windows.json",
+      "stdio.json",
+    ]);
   });
 
   for (const file of files) {
     it(`${file} names only the server's real environment variables and headers`, () => {
-      const config = JSON.parse(readFileSync(`${CONFIGS}/${file}`, "utf8")) as { mcpServers: Record<string, ServerEntry> };
+      const config = JSON.parse(readFileSync(`${CONFIGS}/${file}`, "utf8")) as {
+        mcpServers: Record<string, ServerEntry>;
+      };
       const entry = Object.values(config.mcpServers)[0]!;
       const envNames = new Set<string>(Object.values(ENV));
-      for (const name of Object.keys(entry.env ?? {})) assert.ok(envNames.has(name), `${name} is a variable the server reads`);
+      for (const name of Object.keys(entry.env ?? {}))
+        assert.ok(envNames.has(name), `${name} is a variable the server reads`);
       if (file === "checkout.json") assert.ok(runsOurServer(entry), "node on the checkout's dist/servers/cli.js");
       else assert.equal(entry.command, file.includes("windows") ? "npx.cmd" : "npx");
       const headers = entry.args.flatMap((arg, i) => (entry.args[i - 1] === "--header" ? [arg] : []));
@@ -102,16 +120,30 @@ describe("client configs in examples/clients", () => {
           for (const name of Object.keys(env)) assert.ok(envNames.has(name), `${name} is a variable the server reads`);
         } else {
           assert.equal(entry.type, format.remoteType);
-          assert.match(String(entry[format.url]), /^https:\/\/[^/]+\/mcp$/, `the server's /mcp URL is under "${format.url}"`);
-          for (const other of ["url", "serverUrl"].filter((key) => key !== format.url)) assert.ok(!(other in entry), `${client} reads "${format.url}", not "${other}"`);
+          assert.match(
+            String(entry[format.url]),
+            /^https:\/\/[^/]+\/mcp$/,
+            `the server's /mcp URL is under "${format.url}"`,
+          );
+          for (const other of ["url", "serverUrl"].filter((key) => key !== format.url))
+            assert.ok(!(other in entry), `${client} reads "${format.url}", not "${other}"`);
           const headers = entry.headers as Record<string, string>;
-          for (const name of Object.keys(headers)) assert.ok(headerNames.has(name), `${name} is a header the server reads`);
+          for (const name of Object.keys(headers))
+            assert.ok(headerNames.has(name), `${name} is a header the server reads`);
           assert.ok("X-Nectar-Access-Token" in headers);
         }
         // Tokens come from the client's variable expansion, never written into the file.
         const values = (transport === "stdio" ? entry.env : entry.headers) as Record<string, string>;
-        const tokens = transport === "stdio" ? [ENV.accessToken, ENV.refreshToken] : ["X-Nectar-Access-Token", "X-Nectar-Refresh-Token"];
-        for (const name of tokens) assert.match(values[name] ?? "", /^\$\{(env:|input:)?[\w-]+\}$/, `${name} is a variable, not a literal token`);
+        const tokens =
+          transport === "stdio"
+            ? [ENV.accessToken, ENV.refreshToken]
+            : ["X-Nectar-Access-Token", "X-Nectar-Refresh-Token"];
+        for (const name of tokens)
+          assert.match(
+            values[name] ?? "",
+            /^\$\{(env:|input:)?[\w-]+\}$/,
+            `${name} is a variable, not a literal token`,
+          );
       });
     }
   }
@@ -122,7 +154,8 @@ describe("client configs in examples/clients", () => {
     assert.equal(adds.length, 2);
     const [stdio, http] = adds as [string, string];
     assert.match(stdio, /--transport stdio .* -- npx -y nectar-dxp-mcp$/);
-    for (const m of stdio.matchAll(/--env (\w+)=/g)) assert.ok(envNames.has(m[1]!), `${m[1]} is a variable the server reads`);
+    for (const m of stdio.matchAll(/--env (\w+)=/g))
+      assert.ok(envNames.has(m[1]!), `${m[1]} is a variable the server reads`);
     assert.match(http, /--transport http .*https:\/\/\S+\/mcp/);
     const headers = [...http.matchAll(/--header "([^:]+):/g)].map((m) => m[1]!);
     assert.ok(headers.includes("X-Nectar-Access-Token"));
@@ -134,7 +167,9 @@ describe("client configs in examples/clients", () => {
     const linked = new Set([...doc.matchAll(/\]\(\.\.\/(examples\/[^)]+)\)/g)].map((m) => m[1]!));
     const all = [
       ...readdirSync(CONFIGS).map((f) => `${CONFIGS}/${f}`),
-      ...Object.keys(CLIENT_FORMATS).flatMap((client) => readdirSync(`${CLIENTS}/${client}`).map((f) => `${CLIENTS}/${client}/${f}`)),
+      ...Object.keys(CLIENT_FORMATS).flatMap((client) =>
+        readdirSync(`${CLIENTS}/${client}`).map((f) => `${CLIENTS}/${client}/${f}`),
+      ),
     ];
     for (const file of all) assert.ok(linked.has(file), `docs/clients.md links ${file}`);
     for (const file of linked) assert.ok(existsSync(file), `${file}, linked from docs/clients.md, exists`);

@@ -6,12 +6,11 @@
 // loopback, so a URL guard that failed would show up as a refusal in the child's stderr, not
 // as traffic. (The Deno children run the documented command, --allow-net, and are only ever
 // given loopback URLs.)
-import { textOf } from "./helpers/common.ts";
-import { within } from "./helpers/wait.ts";
+
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { EventEmitter } from "node:events";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { connect as connectTcp } from "node:net";
 import { tmpdir } from "node:os";
@@ -23,9 +22,11 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { PARAMS } from "../lib/client/endpoints.ts";
 import { createSimulator, type Simulator } from "../lib/simulator/index.ts";
+import { textOf } from "./helpers/common.ts";
 import { type Listening, listen } from "./helpers/listen.ts";
 import { LOOPBACK_GUARD } from "./helpers/loopback-guard.ts";
 import { TOOL_COUNT } from "./helpers/registry.ts";
+import { within } from "./helpers/wait.ts";
 
 const CLI = "dist/servers/cli.js";
 const MCP_REMOTE = "node_modules/mcp-remote/dist/proxy.js";
@@ -112,7 +113,12 @@ const initialize = (id = 1) => ({
   params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "curl", version: "1.0" } },
 });
 const post = (url: string, headers: Record<string, string>, body: unknown) =>
-  fetch(`${url}/mcp`, { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
+  fetch(`${url}/mcp`, {
+    method: "POST",
+    headers,
+    body: typeof body === "string" ? body : JSON.stringify(body),
+    signal: AbortSignal.timeout(15_000),
+  });
 
 /** A raw HTTP/1.1 request with a Host header of our choosing (fetch will not set Host). */
 function rawPost(port: number, host: string, body: string): Promise<{ status: number; body: string }> {
@@ -149,7 +155,11 @@ interface RawResponse {
  * On one TCP connection, as a keep-alive client does: send an upload the server refuses,
  * read its answer, then send `next` on the same connection and wait (≤ 1.5 s) for an answer.
  */
-async function afterRefusedUpload(port: number, upload: string, next: string): Promise<{ responses: RawResponse[]; closed: boolean }> {
+async function afterRefusedUpload(
+  port: number,
+  upload: string,
+  next: string,
+): Promise<{ responses: RawResponse[]; closed: boolean }> {
   const request = (body: string) =>
     `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\n` +
     `Accept: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
@@ -266,9 +276,18 @@ describe("HTTP server (built)", () => {
       }
       const seen = sim.requests.slice(before);
       assert.ok(seen.length >= 10, "the tools reached the DXP");
-      assert.ok(seen.every((r) => r.token === tokens.accessToken), "every upstream call carried the header token");
-      assert.ok(seen.some((r) => r.tenant === "acme"), "the header tenant reached the DXP");
-      assert.ok(seen.every((r) => r.tenant === "acme" || r.tenant === null), "no other tenant was asked for");
+      assert.ok(
+        seen.every((r) => r.token === tokens.accessToken),
+        "every upstream call carried the header token",
+      );
+      assert.ok(
+        seen.some((r) => r.tenant === "acme"),
+        "the header tenant reached the DXP",
+      );
+      assert.ok(
+        seen.every((r) => r.tenant === "acme" || r.tenant === null),
+        "no other tenant was asked for",
+      );
     } finally {
       await client.close();
     }
@@ -341,12 +360,16 @@ describe("HTTP server (built)", () => {
   });
 
   it("streams progress notifications before the result when the client sends a progress token", async () => {
-    const response = await post(server.url, { ...BOTH, ...fresh().headers }, {
-      jsonrpc: "2.0",
-      id: 7,
-      method: "tools/call",
-      params: { name: "get_session_summary", arguments: {}, _meta: { progressToken: "p-7" } },
-    });
+    const response = await post(
+      server.url,
+      { ...BOTH, ...fresh().headers },
+      {
+        jsonrpc: "2.0",
+        id: 7,
+        method: "tools/call",
+        params: { name: "get_session_summary", arguments: {}, _meta: { progressToken: "p-7" } },
+      },
+    );
     assert.equal(response.status, 200);
     assert.match(response.headers.get("content-type") ?? "", /^text\/event-stream/);
     const stream = await within(15_000, "reading the SSE answer", response.text());
@@ -354,7 +377,15 @@ describe("HTTP server (built)", () => {
       .split(/\n\n/)
       .map((e) => /^data: (.*)$/m.exec(e)?.[1])
       .filter((d): d is string => d !== undefined)
-      .map((d) => JSON.parse(d) as { method?: string; id?: number; params?: { progressToken: string }; result?: CallToolResult });
+      .map(
+        (d) =>
+          JSON.parse(d) as {
+            method?: string;
+            id?: number;
+            params?: { progressToken: string };
+            result?: CallToolResult;
+          },
+      );
     const progress = events.filter((e) => e.method === "notifications/progress");
     const resultAt = events.findIndex((e) => e.id === 7 && e.result);
     assert.ok(progress.length > 0, `progress events in:\n${stream}`);
@@ -406,7 +437,12 @@ describe("HTTP server (built)", () => {
   });
 
   it("refuses a 2 MiB body with 413 and a JSON-RPC error, and keeps serving", async () => {
-    const big = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list", params: { pad: "x".repeat(2 * 1024 * 1024) } });
+    const big = JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "tools/list",
+      params: { pad: "x".repeat(2 * 1024 * 1024) },
+    });
     const { responses, closed } = await afterRefusedUpload(server.port, big, JSON.stringify(initialize()));
     const refused = responses[0];
     assert.ok(refused, "an answer to the upload");
@@ -498,9 +534,15 @@ describe("HTTP server (built)", () => {
       assert.equal(rb.isError, undefined, text(rb));
       const of = (token: string) => sim.requests.filter((r) => r.token === token && r.path.startsWith("/dapi/session"));
       assert.ok(of(teams.accessToken).length > 0);
-      assert.ok(of(teams.accessToken).every((r) => r.query[PARAMS.platforms] === "TEAMS"), "the filtering session sends its platforms");
+      assert.ok(
+        of(teams.accessToken).every((r) => r.query[PARAMS.platforms] === "TEAMS"),
+        "the filtering session sends its platforms",
+      );
       assert.ok(of(other.accessToken).length > 0);
-      assert.ok(of(other.accessToken).every((r) => !(PARAMS.platforms in r.query)), "the other session sends none");
+      assert.ok(
+        of(other.accessToken).every((r) => !(PARAMS.platforms in r.query)),
+        "the other session sends none",
+      );
     } finally {
       await a.close();
       await b.close();
@@ -520,7 +562,10 @@ describe("HTTP server (built)", () => {
       assert.equal(refreshed.isError, undefined, text(refreshed));
       // A token the DXP refuses: an error path, which must not echo it either.
       const { "X-Nectar-Refresh-Token": _, ...withoutRefresh } = headers;
-      const rejected = await connectSdk(debug.url, { ...withoutRefresh, "X-Nectar-Access-Token": "not-a-real-token-0123456789" });
+      const rejected = await connectSdk(debug.url, {
+        ...withoutRefresh,
+        "X-Nectar-Access-Token": "not-a-real-token-0123456789",
+      });
       try {
         const result = await call(rejected, "get_tenant_names");
         assert.equal(result.isError, true);
@@ -539,7 +584,10 @@ describe("HTTP server (built)", () => {
         own.refreshToken,
         "mcp-level-secret",
         "not-a-real-token-0123456789",
-        ...sim.requests.slice(before).map((r) => r.token).filter((t): t is string => !!t),
+        ...sim.requests
+          .slice(before)
+          .map((r) => r.token)
+          .filter((t): t is string => !!t),
       ]);
       assert.ok(secrets.size >= 5, "a refreshed token was used too");
       for (const secret of secrets) assert.ok(!log.includes(secret), `a token in the log: ${secret.slice(0, 12)}…`);
@@ -638,7 +686,12 @@ describe("HTTP server under Deno", () => {
     ...(process.env.DENO_DIR ? { DENO_DIR: process.env.DENO_DIR } : {}),
   });
   const startDeno = (args: string[] = []) =>
-    startChild(resolve(DENO), ["run", "--allow-net", "--allow-env", "--allow-read", "servers/deno-http.ts", ...args], denoEnv(), DENO_START_MS);
+    startChild(
+      resolve(DENO),
+      ["run", "--allow-net", "--allow-env", "--allow-read", "servers/deno-http.ts", ...args],
+      denoEnv(),
+      DENO_START_MS,
+    );
 
   before(async () => {
     assert.ok(existsSync(DENO), `${DENO} exists: npm install the deno devDependency`);
@@ -687,7 +740,10 @@ describe("HTTP server under Deno", () => {
       const result = await call(client, "get_session_summary");
       assert.equal(result.isError, undefined, text(result));
       assert.ok((result.structuredContent as { totalSessions: number }).totalSessions > 0);
-      assert.equal(((await call(client, "get_connection_status")).structuredContent as { source: string }).source, "demo");
+      assert.equal(
+        ((await call(client, "get_connection_status")).structuredContent as { source: string }).source,
+        "demo",
+      );
     } finally {
       await client.close();
       deno.process.kill("SIGKILL");

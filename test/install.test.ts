@@ -5,10 +5,20 @@
 // from CommonJS. Slow (a build, then the dependencies from the registry): runs when CI=true
 // or NECTAR_TEST_INSTALL=1 (`npm run test:install`). It packs what is committed: uncommitted
 // changes are not in the clone.
-import { textOf } from "./helpers/common.ts";
+
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -17,6 +27,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { allTools } from "../lib/tools/index.ts";
+import { textOf } from "./helpers/common.ts";
 import { TOOL_COUNT } from "./helpers/registry.ts";
 
 const execFileAsync = promisify(execFile);
@@ -32,7 +43,8 @@ const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
 
 // .ci/run runs it once, as `npm run test:install` (not inside each npm test: the suite runs on two Nodes).
 const enabled = process.env.NECTAR_TEST_INSTALL === "1";
-const SKIP = "slow (a clean clone's npm pack, then npm install): runs when NECTAR_TEST_INSTALL=1, e.g. npm run test:install";
+const SKIP =
+  "slow (a clean clone's npm pack, then npm install): runs when NECTAR_TEST_INSTALL=1, e.g. npm run test:install";
 
 /** The environment without what an outer `npm test` sets for its scripts (npm_config_*, npm_package_*): the inner npm must see a user's defaults. */
 function cleanEnv(): NodeJS.ProcessEnv {
@@ -49,7 +61,12 @@ async function sh(command: string, args: string[], cwd: string, timeoutMs: numbe
   const env = cleanEnv();
   if (command === "npm") delete env.NODE_OPTIONS;
   try {
-    const { stdout } = await execFileAsync(command, args, { cwd, env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await execFileAsync(command, args, {
+      cwd,
+      env,
+      timeout: timeoutMs,
+      maxBuffer: 16 * 1024 * 1024,
+    });
     return stdout;
   } catch (error) {
     const e = error as Error & { stdout?: string; stderr?: string };
@@ -74,7 +91,8 @@ async function tarball(file: string, cwd: string): Promise<string[]> {
 function entryFiles(): string[] {
   const strip = (path: string) => path.replace(/^\.\//, "");
   const files = [...Object.values(pkg.bin), pkg.main, pkg.types];
-  for (const target of Object.values(pkg.exports)) files.push(...(typeof target === "string" ? [target] : Object.values(target)));
+  for (const target of Object.values(pkg.exports))
+    files.push(...(typeof target === "string" ? [target] : Object.values(target)));
   return [...new Set(files.map(strip))];
 }
 
@@ -135,7 +153,10 @@ describe("the npm package, installed from its tarball into an empty folder", { s
     assert.ok(statSync(tgz).size > 0);
     app = join(work, "app");
     mkdirSync(app);
-    writeFileSync(join(app, "package.json"), `${JSON.stringify({ name: "nectar-install-check", version: "1.0.0", private: true }, null, 2)}\n`);
+    writeFileSync(
+      join(app, "package.json"),
+      `${JSON.stringify({ name: "nectar-install-check", version: "1.0.0", private: true }, null, 2)}\n`,
+    );
     await sh("npm", ["install", tgz, "--prefer-offline", "--no-audit", "--no-fund"], app, 180_000);
     installed = join(app, "node_modules", pkg.name);
   });
@@ -147,20 +168,33 @@ describe("the npm package, installed from its tarball into an empty folder", { s
   it("packs only what a user needs: dist/, README.md, LICENSE and package.json", async () => {
     const files = await tarball(tgz, work);
     for (const path of files) {
-      assert.ok(["package.json", "README.md", "LICENSE"].includes(path) || path.startsWith("dist/"), `${path} belongs in the package`);
-      assert.ok(!path.startsWith("dist/mcpb/") && !path.endsWith(".mcpb"), `${path}: the MCP Bundle is not part of the npm package`);
+      assert.ok(
+        ["package.json", "README.md", "LICENSE"].includes(path) || path.startsWith("dist/"),
+        `${path} belongs in the package`,
+      );
+      assert.ok(
+        !path.startsWith("dist/mcpb/") && !path.endsWith(".mcpb"),
+        `${path}: the MCP Bundle is not part of the npm package`,
+      );
       assert.ok(!/\.ts$/.test(path) || /\.d\.ts$/.test(path), `${path}: no TypeScript sources`);
       assert.ok(!/\.(map|tgz|log)$/.test(path), `${path}: no source maps, tarballs or logs`);
     }
-    for (const needed of ["package.json", "README.md", "LICENSE", ...entryFiles()]) assert.ok(files.includes(needed), `the package holds ${needed}`);
+    for (const needed of ["package.json", "README.md", "LICENSE", ...entryFiles()])
+      assert.ok(files.includes(needed), `the package holds ${needed}`);
     const views = files.filter((path) => /views-html/.test(path));
     assert.deepEqual(views, ["dist/views-html.js"], "the views' HTML once, shared by the library and the bin");
   });
 
-  it("installs its bin, which npx runs from the folder: --version prints the version", { timeout: 60_000 }, async () => {
+  it("installs its bin, which npx runs from the folder: --version prints the version", {
+    timeout: 60_000,
+  }, async () => {
     const bin = join(app, "node_modules", ".bin", Object.keys(pkg.bin)[0]!);
     assert.ok(existsSync(bin), `${bin} exists`);
-    assert.match(readFileSync(join(installed, pkg.bin[pkg.name]!), "utf8"), /^#!\/usr\/bin\/env node\n/, "the bin starts with a node shebang");
+    assert.match(
+      readFileSync(join(installed, pkg.bin[pkg.name]!), "utf8"),
+      /^#!\/usr\/bin\/env node\n/,
+      "the bin starts with a node shebang",
+    );
     // --no: npx must use the installed package, never fetch one from the registry; -- keeps
     // --version for the bin (without it npx prints npm's own version).
     const stdout = await sh("npx", ["--no", "--", pkg.name, "--version"], app, 60_000);
@@ -184,8 +218,14 @@ describe("the npm package, installed from its tarball into an empty folder", { s
     try {
       const { tools } = await client.listTools();
       assert.equal(tools.length, TOOL_COUNT);
-      assert.deepEqual(tools.map((t) => t.name), allTools.map((t) => t.name));
-      const result = (await client.callTool({ name: "get_session_summary", arguments: { timePeriod: "LAST_DAY" } })) as CallToolResult;
+      assert.deepEqual(
+        tools.map((t) => t.name),
+        allTools.map((t) => t.name),
+      );
+      const result = (await client.callTool({
+        name: "get_session_summary",
+        arguments: { timePeriod: "LAST_DAY" },
+      })) as CallToolResult;
       assert.notEqual(result.isError, true, `${text(result)}\n${stderr}`);
       assert.ok(result.structuredContent);
       assert.match(text(result), /acme/);
@@ -194,12 +234,17 @@ describe("the npm package, installed from its tarball into an empty folder", { s
     }
   });
 
-  it("imports from plain Node ESM: the tools, the server factory, the adapter and the simulator subpath", { timeout: 60_000 }, async () => {
+  it("imports from plain Node ESM: the tools, the server factory, the adapter and the simulator subpath", {
+    timeout: 60_000,
+  }, async () => {
     const stdout = await sh(process.execPath, ["--input-type=module", "-e", PLAIN_ESM], app, 60_000);
     const answer = JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, unknown>;
     assert.equal(answer.version, pkg.version);
     assert.equal(answer.packageVersion, pkg.version);
-    assert.deepEqual(answer.tools, allTools.map((t) => t.name));
+    assert.deepEqual(
+      answer.tools,
+      allTools.map((t) => t.name),
+    );
     assert.equal(answer.functions, allTools.length);
     assert.equal(answer.ok, true, String(answer.answer));
     assert.match(String(answer.answer), /acme/);
@@ -207,7 +252,9 @@ describe("the npm package, installed from its tarball into an empty folder", { s
   });
 
   it("loads from CommonJS: require() of every module export", { timeout: 60_000 }, async () => {
-    const modules = Object.entries(pkg.exports).filter(([, t]) => typeof t === "object").map(([sub]) => (sub === "." ? pkg.name : `${pkg.name}/${sub.slice(2)}`));
+    const modules = Object.entries(pkg.exports)
+      .filter(([, t]) => typeof t === "object")
+      .map(([sub]) => (sub === "." ? pkg.name : `${pkg.name}/${sub.slice(2)}`));
     const script = `const loaded = ${JSON.stringify(modules)}.map((m) => Object.keys(require(m)).length); console.log(JSON.stringify({ loaded, createServer: typeof require("${pkg.name}").createServer }));`;
     const stdout = await sh(process.execPath, ["-e", script], app, 60_000);
     const answer = JSON.parse(stdout.trim()) as { loaded: number[]; createServer: string };
@@ -216,7 +263,9 @@ describe("the npm package, installed from its tarball into an empty folder", { s
   });
 
   it("installs without the dependencies only the bundled bin uses", () => {
-    const installedPkg = JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+    const installedPkg = JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+    };
     for (const name of ["@hono/node-server", "ioredis", "undici"]) {
       assert.ok(!(name in installedPkg.dependencies), `${name} is inlined in the bin, not a dependency`);
     }

@@ -4,7 +4,7 @@
 // should not. Everything runs on loopback: the simulator on 127.0.0.1, a bare TCP
 // listener on 127.0.0.2 that only counts connections, and a fetch guard under the
 // client pool that refuses (and records) any host that is not loopback.
-import { jwtClaims, textOf } from "./helpers/common.ts";
+
 import assert from "node:assert/strict";
 import { connect as connectTcp, createServer as createTcpServer, type Server as TcpServer } from "node:net";
 import { after, before, describe, it } from "node:test";
@@ -18,6 +18,7 @@ import { parseUrlPolicy, type UrlPolicy } from "../lib/security/url-policy.ts";
 import { ClientPool } from "../lib/server/client-pool.ts";
 import { OPERATOR_URL_POLICY } from "../lib/server/create-server.ts";
 import { createSimulator, type RecordedRequest, type Simulator } from "../lib/simulator/index.ts";
+import { jwtClaims, textOf } from "./helpers/common.ts";
 import { type Listening, listen } from "./helpers/listen.ts";
 import { credentialHeaders } from "./helpers/security.ts";
 
@@ -104,7 +105,13 @@ async function startApp(options: {
     // A budget no busy machine exhausts: this file asserts isolation, not speed. The client's
     // clock runs 20 s ahead of the simulator's, so a 30 s token is past half its
     // life: renewed on first use, however long the test has taken so far.
-    clients: new ClientPool({ urlPolicy: OPERATOR_URL_POLICY, fetch: guardedFetch, timeoutMs: 120_000, retryDelayMs: 20, now: () => T + 20_000 }),
+    clients: new ClientPool({
+      urlPolicy: OPERATOR_URL_POLICY,
+      fetch: guardedFetch,
+      timeoutMs: 120_000,
+      retryDelayMs: 20,
+      now: () => T + 20_000,
+    }),
     allowedHosts: [],
     allowedOrigins: [],
   });
@@ -128,8 +135,6 @@ async function connect(baseUrl: string, headers: Record<string, string>, name = 
   openUsers.add(user);
   return user;
 }
-
-
 
 function ok(result: CallToolResult, what: string): Record<string, unknown> {
   assert.notEqual(result.isError, true, `${what}: ${textOf(result)}`);
@@ -192,7 +197,9 @@ describe("isolation under load", () => {
     assert.equal(byToken.size, CLIENTS, "every client has its own token");
 
     const users = await Promise.all(
-      clients.map((c) => connect(app.url, credentialHeaders({ url: simHttp.url, ...c.tokens, tenant: c.tenant }), c.subject)),
+      clients.map((c) =>
+        connect(app.url, credentialHeaders({ url: simHttp.url, ...c.tokens, tenant: c.tenant }), c.subject),
+      ),
     );
 
     // Every client runs its calls in order; the 50 chains run at once, so calls interleave.
@@ -201,11 +208,19 @@ describe("isolation under load", () => {
         const u = users[c.i]!;
         const summaryBefore = ok(await u.call("get_session_summary"), `${c.subject} summary`);
         const platforms = ok(await u.call("get_tenant_platforms"), `${c.subject} platforms`);
-        const listBefore = ok(await u.call("get_detailed_session_list", { pageNumber: c.pageNumber, pageSize: 5 }), `${c.subject} list`);
-        const filter = ok(await u.call("set_session_filter", { platforms: [c.platform], users: [c.marker] }), `${c.subject} filter`);
+        const listBefore = ok(
+          await u.call("get_detailed_session_list", { pageNumber: c.pageNumber, pageSize: 5 }),
+          `${c.subject} list`,
+        );
+        const filter = ok(
+          await u.call("set_session_filter", { platforms: [c.platform], users: [c.marker] }),
+          `${c.subject} filter`,
+        );
         const [summaryAfter, listAfter] = await Promise.all([
           u.call("get_session_summary").then((r) => ok(r, `${c.subject} summary after filter`)),
-          u.call("get_detailed_session_list", { pageNumber: c.pageNumber, pageSize: 5 }).then((r) => ok(r, `${c.subject} list after filter`)),
+          u
+            .call("get_detailed_session_list", { pageNumber: c.pageNumber, pageSize: 5 })
+            .then((r) => ok(r, `${c.subject} list after filter`)),
         ]);
         return { c, summaryBefore, platforms, listBefore, filter, summaryAfter, listAfter };
       }),
@@ -216,16 +231,34 @@ describe("isolation under load", () => {
     const own = (c: (typeof clients)[number]) => ({ platforms: [c.platform], users: [c.marker] });
     for (const a of answers) {
       const { c } = a;
-      for (const [name, answer] of Object.entries({ summaryBefore: a.summaryBefore, platforms: a.platforms, listBefore: a.listBefore, summaryAfter: a.summaryAfter, listAfter: a.listAfter })) {
+      for (const [name, answer] of Object.entries({
+        summaryBefore: a.summaryBefore,
+        platforms: a.platforms,
+        listBefore: a.listBefore,
+        summaryAfter: a.summaryAfter,
+        listAfter: a.listAfter,
+      })) {
         assert.equal(answer.tenant, c.tenant, `${c.subject} ${name}: tenant`);
       }
-      assert.equal(a.summaryBefore.filter, undefined, `${c.subject}: no filter before set_session_filter (answers echo none)`);
+      assert.equal(
+        a.summaryBefore.filter,
+        undefined,
+        `${c.subject}: no filter before set_session_filter (answers echo none)`,
+      );
       assert.equal(a.listBefore.filter, undefined, `${c.subject}: list before set_session_filter`);
-      assert.equal((a.listBefore.page as { pageNumber: number }).pageNumber, c.pageNumber, `${c.subject}: its own page`);
-      assert.deepEqual((a.filter.filter as Record<string, unknown>), own(c), `${c.subject}: saved filter`);
+      assert.equal(
+        (a.listBefore.page as { pageNumber: number }).pageNumber,
+        c.pageNumber,
+        `${c.subject}: its own page`,
+      );
+      assert.deepEqual(a.filter.filter as Record<string, unknown>, own(c), `${c.subject}: saved filter`);
       assert.deepEqual(a.summaryAfter.filter, own(c), `${c.subject}: summary echoes its own filter`);
       assert.deepEqual(a.listAfter.filter, own(c), `${c.subject}: list echoes its own filter`);
-      assert.equal((a.listAfter.page as { pageNumber: number }).pageNumber, c.pageNumber, `${c.subject}: its own page after filter`);
+      assert.equal(
+        (a.listAfter.page as { pageNumber: number }).pageNumber,
+        c.pageNumber,
+        `${c.subject}: its own page after filter`,
+      );
     }
 
     // Every upstream request carried one client's token and that same client's tenant and filter.
@@ -240,15 +273,18 @@ describe("isolation under load", () => {
       assert.equal(r.tenant, c.tenant, `${c.subject} ${r.path}: tenant`);
       assert.equal(r.status, 200, `${c.subject} ${r.path}: status`);
       if (r.query.users !== undefined) assert.equal(r.query.users, c.marker, `${c.subject} ${r.path}: users filter`);
-      if (r.query.platforms !== undefined) assert.equal(r.query.platforms, c.platform, `${c.subject} ${r.path}: platform filter`);
-      if (r.query.pageNumber !== undefined) assert.equal(r.query.pageNumber, String(c.pageNumber), `${c.subject} ${r.path}: page`);
+      if (r.query.platforms !== undefined)
+        assert.equal(r.query.platforms, c.platform, `${c.subject} ${r.path}: platform filter`);
+      if (r.query.pageNumber !== undefined)
+        assert.equal(r.query.pageNumber, String(c.pageNumber), `${c.subject} ${r.path}: page`);
       perClient.set(c.subject, [...(perClient.get(c.subject) ?? []), r]);
     }
     // summary 6 + its data freshness 1 + platforms 1 + list 1 (no filter), then summary 6 + list 1 (with its filter),
     // and one user search checking its filter's e-mail (issue 20, item 2; cached for the second call). Besides them,
     // the data's extent (the coverage note, issue 20 item 1): one per filter, the later call's from the cache, or
     // one per session-tool call if the cache has expired under load.
-    const coverage = (r: RecordedRequest) => r.path.endsWith("/quality/nectarscore/bar/graph") && r.query.interval === "DAY";
+    const coverage = (r: RecordedRequest) =>
+      r.path.endsWith("/quality/nectarscore/bar/graph") && r.query.interval === "DAY";
     for (const c of clients) {
       const mine = perClient.get(c.subject) ?? [];
       const own = mine.filter((r) => !coverage(r));
@@ -256,13 +292,19 @@ describe("isolation under load", () => {
       assert.equal(own.filter((r) => r.query.users === c.marker).length, 7, `${c.subject}: requests with its filter`);
       const extents = mine.filter(coverage);
       assert.ok(extents.length >= 2 && extents.length <= 4, `${c.subject}: ${extents.length} coverage reads`);
-      assert.equal(extents.filter((r) => r.query.users === c.marker).length >= 1, true, `${c.subject}: a coverage read with its filter`);
+      assert.equal(
+        extents.filter((r) => r.query.users === c.marker).length >= 1,
+        true,
+        `${c.subject}: a coverage read with its filter`,
+      );
     }
     // And nothing reached the network other than the simulator.
     assert.deepEqual(refused, []);
     assert.ok(fetched.every((f) => f.url.startsWith(`${simHttp.url}/`)));
 
-    console.log(`isolation under load: ${CLIENTS} clients, ${calls} tool calls, ${log.length} upstream requests checked (token, tenant, filter, page)`);
+    console.log(
+      `isolation under load: ${CLIENTS} clients, ${calls} tool calls, ${log.length} upstream requests checked (token, tenant, filter, page)`,
+    );
     await Promise.all(users.map((u) => u.close()));
   });
 
@@ -284,7 +326,10 @@ describe("isolation under load", () => {
     // A window neither session asked for yet: every answer below comes from upstream, none from a cache.
     sim.clearRequests();
     const week = { timePeriod: "LAST_WEEK" };
-    const [fromA, fromB] = await Promise.all([a.call("get_session_summary", week), b.call("get_session_summary", week)]);
+    const [fromA, fromB] = await Promise.all([
+      a.call("get_session_summary", week),
+      b.call("get_session_summary", week),
+    ]);
     assert.deepEqual(ok(fromA, "a").filter, { platforms: ["ZOOM"], qualities: ["CRITICAL"] });
     assert.equal(ok(fromB, "b").filter, undefined);
     const filtered = sim.requests.filter((r) => r.query.platforms === "ZOOM" && r.query.qualities === "CRITICAL");
@@ -332,13 +377,19 @@ describe("refreshed tokens", () => {
     // one is spent, and a pool that had lost or mixed them would fail with invalid_grant.
     sim.clearRequests();
     const page = { pageSize: 1 }; // a request not made before, so not answered from a cache
-    const again = await Promise.all([u1.call("get_detailed_session_list", page), u2.call("get_detailed_session_list", page)]);
+    const again = await Promise.all([
+      u1.call("get_detailed_session_list", page),
+      u2.call("get_detailed_session_list", page),
+    ]);
     assert.equal(ok(again[0], "one again").tenant, "acme");
     assert.equal(ok(again[1], "two again").tenant, "initech");
     const later = sim.requests.filter((x) => x.path !== REFRESH_PATH);
     // Each list and its coverage read (the data's extent, issue 20 item 1), all with the renewed tokens.
     assert.equal(later.length, 4);
-    assert.ok(sim.requests.filter((x) => x.path === REFRESH_PATH).every((x) => x.status === 200), "every renewal was accepted");
+    assert.ok(
+      sim.requests.filter((x) => x.path === REFRESH_PATH).every((x) => x.status === 200),
+      "every renewal was accepted",
+    );
     for (const r of later) {
       assert.ok(r.token && ![one.accessToken, two.accessToken, renewed1, renewed2].includes(r.token));
       assert.equal(claimsOf(r.token).sub, r.tenant === "acme" ? "renew-one" : "renew-two", `${r.tenant}: own token`);
@@ -364,14 +415,25 @@ describe("refreshed tokens", () => {
     sim.clearRequests();
     const run = async (u: McpUser, tenant: string) => {
       for (let n = 1; n <= 3; n++) {
-        const answer = ok(await u.call("get_detailed_session_list", { pageNumber: n, pageSize: 1 }), `${tenant} page ${n}`);
+        const answer = ok(
+          await u.call("get_detailed_session_list", { pageNumber: n, pageSize: 1 }),
+          `${tenant} page ${n}`,
+        );
         assert.equal(answer.tenant, tenant);
       }
     };
     await Promise.all([run(u1, "acme"), run(u2, "globex")]);
 
-    assert.equal(sim.requests.filter((r) => r.path === REFRESH_PATH).length, 2, "one refresh per credential, then none");
-    assert.equal(sim.requests.filter((r) => r.path !== REFRESH_PATH).length, 8, "three pages each, all from upstream, and one coverage read each (the later pages' from the cache)");
+    assert.equal(
+      sim.requests.filter((r) => r.path === REFRESH_PATH).length,
+      2,
+      "one refresh per credential, then none",
+    );
+    assert.equal(
+      sim.requests.filter((r) => r.path !== REFRESH_PATH).length,
+      8,
+      "three pages each, all from upstream, and one coverage read each (the later pages' from the cache)",
+    );
     const tokens = (tenant: string) => new Set(sim.requests.filter((r) => r.tenant === tenant).map((r) => r.token));
     const [t1] = [...tokens("acme")];
     const [t2] = [...tokens("globex")];
@@ -407,7 +469,10 @@ describe("the SSRF guard end to end (loopback only)", () => {
     ["https://10.0.0.1", /IP address \(10\.0\.0\.1, a private address\); only host names/],
     ["https://metadata.google.internal", /cloud metadata service \(metadata\.google\.internal\)/],
     ["http://demo.us.nectar.services", /must use https; plain http is refused/],
-    ["https://evil.example.invalid", /evil\.example\.invalid is not an allowed DXP host \(allowed: \*\.nectar\.services\)/],
+    [
+      "https://evil.example.invalid",
+      /evil\.example\.invalid is not an allowed DXP host \(allowed: \*\.nectar\.services\)/,
+    ],
     ["https://demo.nectar.services.evil.invalid", /demo\.nectar\.services\.evil\.invalid is not an allowed DXP host/],
   ];
 
@@ -438,7 +503,9 @@ describe("the SSRF guard end to end (loopback only)", () => {
   it("refuses the same URLs through configure_connection and sends nothing anywhere", async () => {
     const tokens = sim.issueTokens({ tenants: ["acme"] });
     // A caller with a credential header: header-less sessions keep no settings at all.
-    const u = await connect(production.url, { "X-Nectar-Refresh-Token": sim.issueTokens({ tenants: ["acme"] }).refreshToken });
+    const u = await connect(production.url, {
+      "X-Nectar-Refresh-Token": sim.issueTokens({ tenants: ["acme"] }).refreshToken,
+    });
     sim.clearRequests();
     fetched.length = 0;
     for (const [url, problem] of cases(trap.port)) {
@@ -467,7 +534,10 @@ describe("environment tokens and client-named URLs", () => {
     const tokens = sim.issueTokens({ tenants: ["acme"], subject: "operator" });
     envToken = tokens.accessToken;
     // Loopback http allowed here, so the listener's URL passes the policy: only the layering protects it.
-    withEnv = await startApp({ urlPolicy: LOOPBACK_POLICY, environment: { url: simHttp.url, ...tokens, tenant: "acme" } });
+    withEnv = await startApp({
+      urlPolicy: LOOPBACK_POLICY,
+      environment: { url: simHttp.url, ...tokens, tenant: "acme" },
+    });
   });
   after(async () => {
     await withEnv?.close();
@@ -483,22 +553,33 @@ describe("environment tokens and client-named URLs", () => {
     await viaTool.call("configure_connection", { url: trapUrl });
     await viaTool.call("get_tenant_platforms");
     assert.equal(trap.connections, 0, "nothing reached the client-named listener");
-    assert.ok(!fetched.some((f) => f.url.startsWith(trapUrl)), "the DXP client fetched nothing from the client-named URL");
+    assert.ok(
+      !fetched.some((f) => f.url.startsWith(trapUrl)),
+      "the DXP client fetched nothing from the client-named URL",
+    );
     for (const f of fetched.filter((x) => x.authorization === `Bearer ${envToken}`)) {
-      assert.ok(f.url.startsWith(`${simHttp.url}/`), `the environment's token went only to the environment's DXP (${f.url})`);
+      assert.ok(
+        f.url.startsWith(`${simHttp.url}/`),
+        `the environment's token went only to the environment's DXP (${f.url})`,
+      );
     }
     assert.deepEqual(refused, []);
     await Promise.all([viaHeader.close(), viaTool.close()]);
 
     // Control: this policy does let the listener's URL through when the client brings its own
     // token, so above it was the credential layering alone that kept the environment's token home.
-    const withOwnToken = await connect(withEnv.url, { "X-Nectar-DXP-URL": trapUrl, "X-Nectar-Access-Token": "client-own-token" });
+    const withOwnToken = await connect(withEnv.url, {
+      "X-Nectar-DXP-URL": trapUrl,
+      "X-Nectar-Access-Token": "client-own-token",
+    });
     const control = await withOwnToken.call("get_tenant_platforms");
     await withOwnToken.close();
     assert.equal(control.isError, true);
     assert.match(textOf(control), /Could not reach the DXP/);
     assert.ok(trap.connections > 0, "the control call reached the listener");
-    assert.ok(fetched.filter((f) => f.url.startsWith(trapUrl)).every((f) => f.authorization === "Bearer client-own-token"));
+    assert.ok(
+      fetched.filter((f) => f.url.startsWith(trapUrl)).every((f) => f.authorization === "Bearer client-own-token"),
+    );
   });
 
   it("answers a client-named URL without a token with a configuration error, not with the environment's DXP", async () => {
@@ -508,7 +589,11 @@ describe("environment tokens and client-named URLs", () => {
     const result = await u.call("get_tenant_platforms");
     await u.close();
     assert.ok(!fetched.some((f) => f.url.startsWith(trapUrl) && f.authorization === `Bearer ${envToken}`));
-    assert.equal(result.isError, true, `expected a configuration error, got an answer from the environment's DXP: ${textOf(result).slice(0, 120)}`);
+    assert.equal(
+      result.isError,
+      true,
+      `expected a configuration error, got an answer from the environment's DXP: ${textOf(result).slice(0, 120)}`,
+    );
     assert.match(textOf(result), /No DXP access or refresh token came with the DXP URL you named/);
     assert.match(textOf(result), /X-Nectar-Access-Token/);
     assert.equal(sim.requests.length, 0, "the environment's DXP was not asked instead");

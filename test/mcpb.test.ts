@@ -3,27 +3,34 @@
 // the bundle itself, built into a temporary folder, unpacked as Claude Desktop unpacks it
 // and started with the command line and environment Claude Desktop derives from the
 // manifest and the user's settings, where no node_modules can help it.
-import { textOf } from "./helpers/common.ts";
+
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { getMcpConfigForManifest, hasRequiredConfigMissing, MANIFEST_SCHEMAS, unpackExtension, validateManifest } from "@anthropic-ai/mcpb";
+import {
+  getMcpConfigForManifest,
+  hasRequiredConfigMissing,
+  MANIFEST_SCHEMAS,
+  unpackExtension,
+  validateManifest,
+} from "@anthropic-ai/mcpb";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { ENV, readConfig } from "../lib/config.ts";
 import { prompts } from "../lib/prompts.ts";
+import { configuredTools } from "../lib/server/configured-tools.ts";
 import { createSimulator } from "../lib/simulator/index.ts";
 import { allTools } from "../lib/tools/index.ts";
-import { configuredTools } from "../lib/server/configured-tools.ts";
 import { VERSION } from "../lib/version.ts";
 import { type Bundle, buildBundle, MANIFEST_SOURCE, manifestJson } from "../mcpb/build.ts";
 import { buildManifest, ENTRY_POINT, ICON, MANIFEST_VERSION, USER_CONFIG } from "../mcpb/manifest.ts";
+import { textOf } from "./helpers/common.ts";
 import { type Listening, listen } from "./helpers/listen.ts";
 
 const run = promisify(execFile);
@@ -36,7 +43,10 @@ function parse(data: unknown) {
   const version = (data as { manifest_version?: string }).manifest_version as SchemaVersion;
   assert.ok(version in MANIFEST_SCHEMAS, `manifest_version ${version} is one the mcpb package knows`);
   const result = MANIFEST_SCHEMAS[version].safeParse(data);
-  assert.ok(result.success, `the manifest is valid: ${result.error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  assert.ok(
+    result.success,
+    `the manifest is valid: ${result.error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+  );
   return result.data;
 }
 
@@ -71,17 +81,29 @@ describe("MCP Bundle manifest", () => {
   });
 
   it("is what mcpb/manifest.json holds (regenerate it with npm run build:mcpb)", () => {
-    assert.equal(readFileSync(MANIFEST_SOURCE, "utf8"), manifestJson(manifest), "mcpb/manifest.json is stale: run npx tsx mcpb/build.ts --manifest-only (or npm run build:mcpb)");
+    assert.equal(
+      readFileSync(MANIFEST_SOURCE, "utf8"),
+      manifestJson(manifest),
+      "mcpb/manifest.json is stale: run npx tsx mcpb/build.ts --manifest-only (or npm run build:mcpb)",
+    );
     assert.equal(validates(MANIFEST_SOURCE), true);
   });
 
   it("is format 0.3 with an icon, the repository, support and a privacy policy (0.3 asks for one: the extension reaches the user's DXP)", () => {
     assert.equal(manifest.manifest_version, "0.3");
-    const pkgMeta = JSON.parse(readFileSync("package.json", "utf8")) as { homepage: string; bugs: { url: string }; repository: { url: string } };
+    const pkgMeta = JSON.parse(readFileSync("package.json", "utf8")) as {
+      homepage: string;
+      bugs: { url: string };
+      repository: { url: string };
+    };
     assert.equal(manifest.icon, ICON);
     const png = readFileSync(join("mcpb", ICON));
     assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], "a PNG");
-    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [512, 512], "512×512, the size Claude Desktop recommends");
+    assert.deepEqual(
+      [png.readUInt32BE(16), png.readUInt32BE(20)],
+      [512, 512],
+      "512×512, the size Claude Desktop recommends",
+    );
     assert.equal(manifest.repository.url, pkgMeta.repository.url.replace(/^git\+/, "").replace(/\.git$/, ""));
     assert.equal(manifest.homepage, pkgMeta.homepage);
     assert.equal(manifest.support, pkgMeta.bugs.url);
@@ -109,7 +131,8 @@ describe("MCP Bundle manifest", () => {
       prompts.map((p) => [p.name, Object.keys(p.args)]),
     );
     for (const prompt of manifest.prompts) {
-      for (const name of prompt.arguments) assert.ok(prompt.text.includes(`\${arguments.${name}}`), `${prompt.name}'s text uses ${name}`);
+      for (const name of prompt.arguments)
+        assert.ok(prompt.text.includes(`\${arguments.${name}}`), `${prompt.name}'s text uses ${name}`);
     }
   });
 
@@ -128,7 +151,11 @@ describe("MCP Bundle manifest", () => {
     const names = Object.values(ENV) as string[];
     for (const name of Object.keys(env)) assert.ok(names.includes(name), `${name} is in ENV (lib/config.ts)`);
     const used = Object.values(env).map((value) => /^\$\{user_config\.(\w+)\}$/.exec(value)?.[1]);
-    assert.deepEqual([...used].sort(), Object.keys(manifest.user_config).sort(), "each setting is used once, and only declared ones");
+    assert.deepEqual(
+      [...used].sort(),
+      Object.keys(manifest.user_config).sort(),
+      "each setting is used once, and only declared ones",
+    );
     const expected: Record<string, string> = {
       dxp_url: ENV.url,
       access_token: ENV.accessToken,
@@ -140,7 +167,10 @@ describe("MCP Bundle manifest", () => {
   });
 
   it("marks the tokens, and only the tokens, sensitive; asks for the URL and the access token", () => {
-    const options = manifest.user_config as Record<string, { sensitive?: boolean; required?: boolean; type: string; default?: unknown }>;
+    const options = manifest.user_config as Record<
+      string,
+      { sensitive?: boolean; required?: boolean; type: string; default?: unknown }
+    >;
     const sensitive = Object.keys(options).filter((key) => options[key]!.sensitive);
     assert.deepEqual(sensitive.sort(), ["access_token", "refresh_token"]);
     const required = Object.keys(options).filter((key) => options[key]!.required);
@@ -156,7 +186,11 @@ describe("MCP Bundle manifest", () => {
 
   it("gives the server a configuration it accepts when the user fills in only the required settings", async () => {
     const parsed = parse(manifest);
-    assert.equal(hasRequiredConfigMissing({ manifest: parsed, userConfig: {} }), true, "Claude Desktop will not start it unconfigured");
+    assert.equal(
+      hasRequiredConfigMissing({ manifest: parsed, userConfig: {} }),
+      true,
+      "Claude Desktop will not start it unconfigured",
+    );
     const config = await getMcpConfigForManifest({
       manifest: parsed,
       extensionPath: "/ext",
@@ -166,9 +200,15 @@ describe("MCP Bundle manifest", () => {
     });
     assert.ok(config);
     assert.deepEqual(config.args, [`/ext/${ENTRY_POINT}`, "--stdio"]);
-    for (const [name, value] of Object.entries(config.env ?? {})) assert.doesNotMatch(value, /\$\{/, `${name} is substituted`);
+    for (const [name, value] of Object.entries(config.env ?? {}))
+      assert.doesNotMatch(value, /\$\{/, `${name} is substituted`);
     const server = readConfig(config.env!);
-    assert.deepEqual(server.credentials, { url: "https://acme.nectar.services", accessToken: "a.b.c", refreshToken: undefined, tenant: undefined });
+    assert.deepEqual(server.credentials, {
+      url: "https://acme.nectar.services",
+      accessToken: "a.b.c",
+      refreshToken: undefined,
+      tenant: undefined,
+    });
     assert.equal(server.debug, false);
     assert.equal(configuredTools(server.toolSelection).length, allTools.length);
   });
@@ -192,7 +232,9 @@ describe("MCP Bundle (built into a temporary folder)", () => {
     const head = readFileSync(bundle.mcpbFile).subarray(0, 4);
     assert.deepEqual([...head], [0x50, 0x4b, 0x03, 0x04], "a zip's local file header");
     const files = (dir: string): string[] =>
-      readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [relative(unpacked, join(dir, name))]));
+      readdirSync(dir).flatMap((name) =>
+        statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [relative(unpacked, join(dir, name))],
+      );
     assert.deepEqual(files(unpacked).sort(), [ICON, "LICENSE", "manifest.json", ENTRY_POINT].sort());
     assert.deepEqual(JSON.parse(readFileSync(join(unpacked, "manifest.json"), "utf8")), manifest);
     assert.equal(validates(unpacked), true);
@@ -205,7 +247,10 @@ describe("MCP Bundle (built into a temporary folder)", () => {
   });
 
   it("prints its version from the unpacked folder", async () => {
-    const { stdout } = await run(process.execPath, [join(unpacked, ENTRY_POINT), "--version"], { cwd: unpacked, timeout: 10_000 });
+    const { stdout } = await run(process.execPath, [join(unpacked, ENTRY_POINT), "--version"], {
+      cwd: unpacked,
+      timeout: 10_000,
+    });
     assert.equal(stdout.trim(), manifest.version);
   });
 
@@ -221,7 +266,10 @@ describe("MCP Bundle (built into a temporary folder)", () => {
     await client.connect(transport);
     try {
       const { tools } = await client.listTools();
-      assert.deepEqual(tools.map((t) => t.name), allTools.map((t) => t.name));
+      assert.deepEqual(
+        tools.map((t) => t.name),
+        allTools.map((t) => t.name),
+      );
     } finally {
       await client.close();
     }
@@ -236,11 +284,20 @@ describe("MCP Bundle (built into a temporary folder)", () => {
     });
     after(() => http.close());
     const settings: Record<string, string | boolean> = {};
-    const pick = ({ accessToken, refreshToken }: { accessToken: string; refreshToken: string }) => ({ access_token: accessToken, refresh_token: refreshToken });
+    const pick = ({ accessToken, refreshToken }: { accessToken: string; refreshToken: string }) => ({
+      access_token: accessToken,
+      refresh_token: refreshToken,
+    });
 
     it("answers from the user's DXP, tokens kept out of its log", { timeout: 30_000 }, async () => {
       const parsed = parse(JSON.parse(readFileSync(join(unpacked, "manifest.json"), "utf8")));
-      const config = await getMcpConfigForManifest({ manifest: parsed, extensionPath: unpacked, systemDirs: {}, userConfig: settings, pathSeparator: "/" });
+      const config = await getMcpConfigForManifest({
+        manifest: parsed,
+        extensionPath: unpacked,
+        systemDirs: {},
+        userConfig: settings,
+        pathSeparator: "/",
+      });
       assert.ok(config);
       // Claude Desktop runs "node" with its own Node; here, this one.
       assert.equal(config.command, "node");
@@ -258,7 +315,10 @@ describe("MCP Bundle (built into a temporary folder)", () => {
       const client = new Client({ name: "mcpb-test", version: "1.0.0" });
       await client.connect(transport);
       try {
-        const result = (await client.callTool({ name: "get_session_summary", arguments: { timePeriod: "LAST_DAY" } })) as CallToolResult;
+        const result = (await client.callTool({
+          name: "get_session_summary",
+          arguments: { timePeriod: "LAST_DAY" },
+        })) as CallToolResult;
         assert.notEqual(result.isError, true, text(result));
         assert.ok(result.structuredContent, "structured answer");
         assert.match(text(result), /acme/);
@@ -266,7 +326,8 @@ describe("MCP Bundle (built into a temporary folder)", () => {
         await client.close();
       }
       assert.match(stderr, /upstream/i, "DEBUG_MODE from the debug setting logs upstream calls");
-      for (const token of [settings.access_token, settings.refresh_token] as string[]) assert.ok(!stderr.includes(token), "no token in the log");
+      for (const token of [settings.access_token, settings.refresh_token] as string[])
+        assert.ok(!stderr.includes(token), "no token in the log");
     });
   });
 });

@@ -12,11 +12,18 @@ const child = fileURLToPath(new URL("./helpers/no-code-generation-child.ts", imp
 describe("lib/ without code generation from strings", () => {
   it("lists the tools and answers a tool call, with no JSON Schema compiled by new Function", async () => {
     const stdout = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, ["--disallow-code-generation-from-strings", "--import", "tsx", child], { timeout: 120_000 }, (error, out, err) =>
-        error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out),
+      execFile(
+        process.execPath,
+        ["--disallow-code-generation-from-strings", "--import", "tsx", child],
+        { timeout: 120_000 },
+        (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
       ),
     );
-    const got = JSON.parse(stdout.trim().split("\n").at(-1)!) as { codeGeneration: string; tools: number; call: { isError?: boolean; structuredContent?: { totalSessions: number } } };
+    const got = JSON.parse(stdout.trim().split("\n").at(-1)!) as {
+      codeGeneration: string;
+      tools: number;
+      call: { isError?: boolean; structuredContent?: { totalSessions: number } };
+    };
     assert.equal(got.codeGeneration, "refused", "sanity: the guard is on");
     assert.equal(got.tools, TOOL_COUNT);
     assert.equal(got.call.isError, undefined, JSON.stringify(got.call));

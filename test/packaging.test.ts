@@ -5,20 +5,30 @@
 // DNS and HTTPS. Run after `npm run build` (npm test does).
 import assert from "node:assert/strict";
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from "node:fs";
 import { builtinModules } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, posix, resolve } from "node:path";
+import { after, before, describe, it } from "node:test";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { createHash } from "node:crypto";
 import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
-import { appViews, APP_HTML_MIME_TYPE } from "../lib/apps/views.ts";
-import { CREDENTIAL_HEADER_NAMES } from "../lib/http/credential-headers.ts";
-import { after, before, describe, it } from "node:test";
 import { parseAllDocuments } from "yaml";
+import { APP_HTML_MIME_TYPE, appViews } from "../lib/apps/views.ts";
 import { ENV, readConfig } from "../lib/config.ts";
+import { CREDENTIAL_HEADER_NAMES } from "../lib/http/credential-headers.ts";
 import { freePort } from "./helpers/listen.ts";
 
 // ---- a small Dockerfile reader ----------------------------------------------------------
@@ -132,7 +142,12 @@ function repoPathOf(stage: Stage, path: string): string {
 /** Lines of .dockerignore as simple patterns (no negation used here). */
 function dockerignored(path: string, patterns: string[]): boolean {
   const toRegExp = (p: string) =>
-    new RegExp(`^${p.replace(/^\/+|\/+$/g, "").replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*")}(?:/.*)?$`);
+    new RegExp(
+      `^${p
+        .replace(/^\/+|\/+$/g, "")
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, "[^/]*")}(?:/.*)?$`,
+    );
   return patterns.some((p) => toRegExp(p).test(path.replace(/^\.\//, "")));
 }
 
@@ -183,9 +198,13 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: s
   }
 }
 
-function exitOf(child: ChildProcess, timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+function exitOf(
+  child: ChildProcess,
+  timeoutMs: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve({ code: child.exitCode, signal: child.signalCode });
+    if (child.exitCode !== null || child.signalCode !== null)
+      return resolve({ code: child.exitCode, signal: child.signalCode });
     const timer = setTimeout(() => reject(new Error(`no exit within ${timeoutMs} ms`)), timeoutMs);
     child.once("exit", (code, signal) => {
       clearTimeout(timer);
@@ -195,7 +214,10 @@ function exitOf(child: ChildProcess, timeoutMs: number): Promise<{ code: number 
 }
 
 /** `node` in an exec-form command is this Node, so the test does not depend on PATH. */
-const resolveNode = (argv: string[]): [string, string[]] => [argv[0] === "node" ? process.execPath : argv[0]!, argv.slice(1)];
+const resolveNode = (argv: string[]): [string, string[]] => [
+  argv[0] === "node" ? process.execPath : argv[0]!,
+  argv.slice(1),
+];
 
 async function run(argv: string[], env: Record<string, string>, timeoutMs: number): Promise<number | null> {
   const [command, args] = resolveNode(argv);
@@ -247,13 +269,21 @@ describe("Dockerfile", () => {
       assert.ok(sources.includes(needed), `the build stage copies ${needed}`);
     }
     // Every tsup entry, and every file tsup.config.ts imports, lives under a copied folder.
-    const entries = [...readFileSync("tsup.config.ts", "utf8").matchAll(/"([\w/.-]+\.ts)"/g)].map((m) => m[1]!.replace(/^\.\//, ""));
+    const entries = [...readFileSync("tsup.config.ts", "utf8").matchAll(/"([\w/.-]+\.ts)"/g)].map((m) =>
+      m[1]!.replace(/^\.\//, ""),
+    );
     assert.ok(entries.includes("servers/cli.ts"));
     for (const entry of entries) {
-      assert.ok(sources.some((s) => entry === s || entry.startsWith(`${s.replace(/\/$/, "")}/`)), `${entry} is copied into the build`);
+      assert.ok(
+        sources.some((s) => entry === s || entry.startsWith(`${s.replace(/\/$/, "")}/`)),
+        `${entry} is copied into the build`,
+      );
     }
-    for (const heavy of ["node_modules", "dist", ".git"]) assert.ok(dockerignored(heavy, ignore), `.dockerignore excludes ${heavy}`);
-    const runs = all(build, "RUN").map((i) => i.args).join("\n");
+    for (const heavy of ["node_modules", "dist", ".git"])
+      assert.ok(dockerignored(heavy, ignore), `.dockerignore excludes ${heavy}`);
+    const runs = all(build, "RUN")
+      .map((i) => i.args)
+      .join("\n");
     assert.match(runs, /npm install\b/);
     assert.doesNotMatch(runs, /npm ci\b/, "npm ci fails on our registry: see TOOLCHAIN");
     assert.match(runs, /npm run build\b/, "the package's own build (views, schemas, tsup, tools.json), not tsup alone");
@@ -274,10 +304,16 @@ describe("Dockerfile", () => {
   it("needs at run time only packages listed in dependencies", () => {
     const dependencies = Object.keys(JSON.parse(readFileSync("package.json", "utf8")).dependencies);
     const files = (dir: string): string[] =>
-      readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : n.endsWith(".js") ? [join(dir, n)] : []));
+      readdirSync(dir).flatMap((n) =>
+        statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : n.endsWith(".js") ? [join(dir, n)] : [],
+      );
     const imported = new Set<string>();
     // Static imports and re-exports start a line in esbuild's output; dynamic ones are import("x").
-    const patterns = [/^(?:import|export)\s[^;]*?\bfrom\s*["']([^"']+)["']/gm, /^import\s*["']([^"']+)["']/gm, /\bimport\(\s*["']([^"']+)["']\s*\)/g];
+    const patterns = [
+      /^(?:import|export)\s[^;]*?\bfrom\s*["']([^"']+)["']/gm,
+      /^import\s*["']([^"']+)["']/gm,
+      /\bimport\(\s*["']([^"']+)["']\s*\)/g,
+    ];
     for (const file of files("dist")) {
       const text = readFileSync(file, "utf8");
       for (const m of patterns.flatMap((p) => [...text.matchAll(p)])) {
@@ -288,9 +324,11 @@ describe("Dockerfile", () => {
       }
     }
     assert.ok(imported.size > 0);
-    for (const name of imported) assert.ok(dependencies.includes(name), `dist imports ${name}, which npm prune --omit=dev would remove`);
+    for (const name of imported)
+      assert.ok(dependencies.includes(name), `dist imports ${name}, which npm prune --omit=dev would remove`);
     // The bin inlines its dependencies (scripts/server-bundle.ts): what only it uses is a devDependency.
-    for (const name of dependencies) assert.ok(imported.has(name), `${name} is a dependency that nothing in dist imports: a devDependency`);
+    for (const name of dependencies)
+      assert.ok(imported.has(name), `${name} is a dependency that nothing in dist imports: a devDependency`);
   });
 
   it("runs node on the built CLI as UID 1000 with the HTTP environment on port 8000", () => {
@@ -299,7 +337,11 @@ describe("Dockerfile", () => {
     const script = repoPathOf(runtime, entry[1]!);
     assert.equal(script, "dist/servers/cli.js");
     assert.ok(existsSync(script), `${script} exists`);
-    assert.equal(JSON.parse(readFileSync("package.json", "utf8")).bin["nectar-dxp-mcp"], script, "the image runs the package's bin");
+    assert.equal(
+      JSON.parse(readFileSync("package.json", "utf8")).bin["nectar-dxp-mcp"],
+      script,
+      "the image runs the package's bin",
+    );
     assert.equal(last(runtime, "CMD"), undefined, "no CMD: arguments given to docker run go to the CLI");
 
     assert.match(last(runtime, "USER")!.args, /^(1000(:1000)?|node(:node)?)$/);
@@ -312,7 +354,10 @@ describe("Dockerfile", () => {
     assert.equal(env.FASTMCP_PORT, String(PORT));
     assert.equal(env.NODE_ENV, "production");
     for (const name of Object.keys(env)) {
-      assert.ok(name === "NODE_ENV" || Object.values(ENV).includes(name as never), `ENV ${name} is a variable the server reads`);
+      assert.ok(
+        name === "NODE_ENV" || Object.values(ENV).includes(name as never),
+        `ENV ${name} is a variable the server reads`,
+      );
     }
   });
 
@@ -342,7 +387,11 @@ describe("Dockerfile", () => {
       child.stderr!.on("data", (chunk: Buffer) => {
         stderr += chunk.toString();
       });
-      await waitFor(async () => (await get(`http://127.0.0.1:${port}/healthz`)) === 200 || child!.exitCode !== null, 10_000, "/healthz");
+      await waitFor(
+        async () => (await get(`http://127.0.0.1:${port}/healthz`)) === 200 || child!.exitCode !== null,
+        10_000,
+        "/healthz",
+      );
       assert.equal(child.exitCode, null, `the server exited early: ${stderr}`);
     });
 
@@ -395,7 +444,8 @@ describe("the image's file set, built the way the Dockerfile builds it", () => {
       const dest = join(into, repoPathOf(stage, copy.dest));
       for (const file of from(source)) {
         const inside = file === source ? posix.basename(file) : posix.relative(source, file);
-        const target = copy.dest.endsWith("/") || copy.sources.length > 1 || file !== source ? join(dest, inside) : dest;
+        const target =
+          copy.dest.endsWith("/") || copy.sources.length > 1 || file !== source ? join(dest, inside) : dest;
         mkdirSync(dirname(target), { recursive: true });
         cpSync(file, target);
       }
@@ -415,11 +465,16 @@ describe("the image's file set, built the way the Dockerfile builds it", () => {
       if (keyword !== "RUN") continue;
       for (const command of args.split("&&").map((c) => c.trim())) {
         if (/^npm (install|ci|prune)\b/.test(command)) {
-          if (!existsSync(join(buildDir, "node_modules"))) symlinkSync(resolve("node_modules"), join(buildDir, "node_modules"), "dir");
+          if (!existsSync(join(buildDir, "node_modules")))
+            symlinkSync(resolve("node_modules"), join(buildDir, "node_modules"), "dir");
           continue;
         }
         ran.push(command);
-        execFileSync("bash", ["-c", command], { cwd: buildDir, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, CI: "true" } });
+        execFileSync("bash", ["-c", command], {
+          cwd: buildDir,
+          stdio: ["ignore", "ignore", "pipe"],
+          env: { ...process.env, CI: "true" },
+        });
       }
     }
     image = join(work, "image");
@@ -433,7 +488,9 @@ describe("the image's file set, built the way the Dockerfile builds it", () => {
       }
       // Sources are build-stage paths: read them from the build folder.
       for (const source of copy.sources) {
-        cpSync(join(buildDir, repoPathOf(build, source)), join(image, repoPathOf(runtime, copy.dest)), { recursive: true });
+        cpSync(join(buildDir, repoPathOf(build, source)), join(image, repoPathOf(runtime, copy.dest)), {
+          recursive: true,
+        });
       }
     }
   });
@@ -443,8 +500,14 @@ describe("the image's file set, built the way the Dockerfile builds it", () => {
   });
 
   it("runs the package's build, which makes the MCP Apps views", () => {
-    assert.ok(ran.some((c) => /^(?:NECTAR_NO_DTS=1 )?npm run build\b/.test(c)), `the build stage runs npm run build: ${ran.join("; ")}`);
-    assert.ok(existsSync(join(work, "build", "lib/apps/generated/views-html.ts")), "the views were built in the build stage");
+    assert.ok(
+      ran.some((c) => /^(?:NECTAR_NO_DTS=1 )?npm run build\b/.test(c)),
+      `the build stage runs npm run build: ${ran.join("; ")}`,
+    );
+    assert.ok(
+      existsSync(join(work, "build", "lib/apps/generated/views-html.ts")),
+      "the views were built in the build stage",
+    );
     for (const path of ["dist/servers/cli.js", "dist/tools.json", "dist/lib/index.js", "package.json"]) {
       assert.ok(existsSync(join(image, path)), `the image holds ${path}`);
     }
@@ -464,7 +527,10 @@ describe("the image's file set, built the way the Dockerfile builds it", () => {
     try {
       const { resources } = await client.listResources();
       for (const view of appViews) {
-        assert.ok(resources.some((r) => r.uri === view.uri), `${view.uri} is listed`);
+        assert.ok(
+          resources.some((r) => r.uri === view.uri),
+          `${view.uri} is listed`,
+        );
         const { contents } = await client.readResource({ uri: view.uri });
         const [content] = contents as { mimeType?: string; text?: string }[];
         assert.equal(content?.mimeType, APP_HTML_MIME_TYPE);
@@ -486,7 +552,11 @@ describe("package.json for npm", () => {
     }
     assert.match(pkg.repository.url, /^git\+https:\/\/github\.com\/[\w.-]+\/[\w.-]+\.git$/);
     assert.match(pkg.mcpName, /^io\.github\.[\w-]+\/[\w.-]+$/);
-    assert.match(pkg.scripts.prepack, /\bnpm run build\b/, "npm pack and npm publish build dist/ first (a clean tree has none)");
+    assert.match(
+      pkg.scripts.prepack,
+      /\bnpm run build\b/,
+      "npm pack and npm publish build dist/ first (a clean tree has none)",
+    );
   });
 
   it("lets CommonJS require() every module export (a default condition beside import)", { timeout: 30_000 }, () => {
@@ -495,7 +565,9 @@ describe("package.json for npm", () => {
     try {
       mkdirSync(join(dir, "node_modules"));
       symlinkSync(resolve("."), join(dir, "node_modules", pkg.name), "dir");
-      const modules = Object.entries(pkg.exports as Record<string, unknown>).filter(([, t]) => typeof t === "object").map(([sub]) => sub);
+      const modules = Object.entries(pkg.exports as Record<string, unknown>)
+        .filter(([, t]) => typeof t === "object")
+        .map(([sub]) => sub);
       assert.deepEqual(modules, [".", "./tools", "./simulator"]);
       const script = `${modules.map((sub) => `require(${JSON.stringify(posix.join(pkg.name, sub))});`).join("")}console.log(typeof require("nectar-dxp-mcp").createServer)`;
       const stdout = execFileSync(process.execPath, ["-e", script], { cwd: dir, encoding: "utf8" });
@@ -515,32 +587,50 @@ describe("server.json for the official MCP Registry", () => {
   type Input = { name: string; isSecret?: boolean; isRequired?: boolean };
 
   it("validates against the registry's vendored 2025-12-11 JSON Schema", () => {
-    assert.equal(createHash("sha256").update(schemaBytes).digest("hex"), SCHEMA_SHA256, "schemas/server.schema.json is the pinned 2025-12-11 file (schemas/README.md)");
+    assert.equal(
+      createHash("sha256").update(schemaBytes).digest("hex"),
+      SCHEMA_SHA256,
+      "schemas/server.schema.json is the pinned 2025-12-11 file (schemas/README.md)",
+    );
     const schema = JSON.parse(schemaBytes.toString("utf8"));
     assert.equal(schema.$id, SCHEMA_URL);
     assert.equal(server.$schema, SCHEMA_URL);
     const ajv = new Ajv({ allErrors: true, strict: false });
     // ajv-formats is CommonJS: its function is the module's default (or that default's own default).
-    const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => void;
+    const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+      a: Ajv,
+    ) => void;
     addFormats(ajv);
     const validate = ajv.compile(schema);
     const ok = validate({ ...server });
-    assert.ok(ok, `server.json: ${(validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ")}`);
+    assert.ok(
+      ok,
+      `server.json: ${(validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ")}`,
+    );
     // The schema's own limit, said again so a failure names it.
-    assert.ok(server.description.length <= 100, `description is ${server.description.length} characters (the registry allows 100)`);
+    assert.ok(
+      server.description.length <= 100,
+      `description is ${server.description.length} characters (the registry allows 100)`,
+    );
   });
 
   it("names the npm package and its version as package.json does (npm checks mcpName)", () => {
     assert.equal(server.name, pkg.mcpName);
     assert.equal(server.version, pkg.version);
-    const repository = String(pkg.repository.url).replace(/^git\+/, "").replace(/\.git$/, "");
+    const repository = String(pkg.repository.url)
+      .replace(/^git\+/, "")
+      .replace(/\.git$/, "");
     assert.equal(server.repository.url, repository);
     const npm = server.packages.find((p: { registryType: string }) => p.registryType === "npm");
     assert.equal(npm.identifier, pkg.name);
     assert.equal(npm.version, pkg.version);
     assert.equal(npm.transport.type, "stdio");
     const oci = server.packages.find((p: { registryType: string }) => p.registryType === "oci");
-    assert.match(oci.identifier, new RegExp(`:${pkg.version.replace(/\./g, "\\.")}$`), "the image is tagged with the version");
+    assert.match(
+      oci.identifier,
+      new RegExp(`:${pkg.version.replace(/\./g, "\\.")}$`),
+      "the image is tagged with the version",
+    );
     assert.equal(oci.transport.type, "streamable-http");
     assert.match(oci.transport.url, new RegExp(`:${PORT}/mcp$`), "the image's port and path");
   });
@@ -559,10 +649,17 @@ describe("server.json for the official MCP Registry", () => {
         inputs.push(h);
       }
     }
-    assert.ok(inputs.some((i) => i.isSecret), "some input is secret");
-    for (const input of inputs) assert.equal(input.isSecret, /token/i.test(input.name), `${input.name}: isSecret is set, true for tokens only`);
-    const npmEnv = server.packages.find((p: { registryType: string }) => p.registryType === "npm").environmentVariables.map((e: Input) => e.name);
-    for (const name of [ENV.url, ENV.accessToken, ENV.refreshToken, ENV.tenant]) assert.ok(npmEnv.includes(name), `the npm package asks for ${name}`);
+    assert.ok(
+      inputs.some((i) => i.isSecret),
+      "some input is secret",
+    );
+    for (const input of inputs)
+      assert.equal(input.isSecret, /token/i.test(input.name), `${input.name}: isSecret is set, true for tokens only`);
+    const npmEnv = server.packages
+      .find((p: { registryType: string }) => p.registryType === "npm")
+      .environmentVariables.map((e: Input) => e.name);
+    for (const name of [ENV.url, ENV.accessToken, ENV.refreshToken, ENV.tenant])
+      assert.ok(npmEnv.includes(name), `the npm package asks for ${name}`);
   });
 });
 
@@ -577,7 +674,10 @@ describe("Kubernetes manifests", () => {
 
   it("serves one container on port 8000", () => {
     assert.equal(pod.containers.length, 1);
-    assert.deepEqual(container.ports.map((p: K8s) => [p.containerPort, p.protocol ?? "TCP"]), [[PORT, "TCP"]]);
+    assert.deepEqual(
+      container.ports.map((p: K8s) => [p.containerPort, p.protocol ?? "TCP"]),
+      [[PORT, "TCP"]],
+    );
     const env = Object.fromEntries(container.env.filter((e: K8s) => "value" in e).map((e: K8s) => [e.name, e.value]));
     assert.equal(env.MCP_TRANSPORT, "http");
     if (env.FASTMCP_PORT !== undefined) assert.equal(env.FASTMCP_PORT, String(PORT));
@@ -630,14 +730,22 @@ describe("Kubernetes manifests", () => {
       // The server refuses to start on Redis without the store secret: a missing key must stop
       // the pod before it starts (CreateContainerConfigError names it), not loop on restarts.
       const required = e.name === ENV.storeSecret && redis;
-      assert.equal(e.valueFrom.secretKeyRef.optional ?? false, !required, `${e.name} is ${required ? "required" : "optional"}`);
+      assert.equal(
+        e.valueFrom.secretKeyRef.optional ?? false,
+        !required,
+        `${e.name} is ${required ? "required" : "optional"}`,
+      );
     }
-    for (const e of container.env) assert.ok(names.includes(e.name) || e.name === "NODE_OPTIONS", `${e.name} is a variable the server reads`);
+    for (const e of container.env)
+      assert.ok(names.includes(e.name) || e.name === "NODE_OPTIONS", `${e.name} is a variable the server reads`);
 
     const secret = only("secret.example.yaml", "Secret");
     for (const e of fromSecret) {
       assert.equal(e.valueFrom.secretKeyRef.name, secret.metadata.name);
-      assert.ok(e.valueFrom.secretKeyRef.key in secret.stringData, `the example Secret has ${e.valueFrom.secretKeyRef.key}`);
+      assert.ok(
+        e.valueFrom.secretKeyRef.key in secret.stringData,
+        `the example Secret has ${e.valueFrom.secretKeyRef.key}`,
+      );
     }
     for (const [key, value] of Object.entries(secret.stringData as Record<string, string>)) {
       assert.ok(names.includes(key), `${key} is a variable the server reads`);
@@ -647,14 +755,16 @@ describe("Kubernetes manifests", () => {
 
   it("has a ClusterIP Service from port 80 to the pod's 8000", () => {
     assert.equal(service.spec.type ?? "ClusterIP", "ClusterIP");
-    for (const [k, v] of Object.entries(service.spec.selector)) assert.equal(deployment.spec.template.metadata.labels[k], v);
+    for (const [k, v] of Object.entries(service.spec.selector))
+      assert.equal(deployment.spec.template.metadata.labels[k], v);
     assert.equal(service.spec.ports.length, 1);
     assert.equal(service.spec.ports[0].port, 80);
     assert.equal(portNamed(service.spec.ports[0].targetPort), PORT);
   });
 
   it("has a NetworkPolicy that lets in only 8000 and lets out only DNS and HTTPS to public addresses", () => {
-    for (const [k, v] of Object.entries(policy.spec.podSelector.matchLabels)) assert.equal(deployment.spec.template.metadata.labels[k], v);
+    for (const [k, v] of Object.entries(policy.spec.podSelector.matchLabels))
+      assert.equal(deployment.spec.template.metadata.labels[k], v);
     assert.deepEqual([...policy.spec.policyTypes].sort(), ["Egress", "Ingress"]);
     const ports = (rules: K8s[]) =>
       rules.flatMap((rule: K8s) => {
@@ -672,7 +782,9 @@ describe("Kubernetes manifests", () => {
       }
       for (const to of rule.to) assert.ok(to.ipBlock, "HTTPS is not opened to pods or namespaces");
       const v6 = rule.to.find((t: K8s) => t.ipBlock?.cidr === "::/0");
-      if (v6) for (const blocked of ["fc00::/7", "fe80::/10"]) assert.ok(v6.ipBlock.except.includes(blocked), `HTTPS to ${blocked} is not allowed`);
+      if (v6)
+        for (const blocked of ["fc00::/7", "fe80::/10"])
+          assert.ok(v6.ipBlock.except.includes(blocked), `HTTPS to ${blocked} is not allowed`);
     }
   });
 
@@ -687,7 +799,8 @@ describe("Kubernetes manifests", () => {
     assert.match(text, new RegExp(`NECTAR_SESSION_IDLE_SECONDS[^\\n]*\\b${defaults.sessionIdleMs / 1000}\\b`));
     assert.match(text, new RegExp(`NECTAR_MAX_SESSIONS[^\\n]*\\b${defaults.maxSessions}\\b`));
     const env = Object.fromEntries(container.env.filter((e: K8s) => "value" in e).map((e: K8s) => [e.name, e.value]));
-    if (env.NECTAR_SESSION_IDLE_SECONDS) assert.equal(Number(env.NECTAR_SESSION_IDLE_SECONDS), defaults.sessionIdleMs / 1000);
+    if (env.NECTAR_SESSION_IDLE_SECONDS)
+      assert.equal(Number(env.NECTAR_SESSION_IDLE_SECONDS), defaults.sessionIdleMs / 1000);
     if (env.NECTAR_MAX_SESSIONS) assert.equal(Number(env.NECTAR_MAX_SESSIONS), defaults.maxSessions);
   });
 });
@@ -706,8 +819,10 @@ describe("README", () => {
       .split("\n")
       .map((line) => /^\|\s*`([A-Z0-9_]+)`\s*\|/.exec(line)?.[1])
       .filter((name): name is string => !!name);
-    for (const name of Object.values(ENV)) assert.ok(rows.includes(name), `${name} is in the README's Environment table`);
-    for (const name of rows) assert.ok((Object.values(ENV) as string[]).includes(name), `${name} in the table is read by the server`);
+    for (const name of Object.values(ENV))
+      assert.ok(rows.includes(name), `${name} is in the README's Environment table`);
+    for (const name of rows)
+      assert.ok((Object.values(ENV) as string[]).includes(name), `${name} in the table is read by the server`);
   });
 
   it("states the session limits and the body limit the server really has", () => {

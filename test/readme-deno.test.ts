@@ -9,7 +9,10 @@ import { allTools } from "../lib/tools/index.ts";
 /** The `npx deno …` lines of the README's Deno section, without their comments. */
 function denoCommands(): string[] {
   const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-  const section = readme.slice(readme.indexOf("\n## Deno\n"), readme.indexOf("\n## ", readme.indexOf("\n## Deno\n") + 1));
+  const section = readme.slice(
+    readme.indexOf("\n## Deno\n"),
+    readme.indexOf("\n## ", readme.indexOf("\n## Deno\n") + 1),
+  );
   return [...section.matchAll(/^(npx deno [^#\n]*?)\s*(#.*)?$/gm)].map((m) => m[1]!);
 }
 
@@ -18,14 +21,25 @@ const started: ChildProcess[] = [];
 
 function start(command: string): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn("sh", ["-c", command], {
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", FASTMCP_HOST: "127.0.0.1", FASTMCP_PORT: "0", DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1", ...(process.env.DENO_DIR ? { DENO_DIR: process.env.DENO_DIR } : {}) },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/tmp",
+      FASTMCP_HOST: "127.0.0.1",
+      FASTMCP_PORT: "0",
+      DENO_NO_UPDATE_CHECK: "1",
+      NO_COLOR: "1",
+      ...(process.env.DENO_DIR ? { DENO_DIR: process.env.DENO_DIR } : {}),
+    },
     stdio: ["ignore", "ignore", "pipe"],
     detached: true, // its own process group: npx, sh and deno stop together
   });
   started.push(child);
   let stderr = "";
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`"${command}" printed no port within ${START_MS} ms:\n${stderr}`)), START_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`"${command}" printed no port within ${START_MS} ms:\n${stderr}`)),
+      START_MS,
+    );
     child.stderr!.on("data", (chunk: Buffer) => {
       stderr += chunk.toString();
       const port = /listening on 127\.0\.0\.1:(\d+)/.exec(stderr)?.[1];
@@ -71,7 +85,9 @@ describe("the README's Deno commands", () => {
         });
         const body = await response.text();
         assert.equal(response.status, 200, body);
-        const json = JSON.parse(body.startsWith("{") ? body : (/^data: (.*)$/m.exec(body)?.[1] ?? "{}")) as { result?: { tools: { name: string }[] } };
+        const json = JSON.parse(body.startsWith("{") ? body : (/^data: (.*)$/m.exec(body)?.[1] ?? "{}")) as {
+          result?: { tools: { name: string }[] };
+        };
         assert.deepEqual(json.result?.tools.map((t) => t.name).sort(), allTools.map((t) => t.name).sort());
       } finally {
         await stop(child);

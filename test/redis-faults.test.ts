@@ -7,8 +7,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from "@modelcontextprotocol/client";
 import { createHttpApp } from "../lib/http/app.ts";
-import { ClientPool } from "../lib/server/client-pool.ts";
 import { silentLogger } from "../lib/logger.ts";
+import { ClientPool } from "../lib/server/client-pool.ts";
 import { createSimulator } from "../lib/simulator/index.ts";
 import { RedisTokenStore } from "../lib/store/redis-token-store.ts";
 import { redisStores } from "../lib/store/shared-stores.ts";
@@ -20,7 +20,8 @@ import { type RedisProcess, redisServer } from "./helpers/redis-server.ts";
 const CLI = new URL("../dist/servers/cli.js", import.meta.url).pathname;
 const SECRET = "test-secret-0123456789abcdef0123456789";
 const loopback = { allowLoopbackHttp: true };
-const textOf = (result: unknown): string => (result as { content: { text?: string }[] }).content.map((c) => c.text ?? "").join("\n");
+const textOf = (result: unknown): string =>
+  (result as { content: { text?: string }[] }).content.map((c) => c.text ?? "").join("\n");
 
 /** Poll (bounded: a hang guard, not a timing assertion) until `check` holds. */
 async function eventually(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
@@ -53,7 +54,9 @@ describe("Redis faults", () => {
     await redis?.dispose();
   });
 
-  function startServer(env: Record<string, string>): Promise<{ url: string; stderr: () => string; process: ChildProcess }> {
+  function startServer(
+    env: Record<string, string>,
+  ): Promise<{ url: string; stderr: () => string; process: ChildProcess }> {
     const child = spawn(process.execPath, [CLI, "--http"], {
       env: { PATH: process.env.PATH ?? "", FASTMCP_HOST: "127.0.0.1", FASTMCP_PORT: "0", ...env },
       stdio: ["ignore", "ignore", "pipe"],
@@ -83,7 +86,9 @@ describe("Redis faults", () => {
   it("starts with Redis unreachable: says so clearly, answers /readyz 503, and becomes ready once Redis is up", async () => {
     const server = await startServer({ NECTAR_REDIS_URL: redis.socket, NECTAR_STORE_SECRET: SECRET });
     try {
-      await eventually("the unreachable line", () => /Redis at .* is unreachable .*\/readyz answers 503/.test(server.stderr()));
+      await eventually("the unreachable line", () =>
+        /Redis at .* is unreachable .*\/readyz answers 503/.test(server.stderr()),
+      );
       assert.equal((await fetch(`${server.url}/readyz`)).status, 503);
       assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
       await redis.start();
@@ -104,7 +109,13 @@ describe("Redis faults", () => {
     const { app } = createHttpApp({
       environment: { url: upstream.url },
       urlPolicy: loopback,
-      clients: new ClientPool({ urlPolicy: loopback, keys: stores.keys, tokenStore: stores.tokens, answerStore: stores.answers, cache: { ttlMs: 0 } }),
+      clients: new ClientPool({
+        urlPolicy: loopback,
+        keys: stores.keys,
+        tokenStore: stores.tokens,
+        answerStore: stores.answers,
+        cache: { ttlMs: 0 },
+      }),
       sessions: stores.sessions,
       filters: stores.filters,
       storeReady: stores.ready,
@@ -114,7 +125,11 @@ describe("Redis faults", () => {
     const server = await listen(app.fetch);
     const tokens = sim.issueTokens();
     const client = new ModernClient({ name: "m", version: "1" }, { versionNegotiation: { mode: "auto" } });
-    const headers = { "X-Nectar-Access-Token": tokens.accessToken, "X-Nectar-Refresh-Token": tokens.refreshToken, "X-Nectar-Domain-Name": "acme" };
+    const headers = {
+      "X-Nectar-Access-Token": tokens.accessToken,
+      "X-Nectar-Refresh-Token": tokens.refreshToken,
+      "X-Nectar-Domain-Name": "acme",
+    };
     await client.connect(new ModernTransport(new URL(`${server.url}/mcp`), { requestInit: { headers } }));
     try {
       const saved = await client.callTool({ name: "set_session_filter", arguments: { platforms: ["TEAMS"] } });
@@ -174,6 +189,13 @@ describe("Redis faults", () => {
     } finally {
       redis.resume();
     }
-    await eventually("Redis answering again", async () => (await replica.get("slow").then(() => true, () => false)));
+    await eventually(
+      "Redis answering again",
+      async () =>
+        await replica.get("slow").then(
+          () => true,
+          () => false,
+        ),
+    );
   });
 });

@@ -8,8 +8,8 @@ import { Client as ModernClient, StreamableHTTPClientTransport as ModernTranspor
 import { Client as LegacyClient } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport as LegacyTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { createHttpApp } from "../lib/http/app.ts";
-import { ClientPool } from "../lib/server/client-pool.ts";
 import { silentLogger } from "../lib/logger.ts";
+import { ClientPool } from "../lib/server/client-pool.ts";
 import { createSimulator } from "../lib/simulator/index.ts";
 import type { TokenRecord } from "../lib/store/interfaces.ts";
 import { RedisTokenStore } from "../lib/store/redis-token-store.ts";
@@ -21,7 +21,8 @@ import { type RedisProcess, redisServer } from "./helpers/redis-server.ts";
 
 const loopback = { allowLoopbackHttp: true };
 const SECRET = "test-secret-0123456789abcdef0123456789";
-const textOf = (result: unknown): string => (result as { content: { text?: string }[] }).content.map((c) => c.text ?? "").join("\n");
+const textOf = (result: unknown): string =>
+  (result as { content: { text?: string }[] }).content.map((c) => c.text ?? "").join("\n");
 
 describe("shared stores on Redis", () => {
   let redis: RedisProcess;
@@ -53,7 +54,14 @@ describe("shared stores on Redis", () => {
       const { app } = createHttpApp({
         environment: { url: upstream.url },
         urlPolicy: loopback,
-        clients: new ClientPool({ urlPolicy: loopback, timeoutMs: 30_000, retryDelayMs: 20, keys: stores.keys, tokenStore: stores.tokens, answerStore: stores.answers }),
+        clients: new ClientPool({
+          urlPolicy: loopback,
+          timeoutMs: 30_000,
+          retryDelayMs: 20,
+          keys: stores.keys,
+          tokenStore: stores.tokens,
+          answerStore: stores.answers,
+        }),
         sessions: stores.sessions,
         filters: stores.filters,
         storeReady: stores.ready,
@@ -78,7 +86,11 @@ describe("shared stores on Redis", () => {
     await redis?.dispose();
   });
 
-  const headers = () => ({ "X-Nectar-Access-Token": tokens.accessToken, "X-Nectar-Refresh-Token": tokens.refreshToken, "X-Nectar-Domain-Name": "acme" });
+  const headers = () => ({
+    "X-Nectar-Access-Token": tokens.accessToken,
+    "X-Nectar-Refresh-Token": tokens.refreshToken,
+    "X-Nectar-Domain-Name": "acme",
+  });
 
   it("serves a 2025-era session from either replica, its filter kept between calls", async () => {
     const client = new LegacyClient({ name: "legacy", version: "1.0.0" });
@@ -99,12 +111,19 @@ describe("shared stores on Redis", () => {
     const client = new ModernClient({ name: "modern", version: "1.0.0" }, { versionNegotiation: { mode: "auto" } });
     await client.connect(new ModernTransport(new URL(`${front.url}/mcp`), { requestInit: { headers: headers() } }));
     const stranger = new ModernClient({ name: "stranger", version: "1.0.0" }, { versionNegotiation: { mode: "auto" } });
-    await stranger.connect(new ModernTransport(new URL(`${front.url}/mcp`), { requestInit: { headers: { "X-Nectar-Domain-Name": "acme" } } }));
+    await stranger.connect(
+      new ModernTransport(new URL(`${front.url}/mcp`), {
+        requestInit: { headers: { "X-Nectar-Domain-Name": "acme" } },
+      }),
+    );
     try {
       const saved = await client.callTool({ name: "set_session_filter", arguments: { qualities: ["CRITICAL"] } });
       const filterId = (saved.structuredContent as { filterId: string }).filterId;
       for (let i = 0; i < 3; i++) {
-        assert.match(textOf(await client.callTool({ name: "get_session_histogram", arguments: { filterId } })), /qualities CRITICAL/);
+        assert.match(
+          textOf(await client.callTool({ name: "get_session_histogram", arguments: { filterId } })),
+          /qualities CRITICAL/,
+        );
       }
       const stolen = await stranger.callTool({ name: "get_session_histogram", arguments: { filterId } });
       assert.equal(stolen.isError, true);
@@ -117,15 +136,24 @@ describe("shared stores on Redis", () => {
 
   it("holds a caller to its filter quota, as the memory store does", async () => {
     const connection = await connect();
-    assertQuotaHeld(await filterQuotaOutcome(redisStores(connection.redis, { secret: SECRET, ready: connection.ready }).filters));
+    assertQuotaHeld(
+      await filterQuotaOutcome(redisStores(connection.redis, { secret: SECRET, ready: connection.ready }).filters),
+    );
   });
 
   it("keeps every key a random id or a keyed hash with a TTL, never a raw token", async () => {
     const { redis: r } = connections[0]!;
     const keys = (await r.eval("return redis.call('KEYS', 'nectar:*')", [], [])) as string[];
-    assert.ok(keys.some((k) => k.startsWith("nectar:session:")) && keys.some((k) => k.startsWith("nectar:filter:")) && keys.some((k) => k.startsWith("nectar:answer:")));
+    assert.ok(
+      keys.some((k) => k.startsWith("nectar:session:")) &&
+        keys.some((k) => k.startsWith("nectar:filter:")) &&
+        keys.some((k) => k.startsWith("nectar:answer:")),
+    );
     for (const key of keys) {
-      assert.ok(!key.includes(tokens.accessToken) && !key.includes(tokens.refreshToken), `${key.slice(0, 40)} holds no token`);
+      assert.ok(
+        !key.includes(tokens.accessToken) && !key.includes(tokens.refreshToken),
+        `${key.slice(0, 40)} holds no token`,
+      );
       const ttl = Number(await r.eval("return redis.call('PTTL', KEYS[1])", [key], []));
       assert.ok(ttl > 0, `${key.slice(0, 40)} has a TTL`);
     }
@@ -149,7 +177,12 @@ describe("shared stores on Redis", () => {
     assert.equal(upstreamRefreshes, 1);
     for (const result of results) assert.equal(result.accessToken, "renewed-1");
     // A later renewal by someone who saw the renewed token renews again, once.
-    await b.renew("race", "renewed-1", async (c) => ({ accessToken: "renewed-2", refreshToken: "rotated-2", refreshes: (c?.refreshes ?? 0) + 1 }), 60_000);
+    await b.renew(
+      "race",
+      "renewed-1",
+      async (c) => ({ accessToken: "renewed-2", refreshToken: "rotated-2", refreshes: (c?.refreshes ?? 0) + 1 }),
+      60_000,
+    );
     assert.equal((await a.get("race"))?.refreshes, 2);
   });
 });

@@ -3,6 +3,7 @@
 // working through the server when its original access token would have expired.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { listen } from "./helpers/listen.ts";
 import {
   type App,
   call,
@@ -14,7 +15,6 @@ import {
   startDxp,
   textOf,
 } from "./helpers/security.ts";
-import { listen } from "./helpers/listen.ts";
 
 /**
  * Clocks the test moves, never the wall clock: the simulator's (its tokens' lives) stands
@@ -49,8 +49,13 @@ describe("renewed tokens", () => {
     assert.equal(refreshes().length, 2, "each credential renewed once; both refresh tokens are now spent");
 
     // The review's attack: more distinct junk credentials than the client pool holds.
-    const junk = await inBatches(1050, 16, (i) => call(app.url, { "x-nectar-access-token": `junk-token-${i}-xxxxxxxx` }, "get_tenant_names"));
-    assert.ok(junk.every((r) => r.isError), "junk tokens are refused by the DXP");
+    const junk = await inBatches(1050, 16, (i) =>
+      call(app.url, { "x-nectar-access-token": `junk-token-${i}-xxxxxxxx` }, "get_tenant_names"),
+    );
+    assert.ok(
+      junk.every((r) => r.isError),
+      "junk tokens are refused by the DXP",
+    );
 
     dxp.sim.clearRequests();
     const operatorAgain = await call(app.url, {}, "get_tenant_names");
@@ -84,7 +89,12 @@ describe("one credential spelled several ways", () => {
     dxp.sim.setFaults({ failNext: [{ kind: "expire-token" }] });
     dxp.sim.clearRequests();
     const results = await Promise.all(
-      spellings.map((url, i) => call(app.url, credentialHeaders({ url, ...tokens, tenant: "acme" }), "get_detailed_session_list", { pageSize: 1, pageNumber: i + 1 })),
+      spellings.map((url, i) =>
+        call(app.url, credentialHeaders({ url, ...tokens, tenant: "acme" }), "get_detailed_session_list", {
+          pageSize: 1,
+          pageNumber: i + 1,
+        }),
+      ),
     );
     for (const r of results) assert.equal(r.isError, undefined, textOf(r));
     assert.equal(refreshes().length, 1, "one refresh for the credential, whatever its spelling");
@@ -104,7 +114,12 @@ describe("one credential spelled several ways", () => {
       dxp.sim.setFaults({ failNext: [{ kind: "expire-token" }] });
       dxp.sim.clearRequests();
       const results = await Promise.all(
-        spellings.map((url, i) => call(app.url, credentialHeaders({ url, ...tokens, tenant: "acme" }), "get_detailed_session_list", { pageSize: 1, pageNumber: i + 1 })),
+        spellings.map((url, i) =>
+          call(app.url, credentialHeaders({ url, ...tokens, tenant: "acme" }), "get_detailed_session_list", {
+            pageSize: 1,
+            pageNumber: i + 1,
+          }),
+        ),
       );
       for (const r of results) assert.equal(r.isError, undefined, textOf(r));
       assert.equal(refreshes().length, 1, "one refresh for the credential, whatever its spelling");
@@ -114,7 +129,10 @@ describe("one credential spelled several ways", () => {
       dxp.sim.clearRequests();
       const byName = await Promise.all(
         [`http://localhost:${port}`, `http://LocalHost.:${port}/`, `http://localhost.:${port}/#f`].map((url, i) =>
-          call(app.url, credentialHeaders({ url, ...named, tenant: "acme" }), "get_detailed_session_list", { pageSize: 1, pageNumber: i + 1 }),
+          call(app.url, credentialHeaders({ url, ...named, tenant: "acme" }), "get_detailed_session_list", {
+            pageSize: 1,
+            pageNumber: i + 1,
+          }),
         ),
       );
       for (const r of byName) assert.equal(r.isError, undefined, textOf(r));
@@ -127,17 +145,44 @@ describe("one credential spelled several ways", () => {
   it("keys default ports, host case, trailing dots and IPv6 forms as one credential in every store", async () => {
     const key = (url: string) => app.pool.credentialKey({ url, accessToken: "a", refreshToken: "r" });
     const same = async (spellings: string[]) => new Set(await Promise.all(spellings.map(key))).size;
-    assert.equal(await same(["https://demo.us.nectar.services", "https://demo.us.nectar.services:443/", "HTTPS://Demo.US.nectar.services.:443", "https://demo.us.nectar.services./?q#f"]), 1);
-    assert.equal(await same(["http://127.0.0.1", "http://127.0.0.1:80/", "http://127.0.0.1.", "http://[::ffff:127.0.0.1]:80", "http://2130706433"]), 1);
+    assert.equal(
+      await same([
+        "https://demo.us.nectar.services",
+        "https://demo.us.nectar.services:443/",
+        "HTTPS://Demo.US.nectar.services.:443",
+        "https://demo.us.nectar.services./?q#f",
+      ]),
+      1,
+    );
+    assert.equal(
+      await same([
+        "http://127.0.0.1",
+        "http://127.0.0.1:80/",
+        "http://127.0.0.1.",
+        "http://[::ffff:127.0.0.1]:80",
+        "http://2130706433",
+      ]),
+      1,
+    );
     assert.equal(await same(["http://[::1]", "http://[0:0:0:0:0:0:0:1]:80", "http://[::0:1]/"]), 1);
-    assert.equal(await same(["https://demo.us.nectar.services", "https://demo.us.nectar.services:8443", "http://demo.us.nectar.services:443"]), 3, "other ports and schemes stay other credentials");
+    assert.equal(
+      await same([
+        "https://demo.us.nectar.services",
+        "https://demo.us.nectar.services:8443",
+        "http://demo.us.nectar.services:443",
+      ]),
+      3,
+      "other ports and schemes stay other credentials",
+    );
   });
 
   it("keeps one client for 200 query-string spellings of one URL", async () => {
     offset = 0;
     const tokens = dxp.sim.issueTokens({ subject: "query-spellings" });
     const before = app.pool.size;
-    await inBatches(200, 8, (i) => call(app.url, credentialHeaders({ url: `${dxp.url}/?s=${i}`, ...tokens, tenant: "acme" }), "get_tenant_names"));
+    await inBatches(200, 8, (i) =>
+      call(app.url, credentialHeaders({ url: `${dxp.url}/?s=${i}`, ...tokens, tenant: "acme" }), "get_tenant_names"),
+    );
     assert.equal(app.pool.size - before, 1, "200 spellings, one client");
   });
 });

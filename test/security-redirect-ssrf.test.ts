@@ -9,15 +9,33 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { guardedFetch, type Lookup } from "../servers/guarded-fetch.ts";
-import { type App, call, credentialHeaders, type Dxp, startApp, startDxp, textOf } from "./helpers/security.ts";
 import { type Listening, listen } from "./helpers/listen.ts";
+import { type App, call, credentialHeaders, type Dxp, startApp, startDxp, textOf } from "./helpers/security.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "nectar-ssrf-"));
-execFileSync("openssl", [
-  "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-  "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "1",
-  "-subj", "/CN=*.nectar.services", "-addext", "subjectAltName=DNS:*.nectar.services",
-], { stdio: "ignore" });
+execFileSync(
+  "openssl",
+  [
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:prime256v1",
+    "-nodes",
+    "-keyout",
+    join(dir, "key.pem"),
+    "-out",
+    join(dir, "cert.pem"),
+    "-days",
+    "1",
+    "-subj",
+    "/CN=*.nectar.services",
+    "-addext",
+    "subjectAltName=DNS:*.nectar.services",
+  ],
+  { stdio: "ignore" },
+);
 const key = readFileSync(join(dir, "key.pem"), "utf8");
 const cert = readFileSync(join(dir, "cert.pem"), "utf8");
 
@@ -30,7 +48,8 @@ const lookup: Lookup = (hostname, options, callback) => {
   else callback(null, address, 4);
 };
 
-const listenHttps = (handler: (request: Request) => Response | Promise<Response>, hostname: string) => listen(handler, hostname, { key, cert });
+const listenHttps = (handler: (request: Request) => Response | Promise<Response>, hostname: string) =>
+  listen(handler, hostname, { key, cert });
 
 let dxp: Dxp;
 let secure: Listening;
@@ -74,7 +93,8 @@ describe("redirects", () => {
   });
   after(() => app?.close());
 
-  const headers = () => credentialHeaders({ url: `https://dxp.nectar.services:${secure.port}`, ...dxp.sim.issueTokens(), tenant: "acme" });
+  const headers = () =>
+    credentialHeaders({ url: `https://dxp.nectar.services:${secure.port}`, ...dxp.sim.issueTokens(), tenant: "acme" });
 
   it("reaches an allowed *.nectar.services host over HTTPS through the test lookup", async () => {
     const result = await call(app.url, headers(), "get_tenant_names");
@@ -108,7 +128,11 @@ describe("resolved addresses", () => {
 
   it("refuses an allowed name that resolves to a loopback address, before connecting", async () => {
     internalHits = 0;
-    const headers = credentialHeaders({ url: `https://internal.nectar.services:${internalSecure.port}`, ...dxp.sim.issueTokens(), tenant: "acme" });
+    const headers = credentialHeaders({
+      url: `https://internal.nectar.services:${internalSecure.port}`,
+      ...dxp.sim.issueTokens(),
+      tenant: "acme",
+    });
     const result = await call(app.url, headers, "get_tenant_names");
     assert.equal(result.isError, true);
     assert.match(textOf(result), /resolves to a loopback address, which the DXP URL policy refuses/);

@@ -40,7 +40,12 @@ describe("a full Redis", () => {
         const callerBytes = 1024 * 1024;
         await checkRedisRoom(connection.redis, callerBytes, "NECTAR_REDIS_CALLER_BYTES"); // fits: the server would start
         const stores = redisStores(connection.redis, { secret: SECRET, ready: connection.ready, callerBytes });
-        await stores.tokens.renew("operator", undefined, async () => ({ accessToken: "access-1", refreshToken: "refresh-1", refreshes: 1 }), MONTH);
+        await stores.tokens.renew(
+          "operator",
+          undefined,
+          async () => ({ accessToken: "access-1", refreshToken: "refresh-1", refreshes: 1 }),
+          MONTH,
+        );
         const session = await stores.sessions.create("session-in-use", "owner-a");
         assert.ok(session.ok);
 
@@ -60,7 +65,8 @@ describe("a full Redis", () => {
             if (error instanceof BudgetExceededError) refused += 1;
             else failed += 1;
           }
-          if (i % 500 === 0) assert.ok(await stores.sessions.get("session-in-use", "owner-a"), "the session in use stays"); // keeps it recently used
+          if (i % 500 === 0)
+            assert.ok(await stores.sessions.get("session-in-use", "owner-a"), "the session in use stays"); // keeps it recently used
         }
         assert.ok(refused > 0, `the flood (${flood} records of ~${Math.round(perRecord)} bytes) met the quota`);
         assert.equal(failed, 0, "no write failed for lack of memory");
@@ -68,10 +74,15 @@ describe("a full Redis", () => {
         assert.equal((await stores.tokens.get("operator"))?.accessToken, "access-1", "the renewed token survived");
         assert.ok(await stores.sessions.get("session-in-use", "owner-a"), "the session survived");
         let renewed = 0;
-        const next = await stores.tokens.renew("operator", "access-1", async (current) => {
-          renewed += 1;
-          return { accessToken: "access-2", refreshToken: "refresh-2", refreshes: (current?.refreshes ?? 0) + 1 };
-        }, MONTH);
+        const next = await stores.tokens.renew(
+          "operator",
+          "access-1",
+          async (current) => {
+            renewed += 1;
+            return { accessToken: "access-2", refreshToken: "refresh-2", refreshes: (current?.refreshes ?? 0) + 1 };
+          },
+          MONTH,
+        );
         assert.equal(renewed, 1, "the renewal took its lock and ran");
         assert.equal(next.accessToken, "access-2");
         assert.equal((await stores.tokens.get("operator"))?.accessToken, "access-2", "and its result was written");
@@ -94,17 +105,32 @@ describe("Redis start-up and sessions", () => {
   it("refuses a maxmemory the caller quotas do not fit in, naming the setting and what to do", async () => {
     await redis.start();
     connection = await connect(redis.socket);
-    await assert.rejects(checkRedisRoom(connection.redis, 64 * 1024 * 1024, "NECTAR_REDIS_CALLER_BYTES"), (error: Error & { userMessage?: string }) => {
-      assert.match(error.userMessage ?? "", /Redis's maxmemory \(4\.0 MiB, .* in use, policy allkeys-lru\) leaves too little room: NECTAR_REDIS_CALLER_BYTES lets callers store 64\.0 MiB/);
-      assert.match(error.userMessage ?? "", /evict renewed tokens\. Raise Redis's maxmemory to at least .* or lower NECTAR_REDIS_CALLER_BYTES/);
-      return true;
-    });
+    await assert.rejects(
+      checkRedisRoom(connection.redis, 64 * 1024 * 1024, "NECTAR_REDIS_CALLER_BYTES"),
+      (error: Error & { userMessage?: string }) => {
+        assert.match(
+          error.userMessage ?? "",
+          /Redis's maxmemory \(4\.0 MiB, .* in use, policy allkeys-lru\) leaves too little room: NECTAR_REDIS_CALLER_BYTES lets callers store 64\.0 MiB/,
+        );
+        assert.match(
+          error.userMessage ?? "",
+          /evict renewed tokens\. Raise Redis's maxmemory to at least .* or lower NECTAR_REDIS_CALLER_BYTES/,
+        );
+        return true;
+      },
+    );
   });
 
   it("the HTTP server stops with exit 2 on a Redis whose maxmemory cannot hold the quotas, naming the setting", async () => {
     const cli = new URL("../dist/servers/cli.js", import.meta.url).pathname;
     const child = spawn(process.execPath, [cli, "--http"], {
-      env: { PATH: process.env.PATH ?? "", FASTMCP_HOST: "127.0.0.1", FASTMCP_PORT: "0", NECTAR_REDIS_URL: redis.socket, NECTAR_STORE_SECRET: SECRET },
+      env: {
+        PATH: process.env.PATH ?? "",
+        FASTMCP_HOST: "127.0.0.1",
+        FASTMCP_PORT: "0",
+        NECTAR_REDIS_URL: redis.socket,
+        NECTAR_STORE_SECRET: SECRET,
+      },
       stdio: ["ignore", "ignore", "pipe"],
     });
     let stderr = "";
@@ -114,7 +140,10 @@ describe("Redis start-up and sessions", () => {
     const code = await new Promise((resolve) => child.once("exit", resolve));
     clearTimeout(guard);
     assert.equal(code, 2, `exits 2 (got ${code}): ${stderr}`);
-    assert.match(stderr, /shared store: Redis's maxmemory \(4\.0 MiB, .*\) leaves too little room: NECTAR_REDIS_CALLER_BYTES lets callers store 64\.0 MiB/);
+    assert.match(
+      stderr,
+      /shared store: Redis's maxmemory \(4\.0 MiB, .*\) leaves too little room: NECTAR_REDIS_CALLER_BYTES lets callers store 64\.0 MiB/,
+    );
   });
 
   it("caps live sessions across replicas, and frees a slot when one ends", async () => {
@@ -122,7 +151,10 @@ describe("Redis start-up and sessions", () => {
     const two = redisStores(connection.redis, { secret: SECRET, ready: connection.ready, maxSessions: 3 });
     const results = [];
     for (let i = 0; i < 5; i++) results.push(await (i % 2 ? two : one).sessions.create(`cap-${i}`, "owner"));
-    assert.deepEqual(results.map((r) => r.ok), [true, true, true, false, false]);
+    assert.deepEqual(
+      results.map((r) => r.ok),
+      [true, true, true, false, false],
+    );
     assert.equal(await one.sessions.count(), 3);
     assert.ok(await two.sessions.delete("cap-0", "owner"));
     assert.equal((await one.sessions.create("cap-5", "owner")).ok, true);

@@ -1,17 +1,18 @@
 // The built stdio server as Claude Desktop runs it: a child process spoken to over
 // stdio by the SDK's client, its DXP the simulator over loopback HTTP.
-import { textOf } from "./helpers/common.ts";
+
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
+import { Client as ModernClient } from "@modelcontextprotocol/client";
+import { StdioClientTransport as ModernStdioTransport } from "@modelcontextprotocol/client/stdio";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { Client as ModernClient } from "@modelcontextprotocol/client";
-import { StdioClientTransport as ModernStdioTransport } from "@modelcontextprotocol/client/stdio";
 import { createSimulator, type Simulator } from "../lib/simulator/index.ts";
+import { textOf } from "./helpers/common.ts";
 import { type Listening, listen } from "./helpers/listen.ts";
 import { TOOL_COUNT } from "./helpers/registry.ts";
 
@@ -74,7 +75,10 @@ describe("stdio server (built)", () => {
         const result = (await client.callTool({ name: tool.name, arguments: args })) as CallToolResult;
         assert.equal(result.isError, undefined, `${tool.name}: ${text(result)}`);
       }
-      assert.ok(sim.requests.some((r) => r.token === tokens.accessToken), "the environment's token reached the DXP");
+      assert.ok(
+        sim.requests.some((r) => r.token === tokens.accessToken),
+        "the environment's token reached the DXP",
+      );
       // stdout carried only JSON-RPC (the client would have failed otherwise); stderr has the debug log
       await new Promise((r) => setTimeout(r, 50));
       assert.match(stderr(), /upstream GET \/session\/summary/);
@@ -87,11 +91,21 @@ describe("stdio server (built)", () => {
 
   it("speaks MCP 2026-07-28 to a client that negotiates it, keeping the filter for the process", async () => {
     const client = new ModernClient({ name: "stdio-2026", version: "1.0.0" }, { versionNegotiation: { mode: "auto" } });
-    await client.connect(new ModernStdioTransport({ command: process.execPath, args: [CLI, "--demo"], env: { PATH: process.env.PATH ?? "" }, stderr: "ignore" }));
+    await client.connect(
+      new ModernStdioTransport({
+        command: process.execPath,
+        args: [CLI, "--demo"],
+        env: { PATH: process.env.PATH ?? "" },
+        stderr: "ignore",
+      }),
+    );
     try {
       assert.equal(client.getNegotiatedProtocolVersion(), "2026-07-28");
       assert.equal((await client.listTools()).tools.length, TOOL_COUNT);
-      await client.callTool({ name: "set_session_filter", arguments: { timePeriod: "LAST_WEEK", locations: ["Dallas"] } });
+      await client.callTool({
+        name: "set_session_filter",
+        arguments: { timePeriod: "LAST_WEEK", locations: ["Dallas"] },
+      });
       const answer = (await client.callTool({ name: "get_session_summary", arguments: {} })) as CallToolResult;
       assert.equal(answer.isError, undefined, text(answer));
       assert.match(text(answer), /LAST_WEEK[\s\S]*Dallas/);
@@ -126,7 +140,9 @@ describe("stdio server (built)", () => {
   });
 
   it("refuses an unknown transport with a clear message", async () => {
-    const failed = await run(process.execPath, [CLI], { env: { PATH: process.env.PATH ?? "", MCP_TRANSPORT: "carrier-pigeon" } }).then(
+    const failed = await run(process.execPath, [CLI], {
+      env: { PATH: process.env.PATH ?? "", MCP_TRANSPORT: "carrier-pigeon" },
+    }).then(
       () => assert.fail("should exit non-zero"),
       (e: { code: number; stderr: string }) => e,
     );

@@ -18,7 +18,11 @@ import { type Listening, listen } from "./helpers/listen.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const enabled = process.env.NECTAR_TEST_BROWSER === "1";
-const SKIP = !enabled ? "needs Chromium: runs with NECTAR_TEST_BROWSER=1, e.g. npm run test:views" : !existsSync(CHROMIUM) ? `no Chromium at ${CHROMIUM} (apt-get install chromium)` : false;
+const SKIP = !enabled
+  ? "needs Chromium: runs with NECTAR_TEST_BROWSER=1, e.g. npm run test:views"
+  : !existsSync(CHROMIUM)
+    ? `no Chromium at ${CHROMIUM} (apt-get install chromium)`
+    : false;
 const ARTIFACTS = join("test-results", "views");
 /** The Apps default CSP a host must apply when a view declares none (SEP-1865). */
 const DEFAULT_CSP =
@@ -67,7 +71,16 @@ describe("MCP Apps views in Chromium", { skip: SKIP }, () => {
 
   before(async () => {
     h = await startHarness();
-    const hostJs = (await build({ entryPoints: ["test/host/host.ts"], bundle: true, format: "esm", platform: "browser", write: false, logLevel: "warning" })).outputFiles[0]!.text;
+    const hostJs = (
+      await build({
+        entryPoints: ["test/host/host.ts"],
+        bundle: true,
+        format: "esm",
+        platform: "browser",
+        write: false,
+        logLevel: "warning",
+      })
+    ).outputFiles[0]!.text;
     const views = new Map<string, string>();
     for (const [name, uri] of Object.entries(VIEW_URIS)) {
       const { contents } = await h.client.readResource({ uri });
@@ -75,10 +88,14 @@ describe("MCP Apps views in Chromium", { skip: SKIP }, () => {
     }
     web = await listen(async (request) => {
       const { pathname } = new URL(request.url);
-      if (pathname === "/host.html") return new Response(readFileSync("test/host/index.html"), { headers: { "content-type": "text/html" } });
+      if (pathname === "/host.html")
+        return new Response(readFileSync("test/host/index.html"), { headers: { "content-type": "text/html" } });
       if (pathname === "/host.js") return new Response(hostJs, { headers: { "content-type": "text/javascript" } });
       const view = /^\/view\/(\w+)$/.exec(pathname)?.[1];
-      if (view && views.has(view)) return new Response(views.get(view), { headers: { "content-type": "text/html", "content-security-policy": DEFAULT_CSP } });
+      if (view && views.has(view))
+        return new Response(views.get(view), {
+          headers: { "content-type": "text/html", "content-security-policy": DEFAULT_CSP },
+        });
       if (pathname === "/call" && request.method === "POST") {
         const params = (await request.json()) as { name: string; arguments: Record<string, unknown> };
         serverCalls.push({ name: params.name, arguments: params.arguments });
@@ -109,9 +126,19 @@ describe("MCP Apps views in Chromium", { skip: SKIP }, () => {
   });
 
   /** Open the host page and show a view with a tool's real result; returns the view's frame. */
-  async function show(view: keyof typeof VIEW_URIS, args: Record<string, unknown>, result: ToolResult, theme: "light" | "dark" = "light"): Promise<Frame> {
+  async function show(
+    view: keyof typeof VIEW_URIS,
+    args: Record<string, unknown>,
+    result: ToolResult,
+    theme: "light" | "dark" = "light",
+  ): Promise<Frame> {
     await page.goto(`${web.url}/host.html`);
-    await page.evaluate((options) => (window as unknown as { showView(o: unknown): Promise<void> }).showView(options), { viewUrl: `${web.url}/view/${view}`, args, result, theme });
+    await page.evaluate((options) => (window as unknown as { showView(o: unknown): Promise<void> }).showView(options), {
+      viewUrl: `${web.url}/view/${view}`,
+      args,
+      result,
+      theme,
+    });
     const frame = page.frames().find((f) => f.url().endsWith(`/view/${view}`));
     assert.ok(frame, "the view's frame is loaded");
     return frame;
@@ -124,10 +151,23 @@ describe("MCP Apps views in Chromium", { skip: SKIP }, () => {
     await page.locator("#view").screenshot({ path: join(ARTIFACTS, name) });
   }
 
-  const hostCalls = () => page.evaluate(() => (window as unknown as { hostLog: { method: string; params: { name: string; arguments: Record<string, unknown> } }[] }).hostLog.filter((e) => e.method === "tools/call").map((e) => ({ name: e.params.name, arguments: e.params.arguments })));
+  const hostCalls = () =>
+    page.evaluate(() =>
+      (
+        window as unknown as {
+          hostLog: { method: string; params: { name: string; arguments: Record<string, unknown> } }[];
+        }
+      ).hostLog
+        .filter((e) => e.method === "tools/call")
+        .map((e) => ({ name: e.params.name, arguments: e.params.arguments })),
+    );
   const backgroundLightness = (frame: Frame) =>
     frame.evaluate(() => {
-      const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g)!.map(Number) as [number, number, number];
+      const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g)!.map(Number) as [
+        number,
+        number,
+        number,
+      ];
       return (r + g + b) / 3;
     });
 
@@ -142,7 +182,13 @@ describe("MCP Apps views in Chromium", { skip: SKIP }, () => {
     const markers = frame.locator("circle.marker");
     await markers.first().waitFor(WAIT);
     const shown = await markers.evaluateAll((els) => els.map((el) => el.getAttribute("data-location")));
-    assert.deepEqual(shown.sort(), rows.filter((r) => r.latitude != null).map((r) => r.name).sort());
+    assert.deepEqual(
+      shown.sort(),
+      rows
+        .filter((r) => r.latitude != null)
+        .map((r) => r.name)
+        .sort(),
+    );
     assert.equal(await frame.locator("#title").textContent(), result.content[0]!.text!.split("\n")[0]);
 
     const fillOf = (selector: string) => frame.locator(selector).evaluate((el) => getComputedStyle(el).fill);
@@ -150,11 +196,23 @@ describe("MCP Apps views in Chromium", { skip: SKIP }, () => {
     assert.notEqual(poorColour, await fillOf('[data-swatch="good"]'));
     assert.equal(await fillOf('circle.marker[data-location="Dallas"]'), poorColour);
     for (const row of rows.filter((r) => r.sessions > 0 && r.poorPercent < 5)) {
-      assert.notEqual(await fillOf(`circle.marker[data-location="${row.name}"]`), poorColour, `${row.name} has few poor calls`);
+      assert.notEqual(
+        await fillOf(`circle.marker[data-location="${row.name}"]`),
+        poorColour,
+        `${row.name} has few poor calls`,
+      );
     }
     // What a person looks for: the site in trouble stands out; most sites are not painted poor.
-    const painted = await markers.evaluateAll((els) => els.filter((el) => getComputedStyle(el).fill === getComputedStyle(document.querySelector('[data-swatch="poor"]')!).fill).length);
-    assert.ok(painted * 2 < shown.length, `${painted} of ${shown.length} sites in the poor colour: the map does not single out the site in trouble`);
+    const painted = await markers.evaluateAll(
+      (els) =>
+        els.filter(
+          (el) => getComputedStyle(el).fill === getComputedStyle(document.querySelector('[data-swatch="poor"]')!).fill,
+        ).length,
+    );
+    assert.ok(
+      painted * 2 < shown.length,
+      `${painted} of ${shown.length} sites in the poor colour: the map does not single out the site in trouble`,
+    );
     await screenshot(frame, "location-map.png");
 
     await frame.locator('circle.marker[data-location="Dallas"]').click();
@@ -204,22 +262,36 @@ describe("MCP Apps views in Chromium", { skip: SKIP }, () => {
       const b = buckets[i]!;
       assert.equal(bar.start, b.start);
       const counts = Object.fromEntries(bar.segments.map((s) => [s.band, s.count]));
-      assert.deepEqual({ good: 0, average: 0, poor: 0, unknown: 0, ...counts }, { good: b.good, average: b.average, poor: b.poor, unknown: b.unknown });
+      assert.deepEqual(
+        { good: 0, average: 0, poor: 0, unknown: 0, ...counts },
+        { good: b.good, average: b.average, poor: b.poor, unknown: b.unknown },
+      );
       // What the eye compares: every segment is drawn at the same height per session.
       for (const s of bar.segments) pxPerSession.add((s.height / s.count).toFixed(1));
     });
     assert.equal(pxPerSession.size, 1, `one scale for every segment, got ${[...pxPerSession].join(", ")}`);
     const total = (list: { sessions: number }[]) => list.reduce((sum, b) => sum + b.sessions, 0);
-    assert.equal(drawn.flatMap((bar) => bar.segments).reduce((sum, s) => sum + s.count, 0), total(buckets));
+    assert.equal(
+      drawn.flatMap((bar) => bar.segments).reduce((sum, s) => sum + s.count, 0),
+      total(buckets),
+    );
     const { worst } = worstBucket(buckets);
-    assert.deepEqual(drawn.filter((bar) => bar.worst).map((bar) => bar.start), worst ? [worst.start] : []);
+    assert.deepEqual(
+      drawn.filter((bar) => bar.worst).map((bar) => bar.start),
+      worst ? [worst.start] : [],
+    );
 
     const busiest = buckets.indexOf(buckets.reduce((a, b) => (b.sessions > a.sessions ? b : a)));
     await groups.nth(busiest).locator("rect.hit").hover();
     const tooltip = frame.locator("#tooltip");
     await tooltip.waitFor({ state: "visible", ...WAIT });
     const b = buckets[busiest]!;
-    assert.match((await tooltip.textContent())!, new RegExp(`${b.sessions} sessions\\ngood ${b.good} · average ${b.average} · poor ${b.poor} · unknown ${b.unknown}`));
+    assert.match(
+      (await tooltip.textContent())!,
+      new RegExp(
+        `${b.sessions} sessions\\ngood ${b.good} · average ${b.average} · poor ${b.poor} · unknown ${b.unknown}`,
+      ),
+    );
     await screenshot(frame, "session-chart.png");
 
     await frame.getByRole("button", { name: "Day" }).click();
@@ -228,7 +300,9 @@ describe("MCP Apps views in Chromium", { skip: SKIP }, () => {
     assert.deepEqual(await hostCalls(), [{ name: "get_session_histogram", arguments: perDay }]);
     assert.deepEqual(serverCalls, [{ name: "get_session_histogram", arguments: perDay }]);
     const days = bucketsOf((await h.call("get_session_histogram", perDay)) as ToolResult);
-    const drawnDays = await frame.locator("rect.segment").evaluateAll((els) => els.reduce((sum, el) => sum + Number(el.getAttribute("data-count")), 0));
+    const drawnDays = await frame
+      .locator("rect.segment")
+      .evaluateAll((els) => els.reduce((sum, el) => sum + Number(el.getAttribute("data-count")), 0));
     assert.equal(await groups.count(), days.length);
     assert.equal(drawnDays, total(days));
     await page.evaluate(() => (window as unknown as { setTheme(t: string): void }).setTheme("dark"));

@@ -2,12 +2,22 @@
 // by its poor share and sized by its sessions. Picking one asks the server, through the host,
 // for that location's breakdown (LOCATION_DRILL_DOWN_TOOL) and shows it beside the map.
 import { geoNaturalEarth1, geoPath } from "d3-geo";
-import type { GeometryObject, Topology } from "topojson-specification";
 import { feature } from "topojson-client";
+import type { GeometryObject, Topology } from "topojson-specification";
 import land110m from "world-atlas/land-110m.json";
 import { LOCATION_DRILL_DOWN_TOOL } from "../lib/apps/views.ts";
 import { percentOf } from "../lib/tool-answers/render.ts";
-import { connectView, firstLine, fmt, html, legendKey, type QualityBand, svg, textOf, type ToolResultLike } from "./shared.ts";
+import {
+  connectView,
+  firstLine,
+  fmt,
+  html,
+  legendKey,
+  type QualityBand,
+  svg,
+  type ToolResultLike,
+  textOf,
+} from "./shared.ts";
 
 interface LocationRow {
   id: string;
@@ -42,7 +52,13 @@ const WIDTH = 720;
 const HEIGHT = 370;
 const world = land110m as unknown as Topology<{ land: GeometryObject }>;
 const landShape = feature(world, world.objects.land);
-const projection = geoNaturalEarth1().fitExtent([[4, 4], [WIDTH - 4, HEIGHT - 4]], { type: "Sphere" });
+const projection = geoNaturalEarth1().fitExtent(
+  [
+    [4, 4],
+    [WIDTH - 4, HEIGHT - 4],
+  ],
+  { type: "Sphere" },
+);
 const path = geoPath(projection);
 
 const els = {
@@ -73,7 +89,12 @@ function render(result: ToolResultLike): void {
   const maxSessions = Math.max(1, ...rows.map((r) => r.sessions));
   const radius = (sessions: number) => 4 + 14 * Math.sqrt(sessions / maxSessions);
 
-  const map = svg("svg", { class: "world", viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: "img", "aria-label": "Map of locations by call quality" });
+  const map = svg("svg", {
+    class: "world",
+    viewBox: `0 0 ${WIDTH} ${HEIGHT}`,
+    role: "img",
+    "aria-label": "Map of locations by call quality",
+  });
   map.append(
     svg("path", { class: "sphere", d: path({ type: "Sphere" }) ?? "" }),
     svg("path", { class: "land", d: path(landShape) ?? "" }),
@@ -124,12 +145,18 @@ async function select(row: LocationRow, marker: SVGCircleElement): Promise<void>
   // Same window and filter as the map, narrowed to this one location; detail for the audio row.
   const { sortBy: _sortBy, limit: _limit, ...scope } = input;
   try {
-    const result = (await app.callServerTool({ name: LOCATION_DRILL_DOWN_TOOL, arguments: { ...scope, locations: [row.name], detail: true } })) as ToolResultLike;
+    const result = (await app.callServerTool({
+      name: LOCATION_DRILL_DOWN_TOOL,
+      arguments: { ...scope, locations: [row.name], detail: true },
+    })) as ToolResultLike;
     if (els.detail.dataset.location !== row.name) return; // another location was picked meanwhile
     renderDetail(row, result);
   } catch (error) {
     els.detail.dataset.state = "error";
-    els.detail.replaceChildren(html("h2", "", row.name), html("p", "error", `The host could not ask the server: ${(error as Error).message}`));
+    els.detail.replaceChildren(
+      html("h2", "", row.name),
+      html("p", "error", `The host could not ask the server: ${(error as Error).message}`),
+    );
   }
 }
 
@@ -142,7 +169,12 @@ interface MediaRow {
   score?: number;
 }
 
-const BAND_OF_GROUP: Record<string, QualityBand> = { GOOD: "good", AVERAGE: "average", CRITICAL: "poor", UNKNOWN: "unknown" };
+const BAND_OF_GROUP: Record<string, QualityBand> = {
+  GOOD: "good",
+  AVERAGE: "average",
+  CRITICAL: "poor",
+  UNKNOWN: "unknown",
+};
 
 function renderDetail(row: LocationRow, result: ToolResultLike): void {
   const data = result.structuredContent;
@@ -166,12 +198,19 @@ function renderDetail(row: LocationRow, result: ToolResultLike): void {
     part.title = `${g.group === "CRITICAL" ? "poor" : g.group.toLowerCase()}: ${g.count} (${percentOf(g.count, total)}%)`;
     split.append(part);
   }
-  const counts = html("p", "muted", groups.map((g) => `${g.group === "CRITICAL" ? "poor" : g.group.toLowerCase()} ${g.count}`).join(" · "));
+  const counts = html(
+    "p",
+    "muted",
+    groups.map((g) => `${g.group === "CRITICAL" ? "poor" : g.group.toLowerCase()} ${g.count}`).join(" · "),
+  );
   const insights = Object.entries(data.insights as Record<string, number>)
     .map(([insight, count]) => ({ insight, count }))
     .filter((i) => i.count > 0);
   const list = html("ul");
-  for (const i of insights) list.append(html("li", "", `${i.insight.toLowerCase().replaceAll("_", " ")}: ${i.count} (${percentOf(i.count, total)}%)`));
+  for (const i of insights)
+    list.append(
+      html("li", "", `${i.insight.toLowerCase().replaceAll("_", " ")}: ${i.count} (${percentOf(i.count, total)}%)`),
+    );
   const audio = [(data.media as { audio?: MediaRow }).audio].filter((m): m is MediaRow => (m?.streams ?? 0) > 0);
   const table = html("table");
   if (audio.length) {
@@ -180,7 +219,8 @@ function renderDetail(row: LocationRow, result: ToolResultLike): void {
     table.append(head);
     for (const m of audio) {
       const tr = html("tr");
-      for (const cell of ["all", fmt(m.streams, 0), fmt(m.jitterMs), fmt(m.lossPct, 2), fmt(m.score)]) tr.append(html("td", "", cell));
+      for (const cell of ["all", fmt(m.streams, 0), fmt(m.jitterMs), fmt(m.lossPct, 2), fmt(m.score)])
+        tr.append(html("td", "", cell));
       table.append(tr);
     }
   }

@@ -7,7 +7,17 @@
 import { appViews } from "../lib/apps/views.ts";
 import { percentOf } from "../lib/tool-answers/render.ts";
 import { worstBucket } from "../lib/tool-answers/worst-bucket.ts";
-import { connectView, firstLine, fmt, html, legendKey, QUALITY_BANDS, svg, textOf, type ToolResultLike } from "./shared.ts";
+import {
+  connectView,
+  firstLine,
+  fmt,
+  html,
+  legendKey,
+  QUALITY_BANDS,
+  svg,
+  type ToolResultLike,
+  textOf,
+} from "./shared.ts";
 
 /** A bucket as the tool sends it (lean: unknown and the poor share follow from the counts). */
 interface SentBucket {
@@ -28,7 +38,18 @@ interface SentGroup {
 }
 
 /** Line colours of the groups (the tool sends at most ten). */
-const GROUP_COLOURS = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"];
+const GROUP_COLOURS = [
+  "#d62728",
+  "#1f77b4",
+  "#2ca02c",
+  "#9467bd",
+  "#ff7f0e",
+  "#8c564b",
+  "#e377c2",
+  "#17becf",
+  "#7f7f7f",
+  "#bcbd22",
+];
 
 interface Bucket extends SentBucket {
   avgNectarScore: number | null;
@@ -69,7 +90,10 @@ async function switchInterval(interval: string): Promise<void> {
   if (els.chart.dataset.interval === interval) return;
   els.status.textContent = `Asking the server for sessions per ${interval.toLowerCase()}…`;
   try {
-    const result = (await app.callServerTool({ name: HISTOGRAM_TOOL, arguments: { ...input, interval } })) as ToolResultLike;
+    const result = (await app.callServerTool({
+      name: HISTOGRAM_TOOL,
+      arguments: { ...input, interval },
+    })) as ToolResultLike;
     if (result.isError) {
       els.status.textContent = textOf(result);
       return;
@@ -124,7 +148,12 @@ function render(result: ToolResultLike): void {
   const barW = Math.max(1, band * 0.78);
   const x = (i: number) => M.left + i * band + (band - barW) / 2;
 
-  const chart = svg("svg", { class: "chart", viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: "img", "aria-label": `Sessions per ${interval.toLowerCase()} by quality` });
+  const chart = svg("svg", {
+    class: "chart",
+    viewBox: `0 0 ${WIDTH} ${HEIGHT}`,
+    role: "img",
+    "aria-label": `Sessions per ${interval.toLowerCase()} by quality`,
+  });
   const grid = svg("g", { class: "grid" });
   const axis = svg("g", { class: "axis" });
   for (let v = 0; v <= yMax; v += step) {
@@ -156,14 +185,26 @@ function render(result: ToolResultLike): void {
       const count = b[quality];
       if (count <= 0) continue;
       const top = y(base + count);
-      group.append(svg("rect", { class: `segment ${quality}`, "data-band": quality, "data-count": count, x: x(i).toFixed(2), y: top.toFixed(2), width: barW.toFixed(2), height: (y(base) - top).toFixed(2) }));
+      group.append(
+        svg("rect", {
+          class: `segment ${quality}`,
+          "data-band": quality,
+          "data-count": count,
+          x: x(i).toFixed(2),
+          y: top.toFixed(2),
+          width: barW.toFixed(2),
+          height: (y(base) - top).toFixed(2),
+        }),
+      );
       base += count;
     }
     if (b === worst) {
       group.setAttribute("data-worst", "true");
       const cx = x(i) + barW / 2;
       const top = y(b.sessions) - 3;
-      group.append(svg("path", { class: "worst-mark", d: `M${cx - 5},${top - 8} L${cx + 5},${top - 8} L${cx},${top} Z` }));
+      group.append(
+        svg("path", { class: "worst-mark", d: `M${cx - 5},${top - 8} L${cx + 5},${top - 8} L${cx},${top} Z` }),
+      );
       const t = svg("text", { class: "worst-label", x: cx, y: Math.max(9, top - 11), "text-anchor": "middle" });
       t.textContent = `worst: ${b.poorPercent}% poor`;
       group.append(t);
@@ -209,7 +250,16 @@ function render(result: ToolResultLike): void {
       path += `${down ? "L" : "M"}${(x(i) + barW / 2).toFixed(2)},${yScore(percentOf(p.poor, p.sessions)).toFixed(2)} `;
       down = true;
     });
-    chart.append(svg("path", { class: "group-line", "data-group": g.name, d: path.trim(), fill: "none", stroke: GROUP_COLOURS[n % GROUP_COLOURS.length]!, "stroke-width": 2 }));
+    chart.append(
+      svg("path", {
+        class: "group-line",
+        "data-group": g.name,
+        d: path.trim(),
+        fill: "none",
+        stroke: GROUP_COLOURS[n % GROUP_COLOURS.length]!,
+        "stroke-width": 2,
+      }),
+    );
   });
   els.chart.replaceChildren(chart);
 
@@ -221,11 +271,13 @@ function render(result: ToolResultLike): void {
         key.append(swatch, document.createTextNode(`${g.name}: poor % (right axis)`));
         return key;
       })
-    : [(() => {
-        const line = html("span", "key");
-        line.append(html("span", "line"), document.createTextNode("avg Nectar score (right axis, 0–100)"));
-        return line;
-      })()];
+    : [
+        (() => {
+          const line = html("span", "key");
+          line.append(html("span", "line"), document.createTextNode("avg Nectar score (right axis, 0–100)"));
+          return line;
+        })(),
+      ];
   els.legend.replaceChildren(...QUALITY_BANDS.map((q) => legendKey(q, q)), ...keys);
 }
 

@@ -1,6 +1,12 @@
 // What both views share: connecting to the host with the ext-apps App, following its theme,
 // and reading our tools' results (the text a model reads stays the source of the title).
-import { App, applyDocumentTheme, applyHostFonts, applyHostStyleVariables, type McpUiHostContext } from "@modelcontextprotocol/ext-apps";
+import {
+  App,
+  applyDocumentTheme,
+  applyHostFonts,
+  applyHostStyleVariables,
+  type McpUiHostContext,
+} from "@modelcontextprotocol/ext-apps";
 
 export interface ToolResultLike {
   content?: { type: string; text?: string }[];
@@ -42,14 +48,21 @@ export const firstLine = (result: ToolResultLike): string => textOf(result).spli
 export const SVG_NS = "http://www.w3.org/2000/svg";
 
 /** An SVG element with attributes. */
-export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}): SVGElementTagNameMap[K] {
+export function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number> = {},
+): SVGElementTagNameMap[K] {
   const el = document.createElementNS(SVG_NS, tag);
   for (const [key, value] of Object.entries(attrs)) el.setAttribute(key, String(value));
   return el;
 }
 
 /** An HTML element with a class and text. */
-export function html<K extends keyof HTMLElementTagNameMap>(tag: K, className = "", text = ""): HTMLElementTagNameMap[K] {
+export function html<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className = "",
+  text = "",
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   if (className) el.className = className;
   if (text) el.textContent = text;
@@ -68,4 +81,5 @@ export function legendKey(band: QualityBand, label: string): HTMLElement {
   return key;
 }
 
-export const fmt = (value: number | null | undefined, digits = 1): string => (value == null ? "n/a" : String(Number(value.toFixed(digits))));
+export const fmt = (value: number | null | undefined, digits = 1): string =>
+  value == null ? "n/a" : String(Number(value.toFixed(digits)));

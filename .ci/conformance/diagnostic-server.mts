@@ -42,12 +42,18 @@ const diagnostics = [
 
 /** A tool that needs the client's sampling: it asks for a completion. */
 const addMissingCapabilityTool = (server: McpServer) =>
-  server.registerTool("test_missing_capability", { description: "Conformance diagnostic: asks the client for sampling." }, async () =>
-    inputRequired({
-      inputRequests: {
-        completion: inputRequired.createMessage({ messages: [{ role: "user", content: { type: "text", text: "ping" } }], maxTokens: 1 }),
-      },
-    }),
+  server.registerTool(
+    "test_missing_capability",
+    { description: "Conformance diagnostic: asks the client for sampling." },
+    async () =>
+      inputRequired({
+        inputRequests: {
+          completion: inputRequired.createMessage({
+            messages: [{ role: "user", content: { type: "text", text: "ping" } }],
+            maxTokens: 1,
+          }),
+        },
+      }),
   );
 
 const port = Number(process.argv[2] ?? 0);
@@ -62,7 +68,9 @@ const { app } = createHttpApp({
   tools: [...allTools, ...diagnostics],
   extendServer: addMissingCapabilityTool,
 });
-serve({ fetch: app.fetch, hostname: "127.0.0.1", port }, (info) => process.stderr.write(`listening on 127.0.0.1:${info.port}\n`));
+serve({ fetch: app.fetch, hostname: "127.0.0.1", port }, (info) =>
+  process.stderr.write(`listening on 127.0.0.1:${info.port}\n`),
+);
 const stop = () => void demo.close().then(() => process.exit(0));
 process.once("SIGTERM", stop);
 process.once("SIGINT", stop);

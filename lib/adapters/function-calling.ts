@@ -2,14 +2,14 @@
 // parameters, execute) for agents that do not speak MCP: OpenAI- or Anthropic-style
 // tool use, LangChain, a hand-written loop. Same tools, same context, same errors.
 import { z } from "zod";
-import { newSessionState, type SessionState } from "../session.ts";
 import type { Logger } from "../logger.ts";
 import { silentLogger } from "../logger.ts";
 import { type ContextOptions, toolContextFactory } from "../server/tool-context.ts";
+import { newSessionState, type SessionState } from "../session.ts";
 import { type Tool, withoutNulls } from "../tool-kit/define.ts";
 import { portableSchema } from "../tool-kit/portable-schema.ts";
-import { allTools } from "../tools/index.ts";
 import { runTool, type ToolOutcome } from "../tool-kit/run-tool.ts";
+import { allTools } from "../tools/index.ts";
 
 export interface FunctionTool {
   name: string;
@@ -38,7 +38,9 @@ export function toFunctionTools(options: FunctionToolOptions = {}): FunctionTool
     async execute(args) {
       const parsed = tool.inputSchema.safeParse(withoutNulls(args ?? {}));
       if (!parsed.success) {
-        const problems = parsed.error.issues.map((i) => (i.path.length ? `${i.message} at ${i.path.join(".")}` : i.message));
+        const problems = parsed.error.issues.map((i) =>
+          i.path.length ? `${i.message} at ${i.path.join(".")}` : i.message,
+        );
         return { ok: false, message: `${tool.name}: invalid arguments: ${problems.join("; ")}` };
       }
       return runTool(tool, parsed.data, contextFor({ progress: async () => {} }), log);

@@ -39,7 +39,13 @@ export const textOf = (response: Response): string | undefined => readTexts.get(
  * (a page is a page, whatever the DXP sent), cut before they are checked and mapped, so
  * extra elements cost their JSON parse and nothing after it.
  */
-export async function parseAnswer<T>(response: Response, schema: z.ZodType<T>, path: string, redact: (text: string) => string, pageSize?: number): Promise<T> {
+export async function parseAnswer<T>(
+  response: Response,
+  schema: z.ZodType<T>,
+  path: string,
+  redact: (text: string) => string,
+  pageSize?: number,
+): Promise<T> {
   if ((response.headers.get("content-type") ?? "").includes("html")) {
     throw new UpstreamError(
       `The DXP answered ${path} with an HTML page instead of JSON (a login page or proxy?).`,
@@ -52,7 +58,11 @@ export async function parseAnswer<T>(response: Response, schema: z.ZodType<T>, p
   try {
     body = JSON.parse(text);
   } catch {
-    throw new UpstreamError(`The DXP's answer to ${path} is not valid JSON (cut off or malformed).`, "Try again; if it persists the DXP or a proxy is at fault.", response.status);
+    throw new UpstreamError(
+      `The DXP's answer to ${path} is not valid JSON (cut off or malformed).`,
+      "Try again; if it persists the DXP or a proxy is at fault.",
+      response.status,
+    );
   }
   const trimmed = pageSize !== undefined && trimElements(body, pageSize);
   const parsed = schema.safeParse(body);
@@ -65,7 +75,8 @@ export async function parseAnswer<T>(response: Response, schema: z.ZodType<T>, p
       response.status,
     );
   }
-  if (typeof parsed.data === "object" && parsed.data !== null) answerSizes.set(parsed.data, trimmed ? (JSON.stringify(parsed.data)?.length ?? 0) : text.length);
+  if (typeof parsed.data === "object" && parsed.data !== null)
+    answerSizes.set(parsed.data, trimmed ? (JSON.stringify(parsed.data)?.length ?? 0) : text.length);
   return parsed.data;
 }
 
@@ -96,7 +107,10 @@ export function bodyLimitForHeap(heapBytes: number): number {
 /** The body as text, refused past `maxBytes` (declared or counted as it arrives). */
 export async function readLimited(response: Response, maxBytes: number, path: string): Promise<string> {
   const tooLarge = () =>
-    new UpstreamError(`The DXP's answer to ${path} is larger than ${Math.round(maxBytes / 1048576)} MiB.`, "Ask for a smaller page or a shorter time window.");
+    new UpstreamError(
+      `The DXP's answer to ${path} is larger than ${Math.round(maxBytes / 1048576)} MiB.`,
+      "Ask for a smaller page or a shorter time window.",
+    );
   if (Number(response.headers.get("content-length")) > maxBytes) {
     await response.body?.cancel();
     throw tooLarge();

@@ -55,10 +55,7 @@ export class DxpClient {
     this.url = checkDxpUrl(credentials.url, options.urlPolicy);
     this.api = options.api ?? DEFAULT_API;
     if (!credentials.accessToken && !credentials.refreshToken) {
-      throw new ConfigurationError(
-        "No DXP token is configured.",
-        `Set ${SET_TOKENS}.`,
-      );
+      throw new ConfigurationError("No DXP token is configured.", `Set ${SET_TOKENS}.`);
     }
     this.#tokens = new TokenKeeper(credentials, (refreshToken) => this.#refresh(refreshToken), {
       now: options.now,
@@ -71,7 +68,11 @@ export class DxpClient {
       caller: identity && !identity.operator ? identity.key : options.caller,
       secrets: () => this.#tokens.knownTokens(),
     });
-    this.#cache = new ResponseCache({ now: options.now, ...options.cache }, options.answerStore, identity ? `${identity.key}:` : "");
+    this.#cache = new ResponseCache(
+      { now: options.now, ...options.cache },
+      options.answerStore,
+      identity ? `${identity.key}:` : "",
+    );
   }
 
   /** When the current access token expires, if it is a JWT. */
@@ -181,10 +182,21 @@ export class DxpClient {
    * One request outside the cache, its answer not checked (doctor checks it): the endpoint
    * by name, with the overrides, the tenant rules and the token handling of every call.
    */
-  probe(name: AnsweringEndpoint, query: SessionQuery, context?: CallContext, pathParams?: Record<string, string>): Promise<unknown> {
+  probe(
+    name: AnsweringEndpoint,
+    query: SessionQuery,
+    context?: CallContext,
+    pathParams?: Record<string, string>,
+  ): Promise<unknown> {
     const endpoint = this.api.endpoints[name];
     const tenant = endpoint.anyTenant ? context?.tenant : requireTenant(context?.tenant);
-    return this.#transport.call(endpoint, { schema: anything, pathParams, searchParams: searchParams(tenant, query, this.api.params), auth: this.#tokens, signal: context?.signal });
+    return this.#transport.call(endpoint, {
+      schema: anything,
+      pathParams,
+      searchParams: searchParams(tenant, query, this.api.params),
+      auth: this.#tokens,
+      signal: context?.signal,
+    });
   }
 
   /** The DXP's own API description (GET /dapi/doc), as text: JSON, YAML or a page linking to it. */
@@ -194,7 +206,10 @@ export class DxpClient {
 
   /** Another page of the DXP (a link the API description page names), as text. */
   page(path: string, context?: CallContext): Promise<TextAnswer> {
-    return this.#transport.callText({ method: "GET", path: path.replace(/^\//, ""), evidence: "seen", root: true }, { auth: this.#tokens, signal: context?.signal });
+    return this.#transport.callText(
+      { method: "GET", path: path.replace(/^\//, ""), evidence: "seen", root: true },
+      { auth: this.#tokens, signal: context?.signal },
+    );
   }
 
   /** Renew the tokens once now (doctor --refresh); the answer is the new expiry, if known. */
@@ -222,7 +237,16 @@ export class DxpClient {
     await this.#tokens.ensureUsable(); // a cached answer is still an answer for these tokens
     return this.#cache.get(
       key,
-      (shared) => this.#transport.call(endpoint, { schema: answer, pathParams, searchParams: params, auth: this.#tokens, subject, signal: shared, pageSize: query.pageSize }),
+      (shared) =>
+        this.#transport.call(endpoint, {
+          schema: answer,
+          pathParams,
+          searchParams: params,
+          auth: this.#tokens,
+          subject,
+          signal: shared,
+          pageSize: query.pageSize,
+        }),
       context?.signal,
     );
   }

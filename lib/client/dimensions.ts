@@ -2,7 +2,15 @@
 // lib/tool-query/drill.ts), the DXP query parameters (query.ts, endpoints.ts PARAMS) and the
 // simulator's parsing (lib/simulator/query.ts) all derive from it: adding or renaming a
 // dimension is one edit here.
-import { type BreakdownDimension, MODALITIES, NETWORK_TYPES, PLATFORMS, QUALITIES, SESSION_SCENARIOS, SESSION_TYPES } from "./vocabulary.ts";
+import {
+  type BreakdownDimension,
+  MODALITIES,
+  NETWORK_TYPES,
+  PLATFORMS,
+  QUALITIES,
+  SESSION_SCENARIOS,
+  SESSION_TYPES,
+} from "./vocabulary.ts";
 
 export interface Dimension {
   /** The DXP query parameter: a comma-separated list (inferred names). */
@@ -44,7 +52,9 @@ export const DIMENSIONS = {
 export type DimensionKey = keyof typeof DIMENSIONS;
 export const DIMENSION_KEYS = Object.keys(DIMENSIONS) as DimensionKey[];
 
-type DrillDimension = { [K in DimensionKey]: (typeof DIMENSIONS)[K] extends { drill: string } ? K : never }[DimensionKey];
+type DrillDimension = {
+  [K in DimensionKey]: (typeof DIMENSIONS)[K] extends { drill: string } ? K : never;
+}[DimensionKey];
 
 /** The session filter's list dimensions: all of them, in the table's order. */
 export const LIST_KEYS = DIMENSION_KEYS;
@@ -63,4 +73,5 @@ export const DIMENSION_PARAMS = Object.fromEntries(DIMENSION_KEYS.map((key) => [
  * The parameter that leaves a dimension's values out (`notLocations=Dallas`: every site but
  * Dallas), one per dimension, derived here (inferred names, like the lists themselves).
  */
-export const excludeParam = (key: DimensionKey): string => `not${DIMENSIONS[key].param[0]!.toUpperCase()}${DIMENSIONS[key].param.slice(1)}`;
+export const excludeParam = (key: DimensionKey): string =>
+  `not${DIMENSIONS[key].param[0]!.toUpperCase()}${DIMENSIONS[key].param.slice(1)}`;

@@ -39,6 +39,9 @@ export type AnsweringEndpoint = keyof typeof ANSWERS;
 
 /** JSON Schema (draft 2020-12, as OpenAPI 3.1 uses) of an endpoint's answer, as our lenient schema accepts it. */
 export function answerJsonSchema(name: AnsweringEndpoint): Record<string, unknown> {
-  const { $schema: _, ...json } = z.toJSONSchema(ANSWERS[name], { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  const { $schema: _, ...json } = z.toJSONSchema(ANSWERS[name], { io: "input", unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
   return json;
 }

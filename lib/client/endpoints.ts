@@ -54,7 +54,12 @@ export const ENDPOINTS = {
   sessionSummaryByQuality: { method: "GET", path: "session/summary/nectarscore", evidence: "seen", query: SESSIONS },
   sessionInsights: { method: "GET", path: "session/summary/insights", evidence: "seen", query: SESSIONS },
   qualityByMedia: { method: "GET", path: "quality/session/{media}", evidence: "seen", query: SESSIONS },
-  histogram: { method: "GET", path: "quality/nectarscore/bar/graph", evidence: "seen", query: [...SESSIONS, "interval"] },
+  histogram: {
+    method: "GET",
+    path: "quality/nectarscore/bar/graph",
+    evidence: "seen",
+    query: [...SESSIONS, "interval"],
+  },
   qualityMap: { method: "GET", path: "quality/map", evidence: "inferred", query: SESSIONS },
   /** orderByField startDate|duration|nectarScore seen in the UI; jitter|packetLoss|roundTripDelay inferred. */
   sessions: { method: "GET", path: "session", evidence: "seen", query: [...SESSIONS, ...PAGE] },
@@ -70,7 +75,12 @@ export const ENDPOINTS = {
    * Sessions grouped by one dimension (`groupBy`, BREAKDOWN_DIMENSIONS) with quality counts
    * and metrics. Inferred: the UI shows these breakdowns, no public trace names the call.
    */
-  sessionBreakdown: { method: "GET", path: "session/summary/breakdown", evidence: "inferred", query: [...SESSIONS, "groupBy"] },
+  sessionBreakdown: {
+    method: "GET",
+    path: "session/summary/breakdown",
+    evidence: "inferred",
+    query: [...SESSIONS, "groupBy"],
+  },
   userSearch: { method: "GET", path: "user/search", evidence: "seen", query: ["search", ...PAGE] },
   user: { method: "GET", path: "user/{userId}", evidence: "seen" },
   /**
@@ -82,18 +92,64 @@ export const ENDPOINTS = {
   // One user's summaries (seen paths, inferred shapes). quantity: `{ totalCount, modalities,
   // platforms: [{ name, count }] }`; quality: `{ good, average, poor, unknown, all,
   // avgNectarScore }`; the rest: `[{ name, sessions: { good, … all }, avgNectarScore }]`.
-  userSummaryQuantity: { method: "GET", path: "user/{userId}/summary/quantity", evidence: "seen", fields: "inferred", query: SESSIONS },
-  userSummaryQuality: { method: "GET", path: "user/{userId}/summary/quality", evidence: "seen", fields: "inferred", query: SESSIONS },
-  userSummaryServers: { method: "GET", path: "user/{userId}/summary/server", evidence: "seen", fields: "inferred", query: SESSIONS },
-  userSummaryDevices: { method: "GET", path: "user/{userId}/summary/devices", evidence: "seen", fields: "inferred", query: SESSIONS },
-  userSummaryClientTypes: { method: "GET", path: "user/{userId}/summary/client/types", evidence: "seen", fields: "inferred", query: SESSIONS },
-  userSummaryNetworkTypes: { method: "GET", path: "user/{userId}/summary/network/types", evidence: "seen", fields: "inferred", query: SESSIONS },
+  userSummaryQuantity: {
+    method: "GET",
+    path: "user/{userId}/summary/quantity",
+    evidence: "seen",
+    fields: "inferred",
+    query: SESSIONS,
+  },
+  userSummaryQuality: {
+    method: "GET",
+    path: "user/{userId}/summary/quality",
+    evidence: "seen",
+    fields: "inferred",
+    query: SESSIONS,
+  },
+  userSummaryServers: {
+    method: "GET",
+    path: "user/{userId}/summary/server",
+    evidence: "seen",
+    fields: "inferred",
+    query: SESSIONS,
+  },
+  userSummaryDevices: {
+    method: "GET",
+    path: "user/{userId}/summary/devices",
+    evidence: "seen",
+    fields: "inferred",
+    query: SESSIONS,
+  },
+  userSummaryClientTypes: {
+    method: "GET",
+    path: "user/{userId}/summary/client/types",
+    evidence: "seen",
+    fields: "inferred",
+    query: SESSIONS,
+  },
+  userSummaryNetworkTypes: {
+    method: "GET",
+    path: "user/{userId}/summary/network/types",
+    evidence: "seen",
+    fields: "inferred",
+    query: SESSIONS,
+  },
   locations: { method: "GET", path: "location", evidence: "inferred", query: ["search", ...PAGE] },
   tenants: { method: "GET", path: "tenant", evidence: "inferred", anyTenant: true },
   tenantPlatforms: { method: "GET", path: "tenant/platforms", evidence: "inferred" },
-  endpointTestCount: { method: "GET", path: "testing/entities/count", evidence: "inferred", query: [...WINDOW, "locations", "users", "testResults"] },
+  endpointTestCount: {
+    method: "GET",
+    path: "testing/entities/count",
+    evidence: "inferred",
+    query: [...WINDOW, "locations", "users", "testResults"],
+  },
   /** Rows as dxp-api.md lists them, plus each endpoint client's `network` (inferred field). */
-  endpointTestSummaries: { method: "GET", path: "testing/entities/summary", evidence: "inferred", query: [...WINDOW, "locations", "users", "testResults", ...PAGE] },
+  endpointTestSummaries: {
+    method: "GET",
+    path: "testing/entities/summary",
+    evidence: "inferred",
+    query: [...WINDOW, "locations", "users", "testResults", ...PAGE],
+  },
   /**
    * How far the analytics (the datamart) lag behind real time: `{ lastUpdated, lagSeconds,
    * status }`. Inferred: the platform shows a datamart lag/status, no public trace names the

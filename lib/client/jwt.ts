@@ -12,7 +12,10 @@ function claimsOf(token: string): Record<string, unknown> | undefined {
   const payload = token.split(".")[1] ?? "";
   let claims: Record<string, unknown> | undefined;
   try {
-    const base64 = payload.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(payload.length / 4) * 4, "=");
+    const base64 = payload
+      .replace(/-/g, "+")
+      .replace(/_/g, "/")
+      .padEnd(Math.ceil(payload.length / 4) * 4, "=");
     claims = payload ? ((JSON.parse(atob(base64)) as Record<string, unknown> | null) ?? undefined) : undefined;
   } catch {
     claims = undefined;

@@ -63,7 +63,11 @@ export function splitList(raw: string): string[] {
 export const toDxpDate = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, "Z");
 
 /** The query parameters of a request; `names` are the DXP's parameter names (PARAMS, or an operator's overrides). */
-export function searchParams(tenant: string | undefined, query: SessionQuery = {}, names: { readonly [K in keyof typeof PARAMS]: string } = PARAMS): Record<string, string> {
+export function searchParams(
+  tenant: string | undefined,
+  query: SessionQuery = {},
+  names: { readonly [K in keyof typeof PARAMS]: string } = PARAMS,
+): Record<string, string> {
   const PARAMS = names;
   const params: Record<string, string> = {};
   if (tenant) params[PARAMS.tenant] = tenant;

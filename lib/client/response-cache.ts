@@ -47,7 +47,8 @@ export class ResponseCache {
       const promise = load(controller.signal).then(
         async (value) => {
           this.#pending.delete(key);
-          if (this.#ttl > 0) await this.#store.set(this.#prefix + key, value, { ttlMs: this.#ttl, sizeBytes: answerSize(value) });
+          if (this.#ttl > 0)
+            await this.#store.set(this.#prefix + key, value, { ttlMs: this.#ttl, sizeBytes: answerSize(value) });
           return value;
         },
         (error: unknown) => {

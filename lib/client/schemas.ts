@@ -22,7 +22,9 @@ const count = z.number();
 const text = z.string().transform(boundText);
 const maybeNumber = z.number().nullable().optional();
 const maybeString = text.nullable().optional();
-const token = z.string().max(MAX_TOKEN_CHARS, `longer than ${MAX_TOKEN_CHARS} characters, so it is refused and not stored`);
+const token = z
+  .string()
+  .max(MAX_TOKEN_CHARS, `longer than ${MAX_TOKEN_CHARS} characters, so it is refused and not stored`);
 
 export const pagedSchema = <T extends z.ZodType>(element: T) =>
   z.looseObject({
@@ -153,7 +155,11 @@ export const groupQualitySchema = z.looseObject({
 export const groupQualityListSchema = z.array(groupQualitySchema);
 
 const nameCount = z.looseObject({ name: text, count });
-export const userQuantitySchema = z.looseObject({ totalCount: count, modalities: z.array(nameCount), platforms: z.array(nameCount) });
+export const userQuantitySchema = z.looseObject({
+  totalCount: count,
+  modalities: z.array(nameCount),
+  platforms: z.array(nameCount),
+});
 export const userQualitySchema = z.looseObject({ ...bucketCountsSchema.shape, avgNectarScore: maybeNumber });
 
 export const userSchema = z.looseObject({
@@ -203,7 +209,13 @@ export const tokenRefreshSchema = z.looseObject({
   expiresIn: z.number().optional(),
 });
 
-export type Paged<T> = { totalPages: number; totalElements: number; pageNumber: number; pageSize: number; elements: T[] };
+export type Paged<T> = {
+  totalPages: number;
+  totalElements: number;
+  pageNumber: number;
+  pageSize: number;
+  elements: T[];
+};
 export type Summary = z.infer<typeof summarySchema>;
 export type Insights = z.infer<typeof insightsSchema>;
 export type QualityMetrics = z.infer<typeof qualityMetricsSchema>;

@@ -77,7 +77,8 @@ const MESSAGE_CHARS = 200;
  * and its control characters escaped (cleanText).
  */
 async function upstreamDetail(response: Response, redact: (text: string) => string): Promise<string> {
-  if ((response.headers.get("content-type") ?? "").includes("html")) return ", with an HTML error page (a proxy or gateway answered)";
+  if ((response.headers.get("content-type") ?? "").includes("html"))
+    return ", with an HTML error page (a proxy or gateway answered)";
   try {
     const message = (JSON.parse((await response.text()).slice(0, 20_000)) as { message?: unknown })?.message;
     if (typeof message !== "string" || !message) return "";
@@ -88,4 +89,3 @@ async function upstreamDetail(response: Response, redact: (text: string) => stri
     return "";
   }
 }
-

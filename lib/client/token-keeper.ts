@@ -57,7 +57,11 @@ export class TokenKeeper {
     options: TokenKeeperOptions = {},
   ) {
     const access = credentials.accessToken || undefined;
-    this.#original = { access, refresh: credentials.refreshToken || undefined, expiresAt: jwtExpiresAt(access)?.getTime() };
+    this.#original = {
+      access,
+      refresh: credentials.refreshToken || undefined,
+      expiresAt: jwtExpiresAt(access)?.getTime(),
+    };
     this.#store = options.store ?? new MemoryTokenStore();
     this.#key = options.key ?? "credential";
     this.#now = options.now ?? Date.now;
@@ -86,7 +90,9 @@ export class TokenKeeper {
 
   /** Every token of this credential seen so far here (for redacting upstream text). */
   knownTokens(): string[] {
-    return [this.#original.access, this.#original.refresh, this.#last?.accessToken, this.#last?.refreshToken].filter((t): t is string => !!t);
+    return [this.#original.access, this.#original.refresh, this.#last?.accessToken, this.#last?.refreshToken].filter(
+      (t): t is string => !!t,
+    );
   }
 
   get canRefresh(): boolean {
@@ -101,7 +107,8 @@ export class TokenKeeper {
   /** A token to send now, renewing first when it is missing or about to expire. */
   async accessToken(): Promise<string> {
     const current = await this.#current();
-    const expiring = current.access !== undefined && renewAt(current.access, current.expiresAt, this.#now) <= this.#now();
+    const expiring =
+      current.access !== undefined && renewAt(current.access, current.expiresAt, this.#now) <= this.#now();
     if (current.access && !(expiring && this.canRefresh)) return current.access;
     if (!this.canRefresh) {
       throw new ConfigurationError(
@@ -121,7 +128,12 @@ export class TokenKeeper {
 
   async #renew(seen: string | undefined): Promise<string> {
     // The operator's last known pair stands in for a record a store lost (it holds the unspent refresh token).
-    const record = await this.#store.renew(this.#key, seen, (current) => this.#refreshOnce(current ?? (this.#operator ? this.#last : undefined)), RENEWED_TTL_MS);
+    const record = await this.#store.renew(
+      this.#key,
+      seen,
+      (current) => this.#refreshOnce(current ?? (this.#operator ? this.#last : undefined)),
+      RENEWED_TTL_MS,
+    );
     this.#last = record;
     this.refreshes = record.refreshes;
     if (!record.accessToken) throw new AuthenticationError("The DXP's token refresh answered without an access token.");
@@ -138,7 +150,8 @@ export class TokenKeeper {
     }
     const answer = await this.refreshCall(refreshToken);
     const expiresAt =
-      jwtExpiresAt(answer.accessToken)?.getTime() ?? (answer.expiresIn !== undefined ? this.#now() + answer.expiresIn * 1000 : undefined);
+      jwtExpiresAt(answer.accessToken)?.getTime() ??
+      (answer.expiresIn !== undefined ? this.#now() + answer.expiresIn * 1000 : undefined);
     return {
       accessToken: answer.accessToken,
       refreshToken: answer.refreshToken || refreshToken,

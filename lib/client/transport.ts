@@ -13,10 +13,10 @@
 // - cancellation by the caller, and every failure mapped to our error kinds.
 import ky, { HTTPError, type KyInstance } from "ky";
 import type { z } from "zod";
-import { cancelled, ConfigurationError, DxpError, NetworkError, TimeoutError, UpstreamError } from "../errors.ts";
+import { ConfigurationError, cancelled, DxpError, NetworkError, TimeoutError, UpstreamError } from "../errors.ts";
 import { redactSecrets } from "../security/redact.ts";
-import { SET_ACCESS_TOKEN, SET_URL } from "../settings.ts";
 import type { UpstreamLimiter } from "../security/upstream-limiter.ts";
+import { SET_ACCESS_TOKEN, SET_URL } from "../settings.ts";
 import { answerWithText, BodyCutOff, MAX_BODY_BYTES, parseAnswer, readLimited, textOf } from "./answer.ts";
 import { type Endpoint, endpointPath } from "./endpoints.ts";
 import { HEADER_VALUE } from "./header-value.ts";
@@ -123,7 +123,13 @@ export class Transport {
 
   async call<T>(endpoint: Endpoint, options: CallOptions<T>): Promise<T> {
     const response = await this.#call(endpoint, options, false);
-    return parseAnswer(response, options.schema, `/${endpointPath(endpoint, options.pathParams)}`, this.#redact, options.pageSize);
+    return parseAnswer(
+      response,
+      options.schema,
+      `/${endpointPath(endpoint, options.pathParams)}`,
+      this.#redact,
+      options.pageSize,
+    );
   }
 
   /** The same call, its answer returned as text whatever its type (an HTML page included). */
@@ -182,14 +188,23 @@ export class Transport {
         response = await this.#attempt(again, init, `/${path}`, true, options.signal, keepHtml);
       }
       // Give up at once on a Retry-After past the budget (ky would wait and try again).
-      if (!response.ok && request.method === "GET" && RETRY_STATUSES.includes(response.status) && retries < this.#options.maxRetries) {
+      if (
+        !response.ok &&
+        request.method === "GET" &&
+        RETRY_STATUSES.includes(response.status) &&
+        retries < this.#options.maxRetries
+      ) {
         const wait = retryAfterMs(response);
-        if (wait !== undefined && Date.now() + wait >= deadline) throw await statusError(response, retries, subject, !!auth?.canRefresh, this.#redact);
+        if (wait !== undefined && Date.now() + wait >= deadline)
+          throw await statusError(response, retries, subject, !!auth?.canRefresh, this.#redact);
       }
       return response;
     };
     // The query goes into the URL here: given `searchParams`, ky builds its Request twice.
-    const query = options.searchParams && Object.keys(options.searchParams).length > 0 ? `?${new URLSearchParams(options.searchParams)}` : "";
+    const query =
+      options.searchParams && Object.keys(options.searchParams).length > 0
+        ? `?${new URLSearchParams(options.searchParams)}`
+        : "";
     const url = `${endpoint.root ? path : `${this.#apiPrefix}/${path}`}${query}`;
     const send = () =>
       this.#http(url, {
@@ -205,7 +220,8 @@ export class Transport {
       if (error instanceof DxpError) throw error;
       if (timedOut || Date.now() >= deadline) throw this.#timeout();
       if (options.signal?.aborted) throw cancelled();
-      if (error instanceof HTTPError) throw await statusError(error.response, retries, subject, !!auth?.canRefresh, this.#redact);
+      if (error instanceof HTTPError)
+        throw await statusError(error.response, retries, subject, !!auth?.canRefresh, this.#redact);
       if (error instanceof BodyCutOff) {
         throw new NetworkError(
           "The connection to the DXP dropped while its answer was being sent.",
@@ -228,11 +244,21 @@ export class Transport {
    * connection guard's refusal and redirects made final, and the body read within its
    * limit, so that a cut-off body is retried by ky like a dropped connection.
    */
-  async #attempt(request: Request, init: RequestInit | undefined, path: string, limited: boolean, signal: AbortSignal | undefined, keepHtml = false): Promise<Response> {
+  async #attempt(
+    request: Request,
+    init: RequestInit | undefined,
+    path: string,
+    limited: boolean,
+    signal: AbortSignal | undefined,
+    keepHtml = false,
+  ): Promise<Response> {
     const limiter = limited ? this.#options.limiter : undefined;
     const release = limiter ? await limiter.acquire(this.#options.caller, signal) : undefined;
     const started = Date.now();
-    const line = (what: string) => this.#options.log?.(`${request.method} ${path}${logQuery(new URL(request.url).search)} ${what} ${Date.now() - started} ms`);
+    const line = (what: string) =>
+      this.#options.log?.(
+        `${request.method} ${path}${logQuery(new URL(request.url).search)} ${what} ${Date.now() - started} ms`,
+      );
     try {
       let response: Response;
       try {
@@ -276,7 +302,8 @@ export class Transport {
 
 /** A DxpError somewhere in an error's cause chain (fetch wraps connection errors). */
 function dxpErrorIn(error: unknown): DxpError | undefined {
-  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) if (e instanceof DxpError) return e;
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++)
+    if (e instanceof DxpError) return e;
   return undefined;
 }
 

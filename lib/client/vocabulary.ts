@@ -21,9 +21,22 @@ export const SESSION_TYPES = [
 ] as const;
 export const QUALITY_TYPES = ["PEER2PEER", "PSTN", "CONFERENCE", "WEBINAR"] as const;
 export const SESSION_SCENARIOS = ["INTERNAL", "EXTERNAL", "FEDERATED"] as const;
-export const INSIGHTS = ["HIGH_JITTER", "HIGH_PACKET_LOSS", "HIGH_ROUNDTRIP_DELAY", "AGENT", "ACD", "IVR", "CUSTOMER"] as const;
+export const INSIGHTS = [
+  "HIGH_JITTER",
+  "HIGH_PACKET_LOSS",
+  "HIGH_ROUNDTRIP_DELAY",
+  "AGENT",
+  "ACD",
+  "IVR",
+  "CUSTOMER",
+] as const;
 /** The insights that label a contact-centre role, not a quality problem: answers keep them apart. */
-export const CONTACT_CENTRE_LABELS = ["AGENT", "ACD", "IVR", "CUSTOMER"] as const satisfies readonly (typeof INSIGHTS)[number][];
+export const CONTACT_CENTRE_LABELS = [
+  "AGENT",
+  "ACD",
+  "IVR",
+  "CUSTOMER",
+] as const satisfies readonly (typeof INSIGHTS)[number][];
 /**
  * Where a leg's figure counts as high: the HIGH_* insights' thresholds (inferred: dxp-api.md
  * does not give the platform's own). The simulator's insights and diagnostics and the tools'
@@ -53,7 +66,14 @@ export const HISTOGRAM_INTERVALS = ["HOUR", "DAY"] as const;
 export const TEST_RESULTS = ["PASS", "FAIL", "WARN"] as const;
 export const ORDER_DIRECTIONS = ["asc", "desc"] as const;
 /** What the session list sorts by: startDate|duration|nectarScore seen in the UI; the per-session metrics inferred. */
-export const SESSION_ORDER_FIELDS = ["startDate", "duration", "nectarScore", "jitter", "packetLoss", "roundTripDelay"] as const;
+export const SESSION_ORDER_FIELDS = [
+  "startDate",
+  "duration",
+  "nectarScore",
+  "jitter",
+  "packetLoss",
+  "roundTripDelay",
+] as const;
 /** A leg's network (inferred spelling, after the DXP UI's "network types"). */
 export const NETWORK_TYPES = ["WIRED", "WIFI", "CELLULAR"] as const;
 /** What the breakdown endpoint groups sessions by (inferred names). */

@@ -30,7 +30,10 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 
 /** Method and path with the /dapi prefix and the placeholder names dropped: `GET /session/{}`. */
 export function matchKey(method: string, path: string): string {
-  const bare = path.replace(/\/+$/, "").replace(new RegExp(`^/${API_PREFIX}(?=/|$)`), "").replace(/\{[^}]*\}/g, "{}");
+  const bare = path
+    .replace(/\/+$/, "")
+    .replace(new RegExp(`^/${API_PREFIX}(?=/|$)`), "")
+    .replace(/\{[^}]*\}/g, "{}");
   return `${method.toUpperCase()} ${bare || "/"}`;
 }
 
@@ -40,7 +43,8 @@ export function resolve(document: unknown, value: unknown): unknown {
     const ref = value.$ref;
     if (!ref.startsWith("#/")) return {};
     let target: unknown = document;
-    for (const part of ref.slice(2).split("/")) target = isObject(target) ? target[part.replace(/~1/g, "/").replace(/~0/g, "~")] : undefined;
+    for (const part of ref.slice(2).split("/"))
+      target = isObject(target) ? target[part.replace(/~1/g, "/").replace(/~0/g, "~")] : undefined;
     value = target;
   }
   return value;
@@ -57,7 +61,11 @@ const pathOf = (url: unknown): string => {
 
 /** Parse the description's text: JSON first, then YAML (loaded only then), else an HTML page. */
 export async function readDescription(text: string, contentType: string): Promise<ApiDescription> {
-  const empty = (kind: DescriptionKind, link?: string): ApiDescription => ({ kind, operations: new Map(), ...(link ? { link } : {}) });
+  const empty = (kind: DescriptionKind, link?: string): ApiDescription => ({
+    kind,
+    operations: new Map(),
+    ...(link ? { link } : {}),
+  });
   const trimmed = text.trimStart();
   if (contentType.includes("html") || trimmed.startsWith("<")) return empty("html", linkIn(text));
   let document: unknown;
@@ -73,7 +81,9 @@ export async function readDescription(text: string, contentType: string): Promis
   }
   if (!isObject(document) || !isObject(document.paths)) return empty("unreadable");
   const swagger = typeof document.swagger === "string";
-  const base = swagger ? pathOf(document.basePath) : pathOf(Array.isArray(document.servers) && isObject(document.servers[0]) ? document.servers[0].url : "");
+  const base = swagger
+    ? pathOf(document.basePath)
+    : pathOf(Array.isArray(document.servers) && isObject(document.servers[0]) ? document.servers[0].url : "");
   const operations = new Map<string, DescribedOperation>();
   for (const [path, item] of Object.entries(document.paths)) {
     const pathItem = resolve(document, item);
@@ -82,10 +92,19 @@ export async function readDescription(text: string, contentType: string): Promis
     for (const method of ["get", "post", "put", "delete", "patch"]) {
       const operation = pathItem[method];
       if (!isObject(operation)) continue;
-      const ownBase = !swagger && Array.isArray(operation.servers) && isObject(operation.servers[0]) ? pathOf(operation.servers[0].url) : base;
-      const parameters = [...shared, ...(Array.isArray(operation.parameters) ? operation.parameters : [])].map((p) => resolve(document, p));
-      const query = parameters.filter((p): p is Record<string, unknown> => isObject(p) && p.in === "query" && typeof p.name === "string").map((p) => p.name as string);
-      const ok = isObject(operation.responses) ? (operation.responses["200"] ?? operation.responses["2XX"] ?? operation.responses.default) : undefined;
+      const ownBase =
+        !swagger && Array.isArray(operation.servers) && isObject(operation.servers[0])
+          ? pathOf(operation.servers[0].url)
+          : base;
+      const parameters = [...shared, ...(Array.isArray(operation.parameters) ? operation.parameters : [])].map((p) =>
+        resolve(document, p),
+      );
+      const query = parameters
+        .filter((p): p is Record<string, unknown> => isObject(p) && p.in === "query" && typeof p.name === "string")
+        .map((p) => p.name as string);
+      const ok = isObject(operation.responses)
+        ? (operation.responses["200"] ?? operation.responses["2XX"] ?? operation.responses.default)
+        : undefined;
       const response = resolve(document, ok);
       let answer: unknown;
       if (isObject(response)) {
@@ -100,13 +119,20 @@ export async function readDescription(text: string, contentType: string): Promis
       operations.set(matchKey(method, full), { path: full, query, ...(answer === undefined ? {} : { answer }) });
     }
   }
-  const version = swagger ? String(document.swagger) : typeof document.openapi === "string" ? document.openapi : undefined;
+  const version = swagger
+    ? String(document.swagger)
+    : typeof document.openapi === "string"
+      ? document.openapi
+      : undefined;
   return { kind: swagger ? "swagger-2" : "openapi-3", operations, document, ...(version ? { version } : {}) };
 }
 
 /** The link a Swagger UI page gives its description: `url: "…"` in its script, or an href to a .json/.yaml/api-docs. */
 function linkIn(html: string): string | undefined {
   const script = /\burl\s*:\s*["']([^"']+)["']/.exec(html)?.[1];
-  const href = /href\s*=\s*["']([^"']*(?:api-docs|openapi|swagger)[^"']*\.(?:json|ya?ml)|[^"']*api-docs[^"']*)["']/i.exec(html)?.[1];
+  const href =
+    /href\s*=\s*["']([^"']*(?:api-docs|openapi|swagger)[^"']*\.(?:json|ya?ml)|[^"']*api-docs[^"']*)["']/i.exec(
+      html,
+    )?.[1];
   return script ?? href;
 }

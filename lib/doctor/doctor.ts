@@ -50,12 +50,30 @@ export interface DoctorReport {
   tool: string;
   checkedAt: string;
   url: string;
-  tenant: { name: string | null; source: "configured" | "first visible" | "none"; inTenantList: boolean | null; looksLikeEmailDomain: boolean; note?: string };
+  tenant: {
+    name: string | null;
+    source: "configured" | "first visible" | "none";
+    inTenantList: boolean | null;
+    looksLikeEmailDomain: boolean;
+    note?: string;
+  };
   urlPolicy: { ok: boolean; problem?: string };
-  token: { accessTokenExpiresAt: string | null; expired: boolean; refresh: "not tried" | "ok" | "failed"; refreshProblem?: string; newExpiresAt?: string | null };
+  token: {
+    accessTokenExpiresAt: string | null;
+    expired: boolean;
+    refresh: "not tried" | "ok" | "failed";
+    refreshProblem?: string;
+    newExpiresAt?: string | null;
+  };
   apiDescription: { path: string; found: boolean; kind?: string; version?: string; operations: number; note: string };
   overrides: string[];
-  freshness: { available: boolean; lastUpdated?: string; lagSeconds?: number | null; status?: string | null; note: string };
+  freshness: {
+    available: boolean;
+    lastUpdated?: string;
+    lagSeconds?: number | null;
+    status?: string | null;
+    note: string;
+  };
   endpoints: EndpointCheck[];
   summary: { ok: number; failed: number; skipped: number; optionalFailed: number; verdict: string };
 }
@@ -64,9 +82,15 @@ const ONE = { pageNumber: 1, pageSize: 1 } as const;
 const HOUR: SessionQuery = { window: { period: "LAST_HOUR" } };
 
 /** Our query for each read endpoint: the smallest that answers (one element, the shortest window). */
-function probeFor(name: Exclude<AnsweringEndpoint, "tokenRefresh">, ids: { sessionId?: string; userId?: string }): { query: SessionQuery; path?: Record<string, string> } | { skip: string } {
-  const session = ids.sessionId ? { query: {}, path: { id: ids.sessionId } } : { skip: "no session found to try it with" };
-  const user = (query: SessionQuery) => (ids.userId ? { query, path: { userId: ids.userId } } : { skip: "no user found to try it with" });
+function probeFor(
+  name: Exclude<AnsweringEndpoint, "tokenRefresh">,
+  ids: { sessionId?: string; userId?: string },
+): { query: SessionQuery; path?: Record<string, string> } | { skip: string } {
+  const session = ids.sessionId
+    ? { query: {}, path: { id: ids.sessionId } }
+    : { skip: "no session found to try it with" };
+  const user = (query: SessionQuery) =>
+    ids.userId ? { query, path: { userId: ids.userId } } : { skip: "no user found to try it with" };
   switch (name) {
     case "sessions":
       return { query: { ...HOUR, ...ONE } };
@@ -106,7 +130,12 @@ function probeFor(name: Exclude<AnsweringEndpoint, "tokenRefresh">, ids: { sessi
 }
 
 /** The order of the calls: the ones that find ids (a session, a user) before those that need them. */
-const ORDER: AnsweringEndpoint[] = ["tenants", "sessions", "userSearch", ...(Object.keys(ANSWERS) as AnsweringEndpoint[]).filter((n) => !["tenants", "sessions", "userSearch"].includes(n))];
+const ORDER: AnsweringEndpoint[] = [
+  "tenants",
+  "sessions",
+  "userSearch",
+  ...(Object.keys(ANSWERS) as AnsweringEndpoint[]).filter((n) => !["tenants", "sessions", "userSearch"].includes(n)),
+];
 
 const first = (value: unknown, key: string): string | undefined => {
   const element = (value as { elements?: Record<string, unknown>[] } | undefined)?.elements?.[0]?.[key];
@@ -120,7 +149,11 @@ export async function runDoctor(client: DxpClient, options: DoctorOptions = {}):
 
   // The token.
   const expiresAt = client.accessTokenExpiresAt;
-  const token: DoctorReport["token"] = { accessTokenExpiresAt: expiresAt?.toISOString() ?? null, expired: expiresAt ? expiresAt.getTime() <= now() : false, refresh: "not tried" };
+  const token: DoctorReport["token"] = {
+    accessTokenExpiresAt: expiresAt?.toISOString() ?? null,
+    expired: expiresAt ? expiresAt.getTime() <= now() : false,
+    refresh: "not tried",
+  };
   const refreshCheck = { ms: undefined as number | undefined, problem: undefined as string | undefined };
   if (options.refresh) {
     const started = now();
@@ -145,7 +178,8 @@ export async function runDoctor(client: DxpClient, options: DoctorOptions = {}):
     if (description.kind === "html" && description.link) {
       const link = new URL(description.link, `${client.url}${docPath}`);
       apiDescription.note = `${docPath} is an HTML page linking to ${link.pathname}; `;
-      if (link.origin !== new URL(client.url).origin) apiDescription.note += "it is on another host, so it was not fetched; ";
+      if (link.origin !== new URL(client.url).origin)
+        apiDescription.note += "it is on another host, so it was not fetched; ";
       else {
         answer = await client.page(`${link.pathname}${link.search}`, context());
         description = await readDescription(answer.text, answer.contentType);
@@ -203,7 +237,13 @@ export async function runDoctor(client: DxpClient, options: DoctorOptions = {}):
     let probe = probeFor(name, ids);
     // An id is looked for once more over a week when the last hour had none.
     if ("skip" in probe && (name === "session" || name === "user") && tenant) {
-      const found = await client.probe(name === "session" ? "sessions" : "userSearch", name === "session" ? { window: { period: "LAST_WEEK" }, ...ONE } : ONE, context(tenant)).catch(() => undefined);
+      const found = await client
+        .probe(
+          name === "session" ? "sessions" : "userSearch",
+          name === "session" ? { window: { period: "LAST_WEEK" }, ...ONE } : ONE,
+          context(tenant),
+        )
+        .catch(() => undefined);
       if (name === "session") ids.sessionId = first(found, "sessionId");
       else ids.userId = first(found, "userId");
       probe = probeFor(name, ids);
@@ -249,15 +289,26 @@ export async function runDoctor(client: DxpClient, options: DoctorOptions = {}):
       source: configured ? "configured" : tenant ? "first visible" : "none",
       inTenantList: inList,
       looksLikeEmailDomain,
-      ...(tenantNote(configured, tenants, looksLikeEmailDomain) ? { note: tenantNote(configured, tenants, looksLikeEmailDomain) } : {}),
+      ...(tenantNote(configured, tenants, looksLikeEmailDomain)
+        ? { note: tenantNote(configured, tenants, looksLikeEmailDomain) }
+        : {}),
     },
     urlPolicy: options.urlCheck ?? { ok: true },
     token,
     apiDescription,
     overrides: [...api.overridden],
     freshness: freshness
-      ? { available: true, lastUpdated: freshness.lastUpdated, lagSeconds: freshness.lagSeconds ?? null, status: freshness.status ?? null, note: `data as of ${freshness.lastUpdated}` }
-      : { available: false, note: `${fullPath(api.endpoints.datamartStatus)} did not answer: answers cannot say how fresh the data is.` },
+      ? {
+          available: true,
+          lastUpdated: freshness.lastUpdated,
+          lagSeconds: freshness.lagSeconds ?? null,
+          status: freshness.status ?? null,
+          note: `data as of ${freshness.lastUpdated}`,
+        }
+      : {
+          available: false,
+          note: `${fullPath(api.endpoints.datamartStatus)} did not answer: answers cannot say how fresh the data is.`,
+        },
     endpoints: checks,
     summary: { ok: 0, failed: 0, skipped: 0, optionalFailed: 0, verdict: "" },
   };
@@ -281,8 +332,15 @@ export const doctorExitCode = (report: DoctorReport): number =>
 const KIND_STATUS: Record<string, number> = { authentication: 401, permission: 403, not_found: 404, rate_limited: 429 };
 const statusOfKind = (kind: string): number | undefined => KIND_STATUS[kind];
 
-function tenantNote(configured: string | undefined, tenants: string[] | undefined, emailLike: boolean): string | undefined {
-  if (!configured) return tenants?.length ? `NECTAR_DOMAIN_NAME is not set: tried tenant "${tenants[0]}", the first this token may see (of ${tenants.length}).` : undefined;
+function tenantNote(
+  configured: string | undefined,
+  tenants: string[] | undefined,
+  emailLike: boolean,
+): string | undefined {
+  if (!configured)
+    return tenants?.length
+      ? `NECTAR_DOMAIN_NAME is not set: tried tenant "${tenants[0]}", the first this token may see (of ${tenants.length}).`
+      : undefined;
   if (!tenants) return undefined;
   if (tenants.includes(configured)) return undefined;
   return emailLike
@@ -291,36 +349,63 @@ function tenantNote(configured: string | undefined, tenants: string[] | undefine
 }
 
 /** What the description says of one of our endpoints: present, our query names known, its answer's fields. */
-function describedGaps(description: ApiDescription, name: AnsweringEndpoint | "apiDoc", endpoint: Endpoint, params: Record<ParamKey, string>): EndpointCheck["described"] {
+function describedGaps(
+  description: ApiDescription,
+  name: AnsweringEndpoint | "apiDoc",
+  endpoint: Endpoint,
+  params: Record<ParamKey, string>,
+): EndpointCheck["described"] {
   if (name === "apiDoc") return null;
   const operation = description.operations.get(matchKey(endpoint.method, fullPath(endpoint)));
   if (!operation) return { present: false, unknownParams: [], missing: [], unread: [] };
-  const ours = [...(endpoint.root || endpoint.anyTenant ? [] : [params.tenant]), ...(endpoint.query ?? []).map((k) => params[k])];
+  const ours = [
+    ...(endpoint.root || endpoint.anyTenant ? [] : [params.tenant]),
+    ...(endpoint.query ?? []).map((k) => params[k]),
+  ];
   const unknownParams = operation.query.length ? ours.filter((p) => !operation.query.includes(p)) : [];
-  const gaps = operation.answer === undefined ? { missing: [], unread: [] } : schemaGaps(answerJsonSchema(name), operation.answer, description.document);
+  const gaps =
+    operation.answer === undefined
+      ? { missing: [], unread: [] }
+      : schemaGaps(answerJsonSchema(name), operation.answer, description.document);
   return { present: true, unknownParams, ...gaps };
 }
 
-const list = (names: string[], max = 6) => (names.length > max ? `${names.slice(0, max).join(", ")} and ${names.length - max} more` : names.join(", "));
+const list = (names: string[], max = 6) =>
+  names.length > max ? `${names.slice(0, max).join(", ")} and ${names.length - max} more` : names.join(", ");
 
 /** One line per endpoint (✓/✗/– and why, naming the path), then the checks around them and a summary. */
 export function renderReport(report: DoctorReport, options: { compact?: boolean } = {}): string {
   const lines: string[] = [];
   if (!options.compact) lines.push(`${report.tool} · ${report.url} · ${report.checkedAt}`);
-  lines.push(`${report.urlPolicy.ok ? "✓" : "✗"} URL policy${report.urlPolicy.problem ? `: ${report.urlPolicy.problem}` : ""}`);
+  lines.push(
+    `${report.urlPolicy.ok ? "✓" : "✗"} URL policy${report.urlPolicy.problem ? `: ${report.urlPolicy.problem}` : ""}`,
+  );
   const t = report.token;
   lines.push(
     `${t.expired && t.refresh !== "ok" ? "✗" : "✓"} access token ${t.accessTokenExpiresAt ? `${t.expired ? "expired" : "expires"} ${t.accessTokenExpiresAt}` : "(expiry unknown: not a JWT)"}` +
-      (t.refresh === "ok" ? `; renewed once${t.newExpiresAt ? `, now expires ${t.newExpiresAt}` : ""}` : t.refresh === "failed" ? `; renewal failed: ${t.refreshProblem}` : ""),
+      (t.refresh === "ok"
+        ? `; renewed once${t.newExpiresAt ? `, now expires ${t.newExpiresAt}` : ""}`
+        : t.refresh === "failed"
+          ? `; renewal failed: ${t.refreshProblem}`
+          : ""),
   );
   const tenant = report.tenant;
-  lines.push(`${tenant.name ? (tenant.note && tenant.source === "configured" ? "✗" : "✓") : "✗"} tenant ${tenant.name ?? "(none)"}${tenant.note ? `: ${tenant.note}` : ""}`);
-  lines.push(`${report.apiDescription.found ? "✓" : "–"} API description ${report.apiDescription.path}: ${report.apiDescription.note}`);
+  lines.push(
+    `${tenant.name ? (tenant.note && tenant.source === "configured" ? "✗" : "✓") : "✗"} tenant ${tenant.name ?? "(none)"}${tenant.note ? `: ${tenant.note}` : ""}`,
+  );
+  lines.push(
+    `${report.apiDescription.found ? "✓" : "–"} API description ${report.apiDescription.path}: ${report.apiDescription.note}`,
+  );
   if (report.overrides.length) lines.push(`  overrides (NECTAR_DXP_ENDPOINTS): ${report.overrides.join("; ")}`);
   lines.push(`${report.freshness.available ? "✓" : "–"} data freshness: ${report.freshness.note}`);
   for (const c of report.endpoints) {
     // For a model: only what needs attention.
-    if (options.compact && (c.skipped || (c.ok && c.described?.present !== false && !c.described?.unknownParams.length && !c.described?.missing.length))) continue;
+    if (
+      options.compact &&
+      (c.skipped ||
+        (c.ok && c.described?.present !== false && !c.described?.unknownParams.length && !c.described?.missing.length))
+    )
+      continue;
     const mark = c.skipped ? "–" : c.ok ? "✓" : c.used ? "✗" : "!";
     const why: string[] = [];
     if (c.skipped) why.push(c.skipped);
@@ -331,13 +416,19 @@ export function renderReport(report: DoctorReport, options: { compact?: boolean 
     }
     if (c.described) {
       if (!c.described.present) why.push(`not in the API description`);
-      if (c.described.unknownParams.length) why.push(`query parameters the description doesn't name: ${list(c.described.unknownParams)}`);
+      if (c.described.unknownParams.length)
+        why.push(`query parameters the description doesn't name: ${list(c.described.unknownParams)}`);
       if (c.described.missing.length) why.push(`described without ${list(c.described.missing)}`);
-      if (c.described.unread.length && !c.unread.length) why.push(`described fields we don't read: ${list(c.described.unread)}`);
+      if (c.described.unread.length && !c.unread.length)
+        why.push(`described fields we don't read: ${list(c.described.unread)}`);
     }
-    lines.push(`${mark} ${c.name} ${c.method} ${c.path} (${c.evidence}${c.fieldsEvidence ? `, fields ${c.fieldsEvidence}` : ""}${c.used ? "" : ", optional"}): ${why.join("; ")}`);
+    lines.push(
+      `${mark} ${c.name} ${c.method} ${c.path} (${c.evidence}${c.fieldsEvidence ? `, fields ${c.fieldsEvidence}` : ""}${c.used ? "" : ", optional"}): ${why.join("; ")}`,
+    );
   }
   const s = report.summary;
-  lines.push(`${s.ok} ok, ${s.failed} failed${s.optionalFailed ? `, ${s.optionalFailed} optional failed` : ""}, ${s.skipped} not tried. ${s.verdict}`);
+  lines.push(
+    `${s.ok} ok, ${s.failed} failed${s.optionalFailed ? `, ${s.optionalFailed} optional failed` : ""}, ${s.skipped} not tried. ${s.verdict}`,
+  );
   return lines.join("\n");
 }

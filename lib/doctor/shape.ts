@@ -70,9 +70,16 @@ export function valueGaps(schema: z.ZodType, ours: Json, value: unknown): ShapeG
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     for (const issue of parsed.error.issues.slice(0, 20)) {
-      const path = issue.path.map((p) => (typeof p === "number" ? "[]" : String(p))).join(".").replace(/\.\[\]/g, "[]");
+      const path = issue.path
+        .map((p) => (typeof p === "number" ? "[]" : String(p)))
+        .join(".")
+        .replace(/\.\[\]/g, "[]");
       const absent = issue.code === "invalid_type" && / received undefined$/.test(issue.message);
-      missing.add(absent ? path || "(the whole answer)" : `${path || "(the whole answer)"} (${issue.message.replace(/^Invalid input: /, "")})`);
+      missing.add(
+        absent
+          ? path || "(the whole answer)"
+          : `${path || "(the whole answer)"} (${issue.message.replace(/^Invalid input: /, "")})`,
+      );
     }
   }
   const unread = new Set<string>();

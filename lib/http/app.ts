@@ -8,27 +8,27 @@
 import type { McpServer } from "@modelcontextprotocol/server";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { PartialCredentials } from "../connection.ts";
+import { type Logger, silentLogger } from "../logger.ts";
 import { originGuard } from "../security/origin-guard.ts";
 import type { UrlPolicy } from "../security/url-policy.ts";
 import type { ClientPool } from "../server/client-pool.ts";
 import { createServer, type ServerOptions } from "../server/create-server.ts";
-import { type Logger, silentLogger } from "../logger.ts";
 import { newSessionState, type SessionState } from "../session.ts";
+import type { FilterStore, SessionStore } from "../session-store.ts";
 import { BudgetExceededError, type Budgets, budgetsForHeap } from "../store/budgets.ts";
 import { filterHandles } from "../store/filter-handles.ts";
-import type { FilterStore, SessionStore } from "../session-store.ts";
 import { MemoryFilterStore } from "../store/memory-filter-store.ts";
 import { MemorySessionStore } from "../store/memory-session-store.ts";
+import { StoreUnavailableError } from "../store/store-error.ts";
 import type { Tool } from "../tool-kit/define.ts";
 import { allTools } from "../tools/index.ts";
-import { StoreUnavailableError } from "../store/store-error.ts";
 import { bodyLimit } from "./body-limit.ts";
 import { type CallerVariables, readCaller } from "./caller.ts";
-import { type BatchLimits, type BodyVariables, parseJsonRpc } from "./json-rpc-body.ts";
 import { jsonRpcError } from "./json-rpc.ts";
+import { type BatchLimits, type BodyVariables, parseJsonRpc } from "./json-rpc-body.ts";
 import { createMcpEndpoint, type McpEndpoint } from "./mcp-handler.ts";
 import { deleteSession, resolveSession, type SessionVariables } from "./sessions.ts";
-import { countInFlight, drain, newTraffic, refuseWhileDraining, tracked, type Traffic } from "./traffic.ts";
+import { countInFlight, drain, newTraffic, refuseWhileDraining, type Traffic, tracked } from "./traffic.ts";
 
 export interface HttpAppOptions {
   environment?: PartialCredentials;
@@ -100,13 +100,17 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     serveLegacyEra(endpoint, options, filters, budgets, log, traffic),
   );
   // We offer no standalone server-to-client stream: the spec's answer is 405.
-  app.get("/mcp", () => jsonRpcError(405, -32000, "Method not allowed: this server offers no GET stream.", { allow: "POST, DELETE" }));
+  app.get("/mcp", () =>
+    jsonRpcError(405, -32000, "Method not allowed: this server offers no GET stream.", { allow: "POST, DELETE" }),
+  );
   app.delete("/mcp", readCaller(options.tools ?? allTools, options.clients.keys), deleteSession(sessions));
   app.all("/mcp", () => jsonRpcError(405, -32000, "Method not allowed.", { allow: "POST, GET, DELETE" }));
 
   app.onError((error) => {
-    if (error instanceof StoreUnavailableError) return jsonRpcError(503, -32000, error.userMessage, { "retry-after": "1" });
-    if (error instanceof BudgetExceededError) return jsonRpcError(503, -32000, error.userMessage, { "retry-after": "60" });
+    if (error instanceof StoreUnavailableError)
+      return jsonRpcError(503, -32000, error.userMessage, { "retry-after": "1" });
+    if (error instanceof BudgetExceededError)
+      return jsonRpcError(503, -32000, error.userMessage, { "retry-after": "60" });
     log.error(`http: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return jsonRpcError(500, -32603, "Internal error.");
   });
@@ -128,9 +132,20 @@ type FilterBudgets = NonNullable<HttpAppOptions["budgets"]>;
  * so its session keeps nothing (a fresh state each request) and its saved filters share
  * the anonymous budget.
  */
-function serverFor(c: Context<McpEnv>, options: HttpAppOptions, filters: FilterStore, budgets: FilterBudgets, log: Logger, session: SessionState, stateless: boolean, onlyTool?: string): McpServer {
+function serverFor(
+  c: Context<McpEnv>,
+  options: HttpAppOptions,
+  filters: FilterStore,
+  budgets: FilterBudgets,
+  log: Logger,
+  session: SessionState,
+  stateless: boolean,
+  onlyTool?: string,
+): McpServer {
   const anonymous = c.get("anonymous");
-  const quota = anonymous ? { ownerBytes: budgets.filterBytesAnonymous, anonymous } : { ownerBytes: budgets.filterBytesPerCaller };
+  const quota = anonymous
+    ? { ownerBytes: budgets.filterBytesAnonymous, anonymous }
+    : { ownerBytes: budgets.filterBytesPerCaller };
   return createServer({
     session: anonymous ? newSessionState() : session,
     stateless: stateless || anonymous,
@@ -169,7 +184,14 @@ function cancelOnHangUp(request: Request, server: McpServer): () => void {
 }
 
 /** 2026-07-28: the request carries everything (no session); nothing is remembered. */
-function serveModernEra(endpoint: McpEndpoint, options: HttpAppOptions, filters: FilterStore, budgets: FilterBudgets, log: Logger, traffic: Traffic): MiddlewareHandler<McpEnv> {
+function serveModernEra(
+  endpoint: McpEndpoint,
+  options: HttpAppOptions,
+  filters: FilterStore,
+  budgets: FilterBudgets,
+  log: Logger,
+  traffic: Traffic,
+): MiddlewareHandler<McpEnv> {
   return async (c, next) => {
     if (await endpoint.isLegacy(c.req.raw, c.get("body"))) return next();
     let done = () => {};
@@ -183,12 +205,22 @@ function serveModernEra(endpoint: McpEndpoint, options: HttpAppOptions, filters:
 }
 
 /** 2025-era: a server on this request's session (resolveSession found or made it). */
-function serveLegacyEra(endpoint: McpEndpoint, options: HttpAppOptions, filters: FilterStore, budgets: FilterBudgets, log: Logger, traffic: Traffic): MiddlewareHandler<McpEnv> {
+function serveLegacyEra(
+  endpoint: McpEndpoint,
+  options: HttpAppOptions,
+  filters: FilterStore,
+  budgets: FilterBudgets,
+  log: Logger,
+  traffic: Traffic,
+): MiddlewareHandler<McpEnv> {
   return async (c) => {
     const stream = (c.req.header("accept") ?? "").includes("text/event-stream");
     const server = serverFor(c, options, filters, budgets, log, c.get("state"), c.get("sessionId") === undefined);
     const done = cancelOnHangUp(c.req.raw, server);
-    const response = await endpoint.serveLegacy(c.req.raw, c.get("body"), server, { newSessionId: c.get("newSessionId"), stream });
+    const response = await endpoint.serveLegacy(c.req.raw, c.get("body"), server, {
+      newSessionId: c.get("newSessionId"),
+      stream,
+    });
     return tracked(traffic, response, done);
   };
 }

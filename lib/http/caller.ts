@@ -20,7 +20,10 @@ export interface CallerVariables {
   anonymous: boolean;
 }
 
-export function readCaller(offered: readonly Tool[], keys: CredentialKeys): MiddlewareHandler<{ Variables: CallerVariables }> {
+export function readCaller(
+  offered: readonly Tool[],
+  keys: CredentialKeys,
+): MiddlewareHandler<{ Variables: CallerVariables }> {
   return async (c, next) => {
     try {
       const credentials = readCredentialHeaders(c.req.raw.headers);
@@ -38,7 +41,12 @@ export function readCaller(offered: readonly Tool[], keys: CredentialKeys): Midd
 /** The owner key of a caller's sessions: the credential headers (URL and tokens), or none. */
 export function sessionOwner(keys: CredentialKeys, credentials: PartialCredentials | undefined): Promise<string> {
   if (!hasCredentialHeaders(credentials)) return keys.derive("session-owner:no-headers");
-  return keys.derive("session-owner", credentials.url ? normalizeUrl(credentials.url) : "", credentials.accessToken, credentials.refreshToken);
+  return keys.derive(
+    "session-owner",
+    credentials.url ? normalizeUrl(credentials.url) : "",
+    credentials.accessToken,
+    credentials.refreshToken,
+  );
 }
 
 /** A DXP URL or a token in the headers: something that tells this caller from another. */

@@ -2,16 +2,16 @@
 // run, so neither holds any logic of its own.
 import { clientOptionsFrom, effectiveUrlPolicy, type ServerConfig } from "../config.ts";
 import type { PartialCredentials } from "../connection.ts";
-import { defaultAllowedHosts } from "../security/origin-guard.ts";
-import { ClientPool } from "../server/client-pool.ts";
-import { OPERATOR_URL_POLICY } from "../server/create-server.ts";
 import type { Logger } from "../logger.ts";
+import { defaultAllowedHosts } from "../security/origin-guard.ts";
 import type { UrlPolicy } from "../security/url-policy.ts";
+import { ClientPool } from "../server/client-pool.ts";
 import { configuredTools } from "../server/configured-tools.ts";
-import { createHttpApp, type HttpApp } from "./app.ts";
+import { OPERATOR_URL_POLICY } from "../server/create-server.ts";
 import { MemoryFilterStore } from "../store/memory-filter-store.ts";
 import { MemorySessionStore } from "../store/memory-session-store.ts";
 import type { SharedStores } from "../store/shared-stores.ts";
+import { createHttpApp, type HttpApp } from "./app.ts";
 
 export interface HttpRuntime {
   config: ServerConfig;
@@ -40,7 +40,13 @@ export function httpAppFromConfig({ config, demo, log, guardFetch, stores }: Htt
       budgets: config.budgets,
       ...(stores ? { keys: stores.keys, tokenStore: stores.tokens, answerStore: stores.answers } : {}),
     }),
-    sessions: stores?.sessions ?? new MemorySessionStore({ idleTtlMs: config.sessionIdleMs, maxSessions: config.maxSessions, maxBytes: config.budgets.sessionBytes }),
+    sessions:
+      stores?.sessions ??
+      new MemorySessionStore({
+        idleTtlMs: config.sessionIdleMs,
+        maxSessions: config.maxSessions,
+        maxBytes: config.budgets.sessionBytes,
+      }),
     filters: stores?.filters ?? new MemoryFilterStore({ maxBytes: config.budgets.filterBytes }),
     budgets: config.budgets,
     storeReady: stores?.ready,

@@ -32,11 +32,19 @@ export function parseJsonRpc(limits: BatchLimits = {}): MiddlewareHandler<{ Vari
     if (Array.isArray(body)) {
       if (body.length === 0) return jsonRpcError(400, -32600, "Invalid Request: empty batch.");
       if (body.length > maxMessages) {
-        return jsonRpcError(400, -32600, `Invalid Request: a batch may hold at most ${maxMessages} messages; send ${body.length} as several requests.`);
+        return jsonRpcError(
+          400,
+          -32600,
+          `Invalid Request: a batch may hold at most ${maxMessages} messages; send ${body.length} as several requests.`,
+        );
       }
       const calls = messages.filter((m) => methodOf(m) === "tools/call").length;
       if (calls > maxToolCalls) {
-        return jsonRpcError(400, -32600, `Invalid Request: a batch may hold at most ${maxToolCalls} tool calls (this one has ${calls}); send them in smaller batches.`);
+        return jsonRpcError(
+          400,
+          -32600,
+          `Invalid Request: a batch may hold at most ${maxToolCalls} tool calls (this one has ${calls}); send them in smaller batches.`,
+        );
       }
     }
     const initialize = messages.some((m) => methodOf(m) === "initialize");

@@ -5,8 +5,8 @@ import type { MiddlewareHandler } from "hono";
 import { newSessionState, type SessionState } from "../session.ts";
 import type { SessionStore } from "../session-store.ts";
 import type { CallerVariables } from "./caller.ts";
-import type { BodyVariables } from "./json-rpc-body.ts";
 import { jsonRpcError } from "./json-rpc.ts";
+import type { BodyVariables } from "./json-rpc-body.ts";
 
 export const SESSION_HEADER = "mcp-session-id";
 
@@ -20,7 +20,9 @@ export interface SessionVariables {
 
 const notFound = () => jsonRpcError(404, -32001, "Session not found or expired: initialize a new session.");
 
-export function resolveSession(sessions: SessionStore): MiddlewareHandler<{ Variables: SessionVariables & CallerVariables & BodyVariables }> {
+export function resolveSession(
+  sessions: SessionStore,
+): MiddlewareHandler<{ Variables: SessionVariables & CallerVariables & BodyVariables }> {
   return async (c, next) => {
     const owner = c.get("owner");
     const presented = c.req.header(SESSION_HEADER);
@@ -28,7 +30,9 @@ export function resolveSession(sessions: SessionStore): MiddlewareHandler<{ Vari
       const id = crypto.randomUUID();
       const created = await sessions.create(id, owner);
       if (!created.ok) {
-        return jsonRpcError(503, -32000, "Too many live sessions on this server; retry in a minute.", { "retry-after": "60" });
+        return jsonRpcError(503, -32000, "Too many live sessions on this server; retry in a minute.", {
+          "retry-after": "60",
+        });
       }
       c.set("state", created.state);
       c.set("sessionId", id);
@@ -56,6 +60,8 @@ export function deleteSession(sessions: SessionStore): MiddlewareHandler<{ Varia
   return async (c) => {
     const id = c.req.header(SESSION_HEADER);
     if (!id) return jsonRpcError(400, -32000, "Mcp-Session-Id header required.");
-    return (await sessions.delete(id, c.get("owner"))) ? c.body(null, 204) : jsonRpcError(404, -32001, "Session not found.");
+    return (await sessions.delete(id, c.get("owner")))
+      ? c.body(null, 204)
+      : jsonRpcError(404, -32001, "Session not found.");
   };
 }

@@ -33,7 +33,8 @@ export function countInFlight(traffic: Traffic): MiddlewareHandler {
 
 export function refuseWhileDraining(traffic: Traffic): MiddlewareHandler {
   return async (_c, next) => {
-    if (traffic.draining) return jsonRpcError(503, -32000, "Server is shutting down; retry on another instance.", { "retry-after": "1" });
+    if (traffic.draining)
+      return jsonRpcError(503, -32000, "Server is shutting down; retry on another instance.", { "retry-after": "1" });
     return next();
   };
 }

@@ -74,7 +74,8 @@ export function analyzeHost(input: string): AnalyzedHost {
     return kind ? { kind, literal: true, name: hostname } : reserved;
   }
   // The URL parser has already turned other IPv4 spellings (2130706433, 0x7f.1) into a dotted quad.
-  if (ipaddr.IPv4.isValidFourPartDecimal(hostname)) return { kind: classifyAddress(hostname)!, literal: true, name: hostname };
+  if (ipaddr.IPv4.isValidFourPartDecimal(hostname))
+    return { kind: classifyAddress(hostname)!, literal: true, name: hostname };
 
   return { kind: classifyName(hostname), literal: false, name: hostname };
 }
@@ -120,7 +121,8 @@ const RANGE_CLASS: Record<string, HostClass> = {
 export function classifyAddress(text: string): HostClass | undefined {
   if (text.includes("%") || !ipaddr.isValid(text)) return undefined; // zone ids are never acceptable here
   const address = ipaddr.parse(text);
-  if (METADATA_ADDRESSES.some(([range, bits]) => range.kind() === address.kind() && address.match(range, bits))) return "metadata";
+  if (METADATA_ADDRESSES.some(([range, bits]) => range.kind() === address.kind() && address.match(range, bits)))
+    return "metadata";
   if (address.kind() === "ipv6") {
     const embedded = embeddedIpv4(address as ipaddr.IPv6);
     if (embedded) return classifyAddress(embedded);

@@ -65,9 +65,7 @@ export function defaultAllowedHosts(bindHost: string, port: number): string[] {
 }
 
 export function originGuard(options: OriginGuardOptions): MiddlewareHandler {
-  const hosts = options.allowedHosts
-    .map((entry) => parseHostPort(entry))
-    .filter((e): e is HostPort => e !== undefined);
+  const hosts = options.allowedHosts.map((entry) => parseHostPort(entry)).filter((e): e is HostPort => e !== undefined);
   if (hosts.length !== options.allowedHosts.length) {
     const bad = options.allowedHosts.filter((entry) => parseHostPort(entry) === undefined);
     throw new ConfigurationError(

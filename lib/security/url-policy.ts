@@ -6,8 +6,8 @@
 // is the policy on those classes, not a parser.
 
 import { ConfigurationError } from "../errors.ts";
-import { canonicalBase } from "./dxp-url.ts";
 import { analyzeHost, classifyAddress, type HostClass } from "./address-classes.ts";
+import { canonicalBase } from "./dxp-url.ts";
 
 export interface UrlPolicy {
   /** Host patterns the DXP URL may name: exact hosts or `*.suffix` wildcards (matches subdomains only, not the bare suffix). `*` alone means any public name. Default ["*.nectar.services"]. */
@@ -81,10 +81,7 @@ export function checkDxpUrl(raw: string, policy?: Partial<UrlPolicy>): string {
   }
 
   if (scheme === "http") {
-    throw new ConfigurationError(
-      `The DXP URL must use https; plain http is refused for ${shown}.`,
-      ACCEPTED,
-    );
+    throw new ConfigurationError(`The DXP URL must use https; plain http is refused for ${shown}.`, ACCEPTED);
   }
 
   if (NEVER_ACCEPTED.has(host.kind)) {
@@ -121,10 +118,7 @@ export function checkDxpUrl(raw: string, policy?: Partial<UrlPolicy>): string {
   }
 
   const list = patterns.length > 0 ? patterns.join(", ") : "none";
-  throw new ConfigurationError(
-    `The DXP URL's host ${shown} is not an allowed DXP host (allowed: ${list}).`,
-    ACCEPTED,
-  );
+  throw new ConfigurationError(`The DXP URL's host ${shown} is not an allowed DXP host (allowed: ${list}).`, ACCEPTED);
 }
 
 /**
@@ -222,4 +216,3 @@ function isValidName(name: string): boolean {
   if (name.length === 0 || name.length > 253) return false;
   return name.split(".").every((label) => /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/.test(label));
 }
-

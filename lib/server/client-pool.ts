@@ -7,8 +7,8 @@ import { LRUCache } from "lru-cache";
 import type { ClientOptions, DxpClient } from "../client/client.ts";
 import { type DxpCredentials, normalizeUrl } from "../client/credentials.ts";
 import { UpstreamLimiter } from "../security/upstream-limiter.ts";
-import { CredentialKeys } from "../store/credential-keys.ts";
 import type { Budgets } from "../store/budgets.ts";
+import { CredentialKeys } from "../store/credential-keys.ts";
 import type { AnswerStore, TokenStore } from "../store/interfaces.ts";
 import { MemoryAnswerStore } from "../store/memory-answer-store.ts";
 import { MemoryTokenStore } from "../store/memory-token-store.ts";
@@ -67,7 +67,8 @@ export class ClientPool {
   }
 
   get answers(): AnswerStore {
-    return (this.#answers ??= this.#given.answerStore ?? new MemoryAnswerStore({ now: this.#given.now, maxBytes: this.#budgets?.answerBytes }));
+    return (this.#answers ??=
+      this.#given.answerStore ?? new MemoryAnswerStore({ now: this.#given.now, maxBytes: this.#budgets?.answerBytes }));
   }
 
   get limiter(): UpstreamLimiter {

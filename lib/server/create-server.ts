@@ -2,14 +2,14 @@
 // connection, HTTP once per request (a server per request is the SDK's stateless pattern,
 // and the only one it offers for 2026-07-28). The same server serves both protocol eras.
 import { type jsonSchemaValidator, McpServer } from "@modelcontextprotocol/server";
+import { appViews } from "../apps/views.ts";
+import { type Logger, silentLogger } from "../logger.ts";
+import { prompts } from "../prompts.ts";
+import { resourcesFor } from "../resources.ts";
 import type { Tool } from "../tool-kit/define.ts";
 import { allTools } from "../tools/index.ts";
 import { VERSION } from "../version.ts";
 import { SERVER_INSTRUCTIONS } from "./instructions.ts";
-import { type Logger, silentLogger } from "../logger.ts";
-import { prompts } from "../prompts.ts";
-import { resourcesFor } from "../resources.ts";
-import { appViews } from "../apps/views.ts";
 import { registerAppViews, registerPrompts, registerResources, registerTools } from "./register.ts";
 import { type ContextOptions, toolContextFactory } from "./tool-context.ts";
 
@@ -50,7 +50,12 @@ export function createServer(options: ServerOptions): McpServer {
     // vary with state): say so, rather than the SDK's default listChanged: true.
     {
       instructions: SERVER_INSTRUCTIONS,
-      capabilities: { logging: {}, tools: { listChanged: false }, prompts: { listChanged: false }, resources: { listChanged: false } },
+      capabilities: {
+        logging: {},
+        tools: { listChanged: false },
+        prompts: { listChanged: false },
+        resources: { listChanged: false },
+      },
       jsonSchemaValidator: options.jsonSchemaValidator,
     },
   );
@@ -62,7 +67,10 @@ export function createServer(options: ServerOptions): McpServer {
     registerPrompts(server, prompts);
     registerResources(server, resourcesFor(tools), contextFor);
     // A view shows its tool's results: without the tool (NECTAR_TOOLS, X-MCP-Tools) it has nothing to show.
-    registerAppViews(server, appViews.filter((view) => tools.some((tool) => tool.name === view.tool)));
+    registerAppViews(
+      server,
+      appViews.filter((view) => tools.some((tool) => tool.name === view.tool)),
+    );
   }
   options.extend?.(server);
   return server;

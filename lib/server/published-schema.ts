@@ -25,8 +25,8 @@
 import { z } from "zod";
 import { FILTER_HOME, FILTER_KEYS, filterShape } from "../filter.ts";
 import { type Tool, withoutNulls } from "../tool-kit/define.ts";
-import { DRILL_NAMES } from "../tool-query/drill.ts";
 import { portableSchema } from "../tool-kit/portable-schema.ts";
+import { DRILL_NAMES } from "../tool-query/drill.ts";
 import { allTools } from "../tools/index.ts";
 import { GENERATED_TARGET, PUBLISHED } from "./published-schemas.generated.ts";
 
@@ -47,7 +47,11 @@ export type KnownJson = Partial<Record<"input" | "output", Json>>;
  * `schema` may be a function that builds it: then it is built on the first validation or
  * conversion that needs it (a known JSON Schema needs none).
  */
-export function convertedOnce<T extends z.ZodType>(schema: T | (() => T), publish: (json: Json) => Json = (json) => json, known: KnownJson = {}): ConvertedOnce<T> {
+export function convertedOnce<T extends z.ZodType>(
+  schema: T | (() => T),
+  publish: (json: Json) => Json = (json) => json,
+  known: KnownJson = {},
+): ConvertedOnce<T> {
   let built: T | undefined;
   const standard = () => (built ??= typeof schema === "function" ? schema() : schema)["~standard"];
   const memo = new Map<string, Record<string, unknown>>();
@@ -111,7 +115,13 @@ export function publishedSchemas(tool: Tool): PublishedSchemas {
     schemas = {
       // A function: registering reads no schema, so a tool whose schemas are getters built on
       // first use is not built by a cold tools/list.
-      input: nullMeansNotGiven(convertedOnce(() => tool.inputSchema, (json) => compactInput(json, filterFields), { input: known?.input })),
+      input: nullMeansNotGiven(
+        convertedOnce(
+          () => tool.inputSchema,
+          (json) => compactInput(json, filterFields),
+          { input: known?.input },
+        ),
+      ),
       output: convertedOnce(() => publishedOutputSchema(tool.outputSchema), compactOutput, { output: known?.output }),
     };
     published.set(tool, schemas);
@@ -122,7 +132,12 @@ export function publishedSchemas(tool: Tool): PublishedSchemas {
 /** The same schema, validating a call's arguments without their null-valued fields (withoutNulls). */
 function nullMeansNotGiven<T extends z.ZodType>(converted: ConvertedOnce<T>): ConvertedOnce<T> {
   const standard = converted["~standard"];
-  return { "~standard": { ...standard, validate: (value: unknown, options?: unknown) => standard.validate(withoutNulls(value), options as never) } as StandardOf<T> };
+  return {
+    "~standard": {
+      ...standard,
+      validate: (value: unknown, options?: unknown) => standard.validate(withoutNulls(value), options as never),
+    } as StandardOf<T>,
+  };
 }
 
 const FILTER_FIELDS: ReadonlySet<string> = new Set(FILTER_KEYS);
@@ -132,7 +147,9 @@ let shared: Record<string, unknown> | undefined;
 /** Each filter field's description as set_session_filter publishes it. */
 const sharedDescriptions = (): Record<string, unknown> =>
   (shared ??= Object.fromEntries(
-    Object.entries((z.toJSONSchema(z.object(filterShape()), { io: "input" }) as { properties: Record<string, Json> }).properties).map(([key, field]) => [key, field.description]),
+    Object.entries(
+      (z.toJSONSchema(z.object(filterShape()), { io: "input" }) as { properties: Record<string, Json> }).properties,
+    ).map(([key, field]) => [key, field.description]),
   ));
 
 /**
@@ -143,7 +160,15 @@ const sharedDescriptions = (): Record<string, unknown> =>
  * additionalProperties, even at the root (Gemini's `parameters` refuses it): zod still
  * refuses an unknown field, by name.
  */
-const INPUT_KEYWORDS: ReadonlySet<string> = new Set(["type", "properties", "items", "enum", "description", "required", "anyOf"]);
+const INPUT_KEYWORDS: ReadonlySet<string> = new Set([
+  "type",
+  "properties",
+  "items",
+  "enum",
+  "description",
+  "required",
+  "anyOf",
+]);
 
 function compactInput(json: Json, filterFields: ReadonlySet<string>): Json {
   const root = portableSchema(json, INPUT_KEYWORDS);
@@ -173,7 +198,8 @@ function compactInput(json: Json, filterFields: ReadonlySet<string>): Json {
 function compactOutput(json: Json): Json {
   const root = portableSchema(json, OUTPUT_KEYWORDS);
   const properties = (root.properties ?? {}) as Record<string, Json>;
-  for (const [key, field] of Object.entries(properties)) if (field.type === "object" || field.type === "array") properties[key] = {};
+  for (const [key, field] of Object.entries(properties))
+    if (field.type === "object" || field.type === "array") properties[key] = {};
   return root;
 }
 

@@ -2,21 +2,31 @@
 // into MCP tools and each outcome (lib/tool-kit/run-tool.ts) into a result: success carries
 // structuredContent plus its text rendering; a failure is an isError result with the
 // message written for the model. Prompts and resources, plain objects too, register here.
-import { type CallToolResult, type McpServer, ResourceTemplate, type ServerContext } from "@modelcontextprotocol/server";
+import {
+  type CallToolResult,
+  type McpServer,
+  ResourceTemplate,
+  type ServerContext,
+} from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { viewHtml } from "../apps/html.ts";
 import { APP_HTML_MIME_TYPE, type AppView, toolViewMeta } from "../apps/views.ts";
 import { messageFor } from "../errors.ts";
+import type { Logger } from "../logger.ts";
 import type { PromptDefinition } from "../prompts.ts";
 import type { ResourceDefinition } from "../resources.ts";
 import type { Tool, ToolContext } from "../tool-kit/define.ts";
 import { runTool } from "../tool-kit/run-tool.ts";
-import type { Logger } from "../logger.ts";
 import { convertedOnce, publishedSchemas } from "./published-schema.ts";
 
 export type ContextFactory = (base: Pick<ToolContext, "signal" | "progress">) => ToolContext;
 
-export function registerTools(server: McpServer, tools: readonly Tool[], contextFor: ContextFactory, log: Logger): void {
+export function registerTools(
+  server: McpServer,
+  tools: readonly Tool[],
+  contextFor: ContextFactory,
+  log: Logger,
+): void {
   for (const tool of tools) {
     const schemas = publishedSchemas(tool);
     server.registerTool(
@@ -41,16 +51,27 @@ export function registerTools(server: McpServer, tools: readonly Tool[], context
  */
 function publishedAnnotations({ annotations }: Tool) {
   const { readOnlyHint, openWorldHint, destructiveHint, idempotentHint } = annotations;
-  return readOnlyHint ? { readOnlyHint, openWorldHint } : { readOnlyHint, destructiveHint, idempotentHint, openWorldHint };
+  return readOnlyHint
+    ? { readOnlyHint, openWorldHint }
+    : { readOnlyHint, destructiveHint, idempotentHint, openWorldHint };
 }
 
-async function callTool(tool: Tool, args: unknown, ctx: ServerContext, contextFor: ContextFactory, log: Logger): Promise<CallToolResult> {
+async function callTool(
+  tool: Tool,
+  args: unknown,
+  ctx: ServerContext,
+  contextFor: ContextFactory,
+  log: Logger,
+): Promise<CallToolResult> {
   const progressToken = ctx.mcpReq._meta?.progressToken;
   const context = contextFor({
     signal: ctx.mcpReq.signal,
     progress: async (progress, total, message) => {
       if (progressToken === undefined) return;
-      await ctx.mcpReq.notify({ method: "notifications/progress", params: { progressToken, progress, total, message } });
+      await ctx.mcpReq.notify({
+        method: "notifications/progress",
+        params: { progressToken, progress, total, message },
+      });
     },
   });
   const outcome = await runTool(tool, args, context, log);
@@ -65,13 +86,23 @@ export function registerPrompts(server: McpServer, prompts: readonly PromptDefin
   for (const prompt of prompts) {
     let argsSchema = promptArgs.get(prompt);
     if (!argsSchema) promptArgs.set(prompt, (argsSchema = convertedOnce(z.object(prompt.args))));
-    server.registerPrompt(prompt.name, { title: prompt.title, description: prompt.description, argsSchema }, (args) => ({
-      messages: [{ role: "user", content: { type: "text", text: prompt.text(args as Record<string, string | undefined>) } }],
-    }));
+    server.registerPrompt(
+      prompt.name,
+      { title: prompt.title, description: prompt.description, argsSchema },
+      (args) => ({
+        messages: [
+          { role: "user", content: { type: "text", text: prompt.text(args as Record<string, string | undefined>) } },
+        ],
+      }),
+    );
   }
 }
 
-export function registerResources(server: McpServer, resources: readonly ResourceDefinition[], contextFor: ContextFactory): void {
+export function registerResources(
+  server: McpServer,
+  resources: readonly ResourceDefinition[],
+  contextFor: ContextFactory,
+): void {
   for (const resource of resources) {
     const metadata = { title: resource.title, description: resource.description, mimeType: "application/json" };
     const read = async (uri: URL, variables: Record<string, string>, signal: AbortSignal) => {
@@ -84,8 +115,11 @@ export function registerResources(server: McpServer, resources: readonly Resourc
       }
     };
     if (resource.uri.includes("{")) {
-      server.registerResource(resource.name, new ResourceTemplate(resource.uri, { list: undefined }), metadata, (uri, variables, ctx) =>
-        read(uri, variables as Record<string, string>, ctx.mcpReq.signal),
+      server.registerResource(
+        resource.name,
+        new ResourceTemplate(resource.uri, { list: undefined }),
+        metadata,
+        (uri, variables, ctx) => read(uri, variables as Record<string, string>, ctx.mcpReq.signal),
       );
     } else {
       server.registerResource(resource.name, resource.uri, metadata, (uri, ctx) => read(uri, {}, ctx.mcpReq.signal));
@@ -96,8 +130,13 @@ export function registerResources(server: McpServer, resources: readonly Resourc
 /** MCP Apps views as `ui://` resources with the Apps MIME type; the HTML loads on the first read. */
 export function registerAppViews(server: McpServer, views: readonly AppView[]): void {
   for (const view of views) {
-    server.registerResource(view.name, view.uri, { title: view.title, description: view.description, mimeType: APP_HTML_MIME_TYPE }, async (uri) => ({
-      contents: [{ uri: uri.href, mimeType: APP_HTML_MIME_TYPE, text: await viewHtml(view) }],
-    }));
+    server.registerResource(
+      view.name,
+      view.uri,
+      { title: view.title, description: view.description, mimeType: APP_HTML_MIME_TYPE },
+      async (uri) => ({
+        contents: [{ uri: uri.href, mimeType: APP_HTML_MIME_TYPE, text: await viewHtml(view) }],
+      }),
+    );
   }
 }

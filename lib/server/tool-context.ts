@@ -1,6 +1,8 @@
 // How a tool call gets its context: credentials resolved from this session, this
 // request and the environment; a client from the shared pool; the URL policy for URLs a
 // client names. Used by the MCP server and by the function-calling adapter alike.
+
+import { normalizeUrl } from "../client/credentials.ts";
 import {
   type ConnectionLayer,
   type PartialCredentials,
@@ -13,11 +15,14 @@ import { checkDxpUrl, type UrlPolicy } from "../security/url-policy.ts";
 import type { SessionState } from "../session.ts";
 import { type FilterHandles, localFilterHandles } from "../store/filter-handles.ts";
 import type { ToolContext } from "../tool-kit/define.ts";
-import { normalizeUrl } from "../client/credentials.ts";
 import { ClientPool } from "./client-pool.ts";
 
 /** What the client itself enforces for every URL: HTTPS, or http only to loopback. */
-export const OPERATOR_URL_POLICY: UrlPolicy = { allowedHosts: ["*"], allowPrivateAddresses: true, allowLoopbackHttp: true };
+export const OPERATOR_URL_POLICY: UrlPolicy = {
+  allowedHosts: ["*"],
+  allowPrivateAddresses: true,
+  allowLoopbackHttp: true,
+};
 
 export interface ContextOptions {
   /** This MCP session's state (filter, configure_connection credentials). */
@@ -48,7 +53,9 @@ export interface ContextOptions {
   now?: () => number;
 }
 
-export function toolContextFactory(options: ContextOptions): (base: Pick<ToolContext, "signal" | "progress">) => ToolContext {
+export function toolContextFactory(
+  options: ContextOptions,
+): (base: Pick<ToolContext, "signal" | "progress">) => ToolContext {
   const clients = options.clients ?? new ClientPool({ urlPolicy: OPERATOR_URL_POLICY });
   const now = options.now ?? Date.now;
   const filters = options.filters ?? localFilterHandles();
@@ -58,7 +65,9 @@ export function toolContextFactory(options: ContextOptions): (base: Pick<ToolCon
       ["headers", options.headers],
       [options.environmentSource ?? "environment", options.environment],
     ] satisfies ConnectionLayer[]);
-    return options.withholdOperatorUrl && resolved.urlSource === "environment" ? { ...resolved, urlWithheld: true } : resolved;
+    return options.withholdOperatorUrl && resolved.urlSource === "environment"
+      ? { ...resolved, urlWithheld: true }
+      : resolved;
   };
   return (base) => ({
     ...base,
@@ -73,7 +82,11 @@ export function toolContextFactory(options: ContextOptions): (base: Pick<ToolCon
       // Tokens set by configure_connection go only to the DXP they were set for, whatever
       // URL a later request names.
       const boundTo = options.session.credentialsUrl;
-      if (current.source === "configure_connection" && boundTo !== undefined && normalizeUrl(credentials.url) !== boundTo) {
+      if (
+        current.source === "configure_connection" &&
+        boundTo !== undefined &&
+        normalizeUrl(credentials.url) !== boundTo
+      ) {
         throw new ConfigurationError(
           "The tokens set with configure_connection belong to another DXP URL than the one this request names, so they are not sent.",
           "Call configure_connection with the url and its tokens together, or stop sending X-Nectar-DXP-URL in this session.",

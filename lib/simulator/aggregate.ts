@@ -1,17 +1,28 @@
 // Aggregations over the sessions of one request (already windowed and filtered).
 // Answers are typed by the client's schemas, so the simulator cannot drift from them.
+
+import { PARAMS } from "../client/endpoints.ts";
 import type { Histogram, Insights, QualityMap, QualityMetrics, Summary } from "../client/schemas.ts";
-import { INSIGHTS, MODALITIES, QUALITIES, QUALITY_TYPES, type HistogramInterval, type MediaKind, type Modality, type QualityMetric } from "../client/vocabulary.ts";
+import {
+  type HistogramInterval,
+  INSIGHTS,
+  type MediaKind,
+  MODALITIES,
+  type Modality,
+  QUALITIES,
+  QUALITY_TYPES,
+  type QualityMetric,
+} from "../client/vocabulary.ts";
+import type { Window } from "./catalogue.ts";
 import { DAY_MS, HOUR_MS } from "./catalogue.ts";
 import { startMs } from "./data.ts";
-import { jitterMs, packetLossPercent, type SimSession } from "./sessions.ts";
-import { PARAMS } from "../client/endpoints.ts";
 import { badRequest } from "./http.ts";
 import { locationJson, noZone } from "./render.ts";
-import type { Window } from "./catalogue.ts";
+import { jitterMs, packetLossPercent, type SimSession } from "./sessions.ts";
 
 /** Insight thresholds: the one table, in the client's vocabulary. */
 export { THRESHOLDS } from "../client/vocabulary.ts";
+
 import { THRESHOLDS } from "../client/vocabulary.ts";
 
 export const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -32,7 +43,11 @@ export function average(sessions: readonly SimSession[], value: (s: SimSession) 
 
 export const avgNectarScore = (sessions: readonly SimSession[]) => average(sessions, (s) => s.nectarScore);
 
-export function summary(sessions: readonly SimSession[], groups: readonly string[], groupOf: (s: SimSession) => string): Summary {
+export function summary(
+  sessions: readonly SimSession[],
+  groups: readonly string[],
+  groupOf: (s: SimSession) => string,
+): Summary {
   const counts = new Map(groups.map((g) => [g, 0]));
   for (const s of sessions) counts.set(groupOf(s), (counts.get(groupOf(s)) ?? 0) + 1);
   return {
@@ -117,7 +132,8 @@ export function histogram(sessions: readonly SimSession[], window: Window, inter
   const size = interval === "HOUR" ? HOUR_MS : DAY_MS;
   const first = Math.floor(window.from / size) * size;
   const n = Math.ceil((window.to - first) / size);
-  if (n > MAX_BUCKETS) throw badRequest(PARAMS.interval, `the window holds ${n} ${interval} buckets; at most ${MAX_BUCKETS}`);
+  if (n > MAX_BUCKETS)
+    throw badRequest(PARAMS.interval, `the window holds ${n} ${interval} buckets; at most ${MAX_BUCKETS}`);
   const buckets = Array.from({ length: n }, () => [] as SimSession[]);
   for (const s of sessions) buckets[Math.floor((startMs(s) - first) / size)]!.push(s);
   // Dates in the time series carry no `Z`: the offset is in zoneOffset.
@@ -132,7 +148,11 @@ export function histogram(sessions: readonly SimSession[], window: Window, inter
 export function qualityMap(sessions: readonly SimSession[]): QualityMap {
   return [...groupBy(sessions, (s) => s.user.location)]
     .sort(([a], [b]) => a.name.localeCompare(b.name))
-    .map(([location, members]) => ({ location: locationJson(location), sessions: countsOf(members), avgNectarScore: avgNectarScore(members) }));
+    .map(([location, members]) => ({
+      location: locationJson(location),
+      sessions: countsOf(members),
+      avgNectarScore: avgNectarScore(members),
+    }));
 }
 
 export interface PinnedUser {

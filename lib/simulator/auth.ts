@@ -49,10 +49,17 @@ export class IssuedTokens {
 
   issue(options: { tenants: string[]; lifetimeSeconds?: number; subject?: string }): TokenGrant {
     const lifetimeSeconds = options.lifetimeSeconds ?? this.defaultLifetimeSeconds;
-    if (!Number.isFinite(lifetimeSeconds) || lifetimeSeconds <= 0) throw new RangeError("lifetimeSeconds must be a positive number");
+    if (!Number.isFinite(lifetimeSeconds) || lifetimeSeconds <= 0)
+      throw new RangeError("lifetimeSeconds must be a positive number");
     const grant = { sub: options.subject ?? "simulator-user", tenants: [...options.tenants], lifetimeSeconds };
     const iat = Math.floor(this.now() / 1000);
-    const claims: AccessClaims = { sub: grant.sub, tenants: grant.tenants, iat, exp: iat + lifetimeSeconds, jti: base64url(randomBytes(12)) };
+    const claims: AccessClaims = {
+      sub: grant.sub,
+      tenants: grant.tenants,
+      iat,
+      exp: iat + lifetimeSeconds,
+      jti: base64url(randomBytes(12)),
+    };
     const accessToken = `${encodeJson({ alg: "HS256", typ: "JWT" })}.${encodeJson(claims)}.${base64url(randomBytes(32))}`;
     const refreshToken = `rt.${base64url(randomBytes(32))}`;
     this.#access.set(accessToken, claims);
@@ -62,8 +69,14 @@ export class IssuedTokens {
 
   verify(token: string | null): Verification {
     const claims = token === null ? undefined : this.#access.get(token);
-    if (!claims) return { ok: false, error: "invalid_token", message: token === null ? "Missing Bearer token." : "Unknown access token." };
-    if (claims.exp * 1000 <= this.now()) return { ok: false, error: "token_expired", message: "The access token has expired." };
+    if (!claims)
+      return {
+        ok: false,
+        error: "invalid_token",
+        message: token === null ? "Missing Bearer token." : "Unknown access token.",
+      };
+    if (claims.exp * 1000 <= this.now())
+      return { ok: false, error: "token_expired", message: "The access token has expired." };
     return { ok: true, claims };
   }
 

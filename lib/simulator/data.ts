@@ -36,5 +36,13 @@ export function generateTenant(tenant: string, options: GenerateOptions): Tenant
   const storiesRng = mulberry32(hashSeed(options.seed, tenant, "stories"));
   const sessions = generateSessions(rng, users, enabled, start, options, equipmentRng, storiesRng);
   const tests = generateTests(rng, users, start, options);
-  return { name: tenant, anchor: options.anchor, idSeed: hashSeed(options.seed, tenant, "ids"), platforms, users, sessions, tests };
+  return {
+    name: tenant,
+    anchor: options.anchor,
+    idSeed: hashSeed(options.seed, tenant, "ids"),
+    platforms,
+    users,
+    sessions,
+    tests,
+  };
 }

@@ -3,15 +3,27 @@
 // the planted cause, so the leg that carries the trouble is the one a reader sees it on.
 import type { Diagnostics, GroupQuality, Stream, UserQuality, UserQuantity } from "../client/schemas.ts";
 import type { BreakdownDimension } from "../client/vocabulary.ts";
+import { NETWORK_TYPES } from "../client/vocabulary.ts";
+import { fold } from "../closest.ts";
 import { average, avgNectarScore, countsOf, groupBy, round, THRESHOLDS } from "./aggregate.ts";
 import { incidentWindow, WIFI_TROUBLE_LOCATION } from "./catalogue.ts";
 import { startMs, type TenantData } from "./data.ts";
-import { BAD_DEVICE, CARRIERS, carrierName, clientOf, CLIENTS, deviceName, DEVICES, INCIDENT_CARRIER, networkTypeName, REGRESSED_CLIENT, SBC } from "./equipment.ts";
+import {
+  BAD_DEVICE,
+  CARRIERS,
+  CLIENTS,
+  carrierName,
+  clientOf,
+  DEVICES,
+  deviceName,
+  INCIDENT_CARRIER,
+  networkTypeName,
+  REGRESSED_CLIENT,
+  SBC,
+} from "./equipment.ts";
 import { hashSeed, mulberry32 } from "./random.ts";
-import { jitterMs, packetLossPercent, sessionId, sessionTo, type SimSession } from "./sessions.ts";
+import { jitterMs, packetLossPercent, type SimSession, sessionId, sessionTo } from "./sessions.ts";
 import type { SimUser } from "./users.ts";
-import { NETWORK_TYPES } from "../client/vocabulary.ts";
-import { fold } from "../closest.ts";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -24,16 +36,26 @@ function calleeLeg(s: SimSession): { network: number; device: number; client: nu
   const roll = rng();
   const network = roll < 0.6 ? 0 : roll < 0.95 ? 1 : 2;
   // The session's score follows the caller's equipment, so the callee never brings the bad headset.
-  const device = s.peer && s.peer.device !== BAD_DEVICE && rng() < 0.8 ? s.peer.device : DEVICES.indexOf("Built-in laptop audio");
-  const client = CLIENTS.findIndex((c) => c.platform === s.platform && c.type === (network === 2 ? "MOBILE" : "DESKTOP"));
+  const device =
+    s.peer && s.peer.device !== BAD_DEVICE && rng() < 0.8 ? s.peer.device : DEVICES.indexOf("Built-in laptop audio");
+  const client = CLIENTS.findIndex(
+    (c) => c.platform === s.platform && c.type === (network === 2 ? "MOBILE" : "DESKTOP"),
+  );
   return { network, device, client };
 }
 
 /** Which planted cause (if any) explains this session's trouble, and so which leg carries it. */
 function causeOf(s: SimSession, anchor: number): "wifi" | "carrier" | "device" | "client" | null {
   const incident = incidentWindow(anchor);
-  if (s.carrier === INCIDENT_CARRIER && startMs(s) >= incident.start && startMs(s) < incident.end && (s.loss100 ?? 0) > 300) return "carrier";
-  if (s.user.location.id === WIFI_TROUBLE_LOCATION && NETWORK_TYPES[s.network] === "WIFI" && (s.jitter10 ?? 0) > 300) return "wifi";
+  if (
+    s.carrier === INCIDENT_CARRIER &&
+    startMs(s) >= incident.start &&
+    startMs(s) < incident.end &&
+    (s.loss100 ?? 0) > 300
+  )
+    return "carrier";
+  if (s.user.location.id === WIFI_TROUBLE_LOCATION && NETWORK_TYPES[s.network] === "WIFI" && (s.jitter10 ?? 0) > 300)
+    return "wifi";
   if (s.device === BAD_DEVICE) return "device";
   if (CLIENTS[s.client]?.version === REGRESSED_CLIENT) return "client";
   return null;
@@ -42,19 +64,30 @@ function causeOf(s: SimSession, anchor: number): "wifi" | "carrier" | "device" |
 /** Quiet metrics for the leg without the trouble. */
 function calmMetrics(s: SimSession) {
   const rng = mulberry32(hashSeed("calm", s.index));
-  return { jitter: round(2 + rng() * 6, 1), packetLoss: round(rng() * 0.3, 2), roundTripDelay: Math.round(s.user.location.baseRtt + rng() * 20) };
+  return {
+    jitter: round(2 + rng() * 6, 1),
+    packetLoss: round(rng() * 0.3, 2),
+    roundTripDelay: Math.round(s.user.location.baseRtt + rng() * 20),
+  };
 }
 
 function codecOf(s: SimSession): string {
   if (s.sessionScenario === "EXTERNAL") return "G.711";
-  return s.modality === "VIDEO" ? "H.264 + Opus" : s.platform === "TEAMS" || s.platform === "SKYPE_FOR_BUSINESS" ? "SATIN" : "Opus";
+  return s.modality === "VIDEO"
+    ? "H.264 + Opus"
+    : s.platform === "TEAMS" || s.platform === "SKYPE_FOR_BUSINESS"
+      ? "SATIN"
+      : "Opus";
 }
 
 function subnetOf(user: SimUser, network: number, vpn: boolean): { subnet: string; matchedLocation: string | null } {
   if (vpn) return { subnet: "100.64.12.0/22", matchedLocation: null };
   if (NETWORK_TYPES[network] === "CELLULAR") return { subnet: "carrier-grade NAT", matchedLocation: null };
   // The first corporate range is the wired LAN, the second the Wi-Fi.
-  return { subnet: user.location.networks[NETWORK_TYPES[network] === "WIFI" ? 1 : 0]!, matchedLocation: user.location.name };
+  return {
+    subnet: user.location.networks[NETWORK_TYPES[network] === "WIFI" ? 1 : 0]!,
+    matchedLocation: user.location.name,
+  };
 }
 
 export function streamsJson(data: TenantData, s: SimSession, anchor: number): Stream[] {
@@ -82,7 +115,15 @@ export function streamsJson(data: TenantData, s: SimSession, anchor: number): St
   };
   let other: Stream;
   // A far end with no endpoint agent of the tenant's (PSTN, a bridge, a federated user) reports no device or network.
-  const NO_AGENT = { networkType: null, vpn: null, subnet: null, matchedLocation: null, captureDevice: null, renderDevice: null, clientVersion: null };
+  const NO_AGENT = {
+    networkType: null,
+    vpn: null,
+    subnet: null,
+    matchedLocation: null,
+    captureDevice: null,
+    renderDevice: null,
+    clientVersion: null,
+  };
   if (s.sessionScenario === "EXTERNAL") {
     other = {
       streamId: `${id}-2`,
@@ -140,28 +181,67 @@ export function diagnosticsJson(data: TenantData, s: SimSession, anchor: number)
   const where = cause === "carrier" ? `${id}-2` : `${id}-1`;
   if (jitter !== null && jitter > THRESHOLDS.jitterMs) {
     // The leg that carries it: the PSTN side in a carrier incident, else the caller's.
-    const leg = cause === "carrier"
-      ? `PSTN leg through ${carrierName(s)} (${SBC[s.user.location.region]})`
-      : `${networkTypeName(s)} leg of ${s.user.email}${s.vpn ? " over VPN" : ""} (${subnetOf(s.user, s.network, s.vpn).subnet})`;
-    elements.push({ code: "HIGH_JITTER", severity: jitter > 60 ? "CRITICAL" : "WARNING", streamId: where, message: `Jitter ${jitter} ms on the ${leg}.` });
+    const leg =
+      cause === "carrier"
+        ? `PSTN leg through ${carrierName(s)} (${SBC[s.user.location.region]})`
+        : `${networkTypeName(s)} leg of ${s.user.email}${s.vpn ? " over VPN" : ""} (${subnetOf(s.user, s.network, s.vpn).subnet})`;
+    elements.push({
+      code: "HIGH_JITTER",
+      severity: jitter > 60 ? "CRITICAL" : "WARNING",
+      streamId: where,
+      message: `Jitter ${jitter} ms on the ${leg}.`,
+    });
   }
   if (loss !== null && loss > THRESHOLDS.packetLossPercent) {
-    const on = cause === "carrier" ? `the PSTN leg through ${carrierName(s)} (${SBC[s.user.location.region]})` : `the leg of ${s.user.email}`;
-    elements.push({ code: "HIGH_PACKET_LOSS", severity: loss > 8 ? "CRITICAL" : "WARNING", streamId: where, message: `Packet loss ${loss}% on ${on}.` });
+    const on =
+      cause === "carrier"
+        ? `the PSTN leg through ${carrierName(s)} (${SBC[s.user.location.region]})`
+        : `the leg of ${s.user.email}`;
+    elements.push({
+      code: "HIGH_PACKET_LOSS",
+      severity: loss > 8 ? "CRITICAL" : "WARNING",
+      streamId: where,
+      message: `Packet loss ${loss}% on ${on}.`,
+    });
   }
   if (s.rtt !== null && s.rtt > THRESHOLDS.roundTripMs) {
-    elements.push({ code: "HIGH_ROUNDTRIP_DELAY", severity: "WARNING", streamId: where, message: `Round trip ${s.rtt} ms via ${s.server}.` });
+    elements.push({
+      code: "HIGH_ROUNDTRIP_DELAY",
+      severity: "WARNING",
+      streamId: where,
+      message: `Round trip ${s.rtt} ms via ${s.server}.`,
+    });
   }
   if (s.device === BAD_DEVICE) {
     // "Normal" only when the leg's own figures are (the same thresholds as the findings above).
-    const calm = where !== `${id}-1` || ((jitter ?? 0) <= THRESHOLDS.jitterMs && (loss ?? 0) <= THRESHOLDS.packetLossPercent && (s.rtt ?? 0) <= THRESHOLDS.roundTripMs);
+    const calm =
+      where !== `${id}-1` ||
+      ((jitter ?? 0) <= THRESHOLDS.jitterMs &&
+        (loss ?? 0) <= THRESHOLDS.packetLossPercent &&
+        (s.rtt ?? 0) <= THRESHOLDS.roundTripMs);
     const network = calm ? "network metrics are normal" : "the network is degraded too (see above)";
-    elements.push({ code: "DEVICE_GLITCHES", severity: "CRITICAL", streamId: `${id}-1`, message: `Capture device ${deviceName(s)}: microphone glitches and echo detected; ${network}.` });
+    elements.push({
+      code: "DEVICE_GLITCHES",
+      severity: "CRITICAL",
+      streamId: `${id}-1`,
+      message: `Capture device ${deviceName(s)}: microphone glitches and echo detected; ${network}.`,
+    });
   }
   if (clientOf(s).version === REGRESSED_CLIENT) {
-    elements.push({ code: "CLIENT_AUDIO_ERRORS", severity: "WARNING", streamId: `${id}-1`, message: `Client ${REGRESSED_CLIENT} reported audio decoder errors and concealed samples.` });
+    elements.push({
+      code: "CLIENT_AUDIO_ERRORS",
+      severity: "WARNING",
+      streamId: `${id}-1`,
+      message: `Client ${REGRESSED_CLIENT} reported audio decoder errors and concealed samples.`,
+    });
   }
-  if (s.vpn) elements.push({ code: "MEDIA_OVER_VPN", severity: "INFO", streamId: `${id}-1`, message: "Media ran through the VPN tunnel instead of directly." });
+  if (s.vpn)
+    elements.push({
+      code: "MEDIA_OVER_VPN",
+      severity: "INFO",
+      streamId: `${id}-1`,
+      message: "Media ran through the VPN tunnel instead of directly.",
+    });
   return { elements };
 }
 
@@ -176,7 +256,9 @@ export function relatedSessions(data: TenantData, s: SimSession): SimSession[] {
   const parties = new Set([s.user, s.peer].filter((u): u is SimUser => u !== null));
   const end = s.startSec + s.duration;
   return data.sessions
-    .filter((o) => o !== s && o.platform === s.platform && (parties.has(o.user) || (o.peer !== null && parties.has(o.peer))))
+    .filter(
+      (o) => o !== s && o.platform === s.platform && (parties.has(o.user) || (o.peer !== null && parties.has(o.peer))),
+    )
     .filter((o) => o.startSec < end + JOURNEY_GAP_SEC && s.startSec < o.startSec + o.duration + JOURNEY_GAP_SEC)
     .slice(0, 10);
 }
@@ -217,7 +299,10 @@ const LEG_GROUPERS: Partial<Record<BreakdownDimension, (leg: Leg) => string>> = 
 };
 
 /** The breakdown's grouping: with a users filter, the leg dimensions count the named users' own leg. */
-export function grouperFor(by: BreakdownDimension, users: readonly string[] | undefined): (s: SimSession) => readonly Key[] {
+export function grouperFor(
+  by: BreakdownDimension,
+  users: readonly string[] | undefined,
+): (s: SimSession) => readonly Key[] {
   const ofLeg = LEG_GROUPERS[by];
   if (!users || !ofLeg) return GROUPERS[by];
   return (s) => [[ofLeg(legFor(s, users))]];
@@ -234,7 +319,13 @@ const GROUPERS: Record<BreakdownDimension, (s: SimSession) => readonly Key[]> = 
   CARRIER: (s) => (s.carrier < 0 ? [] : [[CARRIERS[s.carrier]!]]),
   SERVER: (s) => [[s.server]],
   // A session counts for each of the tenant's users on it.
-  USER: (s) => (s.peer ? [[s.user.email, s.user.displayName], [s.peer.email, s.peer.displayName]] : [[s.user.email, s.user.displayName]]),
+  USER: (s) =>
+    s.peer
+      ? [
+          [s.user.email, s.user.displayName],
+          [s.peer.email, s.peer.displayName],
+        ]
+      : [[s.user.email, s.user.displayName]],
   LOCATION: (s) => [[s.user.location.name]],
 };
 
@@ -253,7 +344,11 @@ export function groupQuality(name: string, label: string | null, members: readon
 }
 
 /** Sessions (ascending by start) grouped by the dimension; groups by name. */
-export function breakdown(sessions: readonly SimSession[], by: BreakdownDimension, keyOf = GROUPERS[by]): GroupQuality[] {
+export function breakdown(
+  sessions: readonly SimSession[],
+  by: BreakdownDimension,
+  keyOf = GROUPERS[by],
+): GroupQuality[] {
   const groups = new Map<string, { label: string | null; members: SimSession[] }>();
   for (const s of sessions) {
     for (const [name, label] of keyOf(s)) {
@@ -273,10 +368,13 @@ function legOf(s: SimSession, user: SimUser) {
   return calleeLeg(s);
 }
 
-export const userSessions = (sessions: readonly SimSession[], user: SimUser) => sessions.filter((s) => s.user === user || s.peer === user);
+export const userSessions = (sessions: readonly SimSession[], user: SimUser) =>
+  sessions.filter((s) => s.user === user || s.peer === user);
 
 const tally = (sessions: readonly SimSession[], of: (s: SimSession) => string) =>
-  [...groupBy(sessions, of)].map(([name, members]) => ({ name, count: members.length })).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+  [...groupBy(sessions, of)]
+    .map(([name, members]) => ({ name, count: members.length }))
+    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
 
 export const userQuantity = (sessions: readonly SimSession[]): UserQuantity => ({
   totalCount: sessions.length,
@@ -295,5 +393,8 @@ export const USER_GROUPERS = {
   networkTypes: (s: SimSession, user: SimUser) => NETWORK_TYPES[legOf(s, user).network]!,
 } as const;
 
-export const userBreakdown = (sessions: readonly SimSession[], user: SimUser, of: (s: SimSession, user: SimUser) => string) =>
-  breakdown(sessions, "DEVICE", (s) => [[of(s, user)]]);
+export const userBreakdown = (
+  sessions: readonly SimSession[],
+  user: SimUser,
+  of: (s: SimSession, user: SimUser) => string,
+) => breakdown(sessions, "DEVICE", (s) => [[of(s, user)]]);

@@ -1,8 +1,8 @@
 // Endpoint-client tests (synthetic calls run by Nectar's endpoint clients): a few
 // clients per location, run around the clock; Dallas fails and warns more.
 import { DAY_MS, LOCATIONS, WIFI_TROUBLE_LOCATION } from "./catalogue.ts";
+import { between, hashSeed, intBetween, pick, type Rng, uuid, weighted } from "./random.ts";
 import type { GenerateOptions, SimUser } from "./users.ts";
-import { between, hashSeed, intBetween, pick, uuid, weighted, type Rng } from "./random.ts";
 
 /** Each endpoint client's network: Dallas's on the troubled Wi-Fi, elsewhere a stable hash of the name (no draw: the streams stay as they were). */
 export function endpointNetwork(endpointName: string, locationId: string): "WIRED" | "WIFI" {
@@ -28,9 +28,21 @@ export interface SimTest {
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-const pickTestType = weighted<SimTest["testType"]>([["AUDIO_CALL", 50], ["VIDEO_CALL", 20], ["NETWORK", 30]]);
-const pickResult = weighted<TestResult>([["PASS", 85], ["WARN", 10], ["FAIL", 5]]);
-const pickTroubledResult = weighted<TestResult>([["PASS", 50], ["WARN", 25], ["FAIL", 25]]);
+const pickTestType = weighted<SimTest["testType"]>([
+  ["AUDIO_CALL", 50],
+  ["VIDEO_CALL", 20],
+  ["NETWORK", 30],
+]);
+const pickResult = weighted<TestResult>([
+  ["PASS", 85],
+  ["WARN", 10],
+  ["FAIL", 5],
+]);
+const pickTroubledResult = weighted<TestResult>([
+  ["PASS", 50],
+  ["WARN", 25],
+  ["FAIL", 25],
+]);
 
 export function generateTests(rng: Rng, users: SimUser[], start: number, options: GenerateOptions): SimTest[] {
   // Three or four endpoint clients per location, each run by one local user.

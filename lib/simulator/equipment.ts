@@ -6,10 +6,10 @@
 //   the carrier incident (only one carrier's trunk loses packets),
 //   one headset model that is poor at every site,
 //   one client version that regresses from the day it rolls out.
-import { DAY_MS, type CatalogueLocation, type Region } from "./catalogue.ts";
-import { between, weighted, type Rng } from "./random.ts";
 
 import { NETWORK_TYPES as NETWORK_TYPE_NAMES, type Platform } from "../client/vocabulary.ts";
+import { type CatalogueLocation, DAY_MS, type Region } from "./catalogue.ts";
+import { between, type Rng, weighted } from "./random.ts";
 
 /** Fictional models: the planted fault must not be read as a statement about a real product. */
 export const DEVICES = [
@@ -64,11 +64,16 @@ export const CLIENTS: readonly ClientBuild[] = (Object.keys(LABEL) as Platform[]
           { platform, type: "DESKTOP", version: REGRESSED_CLIENT },
         ]
       : [{ platform, type: "DESKTOP", version: `${name} 6.4.2` }];
-  builds.push({ platform, type: "WEB", version: `${name} web` }, { platform, type: "MOBILE", version: `${name} mobile 5.2` });
-  if (DESK_PHONE_PLATFORMS.includes(platform)) builds.push({ platform, type: "IP_PHONE", version: `${name} phone 14.2` });
+  builds.push(
+    { platform, type: "WEB", version: `${name} web` },
+    { platform, type: "MOBILE", version: `${name} mobile 5.2` },
+  );
+  if (DESK_PHONE_PLATFORMS.includes(platform))
+    builds.push({ platform, type: "IP_PHONE", version: `${name} phone 14.2` });
   return builds;
 });
-const clientIndex = (platform: Platform, version: string) => CLIENTS.findIndex((c) => c.platform === platform && c.version === version);
+const clientIndex = (platform: Platform, version: string) =>
+  CLIENTS.findIndex((c) => c.platform === platform && c.version === version);
 
 /** Media relays by region; PSTN calls go through the region's SBC instead. */
 export const SERVERS: Record<Region, readonly string[]> = {
@@ -87,9 +92,15 @@ export const CARRIERS = [
 ] as const;
 export const INCIDENT_CARRIER = 0;
 const REGION_CARRIERS: Record<Region, (rng: Rng) => number> = {
-  AMERICAS: weighted([[0, 70], [1, 30]]),
+  AMERICAS: weighted([
+    [0, 70],
+    [1, 30],
+  ]),
   EMEA: weighted([[2, 100]]),
-  APAC: weighted([[3, 80], [1, 20]]),
+  APAC: weighted([
+    [3, 80],
+    [1, 20],
+  ]),
 };
 
 /** Each user's own headset: a stable hash of the user, and the second user of every site has the Kestrel. */
@@ -108,8 +119,16 @@ export interface Equipment {
   carrier: number;
 }
 
-const pickOfficeNetwork = weighted<number>([[0, 55], [1, 40], [2, 5]]);
-const pickDallasCalmNetwork = weighted<number>([[0, 88], [1, 7], [2, 5]]);
+const pickOfficeNetwork = weighted<number>([
+  [0, 55],
+  [1, 40],
+  [2, 5],
+]);
+const pickDallasCalmNetwork = weighted<number>([
+  [0, 88],
+  [1, 7],
+  [2, 5],
+]);
 
 /**
  * One session's equipment. `wifiTrouble` is the Dallas draw of sessions.ts: those
@@ -117,10 +136,21 @@ const pickDallasCalmNetwork = weighted<number>([[0, 88], [1, 7], [2, 5]]);
  */
 export function drawEquipment(
   rng: Rng,
-  s: { platform: Platform; location: CatalogueLocation; userDevice: number; external: boolean; startMs: number; wifiTrouble: boolean },
+  s: {
+    platform: Platform;
+    location: CatalogueLocation;
+    userDevice: number;
+    external: boolean;
+    startMs: number;
+    wifiTrouble: boolean;
+  },
   anchor: number,
 ): Equipment {
-  const network = s.wifiTrouble ? 1 : s.location.id === "loc-dallas" ? pickDallasCalmNetwork(rng) : pickOfficeNetwork(rng);
+  const network = s.wifiTrouble
+    ? 1
+    : s.location.id === "loc-dallas"
+      ? pickDallasCalmNetwork(rng)
+      : pickOfficeNetwork(rng);
   // The Dallas trouble is the office Wi-Fi: those calls are on-site, never over the VPN.
   const vpn = rng() < 0.08 && network !== 2 && !s.wifiTrouble;
   const deskPhone = DESK_PHONE_PLATFORMS.includes(s.platform) && rng() < 0.6;
@@ -130,7 +160,11 @@ export function drawEquipment(
   if (deskPhone) client = clientIndex(s.platform, `${LABEL[s.platform]} phone 14.2`);
   else if (network === 2) client = CLIENTS.findIndex((c) => c.platform === s.platform && c.type === "MOBILE");
   else if (rng() < 0.15) client = CLIENTS.findIndex((c) => c.platform === s.platform && c.type === "WEB");
-  else if (s.platform === "TEAMS") client = clientIndex("TEAMS", s.startMs >= regressionStart(anchor) && rng() < 0.5 ? REGRESSED_CLIENT : PREVIOUS_CLIENT);
+  else if (s.platform === "TEAMS")
+    client = clientIndex(
+      "TEAMS",
+      s.startMs >= regressionStart(anchor) && rng() < 0.5 ? REGRESSED_CLIENT : PREVIOUS_CLIENT,
+    );
   else client = CLIENTS.findIndex((c) => c.platform === s.platform && c.type === "DESKTOP");
   const region = s.location.region;
   const server = s.external ? SBC[region] : SERVERS[region][Math.floor(rng() * 2)]!;

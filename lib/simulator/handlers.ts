@@ -3,17 +3,54 @@
 import type { EndpointName } from "../client/endpoints.ts";
 import { PARAMS } from "../client/endpoints.ts";
 import type { Paged, TenantPlatforms } from "../client/schemas.ts";
-import { BREAKDOWN_DIMENSIONS, HISTOGRAM_INTERVALS, MEDIA_KINDS, SESSION_ORDER_FIELDS, type MediaKind, type SessionOrderField } from "../client/vocabulary.ts";
-import { breakdown, diagnosticsJson, grouperFor, relatedSessions, streamsJson, USER_GROUPERS, userBreakdown, userQuality, userQuantity, userSessions } from "./drilldown.ts";
-import { byModality, byQuality, histogram, insights, pinnedUsers, qualityByMedia, qualityMap, type PinnedUser } from "./aggregate.ts";
+import {
+  BREAKDOWN_DIMENSIONS,
+  HISTOGRAM_INTERVALS,
+  MEDIA_KINDS,
+  type MediaKind,
+  SESSION_ORDER_FIELDS,
+  type SessionOrderField,
+} from "../client/vocabulary.ts";
+import {
+  byModality,
+  byQuality,
+  histogram,
+  insights,
+  type PinnedUser,
+  pinnedUsers,
+  qualityByMedia,
+  qualityMap,
+} from "./aggregate.ts";
 import type { AccessClaims } from "./auth.ts";
 import { LOCATIONS } from "./catalogue.ts";
 import type { TenantData } from "./data.ts";
-import { sessionId, type SimSession } from "./sessions.ts";
-import type { SimUser } from "./users.ts";
+import {
+  breakdown,
+  diagnosticsJson,
+  grouperFor,
+  relatedSessions,
+  streamsJson,
+  USER_GROUPERS,
+  userBreakdown,
+  userQuality,
+  userQuantity,
+  userSessions,
+} from "./drilldown.ts";
 import { notFound } from "./http.ts";
-import { choiceParam, fold, inWindow, listParam, parsePaging, parseSessionFilter, parseTestFilter, parseWindow, toPage } from "./query.ts";
+import {
+  choiceParam,
+  fold,
+  inWindow,
+  listParam,
+  parsePaging,
+  parseSessionFilter,
+  parseTestFilter,
+  parseWindow,
+  toPage,
+} from "./query.ts";
 import { locationListJson, sessionJson, testJson, userJson } from "./render.ts";
+import { type SimSession, sessionId } from "./sessions.ts";
+import type { SimUser } from "./users.ts";
 
 /** Every endpoint but the token refresh and the API description (routes.ts serves both). */
 export type ApiEndpoint = Exclude<EndpointName, "tokenRefresh" | "apiDoc">;
@@ -30,9 +67,12 @@ export interface ApiRequest {
   data(): TenantData;
 }
 
-
 /** The tenant's sessions (or endpoint tests) in the request's window that pass its filters, ascending by start. */
-function select<T extends { startSec: number }>(req: ApiRequest, parseFilter: (query: URLSearchParams) => (item: T) => boolean, of: (data: TenantData) => readonly T[]): T[] {
+function select<T extends { startSec: number }>(
+  req: ApiRequest,
+  parseFilter: (query: URLSearchParams) => (item: T) => boolean,
+  of: (data: TenantData) => readonly T[],
+): T[] {
   const filter = parseFilter(req.query);
   return inWindow(of(req.data()), parseWindow(req.query, req.now)).filter(filter);
 }
@@ -107,7 +147,8 @@ export const HANDLERS: { readonly [K in ApiEndpoint]: (req: ApiRequest) => unkno
   sessionInsights: (req) => insights(selectSessions(req)),
   qualityByMedia: (req) => {
     const media = req.path.media ?? "";
-    if (!MEDIA_KINDS.includes(media as MediaKind)) throw notFound(`Unknown media "${media}"; expected one of ${MEDIA_KINDS.join(", ")}.`);
+    if (!MEDIA_KINDS.includes(media as MediaKind))
+      throw notFound(`Unknown media "${media}"; expected one of ${MEDIA_KINDS.join(", ")}.`);
     return qualityByMedia(selectSessions(req), media as MediaKind);
   },
   histogram: (req) => {
@@ -126,7 +167,9 @@ export const HANDLERS: { readonly [K in ApiEndpoint]: (req: ApiRequest) => unkno
     return { ...sessionJson(data, session), streams: streamsJson(data, session, data.anchor) };
   },
   sessionDiagnostics: (req) => diagnosticsJson(req.data(), requireSession(req), req.data().anchor),
-  sessionRelated: (req) => ({ elements: relatedSessions(req.data(), requireSession(req)).map((s) => sessionJson(req.data(), s)) }),
+  sessionRelated: (req) => ({
+    elements: relatedSessions(req.data(), requireSession(req)).map((s) => sessionJson(req.data(), s)),
+  }),
   sessionBreakdown: (req) => {
     const by = choiceParam(req.query, PARAMS.groupBy, BREAKDOWN_DIMENSIONS);
     return breakdown(selectSessions(req), by, grouperFor(by, listParam(req.query, PARAMS.users)?.map(fold)));
@@ -155,7 +198,9 @@ export const HANDLERS: { readonly [K in ApiEndpoint]: (req: ApiRequest) => unkno
   locations: (req) => {
     const paging = parsePaging(req.query);
     const q = search(req);
-    const locations = LOCATIONS.filter((l) => !q || [l.name, l.city, l.country].some((field) => fold(field).includes(q)));
+    const locations = LOCATIONS.filter(
+      (l) => !q || [l.name, l.city, l.country].some((field) => fold(field).includes(q)),
+    );
     return toPage(locations, paging, locationListJson);
   },
   tenants: (req): string[] => req.claims.tenants.filter((t) => req.tenants.includes(t)),

@@ -4,21 +4,28 @@
 import type { Hono } from "hono";
 import { API_PREFIX, ENDPOINTS } from "../client/endpoints.ts";
 import { IssuedTokens } from "./auth.ts";
-import { DEMO_TENANTS, HOUR_MS, INCIDENT_REGION, LOCATIONS, WIFI_TROUBLE_LOCATION, incidentWindow } from "./catalogue.ts";
+import {
+  DEMO_TENANTS,
+  HOUR_MS,
+  INCIDENT_REGION,
+  incidentWindow,
+  LOCATIONS,
+  WIFI_TROUBLE_LOCATION,
+} from "./catalogue.ts";
 import { generateTenant, type TenantData } from "./data.ts";
 import { BAD_DEVICE, CARRIERS, DEVICES, INCIDENT_CARRIER, REGRESSED_CLIENT, regressionStart } from "./equipment.ts";
 import { defaultFaults, type Faults } from "./faults.ts";
 import { hashSeed, mulberry32 } from "./random.ts";
-import { ISP_TROUBLE_LOCATION, SLOW_SERVER, storyWindows } from "./stories.ts";
 import { type AppContext, createApp, type RecordedRequest } from "./routes.ts";
+import { ISP_TROUBLE_LOCATION, SLOW_SERVER, storyWindows } from "./stories.ts";
 import type { DxpVariant } from "./variant.ts";
 
+export type { AccessClaims, TokenGrant } from "./auth.ts";
 export { DEMO_TENANTS } from "./catalogue.ts";
-export type { Faults, FaultKind } from "./faults.ts";
-export type { TokenGrant, AccessClaims } from "./auth.ts";
+export type { FaultKind, Faults } from "./faults.ts";
 export type { RecordedRequest } from "./routes.ts";
-export type { DxpVariant } from "./variant.ts";
 export { roundTrips } from "./routes.ts";
+export type { DxpVariant } from "./variant.ts";
 
 export interface SimulatorOptions {
   /** Default 42. */
@@ -35,14 +42,23 @@ export interface SimulatorOptions {
   variant?: DxpVariant;
 }
 
-export interface Simulator extends Pick<AppContext, "tenants" | "dataset" | "issueTokens" | "setFaults" | "clearFaults" | "requests" | "clearRequests"> {
+export interface Simulator
+  extends Pick<
+    AppContext,
+    "tenants" | "dataset" | "issueTokens" | "setFaults" | "clearFaults" | "requests" | "clearRequests"
+  > {
   readonly app: Hono;
   fetch(request: Request): Promise<Response>;
   readonly faults: Faults;
   /** The hour the data ends at (ms). */
   readonly anchor: number;
   /** The planted carrier incident: EXTERNAL sessions at these locations on this carrier's trunk, start inclusive, end exclusive (ms). */
-  readonly incident: { readonly start: number; readonly end: number; readonly locations: readonly string[]; readonly carrier: string };
+  readonly incident: {
+    readonly start: number;
+    readonly end: number;
+    readonly locations: readonly string[];
+    readonly carrier: string;
+  };
   /**
    * The other planted causes (equipment.ts): the headset poor at every site, the client version that regresses from `since`;
    * and the time-bound stories (stories.ts): one site's ISP degrading for four hours, one conference relay slow from a day on (ms).
@@ -96,7 +112,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const issueTokens: Simulator["issueTokens"] = (o = {}) => {
     const wanted = o.tenants ?? [...tenants];
     const unknown = wanted.filter((t) => !tenants.includes(t));
-    if (unknown.length) throw new Error(`Unknown tenant ${unknown.join(", ")}; the simulator has ${tenants.join(", ")}.`);
+    if (unknown.length)
+      throw new Error(`Unknown tenant ${unknown.join(", ")}; the simulator has ${tenants.join(", ")}.`);
     return tokens.issue({ tenants: wanted, lifetimeSeconds: o.lifetimeSeconds, subject: o.subject });
   };
 
@@ -125,7 +142,10 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       tenants,
       apiPrefix: `/${API_PREFIX}`,
       endpoints: Object.fromEntries(
-        Object.entries(ENDPOINTS).map(([name, e]) => [name, `${e.method} /${"root" in e ? "" : `${API_PREFIX}/`}${e.path}`]),
+        Object.entries(ENDPOINTS).map(([name, e]) => [
+          name,
+          `${e.method} /${"root" in e ? "" : `${API_PREFIX}/`}${e.path}`,
+        ]),
       ),
       admin: ["GET|DELETE /_sim/requests", "GET|POST|DELETE /_sim/faults", "POST /_sim/tokens"],
       data: {
@@ -142,7 +162,11 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         },
         badDevice: planted.badDevice,
         regressedClient: { version: planted.regressedClient, since: new Date(planted.regressionSince).toISOString() },
-        ispTrouble: { location: planted.ispTrouble.location, start: new Date(planted.ispTrouble.start).toISOString(), end: new Date(planted.ispTrouble.end).toISOString() },
+        ispTrouble: {
+          location: planted.ispTrouble.location,
+          start: new Date(planted.ispTrouble.start).toISOString(),
+          end: new Date(planted.ispTrouble.end).toISOString(),
+        },
         slowServer: { server: SLOW_SERVER, since: new Date(planted.slowServer.since).toISOString() },
       },
     }),

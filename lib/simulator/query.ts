@@ -1,18 +1,17 @@
 // Reading a request's query: the time window, the session filters, paging. Bad values
 // are 400s naming the parameter (names from the endpoint table's PARAMS).
-import { CUSTOM_TIME_PERIOD, PARAMS } from "../client/endpoints.ts";
-import { type Dimension, DIMENSION_KEYS, DIMENSIONS, type DimensionKey, excludeParam } from "../client/dimensions.ts";
-import { ORDER_DIRECTIONS, PERIOD_MS, TEST_RESULTS, TIME_PERIODS } from "../client/vocabulary.ts";
-import { splitList } from "../client/query.ts";
-import type { CatalogueLocation } from "./catalogue.ts";
-import { carrierName, CLIENTS, DEVICES } from "./equipment.ts";
-import { isUser, legFor } from "./drilldown.ts";
-import { NETWORK_TYPES } from "../client/vocabulary.ts";
-import type { SimTest } from "./endpoint-tests.ts";
-import { sessionTo, type SimSession } from "./sessions.ts";
-import { badRequest } from "./http.ts";
 
-import type { Window } from "./catalogue.ts";
+import { DIMENSION_KEYS, DIMENSIONS, type Dimension, type DimensionKey, excludeParam } from "../client/dimensions.ts";
+import { CUSTOM_TIME_PERIOD, PARAMS } from "../client/endpoints.ts";
+import { splitList } from "../client/query.ts";
+import { NETWORK_TYPES, ORDER_DIRECTIONS, PERIOD_MS, TEST_RESULTS, TIME_PERIODS } from "../client/vocabulary.ts";
+import type { CatalogueLocation, Window } from "./catalogue.ts";
+import { isUser, legFor } from "./drilldown.ts";
+import type { SimTest } from "./endpoint-tests.ts";
+import { CLIENTS, carrierName, DEVICES } from "./equipment.ts";
+import { badRequest } from "./http.ts";
+import { type SimSession, sessionTo } from "./sessions.ts";
+
 export type { Window };
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
@@ -43,7 +42,10 @@ export function parseWindow(query: URLSearchParams, now: number): Window {
     return window;
   }
   if (!(period in PERIOD_MS)) {
-    throw badRequest(PARAMS.timePeriod, `expected one of ${[...TIME_PERIODS, CUSTOM_TIME_PERIOD].join(", ")}, got "${period}"`);
+    throw badRequest(
+      PARAMS.timePeriod,
+      `expected one of ${[...TIME_PERIODS, CUSTOM_TIME_PERIOD].join(", ")}, got "${period}"`,
+    );
   }
   return { from: now - PERIOD_MS[period as keyof typeof PERIOD_MS], to: now };
 }
@@ -60,19 +62,24 @@ function enumList(query: URLSearchParams, param: string, allowed: readonly strin
   const values = listParam(query, param)?.map((v) => v.toUpperCase());
   if (!values) return undefined;
   const unknown = values.filter((v) => !allowed.includes(v));
-  if (unknown.length) throw badRequest(param, `unknown value ${unknown.join(", ")}; expected one of ${allowed.join(", ")}`);
+  if (unknown.length)
+    throw badRequest(param, `unknown value ${unknown.join(", ")}; expected one of ${allowed.join(", ")}`);
   return values;
 }
 
 /** Lower case without accents, so "sao paulo" finds São Paulo: one definition, shared with the tools. */
 export { fold } from "../closest.ts";
+
 import { fold } from "../closest.ts";
 
 /**
  * How a session matches one value of each dimension (dimensions.ts), values folded. The leg
  * dimensions (network, device, client, site) read the leg of the users the filter names, if any.
  */
-const MATCHERS: Record<DimensionKey, (session: SimSession, wanted: readonly string[], users?: readonly string[]) => boolean> = {
+const MATCHERS: Record<
+  DimensionKey,
+  (session: SimSession, wanted: readonly string[], users?: readonly string[]) => boolean
+> = {
   platforms: (s, wanted) => wanted.includes(fold(s.platform)),
   modalities: (s, wanted) => wanted.includes(fold(s.modality)),
   sessionTypes: (s, wanted) => wanted.includes(fold(s.sessionType)),
@@ -83,7 +90,8 @@ const MATCHERS: Record<DimensionKey, (session: SimSession, wanted: readonly stri
     return wanted.includes(fold(location.id)) || wanted.includes(fold(location.name));
   },
   // Either party: the caller, the callee when a user of the tenant, or the callee's address or number.
-  users: (s, wanted) => isUser(s.user, wanted) || (s.peer !== null && isUser(s.peer, wanted)) || wanted.includes(fold(sessionTo(s))),
+  users: (s, wanted) =>
+    isUser(s.user, wanted) || (s.peer !== null && isUser(s.peer, wanted)) || wanted.includes(fold(sessionTo(s))),
   networkTypes: (s, wanted, users) => wanted.includes(fold(NETWORK_TYPES[legFor(s, users).network] ?? "")),
   devices: (s, wanted, users) => wanted.includes(fold(DEVICES[legFor(s, users).device] ?? "")),
   clientVersions: (s, wanted, users) => wanted.includes(fold(CLIENTS[legFor(s, users).client]?.version ?? "")),
@@ -99,7 +107,10 @@ export function parseSessionFilter(query: URLSearchParams): (session: SimSession
   for (const key of DIMENSION_KEYS) {
     const dimension: Dimension = DIMENSIONS[key];
     const matches = MATCHERS[key];
-    for (const [param, keep] of [[dimension.param, true], [excludeParam(key), false]] as const) {
+    for (const [param, keep] of [
+      [dimension.param, true],
+      [excludeParam(key), false],
+    ] as const) {
       const values = dimension.values ? enumList(query, param, dimension.values) : listParam(query, param);
       if (!values) continue;
       const wanted = values.map(fold);
@@ -113,8 +124,10 @@ export function parseTestFilter(query: URLSearchParams): (test: SimTest) => bool
   const results = enumList(query, PARAMS.testResults, TEST_RESULTS);
   const locations = listParam(query, PARAMS.locations)?.map(fold);
   const notLocations = listParam(query, excludeParam("locations"))?.map(fold);
-  const named = (wanted: readonly string[], location: CatalogueLocation) => wanted.includes(fold(location.id)) || wanted.includes(fold(location.name));
-  const atLocation = (location: CatalogueLocation) => (!locations || named(locations, location)) && !(notLocations && named(notLocations, location));
+  const named = (wanted: readonly string[], location: CatalogueLocation) =>
+    wanted.includes(fold(location.id)) || wanted.includes(fold(location.name));
+  const atLocation = (location: CatalogueLocation) =>
+    (!locations || named(locations, location)) && !(notLocations && named(notLocations, location));
   return (t) => (!results || results.includes(t.result)) && atLocation(t.user.location);
 }
 
@@ -134,7 +147,12 @@ export function inWindow<T extends { startSec: number }>(sorted: readonly T[], w
 }
 
 /** One of `choices`, any case (e.g. interval, groupBy); `fallback` when absent. */
-export function choiceParam<T extends string>(query: URLSearchParams, param: string, choices: readonly T[], fallback = ""): T {
+export function choiceParam<T extends string>(
+  query: URLSearchParams,
+  param: string,
+  choices: readonly T[],
+  fallback = "",
+): T {
   const value = (query.get(param) ?? fallback).toUpperCase();
   if (!choices.includes(value as T)) throw badRequest(param, `expected one of ${choices.join(", ")}, got "${value}"`);
   return value as T;
@@ -159,7 +177,10 @@ function intParam(query: URLSearchParams, param: string, fallback: number, min: 
   return value;
 }
 
-export function parsePaging<F extends string>(query: URLSearchParams, orderFields: readonly F[] = [] as F[]): Paging<F> {
+export function parsePaging<F extends string>(
+  query: URLSearchParams,
+  orderFields: readonly F[] = [] as F[],
+): Paging<F> {
   const pageNumber = intParam(query, PARAMS.pageNumber, 1, 1, Number.MAX_SAFE_INTEGER);
   const pageSize = intParam(query, PARAMS.pageSize, 25, 1, MAX_PAGE_SIZE);
   const field = query.get(PARAMS.orderByField) ?? orderFields[0] ?? "";

@@ -4,7 +4,7 @@ import type { CatalogueLocation } from "./catalogue.ts";
 import { startMs, type TenantData } from "./data.ts";
 import { endpointNetwork, type SimTest } from "./endpoint-tests.ts";
 import { carrierName, clientOf, deviceName, networkTypeName } from "./equipment.ts";
-import { jitterMs, packetLossPercent, sessionId, sessionTo, type SimSession } from "./sessions.ts";
+import { jitterMs, packetLossPercent, type SimSession, sessionId, sessionTo } from "./sessions.ts";
 import type { SimUser } from "./users.ts";
 
 /** The real session list sends UTC dates without the trailing Z (dxp-api.md). */
@@ -62,7 +62,8 @@ export const locationJson = (l: CatalogueLocation) => ({
 });
 
 /** A location as the location list gives it: the same, with its networks. */
-export const locationListJson = (l: CatalogueLocation) => ({ ...locationJson(l), networks: [...l.networks] }) satisfies DxpLocation;
+export const locationListJson = (l: CatalogueLocation) =>
+  ({ ...locationJson(l), networks: [...l.networks] }) satisfies DxpLocation;
 
 export const testJson = (t: SimTest) =>
   ({

@@ -1,14 +1,14 @@
 // The Hono app: the API under /dapi (every path from the endpoint table), the token
 // refresh at the instance root, and the /_sim admin endpoints. Requests to /dapi pass
 // through the fault gate and are recorded; admin requests are not.
-import { Hono, type Context } from "hono";
-import { API_PREFIX, type Endpoint, ENDPOINTS, PARAMS } from "../client/endpoints.ts";
+import { type Context, Hono } from "hono";
+import { API_PREFIX, ENDPOINTS, type Endpoint, PARAMS } from "../client/endpoints.ts";
 import { apiDocument } from "./api-doc.ts";
-import type { AccessClaims, TokenGrant, IssuedTokens } from "./auth.ts";
+import type { AccessClaims, IssuedTokens, TokenGrant } from "./auth.ts";
 import type { TenantData } from "./data.ts";
-import { chooseFault, faultsPatchSchema, type Faults } from "./faults.ts";
-import { HANDLERS, type ApiEndpoint } from "./handlers.ts";
-import { HttpError, badRequest, errorResponse, jsonResponse } from "./http.ts";
+import { chooseFault, type Faults, faultsPatchSchema } from "./faults.ts";
+import { type ApiEndpoint, HANDLERS } from "./handlers.ts";
+import { badRequest, errorResponse, HttpError, jsonResponse } from "./http.ts";
 import type { Rng } from "./random.ts";
 import { type DxpVariant, variantAnswer } from "./variant.ts";
 
@@ -78,10 +78,13 @@ async function readJson(c: Context): Promise<Record<string, unknown>> {
 function apiApp(ctx: AppContext): Hono<{ Variables: { claims: AccessClaims } }> {
   const api = new Hono<{ Variables: { claims: AccessClaims } }>();
   api.onError((error) => toResponse(error));
-  api.notFound((c) => errorResponse(new HttpError(404, "not_found", `No endpoint ${c.req.method} ${new URL(c.req.url).pathname}.`)));
+  api.notFound((c) =>
+    errorResponse(new HttpError(404, "not_found", `No endpoint ${c.req.method} ${new URL(c.req.url).pathname}.`)),
+  );
   api.use("*", async (c, next) => {
     const verdict = ctx.tokens.verify(bearerToken(c.req.raw));
-    if (!verdict.ok) return errorResponse(new HttpError(401, verdict.error, verdict.message, { "www-authenticate": "Bearer" }));
+    if (!verdict.ok)
+      return errorResponse(new HttpError(401, verdict.error, verdict.message, { "www-authenticate": "Bearer" }));
     c.set("claims", verdict.claims);
     return next();
   });
@@ -117,7 +120,11 @@ function apiApp(ctx: AppContext): Hono<{ Variables: { claims: AccessClaims } }> 
 }
 
 /** Records the request, answers it with `answer` (any throw becomes its error answer) and records the status. */
-async function recorded(ctx: AppContext, request: Request, answer: (entry: RecordedRequest) => Promise<Response>): Promise<Response> {
+async function recorded(
+  ctx: AppContext,
+  request: Request,
+  answer: (entry: RecordedRequest) => Promise<Response>,
+): Promise<Response> {
   const url = new URL(request.url);
   const entry: RecordedRequest = {
     at: ctx.now(),
@@ -152,7 +159,8 @@ export function roundTrips(requests: readonly RecordedRequest[]): number {
   let most = 0;
   for (const r of requests) {
     let before = 0;
-    for (const q of requests) if (q !== r && q.answeredAs > 0 && q.answeredAs <= r.answeredBefore) before = Math.max(before, depth.get(q) ?? 1);
+    for (const q of requests)
+      if (q !== r && q.answeredAs > 0 && q.answeredAs <= r.answeredBefore) before = Math.max(before, depth.get(q) ?? 1);
     depth.set(r, before + 1);
     most = Math.max(most, before + 1);
   }
@@ -169,7 +177,9 @@ function gate(ctx: AppContext, api: ReturnType<typeof apiApp>, request: Request)
     if (fault.type === "respond") return fault.response;
     if (fault.type === "expire-token") {
       if (entry.token) ctx.tokens.expire(entry.token);
-      return errorResponse(new HttpError(401, "token_expired", "The access token has expired.", { "www-authenticate": "Bearer" }));
+      return errorResponse(
+        new HttpError(401, "token_expired", "The access token has expired.", { "www-authenticate": "Bearer" }),
+      );
     }
     const response = await api.fetch(request);
     return fault.type === "rewrite" ? fault.rewrite(response) : response;
@@ -180,20 +190,30 @@ export function createApp(ctx: AppContext): Hono {
   const app = new Hono();
   const api = apiApp(ctx);
   app.onError((error) => toResponse(error));
-  app.notFound((c) => errorResponse(new HttpError(404, "not_found", `No route ${c.req.method} ${new URL(c.req.url).pathname}.`)));
+  app.notFound((c) =>
+    errorResponse(new HttpError(404, "not_found", `No route ${c.req.method} ${new URL(c.req.url).pathname}.`)),
+  );
 
   app.get("/", () => jsonResponse(ctx.describe()));
   // The API description needs no token (a live DXP's Swagger page is public too); built once.
   let doc: string | undefined;
   app.on(ENDPOINTS.apiDoc.method, `/${API_PREFIX}/${ENDPOINTS.apiDoc.path}`, (c) =>
-    recorded(ctx, c.req.raw, async () => new Response((doc ??= JSON.stringify(apiDocument(ctx.variant))), { headers: { "content-type": "application/json" } })),
+    recorded(
+      ctx,
+      c.req.raw,
+      async () =>
+        new Response((doc ??= JSON.stringify(apiDocument(ctx.variant))), {
+          headers: { "content-type": "application/json" },
+        }),
+    ),
   );
   app.all(`/${API_PREFIX}/*`, (c) => gate(ctx, api, c.req.raw));
 
   app.on(ENDPOINTS.tokenRefresh.method, `/${ENDPOINTS.tokenRefresh.path}`, (c) =>
     recorded(ctx, c.req.raw, async () => {
       const body = await readJson(c);
-      if (typeof body.refreshToken !== "string" || !body.refreshToken) throw badRequest("refreshToken", "required in the JSON body");
+      if (typeof body.refreshToken !== "string" || !body.refreshToken)
+        throw badRequest("refreshToken", "required in the JSON body");
       if (ctx.faults().rejectRefresh) throw new HttpError(401, "invalid_grant", "The refresh token was rejected.");
       const grant = ctx.tokens.refresh(body.refreshToken);
       if (!grant) throw new HttpError(401, "invalid_grant", "Unknown or already used refresh token.");
@@ -209,7 +229,11 @@ export function createApp(ctx: AppContext): Hono {
   app.get("/_sim/faults", () => jsonResponse(ctx.faults()));
   app.post("/_sim/faults", async (c) => {
     const parsed = faultsPatchSchema.safeParse(await readJson(c));
-    if (!parsed.success) throw badRequest("body", parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "));
+    if (!parsed.success)
+      throw badRequest(
+        "body",
+        parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "),
+      );
     ctx.setFaults(parsed.data);
     return jsonResponse(ctx.faults());
   });

@@ -3,10 +3,12 @@
 // the headset and client-version causes come from equipment.ts.
 import type { Modality, Platform, Quality, SessionScenario, SessionType } from "../client/vocabulary.ts";
 import {
+  type CatalogueLocation,
   CONTACT_CENTRE_PLATFORMS,
   FIRST_NAMES,
   HOUR_MS,
   INCIDENT_REGION,
+  incidentWindow,
   LAST_NAMES,
   LOCATIONS,
   PARTNER_DOMAINS,
@@ -14,13 +16,11 @@ import {
   WEEKDAY_HOUR_WEIGHTS,
   WEEKEND_FACTOR,
   WIFI_TROUBLE_LOCATION,
-  incidentWindow,
-  type CatalogueLocation,
 } from "./catalogue.ts";
-import type { GenerateOptions, SimUser } from "./users.ts";
 import { drawEquipment, equipmentPenalty, INCIDENT_CARRIER } from "./equipment.ts";
-import { between, exponential, intBetween, mulberry32, searchCumulative, uuid, weighted, type Rng } from "./random.ts";
+import { between, exponential, intBetween, mulberry32, type Rng, searchCumulative, uuid, weighted } from "./random.ts";
 import { storyEffect, storyWindows } from "./stories.ts";
+import type { GenerateOptions, SimUser } from "./users.ts";
 
 export type ContactCentreFlag = "AGENT" | "ACD" | "IVR" | "CUSTOMER";
 export type QualityType = "PEER2PEER" | "PSTN" | "CONFERENCE" | "WEBINAR";
@@ -85,17 +85,46 @@ function hourSlotTable(location: CatalogueLocation, start: number, hours: number
   return table;
 }
 
-const pickScenario = weighted<SessionScenario>([["INTERNAL", 55], ["EXTERNAL", 25], ["FEDERATED", 20]]);
-const pickModality = weighted<Modality>([["AUDIO", 52], ["VIDEO", 22], ["APP_SHARING", 10], ["CONVERSATION", 13], ["UNKNOWN", 3]]);
-const pickExternalType = weighted<SessionType>([["PEER2PEER", 80], ["PEER_TO_PEER", 20]]);
-const pickVideoType = weighted<SessionType>([["PEER2PEER_MULTIMEDIA", 35], ["PEER_TO_PEER_MULTIMEDIA", 10], ["CONFERENCE", 45], ["WEBINAR", 10]]);
-const pickShareType = weighted<SessionType>([["CONFERENCE", 60], ["PEER2PEER_MULTIMEDIA", 25], ["WEBINAR", 15]]);
-const pickOtherType = weighted<SessionType>([["PEER2PEER", 45], ["PEER_TO_PEER", 10], ["CONFERENCE", 38], ["WEBINAR", 7]]);
+const pickScenario = weighted<SessionScenario>([
+  ["INTERNAL", 55],
+  ["EXTERNAL", 25],
+  ["FEDERATED", 20],
+]);
+const pickModality = weighted<Modality>([
+  ["AUDIO", 52],
+  ["VIDEO", 22],
+  ["APP_SHARING", 10],
+  ["CONVERSATION", 13],
+  ["UNKNOWN", 3],
+]);
+const pickExternalType = weighted<SessionType>([
+  ["PEER2PEER", 80],
+  ["PEER_TO_PEER", 20],
+]);
+const pickVideoType = weighted<SessionType>([
+  ["PEER2PEER_MULTIMEDIA", 35],
+  ["PEER_TO_PEER_MULTIMEDIA", 10],
+  ["CONFERENCE", 45],
+  ["WEBINAR", 10],
+]);
+const pickShareType = weighted<SessionType>([
+  ["CONFERENCE", 60],
+  ["PEER2PEER_MULTIMEDIA", 25],
+  ["WEBINAR", 15],
+]);
+const pickOtherType = weighted<SessionType>([
+  ["PEER2PEER", 45],
+  ["PEER_TO_PEER", 10],
+  ["CONFERENCE", 38],
+  ["WEBINAR", 7],
+]);
 const AREA_CODES = ["214", "212", "415", "416", "312", "646", "469", "617"];
 
 /** Every combination of contact-centre flags, shared by the sessions that carry it. */
 const FLAG_ORDER: readonly ContactCentreFlag[] = ["CUSTOMER", "IVR", "ACD", "AGENT"];
-const FLAG_SETS = Array.from({ length: 16 }, (_, mask) => Object.freeze(FLAG_ORDER.filter((_, bit) => mask & (1 << bit))));
+const FLAG_SETS = Array.from({ length: 16 }, (_, mask) =>
+  Object.freeze(FLAG_ORDER.filter((_, bit) => mask & (1 << bit))),
+);
 
 export function generateSessions(
   rng: Rng,
@@ -140,7 +169,11 @@ export function generateSessions(
             ? pickShareType(rng)
             : pickOtherType(rng);
     const qualityType: QualityType =
-      scenario === "EXTERNAL" ? "PSTN" : sessionType === "CONFERENCE" || sessionType === "WEBINAR" ? sessionType : "PEER2PEER";
+      scenario === "EXTERNAL"
+        ? "PSTN"
+        : sessionType === "CONFERENCE" || sessionType === "WEBINAR"
+          ? sessionType
+          : "PEER2PEER";
     let peer: SimUser | null = null;
     if (scenario === "INTERNAL") {
       const other = Math.floor(rng() * (users.length - 1));
@@ -158,7 +191,13 @@ export function generateSessions(
             : 15 + exponential(rng, 420),
     );
     const streams =
-      qualityType === "WEBINAR" ? intBetween(rng, 10, 60) : qualityType === "CONFERENCE" ? intBetween(rng, 3, 12) : sessionType.endsWith("MULTIMEDIA") ? 4 : 2;
+      qualityType === "WEBINAR"
+        ? intBetween(rng, 10, 60)
+        : qualityType === "CONFERENCE"
+          ? intBetween(rng, 3, 12)
+          : sessionType.endsWith("MULTIMEDIA")
+            ? 4
+            : 2;
 
     // Network: a quiet baseline, occasional trouble anywhere, Dallas Wi-Fi, the carrier incident.
     let jitter = 2 + exponential(rng, 6);
@@ -175,7 +214,14 @@ export function generateSessions(
     }
     const equipment = drawEquipment(
       equipmentRng,
-      { platform, location, userDevice: user.device, external: scenario === "EXTERNAL", startMs: at * 1000, wifiTrouble },
+      {
+        platform,
+        location,
+        userDevice: user.device,
+        external: scenario === "EXTERNAL",
+        startMs: at * 1000,
+        wifiTrouble,
+      },
       options.anchor,
     );
     if (scenario === "EXTERNAL" && location.region === INCIDENT_REGION && at >= incidentStart && at < incidentEnd) {
@@ -190,13 +236,23 @@ export function generateSessions(
       }
     }
     // The time-bound stories (stories.ts) draw from their own stream, only for the sessions they touch.
-    const story = storyEffect(storiesRng, { locationId: location.id, startMs: at * 1000, server: equipment.server, conference: qualityType === "CONFERENCE" || qualityType === "WEBINAR" }, stories);
+    const story = storyEffect(
+      storiesRng,
+      {
+        locationId: location.id,
+        startMs: at * 1000,
+        server: equipment.server,
+        conference: qualityType === "CONFERENCE" || qualityType === "WEBINAR",
+      },
+      stories,
+    );
     loss += story.loss;
     rtt += story.rtt;
     jitter += story.jitter;
     const penalty = equipmentPenalty(equipmentRng, equipment);
     loss += penalty.loss;
-    let score = 92 + rng() * 8 - Math.max(0, jitter - 20) * 0.7 - loss * 7 - Math.max(0, rtt - 200) * 0.1 - penalty.score;
+    let score =
+      92 + rng() * 8 - Math.max(0, jitter - 20) * 0.7 - loss * 7 - Math.max(0, rtt - 200) * 0.1 - penalty.score;
     if (rng() < 0.08) score -= between(rng, 10, 45);
     const unknown = rng() < 0.03;
     const nectarScore = unknown ? null : Math.max(0, Math.min(100, Math.round(score)));
@@ -230,7 +286,8 @@ export const jitterMs = (s: SimSession) => (s.jitter10 === null ? null : s.jitte
 export const packetLossPercent = (s: SimSession) => (s.loss100 === null ? null : s.loss100 / 100);
 
 /** The session's id: uuid-looking, a pure function of the tenant's id seed and the index. */
-export const sessionId = (data: { readonly idSeed: number }, session: SimSession) => uuid(mulberry32(data.idSeed ^ Math.imul(session.index + 1, 0x9e3779b1)));
+export const sessionId = (data: { readonly idSeed: number }, session: SimSession) =>
+  uuid(mulberry32(data.idSeed ^ Math.imul(session.index + 1, 0x9e3779b1)));
 
 /** The `to` party: a user, a federated address or a phone number. */
 export function sessionTo(session: SimSession): string {

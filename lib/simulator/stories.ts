@@ -30,7 +30,10 @@ export interface StoryWindows {
   slowServerSince: number;
 }
 
-export const storyWindows = (anchor: number): StoryWindows => ({ isp: ispTroubleWindow(anchor), slowServerSince: slowServerSince(anchor) });
+export const storyWindows = (anchor: number): StoryWindows => ({
+  isp: ispTroubleWindow(anchor),
+  slowServerSince: slowServerSince(anchor),
+});
 
 /** What the stories add to one session's network metrics (zero for most sessions; draws only for the touched ones). */
 export function storyEffect(

@@ -1,8 +1,8 @@
 // A tenant's people, drawn from the catalogue's names at its locations, and what a
 // tenant's generation is asked for (shared by the users', sessions' and tests' draws).
-import { DEPARTMENTS, FIRST_NAMES, LAST_NAMES, LOCATIONS, type CatalogueLocation } from "./catalogue.ts";
+import { type CatalogueLocation, DEPARTMENTS, FIRST_NAMES, LAST_NAMES, LOCATIONS } from "./catalogue.ts";
 import { userDevice } from "./equipment.ts";
-import { hashSeed, pick, uuid, type Rng } from "./random.ts";
+import { hashSeed, pick, type Rng, uuid } from "./random.ts";
 
 export interface GenerateOptions {
   seed: number;

@@ -35,7 +35,8 @@ function carriers(value: unknown): Record<string, unknown>[] {
 export function variantAnswer(name: EndpointName, body: unknown, variant: DxpVariant): unknown {
   let out = body;
   for (const r of variant.renamed ?? []) if (r.endpoint === name) out = renameKeys(out, r.from, r.to);
-  for (const e of variant.extra ?? []) if (e.endpoint === name) for (const item of carriers(out)) item[e.field] = e.value;
+  for (const e of variant.extra ?? [])
+    if (e.endpoint === name) for (const item of carriers(out)) item[e.field] = e.value;
   return out;
 }
 
@@ -44,7 +45,10 @@ function renameInSchema(schema: unknown, from: string, to: string): unknown {
   if (!isObject(schema)) return schema;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(schema)) {
-    if (k === "properties" && isObject(v)) out[k] = Object.fromEntries(Object.entries(v).map(([p, s]) => [p === from ? to : p, renameInSchema(s, from, to)]));
+    if (k === "properties" && isObject(v))
+      out[k] = Object.fromEntries(
+        Object.entries(v).map(([p, s]) => [p === from ? to : p, renameInSchema(s, from, to)]),
+      );
     else if (k === "required" && Array.isArray(v)) out[k] = v.map((p) => (p === from ? to : p));
     else out[k] = renameInSchema(v, from, to);
   }
@@ -52,13 +56,20 @@ function renameInSchema(schema: unknown, from: string, to: string): unknown {
 }
 
 /** The JSON Schema of an answer as the variant describes it in /dapi/doc. */
-export function variantSchema(name: EndpointName, schema: Record<string, unknown>, variant: DxpVariant): Record<string, unknown> {
+export function variantSchema(
+  name: EndpointName,
+  schema: Record<string, unknown>,
+  variant: DxpVariant,
+): Record<string, unknown> {
   let out = schema;
-  for (const r of variant.renamed ?? []) if (r.endpoint === name) out = renameInSchema(out, r.from, r.to) as Record<string, unknown>;
+  for (const r of variant.renamed ?? [])
+    if (r.endpoint === name) out = renameInSchema(out, r.from, r.to) as Record<string, unknown>;
   for (const e of variant.extra ?? []) {
     if (e.endpoint !== name) continue;
     const items = out.items as Record<string, unknown> | undefined;
-    const elements = (out.properties as Record<string, Record<string, unknown>> | undefined)?.elements?.items as Record<string, unknown> | undefined;
+    const elements = (out.properties as Record<string, Record<string, unknown>> | undefined)?.elements?.items as
+      | Record<string, unknown>
+      | undefined;
     const target = items ?? elements ?? out;
     target.properties = { ...(target.properties as object), [e.field]: {} };
   }

@@ -45,7 +45,8 @@ export function budgetsForHeap(heapBytes: number = DEFAULT_HEAP_BYTES): Budgets 
  * keeps strings of one-byte text compactly, but objects, keys and the cache's own entry
  * add about as much again) plus a fixed overhead per entry.
  */
-export const chargedBytes = (json: string | number): number => 2 * (typeof json === "number" ? json : json.length) + 256;
+export const chargedBytes = (json: string | number): number =>
+  2 * (typeof json === "number" ? json : json.length) + 256;
 
 /** A caller asked the server to keep more than its budget allows: nothing was kept. */
 export class BudgetExceededError extends DxpError {
@@ -53,7 +54,11 @@ export class BudgetExceededError extends DxpError {
 }
 
 /** The error for a caller whose saved filters would pass its budget (`held` bytes now, `adding` more). */
-export function filterBudgetError(quota: { ownerBytes: number; anonymous?: boolean }, held: number, adding: number): BudgetExceededError {
+export function filterBudgetError(
+  quota: { ownerBytes: number; anonymous?: boolean },
+  held: number,
+  adding: number,
+): BudgetExceededError {
   const who = quota.anonymous ? "Callers without credential headers together" : "This caller";
   return new BudgetExceededError(
     `Filter not saved: ${who} already keep ${formatBytes(held)} of saved filters and this one needs ${formatBytes(adding)}; the limit is ${formatBytes(quota.ownerBytes)}.`,

@@ -21,13 +21,20 @@ export interface FilterHandles<F extends object = object> {
 const encoder = new TextEncoder();
 
 async function handleFor(owner: string, filter: object): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(`${owner}\n${JSON.stringify(filter)}`)));
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", encoder.encode(`${owner}\n${JSON.stringify(filter)}`)),
+  );
   let hex = "";
   for (const byte of digest.subarray(0, 16)) hex += byte.toString(16).padStart(2, "0");
   return `flt_${hex}`;
 }
 
-export function filterHandles<F extends object>(store: FilterStore<F>, owner: string, now: () => number = Date.now, quota?: FilterQuota): FilterHandles<F> {
+export function filterHandles<F extends object>(
+  store: FilterStore<F>,
+  owner: string,
+  now: () => number = Date.now,
+  quota?: FilterQuota,
+): FilterHandles<F> {
   return {
     async save(filter) {
       const filterId = await handleFor(owner, filter);

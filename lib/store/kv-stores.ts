@@ -71,7 +71,10 @@ const pauseMs = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * Deno KV (a SQLite file) answers "database is locked" instead of waiting when several
  * processes open or write it at once. Deno Deploy's KV never does, so this is free there.
  */
-export async function whileBusy<T>(operation: () => Promise<T>, pause: (ms: number) => Promise<void> = pauseMs): Promise<T> {
+export async function whileBusy<T>(
+  operation: () => Promise<T>,
+  pause: (ms: number) => Promise<void> = pauseMs,
+): Promise<T> {
   for (let tries = 1; ; tries++) {
     try {
       return await operation();
@@ -118,7 +121,12 @@ interface Live<T> {
 }
 
 /** The entry's value while it has not expired by its own clock; undefined otherwise. */
-async function readLive<T extends Expiring>(kv: KvLike, key: KvKey, what: string, now: number): Promise<Live<T> | undefined> {
+async function readLive<T extends Expiring>(
+  kv: KvLike,
+  key: KvKey,
+  what: string,
+  now: number,
+): Promise<Live<T> | undefined> {
   const entry = await attempt(what, () => kv.get(key));
   if (entry.versionstamp === null || entry.value === null || typeof entry.value !== "object") return undefined;
   const value = entry.value as T;
@@ -131,7 +139,14 @@ async function readLive<T extends Expiring>(kv: KvLike, key: KvKey, what: string
  * while the entry was written recently (within `granularityMs`), which halves the writes of
  * a session whose every request also saves it. Best effort: a failed touch is not an error.
  */
-async function touch<T extends Expiring>(kv: KvLike, key: KvKey, live: Live<T>, ttlMs: number, granularityMs: number, now: number): Promise<void> {
+async function touch<T extends Expiring>(
+  kv: KvLike,
+  key: KvKey,
+  live: Live<T>,
+  ttlMs: number,
+  granularityMs: number,
+  now: number,
+): Promise<void> {
   if (live.value.expiresAt - now > ttlMs - granularityMs) return;
   await kv
     .atomic()
@@ -153,7 +168,8 @@ type QuotaBucket = Expiring & { bytes: number };
 
 const encoder = new TextEncoder();
 /** What a saved filter costs KV, as charged to its owner's quota: its key and its value, in UTF-8. */
-const kvChargedBytes = (key: KvKey, value: unknown): number => encoder.encode(JSON.stringify(key)).length + encoder.encode(JSON.stringify(value)).length;
+const kvChargedBytes = (key: KvKey, value: unknown): number =>
+  encoder.encode(JSON.stringify(key)).length + encoder.encode(JSON.stringify(value)).length;
 
 /** How often a put whose commit met a concurrent write of the same owner tries again. */
 const PUT_TRIES = 12;
@@ -184,7 +200,9 @@ export class KvFilterStore implements FilterStore {
   async put(id: string, owner: string, filter: object, ttlMs: number, quota?: FilterQuota): Promise<void> {
     const key: KvKey = [this.#root, "filter", id];
     if (!quota) {
-      await attempt("saving a filter", () => this.kv.set(key, { owner, filter, expiresAt: this.#now() + ttlMs } satisfies StoredFilter, expireIn(ttlMs)));
+      await attempt("saving a filter", () =>
+        this.kv.set(key, { owner, filter, expiresAt: this.#now() + ttlMs } satisfies StoredFilter, expireIn(ttlMs)),
+      );
       return;
     }
     const window = quotaWindow("filter", Math.max(ttlMs, FILTER_TTL_MS), quota.ownerBytes);
@@ -193,15 +211,34 @@ export class KvFilterStore implements FilterStore {
       const record: StoredFilter = { owner, filter, expiresAt: now + ttlMs };
       const entry = await attempt("saving a filter", () => this.kv.get(key));
       const stored = entry.value as StoredFilter | null;
-      if (entry.versionstamp !== null && stored && stored.expiresAt > now && stored.owner === owner && JSON.stringify(stored.filter) === JSON.stringify(filter)) {
+      if (
+        entry.versionstamp !== null &&
+        stored &&
+        stored.expiresAt > now &&
+        stored.owner === owner &&
+        JSON.stringify(stored.filter) === JSON.stringify(filter)
+      ) {
         // Already saved: only its TTL restarts (a concurrent write is newer and restarted it itself).
-        await attempt("saving a filter", () => this.kv.atomic().check({ key, versionstamp: entry.versionstamp }).set(key, record, expireIn(ttlMs)).commit());
+        await attempt("saving a filter", () =>
+          this.kv.atomic().check({ key, versionstamp: entry.versionstamp }).set(key, record, expireIn(ttlMs)).commit(),
+        );
         return;
       }
       const current = Math.floor(now / window.bucketMs);
-      const bucketKeys: KvKey[] = Array.from({ length: window.buckets }, (_, i) => [this.#root, "quota", "filter", owner, current - i]);
-      const buckets = await Promise.all(bucketKeys.map((bucketKey) => attempt("saving a filter", () => this.kv.get(bucketKey))));
-      const charged = (b: KvEntry) => (b.versionstamp !== null && b.value && (b.value as QuotaBucket).expiresAt > now ? (b.value as QuotaBucket).bytes : 0);
+      const bucketKeys: KvKey[] = Array.from({ length: window.buckets }, (_, i) => [
+        this.#root,
+        "quota",
+        "filter",
+        owner,
+        current - i,
+      ]);
+      const buckets = await Promise.all(
+        bucketKeys.map((bucketKey) => attempt("saving a filter", () => this.kv.get(bucketKey))),
+      );
+      const charged = (b: KvEntry) =>
+        b.versionstamp !== null && b.value && (b.value as QuotaBucket).expiresAt > now
+          ? (b.value as QuotaBucket).bytes
+          : 0;
       const held = buckets.reduce((sum, b) => sum + charged(b), 0);
       const bytes = kvChargedBytes(key, record);
       if (held + bytes > quota.ownerBytes) throw filterBudgetError(quota, held, bytes);
@@ -210,7 +247,10 @@ export class KvFilterStore implements FilterStore {
       const done = await attempt("saving a filter", () =>
         this.kv
           .atomic()
-          .check({ key, versionstamp: entry.versionstamp }, { key: bucketKeys[0]!, versionstamp: buckets[0]!.versionstamp })
+          .check(
+            { key, versionstamp: entry.versionstamp },
+            { key: bucketKeys[0]!, versionstamp: buckets[0]!.versionstamp },
+          )
           .set(key, record, expireIn(ttlMs))
           .set(bucketKeys[0]!, bucket, expireIn(bucketLife))
           .commit(),
@@ -257,12 +297,22 @@ export class KvSessionStore implements SessionStore {
   }
 
   #key = (id: string): KvKey => [this.#root, "session", id];
-  #record = (owner: string, state: StoredSession): StoredSessionRecord => ({ owner, state, expiresAt: this.#now() + this.#ttl });
+  #record = (owner: string, state: StoredSession): StoredSessionRecord => ({
+    owner,
+    state,
+    expiresAt: this.#now() + this.#ttl,
+  });
 
   async create(id: string, owner: string): Promise<SessionCreateResult> {
     const state = freshSession();
     const key = this.#key(id);
-    const written = await attempt("creating a session", () => this.kv.atomic().check({ key, versionstamp: null }).set(key, this.#record(owner, state), expireIn(this.#ttl)).commit());
+    const written = await attempt("creating a session", () =>
+      this.kv
+        .atomic()
+        .check({ key, versionstamp: null })
+        .set(key, this.#record(owner, state), expireIn(this.#ttl))
+        .commit(),
+    );
     if (!written.ok) throw new StoreUnavailableError("a session id collided"); // a random UUID: practically never
     this.#count += 1;
     return { ok: true, state };
@@ -277,7 +327,9 @@ export class KvSessionStore implements SessionStore {
   }
 
   async save(id: string, owner: string, state: StoredSession): Promise<void> {
-    await attempt("saving a session", () => this.kv.set(this.#key(id), this.#record(owner, state), expireIn(this.#ttl)));
+    await attempt("saving a session", () =>
+      this.kv.set(this.#key(id), this.#record(owner, state), expireIn(this.#ttl)),
+    );
   }
 
   async delete(id: string, owner: string): Promise<boolean> {
@@ -286,7 +338,9 @@ export class KvSessionStore implements SessionStore {
     for (let tries = 0; tries < 5; tries++) {
       const live = await readLive<StoredSessionRecord>(this.kv, key, "ending a session", this.#now());
       if (!live || live.value.owner !== owner) return false;
-      const done = await attempt("ending a session", () => this.kv.atomic().check({ key, versionstamp: live.versionstamp }).delete(key).commit());
+      const done = await attempt("ending a session", () =>
+        this.kv.atomic().check({ key, versionstamp: live.versionstamp }).delete(key).commit(),
+      );
       if (done.ok) {
         this.#count = Math.max(0, this.#count - 1);
         return true;
@@ -353,8 +407,16 @@ export class KvTokenStore implements TokenStore {
     const now = this.#now();
     const entry = await attempt("reading renewed tokens", () => this.kv.get(this.#key(key)));
     const stored = entry.value as StoredTokens | null;
-    if (!stored || entry.versionstamp === null || !(stored.expiresAt > now)) return { stored: undefined, versionstamp: entry.versionstamp };
-    await touch(this.kv, this.#key(key), { value: stored, versionstamp: entry.versionstamp }, stored.ttlMs, Math.min(60_000, stored.ttlMs / 10), now);
+    if (!stored || entry.versionstamp === null || !(stored.expiresAt > now))
+      return { stored: undefined, versionstamp: entry.versionstamp };
+    await touch(
+      this.kv,
+      this.#key(key),
+      { value: stored, versionstamp: entry.versionstamp },
+      stored.ttlMs,
+      Math.min(60_000, stored.ttlMs / 10),
+      now,
+    );
     return { stored, versionstamp: entry.versionstamp };
   }
 
@@ -377,12 +439,18 @@ export class KvTokenStore implements TokenStore {
       // Our own renewal that KV has not taken yet was refused upstream: renewing again needs KV.
       if (current.versionstamp === "unsaved") throw new StoreUnavailableError("saving renewed tokens");
       const lock = await attempt("locking a token renewal", () => this.kv.get(lockKey));
-      const held = lock.versionstamp !== null && (lock.value as Lock | null)?.expiresAt !== undefined && (lock.value as Lock).expiresAt > this.#now();
+      const held =
+        lock.versionstamp !== null &&
+        (lock.value as Lock | null)?.expiresAt !== undefined &&
+        (lock.value as Lock).expiresAt > this.#now();
       if (!held) {
         const taken = await attempt("locking a token renewal", () =>
           this.kv
             .atomic()
-            .check({ key: lockKey, versionstamp: lock.versionstamp }, { key: this.#key(key), versionstamp: current.versionstamp })
+            .check(
+              { key: lockKey, versionstamp: lock.versionstamp },
+              { key: this.#key(key), versionstamp: current.versionstamp },
+            )
             .set(lockKey, { holder, expiresAt: this.#now() + this.#lockTtl } satisfies Lock, expireIn(this.#lockTtl))
             .commit(),
         );
@@ -396,7 +464,12 @@ export class KvTokenStore implements TokenStore {
           } finally {
             // Release only our own lock (its versionstamp is our commit's); else it expires by itself.
             if (taken.versionstamp) {
-              await this.kv.atomic().check({ key: lockKey, versionstamp: taken.versionstamp }).delete(lockKey).commit().catch(() => {});
+              await this.kv
+                .atomic()
+                .check({ key: lockKey, versionstamp: taken.versionstamp })
+                .delete(lockKey)
+                .commit()
+                .catch(() => {});
             }
           }
         }

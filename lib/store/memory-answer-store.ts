@@ -23,7 +23,12 @@ export class MemoryAnswerStore implements AnswerStore {
   #stores = 0;
 
   constructor(options: MemoryAnswerStoreOptions = {}) {
-    this.#answers = new LRUCache({ max: options.maxEntries ?? 10_000, maxSize: options.maxBytes ?? budgetsForHeap().answerBytes, ttl: 1 /* every set passes its own ttl */, ...clock(options.now) });
+    this.#answers = new LRUCache({
+      max: options.maxEntries ?? 10_000,
+      maxSize: options.maxBytes ?? budgetsForHeap().answerBytes,
+      ttl: 1 /* every set passes its own ttl */,
+      ...clock(options.now),
+    });
   }
 
   async get(key: string): Promise<unknown | undefined> {

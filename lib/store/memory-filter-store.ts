@@ -62,6 +62,10 @@ export class MemoryFilterStore implements FilterStore {
 
   /** Handles and bytes held, in total and for one owner (tests, status). */
   usage(owner?: string): { entries: number; bytes: number; ownerBytes: number } {
-    return { entries: this.#filters.size, bytes: this.#filters.calculatedSize, ownerBytes: owner ? (this.#owned.get(owner) ?? 0) : 0 };
+    return {
+      entries: this.#filters.size,
+      bytes: this.#filters.calculatedSize,
+      ownerBytes: owner ? (this.#owned.get(owner) ?? 0) : 0,
+    };
   }
 }

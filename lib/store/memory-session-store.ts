@@ -8,7 +8,13 @@
 import { LRUCache } from "lru-cache";
 import { budgetsForHeap, chargedBytes } from "./budgets.ts";
 import { clock } from "./clock.ts";
-import { freshSession, type SessionCreateResult, type SessionRecord, type SessionStore, type StoredSession } from "./interfaces.ts";
+import {
+  freshSession,
+  type SessionCreateResult,
+  type SessionRecord,
+  type SessionStore,
+  type StoredSession,
+} from "./interfaces.ts";
 
 export interface MemorySessionStoreOptions {
   /** Idle time after which a session is forgotten. Default 30 min. */
@@ -36,10 +42,17 @@ export class MemorySessionStore implements SessionStore {
     this.#protect = Math.min(options.protectRecentMs ?? 5 * 60_000, this.#ttl);
     // One slot beyond the cap: we decide evictions ourselves, before the cache would.
     this.#maxBytes = options.maxBytes ?? budgetsForHeap().sessionBytes;
-    this.#sessions = new LRUCache({ max: this.#max + 1, maxSize: this.#maxBytes, ttl: this.#ttl, updateAgeOnGet: true, ...clock(options.now) });
+    this.#sessions = new LRUCache({
+      max: this.#max + 1,
+      maxSize: this.#maxBytes,
+      ttl: this.#ttl,
+      updateAgeOnGet: true,
+      ...clock(options.now),
+    });
   }
 
-  #size = (id: string, record: SessionRecord) => chargedBytes(id.length + record.owner.length + JSON.stringify(record.state).length);
+  #size = (id: string, record: SessionRecord) =>
+    chargedBytes(id.length + record.owner.length + JSON.stringify(record.state).length);
 
   async create(id: string, owner: string): Promise<SessionCreateResult> {
     const record = { owner, state: freshSession() };

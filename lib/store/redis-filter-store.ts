@@ -49,8 +49,9 @@ export class RedisFilterStore implements FilterStore {
   }
 
   async get(id: string, owner: string): Promise<object | undefined> {
-    const record = parseStored<{ owner: string; filter: object }>(await attempt("reading a filter", () => this.redis.get(`${KEY_PREFIX}filter:${id}`)));
+    const record = parseStored<{ owner: string; filter: object }>(
+      await attempt("reading a filter", () => this.redis.get(`${KEY_PREFIX}filter:${id}`)),
+    );
     return record && record.owner === owner ? record.filter : undefined;
   }
 }
-

@@ -69,16 +69,30 @@ export interface ChargedPut {
 export async function putCharged(redis: RedisLike, put: ChargedPut): Promise<ChargedResult> {
   const { window } = put;
   const current = Math.floor(put.now / window.bucketMs);
-  const buckets = (scope: string) => Array.from({ length: window.buckets }, (_, i) => `${KEY_PREFIX}quota:${window.kind}:${scope}${current - i}`);
+  const buckets = (scope: string) =>
+    Array.from({ length: window.buckets }, (_, i) => `${KEY_PREFIX}quota:${window.kind}:${scope}${current - i}`);
   const keys = [put.key, ...buckets(""), ...(put.owner ? buckets(`${put.owner.id}:`) : [])];
-  const args = [put.value, Math.max(1, Math.ceil(put.ttlMs)), redisChargedBytes(put.key, put.value), window.limitBytes, put.owner?.limitBytes ?? -1, window.buckets, window.bucketMs * (window.buckets + 1), put.onlyIfAbsent ? "1" : "0"];
+  const args = [
+    put.value,
+    Math.max(1, Math.ceil(put.ttlMs)),
+    redisChargedBytes(put.key, put.value),
+    window.limitBytes,
+    put.owner?.limitBytes ?? -1,
+    window.buckets,
+    window.bucketMs * (window.buckets + 1),
+    put.onlyIfAbsent ? "1" : "0",
+  ];
   const answer = Number(await redis.eval(PUT_CHARGED, keys, args));
   return answer === 1 ? "written" : answer === 0 ? "exists" : answer === -1 ? "over-total" : "over-owner";
 }
 
 /** How caller-made records share NECTAR_REDIS_CALLER_BYTES: half for filters, a quarter each for sessions and answers. */
 export function splitCallerBytes(callerBytes: number): { filters: number; sessions: number; answers: number } {
-  return { filters: Math.floor(callerBytes / 2), sessions: Math.floor(callerBytes / 4), answers: Math.floor(callerBytes / 4) };
+  return {
+    filters: Math.floor(callerBytes / 2),
+    sessions: Math.floor(callerBytes / 4),
+    answers: Math.floor(callerBytes / 4),
+  };
 }
 
 const INFO_MEMORY = "return redis.call('INFO', 'memory')";
@@ -88,7 +102,11 @@ const INFO_MEMORY = "return redis.call('INFO', 'memory')";
  * records can never bring it to `maxmemory`, where every policy either evicts (tokens
  * too) or refuses writes (token locks too). `maxmemory` 0 (no limit) passes.
  */
-export async function checkRedisRoom(redis: RedisLike, callerBytes: number, setting: string): Promise<{ maxmemory: number; used: number; policy: string }> {
+export async function checkRedisRoom(
+  redis: RedisLike,
+  callerBytes: number,
+  setting: string,
+): Promise<{ maxmemory: number; used: number; policy: string }> {
   const info = String(await redis.eval(INFO_MEMORY, [], []));
   const field = (name: string) => new RegExp(`^${name}:(.*)$`, "m").exec(info)?.[1]?.trim();
   const maxmemory = Number(field("maxmemory") ?? 0);

@@ -3,7 +3,13 @@
 // reads and deletes are owner-checked in Lua. Changed states are charged to the sessions'
 // quota (redis-quota.ts). A command that fails or times out is a StoreUnavailableError.
 import { BudgetExceededError, formatBytes } from "./budgets.ts";
-import { freshSession, type SessionCreateResult, type SessionRecord, type SessionStore, type StoredSession } from "./interfaces.ts";
+import {
+  freshSession,
+  type SessionCreateResult,
+  type SessionRecord,
+  type SessionStore,
+  type StoredSession,
+} from "./interfaces.ts";
 import { KEY_PREFIX, parseStored, type RedisLike } from "./redis-client.ts";
 import { putCharged, quotaWindow } from "./redis-quota.ts";
 import { attempt, StoreUnavailableError } from "./store-error.ts";
@@ -15,7 +21,8 @@ const GET_AND_TOUCH =
 const DELETE_OWNED =
   "local v = redis.call('GET', KEYS[1]); if v and string.sub(v, 1, string.len(ARGV[1])) == ARGV[1] then redis.call('ZREM', KEYS[2], ARGV[2]); return redis.call('DEL', KEYS[1]) end; return 0";
 /** Room for one more live session: drop expired members of the live set (KEYS[1]) before ARGV[1], then count against ARGV[2]. */
-const ROOM = "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1]); if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end; return 1";
+const ROOM =
+  "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1]); if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end; return 1";
 
 export interface RedisSessionStoreOptions {
   /** Idle time after which a session is forgotten. Default 30 min. */
@@ -59,7 +66,14 @@ export class RedisSessionStore implements SessionStore {
   #ownerPrefix = (owner: string) => `{"owner":${JSON.stringify(owner)},`;
 
   #write(id: string, value: string, onlyIfAbsent: boolean) {
-    return putCharged(this.redis, { key: this.#key(id), value, ttlMs: this.#ttl, window: quotaWindow("session", this.#ttl, this.#maxBytes), onlyIfAbsent, now: this.#now() });
+    return putCharged(this.redis, {
+      key: this.#key(id),
+      value,
+      ttlMs: this.#ttl,
+      window: quotaWindow("session", this.#ttl, this.#maxBytes),
+      onlyIfAbsent,
+      now: this.#now(),
+    });
   }
 
   async create(id: string, owner: string): Promise<SessionCreateResult> {
@@ -70,34 +84,59 @@ export class RedisSessionStore implements SessionStore {
     const written = await attempt("creating a session", () => this.#write(id, this.#encode({ owner, state }), true));
     if (written === "over-total") return { ok: false, reason: "full" };
     if (written !== "written") throw new StoreUnavailableError("a session id collided"); // a random UUID: practically never
-    await attempt("creating a session", () => this.redis.eval("redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2]); return redis.call('PEXPIRE', KEYS[1], ARGV[3])", [this.#live], [now + this.#ttl, id, this.#ttl]));
+    await attempt("creating a session", () =>
+      this.redis.eval(
+        "redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2]); return redis.call('PEXPIRE', KEYS[1], ARGV[3])",
+        [this.#live],
+        [now + this.#ttl, id, this.#ttl],
+      ),
+    );
     return { ok: true, state };
   }
 
   async get(id: string, owner: string): Promise<StoredSession | undefined> {
-    const text = await attempt("reading a session", () => this.redis.eval(GET_AND_TOUCH, [this.#key(id), this.#live], [this.#ttl, id, this.#now() + this.#ttl]));
+    const text = await attempt("reading a session", () =>
+      this.redis.eval(GET_AND_TOUCH, [this.#key(id), this.#live], [this.#ttl, id, this.#now() + this.#ttl]),
+    );
     const record = parseStored<SessionRecord>(text);
-    return record && record.owner === owner && record.state && typeof record.state === "object" ? record.state : undefined;
+    return record && record.owner === owner && record.state && typeof record.state === "object"
+      ? record.state
+      : undefined;
   }
 
   async save(id: string, owner: string, state: StoredSession): Promise<void> {
     const value = this.#encode({ owner, state });
     if (value.length > this.#maxSessionBytes) {
-      throw new BudgetExceededError(`This session's state (${formatBytes(value.length)}) is over the ${formatBytes(this.#maxSessionBytes)} a session may keep; the change was not kept.`, "Clear the session filter (set_session_filter with clear: true) or start a new session.");
+      throw new BudgetExceededError(
+        `This session's state (${formatBytes(value.length)}) is over the ${formatBytes(this.#maxSessionBytes)} a session may keep; the change was not kept.`,
+        "Clear the session filter (set_session_filter with clear: true) or start a new session.",
+      );
     }
     const written = await attempt("saving a session", () => this.#write(id, value, false));
     if (written === "over-total") {
-      throw new BudgetExceededError("The server's shared store holds its limit of session state; this session's change was not kept.", "Retry in a few minutes, or pass filters to each tool call instead.");
+      throw new BudgetExceededError(
+        "The server's shared store holds its limit of session state; this session's change was not kept.",
+        "Retry in a few minutes, or pass filters to each tool call instead.",
+      );
     }
   }
 
   async delete(id: string, owner: string): Promise<boolean> {
-    const deleted = await attempt("ending a session", () => this.redis.eval(DELETE_OWNED, [this.#key(id), this.#live], [this.#ownerPrefix(owner), id]));
+    const deleted = await attempt("ending a session", () =>
+      this.redis.eval(DELETE_OWNED, [this.#key(id), this.#live], [this.#ownerPrefix(owner), id]),
+    );
     return Number(deleted) === 1;
   }
 
   async count(): Promise<number> {
-    return Number(await attempt("counting sessions", () => this.redis.eval("redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1]); return redis.call('ZCARD', KEYS[1])", [this.#live], [this.#now()])));
+    return Number(
+      await attempt("counting sessions", () =>
+        this.redis.eval(
+          "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1]); return redis.call('ZCARD', KEYS[1])",
+          [this.#live],
+          [this.#now()],
+        ),
+      ),
+    );
   }
 }
-

@@ -8,8 +8,8 @@
 // process keeps the record, serves it, and writes it back on the next use. Reads that
 // fail are an honest StoreUnavailableError (no guessing which token is current).
 import type { Renewal, TokenRecord, TokenStore } from "./interfaces.ts";
-import { singleFlight } from "./single-flight.ts";
 import { KEY_PREFIX, type RedisLike } from "./redis-client.ts";
+import { singleFlight } from "./single-flight.ts";
 import { attempt, StoreUnavailableError } from "./store-error.ts";
 
 export interface RedisTokenStoreOptions {
@@ -21,7 +21,8 @@ export interface RedisTokenStoreOptions {
 }
 
 /** GET that restarts the record's TTL (stored alongside it). */
-const GET_AND_TOUCH = "local v = redis.call('GET', KEYS[1]); if v then redis.call('PEXPIRE', KEYS[1], cjson.decode(v).ttlMs) end; return v";
+const GET_AND_TOUCH =
+  "local v = redis.call('GET', KEYS[1]); if v then redis.call('PEXPIRE', KEYS[1], cjson.decode(v).ttlMs) end; return v";
 /** DEL the lock only if we still hold it. */
 const RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end; return 0";
 
@@ -56,7 +57,9 @@ export class RedisTokenStore implements TokenStore {
       if (await this.#write(key, unsaved)) this.#unsaved.delete(key);
       return unsaved.record;
     }
-    const text = (await attempt("reading renewed tokens", () => this.redis.eval(GET_AND_TOUCH, [this.#key(key)], []))) as string | null;
+    const text = (await attempt("reading renewed tokens", () =>
+      this.redis.eval(GET_AND_TOUCH, [this.#key(key)], []),
+    )) as string | null;
     return text === null ? undefined : (JSON.parse(text) as Stored).record;
   }
 

@@ -2,12 +2,12 @@
 // instead of their in-memory defaults. Runtime-agnostic: the shell makes the Redis client.
 import { CredentialKeys } from "./credential-keys.ts";
 import type { Stores } from "./interfaces.ts";
-import type { RedisLike } from "./redis-client.ts";
 import { RedisAnswerStore } from "./redis-answer-store.ts";
+import type { RedisLike } from "./redis-client.ts";
 import { RedisFilterStore } from "./redis-filter-store.ts";
+import { splitCallerBytes } from "./redis-quota.ts";
 import { RedisSessionStore } from "./redis-session-store.ts";
 import { RedisTokenStore } from "./redis-token-store.ts";
-import { splitCallerBytes } from "./redis-quota.ts";
 
 export const DEFAULT_REDIS_CALLER_BYTES = 64 * 1024 * 1024;
 
@@ -36,7 +36,11 @@ export function redisStores(redis: RedisLike, options: RedisStoresOptions): Shar
   return {
     keys: new CredentialKeys(new TextEncoder().encode(options.secret)),
     tokens: new RedisTokenStore(redis, { lockTtlMs: options.renewalLockMs }),
-    sessions: new RedisSessionStore(redis, { idleTtlMs: options.sessionIdleMs, maxSessions: options.maxSessions, maxBytes: quotas.sessions }),
+    sessions: new RedisSessionStore(redis, {
+      idleTtlMs: options.sessionIdleMs,
+      maxSessions: options.maxSessions,
+      maxBytes: quotas.sessions,
+    }),
     answers: new RedisAnswerStore(redis, { maxBytes: quotas.answers }),
     filters: new RedisFilterStore(redis, { maxBytes: quotas.filters }),
     ready: options.ready,

@@ -3,8 +3,8 @@
 import { z } from "zod";
 import { lazySchema } from "../lazy-schema.ts";
 import { formatWindow, previousWindow, utcSeconds } from "../time.ts";
-import { num, signed } from "./render.ts";
 import type { Scope } from "../tool-query/call-scope.ts";
+import { num, signed } from "./render.ts";
 
 /** No description: the name says it, and every tool that has it pays for one in tools/list. */
 export const compareField = lazySchema(() => z.boolean().default(false));
@@ -16,22 +16,31 @@ export interface Figures {
 }
 
 /** The previous period's figures and the changes (the window itself is given once, as previousWindow). */
-export const changeSchema = lazySchema(() => z.object({
-  sessions: z.number(),
-  poorPercent: z.number(),
-  avgNectarScore: z.number().nullable(),
-  deltaSessions: z.number().nullable().describe("null: the previous period lies mostly outside the data"),
-  deltaPoorPoints: z.number().nullable().describe("percentage points"),
-  deltaScore: z.number().nullable(),
-}));
+export const changeSchema = lazySchema(() =>
+  z.object({
+    sessions: z.number(),
+    poorPercent: z.number(),
+    avgNectarScore: z.number().nullable(),
+    deltaSessions: z.number().nullable().describe("null: the previous period lies mostly outside the data"),
+    deltaPoorPoints: z.number().nullable().describe("percentage points"),
+    deltaScore: z.number().nullable(),
+  }),
+);
 export type Change = z.infer<ReturnType<typeof changeSchema>>;
 
 export const previousWindowSchema = lazySchema(() => z.object({ from: z.string(), to: z.string() }).describe("UTC"));
-export const previousWindowOf = (window: { from: Date; to: Date }) => ({ from: utcSeconds(window.from), to: utcSeconds(window.to) });
+export const previousWindowOf = (window: { from: Date; to: Date }) => ({
+  from: utcSeconds(window.from),
+  to: utcSeconds(window.to),
+});
 
 /** The scope's query moved to the previous window, and that window. */
 export function previousScope(scope: Scope) {
-  const window = previousWindow({ label: scope.applied.window.label, from: new Date(scope.applied.window.from), to: new Date(scope.applied.window.to) });
+  const window = previousWindow({
+    label: scope.applied.window.label,
+    from: new Date(scope.applied.window.from),
+    to: new Date(scope.applied.window.to),
+  });
   return { window, query: { ...scope.query, window: window.query } };
 }
 
@@ -51,7 +60,8 @@ export function change(current: Figures, previous: Figures, covered = true): Cha
 
 /** "vs previous LAST_WEEK (…): sessions 790 → 812 (+22) · poor 12.1% → 16.4% (+4.3 pts) · score 80.1 → 76.2 (−3.9)" */
 export function changeLine(current: Figures, c: Change, window: { from: Date; to: Date }, note = ""): string {
-  if (c.deltaSessions === null) return `vs previous period (${formatWindow(window)}): ${note || "No Δ: the previous period lies outside the data."}`;
+  if (c.deltaSessions === null)
+    return `vs previous period (${formatWindow(window)}): ${note || "No Δ: the previous period lies outside the data."}`;
   return (
     `vs previous period (${formatWindow(window)}): sessions ${c.sessions} → ${current.sessions} (${signed(c.deltaSessions, 0)}) · ` +
     `poor ${c.poorPercent}% → ${current.poorPercent}% (${signed(c.deltaPoorPoints, 1, " pts")}) · ` +

@@ -29,7 +29,8 @@ export async function emptyNote(scope: Scope, context: ToolContext, known?: Data
   const lastDay = new Date(extent.lastDay);
   const last = new Date(extent.dayEnd);
   const covers = `the data${filtered ? " for this filter" : ""} covers ${formatUtc(first).slice(0, 10)} → ${formatUtc(lastDay).slice(0, 10)} UTC; ${nowText}`;
-  if (to <= first.getTime() || from >= last.getTime()) return `No sessions: the window lies outside the data (${covers}).`;
+  if (to <= first.getTime() || from >= last.getTime())
+    return `No sessions: the window lies outside the data (${covers}).`;
   return `No sessions ${what} in this window (${covers}).`;
 }
 
@@ -51,14 +52,23 @@ export async function dataExtent(scope: Scope, context: ToolContext): Promise<Da
   const to = Math.floor(now / HOUR_MS) * HOUR_MS + HOUR_MS;
   // The same filter over the last 90 days: every request of a call carries the call's filter.
   const days = await scope.client.histogram(
-    { ...scope.query, window: { period: CUSTOM_TIME_PERIOD, from: new Date(to - MAX_WINDOW_MS), to: new Date(to) }, interval: "DAY" },
+    {
+      ...scope.query,
+      window: { period: CUSTOM_TIME_PERIOD, from: new Date(to - MAX_WINDOW_MS), to: new Date(to) },
+      interval: "DAY",
+    },
     scope.call,
   );
   const withData = days.filter((d) => d.sessions.all > 0);
   if (!withData.length) return null;
   const lastDay = withData[withData.length - 1]!;
   const dayEnd = parseDxpDate(lastDay.endDate).getTime();
-  return { first: parseDxpDate(withData[0]!.startDate).getTime(), last: Math.min(now, dayEnd), lastDay: parseDxpDate(lastDay.startDate).getTime(), dayEnd };
+  return {
+    first: parseDxpDate(withData[0]!.startDate).getTime(),
+    last: Math.min(now, dayEnd),
+    lastDay: parseDxpDate(lastDay.startDate).getTime(),
+    dayEnd,
+  };
 }
 
 /** The share (0–1) of a window that lies within the retained data. */
@@ -84,7 +94,11 @@ export function coverageNote(what: string, share: number, extent: DataExtent | n
 }
 
 /** Whether a compared window is covered enough for a Δ, and what to say when it is not (or is only partly). */
-export function comparedCoverage(window: { from: Date; to: Date }, extent: DataExtent | null, filtered = false): { covered: boolean; note: string } {
+export function comparedCoverage(
+  window: { from: Date; to: Date },
+  extent: DataExtent | null,
+  filtered = false,
+): { covered: boolean; note: string } {
   const share = coveredShare({ from: window.from.getTime(), to: window.to.getTime() }, extent);
   const covered = share >= MIN_COMPARED_COVERAGE;
   const note = coverageNote("previous period", share, extent, filtered);
@@ -105,7 +119,11 @@ export interface Coverage {
  * data says so. One request (the data's extent), meant to run beside the tool's own reads; its
  * extent serves emptyNote too, so an empty answer adds none.
  */
-export async function coverageOf(scope: Scope, context: ToolContext, previous?: { from: Date; to: Date }): Promise<Coverage> {
+export async function coverageOf(
+  scope: Scope,
+  context: ToolContext,
+  previous?: { from: Date; to: Date },
+): Promise<Coverage> {
   let extent: DataExtent | null;
   try {
     extent = await dataExtent(scope, context);
@@ -115,12 +133,19 @@ export async function coverageOf(scope: Scope, context: ToolContext, previous?: 
     if (context.signal?.aborted) throw error;
     return {
       extent: undefined,
-      window: "Coverage unknown: the DXP did not give its sessions per day, so whether this window lies within the retained data is not known.",
-      previous: { covered: false, note: "No Δ: whether the previous period lies within the retained data is not known." },
+      window:
+        "Coverage unknown: the DXP did not give its sessions per day, so whether this window lies within the retained data is not known.",
+      previous: {
+        covered: false,
+        note: "No Δ: whether the previous period lies within the retained data is not known.",
+      },
     };
   }
   const filtered = scope.applied.filter !== undefined;
-  const share = coveredShare({ from: Date.parse(scope.applied.window.from), to: Date.parse(scope.applied.window.to) }, extent);
+  const share = coveredShare(
+    { from: Date.parse(scope.applied.window.from), to: Date.parse(scope.applied.window.to) },
+    extent,
+  );
   return {
     extent,
     window: coverageNote("window", share, extent, filtered),

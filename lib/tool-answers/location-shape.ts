@@ -1,7 +1,7 @@
 // A corporate location as the location tools return it.
 import { z } from "zod";
-import { lazySchema } from "../lazy-schema.ts";
 import type { DxpLocation } from "../client/schemas.ts";
+import { lazySchema } from "../lazy-schema.ts";
 
 /** A corporate location as tools return it. */
 export const locationShape = lazySchema(() => ({

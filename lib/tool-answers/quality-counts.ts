@@ -1,7 +1,7 @@
 // Session counts by quality with the poor share and score, as per-location and per-bucket rows carry them.
 import { z } from "zod";
-import { lazySchema } from "../lazy-schema.ts";
 import type { BucketCounts } from "../client/schemas.ts";
+import { lazySchema } from "../lazy-schema.ts";
 import { percentOf, round } from "./render.ts";
 
 /** Session counts by quality with the poor share and score: a location's or a time bucket's. */

@@ -37,12 +37,19 @@ export function pageFooter(page: PageInfo, shown: number, what = "rows"): string
   const first = (page.pageNumber - 1) * page.pageSize + 1;
   const last = first + shown - 1;
   const more = Math.max(0, page.totalElements - last);
-  const range = shown ? `${what} ${first}–${last} of ${page.totalElements}` : `no ${what} on page ${page.pageNumber} (${page.totalElements} in all)`;
+  const range = shown
+    ? `${what} ${first}–${last} of ${page.totalElements}`
+    : `no ${what} on page ${page.pageNumber} (${page.totalElements} in all)`;
   return more > 0 ? `${range}; ${more} more: call again with pageNumber ${page.pageNumber + 1}.` : `${range}.`;
 }
 
 /** Render rows as a compact pipe table (header once); `separator` "|" for long tables of numbers (a token a cell less). */
-export function table(header: readonly string[], rows: readonly (readonly (string | number | null | undefined)[])[], separator = " | "): string {
-  const cell = (v: string | number | null | undefined) => (v === null || v === undefined || v === "" ? "-" : String(v).replace(/\|/g, "/"));
+export function table(
+  header: readonly string[],
+  rows: readonly (readonly (string | number | null | undefined)[])[],
+  separator = " | ",
+): string {
+  const cell = (v: string | number | null | undefined) =>
+    v === null || v === undefined || v === "" ? "-" : String(v).replace(/\|/g, "/");
   return [header.join(separator), ...rows.map((row) => row.map(cell).join(separator))].join("\n");
 }

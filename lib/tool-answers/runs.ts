@@ -28,7 +28,9 @@ export const MIN_BUCKET_POOR = 2;
 
 /** The usual poor share (0–1): pooled over the best third of the buckets with a fair sample, so neither a spike nor a step (up to two thirds of the window) raises it. */
 export function usualShare(points: readonly Point[]): number {
-  const fair = points.filter((p) => p.sessions >= MIN_BUCKET_SESSIONS).sort((a, b) => a.poor / a.sessions - b.poor / b.sessions);
+  const fair = points
+    .filter((p) => p.sessions >= MIN_BUCKET_SESSIONS)
+    .sort((a, b) => a.poor / a.sessions - b.poor / b.sessions);
   const half = fair.slice(0, Math.max(1, Math.ceil(fair.length / 3)));
   const sessions = half.reduce((n, p) => n + p.sessions, 0);
   return sessions ? half.reduce((n, p) => n + p.poor, 0) / sessions : 0;
@@ -45,7 +47,11 @@ export function usualShare(points: readonly Point[]): number {
 export function lowestThirdShare(points: readonly Point[]): number {
   const size = Math.ceil(points.length / 3);
   const shares = [0, 1, 2]
-    .map((i) => points.slice(i * size, (i + 1) * size).reduce((t, p) => ({ sessions: t.sessions + p.sessions, poor: t.poor + p.poor }), { sessions: 0, poor: 0 }))
+    .map((i) =>
+      points
+        .slice(i * size, (i + 1) * size)
+        .reduce((t, p) => ({ sessions: t.sessions + p.sessions, poor: t.poor + p.poor }), { sessions: 0, poor: 0 }),
+    )
     .filter((t) => t.sessions >= MIN_BUCKET_SESSIONS)
     .map((t) => t.poor / t.sessions);
   return shares.length ? Math.min(...shares) : 0;
@@ -57,7 +63,8 @@ export const badThreshold = (usual: number): number => Math.min(1, Math.max(2 * 
 /** The run with the most excess poor calls, or undefined when no bucket is bad. */
 export function worstRun(points: readonly Point[], usual = usualShare(points)): Run | undefined {
   const threshold = badThreshold(usual);
-  const bad = (p: Point) => p.sessions >= MIN_BUCKET_SESSIONS && p.poor >= MIN_BUCKET_POOR && p.poor / p.sessions >= threshold;
+  const bad = (p: Point) =>
+    p.sessions >= MIN_BUCKET_SESSIONS && p.poor >= MIN_BUCKET_POOR && p.poor / p.sessions >= threshold;
   let best: Run | undefined;
   let current: Run | undefined;
   let quiet = 0;
@@ -136,7 +143,10 @@ export interface Step {
  */
 export function bestStep(points: readonly Point[], usual = usualShare(points), minSessions = 10): Step | undefined {
   const threshold = badThreshold(usual);
-  const total = points.reduce((t, p) => ({ sessions: t.sessions + p.sessions, poor: t.poor + p.poor }), { sessions: 0, poor: 0 });
+  const total = points.reduce((t, p) => ({ sessions: t.sessions + p.sessions, poor: t.poor + p.poor }), {
+    sessions: 0,
+    poor: 0,
+  });
   let before = { sessions: 0, poor: 0 };
   let best: (Step & { score: number }) | undefined;
   points.forEach((p, k) => {
@@ -144,8 +154,20 @@ export function bestStep(points: readonly Point[], usual = usualShare(points), m
     const beforeShare = before.sessions ? before.poor / before.sessions : 0;
     // Scored against the threshold (a CUSUM): a bucket adds only when it is worse than bad, so the step starts where the trouble does.
     const score = after.poor - after.sessions * threshold;
-    if (p.sessions > 0 && after.sessions >= minSessions && score >= 0 && beforeShare < threshold && (!best || score > best.score)) {
-      best = { first: k, sessions: after.sessions, poor: after.poor, excess: after.poor - after.sessions * usual, score };
+    if (
+      p.sessions > 0 &&
+      after.sessions >= minSessions &&
+      score >= 0 &&
+      beforeShare < threshold &&
+      (!best || score > best.score)
+    ) {
+      best = {
+        first: k,
+        sessions: after.sessions,
+        poor: after.poor,
+        excess: after.poor - after.sessions * usual,
+        score,
+      };
     }
     before = { sessions: before.sessions + p.sessions, poor: before.poor + p.poor };
   });

@@ -31,9 +31,16 @@ export interface WorstFirst<T> {
  * shows it, so rows that read the same are tied), and the biggest item breaks a tie; the
  * items under the floor follow, ordered the same way. Stable: a full tie keeps input order.
  */
-export function worstFirst<T>(items: readonly T[], size: (item: T) => number, badness: (item: T) => number, floor = minSample(items.map(size))): WorstFirst<T> {
+export function worstFirst<T>(
+  items: readonly T[],
+  size: (item: T) => number,
+  badness: (item: T) => number,
+  floor = minSample(items.map(size)),
+): WorstFirst<T> {
   const fair = (item: T) => size(item) >= floor;
-  const ranked = [...items].sort((a, b) => Number(fair(b)) - Number(fair(a)) || badness(b) - badness(a) || size(b) - size(a));
+  const ranked = [...items].sort(
+    (a, b) => Number(fair(b)) - Number(fair(a)) || badness(b) - badness(a) || size(b) - size(a),
+  );
   const unranked = ranked.filter((item) => !fair(item)).length;
   return { ranked, floor, worst: ranked[0] && fair(ranked[0]) ? ranked[0] : undefined, unranked };
 }

@@ -10,7 +10,13 @@ export interface WorstBucket<B> {
   floor: number;
 }
 
-export function worstBucket<B extends { sessions: number; poorPercent: number }>(buckets: readonly B[]): WorstBucket<B> {
-  const { worst, floor } = worstFirst(buckets, (b) => b.sessions, (b) => b.poorPercent);
+export function worstBucket<B extends { sessions: number; poorPercent: number }>(
+  buckets: readonly B[],
+): WorstBucket<B> {
+  const { worst, floor } = worstFirst(
+    buckets,
+    (b) => b.sessions,
+    (b) => b.poorPercent,
+  );
   return { worst, floor };
 }

@@ -1,10 +1,10 @@
 // What a tool is: a plain object with schemas, annotations and a handler. Tools know
 // nothing of the MCP SDK; lib/server/register.ts is the one place that does.
 import type { z } from "zod";
-import { lazySchema } from "../lazy-schema.ts";
 import type { DxpClient } from "../client/client.ts";
 import type { ResolvedConnection } from "../connection.ts";
 import type { SessionFilter } from "../filter.ts";
+import { lazySchema } from "../lazy-schema.ts";
 import type { SessionState } from "../session.ts";
 import type { FilterHandles } from "../store/filter-handles.ts";
 
@@ -83,12 +83,17 @@ export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject
   const { inputSchema, outputSchema, ...rest } = definition;
   // The type requires them; this stops a definition that reached here untyped.
   if (typeof rest.annotations !== "object" || rest.annotations === null) {
-    throw new TypeError(`Tool ${rest.name} declares no annotations: say readOnlyHint, destructiveHint, idempotentHint and openWorldHint (READS_DXP for a tool that only reads the DXP).`);
+    throw new TypeError(
+      `Tool ${rest.name} declares no annotations: say readOnlyHint, destructiveHint, idempotentHint and openWorldHint (READS_DXP for a tool that only reads the DXP).`,
+    );
   }
-  return Object.defineProperties({ ...rest }, {
-    inputSchema: { get: lazySchema(inputSchema), enumerable: true },
-    outputSchema: { get: lazySchema(outputSchema), enumerable: true },
-  }) as Tool<Input, Output>;
+  return Object.defineProperties(
+    { ...rest },
+    {
+      inputSchema: { get: lazySchema(inputSchema), enumerable: true },
+      outputSchema: { get: lazySchema(outputSchema), enumerable: true },
+    },
+  ) as Tool<Input, Output>;
 }
 
 /**
@@ -102,7 +107,9 @@ export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject
 export function withoutNulls(args: unknown): unknown {
   if (typeof args !== "object" || args === null || Array.isArray(args)) return args;
   // fromEntries defines own properties: a "__proto__" key stays a key (and zod refuses it).
-  return Object.fromEntries(Object.entries(args).flatMap(([key, value]) => (value === null ? [] : [[key, withoutNulls(value)]])));
+  return Object.fromEntries(
+    Object.entries(args).flatMap(([key, value]) => (value === null ? [] : [[key, withoutNulls(value)]])),
+  );
 }
 
 /** Annotations of every tool that only reads the DXP. */

@@ -21,11 +21,14 @@ export function leanSchema<T extends z.ZodType>(schema: T): z.ZodType {
     return described(inner instanceof z.ZodOptional ? inner : inner.optional());
   }
   if (schema instanceof z.ZodObject) {
-    const shape = Object.fromEntries(Object.entries(schema.shape as Record<string, z.ZodType>).map(([key, field]) => [key, leanSchema(field)]));
+    const shape = Object.fromEntries(
+      Object.entries(schema.shape as Record<string, z.ZodType>).map(([key, field]) => [key, leanSchema(field)]),
+    );
     return described(z.object(shape));
   }
   if (schema instanceof z.ZodArray) return described(z.array(leanSchema(schema.element as z.ZodType)));
-  if (schema instanceof z.ZodRecord) return described(z.record(schema.keyType as z.ZodString, leanSchema(schema.valueType as z.ZodType)));
+  if (schema instanceof z.ZodRecord)
+    return described(z.record(schema.keyType as z.ZodString, leanSchema(schema.valueType as z.ZodType)));
   return schema;
 }
 

@@ -43,9 +43,12 @@ export function portableSchema(node: Json, keep: ReadonlySet<string> = PORTABLE_
   for (const [key, value] of Object.entries(node)) {
     if (!keep.has(key) || !PORTABLE_KEYWORDS.has(key)) continue;
     if (key === "properties" && isJson(value)) {
-      out.properties = Object.fromEntries(Object.entries(value).map(([name, field]) => [name, isJson(field) ? portableSchema(field, keep) : field]));
+      out.properties = Object.fromEntries(
+        Object.entries(value).map(([name, field]) => [name, isJson(field) ? portableSchema(field, keep) : field]),
+      );
     } else if (key === "items" && isJson(value)) out.items = portableSchema(value, keep);
-    else if (key === "anyOf" && Array.isArray(value)) out.anyOf = value.map((member) => (isJson(member) ? portableSchema(member, keep) : member));
+    else if (key === "anyOf" && Array.isArray(value))
+      out.anyOf = value.map((member) => (isJson(member) ? portableSchema(member, keep) : member));
     else if (key === "format" && !FORMATS[node.type as string]?.includes(value as string)) continue;
     else out[key] = value;
   }

@@ -27,8 +27,13 @@ export async function runTool(tool: Tool, args: unknown, context: ToolContext, l
       const tenants = error instanceof PermissionError ? await visibleTenants(args, context) : "";
       return { ok: false, message: `${tool.name}: ${error.userMessage}${tenants}` };
     }
-    log.error(`tool ${tool.name} failed unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    return { ok: false, message: `${tool.name} failed unexpectedly inside the server. The problem was logged; try again or use another tool.` };
+    log.error(
+      `tool ${tool.name} failed unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    return {
+      ok: false,
+      message: `${tool.name} failed unexpectedly inside the server. The problem was logged; try again or use another tool.`,
+    };
   } finally {
     ended.abort();
   }

@@ -1,9 +1,10 @@
 // The dimensions a session breakdown groups by (get_quality_breakdown's `by`, the
 // histogram's `by`, find_quality_changes): the DXP's groupBy, the filter field that narrows a
 // call to one group (a hint repeats it), and whether the group is one party's side.
-import type { SessionQuery } from "../client/query.ts";
+
 import type { ListKey } from "../client/dimensions.ts";
-import { SESSION_TYPE_SPELLINGS, type BreakdownDimension } from "../client/vocabulary.ts";
+import type { SessionQuery } from "../client/query.ts";
+import { type BreakdownDimension, SESSION_TYPE_SPELLINGS } from "../client/vocabulary.ts";
 
 interface ByDimension {
   upstream: BreakdownDimension;

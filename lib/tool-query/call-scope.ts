@@ -1,12 +1,20 @@
 // The shared front half of every session tool: which client and tenant, which filter and
 // time window, and how that is reported back (each answer says what was applied once).
 import { z } from "zod";
-import { lazySchema } from "../lazy-schema.ts";
 import type { DxpClient } from "../client/client.ts";
 import type { SessionQuery } from "../client/query.ts";
-import { applyFilter, describeFilter, filterShape, isEmptyFilter, LIST_KEYS, type ListKey, type SessionFilter } from "../filter.ts";
 import { TEST_RESULTS, TIME_PERIODS } from "../client/vocabulary.ts";
 import { InputError } from "../errors.ts";
+import {
+  applyFilter,
+  describeFilter,
+  filterShape,
+  isEmptyFilter,
+  LIST_KEYS,
+  type ListKey,
+  type SessionFilter,
+} from "../filter.ts";
+import { lazySchema } from "../lazy-schema.ts";
 import { formatWindow, utcSeconds } from "../time.ts";
 import type { ToolContext } from "../tool-kit/define.ts";
 import { checkNames } from "./check-names.ts";
@@ -21,20 +29,29 @@ export const filterIdField = lazySchema(() => z.string().trim().min(1).max(100).
 /** Input fields of tools that read sessions: the per-call filter overrides and the tenant. */
 export const scopedShape = lazySchema(() => ({ ...filterShape(), filterId: filterIdField(), tenant: tenantField() }));
 
-export const windowSchema = lazySchema(() => z.object({
-  from: z.string().describe("UTC"),
-  to: z.string().describe("UTC"),
-  label: z.string(),
-}));
+export const windowSchema = lazySchema(() =>
+  z.object({
+    from: z.string().describe("UTC"),
+    to: z.string().describe("UTC"),
+    label: z.string(),
+  }),
+);
 
 /** The list dimensions of a filter, as answers echo them. */
-export const appliedFilterSchema = lazySchema(() => z.object({
-  ...(Object.fromEntries(LIST_KEYS.map((key) => [key, z.array(z.string()).optional()])) as Record<ListKey, z.ZodOptional<z.ZodArray<z.ZodString>>>),
-  exclude: z.array(z.string()).optional().describe("fields whose values were left out"),
-}));
+export const appliedFilterSchema = lazySchema(() =>
+  z.object({
+    ...(Object.fromEntries(LIST_KEYS.map((key) => [key, z.array(z.string()).optional()])) as Record<
+      ListKey,
+      z.ZodOptional<z.ZodArray<z.ZodString>>
+    >),
+    exclude: z.array(z.string()).optional().describe("fields whose values were left out"),
+  }),
+);
 
 /** What every session answer echoes: tenant, absolute UTC window and the filter applied (left out when none: the text says "filter: none"). */
-export const appliedSchema = lazySchema(() => z.object({ tenant: z.string(), window: windowSchema(), filter: appliedFilterSchema().optional() }));
+export const appliedSchema = lazySchema(() =>
+  z.object({ tenant: z.string(), window: windowSchema(), filter: appliedFilterSchema().optional() }),
+);
 export type Applied = z.infer<ReturnType<typeof appliedSchema>>;
 
 export interface Scope {
@@ -95,7 +112,10 @@ export function appliedLine(applied: Applied): string {
  * 'timePeriod "LAST_WEEK", locations ["Dallas"], qualities ["CRITICAL"], filterId "flt_…"'.
  * A hint built from it keeps the question when followed literally (issue 20, item 3).
  */
-export function scopeArgs(scope: Pick<Scope, "applied" | "filterId">, narrow: Partial<Record<ListKey, readonly string[]>> = {}): string {
+export function scopeArgs(
+  scope: Pick<Scope, "applied" | "filterId">,
+  narrow: Partial<Record<ListKey, readonly string[]>> = {},
+): string {
   const { window, filter = {} } = scope.applied;
   const parts = (TIME_PERIODS as readonly string[]).includes(window.label)
     ? [`timePeriod "${window.label}"`]

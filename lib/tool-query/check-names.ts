@@ -3,8 +3,8 @@
 // The work is bounded whatever the input: one near-match budget per call, suggestions for
 // the first few unknown names only, and a cap on the user searches a call may send.
 import type { CallContext, DxpClient } from "../client/client.ts";
+import { DIMENSION_KEYS, DIMENSIONS, type Dimension, type DimensionKey } from "../client/dimensions.ts";
 import type { FilterQuery, WindowQuery } from "../client/query.ts";
-import { type Dimension, DIMENSION_KEYS, DIMENSIONS, type DimensionKey } from "../client/dimensions.ts";
 import { closest, didYouMean, fold, WorkBudget } from "../closest.ts";
 import { InputError } from "../errors.ts";
 import { exactUser, searchUsers, userLabel, widenedUsers } from "./user-lookup.ts";
@@ -26,7 +26,11 @@ const groupKeys = (name: string): string[] => [name, ...(/\btrunk\s+(\S+)/i.exec
 
 const FREE_TEXT = DIMENSION_KEYS.filter((key) => (DIMENSIONS[key] as Dimension).group);
 
-export async function checkNames(client: DxpClient, filter: FilterQuery & { window?: WindowQuery }, call: CallContext & { tenant: string }): Promise<void> {
+export async function checkNames(
+  client: DxpClient,
+  filter: FilterQuery & { window?: WindowQuery },
+  call: CallContext & { tenant: string },
+): Promise<void> {
   const budget = new WorkBudget();
   let suggested = 0;
   const suggest = <T>(name: string, candidates: readonly T[], keys: (c: T) => readonly string[]): T[] =>
@@ -36,7 +40,10 @@ export async function checkNames(client: DxpClient, filter: FilterQuery & { wind
   const users = given("users");
   const names = users.filter((u) => !looksLikeAddress(u));
   const emails = users.filter((u) => u.includes("@"));
-  for (const [list, what] of [[names, "by name"], [emails, "by email"]] as const) {
+  for (const [list, what] of [
+    [names, "by name"],
+    [emails, "by email"],
+  ] as const) {
     if (list.length > USER_LOOKUPS) {
       throw new InputError(
         `The filter names ${list.length} users ${what}; at most ${USER_LOOKUPS} ${what === "by name" ? "names" : "emails"} are checked against the DXP per call (each is a search).`,
@@ -49,10 +56,15 @@ export async function checkNames(client: DxpClient, filter: FilterQuery & { wind
     const values = given(key);
     const dimension: Dimension = DIMENSIONS[key];
     if (!values.length || !dimension.group) return [];
-    const groups = (await client.sessionBreakdown({ window: filter.window, groupBy: dimension.group }, call)).slice(0, MAX_GROUPS).map((g) => g.name);
+    const groups = (await client.sessionBreakdown({ window: filter.window, groupBy: dimension.group }, call))
+      .slice(0, MAX_GROUPS)
+      .map((g) => g.name);
     return values
       .filter((value) => !groups.some((g) => fold(g) === fold(value)))
-      .map((value) => `No ${dimension.one} "${value}" has sessions in this window in tenant ${call.tenant}.${didYouMean(suggest(value, groups, groupKeys))}`);
+      .map(
+        (value) =>
+          `No ${dimension.one} "${value}" has sessions in this window in tenant ${call.tenant}.${didYouMean(suggest(value, groups, groupKeys))}`,
+      );
   };
   // The lookups are independent: sent together, one round trip (issue 20, item 10); problems keep their order.
   const checkLocations = async (): Promise<string[]> => {
@@ -62,7 +74,10 @@ export async function checkNames(client: DxpClient, filter: FilterQuery & { wind
     const known = new Set(elements.flatMap((l) => [fold(String(l.id)), fold(l.name)]));
     return wanted
       .filter((name) => !known.has(fold(name)))
-      .map((name) => `No location named "${name}" in tenant ${call.tenant}.${didYouMean(suggest(name, elements, (l) => [l.name, l.city ?? ""]).map((l) => l.name))}`);
+      .map(
+        (name) =>
+          `No location named "${name}" in tenant ${call.tenant}.${didYouMean(suggest(name, elements, (l) => [l.name, l.city ?? ""]).map((l) => l.name))}`,
+      );
   };
   // Emails and numbers pass as given (a counterpart outside the tenant is a fair filter); names are checked.
   let widened = 0;
@@ -71,7 +86,9 @@ export async function checkNames(client: DxpClient, filter: FilterQuery & { wind
     if (exactUser(found, name)) return [];
     // Nothing contains the name: widen to users sharing its first letters, then rank by distance.
     const pool = found.length || widened++ >= USER_WIDENED ? found : await widenedUsers(client, name, call);
-    return [`No user is exactly "${name}" in tenant ${call.tenant}.${didYouMean(suggest(name, pool, (u) => [u.displayName ?? "", u.email ?? ""]).map(userLabel))}`];
+    return [
+      `No user is exactly "${name}" in tenant ${call.tenant}.${didYouMean(suggest(name, pool, (u) => [u.displayName ?? "", u.email ?? ""]).map(userLabel))}`,
+    ];
   };
   // An email passes unless a user of the tenant has its name at another domain (emeka.dias@acme.com for
   // emeka.dias@acme.example): then it is a typo, not a counterpart outside the tenant (issue 20, item 2).
@@ -85,10 +102,19 @@ export async function checkNames(client: DxpClient, filter: FilterQuery & { wind
     if (!wanted.local) return [];
     const found = await searchUsers(client, wanted.local, 20, call);
     if (found.some((u) => fold(u.email ?? "") === fold(email))) return [];
-    const near = found.filter((u) => parts(u.email ?? "").local === wanted.local && parts(u.email ?? "").org === wanted.org).map(userLabel);
+    const near = found
+      .filter((u) => parts(u.email ?? "").local === wanted.local && parts(u.email ?? "").org === wanted.org)
+      .map(userLabel);
     return near.length ? [`No user has the email "${email}" in tenant ${call.tenant}.${didYouMean(near)}`] : [];
   };
-  const problems = (await Promise.all([checkLocations(), ...names.map(checkUser), ...emails.map(checkEmail), ...FREE_TEXT.map(checkGroups)])).flat();
+  const problems = (
+    await Promise.all([
+      checkLocations(),
+      ...names.map(checkUser),
+      ...emails.map(checkEmail),
+      ...FREE_TEXT.map(checkGroups),
+    ])
+  ).flat();
   if (problems.length) {
     throw new InputError(
       problems.join(" "),

@@ -8,12 +8,14 @@ export const pagingShape = lazySchema(() => ({
   pageSize: z.number().int().min(1).max(100).default(10),
 }));
 
-export const pageSchema = lazySchema(() => z.object({
-  pageNumber: z.number(),
-  pageSize: z.number(),
-  totalElements: z.number(),
-  totalPages: z.number(),
-}));
+export const pageSchema = lazySchema(() =>
+  z.object({
+    pageNumber: z.number(),
+    pageSize: z.number(),
+    totalElements: z.number(),
+    totalPages: z.number(),
+  }),
+);
 
 /** The paging part of a DXP list answer, as every list tool returns it. */
 export const pageOf = (answer: z.infer<ReturnType<typeof pageSchema>>) => ({

@@ -1,7 +1,7 @@
 // Which tenant a call reads: its `tenant` argument, else the configured default.
 import { z } from "zod";
-import { lazySchema } from "../lazy-schema.ts";
 import { requireTenant } from "../client/credentials.ts";
+import { lazySchema } from "../lazy-schema.ts";
 import type { ToolContext } from "../tool-kit/define.ts";
 
 /** Optional everywhere: the server instructions say it defaults to the configured tenant. */

@@ -17,7 +17,12 @@ export const exactUser = (users: readonly DxpUser[], name: string): DxpUser | un
 export const userLabel = (u: DxpUser): string => `${u.displayName} (${u.email})`;
 
 /** The DXP's search for the name, one page of `pageSize`. */
-export async function searchUsers(client: DxpClient, name: string, pageSize: number, call: CallContext): Promise<DxpUser[]> {
+export async function searchUsers(
+  client: DxpClient,
+  name: string,
+  pageSize: number,
+  call: CallContext,
+): Promise<DxpUser[]> {
   return (await client.searchUsers({ search: name, pageSize }, call)).elements;
 }
 

@@ -3,9 +3,9 @@
 // MCP Bundle), so docs and code cannot drift.
 import { z } from "zod";
 import type { Tool } from "../tool-kit/define.ts";
-import { allTools } from "../tools/index.ts";
 import { answerSchema } from "../tool-kit/lean.ts";
 import { portableSchema } from "../tool-kit/portable-schema.ts";
+import { allTools } from "../tools/index.ts";
 
 export interface ToolManifestEntry {
   name: string;

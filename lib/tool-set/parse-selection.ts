@@ -10,7 +10,14 @@ export interface ToolSelection {
 }
 
 /** Parse "sessions,get_users" and "true" as written in env variables and headers (`readOnlyName` names the latter in errors). */
-export function parseToolSelection(include: string | undefined, readOnly: string | undefined, readOnlyName = "X-MCP-Readonly"): ToolSelection {
-  const names = include?.split(",").map((s) => s.trim()).filter(Boolean);
+export function parseToolSelection(
+  include: string | undefined,
+  readOnly: string | undefined,
+  readOnlyName = "X-MCP-Readonly",
+): ToolSelection {
+  const names = include
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   return { include: names?.length ? names : undefined, readOnly: parseYesNo(readOnlyName, readOnly) };
 }

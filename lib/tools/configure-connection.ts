@@ -1,14 +1,21 @@
 import { z } from "zod";
-import { lazySchema } from "../lazy-schema.ts";
 import { normalizeUrl } from "../client/credentials.ts";
 import { HEADER_VALUE } from "../client/header-value.ts";
 import { describeConnection } from "../connection.ts";
 import { InputError } from "../errors.ts";
-import { defineTool } from "../tool-kit/define.ts";
+import { lazySchema } from "../lazy-schema.ts";
 import { connectionSchema } from "../tool-answers/connection-schema.ts";
+import { defineTool } from "../tool-kit/define.ts";
 
 // A token must be sendable as a header value; the message never quotes it back.
-const token = lazySchema(() => z.string().trim().min(1).max(16_384).regex(HEADER_VALUE, { error: "expected the token as issued: visible ASCII, no spaces" }));
+const token = lazySchema(() =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(16_384)
+    .regex(HEADER_VALUE, { error: "expected the token as issued: visible ASCII, no spaces" }),
+);
 
 export default defineTool({
   name: "configure_connection",
@@ -16,13 +23,14 @@ export default defineTool({
   description:
     "Set the DXP URL, tokens and/or default tenant (domainName) for this MCP session only, over env and headers. Tokens are never shown back.",
   group: "connection",
-  inputSchema: () => z.strictObject({
-    url: z.string().trim().min(1).max(2048).optional().describe("https://<instance>.nectar.services"),
-    accessToken: token().optional(),
-    refreshToken: token().optional(),
-    domainName: z.string().trim().min(1).max(100).optional().describe("default tenant"),
-    clear: z.boolean().default(false).describe("forget this session's settings first"),
-  }),
+  inputSchema: () =>
+    z.strictObject({
+      url: z.string().trim().min(1).max(2048).optional().describe("https://<instance>.nectar.services"),
+      accessToken: token().optional(),
+      refreshToken: token().optional(),
+      domainName: z.string().trim().min(1).max(100).optional().describe("default tenant"),
+      clear: z.boolean().default(false).describe("forget this session's settings first"),
+    }),
   outputSchema: () => connectionSchema(),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(args, context) {
@@ -59,7 +67,8 @@ export default defineTool({
     // another URL (a header) must not carry them there.
     if (next.accessToken || next.refreshToken) {
       if (!connection.url) {
-        context.session.credentials = kept.url || kept.accessToken || kept.refreshToken || kept.tenant ? kept : undefined;
+        context.session.credentials =
+          kept.url || kept.accessToken || kept.refreshToken || kept.tenant ? kept : undefined;
         throw new InputError("Tokens need a DXP URL to belong to: pass url together with the tokens.");
       }
       context.session.credentialsUrl = normalizeUrl(connection.url);

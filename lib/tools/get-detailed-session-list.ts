@@ -1,23 +1,25 @@
 import { z } from "zod";
-import { lazySchema } from "../lazy-schema.ts";
 import { ORDER_DIRECTIONS, SESSION_ORDER_FIELDS as ORDER_FIELDS } from "../client/vocabulary.ts";
+import { lazySchema } from "../lazy-schema.ts";
 import { formatUtc } from "../time.ts";
-import { defineTool, READS_DXP } from "../tool-kit/define.ts";
 import { coverageOf, emptyNote } from "../tool-answers/data-extent.ts";
-import { drillShape } from "../tool-query/drill.ts";
 import { num, pageFooter, round, table } from "../tool-answers/render.ts";
-import { appliedLine, appliedSchema, scopedShape, scopeFor } from "../tool-query/call-scope.ts";
-import { pageOf, pageSchema, pagingShape } from "../tool-query/paging.ts";
 import { locationOf, sessionFieldsOf, sessionFieldsShape } from "../tool-answers/session-fields.ts";
+import { defineTool, READS_DXP } from "../tool-kit/define.ts";
+import { appliedLine, appliedSchema, scopedShape, scopeFor } from "../tool-query/call-scope.ts";
+import { drillShape } from "../tool-query/drill.ts";
+import { pageOf, pageSchema, pagingShape } from "../tool-query/paging.ts";
 
-const sessionRow = lazySchema(() => z.object({
-  ...sessionFieldsShape(),
-  jitterMs: z.number().nullable(),
-  packetLossPct: z.number().nullable(),
-  roundTripMs: z.number().nullable(),
-  networkType: z.string().nullable(),
-  location: z.string().nullable(),
-}));
+const sessionRow = lazySchema(() =>
+  z.object({
+    ...sessionFieldsShape(),
+    jitterMs: z.number().nullable(),
+    packetLossPct: z.number().nullable(),
+    roundTripMs: z.number().nullable(),
+    networkType: z.string().nullable(),
+    location: z.string().nullable(),
+  }),
+);
 
 export default defineTool({
   name: "get_detailed_session_list",
@@ -26,18 +28,20 @@ export default defineTool({
     "Individual sessions (time, parties, platform, quality, jitter/loss/RTT, network), 5 a page: examples behind a summary or breakdown. get_session_details opens one.",
   group: "sessions",
   annotations: READS_DXP,
-  inputSchema: () => z.strictObject({
-    ...scopedShape(),
-    ...drillShape(),
-    ...pagingShape(),
-    pageSize: z.number().int().min(1).max(100).default(5),
-    orderBy: z.enum(ORDER_FIELDS).default("startDate"),
-    orderDirection: z.enum(ORDER_DIRECTIONS).default("desc"),
-  }),
-  outputSchema: () => appliedSchema().extend({
-    page: pageSchema(),
-    sessions: z.array(sessionRow()),
-  }),
+  inputSchema: () =>
+    z.strictObject({
+      ...scopedShape(),
+      ...drillShape(),
+      ...pagingShape(),
+      pageSize: z.number().int().min(1).max(100).default(5),
+      orderBy: z.enum(ORDER_FIELDS).default("startDate"),
+      orderDirection: z.enum(ORDER_DIRECTIONS).default("desc"),
+    }),
+  outputSchema: () =>
+    appliedSchema().extend({
+      page: pageSchema(),
+      sessions: z.array(sessionRow()),
+    }),
   async handler(args, context) {
     const scope = await scopeFor(args, context);
     const { client, query, applied, call } = scope;
@@ -69,7 +73,17 @@ export default defineTool({
       ...(coverage.window && page.totalElements > 0 ? [coverage.window] : []),
       sessions.length
         ? table(
-            ["start UTC", "min", "from → to", "platform/modality", "quality", "jitter ms/loss %/RTT ms", "network", "location", "sessionId"],
+            [
+              "start UTC",
+              "min",
+              "from → to",
+              "platform/modality",
+              "quality",
+              "jitter ms/loss %/RTT ms",
+              "network",
+              "location",
+              "sessionId",
+            ],
             // Compact rows: a model pays for every token. The id is what get_session_details takes.
             sessions.map((s) => [
               formatUtc(new Date(s.startDate)).slice(5),

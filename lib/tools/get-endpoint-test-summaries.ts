@@ -2,14 +2,20 @@ import { z } from "zod";
 import type { EndpointTest } from "../client/schemas.ts";
 import { lazySchema } from "../lazy-schema.ts";
 import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
-import { defineTool, READS_DXP } from "../tool-kit/define.ts";
-import { num, pageFooter, round, table } from "../tool-answers/render.ts";
-import { appliedLine, appliedSchema, scopeFor, TEST_DIMENSIONS, testScopeShape, type Scope } from "../tool-query/call-scope.ts";
 import { coverageOf } from "../tool-answers/data-extent.ts";
-import type { ToolContext } from "../tool-kit/define.ts";
-import { pageOf, pageSchema, pagingShape } from "../tool-query/paging.ts";
-import { percentOf } from "../tool-answers/render.ts";
+import { num, pageFooter, percentOf, round, table } from "../tool-answers/render.ts";
 import { worstFirst } from "../tool-answers/sample.ts";
+import type { ToolContext } from "../tool-kit/define.ts";
+import { defineTool, READS_DXP } from "../tool-kit/define.ts";
+import {
+  appliedLine,
+  appliedSchema,
+  type Scope,
+  scopeFor,
+  TEST_DIMENSIONS,
+  testScopeShape,
+} from "../tool-query/call-scope.ts";
+import { pageOf, pageSchema, pagingShape } from "../tool-query/paging.ts";
 
 const TEST_BY = ["site", "endpoint", "testType", "day"] as const;
 type TestBy = (typeof TEST_BY)[number];
@@ -17,30 +23,34 @@ type TestBy = (typeof TEST_BY)[number];
 const MAX_PAGES = 10;
 const SUMMARY_PAGE = 1000;
 
-const summaryRow = lazySchema(() => z.object({
-  name: z.string(),
-  tests: z.number(),
-  fail: z.number(),
-  warn: z.number(),
-  failPercent: z.number(),
-  firstFail: z.string().nullable().describe("UTC"),
-  sites: z.array(z.string()),
-  networks: z.array(z.string()).describe("inferred field"),
-}));
+const summaryRow = lazySchema(() =>
+  z.object({
+    name: z.string(),
+    tests: z.number(),
+    fail: z.number(),
+    warn: z.number(),
+    failPercent: z.number(),
+    firstFail: z.string().nullable().describe("UTC"),
+    sites: z.array(z.string()),
+    networks: z.array(z.string()).describe("inferred field"),
+  }),
+);
 
-const testRow = lazySchema(() => z.object({
-  testId: z.string(),
-  startDate: z.string().nullable().describe("UTC"),
-  endpointName: z.string().nullable(),
-  userName: z.string().nullable(),
-  location: z.string().nullable(),
-  testType: z.string().nullable(),
-  result: z.string().nullable(),
-  mos: z.number().nullable(),
-  jitterMs: z.number().nullable(),
-  packetLossPct: z.number().nullable(),
-  rttMs: z.number().nullable(),
-}));
+const testRow = lazySchema(() =>
+  z.object({
+    testId: z.string(),
+    startDate: z.string().nullable().describe("UTC"),
+    endpointName: z.string().nullable(),
+    userName: z.string().nullable(),
+    location: z.string().nullable(),
+    testType: z.string().nullable(),
+    result: z.string().nullable(),
+    mos: z.number().nullable(),
+    jitterMs: z.number().nullable(),
+    packetLossPct: z.number().nullable(),
+    rttMs: z.number().nullable(),
+  }),
+);
 
 export default defineTool({
   name: "get_endpoint_test_summaries",
@@ -49,26 +59,31 @@ export default defineTool({
     "Endpoint-client (EPC) test results, newest first: endpoint, user, site, result, MOS, jitter, loss, RTT: a site's network as its endpoints see it.",
   group: "endpoint_tests",
   annotations: READS_DXP,
-  inputSchema: () => z.strictObject({
-    ...testScopeShape(),
-    ...pagingShape(),
-    pageSize: z.number().int().min(1).max(100).default(8),
-    by: z.enum(TEST_BY).optional().describe("summary per group: tests, fail %, first fail, network"),
-  }),
-  outputSchema: () => appliedSchema().extend({
-    results: z.array(z.string()).nullable(),
-    page: pageSchema().optional(),
-    tests: z.array(testRow()).optional(),
-    by: z.enum(TEST_BY).optional(),
-    groups: z.array(summaryRow()).optional(),
-  }),
+  inputSchema: () =>
+    z.strictObject({
+      ...testScopeShape(),
+      ...pagingShape(),
+      pageSize: z.number().int().min(1).max(100).default(8),
+      by: z.enum(TEST_BY).optional().describe("summary per group: tests, fail %, first fail, network"),
+    }),
+  outputSchema: () =>
+    appliedSchema().extend({
+      results: z.array(z.string()).nullable(),
+      page: pageSchema().optional(),
+      tests: z.array(testRow()).optional(),
+      by: z.enum(TEST_BY).optional(),
+      groups: z.array(summaryRow()).optional(),
+    }),
   async handler(args, context) {
     const scope = await scopeFor(args, context, TEST_DIMENSIONS);
     const { client, query, applied, call } = scope;
     if (args.by) return summarise(args.by, args.results, scope, context);
     // Beside the page, the data's extent (one request): whether the window lies within the retained data.
     const [answer, coverage] = await Promise.all([
-      client.endpointTestSummaries({ ...query, testResults: args.results, pageNumber: args.pageNumber, pageSize: args.pageSize }, call),
+      client.endpointTestSummaries(
+        { ...query, testResults: args.results, pageNumber: args.pageNumber, pageSize: args.pageSize },
+        call,
+      ),
       coverageOf(scope, context),
     ]);
     const tests = answer.elements.map((t) => ({
@@ -122,18 +137,33 @@ async function summarise(by: TestBy, results: string[] | undefined, scope: Scope
   // Awaited after the pages: a failing page must not leave this rejection unhandled meanwhile.
   covered.catch(() => undefined);
   for (let pageNumber = 1; pageNumber <= MAX_PAGES; pageNumber++) {
-    const answer = await client.endpointTestSummaries({ ...query, testResults: results, pageNumber, pageSize: SUMMARY_PAGE }, call);
+    const answer = await client.endpointTestSummaries(
+      { ...query, testResults: results, pageNumber, pageSize: SUMMARY_PAGE },
+      call,
+    );
     pages++;
     all.push(...answer.elements);
     if (pageNumber >= answer.totalPages) break;
   }
   const coverage = await covered;
   const keyOf = (t: EndpointTest): string =>
-    by === "site" ? (t.location ?? "unknown") : by === "endpoint" ? (t.endpointName ?? "unknown") : by === "testType" ? (t.testType ?? "unknown") : t.startDate ? utcSeconds(parseDxpDate(t.startDate)).slice(0, 10) : "unknown";
+    by === "site"
+      ? (t.location ?? "unknown")
+      : by === "endpoint"
+        ? (t.endpointName ?? "unknown")
+        : by === "testType"
+          ? (t.testType ?? "unknown")
+          : t.startDate
+            ? utcSeconds(parseDxpDate(t.startDate)).slice(0, 10)
+            : "unknown";
   const groups = new Map<string, EndpointTest[]>();
   for (const t of all) groups.set(keyOf(t), [...(groups.get(keyOf(t)) ?? []), t]);
   const grouped = [...groups].map(([name, tests]) => {
-    const fails = tests.filter((t) => t.result === "FAIL").map((t) => (t.startDate ? utcSeconds(parseDxpDate(t.startDate)) : "")).filter(Boolean).sort();
+    const fails = tests
+      .filter((t) => t.result === "FAIL")
+      .map((t) => (t.startDate ? utcSeconds(parseDxpDate(t.startDate)) : ""))
+      .filter(Boolean)
+      .sort();
     return {
       name,
       tests: tests.length,
@@ -146,7 +176,11 @@ async function summarise(by: TestBy, results: string[] | undefined, scope: Scope
     };
   });
   // Days in order; other groups worst fail rate first, those under the minimum sample last.
-  const { ranked, floor: min } = worstFirst(grouped, (r) => r.tests, (r) => r.failPercent);
+  const { ranked, floor: min } = worstFirst(
+    grouped,
+    (r) => r.tests,
+    (r) => r.failPercent,
+  );
   const rows = by === "day" ? grouped.sort((a, b) => a.name.localeCompare(b.name)) : ranked;
   const shown = rows.slice(0, 30);
   const text = [

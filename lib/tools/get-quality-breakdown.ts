@@ -1,32 +1,44 @@
 import { z } from "zod";
-import { lazySchema } from "../lazy-schema.ts";
+import { CUSTOM_TIME_PERIOD } from "../client/endpoints.ts";
 import type { GroupQuality } from "../client/schemas.ts";
 import { canonicalSessionType } from "../client/vocabulary.ts";
-import { BY, BY_DIMENSIONS } from "../tool-query/breakdown-by.ts";
-import { CUSTOM_TIME_PERIOD } from "../client/endpoints.ts";
+import { lazySchema } from "../lazy-schema.ts";
 import { formatUtc, formatWindow, MAX_WINDOW_MS, parseDxpDate, utcSeconds } from "../time.ts";
-import { change, changeSchema, compareField, previousScope, previousWindowOf, previousWindowSchema } from "../tool-answers/compare.ts";
+import {
+  change,
+  changeSchema,
+  compareField,
+  previousScope,
+  previousWindowOf,
+  previousWindowSchema,
+} from "../tool-answers/compare.ts";
 import { coverageOf, emptyNote } from "../tool-answers/data-extent.ts";
-import { defineTool, READS_DXP } from "../tool-kit/define.ts";
-import { drillShape } from "../tool-query/drill.ts";
 import { num, percentOf, round, signed, table } from "../tool-answers/render.ts";
 import { minSample, worstFirst } from "../tool-answers/sample.ts";
+import { defineTool, READS_DXP } from "../tool-kit/define.ts";
+import { BY, BY_DIMENSIONS } from "../tool-query/breakdown-by.ts";
 import { appliedLine, appliedSchema, scopeArgs, scopedShape, scopeFor } from "../tool-query/call-scope.ts";
+import { drillShape } from "../tool-query/drill.ts";
 
-const groupRow = lazySchema(() => z.object({
-  name: z.string(),
-  label: z.string().nullable(),
-  sessions: z.number(),
-  poor: z.number(),
-  poorPercent: z.number(),
-  avgNectarScore: z.number().nullable(),
-  avgJitterMs: z.number().nullable(),
-  avgPacketLossPct: z.number().nullable(),
-  avgRoundTripMs: z.number().nullable(),
-  firstSeen: z.string().nullable().describe("UTC: the group's first session in the retained data (last 90 days, same filter), not in the window"),
-  ranked: z.boolean().describe("false: fewer sessions than minSessions"),
-  change: changeSchema().optional(),
-}));
+const groupRow = lazySchema(() =>
+  z.object({
+    name: z.string(),
+    label: z.string().nullable(),
+    sessions: z.number(),
+    poor: z.number(),
+    poorPercent: z.number(),
+    avgNectarScore: z.number().nullable(),
+    avgJitterMs: z.number().nullable(),
+    avgPacketLossPct: z.number().nullable(),
+    avgRoundTripMs: z.number().nullable(),
+    firstSeen: z
+      .string()
+      .nullable()
+      .describe("UTC: the group's first session in the retained data (last 90 days, same filter), not in the window"),
+    ranked: z.boolean().describe("false: fewer sessions than minSessions"),
+    change: changeSchema().optional(),
+  }),
+);
 type Row = z.infer<ReturnType<typeof groupRow>>;
 
 /** Weighted by session count: groups the DXP spells two ways (PEER2PEER / PEER_TO_PEER) become one. */
@@ -79,25 +91,28 @@ const rowOf = (g: GroupQuality, min: number): Omit<Row, "change"> => ({
 export default defineTool({
   name: "get_quality_breakdown",
   title: "Why: quality by dimension",
-  description: "Why calls were poor: sessions split by one dimension with poor share, score, jitter, loss and RTT, worst first.",
+  description:
+    "Why calls were poor: sessions split by one dimension with poor share, score, jitter, loss and RTT, worst first.",
   group: "sessions",
   annotations: READS_DXP,
   // Every filter field, as on every session tool; the singular aliases of earlier hints too.
-  inputSchema: () => z.strictObject({
-    by: z.enum(BY).default("networkType"),
-    ...scopedShape(),
-    ...drillShape(),
-    minSessions: z.number().int().min(1).max(100_000).optional().describe("default ¼ of the mean group, ≥ 5"),
-    limit: z.number().int().min(1).max(100).default(10),
-    compareWithPreviousPeriod: compareField(),
-  }),
-  outputSchema: () => appliedSchema().extend({
-    by: z.string(),
-    minSessions: z.number(),
-    totalGroups: z.number(),
-    groups: z.array(groupRow()),
-    previousWindow: previousWindowSchema().optional(),
-  }),
+  inputSchema: () =>
+    z.strictObject({
+      by: z.enum(BY).default("networkType"),
+      ...scopedShape(),
+      ...drillShape(),
+      minSessions: z.number().int().min(1).max(100_000).optional().describe("default ¼ of the mean group, ≥ 5"),
+      limit: z.number().int().min(1).max(100).default(10),
+      compareWithPreviousPeriod: compareField(),
+    }),
+  outputSchema: () =>
+    appliedSchema().extend({
+      by: z.string(),
+      minSessions: z.number(),
+      totalGroups: z.number(),
+      groups: z.array(groupRow()),
+      previousWindow: previousWindowSchema().optional(),
+    }),
   async handler(args, context) {
     const scope = await scopeFor(args, context);
     const { client, query, applied, call } = scope;
@@ -108,7 +123,11 @@ export default defineTool({
     // First seen is when a group first appears in the retained data, not in the window: the same
     // breakdown over the last 90 days (one request, every dimension). Beside it the data's extent
     // (one request): whether the window and the previous period lie within the retained data.
-    const retained = { period: CUSTOM_TIME_PERIOD, from: new Date(context.now() - MAX_WINDOW_MS), to: new Date(context.now()) } as const;
+    const retained = {
+      period: CUSTOM_TIME_PERIOD,
+      from: new Date(context.now() - MAX_WINDOW_MS),
+      to: new Date(context.now()),
+    } as const;
     const [now, before, coverage, history] = await Promise.all([
       ask(query),
       previous && ask(previous.query),
@@ -126,7 +145,16 @@ export default defineTool({
         const old = beforeByName.get(row.name) ?? { sessions: 0, poorPercent: 0, avgNectarScore: null };
         return { ...row, change: change(row, old, coverage.previous.covered) };
       });
-    const { ranked: rows, worst, unranked } = worstFirst(unsorted, (r) => r.sessions, (r) => r.poorPercent, min);
+    const {
+      ranked: rows,
+      worst,
+      unranked,
+    } = worstFirst(
+      unsorted,
+      (r) => r.sessions,
+      (r) => r.poorPercent,
+      min,
+    );
     const shown = rows.slice(0, args.limit);
     const nameOf = (r: Row) => (r.label ? `${r.label} (${r.name})` : r.name);
     const header = [args.by, "sessions", "poor %", "avg score", "jitter ms", "loss %", "RTT ms"];
@@ -135,7 +163,9 @@ export default defineTool({
     const text = [
       `Quality by ${args.by}, worst poor share first; ranked only with ≥ ${min} sessions. ${appliedLine(applied)}`,
       // Issue 20, item 4: a user's devices are theirs, as get_user_summary counts them.
-      dimension.leg && applied.filter?.users ? `Each session counted on the ${args.by} of the filtered users' own leg, not the other party's.` : "",
+      dimension.leg && applied.filter?.users
+        ? `Each session counted on the ${args.by} of the filtered users' own leg, not the other party's.`
+        : "",
       rows.length ? coverage.window : "",
       rows.length
         ? table(
@@ -148,15 +178,21 @@ export default defineTool({
               num(r.avgJitterMs),
               num(r.avgPacketLossPct, 2),
               num(r.avgRoundTripMs, 0),
-              ...(args.by === "clientVersion" ? [r.firstSeen ? formatUtc(new Date(r.firstSeen)).slice(0, 10) : null] : []),
+              ...(args.by === "clientVersion"
+                ? [r.firstSeen ? formatUtc(new Date(r.firstSeen)).slice(0, 10) : null]
+                : []),
               ...(r.change ? [signed(r.change.deltaPoorPoints), signed(r.change.deltaScore)] : []),
             ]),
           )
         : await emptyNote(scope, context, coverage.extent),
       [
-        rows.length > shown.length ? `${rows.length - shown.length} more groups: raise limit.` : `${rows.length} groups.`,
+        rows.length > shown.length
+          ? `${rows.length - shown.length} more groups: raise limit.`
+          : `${rows.length} groups.`,
         unranked ? `${unranked} with fewer than ${min} sessions not ranked.` : "",
-        previous ? `Δ vs ${formatWindow(previous.window)}.${coverage.previous.note ? ` ${coverage.previous.note}` : ""}` : "",
+        previous
+          ? `Δ vs ${formatWindow(previous.window)}.${coverage.previous.note ? ` ${coverage.previous.note}` : ""}`
+          : "",
       ]
         .filter(Boolean)
         .join(" "),

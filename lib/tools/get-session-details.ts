@@ -1,43 +1,47 @@
 import { z } from "zod";
-import { lazySchema } from "../lazy-schema.ts";
 import type { DxpSession, Stream } from "../client/schemas.ts";
-import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
-import { InputError } from "../errors.ts";
-import { defineTool, READS_DXP, type ToolContext } from "../tool-kit/define.ts";
-import { num, round } from "../tool-answers/render.ts";
-import { appliedLine, filterIdField, scopeFor } from "../tool-query/call-scope.ts";
-import { fetchAll } from "../tool-kit/fetch-all.ts";
-import { locationOf, sessionFieldsOf, sessionFieldsShape } from "../tool-answers/session-fields.ts";
-import { tenantField, tenantOf } from "../tool-query/tenant.ts";
 import { THRESHOLDS } from "../client/vocabulary.ts";
+import { InputError } from "../errors.ts";
+import { lazySchema } from "../lazy-schema.ts";
+import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
+import { num, round } from "../tool-answers/render.ts";
+import { locationOf, sessionFieldsOf, sessionFieldsShape } from "../tool-answers/session-fields.ts";
+import { defineTool, READS_DXP, type ToolContext } from "../tool-kit/define.ts";
+import { fetchAll } from "../tool-kit/fetch-all.ts";
+import { appliedLine, filterIdField, scopeFor } from "../tool-query/call-scope.ts";
+import { tenantField, tenantOf } from "../tool-query/tenant.ts";
 
-const streamRow = lazySchema(() => z.object({
-  streamId: z.string().nullable(),
-  participant: z.string().nullable(),
-  networkType: z.string().nullable(),
-  vpn: z.boolean().nullable(),
-  subnet: z.string().nullable(),
-  matchedLocation: z.string().nullable().describe("corporate site whose network it was; null off-site"),
-  device: z.string().nullable(),
-  clientType: z.string().nullable(),
-  clientVersion: z.string().nullable(),
-  server: z.string().nullable(),
-  carrier: z.string().nullable(),
-  codec: z.string().nullable(),
-  jitterMs: z.number().nullable(),
-  packetLossPct: z.number().nullable(),
-  roundTripMs: z.number().nullable(),
-  mos: z.number().nullable(),
-}));
+const streamRow = lazySchema(() =>
+  z.object({
+    streamId: z.string().nullable(),
+    participant: z.string().nullable(),
+    networkType: z.string().nullable(),
+    vpn: z.boolean().nullable(),
+    subnet: z.string().nullable(),
+    matchedLocation: z.string().nullable().describe("corporate site whose network it was; null off-site"),
+    device: z.string().nullable(),
+    clientType: z.string().nullable(),
+    clientVersion: z.string().nullable(),
+    server: z.string().nullable(),
+    carrier: z.string().nullable(),
+    codec: z.string().nullable(),
+    jitterMs: z.number().nullable(),
+    packetLossPct: z.number().nullable(),
+    roundTripMs: z.number().nullable(),
+    mos: z.number().nullable(),
+  }),
+);
 
-const relatedRow = lazySchema(() => z.object({
-  sessionId: z.string(),
-  startDate: z.string(),
-  from: z.string().nullable(),
-  to: z.string().nullable(),
-  quality: z.string().nullable(),
-  nectarScore: z.number().nullable(),
-}));
+const relatedRow = lazySchema(() =>
+  z.object({
+    sessionId: z.string(),
+    startDate: z.string(),
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    quality: z.string().nullable(),
+    nectarScore: z.number().nullable(),
+  }),
+);
 
 function streamOf(s: Stream): z.infer<ReturnType<typeof streamRow>> {
   return {
@@ -84,12 +88,19 @@ function highOf(leg: Leg): string[] {
  * A finding that calls a leg's network normal while its figures cross the thresholds is
  * corrected in the answer, never passed on as it came (issue 20, item 9).
  */
-function checkedMessage(message: string | null, streamId: string | null | undefined, legs: readonly Leg[]): string | null {
+function checkedMessage(
+  message: string | null,
+  streamId: string | null | undefined,
+  legs: readonly Leg[],
+): string | null {
   if (!message || !/\bnormal\b/i.test(message)) return message;
-  const at = legs.findIndex((l) => streamId ? l.streamId === streamId : highOf(l).length > 0);
+  const at = legs.findIndex((l) => (streamId ? l.streamId === streamId : highOf(l).length > 0));
   const high = at < 0 ? [] : highOf(legs[at]!);
   if (!high.length) return message;
-  return `${message.replace(/[;,]?\s*[^;,.]*\bnormal\b[^;,.]*/i, "")}; but leg ${at + 1} has high ${high.join(", ")} (above ${THRESHOLDS.jitterMs} ms jitter, ${THRESHOLDS.packetLossPercent}% loss, ${THRESHOLDS.roundTripMs} ms RTT).`.replace(/\.;/, ";");
+  return `${message.replace(/[;,]?\s*[^;,.]*\bnormal\b[^;,.]*/i, "")}; but leg ${at + 1} has high ${high.join(", ")} (above ${THRESHOLDS.jitterMs} ms jitter, ${THRESHOLDS.packetLossPercent}% loss, ${THRESHOLDS.roundTripMs} ms RTT).`.replace(
+    /\.;/,
+    ";",
+  );
 }
 
 /** "WIFI (10.1.64.0/20, Dallas), Kestrel K5 headset, DESKTOP Teams 24.9.1, via relay-us-east-1, SATIN" */
@@ -99,7 +110,13 @@ function legLine(leg: Leg, i: number): string {
     : leg.networkType
       ? `${leg.networkType}${leg.vpn ? "+VPN" : ""} (${[leg.subnet, leg.matchedLocation ?? "off-site"].filter(Boolean).join(", ")})`
       : (leg.clientType ?? "network n/a");
-  const parts = [network, leg.device, leg.clientVersion && `${leg.clientType} ${leg.clientVersion}`, leg.server && `via ${leg.server}`, leg.codec].filter(Boolean);
+  const parts = [
+    network,
+    leg.device,
+    leg.clientVersion && `${leg.clientType} ${leg.clientVersion}`,
+    leg.server && `via ${leg.server}`,
+    leg.codec,
+  ].filter(Boolean);
   const metrics = `jitter ${num(leg.jitterMs, 0, " ms")}, loss ${num(leg.packetLossPct, 1, "%")}, RTT ${num(leg.roundTripMs, 0, " ms")}, MOS ${num(leg.mos, 1)}`;
   const high = highOf(leg);
   return `${i + 1}. ${leg.participant ?? "?"}: ${parts.join(", ")} — ${metrics}${high.length ? ` (high ${high.join(", ")})` : ""}`;
@@ -108,9 +125,16 @@ function legLine(leg: Leg, i: number): string {
 /** The lowest Nectar score in the session filter's window (the list puts unscored sessions last). */
 async function worstSession(args: { tenant?: string }, context: ToolContext): Promise<string> {
   const { client, query, applied, call } = await scopeFor(args, context);
-  const page = await client.sessions({ ...query, pageSize: 1, orderByField: "nectarScore", orderDirection: "asc" }, call);
+  const page = await client.sessions(
+    { ...query, pageSize: 1, orderByField: "nectarScore", orderDirection: "asc" },
+    call,
+  );
   const worst = page.elements[0];
-  if (!worst) throw new InputError(`No session to open: none in ${appliedLine(applied)}.`, "Pass a sessionId from get_detailed_session_list, or a wider timePeriod with set_session_filter.");
+  if (!worst)
+    throw new InputError(
+      `No session to open: none in ${appliedLine(applied)}.`,
+      "Pass a sessionId from get_detailed_session_list, or a wider timePeriod with set_session_filter.",
+    );
   return worst.sessionId;
 }
 
@@ -121,21 +145,31 @@ export default defineTool({
     "One session opened (sessionId; none: the window's worst): each leg's network, site, device, client, server or carrier with metrics, the diagnostics in plain words, related sessions.",
   group: "sessions",
   annotations: READS_DXP,
-  inputSchema: () => z.strictObject({
-    sessionId: z.string().trim().min(1).max(200).optional().describe("default: the worst-scored session of the filter's window"),
-    filterId: filterIdField(),
-    tenant: tenantField(),
-  }),
-  outputSchema: () => z.object({
-    tenant: z.string(),
-    session: z.object({
-      ...sessionFieldsShape(),
-      location: z.string().nullable(),
+  inputSchema: () =>
+    z.strictObject({
+      sessionId: z
+        .string()
+        .trim()
+        .min(1)
+        .max(200)
+        .optional()
+        .describe("default: the worst-scored session of the filter's window"),
+      filterId: filterIdField(),
+      tenant: tenantField(),
     }),
-    streams: z.array(streamRow()),
-    findings: z.array(z.object({ code: z.string(), severity: z.string().nullable(), message: z.string().nullable() })),
-    related: z.array(relatedRow()),
-  }),
+  outputSchema: () =>
+    z.object({
+      tenant: z.string(),
+      session: z.object({
+        ...sessionFieldsShape(),
+        location: z.string().nullable(),
+      }),
+      streams: z.array(streamRow()),
+      findings: z.array(
+        z.object({ code: z.string(), severity: z.string().nullable(), message: z.string().nullable() }),
+      ),
+      related: z.array(relatedRow()),
+    }),
   async handler(args, context) {
     const client = await context.client();
     const tenant = tenantOf(args, context);
@@ -148,7 +182,11 @@ export default defineTool({
     ] as const);
     const session = { ...sessionFieldsOf(detail, 0), location: locationOf(detail) };
     const streams = (detail.streams ?? []).map(streamOf);
-    const findings = diagnostics.elements.map((d) => ({ code: d.code, severity: d.severity ?? null, message: checkedMessage(d.message ?? null, d.streamId, streams) }));
+    const findings = diagnostics.elements.map((d) => ({
+      code: d.code,
+      severity: d.severity ?? null,
+      message: checkedMessage(d.message ?? null, d.streamId, streams),
+    }));
     const relatedRows = related.elements.map(relatedOf);
     const text = [
       ...(args.sessionId ? [] : ["No sessionId given: the worst-scored session of the session filter's window."]),

@@ -1,12 +1,11 @@
 import { z } from "zod";
-import { lazySchema } from "../lazy-schema.ts";
 import type { QualityMetrics, Summary } from "../client/schemas.ts";
 import { CONTACT_CENTRE_LABELS, type QualityMetric } from "../client/vocabulary.ts";
-import { defineTool, READS_DXP } from "../tool-kit/define.ts";
+import { lazySchema } from "../lazy-schema.ts";
 import {
   type Change,
-  change as changeOf,
   changeLine,
+  change as changeOf,
   changeSchema,
   compareField,
   type Figures,
@@ -15,10 +14,11 @@ import {
   previousWindowSchema,
 } from "../tool-answers/compare.ts";
 import { coverageOf, emptyNote } from "../tool-answers/data-extent.ts";
-import { num, percentOf, round, table } from "../tool-answers/render.ts";
-import { appliedLine, appliedSchema, scopedShape, scopeFor } from "../tool-query/call-scope.ts";
-import { fetchAll } from "../tool-kit/fetch-all.ts";
 import { asOfText, dataAsOf } from "../tool-answers/freshness.ts";
+import { num, percentOf, round, table } from "../tool-answers/render.ts";
+import { defineTool, READS_DXP } from "../tool-kit/define.ts";
+import { fetchAll } from "../tool-kit/fetch-all.ts";
+import { appliedLine, appliedSchema, scopedShape, scopeFor } from "../tool-query/call-scope.ts";
 
 /**
  * Counts keyed by group (`{ "GOOD": 83 }`): shares follow from totalSessions, so neither part
@@ -29,13 +29,15 @@ const countsSchema = lazySchema(() => z.record(z.string(), z.number()));
  * One stream-weighted row per media kind; averages are left out when no stream has them, and
  * jitter/RTT/loss unless `detail` asks for them (issue 13: the default answer stays small).
  */
-const mediaSchema = lazySchema(() => z.object({
-  streams: z.number(),
-  jitterMs: z.number().nullable().optional(),
-  rttMs: z.number().nullable().optional(),
-  lossPct: z.number().nullable().optional(),
-  score: z.number().nullable(),
-}));
+const mediaSchema = lazySchema(() =>
+  z.object({
+    streams: z.number(),
+    jitterMs: z.number().nullable().optional(),
+    rttMs: z.number().nullable().optional(),
+    lossPct: z.number().nullable().optional(),
+    score: z.number().nullable(),
+  }),
+);
 type MediaRow = z.infer<ReturnType<typeof mediaSchema>>;
 
 const METRIC_FIELDS = {
@@ -52,7 +54,13 @@ const METRIC_FIELDS = {
  */
 function mediaRow(answer: QualityMetrics): MediaRow {
   let streams = 0;
-  const sums: Record<(typeof METRIC_FIELDS)[keyof typeof METRIC_FIELDS], number> = { streams: 0, jitterMs: 0, rttMs: 0, lossPct: 0, score: 0 };
+  const sums: Record<(typeof METRIC_FIELDS)[keyof typeof METRIC_FIELDS], number> = {
+    streams: 0,
+    jitterMs: 0,
+    rttMs: 0,
+    lossPct: 0,
+    score: 0,
+  };
   const weights = { ...sums };
   for (const { qualityMetrics } of answer) {
     const count = qualityMetrics.find((m) => m.name === "NUMBER_OF_STREAMS")?.value ?? 0;
@@ -64,16 +72,26 @@ function mediaRow(answer: QualityMetrics): MediaRow {
       weights[field] += count;
     }
   }
-  const mean = (field: keyof typeof sums, digits: number) => (weights[field] > 0 ? round(sums[field] / weights[field], digits) : null);
-  return { streams, jitterMs: mean("jitterMs", 1), rttMs: mean("rttMs", 0), lossPct: mean("lossPct", 2), score: mean("score", 1) };
+  const mean = (field: keyof typeof sums, digits: number) =>
+    weights[field] > 0 ? round(sums[field] / weights[field], digits) : null;
+  return {
+    streams,
+    jitterMs: mean("jitterMs", 1),
+    rttMs: mean("rttMs", 0),
+    lossPct: mean("lossPct", 2),
+    score: mean("score", 1),
+  };
 }
 
-const countsOf = (list: { group: string; count: number }[]): Record<string, number> => Object.fromEntries(list.map((g) => [g.group, g.count]));
+const countsOf = (list: { group: string; count: number }[]): Record<string, number> =>
+  Object.fromEntries(list.map((g) => [g.group, g.count]));
 
 /** "GOOD 83 · AVERAGE 19 · CRITICAL(poor) 33 (23.2%) · UNKNOWN 7": the poor share is the one a model compares. */
 const countsLine = (counts: Record<string, number>, total: number) =>
   Object.entries(counts)
-    .map(([group, count]) => (group === "CRITICAL" ? `CRITICAL(poor) ${count} (${percentOf(count, total)}%)` : `${group} ${count}`))
+    .map(([group, count]) =>
+      group === "CRITICAL" ? `CRITICAL(poor) ${count} (${percentOf(count, total)}%)` : `${group} ${count}`,
+    )
     .join(" · ") || "none";
 
 /** Insights the default answer names, most first; `detail` lists all (the text counts the rest). */
@@ -85,7 +103,11 @@ const MEDIA_LABELS = { audio: "audio", video: "video", appshare: "app sharing" }
 function figuresOf(byQuality: Summary): Figures {
   const total = byQuality.summary.totalCount;
   const poor = byQuality.groups.find((g) => g.group === "CRITICAL")?.count ?? 0;
-  return { sessions: total, poorPercent: percentOf(poor, total), avgNectarScore: round(byQuality.summary.avgNectarScore, 1) };
+  return {
+    sessions: total,
+    poorPercent: percentOf(poor, total),
+    avgNectarScore: round(byQuality.summary.avgNectarScore, 1),
+  };
 }
 
 export default defineTool({
@@ -95,25 +117,32 @@ export default defineTool({
     "Overview of call quality: sessions, score, quality split, top insights, score per media. Start here; compareWithPreviousPeriod adds the change.",
   group: "sessions",
   annotations: READS_DXP,
-  inputSchema: () => z.strictObject({
-    ...scopedShape(),
-    compareWithPreviousPeriod: compareField(),
-    detail: z.boolean().optional().describe("add modality, all insights, media jitter/RTT/loss"),
-  }),
-  outputSchema: () => appliedSchema().extend({
-    totalSessions: z.number(),
-    avgNectarScore: z.number().nullable(),
-    conversationJourneys: z.number().nullable().optional(),
-    quality: countsSchema().describe("sessions by quality group"),
-    modality: countsSchema().optional().describe("sessions by modality"),
-    insights: countsSchema().describe("sessions per quality insight, most first"),
-    contactCentre: countsSchema().optional().describe("sessions per contact-centre label"),
-    media: z.object({ audio: mediaSchema(), video: mediaSchema(), appshare: mediaSchema() }).optional().describe("stream-weighted (detail)"),
-    mediaScore: z.object({ audio: z.number().nullable(), video: z.number().nullable(), appshare: z.number().nullable() }).optional(),
-    change: changeSchema().optional(),
-    previousWindow: previousWindowSchema().optional(),
-    dataAsOf: z.string().optional().describe("when the DXP last loaded its analytics (UTC), when it says"),
-  }),
+  inputSchema: () =>
+    z.strictObject({
+      ...scopedShape(),
+      compareWithPreviousPeriod: compareField(),
+      detail: z.boolean().optional().describe("add modality, all insights, media jitter/RTT/loss"),
+    }),
+  outputSchema: () =>
+    appliedSchema().extend({
+      totalSessions: z.number(),
+      avgNectarScore: z.number().nullable(),
+      conversationJourneys: z.number().nullable().optional(),
+      quality: countsSchema().describe("sessions by quality group"),
+      modality: countsSchema().optional().describe("sessions by modality"),
+      insights: countsSchema().describe("sessions per quality insight, most first"),
+      contactCentre: countsSchema().optional().describe("sessions per contact-centre label"),
+      media: z
+        .object({ audio: mediaSchema(), video: mediaSchema(), appshare: mediaSchema() })
+        .optional()
+        .describe("stream-weighted (detail)"),
+      mediaScore: z
+        .object({ audio: z.number().nullable(), video: z.number().nullable(), appshare: z.number().nullable() })
+        .optional(),
+      change: changeSchema().optional(),
+      previousWindow: previousWindowSchema().optional(),
+      dataAsOf: z.string().optional().describe("when the DXP last loaded its analytics (UTC), when it says"),
+    }),
   async handler(args, context) {
     const scope = await scopeFor(args, context);
     const { client, query, applied, call } = scope;
@@ -140,7 +169,9 @@ export default defineTool({
     const isLabel = (insight: string) => (CONTACT_CENTRE_LABELS as readonly string[]).includes(insight);
     const present = insights.filter((i) => i.count > 0).sort((a, b) => b.count - a.count);
     const allInsights = present.filter((i) => !isLabel(i.insight)).map((i) => [i.insight, i.count] as const);
-    const contactCentre = Object.fromEntries(present.filter((i) => isLabel(i.insight)).map((i) => [i.insight, i.count]));
+    const contactCentre = Object.fromEntries(
+      present.filter((i) => isLabel(i.insight)).map((i) => [i.insight, i.count]),
+    );
     const shownInsights = args.detail ? allInsights : allInsights.slice(0, TOP_INSIGHTS);
     const moreInsights = allInsights.length - shownInsights.length;
     const freshness = await asOf;
@@ -155,12 +186,21 @@ export default defineTool({
     };
     // The default answer: who, how many, how good, what went wrong, and each media's score.
     const data = args.detail
-      ? { ...base, conversationJourneys: summary.summary.conversationJourneyCount ?? null, modality: countsOf(summary.groups), media }
+      ? {
+          ...base,
+          conversationJourneys: summary.summary.conversationJourneyCount ?? null,
+          modality: countsOf(summary.groups),
+          media,
+        }
       : { ...base, mediaScore: { audio: media.audio.score, video: media.video.score, appshare: media.appshare.score } };
     const figures = figuresOf(byQuality);
     const coverage = await covered;
-    const change: Change | undefined = before ? changeOf(figures, figuresOf(before), coverage.previous.covered) : undefined;
-    const labelled = Object.entries(media).map(([kind, r]) => [MEDIA_LABELS[kind as keyof typeof MEDIA_LABELS], r] as const);
+    const change: Change | undefined = before
+      ? changeOf(figures, figuresOf(before), coverage.previous.covered)
+      : undefined;
+    const labelled = Object.entries(media).map(
+      ([kind, r]) => [MEDIA_LABELS[kind as keyof typeof MEDIA_LABELS], r] as const,
+    );
     const mediaLines = args.detail
       ? [
           table(
@@ -175,15 +215,22 @@ export default defineTool({
       ...(coverage.window && data.totalSessions > 0 ? [coverage.window] : []),
       `Sessions ${base.totalSessions} · avg Nectar score ${num(base.avgNectarScore)} · ${countsLine(base.quality, byQuality.summary.totalCount)}`,
       ...(args.detail
-        ? [`Modality: ${countsLine(countsOf(summary.groups), summary.summary.totalCount)} · conversation journeys ${num(summary.summary.conversationJourneyCount ?? null, 0)}`]
+        ? [
+            `Modality: ${countsLine(countsOf(summary.groups), summary.summary.totalCount)} · conversation journeys ${num(summary.summary.conversationJourneyCount ?? null, 0)}`,
+          ]
         : []),
       `Insights: ${countsLine(base.insights, base.totalSessions)}${moreInsights > 0 ? ` · ${moreInsights} more` : ""}`,
-      ...(Object.keys(contactCentre).length ? [`Contact centre (labels, not quality): ${countsLine(contactCentre, base.totalSessions)}`] : []),
+      ...(Object.keys(contactCentre).length
+        ? [`Contact centre (labels, not quality): ${countsLine(contactCentre, base.totalSessions)}`]
+        : []),
       ...mediaLines,
       ...(change && previous ? [changeLine(figures, change, previous.window, coverage.previous.note)] : []),
       ...(data.totalSessions === 0 ? [await emptyNote(scope, context, coverage.extent)] : []),
       ...(args.detail ? [] : ["detail:true for more, get_quality_breakdown for causes"]),
     ].join("\n");
-    return { data: change && previous ? { ...data, change, previousWindow: previousWindowOf(previous.window) } : data, text };
+    return {
+      data: change && previous ? { ...data, change, previousWindow: previousWindowOf(previous.window) } : data,
+      text,
+    };
   },
 });

@@ -16,7 +16,9 @@ export default defineTool({
     const defaultTenant = context.connection().tenant ?? null;
     const text =
       `${tenants.length} tenant${tenants.length === 1 ? "" : "s"}: ${tenants.join(", ") || "none"}. ` +
-      (defaultTenant ? `Default: ${defaultTenant}.` : "No default tenant is set: pass `tenant` or set NECTAR_DOMAIN_NAME.");
+      (defaultTenant
+        ? `Default: ${defaultTenant}.`
+        : "No default tenant is set: pass `tenant` or set NECTAR_DOMAIN_NAME.");
     return { data: { tenants, defaultTenant }, text };
   },
 });

@@ -10,7 +10,8 @@ export default defineTool({
   group: "tenants",
   annotations: READS_DXP,
   inputSchema: () => z.strictObject({ tenant: tenantField() }),
-  outputSchema: () => z.object({ tenant: z.string(), platforms: z.array(z.object({ platform: z.string(), enabled: z.boolean() })) }),
+  outputSchema: () =>
+    z.object({ tenant: z.string(), platforms: z.array(z.object({ platform: z.string(), enabled: z.boolean() })) }),
   async handler(args, context) {
     const client = await context.client();
     const tenant = tenantOf(args, context);

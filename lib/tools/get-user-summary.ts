@@ -1,31 +1,50 @@
 import { z } from "zod";
-import { lazySchema } from "../lazy-schema.ts";
 import type { CallContext, DxpClient } from "../client/client.ts";
 import type { DxpUser, GroupQuality } from "../client/schemas.ts";
 import { closest, didYouMean, fold } from "../closest.ts";
 import { InputError } from "../errors.ts";
 import { filterShape } from "../filter.ts";
+import { lazySchema } from "../lazy-schema.ts";
 import { hasTime } from "../time.ts";
-import { defineTool, READS_DXP } from "../tool-kit/define.ts";
+import { coverageOf } from "../tool-answers/data-extent.ts";
 import { num, percentOf, round } from "../tool-answers/render.ts";
 import { minSample, worstFirst } from "../tool-answers/sample.ts";
-import { appliedLine, type Scope, scopeFor, windowSchema } from "../tool-query/call-scope.ts";
-import { coverageOf } from "../tool-answers/data-extent.ts";
+import { defineTool, READS_DXP } from "../tool-kit/define.ts";
 import { fetchAll } from "../tool-kit/fetch-all.ts";
+import { appliedLine, type Scope, scopeFor, windowSchema } from "../tool-query/call-scope.ts";
 import { tenantField } from "../tool-query/tenant.ts";
 import { exactUser, searchUsers, userKeys, userLabel, widenedUsers } from "../tool-query/user-lookup.ts";
 
 /** The contacts are counted over at most this many of the user's latest sessions (one page). */
 const CONTACT_SAMPLE = 100;
 
-const groupRow = lazySchema(() => z.object({ name: z.string(), sessions: z.number(), poorPercent: z.number(), avgNectarScore: z.number().nullable() }));
+const groupRow = lazySchema(() =>
+  z.object({ name: z.string(), sessions: z.number(), poorPercent: z.number(), avgNectarScore: z.number().nullable() }),
+);
 const countRow = lazySchema(() => z.object({ name: z.string(), count: z.number() }));
-const userShape = lazySchema(() => z.object({ userId: z.string(), displayName: z.string().nullable(), email: z.string().nullable(), location: z.string().nullable() }));
+const userShape = lazySchema(() =>
+  z.object({
+    userId: z.string(),
+    displayName: z.string().nullable(),
+    email: z.string().nullable(),
+    location: z.string().nullable(),
+  }),
+);
 
-const userOf = (u: DxpUser) => ({ userId: String(u.userId), displayName: u.displayName ?? null, email: u.email ?? null, location: u.location ?? null });
+const userOf = (u: DxpUser) => ({
+  userId: String(u.userId),
+  displayName: u.displayName ?? null,
+  email: u.email ?? null,
+  location: u.location ?? null,
+});
 const groupsOf = (list: readonly GroupQuality[]) =>
   list
-    .map((g) => ({ name: g.name, sessions: g.sessions.all, poorPercent: percentOf(g.sessions.poor, g.sessions.all), avgNectarScore: round(g.avgNectarScore, 1) }))
+    .map((g) => ({
+      name: g.name,
+      sessions: g.sessions.all,
+      poorPercent: percentOf(g.sessions.poor, g.sessions.all),
+      avgNectarScore: round(g.avgNectarScore, 1),
+    }))
     .sort((a, b) => b.sessions - a.sessions);
 
 export default defineTool({
@@ -35,23 +54,37 @@ export default defineTool({
     "One person's patterns (user: email, name or id; none: the worst user): calls by modality and platform, quality, devices, networks, clients and servers with poor share, top contacts.",
   group: "users",
   annotations: READS_DXP,
-  inputSchema: () => z.strictObject({
-    user: z.string().trim().min(1).max(200).optional().describe("default: the window's worst user"),
-    timePeriod: filterShape().timePeriod.describe("default LAST_MONTH"),
-    tenant: tenantField(),
-  }),
-  outputSchema: () => z.object({
-    tenant: z.string(),
-    window: windowSchema(),
-    user: userShape(),
-    otherMatches: z.array(userShape()).describe("other users the search found"),
-    sessions: z.number(),
-    quality: z.object({ good: z.number(), average: z.number(), poor: z.number(), unknown: z.number(), poorPercent: z.number(), avgNectarScore: z.number().nullable() }),
-    volume: z.object({ modalities: z.array(countRow()), platforms: z.array(countRow()) }),
-    // One field in tools/list for the four: the published schema is shallow.
-    groups: z.object({ devices: z.array(groupRow()), networkTypes: z.array(groupRow()), clientTypes: z.array(groupRow()), servers: z.array(groupRow()) }),
-    topContacts: z.array(countRow()),
-  }),
+  inputSchema: () =>
+    z.strictObject({
+      user: z.string().trim().min(1).max(200).optional().describe("default: the window's worst user"),
+      timePeriod: filterShape().timePeriod.describe("default LAST_MONTH"),
+      tenant: tenantField(),
+    }),
+  outputSchema: () =>
+    z.object({
+      tenant: z.string(),
+      window: windowSchema(),
+      user: userShape(),
+      otherMatches: z.array(userShape()).describe("other users the search found"),
+      sessions: z.number(),
+      quality: z.object({
+        good: z.number(),
+        average: z.number(),
+        poor: z.number(),
+        unknown: z.number(),
+        poorPercent: z.number(),
+        avgNectarScore: z.number().nullable(),
+      }),
+      volume: z.object({ modalities: z.array(countRow()), platforms: z.array(countRow()) }),
+      // One field in tools/list for the four: the published schema is shallow.
+      groups: z.object({
+        devices: z.array(groupRow()),
+        networkTypes: z.array(groupRow()),
+        clientTypes: z.array(groupRow()),
+        servers: z.array(groupRow()),
+      }),
+      topContacts: z.array(countRow()),
+    }),
   async handler(args, context) {
     // The time window only: a saved location or platform filter would hide part of the person's calls.
     // Patterns need more than a day: a month unless a window was given or saved.
@@ -78,7 +111,10 @@ export default defineTool({
       const other = me.has(fold(s.from ?? "")) ? s.to : s.from;
       if (other) contacts.set(other, (contacts.get(other) ?? 0) + 1);
     }
-    const topContacts = [...contacts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5).map(([name, count]) => ({ name, count }));
+    const topContacts = [...contacts]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, 5)
+      .map(([name, count]) => ({ name, count }));
     const data = {
       tenant,
       window: applied.window,
@@ -97,10 +133,16 @@ export default defineTool({
         modalities: quantity.modalities.map((m) => ({ name: m.name, count: m.count })),
         platforms: quantity.platforms.map((m) => ({ name: m.name, count: m.count })),
       },
-      groups: { devices: groupsOf(devices), networkTypes: groupsOf(networkTypes), clientTypes: groupsOf(clientTypes), servers: groupsOf(servers) },
+      groups: {
+        devices: groupsOf(devices),
+        networkTypes: groupsOf(networkTypes),
+        clientTypes: groupsOf(clientTypes),
+        servers: groupsOf(servers),
+      },
       topContacts,
     };
-    const counts = (list: { name: string; count: number }[]) => list.map((c) => `${c.name} ${c.count}`).join(" · ") || "none";
+    const counts = (list: { name: string; count: number }[]) =>
+      list.map((c) => `${c.name} ${c.count}`).join(" · ") || "none";
     const floor = minSample(data.groups.devices.map((d) => d.sessions));
     const groupLine = (label: string, list: z.infer<ReturnType<typeof groupRow>>[]) =>
       `${label}: ${list.map((g) => `${g.name} ${g.sessions} (${g.poorPercent}% poor${g.sessions < floor ? ", few" : ""})`).join(" · ") || "none"}`;
@@ -119,7 +161,9 @@ export default defineTool({
       groupLine("Client types", data.groups.clientTypes),
       groupLine("Servers", data.groups.servers),
       `Talks most with (latest ${recent.elements.length} sessions): ${counts(topContacts)}`,
-      data.sessions ? `Poor calls: get_detailed_session_list with users ["${u.email ?? u.userId}"] and qualities ["CRITICAL"].` : "",
+      data.sessions
+        ? `Poor calls: get_detailed_session_list with users ["${u.email ?? u.userId}"] and qualities ["CRITICAL"].`
+        : "",
     ]
       .filter(Boolean)
       .join("\n");
@@ -130,8 +174,16 @@ export default defineTool({
 /** No user given: the worst poor share among users with a fair sample (the breakdown's ranking). */
 async function worstUser(scope: Scope): Promise<string> {
   const groups = await scope.client.sessionBreakdown({ ...scope.query, groupBy: "USER" }, scope.call);
-  const { worst, floor } = worstFirst(groups, (g) => g.sessions.all, (g) => percentOf(g.sessions.poor, g.sessions.all));
-  if (!worst) throw new InputError(`No user has ${floor} or more sessions in ${appliedLine(scope.applied)}.`, "Name a user (email, name or id), or use a longer timePeriod.");
+  const { worst, floor } = worstFirst(
+    groups,
+    (g) => g.sessions.all,
+    (g) => percentOf(g.sessions.poor, g.sessions.all),
+  );
+  if (!worst)
+    throw new InputError(
+      `No user has ${floor} or more sessions in ${appliedLine(scope.applied)}.`,
+      "Name a user (email, name or id), or use a longer timePeriod.",
+    );
   return worst.name;
 }
 
@@ -153,5 +205,8 @@ async function resolveUser(name: string, scope: { client: DxpClient; call: CallC
     );
   }
   const near = closest(name, await widenedUsers(client, name, call), userKeys).map(userLabel);
-  throw new InputError(`No user matches "${name}" in tenant ${call.tenant}.${didYouMean(near)}`, "Give an email, a display name or a user id (get_users searches).");
+  throw new InputError(
+    `No user matches "${name}" in tenant ${call.tenant}.${didYouMean(near)}`,
+    "Give an email, a display name or a user id (get_users searches).",
+  );
 }

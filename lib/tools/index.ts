@@ -1,21 +1,22 @@
 // The registry: every tool, once. Servers, docs and tests read the tool set from here.
-import configureConnection from "./configure-connection.ts";
+
 import type { Tool } from "../tool-kit/define.ts";
+import configureConnection from "./configure-connection.ts";
+import findQualityChanges from "./find-quality-changes.ts";
 import getConnectionStatus from "./get-connection-status.ts";
 import getDetailedSessionList from "./get-detailed-session-list.ts";
 import getEndpointTestCount from "./get-endpoint-test-count.ts";
 import getEndpointTestSummaries from "./get-endpoint-test-summaries.ts";
 import getLocationQualitySummary from "./get-location-quality-summary.ts";
 import getLocations from "./get-locations.ts";
-import getSessionHistogram from "./get-session-histogram.ts";
 import getQualityBreakdown from "./get-quality-breakdown.ts";
 import getSessionDetails from "./get-session-details.ts";
+import getSessionHistogram from "./get-session-histogram.ts";
 import getSessionSummary from "./get-session-summary.ts";
-import getUserSummary from "./get-user-summary.ts";
 import getTenantNames from "./get-tenant-names.ts";
 import getTenantPlatforms from "./get-tenant-platforms.ts";
+import getUserSummary from "./get-user-summary.ts";
 import getUsers from "./get-users.ts";
-import findQualityChanges from "./find-quality-changes.ts";
 import setSessionFilter from "./set-session-filter.ts";
 
 export const tools = [

@@ -40,7 +40,10 @@ export async function floodOwner(store: FilterStore, owner: string, puts = PUTS,
   const failed: string[] = [];
   for (let i = 0; i < puts; i++) {
     try {
-      await store.put(`flt_${tag}_${i}`, owner, quotaFilter(tag, i), TTL_MS, { ownerBytes: QUOTA_BYTES, ...(anonymous ? { anonymous } : {}) });
+      await store.put(`flt_${tag}_${i}`, owner, quotaFilter(tag, i), TTL_MS, {
+        ownerBytes: QUOTA_BYTES,
+        ...(anonymous ? { anonymous } : {}),
+      });
       kept.push(i);
     } catch (error) {
       if (error instanceof BudgetExceededError) refusals.push(error.userMessage);
@@ -52,10 +55,17 @@ export async function floodOwner(store: FilterStore, owner: string, puts = PUTS,
 
 export async function filterQuotaOutcome(store: FilterStore): Promise<QuotaOutcome> {
   const a = await floodOwner(store, "owner-a");
-  const read = await Promise.all(a.kept.map(async (i) => JSON.stringify(await store.get(`flt_owner-a_${i}`, "owner-a")) === JSON.stringify(quotaFilter("owner-a", i))));
+  const read = await Promise.all(
+    a.kept.map(
+      async (i) =>
+        JSON.stringify(await store.get(`flt_owner-a_${i}`, "owner-a")) === JSON.stringify(quotaFilter("owner-a", i)),
+    ),
+  );
   let resaved = true;
   try {
-    await store.put(`flt_owner-a_${a.kept[0]}`, "owner-a", quotaFilter("owner-a", a.kept[0]!), TTL_MS, { ownerBytes: QUOTA_BYTES });
+    await store.put(`flt_owner-a_${a.kept[0]}`, "owner-a", quotaFilter("owner-a", a.kept[0]!), TTL_MS, {
+      ownerBytes: QUOTA_BYTES,
+    });
   } catch {
     resaved = false;
   }
@@ -78,11 +88,23 @@ export async function filterQuotaOutcome(store: FilterStore): Promise<QuotaOutco
 export function assertQuotaHeld(outcome: QuotaOutcome): void {
   assert.deepEqual(outcome.failed, [], "no other error than the budget's");
   assert.ok(outcome.saved >= 3, `a caller under its quota saves (${outcome.saved} kept)`);
-  assert.ok(outcome.refused > 0, `past the quota a caller is refused (${outcome.saved} kept of ${outcome.saved + outcome.refused})`);
-  assert.ok(outcome.keptJsonBytes <= QUOTA_BYTES, `kept ${outcome.keptJsonBytes} bytes of filters under a ${QUOTA_BYTES}-byte quota`);
+  assert.ok(
+    outcome.refused > 0,
+    `past the quota a caller is refused (${outcome.saved} kept of ${outcome.saved + outcome.refused})`,
+  );
+  assert.ok(
+    outcome.keptJsonBytes <= QUOTA_BYTES,
+    `kept ${outcome.keptJsonBytes} bytes of filters under a ${QUOTA_BYTES}-byte quota`,
+  );
   assert.ok(outcome.allReadable, "what was kept reads back");
   assert.ok(outcome.resaved, "saving a filter it already has is not refused");
   assert.ok(outcome.otherOwnerSaved, "another caller has a quota of its own");
-  assert.match(outcome.firstRefusal, /^Filter not saved: This caller already keep .* the limit is 16 KiB\. Reuse a filterId/);
-  assert.match(outcome.anonymousRefusal, /^Filter not saved: Callers without credential headers together already keep .* Callers sending X-Nectar-\* credential headers have a budget of their own\./);
+  assert.match(
+    outcome.firstRefusal,
+    /^Filter not saved: This caller already keep .* the limit is 16 KiB\. Reuse a filterId/,
+  );
+  assert.match(
+    outcome.anonymousRefusal,
+    /^Filter not saved: Callers without credential headers together already keep .* Callers sending X-Nectar-\* credential headers have a budget of their own\./,
+  );
 }

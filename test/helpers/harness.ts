@@ -31,7 +31,11 @@ export interface HarnessOptions {
 const loopback = { allowLoopbackHttp: true };
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const sim = createSimulator({ sessionsPerTenant: 3000, ...options.simulator, ...(options.now ? { now: options.now } : {}) });
+  const sim = createSimulator({
+    sessionsPerTenant: 3000,
+    ...options.simulator,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const http = await listen(sim.fetch);
   const tokens = sim.issueTokens();
   const defaults = { url: http.url, ...tokens, tenant: "acme" };
@@ -40,7 +44,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     environment: options.environment ? options.environment(defaults) : defaults,
     urlPolicy: loopback,
     ...(options.now ? { now: options.now } : {}),
-    clients: new ClientPool({ urlPolicy: loopback, timeoutMs: options.timeoutMs ?? 5000, retryDelayMs: 20, ...(options.now ? { now: options.now } : {}) }),
+    clients: new ClientPool({
+      urlPolicy: loopback,
+      timeoutMs: options.timeoutMs ?? 5000,
+      retryDelayMs: 20,
+      ...(options.now ? { now: options.now } : {}),
+    }),
   });
   const client = new Client({ name: "test", version: "1.0.0" });
   const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();

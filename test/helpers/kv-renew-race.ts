@@ -3,8 +3,9 @@
 // stdin, then renews the credential twice at once through KvTokenStore with a slow
 // upstream refresh, and prints how many refreshes it made and the tokens it got.
 //   deno run --unstable-kv --allow-read=DIR --allow-write=DIR test/helpers/kv-renew-race.ts DIR/kv.sqlite
-import { type KvLike, KvTokenStore, waitingForWriters, whileBusy } from "../../lib/store/kv-stores.ts";
+
 import type { TokenRecord } from "../../lib/store/interfaces.ts";
+import { type KvLike, KvTokenStore, waitingForWriters, whileBusy } from "../../lib/store/kv-stores.ts";
 
 declare const Deno: {
   args: string[];
@@ -19,12 +20,19 @@ let refreshes = 0;
 const renew = async (current: TokenRecord | undefined): Promise<TokenRecord> => {
   refreshes += 1;
   await new Promise((r) => setTimeout(r, 200)); // the refresh call takes a while: the other process waits meanwhile
-  return { accessToken: `renewed-${crypto.randomUUID()}`, refreshToken: "rotated", refreshes: (current?.refreshes ?? 0) + 1 };
+  return {
+    accessToken: `renewed-${crypto.randomUUID()}`,
+    refreshToken: "rotated",
+    refreshes: (current?.refreshes ?? 0) + 1,
+  };
 };
 
 console.log("ready");
 const reader = Deno.stdin.readable.getReader();
 await reader.read(); // "go"
-const results = await Promise.all([store.renew("race", "original", renew, 60_000), store.renew("race", "original", renew, 60_000)]);
+const results = await Promise.all([
+  store.renew("race", "original", renew, 60_000),
+  store.renew("race", "original", renew, 60_000),
+]);
 console.log(JSON.stringify({ refreshes, tokens: results.map((r) => r.accessToken) }));
 kv.close();

@@ -24,10 +24,20 @@ declare const Deno: {
 };
 
 /** `keepAliveMs`: how long an idle connection is kept (and announced in Keep-Alive, which clients follow). */
-export async function listen(handler: FetchHandler, hostname = "127.0.0.1", tls?: Tls, keepAliveMs = 60_000): Promise<Listening> {
+export async function listen(
+  handler: FetchHandler,
+  hostname = "127.0.0.1",
+  tls?: Tls,
+  keepAliveMs = 60_000,
+): Promise<Listening> {
   if (typeof Deno !== "undefined" && !tls) {
     const server = Deno.serve({ hostname, port: 0, onListen() {} }, handler);
-    return { url: `http://${hostname}:${server.addr.port}`, port: server.addr.port, connections: Number.NaN, close: () => server.shutdown() };
+    return {
+      url: `http://${hostname}:${server.addr.port}`,
+      port: server.addr.port,
+      connections: Number.NaN,
+      close: () => server.shutdown(),
+    };
   }
   const { serve } = await import("@hono/node-server");
   const https = tls ? { createServer: (await import("node:https")).createServer, serverOptions: tls } : {};

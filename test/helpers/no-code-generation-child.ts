@@ -17,7 +17,11 @@ const rpc = async (id: number, method: string, params: unknown) => {
   const response = await app.fetch(
     new Request("http://127.0.0.1:8000/mcp", {
       method: "POST",
-      headers: { host: "127.0.0.1:8000", "content-type": "application/json", accept: "application/json, text/event-stream" },
+      headers: {
+        host: "127.0.0.1:8000",
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+      },
       body: JSON.stringify({ jsonrpc: "2.0", id, method, params }),
     }),
   );
@@ -32,5 +36,7 @@ try {
 } catch {}
 const list = await rpc(1, "tools/list", {});
 const call = await rpc(2, "tools/call", { name: "get_session_summary", arguments: {} });
-process.stdout.write(`${JSON.stringify({ codeGeneration, tools: list.result?.tools?.length ?? list, call: call.result ?? call })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ codeGeneration, tools: list.result?.tools?.length ?? list, call: call.result ?? call })}\n`,
+);
 await upstream.close();

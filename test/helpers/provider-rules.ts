@@ -72,11 +72,15 @@ export function providerProblems(schema: unknown, direction: "input" | "output")
     const n = node as Record<string, unknown>;
     const keys = Object.keys(n);
     if (root) {
-      if (n.type !== "object") report("root-object", at, `the root must be type "object", got ${JSON.stringify(n.type)}`);
-      if (typeof n.properties !== "object" || n.properties === null) report("root-object", at, "the root must have a properties object (empty for no parameters)");
-      for (const key of ["anyOf", "oneOf", "allOf", "not", "enum"]) if (key in n) report("root-object", at, `no ${key} at the root`);
+      if (n.type !== "object")
+        report("root-object", at, `the root must be type "object", got ${JSON.stringify(n.type)}`);
+      if (typeof n.properties !== "object" || n.properties === null)
+        report("root-object", at, "the root must have a properties object (empty for no parameters)");
+      for (const key of ["anyOf", "oneOf", "allOf", "not", "enum"])
+        if (key in n) report("root-object", at, `no ${key} at the root`);
     } else if (direction === "output" && keys.length === 0) return;
-    for (const key of keys) if (!COMMON_KEYWORDS.has(key)) report("keywords", `${at}/${key}`, `"${key}" is outside the common subset`);
+    for (const key of keys)
+      if (!COMMON_KEYWORDS.has(key)) report("keywords", `${at}/${key}`, `"${key}" is outside the common subset`);
 
     const type = n.type;
     if (type === undefined) {
@@ -88,37 +92,54 @@ export function providerProblems(schema: unknown, direction: "input" | "output")
     if (type === "array") {
       const items = n.items;
       if (items === undefined) report("items", at, "an array without items");
-      else if (typeof items !== "object" || items === null || Array.isArray(items) || !("type" in items || "anyOf" in items)) {
+      else if (
+        typeof items !== "object" ||
+        items === null ||
+        Array.isArray(items) ||
+        !("type" in items || "anyOf" in items)
+      ) {
         report("items", `${at}/items`, `items must be a schema with a type, got ${JSON.stringify(items)}`);
       } else walk(items, `${at}/items`, false);
     } else if ("items" in n) report("keyword-type", `${at}/items`, "items only on type array");
 
     if (type === "object") {
       const properties = n.properties;
-      if (properties !== undefined && (typeof properties !== "object" || properties === null || Array.isArray(properties))) {
+      if (
+        properties !== undefined &&
+        (typeof properties !== "object" || properties === null || Array.isArray(properties))
+      ) {
         report("object-properties", `${at}/properties`, "properties must be an object");
       } else {
         const names = Object.keys((properties as Record<string, unknown> | undefined) ?? {});
-        if (!root && names.length === 0) report("object-properties", at, "an object below the root needs at least one property");
-        for (const name of names) walk((properties as Record<string, unknown>)[name], `${at}/properties/${name}`, false);
+        if (!root && names.length === 0)
+          report("object-properties", at, "an object below the root needs at least one property");
+        for (const name of names)
+          walk((properties as Record<string, unknown>)[name], `${at}/properties/${name}`, false);
         if (n.required !== undefined) {
           if (!Array.isArray(n.required)) report("required-listed", `${at}/required`, "required must be a list");
-          else for (const name of n.required) if (!names.includes(name as string)) report("required-listed", `${at}/required`, `"${String(name)}" is required but not a property`);
+          else
+            for (const name of n.required)
+              if (!names.includes(name as string))
+                report("required-listed", `${at}/required`, `"${String(name)}" is required but not a property`);
         }
       }
     } else {
-      for (const key of ["properties", "required"]) if (key in n) report("keyword-type", `${at}/${key}`, `${key} only on type object`);
+      for (const key of ["properties", "required"])
+        if (key in n) report("keyword-type", `${at}/${key}`, `${key} only on type object`);
     }
 
     if ("enum" in n) {
-      if (type !== "string") report("enum-strings", `${at}/enum`, `enum only on type string, here on ${JSON.stringify(type)}`);
-      if (!Array.isArray(n.enum) || n.enum.length === 0 || !n.enum.every((v) => typeof v === "string")) report("enum-strings", `${at}/enum`, "enum must be a non-empty list of strings");
+      if (type !== "string")
+        report("enum-strings", `${at}/enum`, `enum only on type string, here on ${JSON.stringify(type)}`);
+      if (!Array.isArray(n.enum) || n.enum.length === 0 || !n.enum.every((v) => typeof v === "string"))
+        report("enum-strings", `${at}/enum`, "enum must be a non-empty list of strings");
     }
     if ("format" in n && !(typeof type === "string" && FORMATS[type]?.includes(n.format as string))) {
       report("format", `${at}/format`, `format ${JSON.stringify(n.format)} on type ${JSON.stringify(type)}`);
     }
     if ("anyOf" in n) {
-      if (!Array.isArray(n.anyOf) || n.anyOf.length === 0) report("typed", `${at}/anyOf`, "anyOf must be a non-empty list");
+      if (!Array.isArray(n.anyOf) || n.anyOf.length === 0)
+        report("typed", `${at}/anyOf`, "anyOf must be a non-empty list");
       else for (const [i, member] of n.anyOf.entries()) walk(member, `${at}/anyOf/${i}`, false);
     }
   };
@@ -128,4 +149,5 @@ export function providerProblems(schema: unknown, direction: "input" | "output")
 }
 
 /** Problems as lines a failing test prints: `tool input /properties/x: [items] an array without items`. */
-export const describeProblems = (where: string, problems: readonly Problem[]): string[] => problems.map((p) => `${where} ${p.at}: [${p.rule}] ${p.detail}`);
+export const describeProblems = (where: string, problems: readonly Problem[]): string[] =>
+  problems.map((p) => `${where} ${p.at}: [${p.rule}] ${p.detail}`);

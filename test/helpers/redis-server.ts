@@ -25,11 +25,30 @@ export function redisServer(extraArgs: readonly string[] = []): RedisProcess {
   const process = {
     socket,
     async start() {
-      child = spawn("redis-server", ["--port", "0", "--unixsocket", socket, "--unixsocketperm", "700", "--save", "", "--appendonly", "no", "--dir", dir, ...extraArgs], {
-        stdio: "ignore",
-      });
+      child = spawn(
+        "redis-server",
+        [
+          "--port",
+          "0",
+          "--unixsocket",
+          socket,
+          "--unixsocketperm",
+          "700",
+          "--save",
+          "",
+          "--appendonly",
+          "no",
+          "--dir",
+          dir,
+          ...extraArgs,
+        ],
+        {
+          stdio: "ignore",
+        },
+      );
       for (let i = 0; i < 400 && !existsSync(socket); i++) {
-        if (child.exitCode !== null) throw new Error("redis-server exited at start (is Debian's redis-server installed?)");
+        if (child.exitCode !== null)
+          throw new Error("redis-server exited at start (is Debian's redis-server installed?)");
         await new Promise((r) => setTimeout(r, 25));
       }
       if (!existsSync(socket)) throw new Error("redis-server did not open its socket");

@@ -32,11 +32,19 @@ export interface App extends Listening {
 }
 
 export async function startApp(
-  options: { environment?: PartialCredentials; urlPolicy?: Partial<UrlPolicy>; pool?: PoolOptions } & Partial<Omit<HttpAppOptions, "clients">>,
+  options: { environment?: PartialCredentials; urlPolicy?: Partial<UrlPolicy>; pool?: PoolOptions } & Partial<
+    Omit<HttpAppOptions, "clients">
+  >,
 ): Promise<App> {
   const { pool: poolOptions, ...rest } = options;
   const pool = new ClientPool({ urlPolicy: OPERATOR_URL_POLICY, timeoutMs: 20_000, retryDelayMs: 20, ...poolOptions });
-  const { app } = createHttpApp({ urlPolicy: { allowLoopbackHttp: true }, allowedHosts: [], allowedOrigins: [], ...rest, clients: pool });
+  const { app } = createHttpApp({
+    urlPolicy: { allowLoopbackHttp: true },
+    allowedHosts: [],
+    allowedOrigins: [],
+    ...rest,
+    clients: pool,
+  });
   const http = await listen(app.fetch);
   return { ...http, pool };
 }
@@ -50,15 +58,27 @@ export function credentialHeaders(c: PartialCredentials): Record<string, string>
   return headers;
 }
 
-export async function rpc(base: string, headers: Record<string, string>, body: unknown, signal?: AbortSignal): Promise<Response> {
+export async function rpc(
+  base: string,
+  headers: Record<string, string>,
+  body: unknown,
+  signal?: AbortSignal,
+): Promise<Response> {
   return fetch(`${base}/mcp`, {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "application/json", "mcp-protocol-version": "2025-06-18", ...headers },
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json",
+      "mcp-protocol-version": "2025-06-18",
+      ...headers,
+    },
     body: JSON.stringify(body),
     signal: signal ?? AbortSignal.timeout(30_000),
   }).catch((error: Error & { cause?: { code?: string; message?: string } }) => {
     // undici's "fetch failed" alone says nothing: name the cause (a reset, a refused connection).
-    throw new Error(`${error.message}: ${error.cause?.code ?? error.cause?.message ?? "no cause given"}`, { cause: error });
+    throw new Error(`${error.message}: ${error.cause?.code ?? error.cause?.message ?? "no cause given"}`, {
+      cause: error,
+    });
   });
 }
 
@@ -83,12 +103,19 @@ export async function initialize(base: string, headers: Record<string, string>):
   await response.text();
   const id = response.headers.get("mcp-session-id");
   if (!id) throw new Error("no Mcp-Session-Id");
-  await (await rpc(base, { ...headers, "mcp-session-id": id }, { jsonrpc: "2.0", method: "notifications/initialized" })).text();
+  await (
+    await rpc(base, { ...headers, "mcp-session-id": id }, { jsonrpc: "2.0", method: "notifications/initialized" })
+  ).text();
   return id;
 }
 
 /** One tool call over HTTP; its result, or throws with the HTTP answer. */
-export async function call(base: string, headers: Record<string, string>, name: string, args: Record<string, unknown> = {}): Promise<CallToolResult> {
+export async function call(
+  base: string,
+  headers: Record<string, string>,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<CallToolResult> {
   const response = await rpc(base, headers, toolCall(name, args));
   const text = await response.text();
   if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${text}`);

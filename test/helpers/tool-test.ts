@@ -22,7 +22,11 @@ export function useHarness(options: HarnessOptions = {}): () => Harness {
 export const usePinnedHarness = (): (() => Harness) => useHarness({ now: () => PINNED_NOW, timeoutMs: 30_000 });
 
 /** One test per case: the call is an isError result whose text matches, with no stack trace. */
-export function refusesBadInput(harness: () => Harness, tool: string, cases: [Record<string, unknown>, RegExp][]): void {
+export function refusesBadInput(
+  harness: () => Harness,
+  tool: string,
+  cases: [Record<string, unknown>, RegExp][],
+): void {
   for (const [args, expected] of cases) {
     it(`${tool} ${JSON.stringify(args)} is an isError result naming what is accepted`, async () => {
       const result = await harness().call(tool, args);
@@ -33,8 +37,8 @@ export function refusesBadInput(harness: () => Harness, tool: string, cases: [Re
   }
 }
 
-export { textOf };
 export type { Harness };
+export { textOf };
 
 /** A call's structured answer (asserting it is not an error), and a call's error text (asserting it is one). */
 export function answers(harness: () => Harness) {

@@ -16,7 +16,11 @@ export function within<T>(ms: number, what: string, promise: Promise<T>): Promis
 export const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
 /** Run `work` over `items` with at most `limit` in flight; results in the items' order. */
-export async function pool<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function pool<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(
@@ -32,4 +36,8 @@ export async function pool<T, R>(items: readonly T[], limit: number, work: (item
 
 /** Run `task(0)` … `task(count - 1)` with at most `width` at once. */
 export const inBatches = <T>(count: number, width: number, task: (i: number) => Promise<T>): Promise<T[]> =>
-  pool(Array.from({ length: count }, (_, i) => i), width, (i) => task(i));
+  pool(
+    Array.from({ length: count }, (_, i) => i),
+    width,
+    (i) => task(i),
+  );

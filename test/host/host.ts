@@ -2,8 +2,9 @@
 // ext-apps host-side bridge: load a view into a sandboxed frame, hand it the tool's arguments
 // and result, answer its tools/call by asking the real server (the test's /call route), and
 // change its theme. Everything the view asks of the host is recorded in window.hostLog.
-import { AppBridge, PostMessageTransport } from "@modelcontextprotocol/ext-apps/app-bridge";
+
 import type { McpUiHostContext } from "@modelcontextprotocol/ext-apps";
+import { AppBridge, PostMessageTransport } from "@modelcontextprotocol/ext-apps/app-bridge";
 
 interface ShowView {
   viewUrl: string;
@@ -26,11 +27,26 @@ let context: McpUiHostContext = {};
 host.showView = async ({ viewUrl, args, result, theme }) => {
   const frame = document.getElementById("view") as HTMLIFrameElement;
   document.body.classList.toggle("dark", theme === "dark");
-  context = { theme, displayMode: "inline", platform: "web", locale: "en-US", containerDimensions: { width: frame.clientWidth, maxHeight: 1200 } };
-  bridge = new AppBridge(null, { name: "nectar-test-host", version: "1.0.0" }, { serverTools: {}, logging: {} }, { hostContext: context });
+  context = {
+    theme,
+    displayMode: "inline",
+    platform: "web",
+    locale: "en-US",
+    containerDimensions: { width: frame.clientWidth, maxHeight: 1200 },
+  };
+  bridge = new AppBridge(
+    null,
+    { name: "nectar-test-host", version: "1.0.0" },
+    { serverTools: {}, logging: {} },
+    { hostContext: context },
+  );
   bridge.oncalltool = async (params) => {
     host.hostLog.push({ method: "tools/call", params });
-    const response = await fetch("/call", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(params) });
+    const response = await fetch("/call", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(params),
+    });
     return response.json();
   };
   bridge.onloggingmessage = (params) => host.hostLog.push({ method: "notifications/message", params });

@@ -35,7 +35,10 @@ const steady = (text: string) =>
 
 /** Arguments where {} is not a call (configure_connection needs a field); it runs last, as it changes the session. */
 const DEFAULT_ARGS: Record<string, Record<string, unknown>> = { configure_connection: { domainName: "acme" } };
-const DEFAULT_ORDER = [...allTools.filter((t) => t.name !== "configure_connection"), ...allTools.filter((t) => t.name === "configure_connection")];
+const DEFAULT_ORDER = [
+  ...allTools.filter((t) => t.name !== "configure_connection"),
+  ...allTools.filter((t) => t.name === "configure_connection"),
+];
 
 describe("every tool's default answer: pinned text and context budget", () => {
   let h: Harness;
@@ -61,7 +64,9 @@ describe("drill-down answers: pinned texts and context budget", () => {
   let worstSession: string;
   before(async () => {
     h = await startHarness({ now: () => NOW, timeoutMs: 30_000 });
-    const list = (await h.call("get_detailed_session_list", { timePeriod: "LAST_WEEK", orderBy: "jitter", pageSize: 1 })).structuredContent as {
+    const list = (
+      await h.call("get_detailed_session_list", { timePeriod: "LAST_WEEK", orderBy: "jitter", pageSize: 1 })
+    ).structuredContent as {
       sessions: { sessionId: string }[];
     };
     worstSession = list.sessions[0]!.sessionId;
@@ -71,9 +76,17 @@ describe("drill-down answers: pinned texts and context budget", () => {
   const cases: [string, string, () => Record<string, unknown>][] = [
     ["get_session_details", "get_session_details", () => ({ sessionId: worstSession })],
     ["get_quality_breakdown", "get_quality_breakdown", () => ({ by: "networkType" })],
-    ["get_quality_breakdown.user-week-compared", "get_quality_breakdown", () => ({ by: "user", timePeriod: "LAST_WEEK", compareWithPreviousPeriod: true })],
+    [
+      "get_quality_breakdown.user-week-compared",
+      "get_quality_breakdown",
+      () => ({ by: "user", timePeriod: "LAST_WEEK", compareWithPreviousPeriod: true }),
+    ],
     ["get_user_summary", "get_user_summary", () => ({ user: "umar.patel@acme.example" })],
-    ["get_location_quality_summary.compared", "get_location_quality_summary", () => ({ timePeriod: "LAST_WEEK", compareWithPreviousPeriod: true })],
+    [
+      "get_location_quality_summary.compared",
+      "get_location_quality_summary",
+      () => ({ timePeriod: "LAST_WEEK", compareWithPreviousPeriod: true }),
+    ],
   ];
 
   for (const [fixture, tool, args] of cases) {

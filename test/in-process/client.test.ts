@@ -23,7 +23,10 @@ describe("DXP client", () => {
   let sim: Simulator;
   let http: Listening;
   const client = (tokens: { accessToken?: string; refreshToken?: string }, timeoutMs = 5000) =>
-    new DxpClient({ url: http.url, ...tokens }, { urlPolicy: { allowLoopbackHttp: true }, timeoutMs, retryDelayMs: 20, now: () => Date.now() + 20_000 });
+    new DxpClient(
+      { url: http.url, ...tokens },
+      { urlPolicy: { allowLoopbackHttp: true }, timeoutMs, retryDelayMs: 20, now: () => Date.now() + 20_000 },
+    );
   const tenant = { tenant: "acme" };
 
   before(async () => {
@@ -58,7 +61,10 @@ describe("DXP client", () => {
     const c = client(tokens);
     const summary = await c.sessionSummary(day, tenant);
     assert.ok(summary.summary.totalCount >= 0);
-    assert.deepEqual(sim.requests.map((r) => r.path), ["/dapi/session/summary", REFRESH_PATH, "/dapi/session/summary"]);
+    assert.deepEqual(
+      sim.requests.map((r) => r.path),
+      ["/dapi/session/summary", REFRESH_PATH, "/dapi/session/summary"],
+    );
     assert.notEqual(sim.requests[2]?.token, tokens.accessToken);
     assert.equal(c.refreshCount, 1);
   });
@@ -66,7 +72,10 @@ describe("DXP client", () => {
   it("refreshes before the call when the JWT is about to expire", async () => {
     const tokens = sim.issueTokens({ lifetimeSeconds: 30 });
     await client(tokens).sessionSummary(day, tenant);
-    assert.deepEqual(sim.requests.map((r) => r.path), [REFRESH_PATH, "/dapi/session/summary"]);
+    assert.deepEqual(
+      sim.requests.map((r) => r.path),
+      [REFRESH_PATH, "/dapi/session/summary"],
+    );
   });
 
   it("makes one refresh call for 20 concurrent calls that need one", async () => {
@@ -128,7 +137,10 @@ describe("DXP client", () => {
       return new Response("busy", { status: 503 });
     });
     try {
-      const c = new DxpClient({ url: upstream.url, refreshToken: "r-123456789" }, { urlPolicy: { allowLoopbackHttp: true }, retryDelayMs: 10 });
+      const c = new DxpClient(
+        { url: upstream.url, refreshToken: "r-123456789" },
+        { urlPolicy: { allowLoopbackHttp: true }, retryDelayMs: 10 },
+      );
       const error = await failure(c.tenants(tenant));
       assert.ok(error instanceof UpstreamError);
       assert.equal(refreshCalls, 1);
@@ -152,18 +164,25 @@ describe("DXP client", () => {
     assert.match((await failure(c.tenantPlatforms(tenant))).message, /not valid JSON/);
     sim.setFaults({ failNext: [{ kind: "truncated" }] });
     assert.match((await failure(c.tenantPlatforms(tenant))).message, /not valid JSON/);
-    sim.setFaults({ failNext: [{ kind: "status", status: 502, body: "html" }, { kind: "status", status: 502, body: "html" }, { kind: "status", status: 502, body: "html" }] });
+    sim.setFaults({
+      failNext: [
+        { kind: "status", status: 502, body: "html" },
+        { kind: "status", status: 502, body: "html" },
+        { kind: "status", status: 502, body: "html" },
+      ],
+    });
     assert.match((await failure(c.tenantPlatforms(tenant))).message, /HTML error page/);
     sim.setFaults({ failNext: [{ kind: "huge", bytes: 11 * 1024 * 1024 }] });
     assert.match((await failure(c.tenantPlatforms(tenant))).message, /larger than 10 MiB/);
   });
 
   it("names the field when an answer has the wrong shape", async () => {
-    const upstream = await listen(
-      () => Response.json({ summary: { totalCount: "lots" }, groups: [] }),
-    );
+    const upstream = await listen(() => Response.json({ summary: { totalCount: "lots" }, groups: [] }));
     try {
-      const c = new DxpClient({ url: upstream.url, accessToken: "a-123456789" }, { urlPolicy: { allowLoopbackHttp: true } });
+      const c = new DxpClient(
+        { url: upstream.url, accessToken: "a-123456789" },
+        { urlPolicy: { allowLoopbackHttp: true } },
+      );
       const error = await failure(c.sessionSummary(day, tenant));
       assert.ok(error instanceof UpstreamError);
       assert.match(error.message, /unexpected shape at summary\.totalCount/);
@@ -173,13 +192,19 @@ describe("DXP client", () => {
   });
 
   it("maps 403 to a permission error", async () => {
-    const error = await failure(client(sim.issueTokens({ tenants: ["acme"] })).sessionSummary(day, { tenant: "globex" }));
+    const error = await failure(
+      client(sim.issueTokens({ tenants: ["acme"] })).sessionSummary(day, { tenant: "globex" }),
+    );
     assert.ok(error instanceof PermissionError);
   });
 
   it("refuses plain http to a non-loopback host before sending anything", () => {
     assert.throws(
-      () => new DxpClient({ url: "http://demo.us.nectar.services", accessToken: "t" }, { urlPolicy: { allowLoopbackHttp: true } }),
+      () =>
+        new DxpClient(
+          { url: "http://demo.us.nectar.services", accessToken: "t" },
+          { urlPolicy: { allowLoopbackHttp: true } },
+        ),
       ConfigurationError,
     );
   });
@@ -210,7 +235,10 @@ describe("DXP client", () => {
 
   it("answers a repeated read from its cache within the TTL, and asks again after it", async () => {
     let now = Date.now();
-    const c = new DxpClient({ url: http.url, ...sim.issueTokens() }, { urlPolicy: { allowLoopbackHttp: true }, now: () => now, cache: { ttlMs: 30_000 } });
+    const c = new DxpClient(
+      { url: http.url, ...sim.issueTokens() },
+      { urlPolicy: { allowLoopbackHttp: true }, now: () => now, cache: { ttlMs: 30_000 } },
+    );
     await c.tenantPlatforms(tenant);
     await c.tenantPlatforms(tenant);
     assert.equal(sim.requests.length, 1);
@@ -233,11 +261,17 @@ describe("DXP client", () => {
     sim.setFaults({ failNext: [{ kind: "status", status: 404 }] });
     await failure(c.tenantPlatforms(tenant));
     await c.tenantPlatforms(tenant);
-    assert.deepEqual(sim.requests.map((r) => r.status), [404, 200]);
+    assert.deepEqual(
+      sim.requests.map((r) => r.status),
+      [404, 200],
+    );
   });
 
   it("can turn the cache off", async () => {
-    const c = new DxpClient({ url: http.url, ...sim.issueTokens() }, { urlPolicy: { allowLoopbackHttp: true }, cache: { ttlMs: 0 } });
+    const c = new DxpClient(
+      { url: http.url, ...sim.issueTokens() },
+      { urlPolicy: { allowLoopbackHttp: true }, cache: { ttlMs: 0 } },
+    );
     await c.tenantPlatforms(tenant);
     await c.tenantPlatforms(tenant);
     assert.equal(sim.requests.length, 2);
@@ -247,6 +281,9 @@ describe("DXP client", () => {
     const tokens = sim.issueTokens({ lifetimeSeconds: 30 });
     const fresh = new DxpClient({ url: http.url, ...tokens }, { urlPolicy: { allowLoopbackHttp: true } });
     await fresh.tenantPlatforms(tenant);
-    assert.deepEqual(sim.requests.map((r) => r.path), ["/dapi/tenant/platforms"]);
+    assert.deepEqual(
+      sim.requests.map((r) => r.path),
+      ["/dapi/tenant/platforms"],
+    );
   });
 });

@@ -21,7 +21,11 @@ describe("connect hints", () => {
     const demo = demoCredentials(simulator, "http://127.0.0.1:1");
     assert.equal(demo.tenant, DEMO_TENANT);
     assert.equal(demo.url, "http://127.0.0.1:1");
-    const claims = JSON.parse(Buffer.from(demo.accessToken.split(".")[1]!, "base64url").toString()) as { exp: number; iat: number; tenants: string[] };
+    const claims = JSON.parse(Buffer.from(demo.accessToken.split(".")[1]!, "base64url").toString()) as {
+      exp: number;
+      iat: number;
+      tenants: string[];
+    };
     assert.equal(claims.exp - claims.iat, 3600);
     assert.ok(claims.tenants.includes("acme"));
     assert.ok(demo.refreshToken.length > 0);

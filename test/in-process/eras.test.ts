@@ -2,7 +2,7 @@
 // version negotiation) is served without sessions; a 2025-era client (the SDK v1 client,
 // as mcp-remote and Claude Desktop speak today) keeps its Mcp-Session-Id session. Runs the
 // shared HTTP app in-process on loopback (Node or Deno), its DXP the simulator.
-import { textOf } from "../helpers/common.ts";
+
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from "@modelcontextprotocol/client";
@@ -11,12 +11,11 @@ import { StreamableHTTPClientTransport as LegacyTransport } from "@modelcontextp
 import { createHttpApp } from "../../lib/http/app.ts";
 import { ClientPool } from "../../lib/server/client-pool.ts";
 import { createSimulator } from "../../lib/simulator/index.ts";
+import { textOf } from "../helpers/common.ts";
 import { type Listening, listen } from "../helpers/listen.ts";
 import { TOOL_COUNT } from "../helpers/registry.ts";
 
 const loopback = { allowLoopbackHttp: true };
-
-
 
 describe("one /mcp endpoint for both protocol eras", () => {
   let upstream: Listening;
@@ -27,7 +26,11 @@ describe("one /mcp endpoint for both protocol eras", () => {
     const sim = createSimulator({ sessionsPerTenant: 500 });
     upstream = await listen(sim.fetch);
     const tokens = sim.issueTokens();
-    headers = { "X-Nectar-Access-Token": tokens.accessToken, "X-Nectar-Refresh-Token": tokens.refreshToken, "X-Nectar-Domain-Name": "acme" };
+    headers = {
+      "X-Nectar-Access-Token": tokens.accessToken,
+      "X-Nectar-Refresh-Token": tokens.refreshToken,
+      "X-Nectar-Domain-Name": "acme",
+    };
     const { app } = createHttpApp({
       environment: { url: upstream.url },
       urlPolicy: loopback,
@@ -78,7 +81,10 @@ describe("one /mcp endpoint for both protocol eras", () => {
     try {
       assert.equal(client.getServerVersion()?.name, "nectar-dxp-mcp");
       assert.match(transport.sessionId ?? "", /^[0-9a-f-]{36}$/);
-      await client.callTool({ name: "set_session_filter", arguments: { timePeriod: "LAST_WEEK", locations: ["Dallas"] } });
+      await client.callTool({
+        name: "set_session_filter",
+        arguments: { timePeriod: "LAST_WEEK", locations: ["Dallas"] },
+      });
       const answer = await client.callTool({ name: "get_session_summary", arguments: {} });
       assert.match(textOf(answer), /LAST_WEEK/);
       assert.match(textOf(answer), /Dallas/);
@@ -93,10 +99,18 @@ describe("one /mcp endpoint for both protocol eras", () => {
     try {
       const before = (await modern.client.listTools()).tools;
       const legacyBefore = (await legacy.client.listTools()).tools;
-      await legacy.client.callTool({ name: "set_session_filter", arguments: { timePeriod: "LAST_WEEK", locations: ["Dallas"] } });
+      await legacy.client.callTool({
+        name: "set_session_filter",
+        arguments: { timePeriod: "LAST_WEEK", locations: ["Dallas"] },
+      });
       await modern.client.callTool({ name: "set_session_filter", arguments: { timePeriod: "LAST_WEEK" } });
       const strip = (tools: { name: string; inputSchema: unknown; outputSchema?: unknown; description?: string }[]) =>
-        tools.map(({ name, inputSchema, outputSchema, description }) => ({ name, inputSchema, outputSchema, description }));
+        tools.map(({ name, inputSchema, outputSchema, description }) => ({
+          name,
+          inputSchema,
+          outputSchema,
+          description,
+        }));
       assert.deepEqual(strip(legacyBefore), strip(before));
       assert.deepEqual(strip((await legacy.client.listTools()).tools), strip(before));
       assert.deepEqual(strip((await modern.client.listTools()).tools), strip(before));
@@ -167,7 +181,13 @@ describe("one /mcp endpoint for both protocol eras", () => {
       modernPost(
         { jsonrpc: "2.0", id: 4, method: "tools/call", params: { name, arguments: {}, _meta: envelope } },
         { "mcp-method": "tools/call", "mcp-name": name, ...extra },
-      ).then((r) => r.json() as Promise<{ result?: { isError?: boolean; content: { text: string }[] }; error?: { message: string } }>);
+      ).then(
+        (r) =>
+          r.json() as Promise<{
+            result?: { isError?: boolean; content: { text: string }[] };
+            error?: { message: string };
+          }>,
+      );
     const offered = await call("get_tenant_names", { "X-MCP-Tools": "tenants" });
     assert.equal(offered.result?.isError, undefined, JSON.stringify(offered));
     assert.match(offered.result!.content[0]!.text, /acme/);
@@ -189,10 +209,18 @@ describe("one /mcp endpoint for both protocol eras", () => {
   });
 
   it("keeps the Origin check and the body limit in front of 2026-07-28 requests", async () => {
-    const foreign = await modernPost({ jsonrpc: "2.0", id: 3, method: "tools/list", params: { _meta: envelope } }, { origin: "http://evil.example" });
+    const foreign = await modernPost(
+      { jsonrpc: "2.0", id: 3, method: "tools/list", params: { _meta: envelope } },
+      { origin: "http://evil.example" },
+    );
     assert.equal(foreign.status, 403);
     await foreign.body?.cancel();
-    const big = await modernPost({ jsonrpc: "2.0", id: 4, method: "tools/list", params: { _meta: { ...envelope, pad: "x".repeat(100 * 1024) } } });
+    const big = await modernPost({
+      jsonrpc: "2.0",
+      id: 4,
+      method: "tools/list",
+      params: { _meta: { ...envelope, pad: "x".repeat(100 * 1024) } },
+    });
     assert.equal(big.status, 413);
     await big.body?.cancel();
   });

@@ -15,8 +15,18 @@ const names = (rows: readonly { name: string }[]) => rows.map((r) => r.name);
 
 describe("worstFirst", () => {
   it("ranks the groups with a fair sample first, worst first, the biggest breaking a tie", () => {
-    const groups = [group("tiny-all-poor", 1, 100), group("big-bad", 400, 40), group("small-bad", 120, 40), group("fine", 300, 5), group("tiny-fine", 2, 0)];
-    const { ranked, floor, worst, unranked } = worstFirst(groups, (g) => g.sessions, (g) => g.poorPercent);
+    const groups = [
+      group("tiny-all-poor", 1, 100),
+      group("big-bad", 400, 40),
+      group("small-bad", 120, 40),
+      group("fine", 300, 5),
+      group("tiny-fine", 2, 0),
+    ];
+    const { ranked, floor, worst, unranked } = worstFirst(
+      groups,
+      (g) => g.sessions,
+      (g) => g.poorPercent,
+    );
     assert.equal(floor, minSample(groups.map((g) => g.sessions)));
     assert.deepEqual(names(ranked), ["big-bad", "small-bad", "fine", "tiny-all-poor", "tiny-fine"]);
     assert.equal(worst?.name, "big-bad");
@@ -24,13 +34,29 @@ describe("worstFirst", () => {
   });
 
   it("names no worst when no group reaches the floor, and takes a floor the caller sets", () => {
-    assert.equal(worstFirst([group("a", 3, 50), group("b", 4, 25)], (g) => g.sessions, (g) => g.poorPercent).worst, undefined);
-    const set = worstFirst([group("a", 3, 50), group("b", 30, 25)], (g) => g.sessions, (g) => g.poorPercent, 2);
+    assert.equal(
+      worstFirst(
+        [group("a", 3, 50), group("b", 4, 25)],
+        (g) => g.sessions,
+        (g) => g.poorPercent,
+      ).worst,
+      undefined,
+    );
+    const set = worstFirst(
+      [group("a", 3, 50), group("b", 30, 25)],
+      (g) => g.sessions,
+      (g) => g.poorPercent,
+      2,
+    );
     assert.deepEqual([names(set.ranked), set.floor, set.unranked], [["a", "b"], 2, 0]);
   });
 
   it("the histogram's worst bucket is the bigger of two that read the same", () => {
-    const buckets = [{ start: "quiet", sessions: 40, poorPercent: 25 }, { start: "busy", sessions: 200, poorPercent: 25 }, { start: "weekend", sessions: 6, poorPercent: 90 }];
+    const buckets = [
+      { start: "quiet", sessions: 40, poorPercent: 25 },
+      { start: "busy", sessions: 200, poorPercent: 25 },
+      { start: "weekend", sessions: 6, poorPercent: 90 },
+    ];
     assert.equal(worstBucket(buckets).worst?.start, "busy");
   });
 });
@@ -45,10 +71,17 @@ describe("get_location_quality_summary with a one-session site", () => {
     // The simulator's quality map, with one more site: one session, and that one poor.
     front = await listen(async (request) => {
       const url = new URL(request.url);
-      const answer = await fetch(`${simulator}${url.pathname}${url.search}`, { method: request.method, headers: request.headers });
+      const answer = await fetch(`${simulator}${url.pathname}${url.search}`, {
+        method: request.method,
+        headers: request.headers,
+      });
       if (!url.pathname.endsWith(`/${ENDPOINTS.qualityMap.path}`) || !answer.ok) return answer;
       const sites = (await answer.json()) as { location: Record<string, unknown> }[];
-      const tiny = { location: { ...sites[0]!.location, id: 999_999, name: TINY, city: "Nowhere" }, sessions: { good: 0, average: 0, poor: 1, unknown: 0, all: 1 }, avgNectarScore: 3 };
+      const tiny = {
+        location: { ...sites[0]!.location, id: 999_999, name: TINY, city: "Nowhere" },
+        sessions: { good: 0, average: 0, poor: 1, unknown: 0, all: 1 },
+        avgNectarScore: 3,
+      };
       return Response.json([...sites, tiny]);
     });
     h = await startHarness({
@@ -71,7 +104,10 @@ describe("get_location_quality_summary with a one-session site", () => {
       const floor = minSample(rows.map((r) => r.sessions));
       const tiny = rows.findIndex((r) => r.name === TINY);
       assert.ok(tiny > 0, `the one-session site is listed, not first (${names(rows).join(", ")})`);
-      assert.ok(rows.slice(0, tiny).every((r) => r.sessions >= floor), "every site above it has a fair sample");
+      assert.ok(
+        rows.slice(0, tiny).every((r) => r.sessions >= floor),
+        "every site above it has a fair sample",
+      );
       if (sortBy === "poorPercent") assert.equal(rows[0]?.name, "Dallas", "the site with Wi-Fi trouble is first");
       const text = textOf(result);
       assert.match(text, new RegExp(`first; ranked only with ≥ ${floor} sessions\\)`));
@@ -81,9 +117,16 @@ describe("get_location_quality_summary with a one-session site", () => {
   }
 
   it("sorted by sessions, lists the sites biggest first and says nothing of a minimum", async () => {
-    const result = await h.call("get_location_quality_summary", { timePeriod: "LAST_MONTH", sortBy: "sessions", limit: 100 });
+    const result = await h.call("get_location_quality_summary", {
+      timePeriod: "LAST_MONTH",
+      sortBy: "sessions",
+      limit: 100,
+    });
     const rows = (result.structuredContent as { locations: { name: string; sessions: number }[] }).locations;
-    assert.deepEqual(rows.map((r) => r.sessions), [...rows.map((r) => r.sessions)].sort((a, b) => b - a));
+    assert.deepEqual(
+      rows.map((r) => r.sessions),
+      [...rows.map((r) => r.sessions)].sort((a, b) => b - a),
+    );
     assert.equal(rows.at(-1)?.name, TINY);
     assert.doesNotMatch(textOf(result), /ranked only|too few|not ranked/);
   });

@@ -32,8 +32,16 @@ describe("filter handles and configure_connection across eras", () => {
     upstream = await listen(sim.fetch);
     const a = sim.issueTokens();
     const b = sim.issueTokens();
-    alice = { "X-Nectar-Access-Token": a.accessToken, "X-Nectar-Refresh-Token": a.refreshToken, "X-Nectar-Domain-Name": "acme" };
-    bob = { "X-Nectar-Access-Token": b.accessToken, "X-Nectar-Refresh-Token": b.refreshToken, "X-Nectar-Domain-Name": "acme" };
+    alice = {
+      "X-Nectar-Access-Token": a.accessToken,
+      "X-Nectar-Refresh-Token": a.refreshToken,
+      "X-Nectar-Domain-Name": "acme",
+    };
+    bob = {
+      "X-Nectar-Access-Token": b.accessToken,
+      "X-Nectar-Refresh-Token": b.refreshToken,
+      "X-Nectar-Domain-Name": "acme",
+    };
     const { app } = createHttpApp({
       environment: { url: upstream.url },
       urlPolicy: loopback,
@@ -62,8 +70,11 @@ describe("filter handles and configure_connection across eras", () => {
     return client;
   }
 
-  const call = async (client: { callTool(p: { name: string; arguments: Record<string, unknown> }): Promise<unknown> }, name: string, args: Record<string, unknown>) =>
-    (await client.callTool({ name, arguments: args })) as ToolAnswer;
+  const call = async (
+    client: { callTool(p: { name: string; arguments: Record<string, unknown> }): Promise<unknown> },
+    name: string,
+    args: Record<string, unknown>,
+  ) => (await client.callTool({ name, arguments: args })) as ToolAnswer;
 
   it("returns a filterId that a 2026-07-28 client passes to session tools, with per-call fields winning", async () => {
     const client = await modern(alice);
@@ -84,7 +95,11 @@ describe("filter handles and configure_connection across eras", () => {
       assert.match(textOf(overridden), /LAST_WEEK/);
 
       const without = await call(client, "get_session_summary", {});
-      assert.doesNotMatch(textOf(without), /platforms TEAMS/, "a 2026-07-28 request remembers nothing without the handle");
+      assert.doesNotMatch(
+        textOf(without),
+        /platforms TEAMS/,
+        "a 2026-07-28 request remembers nothing without the handle",
+      );
     } finally {
       await client.close();
     }

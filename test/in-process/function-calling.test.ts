@@ -20,13 +20,21 @@ describe("function-calling adapter", () => {
 
   it("gives every tool a name, a description and a JSON Schema object for its parameters", () => {
     assert.equal(tools.length, TOOL_COUNT);
-    for (const name of ["get_session_details", "get_user_summary", "get_quality_breakdown"]) assert.ok(byName(name), name);
+    for (const name of ["get_session_details", "get_user_summary", "get_quality_breakdown"])
+      assert.ok(byName(name), name);
     for (const tool of tools) {
       assert.equal(tool.parameters.type, "object");
-      assert.equal(tool.parameters.additionalProperties, undefined, "Gemini refuses it (zod still refuses unknown fields)");
+      assert.equal(
+        tool.parameters.additionalProperties,
+        undefined,
+        "Gemini refuses it (zod still refuses unknown fields)",
+      );
       assert.ok(tool.description.length > 50);
     }
-    const props = byName("get_session_summary").parameters.properties as Record<string, { items?: { enum?: string[] } }>;
+    const props = byName("get_session_summary").parameters.properties as Record<
+      string,
+      { items?: { enum?: string[] } }
+    >;
     assert.ok(props.platforms?.items?.enum?.includes("TEAMS"));
   });
 

@@ -1,8 +1,8 @@
-import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { describe, test } from "node:test";
 import { Hono } from "hono";
 import { ConfigurationError } from "../../lib/errors.ts";
-import { defaultAllowedHosts, originGuard, type OriginGuardOptions } from "../../lib/security/origin-guard.ts";
+import { defaultAllowedHosts, type OriginGuardOptions, originGuard } from "../../lib/security/origin-guard.ts";
 
 function app(options: OriginGuardOptions): Hono {
   const a = new Hono();
@@ -56,13 +56,26 @@ describe("originGuard on a loopback bind", () => {
     assert.equal((await post(loopback, { host: "127.0.0.1:3000" })).status, 200);
   });
 
-  for (const origin of ["http://localhost:5173", "http://127.0.0.1:3000", "http://[::1]:8080", "http://localhost", "https://localhost:8443"]) {
+  for (const origin of [
+    "http://localhost:5173",
+    "http://127.0.0.1:3000",
+    "http://[::1]:8080",
+    "http://localhost",
+    "https://localhost:8443",
+  ]) {
     test(`lets loopback Origin ${origin} through for a loopback Host`, async () => {
       assert.equal((await post(loopback, { host: "localhost:3000", origin })).status, 200);
     });
   }
 
-  for (const origin of ["http://evil.example.com", "https://app.example.com", "null", "http://localhost.evil.com", "file://", "garbage"]) {
+  for (const origin of [
+    "http://evil.example.com",
+    "https://app.example.com",
+    "null",
+    "http://localhost.evil.com",
+    "file://",
+    "garbage",
+  ]) {
     test(`refuses Origin ${origin} with 403`, async () => {
       await assertForbidden(await post(loopback, { host: "127.0.0.1:3000", origin }), "Forbidden: origin not allowed");
     });
@@ -121,7 +134,10 @@ describe("originGuard host entries", () => {
   });
 
   test("a malformed entry is refused when the guard is built", () => {
-    assert.throws(() => originGuard({ allowedHosts: ["https://mcp.example.com/"], allowedOrigins: [] }), ConfigurationError);
+    assert.throws(
+      () => originGuard({ allowedHosts: ["https://mcp.example.com/"], allowedOrigins: [] }),
+      ConfigurationError,
+    );
   });
 });
 

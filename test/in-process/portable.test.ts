@@ -47,7 +47,13 @@ describe("the nectar-dxp-mcp/tools entry stays small", () => {
 
   it("loads neither the MCP SDK nor Hono nor the simulator", () => {
     const modules = [...loaded("dist/lib/tools-api.js")];
-    assert.ok(modules.some((m) => m === "zod"), "sanity: it does load zod");
-    assert.deepEqual(modules.filter((m) => /modelcontextprotocol|hono|simulator/.test(m)), []);
+    assert.ok(
+      modules.some((m) => m === "zod"),
+      "sanity: it does load zod",
+    );
+    assert.deepEqual(
+      modules.filter((m) => /modelcontextprotocol|hono|simulator/.test(m)),
+      [],
+    );
   });
 });

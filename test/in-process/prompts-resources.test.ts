@@ -12,20 +12,36 @@ describe("prompts and resources", () => {
 
   it("lists the prompts UC engineers ask most", async () => {
     const { prompts } = await h.client.listPrompts();
-    assert.deepEqual(prompts.map((p) => p.name).sort(), ["compare_platforms", "investigate_location_quality", "user_bad_calls", "user_communication_patterns"]);
+    assert.deepEqual(prompts.map((p) => p.name).sort(), [
+      "compare_platforms",
+      "investigate_location_quality",
+      "user_bad_calls",
+      "user_communication_patterns",
+    ]);
   });
 
   it("fills a prompt with its arguments and names the tools to use", async () => {
-    const prompt = await h.client.getPrompt({ name: "investigate_location_quality", arguments: { location: "Dallas", period: "LAST_WEEK" } });
+    const prompt = await h.client.getPrompt({
+      name: "investigate_location_quality",
+      arguments: { location: "Dallas", period: "LAST_WEEK" },
+    });
     const content = prompt.messages[0]!.content;
     const text = content.type === "text" ? content.text : "";
     assert.match(text, /Dallas/);
     assert.match(text, /LAST_WEEK/);
-    for (const tool of ["get_location_quality_summary", "set_session_filter", "get_session_histogram", "get_detailed_session_list"]) {
+    for (const tool of [
+      "get_location_quality_summary",
+      "set_session_filter",
+      "get_session_histogram",
+      "get_detailed_session_list",
+    ]) {
       assert.match(text, new RegExp(tool));
     }
     // The drill-down: which network, device, client or carrier, then sessions opened.
-    assert.match(text, /get_quality_breakdown by networkType, then by device, then by clientVersion; for external calls by carrier/);
+    assert.match(
+      text,
+      /get_quality_breakdown by networkType, then by device, then by clientVersion; for external calls by carrier/,
+    );
     assert.match(text, /get_session_details/);
     assert.doesNotMatch(text, /Wi-Fi jitter/, "no conclusion a tool cannot support");
   });

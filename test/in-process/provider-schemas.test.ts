@@ -13,8 +13,8 @@ import { z } from "zod";
 import { toFunctionTools } from "../../lib/adapters/function-calling.ts";
 import { FILTER_HOME } from "../../lib/filter.ts";
 import { createSimulator } from "../../lib/simulator/index.ts";
-import { allTools, SEED_TOOL_NAMES } from "../../lib/tools/index.ts";
 import { toolManifest } from "../../lib/tool-set/manifest.ts";
+import { allTools, SEED_TOOL_NAMES } from "../../lib/tools/index.ts";
 import { type Harness, startHarness, textOf } from "../helpers/harness.ts";
 import { listen } from "../helpers/listen.ts";
 import { describeProblems, type Problem, providerProblems, type RuleId } from "../helpers/provider-rules.ts";
@@ -29,7 +29,8 @@ const comparable = (result: unknown) =>
     .replace(/flt_[0-9a-f]+/g, "flt_…");
 
 /** Every field of a tool's published input, null: what a strict-mode client sends when the model fills none. */
-const allNull = (tool: McpTool) => Object.fromEntries(Object.keys(tool.inputSchema.properties ?? {}).map((key) => [key, null]));
+const allNull = (tool: McpTool) =>
+  Object.fromEntries(Object.keys(tool.inputSchema.properties ?? {}).map((key) => [key, null]));
 
 describe("null for an optional field means not given", () => {
   let harness: Harness;
@@ -44,7 +45,10 @@ describe("null for an optional field means not given", () => {
     assert.equal(tools.length, TOOL_COUNT);
     const refused: string[] = [];
     // configure_connection last: whatever it does to this session must not change the others' answers.
-    for (const tool of [...tools.filter((t) => t.name !== "configure_connection"), ...tools.filter((t) => t.name === "configure_connection")]) {
+    for (const tool of [
+      ...tools.filter((t) => t.name !== "configure_connection"),
+      ...tools.filter((t) => t.name === "configure_connection"),
+    ]) {
       const omitted = await harness.call(tool.name, {});
       const nulls = await harness.call(tool.name, allNull(tool));
       if (nulls.isError && !omitted.isError) refused.push(`${tool.name}: ${textOf(nulls)}`);
@@ -54,7 +58,12 @@ describe("null for an optional field means not given", () => {
   });
 
   it("a null among given fields leaves the given ones in force", async () => {
-    const result = await harness.call("get_detailed_session_list", { pageSize: 2, platforms: ["TEAMS"], orderBy: null, tenant: null });
+    const result = await harness.call("get_detailed_session_list", {
+      pageSize: 2,
+      platforms: ["TEAMS"],
+      orderBy: null,
+      tenant: null,
+    });
     assert.ok(!result.isError, textOf(result));
     const sessions = (result.structuredContent as { sessions: { platform: string }[] }).sessions;
     assert.equal(sessions.length, 2);
@@ -71,7 +80,11 @@ describe("null for an optional field means not given", () => {
     const sim = createSimulator({ sessionsPerTenant: 300, now: () => NOW });
     const http = await listen(sim.fetch);
     try {
-      const adapter = toFunctionTools({ environment: { url: http.url, ...sim.issueTokens(), tenant: "acme" }, urlPolicy: { allowLoopbackHttp: true }, now: () => NOW });
+      const adapter = toFunctionTools({
+        environment: { url: http.url, ...sim.issueTokens(), tenant: "acme" },
+        urlPolicy: { allowLoopbackHttp: true },
+        now: () => NOW,
+      });
       const summary = adapter.find((t) => t.name === "get_session_summary")!;
       const keys = Object.keys(summary.parameters.properties as object);
       const withNulls = await summary.execute(Object.fromEntries(keys.map((k) => [k, null])));
@@ -85,7 +98,9 @@ describe("null for an optional field means not given", () => {
 });
 
 describe("the provider rules (test/helpers/provider-rules.ts)", () => {
-  const rulesOf = (schema: unknown, direction: "input" | "output" = "input") => [...new Set(providerProblems(schema, direction).map((p) => p.rule))];
+  const rulesOf = (schema: unknown, direction: "input" | "output" = "input") => [
+    ...new Set(providerProblems(schema, direction).map((p) => p.rule)),
+  ];
   const root = (properties: Record<string, unknown>) => ({ type: "object", properties });
 
   it("pass a schema inside the common subset, and {} for a nested output value", () => {
@@ -106,7 +121,11 @@ describe("the provider rules (test/helpers/provider-rules.ts)", () => {
     ["an array without items in an output", root({ a: { type: "array" } }), "items", "output"],
     ["items without a type", root({ a: { type: "array", items: {} } }), "items"],
     ["additionalProperties at the root", { ...root({}), additionalProperties: false }, "keywords"],
-    ["additionalProperties below the root", root({ a: { type: "object", properties: { b: { type: "string" } }, additionalProperties: false } }), "keywords"],
+    [
+      "additionalProperties below the root",
+      root({ a: { type: "object", properties: { b: { type: "string" } }, additionalProperties: false } }),
+      "keywords",
+    ],
     ["$schema", { $schema: "https://json-schema.org/draft/2020-12/schema", ...root({}) }, "keywords"],
     ["$ref", root({ a: { $ref: "#/$defs/a" } }), "keywords"],
     ["const", root({ a: { type: "string", const: "x" } }), "keywords"],
@@ -124,7 +143,11 @@ describe("the provider rules (test/helpers/provider-rules.ts)", () => {
     ["format uri", root({ a: { type: "string", format: "uri" } }), "format"],
   ];
   for (const [what, schema, rule, direction] of bad) {
-    it(`refuse ${what} (${rule})`, () => assert.ok(rulesOf(schema, direction).includes(rule), JSON.stringify(providerProblems(schema, direction ?? "input"))));
+    it(`refuse ${what} (${rule})`, () =>
+      assert.ok(
+        rulesOf(schema, direction).includes(rule),
+        JSON.stringify(providerProblems(schema, direction ?? "input")),
+      ));
   }
 });
 
@@ -138,7 +161,11 @@ describe("every schema we publish, inside the common subset of OpenAI, Gemini an
   after(() => harness.close());
 
   it("tools/list: every tool's input and output schema, as an MCP client reads them", () => {
-    assert.deepEqual(tools.map((t) => t.name).sort(), allTools.map((t) => t.name).sort(), "tools/list lists the whole registry");
+    assert.deepEqual(
+      tools.map((t) => t.name).sort(),
+      allTools.map((t) => t.name).sort(),
+      "tools/list lists the whole registry",
+    );
     const problems = tools.flatMap((t) => [
       ...describeProblems(`${t.name} input`, providerProblems(t.inputSchema, "input")),
       ...(t.outputSchema ? describeProblems(`${t.name} output`, providerProblems(t.outputSchema, "output")) : []),
@@ -148,28 +175,44 @@ describe("every schema we publish, inside the common subset of OpenAI, Gemini an
 
   it("the function-calling adapter's parameters and tools.json's input schemas", () => {
     const problems = [
-      ...toFunctionTools().flatMap((t) => describeProblems(`${t.name} (function calling)`, providerProblems(t.parameters, "input"))),
-      ...toolManifest().flatMap((t) => describeProblems(`${t.name} (tools.json)`, providerProblems(t.inputSchema, "input"))),
+      ...toFunctionTools().flatMap((t) =>
+        describeProblems(`${t.name} (function calling)`, providerProblems(t.parameters, "input")),
+      ),
+      ...toolManifest().flatMap((t) =>
+        describeProblems(`${t.name} (tools.json)`, providerProblems(t.inputSchema, "input")),
+      ),
     ];
     assert.deepEqual(problems, []);
   });
 
   it("tools.json's output schemas give every array its items (they document answers: no provider receives them)", () => {
-    const itemless = toolManifest().flatMap((t) => describeProblems(`${t.name} (tools.json output)`, providerProblems(t.outputSchema, "output").filter((p: Problem) => p.rule === "items")));
+    const itemless = toolManifest().flatMap((t) =>
+      describeProblems(
+        `${t.name} (tools.json output)`,
+        providerProblems(t.outputSchema, "output").filter((p: Problem) => p.rule === "items"),
+      ),
+    );
     assert.deepEqual(itemless, []);
   });
 
   it("a list field whose values are an enumeration publishes them, on the field or once on set_session_filter", () => {
-    const published = new Map(tools.map((t) => [t.name, t.inputSchema.properties as Record<string, { items?: { enum?: string[] } }>]));
+    const published = new Map(
+      tools.map((t) => [t.name, t.inputSchema.properties as Record<string, { items?: { enum?: string[] } }>]),
+    );
     const missing: string[] = [];
     for (const tool of allTools) {
-      const full = (z.toJSONSchema(tool.inputSchema, { io: "input" }) as { properties: Record<string, { items?: { enum?: string[] } }> }).properties;
+      const full = (
+        z.toJSONSchema(tool.inputSchema, { io: "input" }) as {
+          properties: Record<string, { items?: { enum?: string[] } }>;
+        }
+      ).properties;
       for (const [key, field] of Object.entries(full)) {
         const values = field.items?.enum;
         if (!values) continue;
         const here = published.get(tool.name)?.[key]?.items?.enum;
         const home = published.get(FILTER_HOME)?.[key]?.items?.enum;
-        if (!(here ?? home)?.length || ![...values].every((v) => (here ?? home)!.includes(v))) missing.push(`${tool.name}.${key}`);
+        if (!(here ?? home)?.length || ![...values].every((v) => (here ?? home)!.includes(v)))
+          missing.push(`${tool.name}.${key}`);
       }
     }
     assert.deepEqual(missing, []);

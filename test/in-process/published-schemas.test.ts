@@ -12,14 +12,20 @@ const asked = { target: GENERATED_TARGET } as never;
 describe("published JSON Schemas generated at build time", () => {
   it("hold, for every registry tool and no other, what zod converts at run time (else: npx tsx scripts/published-schemas.ts)", () => {
     assert.deepEqual(Object.keys(PUBLISHED).sort(), allTools.map((t) => t.name).sort());
-    for (const tool of allTools) assert.deepEqual(PUBLISHED[tool.name], convertedJson(tool), `${tool.name}: regenerate`);
+    for (const tool of allTools)
+      assert.deepEqual(PUBLISHED[tool.name], convertedJson(tool), `${tool.name}: regenerate`);
   });
 
   it("are what the SDK gets for a registry tool, and a tool built elsewhere under the same name is converted from its own schema", () => {
     const summary = allTools.find((t) => t.name === "get_session_summary")!;
-    assert.deepEqual(publishedSchemas(summary).input["~standard"].jsonSchema.input(asked), PUBLISHED.get_session_summary!.input);
+    assert.deepEqual(
+      publishedSchemas(summary).input["~standard"].jsonSchema.input(asked),
+      PUBLISHED.get_session_summary!.input,
+    );
     const lookalike = { ...summary, inputSchema: z.strictObject({ only: z.string().describe("its own field") }) };
-    const published = publishedSchemas(lookalike).input["~standard"].jsonSchema.input(asked) as { properties: Record<string, unknown> };
+    const published = publishedSchemas(lookalike).input["~standard"].jsonSchema.input(asked) as {
+      properties: Record<string, unknown>;
+    };
     assert.deepEqual(Object.keys(published.properties), ["only"]);
   });
 

@@ -13,12 +13,21 @@ import { resolveWindow } from "../../lib/time.ts";
 import { jwtWith } from "../helpers/common.ts";
 
 describe("resolveConnection", () => {
-  const env = { url: "https://op.nectar.services", accessToken: "env-access", refreshToken: "env-refresh", tenant: "acme" };
+  const env = {
+    url: "https://op.nectar.services",
+    accessToken: "env-access",
+    refreshToken: "env-refresh",
+    tenant: "acme",
+  };
 
   it("takes tokens from the highest layer that has any: configure_connection, then headers, then the environment", () => {
     const session = { accessToken: "session-access" };
     const headers = { accessToken: "header-access", tenant: "globex" };
-    const resolved = resolveConnection([["configure_connection", session], ["headers", headers], ["environment", env]]);
+    const resolved = resolveConnection([
+      ["configure_connection", session],
+      ["headers", headers],
+      ["environment", env],
+    ]);
     assert.equal(resolved.source, "configure_connection");
     assert.equal(resolved.accessToken, "session-access");
     assert.equal(resolved.refreshToken, undefined, "tokens come from one layer only");
@@ -27,7 +36,10 @@ describe("resolveConnection", () => {
   });
 
   it("never sends the environment's tokens to a URL a client named", () => {
-    const resolved = resolveConnection([["headers", { url: "https://other.nectar.services" }], ["environment", env]]);
+    const resolved = resolveConnection([
+      ["headers", { url: "https://other.nectar.services" }],
+      ["environment", env],
+    ]);
     assert.equal(resolved.source, "headers");
     assert.equal(resolved.url, "https://other.nectar.services");
     assert.equal(resolved.accessToken, undefined);
@@ -35,7 +47,10 @@ describe("resolveConnection", () => {
   });
 
   it("uses the environment whole when a client sends only a tenant", () => {
-    const resolved = resolveConnection([["headers", { tenant: "globex" }], ["environment", env]]);
+    const resolved = resolveConnection([
+      ["headers", { tenant: "globex" }],
+      ["environment", env],
+    ]);
     assert.deepEqual(
       { source: resolved.source, url: resolved.url, accessToken: resolved.accessToken, tenant: resolved.tenant },
       { source: "environment", url: env.url, accessToken: "env-access", tenant: "globex" },
@@ -43,7 +58,13 @@ describe("resolveConnection", () => {
   });
 
   it("says none when no layer has anything", () => {
-    assert.equal(resolveConnection([["headers", undefined], ["environment", undefined]]).source, "none");
+    assert.equal(
+      resolveConnection([
+        ["headers", undefined],
+        ["environment", undefined],
+      ]).source,
+      "none",
+    );
   });
 });
 
@@ -54,12 +75,19 @@ describe("mergeFilter", () => {
   });
 
   it("replaces the saved window whole when the call names any time field", () => {
-    assert.deepEqual(mergeFilter({ timePeriod: "LAST_WEEK" }, { from: "2026-11-20T00:00:00Z" }), { from: "2026-11-20T00:00:00Z" });
-    assert.deepEqual(mergeFilter({ from: "2026-11-20T00:00:00Z", to: "2026-11-21T00:00:00Z" }, { timePeriod: "24h" }), { timePeriod: "24h" });
+    assert.deepEqual(mergeFilter({ timePeriod: "LAST_WEEK" }, { from: "2026-11-20T00:00:00Z" }), {
+      from: "2026-11-20T00:00:00Z",
+    });
+    assert.deepEqual(mergeFilter({ from: "2026-11-20T00:00:00Z", to: "2026-11-21T00:00:00Z" }, { timePeriod: "24h" }), {
+      timePeriod: "24h",
+    });
   });
 
   it("keeps the saved window when the call names no time field", () => {
-    assert.deepEqual(mergeFilter({ timePeriod: "LAST_WEEK" }, { users: ["ana@example.com"] }), { timePeriod: "LAST_WEEK", users: ["ana@example.com"] });
+    assert.deepEqual(mergeFilter({ timePeriod: "LAST_WEEK" }, { users: ["ana@example.com"] }), {
+      timePeriod: "LAST_WEEK",
+      users: ["ana@example.com"],
+    });
   });
 });
 
@@ -98,7 +126,11 @@ describe("resolveWindow", () => {
       [{ timePeriod: "0h" }, /longer than zero/],
     ];
     for (const [input, says] of refusals) {
-      assert.throws(() => resolveWindow(input, now), (e: unknown) => e instanceof InputError && says.test(e.message), JSON.stringify(input));
+      assert.throws(
+        () => resolveWindow(input, now),
+        (e: unknown) => e instanceof InputError && says.test(e.message),
+        JSON.stringify(input),
+      );
     }
   });
 });
@@ -107,7 +139,11 @@ describe("the redacting logger", () => {
   it("cuts out every known secret and any Bearer value, reading the secrets at each write", () => {
     const lines: string[] = [];
     let secrets = ["first-secret-token"];
-    const log = redactingLogger((line) => lines.push(line), () => secrets, true);
+    const log = redactingLogger(
+      (line) => lines.push(line),
+      () => secrets,
+      true,
+    );
     log.info("sent first-secret-token to the DXP");
     secrets = ["rotated-secret-token"];
     log.warn("now rotated-secret-token; header Authorization: Bearer abc.def-ghi");
@@ -117,7 +153,11 @@ describe("the redacting logger", () => {
 
   it("leaves short strings alone (they are no tokens) and drops debug lines unless asked", () => {
     const lines: string[] = [];
-    const log = redactingLogger((line) => lines.push(line), () => ["acme"], false);
+    const log = redactingLogger(
+      (line) => lines.push(line),
+      () => ["acme"],
+      false,
+    );
     log.debug("hidden");
     log.error("tenant acme");
     assert.equal(lines.length, 1);
@@ -128,15 +168,22 @@ describe("the redacting logger", () => {
 describe("TokenKeeper", () => {
   const NOW = Date.parse("2026-11-25T09:00:00Z");
   const seconds = (ms: number) => Math.floor(ms / 1000);
-  const jwt = (issuedMs: number, lifeMs: number) => jwtWith({ iat: seconds(issuedMs), exp: seconds(issuedMs + lifeMs) });
+  const jwt = (issuedMs: number, lifeMs: number) =>
+    jwtWith({ iat: seconds(issuedMs), exp: seconds(issuedMs + lifeMs) });
   /** A keeper whose refresh call answers with fresh hour-long tokens, counting its calls. */
-  function keeper(credentials: { accessToken?: string; refreshToken?: string }, options: { operator?: boolean; now?: () => number } = {}) {
+  function keeper(
+    credentials: { accessToken?: string; refreshToken?: string },
+    options: { operator?: boolean; now?: () => number } = {},
+  ) {
     const calls: string[] = [];
     const keeper = new TokenKeeper(
       { url: "https://dxp.nectar.services", ...credentials },
       async (refreshToken) => {
         calls.push(refreshToken);
-        return { accessToken: jwtWith({ iat: seconds(NOW), exp: seconds(NOW + 3600_000), jti: `renewal-${calls.length}` }), refreshToken: `refresh-${calls.length + 1}` };
+        return {
+          accessToken: jwtWith({ iat: seconds(NOW), exp: seconds(NOW + 3600_000), jti: `renewal-${calls.length}` }),
+          refreshToken: `refresh-${calls.length + 1}`,
+        };
       },
       { now: options.now ?? (() => NOW), operator: options.operator },
     );
@@ -151,7 +198,10 @@ describe("TokenKeeper", () => {
   });
 
   it("renews a token within a minute of its expiry, once for concurrent callers", async () => {
-    const { keeper: k, calls } = keeper({ accessToken: jwt(NOW - 3590_000, 3600_000), refreshToken: "refresh-1" }, { operator: true });
+    const { keeper: k, calls } = keeper(
+      { accessToken: jwt(NOW - 3590_000, 3600_000), refreshToken: "refresh-1" },
+      { operator: true },
+    );
     const tokens = await Promise.all([k.accessToken(), k.accessToken(), k.accessToken()]);
     assert.deepEqual(calls, ["refresh-1"]);
     assert.equal(new Set(tokens).size, 1);
@@ -177,7 +227,10 @@ describe("TokenKeeper", () => {
 
   it("without any token says how to set one", async () => {
     const { keeper: k } = keeper({});
-    await assert.rejects(k.accessToken(), (e: unknown) => e instanceof ConfigurationError && /NECTAR_ACCESS_TOKEN/.test(e.userMessage));
+    await assert.rejects(
+      k.accessToken(),
+      (e: unknown) => e instanceof ConfigurationError && /NECTAR_ACCESS_TOKEN/.test(e.userMessage),
+    );
   });
 });
 
@@ -226,7 +279,11 @@ describe("the answer cache", () => {
     assert.deepEqual(await cache.get("k", load), { n: 1 });
     now += 2;
     assert.deepEqual(await cache.get("k", load), { n: 2 });
-    await assert.rejects(cache.get("bad", async () => { throw new Error("down"); }));
+    await assert.rejects(
+      cache.get("bad", async () => {
+        throw new Error("down");
+      }),
+    );
     assert.deepEqual(await cache.get("bad", load), { n: 3 });
   });
 });

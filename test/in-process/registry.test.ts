@@ -33,7 +33,10 @@ describe("tool registry", () => {
     it(`${tool.name}: snake_case name, title, a description for a model, group and every annotation`, () => {
       assert.match(tool.name, /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/);
       assert.ok(tool.title.length > 3);
-      assert.ok(tool.description.length >= 80 && tool.description.length <= 450, `description length ${tool.description.length}`);
+      assert.ok(
+        tool.description.length >= 80 && tool.description.length <= 450,
+        `description length ${tool.description.length}`,
+      );
       assert.ok(TOOL_GROUPS.includes(tool.group));
       for (const key of ["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"] as const) {
         assert.equal(typeof tool.annotations[key], "boolean", key);
@@ -62,15 +65,24 @@ describe("tool registry", () => {
       (t) =>
         typeof t.annotations !== "object" ||
         t.annotations === null ||
-        !ANNOTATION_KEYS.every((key) => typeof (t.annotations as unknown as Record<string, unknown>)[key] === "boolean"),
+        !ANNOTATION_KEYS.every(
+          (key) => typeof (t.annotations as unknown as Record<string, unknown>)[key] === "boolean",
+        ),
     );
-    assert.deepEqual(missing.map((t) => t.name), [], "tools without declared annotations");
+    assert.deepEqual(
+      missing.map((t) => t.name),
+      [],
+      "tools without declared annotations",
+    );
   });
 
   it("defineTool refuses a definition without annotations instead of making it read-only", () => {
     const { annotations: _, ...bare } = allTools.find((t) => t.name === "set_session_filter")!;
     const definition = { ...bare, inputSchema: () => z.strictObject({}), outputSchema: () => z.object({}) };
-    assert.throws(() => defineTool(definition as unknown as Parameters<typeof defineTool>[0]), /set_session_filter declares no annotations/);
+    assert.throws(
+      () => defineTool(definition as unknown as Parameters<typeof defineTool>[0]),
+      /set_session_filter declares no annotations/,
+    );
   });
 
   // A tool that writes the session's state or saves a filter changes state: it must not
@@ -79,7 +91,10 @@ describe("tool registry", () => {
     const { readFileSync } = await import("node:fs");
     const writers: string[] = [];
     for (const tool of allTools) {
-      const source = readFileSync(new URL(`../../lib/tools/${tool.name.replaceAll("_", "-")}.ts`, import.meta.url), "utf8");
+      const source = readFileSync(
+        new URL(`../../lib/tools/${tool.name.replaceAll("_", "-")}.ts`, import.meta.url),
+        "utf8",
+      );
       if (/context\.session\.\w+\s*=[^=]|context\.filters\.save\(/.test(source)) writers.push(tool.name);
     }
     assert.ok(writers.includes("configure_connection") && writers.includes("set_session_filter"), `found: ${writers}`);

@@ -4,12 +4,23 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { DxpClient } from "../../lib/client/client.ts";
-import { ClientPool } from "../../lib/server/client-pool.ts";
-import { newSessionState } from "../../lib/session.ts";
 import { ResponseCache } from "../../lib/client/response-cache.ts";
 import { UpstreamLimiter } from "../../lib/security/upstream-limiter.ts";
+import { ClientPool } from "../../lib/server/client-pool.ts";
+import { newSessionState } from "../../lib/session.ts";
 import { MemoryAnswerStore } from "../../lib/store/memory-answer-store.ts";
-import { type App, call, credentialHeaders, type Dxp, inProcess, rpc, startApp, startDxp, textOf, toolCall } from "../helpers/security.ts";
+import {
+  type App,
+  call,
+  credentialHeaders,
+  type Dxp,
+  inProcess,
+  rpc,
+  startApp,
+  startDxp,
+  textOf,
+  toolCall,
+} from "../helpers/security.ts";
 
 let dxp: Dxp;
 before(async () => {
@@ -64,8 +75,13 @@ describe("the answer cache", () => {
   it("stays within its byte budget across many answers and credentials", async () => {
     const answers = new MemoryAnswerStore({ maxBytes: 2_000 });
     for (let user = 0; user < 3; user++) {
-      const client = new DxpClient({ url: dxp.url, ...dxp.sim.issueTokens() }, { urlPolicy: { allowLoopbackHttp: true }, answerStore: answers }, { key: `user-${user}` });
-      for (let page = 1; page <= 15; page++) await client.sessions({ pageSize: 20, pageNumber: page }, { tenant: "acme" });
+      const client = new DxpClient(
+        { url: dxp.url, ...dxp.sim.issueTokens() },
+        { urlPolicy: { allowLoopbackHttp: true }, answerStore: answers },
+        { key: `user-${user}` },
+      );
+      for (let page = 1; page <= 15; page++)
+        await client.sessions({ pageSize: 20, pageNumber: page }, { tenant: "acme" });
     }
     assert.ok(answers.usage.bytes <= 2_000, `${answers.usage.bytes} bytes kept`);
     assert.ok(answers.usage.entries < 45, `${answers.usage.entries} answers kept of 45`);
@@ -101,7 +117,9 @@ describe("concurrent upstream requests", () => {
     });
     try {
       dxp.sim.setFaults({ latencyMs: 20 });
-      const batch = Array.from({ length: 8 }, (_, i) => toolCall("get_session_summary", { timePeriod: i % 2 ? "LAST_DAY" : "LAST_WEEK" }, i + 1));
+      const batch = Array.from({ length: 8 }, (_, i) =>
+        toolCall("get_session_summary", { timePeriod: i % 2 ? "LAST_DAY" : "LAST_WEEK" }, i + 1),
+      );
       const response = await rpc(app.url, {}, batch);
       const answers = (await response.json()) as { result: { isError?: boolean } }[];
       assert.equal(answers.length, 8);
@@ -116,7 +134,9 @@ describe("concurrent upstream requests", () => {
 
   it("past one caller's bound and queue, answer a tool error saying the server is busy and to retry", async () => {
     const meter = gauge();
-    const app = await startApp({ pool: { fetch: meter.fetch, limiter: new UpstreamLimiter({ perCaller: 1, queuePerCaller: 0 }) } });
+    const app = await startApp({
+      pool: { fetch: meter.fetch, limiter: new UpstreamLimiter({ perCaller: 1, queuePerCaller: 0 }) },
+    });
     const headers = credentialHeaders({ url: dxp.url, ...dxp.sim.issueTokens(), tenant: "acme" });
     try {
       meter.state.hold = true;
@@ -138,7 +158,10 @@ describe("concurrent upstream requests", () => {
 describe("a caller that goes away", () => {
   it("cancels its upstream request when it closes the HTTP request", async () => {
     const meter = gauge();
-    const app = await startApp({ environment: { url: dxp.url, ...dxp.sim.issueTokens(), tenant: "acme" }, pool: { fetch: meter.fetch } });
+    const app = await startApp({
+      environment: { url: dxp.url, ...dxp.sim.issueTokens(), tenant: "acme" },
+      pool: { fetch: meter.fetch },
+    });
     try {
       meter.state.hold = true;
       const started = meter.started();
@@ -165,7 +188,9 @@ describe("a caller that goes away", () => {
       meter.state.hold = true;
       const started = meter.started();
       const abort = new AbortController();
-      const pending = client.callTool({ name: "get_tenant_names", arguments: {} }, undefined, { signal: abort.signal }).catch(() => undefined);
+      const pending = client
+        .callTool({ name: "get_tenant_names", arguments: {} }, undefined, { signal: abort.signal })
+        .catch(() => undefined);
       await started;
       abort.abort();
       await pending;

@@ -8,7 +8,16 @@ import { checkDxpUrl } from "../../lib/security/url-policy.ts";
 import { newSessionState } from "../../lib/session.ts";
 import { parseToolSelection, selectTools } from "../../lib/tool-set/select-tools.ts";
 import { jwtWith } from "../helpers/common.ts";
-import { type App, call, credentialHeaders, type Dxp, inProcess, startApp, startDxp, textOf } from "../helpers/security.ts";
+import {
+  type App,
+  call,
+  credentialHeaders,
+  type Dxp,
+  inProcess,
+  startApp,
+  startDxp,
+  textOf,
+} from "../helpers/security.ts";
 
 let dxp: Dxp;
 let app: App;
@@ -21,12 +30,14 @@ after(async () => {
   await dxp?.close();
 });
 
-
-
 describe("a JWT whose exp is 1e300", () => {
   it("is reported as a token without a readable expiry, not a crash", async () => {
     const token = jwtWith({ exp: 1e300 });
-    const result = await call(app.url, credentialHeaders({ url: dxp.url, accessToken: token, tenant: "acme" }), "get_connection_status");
+    const result = await call(
+      app.url,
+      credentialHeaders({ url: dxp.url, accessToken: token, tenant: "acme" }),
+      "get_connection_status",
+    );
     assert.equal(result.isError, undefined, textOf(result));
     // Answers leave out what is not known (issue 13): no expiry field at all.
     assert.equal((result.structuredContent as { accessTokenExpiresAt?: unknown }).accessTokenExpiresAt, undefined);
@@ -47,19 +58,33 @@ describe("an IPv6 NECTAR_DXP_URL", () => {
 describe("resources", () => {
   it("follow NECTAR_TOOLS: a server without a tool offers none of its data as a resource", async () => {
     const tools = selectTools(parseToolSelection("get_session_summary", undefined));
-    const server = await inProcess({ session: newSessionState(), tools, environment: { url: dxp.url, ...dxp.sim.issueTokens(), tenant: "acme" }, urlPolicy: { allowLoopbackHttp: true } });
+    const server = await inProcess({
+      session: newSessionState(),
+      tools,
+      environment: { url: dxp.url, ...dxp.sim.issueTokens(), tenant: "acme" },
+      urlPolicy: { allowLoopbackHttp: true },
+    });
     try {
       const listed = await server.client.listResources().catch(() => ({ resources: [] }));
       const templates = await server.client.listResourceTemplates().catch(() => ({ resourceTemplates: [] }));
-      assert.deepEqual(listed.resources.map((r) => r.name), []);
-      assert.deepEqual(templates.resourceTemplates.map((r) => r.name), []);
+      assert.deepEqual(
+        listed.resources.map((r) => r.name),
+        [],
+      );
+      assert.deepEqual(
+        templates.resourceTemplates.map((r) => r.name),
+        [],
+      );
       await assert.rejects(server.client.readResource({ uri: "nectar://tenants" }));
     } finally {
       await server.close();
     }
     const all = await inProcess({ session: newSessionState(), urlPolicy: { allowLoopbackHttp: true } });
     try {
-      assert.ok((await all.client.listResources()).resources.some((r) => r.name === "tenants"), "with every tool, the resource is there");
+      assert.ok(
+        (await all.client.listResources()).resources.some((r) => r.name === "tenants"),
+        "with every tool, the resource is there",
+      );
     } finally {
       await all.close();
     }
@@ -79,12 +104,20 @@ describe("get_connection_status for a caller without credentials of its own (dec
   });
 
   it("shows a caller the URL it sent itself", async () => {
-    const result = await call(app.url, credentialHeaders({ url: dxp.url, ...dxp.sim.issueTokens() }), "get_connection_status");
+    const result = await call(
+      app.url,
+      credentialHeaders({ url: dxp.url, ...dxp.sim.issueTokens() }),
+      "get_connection_status",
+    );
     assert.equal((result.structuredContent as { url: unknown }).url, dxp.url);
   });
 
   it("over stdio (one user, the operator) shows the URL", async () => {
-    const server = await inProcess({ session: newSessionState(), environment: { url: dxp.url, ...dxp.sim.issueTokens(), tenant: "acme" }, urlPolicy: { allowLoopbackHttp: true } });
+    const server = await inProcess({
+      session: newSessionState(),
+      environment: { url: dxp.url, ...dxp.sim.issueTokens(), tenant: "acme" },
+      urlPolicy: { allowLoopbackHttp: true },
+    });
     try {
       const result = (await server.client.callTool({ name: "get_connection_status", arguments: {} })) as CallToolResult;
       assert.equal((result.structuredContent as { url: unknown }).url, dxp.url);

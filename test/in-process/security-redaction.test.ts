@@ -37,11 +37,24 @@ after(async () => {
 
 describe("upstream error text", () => {
   it("reaches the tool result and the log without the caller's tokens or any JWT", async () => {
-    const headers = credentialHeaders({ url: upstream.url, accessToken: ACCESS, refreshToken: REFRESH, tenant: "acme" });
-    const results = [await call(app.url, headers, "get_tenant_platforms"), await call(app.url, headers, "get_connection_status")];
+    const headers = credentialHeaders({
+      url: upstream.url,
+      accessToken: ACCESS,
+      refreshToken: REFRESH,
+      tenant: "acme",
+    });
+    const results = [
+      await call(app.url, headers, "get_tenant_platforms"),
+      await call(app.url, headers, "get_connection_status"),
+    ];
     const seen = [...results.map((r) => JSON.stringify(r)), ...lines].join("\n");
-    assert.match(textOf(results[0]!), /refused access .*\(403\): Denied for Bearer \[REDACTED\]/, "the message itself still arrives");
-    for (const secret of [ACCESS, REFRESH, OTHER_JWT]) assert.ok(!seen.includes(secret), `${secret.slice(0, 16)}… leaked`);
+    assert.match(
+      textOf(results[0]!),
+      /refused access .*\(403\): Denied for Bearer \[REDACTED\]/,
+      "the message itself still arrives",
+    );
+    for (const secret of [ACCESS, REFRESH, OTHER_JWT])
+      assert.ok(!seen.includes(secret), `${secret.slice(0, 16)}… leaked`);
   });
 
   it("a refresh the DXP fails with 5xx quoting the refresh token is redacted too", async () => {

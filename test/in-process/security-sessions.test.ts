@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { normalizeUrl } from "../../lib/client/credentials.ts";
-import { toolContextFactory } from "../../lib/server/tool-context.ts";
 import { ClientPool } from "../../lib/server/client-pool.ts";
+import { toolContextFactory } from "../../lib/server/tool-context.ts";
 import { newSessionState } from "../../lib/session.ts";
 import { MemorySessionStore } from "../../lib/store/memory-session-store.ts";
 import { type Listening, listen } from "../helpers/listen.ts";
@@ -33,7 +33,8 @@ after(async () => {
   await dxp?.close();
 });
 
-const sessionCount = async (base: string) => ((await (await fetch(`${base}/readyz`)).json()) as { sessions: number }).sessions;
+const sessionCount = async (base: string) =>
+  ((await (await fetch(`${base}/readyz`)).json()) as { sessions: number }).sessions;
 
 describe("a session id presented by another caller", () => {
   it("gets the same 404 as an unknown session, and cannot read, change or delete the session", async () => {
@@ -43,8 +44,16 @@ describe("a session id presented by another caller", () => {
     const set = await call(app.url, { ...a, "mcp-session-id": session }, "set_session_filter", { platforms: ["ZOOM"] });
     assert.equal(set.isError, undefined, textOf(set));
 
-    const unknown = await rpc(app.url, { ...b, "mcp-session-id": crypto.randomUUID() }, toolCall("get_session_summary"));
-    const stolen = await rpc(app.url, { ...b, "mcp-session-id": session }, toolCall("set_session_filter", { clear: true }));
+    const unknown = await rpc(
+      app.url,
+      { ...b, "mcp-session-id": crypto.randomUUID() },
+      toolCall("get_session_summary"),
+    );
+    const stolen = await rpc(
+      app.url,
+      { ...b, "mcp-session-id": session },
+      toolCall("set_session_filter", { clear: true }),
+    );
     assert.equal(stolen.status, 404);
     assert.equal(await stolen.text(), await unknown.text(), "indistinguishable from an unknown id");
     // Anonymous (no headers) is another caller too.
@@ -57,8 +66,14 @@ describe("a session id presented by another caller", () => {
     assert.equal(summary.isError, undefined, textOf(summary));
     // The summary's own reads (its data-freshness read carries no filter, and may arrive last).
     const reads = dxp.sim.requests.filter((r) => r.path.startsWith("/dapi/session/summary"));
-    assert.ok(reads.length > 0 && reads.every((r) => r.query.platforms === "ZOOM"), "the owner's filter survived the other caller's clear");
-    assert.equal((await fetch(`${app.url}/mcp`, { method: "DELETE", headers: { ...a, "mcp-session-id": session } })).status, 204);
+    assert.ok(
+      reads.length > 0 && reads.every((r) => r.query.platforms === "ZOOM"),
+      "the owner's filter survived the other caller's clear",
+    );
+    assert.equal(
+      (await fetch(`${app.url}/mcp`, { method: "DELETE", headers: { ...a, "mcp-session-id": session } })).status,
+      204,
+    );
   });
 });
 
@@ -98,7 +113,10 @@ describe("tokens set with configure_connection", () => {
     const named = { "X-Nectar-DXP-URL": dxp.url };
     const session = await initialize(app.url, named);
     const { accessToken, refreshToken } = dxp.sim.issueTokens();
-    const set = await call(app.url, { ...named, "mcp-session-id": session }, "configure_connection", { accessToken, refreshToken });
+    const set = await call(app.url, { ...named, "mcp-session-id": session }, "configure_connection", {
+      accessToken,
+      refreshToken,
+    });
     assert.equal(set.isError, undefined, textOf(set));
     const ok = await call(app.url, { ...named, "mcp-session-id": session }, "get_tenant_names");
     assert.equal(ok.isError, undefined, textOf(ok));

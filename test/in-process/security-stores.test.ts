@@ -27,7 +27,12 @@ describe("the token store", () => {
     const store = new MemoryTokenStore();
     await store.renew("k", "A0", async () => ({ accessToken: "A1", refreshes: 1 }), 60_000);
     let called = false;
-    const record = await store.renew("k", "A0", async () => ((called = true), { accessToken: "A2", refreshes: 2 }), 60_000);
+    const record = await store.renew(
+      "k",
+      "A0",
+      async () => ((called = true), { accessToken: "A2", refreshes: 2 }),
+      60_000,
+    );
     assert.equal(called, false);
     assert.equal(record.accessToken, "A1");
   });
@@ -108,7 +113,10 @@ describe("resolved addresses, in every notation ipaddr.js reads", () => {
     checkResolvedAddress("127.0.0.2", { allowLoopbackHttp: true });
     assert.throws(() => checkResolvedAddress("10.0.0.1", {}), /private address/);
     checkResolvedAddress("10.0.0.1", { allowPrivateAddresses: true });
-    assert.throws(() => checkResolvedAddress("169.254.169.254", { allowPrivateAddresses: true, allowLoopbackHttp: true }), /metadata/);
+    assert.throws(
+      () => checkResolvedAddress("169.254.169.254", { allowPrivateAddresses: true, allowLoopbackHttp: true }),
+      /metadata/,
+    );
     checkResolvedAddress("8.8.8.8", {});
   });
 });

@@ -7,18 +7,22 @@ import { readConfig } from "../../lib/config.ts";
 import { ConfigurationError } from "../../lib/errors.ts";
 import { createHttpApp } from "../../lib/http/app.ts";
 import { ClientPool } from "../../lib/server/client-pool.ts";
-import { OPERATOR_URL_POLICY } from "../../lib/server/create-server.ts";
 import { configuredTools } from "../../lib/server/configured-tools.ts";
+import { OPERATOR_URL_POLICY } from "../../lib/server/create-server.ts";
 import { selectTools } from "../../lib/tool-set/select-tools.ts";
-import { listen } from "../helpers/listen.ts";
 import { allTools } from "../../lib/tools/index.ts";
+import { listen } from "../helpers/listen.ts";
 import { TOOL_COUNT } from "../helpers/registry.ts";
 
 const names = (tools: { name: string }[]) => tools.map((t) => t.name).sort();
 
 describe("tool selection", () => {
   it("picks by group and by name together", () => {
-    assert.deepEqual(names(selectTools({ include: ["tenants", "get_users"] })), ["get_tenant_names", "get_tenant_platforms", "get_users"]);
+    assert.deepEqual(names(selectTools({ include: ["tenants", "get_users"] })), [
+      "get_tenant_names",
+      "get_tenant_platforms",
+      "get_users",
+    ]);
   });
 
   it("read-only drops the tools that change session state", () => {
@@ -28,7 +32,11 @@ describe("tool selection", () => {
   });
 
   it("refuses an unknown name, listing the groups", () => {
-    assert.throws(() => selectTools({ include: ["get_weather"] }), (e: unknown) => e instanceof ConfigurationError && /get_weather/.test(e.message) && /endpoint_tests/.test(e.userMessage));
+    assert.throws(
+      () => selectTools({ include: ["get_weather"] }),
+      (e: unknown) =>
+        e instanceof ConfigurationError && /get_weather/.test(e.message) && /endpoint_tests/.test(e.userMessage),
+    );
   });
 
   it("reads NECTAR_TOOLS and NECTAR_READ_ONLY from the environment", () => {
@@ -49,7 +57,9 @@ describe("tool selection", () => {
     const server = await listen(http.app.fetch);
     const list = async (headers: Record<string, string>) => {
       const client = new Client({ name: "t", version: "1" });
-      await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers } }));
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers } }),
+      );
       try {
         return names((await client.listTools()).tools);
       } finally {

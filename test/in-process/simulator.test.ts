@@ -1,12 +1,20 @@
 // The DXP simulator over real loopback HTTP: auth, paging, filters, the planted data
 // stories, faults, the request log, and every answer against the client's schemas.
-import { jwtClaims } from "../helpers/common.ts";
+
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import type { z } from "zod";
-import { API_PREFIX, CUSTOM_TIME_PERIOD, ENDPOINTS, PARAMS, endpointPath, type EndpointName } from "../../lib/client/endpoints.ts";
+import {
+  API_PREFIX,
+  CUSTOM_TIME_PERIOD,
+  ENDPOINTS,
+  type EndpointName,
+  endpointPath,
+  PARAMS,
+} from "../../lib/client/endpoints.ts";
 import * as schemas from "../../lib/client/schemas.ts";
 import { createSimulator, roundTrips, type Simulator } from "../../lib/simulator/index.ts";
+import { jwtClaims } from "../helpers/common.ts";
 import { type Listening, listen } from "../helpers/listen.ts";
 
 // Thursday 2025-06-12 10:30 UTC: the carrier incident falls on Monday 2025-06-09, 14:00-20:00 UTC.
@@ -17,7 +25,12 @@ const REFRESH = `/${ENDPOINTS.tokenRefresh.path}`;
 
 type Query = Record<string, string | number>;
 
-function apiUrl(base: string, name: Exclude<EndpointName, "tokenRefresh">, query: Query = {}, path: Record<string, string> = {}): string {
+function apiUrl(
+  base: string,
+  name: Exclude<EndpointName, "tokenRefresh">,
+  query: Query = {},
+  path: Record<string, string> = {},
+): string {
   const url = new URL(`${base}/${API_PREFIX}/${endpointPath(ENDPOINTS[name], path)}`);
   for (const [key, value] of Object.entries(query)) url.searchParams.set(key, String(value));
   return url.toString();
@@ -36,11 +49,19 @@ describe("DXP simulator", () => {
   let http: Listening;
   let token: string;
 
-  const call = (name: Exclude<EndpointName, "tokenRefresh">, query: Query = {}, path: Record<string, string> = {}, auth: string | null = token) =>
-    fetch(apiUrl(http.url, name, query, path), { headers: bearer(auth) });
+  const call = (
+    name: Exclude<EndpointName, "tokenRefresh">,
+    query: Query = {},
+    path: Record<string, string> = {},
+    auth: string | null = token,
+  ) => fetch(apiUrl(http.url, name, query, path), { headers: bearer(auth) });
 
   // biome-ignore lint/suspicious/noExplicitAny: raw simulator answers, read loosely unless a test names their type.
-  async function json<T = any>(name: Exclude<EndpointName, "tokenRefresh">, query: Query = {}, path: Record<string, string> = {}): Promise<T> {
+  async function json<T = any>(
+    name: Exclude<EndpointName, "tokenRefresh">,
+    query: Query = {},
+    path: Record<string, string> = {},
+  ): Promise<T> {
     const response = await call(name, query, path);
     const text = await response.text();
     assert.equal(response.status, 200, `${name}: ${text}`);
@@ -55,7 +76,11 @@ describe("DXP simulator", () => {
   }
 
   const refresh = (refreshToken: string) =>
-    fetch(`${http.url}${REFRESH}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ refreshToken }) });
+    fetch(`${http.url}${REFRESH}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ refreshToken }),
+    });
 
   before(async () => {
     sim = createSimulator({ sessionsPerTenant: SESSIONS, now: () => NOW });
@@ -83,7 +108,9 @@ describe("DXP simulator", () => {
         ];
         for (const [name, query] of queries) {
           const mine = await (await call(name, query)).text();
-          const theirs = await (await fetch(apiUrl(otherHttp.url, name, query), { headers: bearer(otherToken) })).text();
+          const theirs = await (
+            await fetch(apiUrl(otherHttp.url, name, query), { headers: bearer(otherToken) })
+          ).text();
           assert.equal(theirs, mine, name);
         }
       } finally {
@@ -93,19 +120,30 @@ describe("DXP simulator", () => {
 
     it("gives different sessions for a different seed", async () => {
       const other = createSimulator({ seed: 7, sessionsPerTenant: SESSIONS, now: () => NOW });
-      const request = new Request(apiUrl("http://sim", "sessions", { tenant: "acme" }), { headers: bearer(other.issueTokens().accessToken) });
+      const request = new Request(apiUrl("http://sim", "sessions", { tenant: "acme" }), {
+        headers: bearer(other.issueTokens().accessToken),
+      });
       const theirs = (await (await other.fetch(request)).json()) as { elements: { sessionId: string }[] };
       const mine = await json("sessions", { tenant: "acme" });
       assert.notDeepEqual(theirs.elements[0]!.sessionId, mine.elements[0].sessionId);
     });
 
     it("spreads sessions over the whole window, fewer on weekends", async () => {
-      const days = await json<schemas.Histogram>("histogram", { tenant: "acme", timePeriod: "LAST_MONTH", interval: "DAY" });
+      const days = await json<schemas.Histogram>("histogram", {
+        tenant: "acme",
+        timePeriod: "LAST_MONTH",
+        interval: "DAY",
+      });
       assert.equal(days.length, 31, "30 days from 10:30 span 31 calendar days");
       const summary = await json("sessionSummary", { tenant: "acme", timePeriod: "LAST_MONTH" });
-      assert.equal(days.reduce((n, d) => n + d.sessions.all, 0), summary.summary.totalCount);
+      assert.equal(
+        days.reduce((n, d) => n + d.sessions.all, 0),
+        summary.summary.totalCount,
+      );
       const volume = (weekend: boolean) => {
-        const picked = days.slice(1, -1).filter((d) => [0, 6].includes(new Date(`${d.startDate}Z`).getUTCDay()) === weekend);
+        const picked = days
+          .slice(1, -1)
+          .filter((d) => [0, 6].includes(new Date(`${d.startDate}Z`).getUTCDay()) === weekend);
         return picked.reduce((n, d) => n + d.sessions.all, 0) / picked.length;
       };
       assert.ok(volume(true) < volume(false) * 0.3, `weekend ${volume(true)} vs weekday ${volume(false)}`);
@@ -132,7 +170,11 @@ describe("DXP simulator", () => {
 
     it("shows Dallas with a clearly higher HIGH_JITTER share than London", async () => {
       const share = async (location: string) => {
-        const insights = await json<schemas.Insights>("sessionInsights", { tenant: "acme", timePeriod: "LAST_MONTH", locations: location });
+        const insights = await json<schemas.Insights>("sessionInsights", {
+          tenant: "acme",
+          timePeriod: "LAST_MONTH",
+          locations: location,
+        });
         return insights.find((i) => i.insight === "HIGH_JITTER")!.percent;
       };
       const dallas = await share("Dallas");
@@ -143,7 +185,11 @@ describe("DXP simulator", () => {
 
     it("shows Dallas with more CRITICAL sessions than the rest", async () => {
       const critical = async (locations: string) => {
-        const summary = await json<schemas.Summary>("sessionSummaryByQuality", { tenant: "globex", timePeriod: "LAST_MONTH", locations });
+        const summary = await json<schemas.Summary>("sessionSummaryByQuality", {
+          tenant: "globex",
+          timePeriod: "LAST_MONTH",
+          locations,
+        });
         return summary.groups.find((g) => g.group === "CRITICAL")!.percentage;
       };
       assert.ok((await critical("loc-dallas")) > 3 * (await critical('London,"Paris, La Défense",Tokyo,Sydney')));
@@ -165,15 +211,23 @@ describe("DXP simulator", () => {
       const lossDuring = during.find((i) => i.insight === "HIGH_PACKET_LOSS")!;
       assert.ok(lossDuring.totalSessions >= 5, `${lossDuring.totalSessions} sessions in the incident`);
       assert.ok(lossDuring.percent > 90, `${lossDuring.percent}% with high loss`);
-      const others = await json<schemas.Insights>("sessionInsights", { ...window(0), carriers: "Tri-State Voice / trunk TSV-1" });
+      const others = await json<schemas.Insights>("sessionInsights", {
+        ...window(0),
+        carriers: "Tri-State Voice / trunk TSV-1",
+      });
       assert.ok(others.find((i) => i.insight === "HIGH_PACKET_LOSS")!.percent < 20, "the other carrier is fine");
       const weekBefore = await json<schemas.Insights>("sessionInsights", window(7));
       assert.ok(weekBefore.find((i) => i.insight === "HIGH_PACKET_LOSS")!.percent < 20);
       const audio = await json<schemas.QualityMetrics>("qualityByMedia", northline, { media: "audio" });
-      const pstnLoss = audio.find((q) => q.qualityType === "PSTN")!.qualityMetrics.find((m) => m.name === "AVG_PACKET_LOSS_PERCENTAGE")!;
+      const pstnLoss = audio
+        .find((q) => q.qualityType === "PSTN")!
+        .qualityMetrics.find((m) => m.name === "AVG_PACKET_LOSS_PERCENTAGE")!;
       assert.ok((pstnLoss.value ?? 0) >= 5);
       const quality = await json<schemas.Summary>("sessionSummaryByQuality", window(0));
-      assert.ok(quality.groups.find((g) => g.group === "CRITICAL")!.percentage > 40, "most external calls of the window carry it");
+      assert.ok(
+        quality.groups.find((g) => g.group === "CRITICAL")!.percentage > 40,
+        "most external calls of the window carry it",
+      );
     });
 
     it("keeps the incident to the Americas", async () => {
@@ -253,7 +307,11 @@ describe("DXP simulator", () => {
       assert.notEqual(second.accessToken, first.accessToken);
       assert.notEqual(second.refreshToken, first.refreshToken);
       assert.equal((await call("sessionSummary", { tenant: "globex" }, {}, second.accessToken)).status, 200);
-      assert.equal((await call("sessionSummary", { tenant: "acme" }, {}, second.accessToken)).status, 403, "keeps the tenants");
+      assert.equal(
+        (await call("sessionSummary", { tenant: "acme" }, {}, second.accessToken)).status,
+        403,
+        "keeps the tenants",
+      );
       const reused = await errorOf(await refresh(first.refreshToken));
       assert.equal(reused.status, 401);
       assert.equal((await refresh(second.refreshToken!)).status, 200);
@@ -261,7 +319,11 @@ describe("DXP simulator", () => {
 
     it("answers 401 to an unknown refresh token and 400 to a body without one", async () => {
       assert.equal((await refresh("rt.nope")).status, 401);
-      const missing = await fetch(`${http.url}${REFRESH}`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
+      const missing = await fetch(`${http.url}${REFRESH}`, {
+        method: "POST",
+        body: "{}",
+        headers: { "content-type": "application/json" },
+      });
       assert.equal(missing.status, 400);
     });
 
@@ -283,7 +345,11 @@ describe("DXP simulator", () => {
       assert.equal(page.totalElements, all.totalElements);
       assert.equal(page.totalPages, Math.ceil(all.totalElements / 10));
       assert.deepEqual(page.elements, all.elements.slice(20, 30));
-      const beyond = await json("sessions", { tenant: "acme", timePeriod: "LAST_WEEK", pageNumber: page.totalPages + 1 });
+      const beyond = await json("sessions", {
+        tenant: "acme",
+        timePeriod: "LAST_WEEK",
+        pageNumber: page.totalPages + 1,
+      });
       assert.deepEqual(beyond.elements, []);
       const defaults = await json("sessions", { tenant: "acme" });
       assert.equal(defaults.pageNumber, 1);
@@ -294,9 +360,17 @@ describe("DXP simulator", () => {
       const page = await json("sessions", { tenant: "acme", pageSize: 100 });
       const starts = page.elements.map((s: { startDate: string }) => s.startDate);
       assert.deepEqual(starts, [...starts].sort().reverse());
-      const byScore = await json("sessions", { tenant: "acme", pageSize: 100, orderByField: "nectarScore", orderDirection: "asc" });
+      const byScore = await json("sessions", {
+        tenant: "acme",
+        pageSize: 100,
+        orderByField: "nectarScore",
+        orderDirection: "asc",
+      });
       const scores = byScore.elements.map((s: { nectarScore: number }) => s.nectarScore);
-      assert.deepEqual(scores, [...scores].sort((a, b) => a - b));
+      assert.deepEqual(
+        scores,
+        [...scores].sort((a, b) => a - b),
+      );
       const longest = await json("sessions", { tenant: "acme", pageSize: 5, orderByField: "duration" });
       assert.ok(longest.elements[0].duration >= longest.elements[4].duration);
     });
@@ -331,7 +405,10 @@ describe("DXP simulator", () => {
         byQuality.groups.filter((g) => g.count > 0).map((g) => g.group),
         ["CRITICAL"],
       );
-      assert.equal(byQuality.summary.totalCount, critical.elements.filter((s: { quality: string }) => s.quality === "CRITICAL").length);
+      assert.equal(
+        byQuality.summary.totalCount,
+        critical.elements.filter((s: { quality: string }) => s.quality === "CRITICAL").length,
+      );
     });
 
     it("narrows results by location, user and modality", async () => {
@@ -345,7 +422,10 @@ describe("DXP simulator", () => {
       const mine = await json("sessions", { ...base, users: user.from });
       // Either party: the calls the user made and the calls they received.
       assert.ok(mine.elements.every((s: { from: string; to: string }) => s.from === user.from || s.to === user.from));
-      assert.ok(mine.elements.some((s: { to: string }) => s.to === user.from), "received calls are included");
+      assert.ok(
+        mine.elements.some((s: { to: string }) => s.to === user.from),
+        "received calls are included",
+      );
       const byName = await json("sessions", { ...base, users: user.userName });
       assert.equal(byName.totalElements, mine.totalElements);
       const video = await json<schemas.Summary>("sessionSummary", { ...base, modalities: "VIDEO" });
@@ -362,37 +442,83 @@ describe("DXP simulator", () => {
     it("requires both bounds with a CUSTOM window", async () => {
       const from = "2025-06-10T00:00:00Z";
       const to = "2025-06-11T00:00:00Z";
-      const noTo = await errorOf(await call("sessionSummary", { tenant: "acme", timePeriod: CUSTOM_TIME_PERIOD, [PARAMS.from]: from }));
+      const noTo = await errorOf(
+        await call("sessionSummary", { tenant: "acme", timePeriod: CUSTOM_TIME_PERIOD, [PARAMS.from]: from }),
+      );
       assert.equal(noTo.status, 400);
       assert.match(noTo.message, new RegExp(PARAMS.to));
-      const noFrom = await errorOf(await call("sessionSummary", { tenant: "acme", timePeriod: CUSTOM_TIME_PERIOD, [PARAMS.to]: to }));
+      const noFrom = await errorOf(
+        await call("sessionSummary", { tenant: "acme", timePeriod: CUSTOM_TIME_PERIOD, [PARAMS.to]: to }),
+      );
       assert.match(noFrom.message, new RegExp(PARAMS.from));
-      const bad = await errorOf(await call("sessionSummary", { tenant: "acme", timePeriod: CUSTOM_TIME_PERIOD, [PARAMS.from]: "yesterday", [PARAMS.to]: to }));
+      const bad = await errorOf(
+        await call("sessionSummary", {
+          tenant: "acme",
+          timePeriod: CUSTOM_TIME_PERIOD,
+          [PARAMS.from]: "yesterday",
+          [PARAMS.to]: to,
+        }),
+      );
       assert.equal(bad.status, 400);
       assert.match(bad.message, new RegExp(PARAMS.from));
-      const reversed = await errorOf(await call("sessionSummary", { tenant: "acme", timePeriod: CUSTOM_TIME_PERIOD, [PARAMS.from]: to, [PARAMS.to]: from }));
+      const reversed = await errorOf(
+        await call("sessionSummary", {
+          tenant: "acme",
+          timePeriod: CUSTOM_TIME_PERIOD,
+          [PARAMS.from]: to,
+          [PARAMS.to]: from,
+        }),
+      );
       assert.equal(reversed.status, 400);
-      const withZ = await json("sessionSummary", { tenant: "acme", timePeriod: CUSTOM_TIME_PERIOD, [PARAMS.from]: from, [PARAMS.to]: to });
-      const noZone = await json("sessionSummary", { tenant: "acme", timePeriod: CUSTOM_TIME_PERIOD, [PARAMS.from]: "2025-06-10T00:00:00", [PARAMS.to]: "2025-06-11" });
-      const offset = await json("sessionSummary", { tenant: "acme", timePeriod: CUSTOM_TIME_PERIOD, [PARAMS.from]: "2025-06-10T02:00:00+02:00", [PARAMS.to]: to });
+      const withZ = await json("sessionSummary", {
+        tenant: "acme",
+        timePeriod: CUSTOM_TIME_PERIOD,
+        [PARAMS.from]: from,
+        [PARAMS.to]: to,
+      });
+      const noZone = await json("sessionSummary", {
+        tenant: "acme",
+        timePeriod: CUSTOM_TIME_PERIOD,
+        [PARAMS.from]: "2025-06-10T00:00:00",
+        [PARAMS.to]: "2025-06-11",
+      });
+      const offset = await json("sessionSummary", {
+        tenant: "acme",
+        timePeriod: CUSTOM_TIME_PERIOD,
+        [PARAMS.from]: "2025-06-10T02:00:00+02:00",
+        [PARAMS.to]: to,
+      });
       assert.ok(withZ.summary.totalCount > 0);
       assert.deepEqual(noZone, withZ);
       assert.deepEqual(offset, withZ);
     });
 
     it("rejects an unknown timePeriod and interval", async () => {
-      assert.match((await errorOf(await call("sessionSummary", { tenant: "acme", timePeriod: "LAST_YEAR" }))).message, /timePeriod/);
-      assert.match((await errorOf(await call("histogram", { tenant: "acme", interval: "MINUTE" }))).message, /interval/);
+      assert.match(
+        (await errorOf(await call("sessionSummary", { tenant: "acme", timePeriod: "LAST_YEAR" }))).message,
+        /timePeriod/,
+      );
+      assert.match(
+        (await errorOf(await call("histogram", { tenant: "acme", interval: "MINUTE" }))).message,
+        /interval/,
+      );
     });
 
     it("answers one histogram bucket per hour of the window, empty ones included", async () => {
-      const hours = await json<schemas.Histogram>("histogram", { tenant: "acme", timePeriod: "LAST_DAY", interval: "HOUR" });
+      const hours = await json<schemas.Histogram>("histogram", {
+        tenant: "acme",
+        timePeriod: "LAST_DAY",
+        interval: "HOUR",
+      });
       assert.equal(hours.length, 25);
       assert.equal(hours[0]!.startDate, "2025-06-11T10:00:00");
       assert.equal(hours.at(-1)!.endDate, "2025-06-12T11:00:00");
       assert.ok(hours.some((h) => h.sessions.all === 0 && h.sessions.avgNectarScore === null));
       const summary = await json("sessionSummary", { tenant: "acme", timePeriod: "LAST_DAY" });
-      assert.equal(hours.reduce((n, h) => n + h.sessions.all, 0), summary.summary.totalCount);
+      assert.equal(
+        hours.reduce((n, h) => n + h.sessions.all, 0),
+        summary.summary.totalCount,
+      );
     });
 
     it("lists endpoint-client tests newest first, filtered by result and location", async () => {
@@ -404,7 +530,8 @@ describe("DXP simulator", () => {
       const dates = failing.elements.map((t: { startDate: string }) => t.startDate);
       assert.deepEqual(dates, [...dates].sort().reverse());
       const failShare = async (locations: string) =>
-        (await json("endpointTestCount", { ...base, locations, results: "FAIL" })).count / (await json("endpointTestCount", { ...base, locations })).count;
+        (await json("endpointTestCount", { ...base, locations, results: "FAIL" })).count /
+        (await json("endpointTestCount", { ...base, locations })).count;
       assert.ok((await failShare("Dallas")) > 2 * (await failShare("London")));
     });
 
@@ -412,21 +539,29 @@ describe("DXP simulator", () => {
       const all = await json("userSearch", { tenant: "acme", pageSize: 1000 });
       assert.ok(all.totalElements >= 75);
       const london = await json("userSearch", { tenant: "acme", q: "LONDON", pageSize: 1000 });
-      assert.ok(london.totalElements > 0 && london.elements.every((u: { location: string }) => u.location === "London"));
+      assert.ok(
+        london.totalElements > 0 && london.elements.every((u: { location: string }) => u.location === "London"),
+      );
       const someone = all.elements[0];
       assert.match(someone.email, /^[a-z]+\.[a-z]+@acme\.example$/);
       assert.deepEqual(await json("user", { tenant: "acme" }, { userId: someone.userId }), someone);
       const locations = await json("locations", { tenant: "acme", pageSize: 100 });
       assert.equal(locations.totalElements, 14);
       const germany = await json("locations", { tenant: "acme", q: "germany" });
-      assert.deepEqual(germany.elements.map((l: { id: string }) => l.id), ["loc-frankfurt"]);
+      assert.deepEqual(
+        germany.elements.map((l: { id: string }) => l.id),
+        ["loc-frankfurt"],
+      );
     });
 
     it("pins the users with the most poor sessions", async () => {
       const pinned = await json("pinnedUsers", { tenant: "acme", timePeriod: "LAST_MONTH" });
       assert.equal(pinned.totalElements, 10);
       const poor = pinned.elements.map((u: { sessionPoor: number }) => u.sessionPoor);
-      assert.deepEqual(poor, [...poor].sort((a, b) => b - a));
+      assert.deepEqual(
+        poor,
+        [...poor].sort((a, b) => b - a),
+      );
       // Two planted stories fill the top: Dallas's Wi-Fi users and, at every site, the Kestrel headset's users.
       assert.ok(pinned.elements.filter((u: { location: string }) => u.location === "Dallas").length >= 2);
     });
@@ -435,14 +570,21 @@ describe("DXP simulator", () => {
       assert.equal((await errorOf(await call("qualityByMedia", { tenant: "acme" }, { media: "smell" }))).status, 404);
       assert.equal((await errorOf(await call("session", { tenant: "acme" }, { id: "nope" }))).status, 404);
       assert.equal((await errorOf(await call("user", { tenant: "acme" }, { userId: "nope" }))).status, 404);
-      const unknownPath = await fetch(`${http.url}/${API_PREFIX}/no/such/thing?tenant=acme`, { headers: bearer(token) });
+      const unknownPath = await fetch(`${http.url}/${API_PREFIX}/no/such/thing?tenant=acme`, {
+        headers: bearer(token),
+      });
       assert.equal((await errorOf(unknownPath)).status, 404);
     });
   });
 
   describe("faults", () => {
     it("sends Retry-After with a queued 429, then answers normally", async () => {
-      sim.setFaults({ failNext: [{ kind: "status", status: 429 }, { kind: "status", status: 429, retryAfterSeconds: 7 }] });
+      sim.setFaults({
+        failNext: [
+          { kind: "status", status: 429 },
+          { kind: "status", status: 429, retryAfterSeconds: 7 },
+        ],
+      });
       const first = await call("sessionSummary", { tenant: "acme" });
       assert.equal(first.status, 429);
       assert.equal(first.headers.get("retry-after"), "1");
@@ -548,11 +690,17 @@ describe("DXP simulator", () => {
       assert.equal((await post({ nonsense: true })).status, 400);
       const cleared = await fetch(`${http.url}/_sim/faults`, { method: "DELETE" });
       assert.equal(((await cleared.json()) as { rate429: number }).rate429, 0);
-      const tokens = await fetch(`${http.url}/_sim/tokens`, { method: "POST", body: JSON.stringify({ tenants: ["initech"], lifetimeSeconds: 120 }) });
+      const tokens = await fetch(`${http.url}/_sim/tokens`, {
+        method: "POST",
+        body: JSON.stringify({ tenants: ["initech"], lifetimeSeconds: 120 }),
+      });
       const grant = (await tokens.json()) as { accessToken: string; expiresIn: number };
       assert.equal(grant.expiresIn, 120);
       assert.deepEqual(await (await call("tenants", {}, {}, grant.accessToken)).json(), ["initech"]);
-      assert.equal((await fetch(`${http.url}/_sim/tokens`, { method: "POST", body: '{"tenants":["hooli"]}' })).status, 400);
+      assert.equal(
+        (await fetch(`${http.url}/_sim/tokens`, { method: "POST", body: '{"tenants":["hooli"]}' })).status,
+        400,
+      );
       assert.equal(sim.requests.filter((r) => r.path.startsWith("/_sim")).length, 0);
     });
   });
@@ -560,14 +708,22 @@ describe("DXP simulator", () => {
   describe("request log", () => {
     it("records path, query, tenant, token and status of /dapi and refresh requests only", async () => {
       const tokens = sim.issueTokens();
-      await (await call("sessionSummary", { tenant: "globex", timePeriod: "LAST_WEEK" }, {}, tokens.accessToken)).text();
+      await (
+        await call("sessionSummary", { tenant: "globex", timePeriod: "LAST_WEEK" }, {}, tokens.accessToken)
+      ).text();
       await (await call("sessionSummary", { tenant: "globex" }, {}, null)).text();
       await (await refresh(tokens.refreshToken)).text();
       await (await fetch(`${http.url}/_sim/requests`)).text();
       assert.deepEqual(
         sim.requests.map(({ method, path, tenant, token, status }) => ({ method, path, tenant, token, status })),
         [
-          { method: "GET", path: `/${API_PREFIX}/session/summary`, tenant: "globex", token: tokens.accessToken, status: 200 },
+          {
+            method: "GET",
+            path: `/${API_PREFIX}/session/summary`,
+            tenant: "globex",
+            token: tokens.accessToken,
+            status: 200,
+          },
           { method: "GET", path: `/${API_PREFIX}/session/summary`, tenant: "globex", token: null, status: 401 },
           { method: "POST", path: REFRESH, tenant: null, token: null, status: 200 },
         ],
@@ -592,7 +748,9 @@ describe("DXP simulator", () => {
       const window = { tenant: "acme", timePeriod: "LAST_WEEK" };
       const someSession = (await json("sessions", { ...window, pageSize: 1 })).elements[0];
       const someUser = (await json("userSearch", { tenant: "acme", pageSize: 1 })).elements[0];
-      const cases: { [K in Exclude<EndpointName, "tokenRefresh" | "apiDoc">]: [z.ZodType, Query, Record<string, string>?] } = {
+      const cases: {
+        [K in Exclude<EndpointName, "tokenRefresh" | "apiDoc">]: [z.ZodType, Query, Record<string, string>?];
+      } = {
         sessionSummary: [schemas.summarySchema, window],
         sessionSummaryByQuality: [schemas.summarySchema, window],
         sessionInsights: [schemas.insightsSchema, window],
@@ -621,7 +779,10 @@ describe("DXP simulator", () => {
         endpointTestCount: [schemas.testCountSchema, window],
         endpointTestSummaries: [schemas.pagedSchema(schemas.endpointTestSchema), window],
       };
-      for (const [name, [schema, query, path]] of Object.entries(cases) as [Exclude<EndpointName, "tokenRefresh" | "apiDoc">, [z.ZodType, Query, Record<string, string>?]][]) {
+      for (const [name, [schema, query, path]] of Object.entries(cases) as [
+        Exclude<EndpointName, "tokenRefresh" | "apiDoc">,
+        [z.ZodType, Query, Record<string, string>?],
+      ][]) {
         const body = await json(name, query, path);
         const parsed = schema.safeParse(body);
         assert.ok(parsed.success, `${name}: ${parsed.error?.message}`);
@@ -630,9 +791,15 @@ describe("DXP simulator", () => {
       assert.deepEqual(session, someSession);
       assert.equal(streams.length, 2);
       const appshare = await json<schemas.QualityMetrics>("qualityByMedia", window, { media: "appshare" });
-      assert.deepEqual(appshare.map((q) => q.qualityType), [null]);
+      assert.deepEqual(
+        appshare.map((q) => q.qualityType),
+        [null],
+      );
       const audio = await json<schemas.QualityMetrics>("qualityByMedia", window, { media: "audio" });
-      assert.deepEqual(audio.map((q) => q.qualityType), ["PEER2PEER", "PSTN", "CONFERENCE", "WEBINAR"]);
+      assert.deepEqual(
+        audio.map((q) => q.qualityType),
+        ["PEER2PEER", "PSTN", "CONFERENCE", "WEBINAR"],
+      );
       assert.equal(audio[0]!.qualityMetrics.length, 5);
       const insights = await json<schemas.Insights>("sessionInsights", window);
       assert.equal(insights.length, 7);

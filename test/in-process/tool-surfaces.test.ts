@@ -45,10 +45,20 @@ describe("every tool's published surface, one file per tool", () => {
   for (const tool of allTools) {
     it(`${tool.name}: title, description, annotations and schemas as pinned in test/fixtures/tools/${fileOf(tool.name)}`, () => {
       const file = new URL(fileOf(tool.name), FOLDER);
-      assert.ok(existsSync(file), `no ${fileOf(tool.name)} in test/fixtures/tools/: run with UPDATE_SNAPSHOTS=1 and review it`);
+      assert.ok(
+        existsSync(file),
+        `no ${fileOf(tool.name)} in test/fixtures/tools/: run with UPDATE_SNAPSHOTS=1 and review it`,
+      );
       const entry = listed.find((t) => t.name === tool.name)!;
-      assert.ok(entry.title && entry.description && entry.annotations && entry.inputSchema && entry.outputSchema, `${tool.name} publishes every part`);
-      assert.equal(pretty(entry), readFileSync(file, "utf8"), `${tool.name}: what tools/list publishes changed (UPDATE_SNAPSHOTS=1 to accept, then review the diff)`);
+      assert.ok(
+        entry.title && entry.description && entry.annotations && entry.inputSchema && entry.outputSchema,
+        `${tool.name} publishes every part`,
+      );
+      assert.equal(
+        pretty(entry),
+        readFileSync(file, "utf8"),
+        `${tool.name}: what tools/list publishes changed (UPDATE_SNAPSHOTS=1 to accept, then review the diff)`,
+      );
     });
   }
 

@@ -3,8 +3,8 @@
 // test/tools/<tool>.test.ts.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { allTools } from "../../lib/tools/index.ts";
 import { answerSchema } from "../../lib/tool-kit/lean.ts";
+import { allTools } from "../../lib/tools/index.ts";
 import { type Harness, startHarness, textOf } from "../helpers/harness.ts";
 import { DXP_TOOLS, reportsFailures } from "../helpers/registry.ts";
 
@@ -45,7 +45,12 @@ describe("tools against the simulator", () => {
     // The summary's first read is refused; its second hangs. The call fails at once; the hanging
     // read must not outlive it, or the next call would wait on it (and share whatever it ends in).
     h.sim.clearRequests();
-    h.sim.setFaults({ failNext: [{ kind: "status", status: 403 }, { kind: "hang", ms: 3000 }] });
+    h.sim.setFaults({
+      failNext: [
+        { kind: "status", status: 403 },
+        { kind: "hang", ms: 3000 },
+      ],
+    });
     // A scope no other test here asks for, so no cached answer stands in for the reads.
     const scope = { timePeriod: "LAST_DAY", platforms: ["ZOOM"], sessionScenarios: ["FEDERATED"] };
     const failed = await h.call("get_session_summary", scope);

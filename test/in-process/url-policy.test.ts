@@ -1,13 +1,8 @@
-import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { describe, test } from "node:test";
 import { ConfigurationError } from "../../lib/errors.ts";
-import {
-  DEFAULT_URL_POLICY,
-  checkDxpUrl,
-  parseUrlPolicy,
-  type UrlPolicy,
-} from "../../lib/security/url-policy.ts";
 import { classifyHost } from "../../lib/security/address-classes.ts";
+import { checkDxpUrl, DEFAULT_URL_POLICY, parseUrlPolicy, type UrlPolicy } from "../../lib/security/url-policy.ts";
 
 type HostClass = ReturnType<typeof classifyHost>;
 
@@ -246,8 +241,14 @@ describe("checkDxpUrl policy", () => {
   });
 
   test("refuses a malformed host pattern", () => {
-    assert.throws(() => checkDxpUrl("https://demo.us.nectar.services", { allowedHosts: ["https://x.com"] }), ConfigurationError);
-    assert.throws(() => checkDxpUrl("https://demo.us.nectar.services", { allowedHosts: ["*nectar.services"] }), ConfigurationError);
+    assert.throws(
+      () => checkDxpUrl("https://demo.us.nectar.services", { allowedHosts: ["https://x.com"] }),
+      ConfigurationError,
+    );
+    assert.throws(
+      () => checkDxpUrl("https://demo.us.nectar.services", { allowedHosts: ["*nectar.services"] }),
+      ConfigurationError,
+    );
   });
 });
 

@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import type { Options } from "tsup";
-import tsupConfig from "../../tsup.config.ts";
 import { VERSION } from "../../lib/version.ts";
+import tsupConfig from "../../tsup.config.ts";
 
 interface ConditionalExport {
   types?: string;
@@ -20,20 +20,31 @@ const pkg = JSON.parse(readFileSync("package.json", "utf8")) as {
   engines: { node: string };
   exports: Record<string, string | ConditionalExport>;
 };
-const deno = JSON.parse(readFileSync("deno.json", "utf8")) as { version: string; exports: Record<string, string> | string };
+const deno = JSON.parse(readFileSync("deno.json", "utf8")) as {
+  version: string;
+  exports: Record<string, string> | string;
+};
 
 // tsup.config.ts: the library first, then the bundled bin (issue 13).
-assert.ok(Array.isArray(tsupConfig) && tsupConfig.length === 2, "tsup.config.ts exports the library's options and the bin's");
+assert.ok(
+  Array.isArray(tsupConfig) && tsupConfig.length === 2,
+  "tsup.config.ts exports the library's options and the bin's",
+);
 const configs = tsupConfig as Options[];
 const tsup = configs[0]!;
-const tsupEntries = Object.assign({}, ...configs.map((c) => c.entry as Record<string, string>)) as Record<string, string>;
+const tsupEntries = Object.assign({}, ...configs.map((c) => c.entry as Record<string, string>)) as Record<
+  string,
+  string
+>;
 const dts = tsup.dts as { entry: Record<string, string> };
 
 /** "./lib/tools-api.ts" → "lib/tools-api": the tsup entry name, and the path under dist/ it builds. */
 const moduleOf = (path: string, ext: RegExp) => path.replace(/^\.\//, "").replace(ext, "");
 
 /** package.json's exports that are modules (not data such as ./tools.json or ./package.json). */
-const npmModules = Object.entries(pkg.exports).filter((entry): entry is [string, ConditionalExport] => typeof entry[1] === "object");
+const npmModules = Object.entries(pkg.exports).filter(
+  (entry): entry is [string, ConditionalExport] => typeof entry[1] === "object",
+);
 
 describe("deno.json and package.json", () => {
   it("have the same version, which lib/version.ts states", () => {
@@ -84,6 +95,7 @@ describe("package.json engines", () => {
     const min = /^>=\s*(\d+)(?:\.\d+){0,2}$/.exec(pkg.engines.node.trim());
     assert.ok(min, `engines.node is a lower bound: ${pkg.engines.node}`);
     assert.ok(Number(min[1]) >= 22, `engines.node ${pkg.engines.node} is >= 22`);
-    for (const config of configs) assert.equal(config.target, `node${min[1]}`, "tsup targets the oldest Node the package allows");
+    for (const config of configs)
+      assert.equal(config.target, `node${min[1]}`, "tsup targets the oldest Node the package allows");
   });
 });

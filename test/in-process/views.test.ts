@@ -66,7 +66,10 @@ describe("MCP Apps views", () => {
 
   it("answers the two tools with text and structured content only, as for any host", async () => {
     for (const [name, first] of [
-      ["get_location_quality_summary", /^Quality by location \(most poor first; ranked only with ≥ \d+ sessions\)\. Tenant acme/],
+      [
+        "get_location_quality_summary",
+        /^Quality by location \(most poor first; ranked only with ≥ \d+ sessions\)\. Tenant acme/,
+      ],
       ["get_session_histogram", /^Sessions per hour \(bucket starts in UTC\)\. Tenant acme/],
     ] as const) {
       const result = await h.call(name, {});
@@ -77,13 +80,22 @@ describe("MCP Apps views", () => {
   });
 
   it("serves both views from the built bin too, where they load on the first read", async () => {
-    const transport = new StdioClientTransport({ command: process.execPath, args: ["dist/servers/cli.js", "--demo"], env: { PATH: process.env.PATH ?? "" }, stderr: "ignore" });
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: ["dist/servers/cli.js", "--demo"],
+      env: { PATH: process.env.PATH ?? "" },
+      stderr: "ignore",
+    });
     const client = new Client({ name: "views-test", version: "1.0.0" });
     await client.connect(transport);
     try {
       for (const view of appViews) {
         const { contents } = await client.readResource({ uri: view.uri });
-        assert.match((contents[0] as { text: string }).text, /^<!doctype html>[\s\S]*<script type="module">/i, view.name);
+        assert.match(
+          (contents[0] as { text: string }).text,
+          /^<!doctype html>[\s\S]*<script type="module">/i,
+          view.name,
+        );
       }
     } finally {
       await client.close();
@@ -111,7 +123,9 @@ describe("MCP Apps views", () => {
       assert.equal(modern.getNegotiatedProtocolVersion(), "2026-07-28");
       for (const client of [modern, legacy] as unknown as Client[]) {
         const { tools } = await client.listTools();
-        const linked = tools.filter((t) => (t._meta?.ui as { resourceUri?: string } | undefined)?.resourceUri).map((t) => t.name);
+        const linked = tools
+          .filter((t) => (t._meta?.ui as { resourceUri?: string } | undefined)?.resourceUri)
+          .map((t) => t.name);
         assert.deepEqual(linked.sort(), ["get_location_quality_summary", "get_session_histogram"]);
         const { contents } = await client.readResource({ uri: MAP_URI });
         assert.equal((contents[0] as { mimeType: string }).mimeType, APP_HTML_MIME_TYPE);

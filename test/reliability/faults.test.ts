@@ -58,7 +58,10 @@ interface Fault {
   played?(upstream: Upstream, before: { requests: number; hits: Upstream["hits"] }): void;
 }
 
-const queue = (failNext: Faults["failNext"], extra: Partial<Faults> = {}) => (u: Upstream) => u.sim.setFaults({ ...extra, failNext });
+const queue =
+  (failNext: Faults["failNext"], extra: Partial<Faults> = {}) =>
+  (u: Upstream) =>
+    u.sim.setFaults({ ...extra, failNext });
 const rates = (patch: Partial<Faults>) => (u: Upstream) => u.sim.setFaults(patch);
 const queueConsumed = (u: Upstream) => assert.equal(u.sim.faults.failNext.length, 0, "the queued fault was played");
 
@@ -77,7 +80,10 @@ const FAULTS: Fault[] = [
     extraMs: BUDGET_MS,
     played: (u, before) => {
       queueConsumed(u);
-      assert.ok(u.sim.requests.slice(before.requests).some((r) => r.path === REFRESH_PATH && r.status === 200), "a refresh happened");
+      assert.ok(
+        u.sim.requests.slice(before.requests).some((r) => r.path === REFRESH_PATH && r.status === 200),
+        "a refresh happened",
+      );
     },
   },
   {
@@ -99,7 +105,12 @@ const FAULTS: Fault[] = [
     expect: { what: /\(404\)/, todo: /Check the id or name|list what exists/, kind: "404" },
     played: queueConsumed,
   },
-  { name: "429, Retry-After 1 s", arm: queue([{ kind: "status", status: 429, retryAfterSeconds: 1 }]), expect: "data", played: queueConsumed },
+  {
+    name: "429, Retry-After 1 s",
+    arm: queue([{ kind: "status", status: 429, retryAfterSeconds: 1 }]),
+    expect: "data",
+    played: queueConsumed,
+  },
   {
     name: "429, Retry-After 60 s",
     arm: queue([{ kind: "status", status: 429, retryAfterSeconds: 60 }]),
@@ -154,7 +165,11 @@ const FAULTS: Fault[] = [
   {
     name: "connection drops mid-body storm",
     arm: (u) => (u.dropMidBody = "all"),
-    expect: { what: /Could not reach the DXP|cut off|connection/, todo: /try again|Check NECTAR_DXP_URL/i, kind: "network" },
+    expect: {
+      what: /Could not reach the DXP|cut off|connection/,
+      todo: /try again|Check NECTAR_DXP_URL/i,
+      kind: "network",
+    },
     played: (u, before) => assert.ok(u.hits.dropMidBody - before.hits.dropMidBody >= 1, "answers were cut"),
   },
   {
@@ -169,7 +184,12 @@ const FAULTS: Fault[] = [
     expect: { what: /not valid JSON/, todo: /Try again/, kind: "bad JSON" },
     played: queueConsumed,
   },
-  { name: "HTML 502 page once", arm: queue([{ kind: "status", status: 502, body: "html" }]), expect: "data", played: queueConsumed },
+  {
+    name: "HTML 502 page once",
+    arm: queue([{ kind: "status", status: 502, body: "html" }]),
+    expect: "data",
+    played: queueConsumed,
+  },
   {
     name: "HTML 502 page storm",
     arm: rates({ htmlErrorRate: 1 }),
@@ -205,8 +225,16 @@ const FAULTS: Fault[] = [
     arm: queue([{ kind: "huge", bytes: 11 * MIB }]),
     expect: { what: /larger than 10 MiB/, todo: /smaller page|shorter time window/, kind: "too large" },
     exceptions: {
-      get_tenant_names: { what: /larger than 10 MiB|unexpected shape/, todo: /smaller page|report it/, kind: "too large" },
-      get_connection_status: { what: /larger than 10 MiB|unexpected shape/, todo: /smaller page|report it/, kind: "too large" },
+      get_tenant_names: {
+        what: /larger than 10 MiB|unexpected shape/,
+        todo: /smaller page|report it/,
+        kind: "too large",
+      },
+      get_connection_status: {
+        what: /larger than 10 MiB|unexpected shape/,
+        todo: /smaller page|report it/,
+        kind: "too large",
+      },
     },
     serial: true,
     played: queueConsumed,
@@ -215,7 +243,10 @@ const FAULTS: Fault[] = [
 
 /** What a cell's answer was, in a word. */
 function outcome(result: CallToolResult, tool: DataTool): string {
-  const reported = reportsFailures(tool) && !result.isError ? (result.structuredContent as { problem?: string | null }).problem : undefined;
+  const reported =
+    reportsFailures(tool) && !result.isError
+      ? (result.structuredContent as { problem?: string | null }).problem
+      : undefined;
   if (!result.isError && !reported) return "ok";
   const text = reported ?? textOf(result);
   const kinds: [RegExp, string][] = [
@@ -253,7 +284,6 @@ const short = (tool: string) =>
     .map((word, i) => (i ? word[0]!.toUpperCase() + word.slice(1, 4) : word.slice(0, 4)))
     .join("");
 
-
 describe(`fault matrix (${SCALE}: ${FAULTS.length} faults × ${DATA_TOOLS.length} tools × ${ROUNDS} round(s))`, () => {
   /** One simulator and upstream per tool, so each tool's queued faults are its own and rows run the tools in parallel. */
   const upstreams = new Map<DataTool, Upstream>();
@@ -262,12 +292,15 @@ describe(`fault matrix (${SCALE}: ${FAULTS.length} faults × ${DATA_TOOLS.length
 
   before(async () => {
     markStarted("faults");
-    for (const tool of DATA_TOOLS) upstreams.set(tool, await startUpstream(createSimulator({ sessionsPerTenant: 200, days: 30 })));
+    for (const tool of DATA_TOOLS)
+      upstreams.set(tool, await startUpstream(createSimulator({ sessionsPerTenant: 200, days: 30 })));
     // Warm up: each simulator builds its dataset on first use, and the code paths get compiled.
     await Promise.all(
       DATA_TOOLS.map(async (tool) => {
         const upstream = upstreams.get(tool)!;
-        const server = await inProcessServer({ environment: { url: upstream.url, ...upstream.sim.issueTokens(), tenant: "acme" } });
+        const server = await inProcessServer({
+          environment: { url: upstream.url, ...upstream.sim.issueTokens(), tenant: "acme" },
+        });
         const result = await server.call(tool, {});
         assert.equal(result.isError, undefined, textOf(result));
         await server.close();
@@ -294,13 +327,17 @@ describe(`fault matrix (${SCALE}: ${FAULTS.length} faults × ${DATA_TOOLS.length
       return [f.name, ...kinds, `${slowest}`, row.every((c) => c.recovered) ? "yes" : "NO"];
     });
     const matrix = table(["fault \\ tool", ...DATA_TOOLS.map(short), "max ms", "recovered"], rows);
-    console.log(`\nFault matrix (budget ${BUDGET_MS} ms per upstream call, ${ROUNDS} round(s); "!" marks a cell with a problem)\n${matrix}`);
+    console.log(
+      `\nFault matrix (budget ${BUDGET_MS} ms per upstream call, ${ROUNDS} round(s); "!" marks a cell with a problem)\n${matrix}`,
+    );
     const failing = cells.filter((c) => c.problems.length);
     for (const c of failing) console.log(`  ${c.fault} × ${c.tool}: ${c.problems.join("; ")}`);
     const summary = new Map<string, number>();
     for (const c of cells) summary.set(c.outcome, (summary.get(c.outcome) ?? 0) + 1);
     const outcomes = [...summary].map(([k, n]) => `${k} ${n}`).join(", ");
-    console.log(`cells: ${cells.length} (${outcomes}); recovered after clearing: ${cells.filter((c) => c.recovered).length}/${cells.length}; token leaks: ${leaks.length}`);
+    console.log(
+      `cells: ${cells.length} (${outcomes}); recovered after clearing: ${cells.filter((c) => c.recovered).length}/${cells.length}; token leaks: ${leaks.length}`,
+    );
     // Faults grouped by what the tools answered, for the short report.
     const groups = new Map<string, string[]>();
     for (const r of rows) {
@@ -325,7 +362,11 @@ describe(`fault matrix (${SCALE}: ${FAULTS.length} faults × ${DATA_TOOLS.length
     it(`${fault.name}: every data tool answers in time with ${fault.expect === "data" ? "data" : `an error saying "${fault.expect.kind}" and what to do`}, and serves again once cleared`, async () => {
       for (let round = 0; round < ROUNDS; round++) {
         const row: Cell[] = [];
-        row.push(...(await pool(DATA_TOOLS, fault.serial ? 2 : DATA_TOOLS.length, (tool) => runCell(fault, tool, upstreams.get(tool)!))));
+        row.push(
+          ...(await pool(DATA_TOOLS, fault.serial ? 2 : DATA_TOOLS.length, (tool) =>
+            runCell(fault, tool, upstreams.get(tool)!),
+          )),
+        );
         cells.push(...row);
         const problems = row.filter((c) => c.problems.length).map((c) => `${c.tool}: ${c.problems.join("; ")}`);
         assert.deepEqual(problems, [], problems.join("\n"));
@@ -370,13 +411,16 @@ describe(`fault matrix (${SCALE}: ${FAULTS.length} faults × ${DATA_TOOLS.length
       if (expect === "data") {
         if (result.isError) problems.push(`expected data, got "${text}"`);
         else if (!result.structuredContent) problems.push("no structured content");
-        else if (reportsFailures(tool) && status?.connected !== true) problems.push(`expected connected, got "${text}"`);
+        else if (reportsFailures(tool) && status?.connected !== true)
+          problems.push(`expected connected, got "${text}"`);
       } else if (reportsFailures(tool)) {
         if (result.isError) problems.push(`expected an answer reporting the fault, got the error "${text}"`);
         else if (status?.connected !== false) problems.push(`expected connected false, got "${text}"`);
         else {
-          if (!expect.what.test(status.problem ?? "")) problems.push(`"${status.problem}" does not say what happened (${expect.what})`);
-          if (!expect.todo.test(status.problem ?? "")) problems.push(`"${status.problem}" does not say what to do (${expect.todo})`);
+          if (!expect.what.test(status.problem ?? ""))
+            problems.push(`"${status.problem}" does not say what happened (${expect.what})`);
+          if (!expect.todo.test(status.problem ?? ""))
+            problems.push(`"${status.problem}" does not say what to do (${expect.todo})`);
         }
       } else {
         if (!result.isError) problems.push("expected an isError result, got data");
@@ -401,7 +445,10 @@ describe(`fault matrix (${SCALE}: ${FAULTS.length} faults × ${DATA_TOOLS.length
     try {
       const again = await server.call(tool, {}, limit + 1000);
       texts.push([`${fault.name} × ${tool} (after)`, JSON.stringify(again)]);
-      recovered = !again.isError && !!again.structuredContent && (!reportsFailures(tool) || (again.structuredContent as { connected?: boolean }).connected === true);
+      recovered =
+        !again.isError &&
+        !!again.structuredContent &&
+        (!reportsFailures(tool) || (again.structuredContent as { connected?: boolean }).connected === true);
       if (!recovered) problems.push(`after clearing: "${textOf(again)}"`);
     } catch (error) {
       problems.push(`after clearing, no result: ${(error as Error).message}`);

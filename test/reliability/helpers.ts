@@ -15,10 +15,10 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { ENDPOINTS } from "../../lib/client/endpoints.ts";
 import type { PartialCredentials } from "../../lib/connection.ts";
 import { ClientPool } from "../../lib/server/client-pool.ts";
-import type { ToolName } from "../../lib/tools/index.ts";
 import { createServer } from "../../lib/server/create-server.ts";
 import { newSessionState, type SessionState } from "../../lib/session.ts";
 import type { Simulator } from "../../lib/simulator/index.ts";
+import type { ToolName } from "../../lib/tools/index.ts";
 import { LOOPBACK_GUARD } from "../helpers/loopback-guard.ts";
 import { rssBytes } from "../helpers/proc.ts";
 import { sleep, within } from "../helpers/wait.ts";
@@ -75,7 +75,8 @@ export function readResults(): { started: Map<string, number>; results: Map<stri
   for (const name of readdirSync(RESULTS_DIR)) {
     const path = join(RESULTS_DIR, name);
     if (name.endsWith(".started")) started.set(name.slice(0, -".started".length), Number(readFileSync(path, "utf8")));
-    if (name.endsWith(".json")) results.set(name.slice(0, -".json".length), JSON.parse(readFileSync(path, "utf8")) as FileResult);
+    if (name.endsWith(".json"))
+      results.set(name.slice(0, -".json".length), JSON.parse(readFileSync(path, "utf8")) as FileResult);
   }
   return { started, results };
 }
@@ -90,11 +91,15 @@ export const STACK_TRACE = /\n\s*at\s|\bat\s+\S+\s+\(|\.(?:ts|js|mjs|cjs):\d+|no
 export { pool, sleep, within } from "../helpers/wait.ts";
 
 /** Occurrences of any secret in any text: [secret index, text label] pairs. */
-export function findLeaks(secrets: Iterable<string>, texts: Iterable<readonly [label: string, text: string]>): { secret: string; where: string }[] {
+export function findLeaks(
+  secrets: Iterable<string>,
+  texts: Iterable<readonly [label: string, text: string]>,
+): { secret: string; where: string }[] {
   const list = [...new Set(secrets)].filter((s) => s.length >= 8);
   const leaks: { secret: string; where: string }[] = [];
   for (const [label, text] of texts) {
-    for (const secret of list) if (text.includes(secret)) leaks.push({ secret: `${secret.slice(0, 6)}…`, where: label });
+    for (const secret of list)
+      if (text.includes(secret)) leaks.push({ secret: `${secret.slice(0, 6)}…`, where: label });
   }
   return leaks;
 }
@@ -102,7 +107,11 @@ export function findLeaks(secrets: Iterable<string>, texts: Iterable<readonly [l
 /** A plain-text table: a header row and rows, columns padded. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 
@@ -179,7 +188,8 @@ export async function startUpstream(sim: Simulator): Promise<Upstream> {
     res.on("close", done);
     res.on("error", () => {});
     const headers: [string, string][] = [];
-    for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i]!.toLowerCase(), req.rawHeaders[i + 1]!]);
+    for (let i = 0; i < req.rawHeaders.length; i += 2)
+      headers.push([req.rawHeaders[i]!.toLowerCase(), req.rawHeaders[i + 1]!]);
     raw.push({ method: req.method ?? "", target: req.url ?? "", headers });
     if (take("reset")) {
       req.socket.destroy();
@@ -262,7 +272,8 @@ export async function startUpstream(sim: Simulator): Promise<Upstream> {
     },
     async quiet(quietMs = 500, maxMs = 6000) {
       const deadline = Date.now() + maxMs;
-      while (Date.now() < deadline && (inFlight > 0 || Date.now() - lastActivity < quietMs)) await sleep(Math.min(25, Math.ceil(quietMs / 5)));
+      while (Date.now() < deadline && (inFlight > 0 || Date.now() - lastActivity < quietMs))
+        await sleep(Math.min(25, Math.ceil(quietMs / 5)));
     },
     close: () =>
       new Promise<void>((done) => {

@@ -38,7 +38,9 @@ const KNOWN_PATHS: RegExp[] = Object.values(ENDPOINTS).map((e) => {
   return new RegExp(`^${path.replace(/\{\w+\}/g, "[^/?#]+")}$`);
 });
 const QUERY_KEYS = new Set<string>(Object.values(PARAMS));
-const NAME_LOOKUPS = new Set([ENDPOINTS.locations, ENDPOINTS.userSearch, ENDPOINTS.tenants].map((e) => `/${API_PREFIX}/${e.path}`));
+const NAME_LOOKUPS = new Set(
+  [ENDPOINTS.locations, ENDPOINTS.userSearch, ENDPOINTS.tenants].map((e) => `/${API_PREFIX}/${e.path}`),
+);
 /** What ky and undici send; anything else would be injected. */
 const HEADER_NAMES = new Set([
   "host",
@@ -67,7 +69,7 @@ const INJECTIONS = [
   "\r\nX-Evil: 1",
   "a\nX-Evil: 1",
   "'; DROP TABLE sessions;--",
-  "\" OR 1=1 --",
+  '" OR 1=1 --',
   "<script>alert(1)</script>",
   // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, meant literally.
   "${7*7}{{7*7}}",
@@ -89,27 +91,34 @@ const INJECTIONS = [
 
 const hostileString = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...INJECTIONS) },
-  { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...INJECTIONS), fc.string({ maxLength: 10 })).map(([a, b]) => a + b) },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(fc.constantFrom(...INJECTIONS), fc.string({ maxLength: 10 })).map(([a, b]) => a + b),
+  },
   { weight: 2, arbitrary: fc.string({ unit: "binary", maxLength: 40 }) },
   { weight: 1, arbitrary: fc.string({ unit: "grapheme", maxLength: 40 }) },
   { weight: 1, arbitrary: fc.string({ unit: fc.nat(0xffff).map((c) => String.fromCharCode(c)), maxLength: 20 }) },
 );
 
-const hugeString = fc.constantFrom(100_000, 120_000).chain((n) =>
-  fc.constantFrom("x".repeat(n), "é".repeat(n / 2), "🚀".repeat(n / 4), `${"../".repeat(n / 3)}`),
-);
+const hugeString = fc
+  .constantFrom(100_000, 120_000)
+  .chain((n) => fc.constantFrom("x".repeat(n), "é".repeat(n / 2), "🚀".repeat(n / 4), `${"../".repeat(n / 3)}`));
 
 /** Nested arrays or objects, `depth` levels deep, as a wire message would carry them. */
-const deep = fc.tuple(fc.integer({ min: 50, max: 1000 }), fc.boolean()).map(([depth, arrays]) =>
-  JSON.parse(arrays ? `${"[".repeat(depth)}${"]".repeat(depth)}` : `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`),
-);
+const deep = fc
+  .tuple(fc.integer({ min: 50, max: 1000 }), fc.boolean())
+  .map(([depth, arrays]) =>
+    JSON.parse(arrays ? `${"[".repeat(depth)}${"]".repeat(depth)}` : `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`),
+  );
 
-const pollution = fc.constantFrom(
-  '{"__proto__":{"polluted":"yes"}}',
-  '{"constructor":{"prototype":{"polluted":"yes"}}}',
-  '{"prototype":{"polluted":"yes"}}',
-  '{"__proto__":{"toString":"x","valueOf":1}}',
-).map((text) => JSON.parse(text) as unknown);
+const pollution = fc
+  .constantFrom(
+    '{"__proto__":{"polluted":"yes"}}',
+    '{"constructor":{"prototype":{"polluted":"yes"}}}',
+    '{"prototype":{"polluted":"yes"}}',
+    '{"__proto__":{"toString":"x","valueOf":1}}',
+  )
+  .map((text) => JSON.parse(text) as unknown);
 
 const anyValue = fc.oneof(
   { weight: 4, arbitrary: fc.jsonValue({ maxDepth: 4 }) },
@@ -121,7 +130,8 @@ const anyValue = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(-0, 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, 0.5, -1, 2 ** 31) },
 );
 
-const fieldsOf = (name: string): string[] => Object.keys((allTools.find((t) => t.name === name)!.inputSchema as { shape: object }).shape);
+const fieldsOf = (name: string): string[] =>
+  Object.keys((allTools.find((t) => t.name === name)!.inputSchema as { shape: object }).shape);
 
 /** Any keys (the tool's own, pollution keys, random ones, a 100 KB one) with any values. */
 const randomArgs = (tool: string) =>
@@ -145,11 +155,19 @@ const names = fc.array(hostileString, { minLength: 1, maxLength: 3 });
 /** Arguments of the right shape with hostile strings where a value reaches the DXP. */
 function shapedArgs(tool: string): fc.Arbitrary<Record<string, unknown>> {
   const fields = fieldsOf(tool);
-  const record = (shape: Record<string, fc.Arbitrary<unknown>>) => fc.record(shape, { requiredKeys: [] }) as fc.Arbitrary<Record<string, unknown>>;
+  const record = (shape: Record<string, fc.Arbitrary<unknown>>) =>
+    fc.record(shape, { requiredKeys: [] }) as fc.Arbitrary<Record<string, unknown>>;
   if (tool === "configure_connection") return fc.record({ domainName: hostileString });
   if (tool === "set_session_filter") return record({ locations: names, users: names });
-  if (fields.includes("search")) return record({ search: hostileString, tenant: tenantArb, pageSize: fc.integer({ min: 1, max: 100 }) });
-  if (fields.includes("users")) return record({ locations: names, users: names, tenant: tenantArb, timePeriod: fc.constantFrom("LAST_DAY", "24h", "7d") });
+  if (fields.includes("search"))
+    return record({ search: hostileString, tenant: tenantArb, pageSize: fc.integer({ min: 1, max: 100 }) });
+  if (fields.includes("users"))
+    return record({
+      locations: names,
+      users: names,
+      tenant: tenantArb,
+      timePeriod: fc.constantFrom("LAST_DAY", "24h", "7d"),
+    });
   if (fields.includes("locations")) return record({ locations: names, tenant: tenantArb });
   if (fields.includes("tenant")) return record({ tenant: tenantArb });
   return fc.constant({});
@@ -160,14 +178,18 @@ function shapedArgs(tool: string): fc.Arbitrary<Record<string, unknown>> {
 const result0 = (results: [string, CallToolResult][]) => results[0]![1];
 
 /** What URLSearchParams makes of a string: lone surrogates become U+FFFD. */
-const wellFormed = (s: string) => s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
+const wellFormed = (s: string) =>
+  s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
 
 /** The decoded query values a call's arguments must arrive as (only the fields it sent upstream). */
 function expectedQuery(tool: string, args: Record<string, unknown>, followUp: boolean): Record<string, string> {
   const out: Record<string, string> = {};
   const str = (v: unknown) => (typeof v === "string" ? wellFormed(v.trim()) : undefined);
   // Lists go CSV-quoted where a value holds a comma or a quote (lib/client/query.ts joinList).
-  const list = (v: unknown) => (Array.isArray(v) && v.every((x) => typeof x === "string") ? joinList(v.map((x: string) => wellFormed(x.trim()))) : undefined);
+  const list = (v: unknown) =>
+    Array.isArray(v) && v.every((x) => typeof x === "string")
+      ? joinList(v.map((x: string) => wellFormed(x.trim())))
+      : undefined;
   if (tool === "configure_connection") {
     if (followUp && str(args.domainName)) out[PARAMS.tenant] = str(args.domainName)!;
     return out;
@@ -215,9 +237,20 @@ describe(`hostile input (${SCALE}: ${RUNS} cases per tool)`, () => {
   after(async () => {
     await server?.close();
     await upstream?.close();
-    const rows = [...tallies].map(([tool, t]) => [tool, `${t.cases}`, `${t.data}`, `${t.errors}`, `${t.followUps}`, `${t.reachedDxp}`, `${t.upstreamRequests}`, `${t.longestErrorText}`]);
+    const rows = [...tallies].map(([tool, t]) => [
+      tool,
+      `${t.cases}`,
+      `${t.data}`,
+      `${t.errors}`,
+      `${t.followUps}`,
+      `${t.reachedDxp}`,
+      `${t.upstreamRequests}`,
+      `${t.longestErrorText}`,
+    ]);
     const total = [...tallies.values()].reduce((n, t) => n + t.cases, 0) + nonObjectCases;
-    console.log(`\nHostile input (${SCALE}): cases tried per tool\n${table(["tool", "cases", "data", "isError", "follow-up calls", "reached DXP", "DXP requests", "longest error text"], rows)}`);
+    console.log(
+      `\nHostile input (${SCALE}): cases tried per tool\n${table(["tool", "cases", "data", "isError", "follow-up calls", "reached DXP", "DXP requests", "longest error text"], rows)}`,
+    );
     console.log(`non-object arguments: ${nonObjectCases} cases; total cases tried: ${total}`);
     saveResult({
       file: "hostile-input",
@@ -243,7 +276,8 @@ describe(`hostile input (${SCALE}: ${RUNS} cases per tool)`, () => {
     const results: [string, CallToolResult][] = [];
     results.push([tool, await server.call(tool, args, CALL_MS)]);
     // A saved filter or tenant shows upstream only when a data tool runs after it.
-    const followUp = shaped && (tool === "set_session_filter" || tool === "configure_connection") && !results[0]![1].isError;
+    const followUp =
+      shaped && (tool === "set_session_filter" || tool === "configure_connection") && !results[0]![1].isError;
     if (followUp) {
       const next = tool === "set_session_filter" ? "get_detailed_session_list" : "get_tenant_platforms";
       results.push([next, await server.call(next, {}, CALL_MS)]);
@@ -270,9 +304,13 @@ describe(`hostile input (${SCALE}: ${RUNS} cases per tool)`, () => {
     tally.upstreamRequests += requests.length;
     const expected = expectedQuery(tool, args, followUp);
     for (const r of requests) {
-      assert.ok(KNOWN_PATHS.some((p) => p.test(r.path)), `path unchanged: ${r.path}`);
+      assert.ok(
+        KNOWN_PATHS.some((p) => p.test(r.path)),
+        `path unchanged: ${r.path}`,
+      );
       if (r.path === REFRESH_PATH) continue;
-      for (const key of Object.keys(r.query)) assert.ok(QUERY_KEYS.has(key), `no extra query key: ${JSON.stringify(key)} in ${r.path}`);
+      for (const key of Object.keys(r.query))
+        assert.ok(QUERY_KEYS.has(key), `no extra query key: ${JSON.stringify(key)} in ${r.path}`);
       for (const [key, value] of Object.entries(expected)) {
         // Name lookups (is "Dalas" a location? is "Umar" a user?) carry the tenant, not the filter they check.
         if (NAME_LOOKUPS.has(r.path) && key !== PARAMS.tenant) continue;
@@ -281,7 +319,10 @@ describe(`hostile input (${SCALE}: ${RUNS} cases per tool)`, () => {
     }
     for (const raw of upstream.raw) {
       const [path, query = ""] = raw.target.split("?", 2) as [string, string?];
-      assert.ok(KNOWN_PATHS.some((p) => p.test(path)), `path on the wire unchanged: ${raw.target.slice(0, 200)}`);
+      assert.ok(
+        KNOWN_PATHS.some((p) => p.test(path)),
+        `path on the wire unchanged: ${raw.target.slice(0, 200)}`,
+      );
       assert.ok(!raw.target.includes("#"), "no fragment on the wire");
       const params = new URLSearchParams(query);
       for (const key of new Set(params.keys())) {
@@ -297,30 +338,51 @@ describe(`hostile input (${SCALE}: ${RUNS} cases per tool)`, () => {
 
   for (const tool of allTools.map((t) => t.name)) {
     it(`${tool} answers every hostile argument set with a result, and its DXP requests carry them only as query values`, async () => {
-      tallies.set(tool, { cases: 0, data: 0, errors: 0, followUps: 0, reachedDxp: 0, upstreamRequests: 0, longestErrorText: 0 });
+      tallies.set(tool, {
+        cases: 0,
+        data: 0,
+        errors: 0,
+        followUps: 0,
+        reachedDxp: 0,
+        upstreamRequests: 0,
+        longestErrorText: 0,
+      });
       const args = fc.oneof(
         { weight: 1, arbitrary: randomArgs(tool).map((a) => [a, false] as const) },
         { weight: 1, arbitrary: shapedArgs(tool).map((a) => [a, true] as const) },
       );
       await fc.assert(
-        fc.asyncProperty(args, async ([a, shaped]) => within(2 * CALL_MS + 2000, `${tool} case`, check(tool, a, shaped))),
-        { numRuns: RUNS, seed: Number(process.env.RELIABILITY_SEED ?? Date.now() % 2 ** 31), includeErrorInReport: true },
+        fc.asyncProperty(args, async ([a, shaped]) =>
+          within(2 * CALL_MS + 2000, `${tool} case`, check(tool, a, shaped)),
+        ),
+        {
+          numRuns: RUNS,
+          seed: Number(process.env.RELIABILITY_SEED ?? Date.now() % 2 ** 31),
+          includeErrorInReport: true,
+        },
       );
     });
   }
 
   it("answers arguments that are not an object with a JSON-RPC error, and keeps serving", async () => {
-    const notObject = fc.oneof(fc.jsonValue({ maxDepth: 3 }), deep, hugeString).filter((v) => typeof v !== "object" || v === null || Array.isArray(v));
+    const notObject = fc
+      .oneof(fc.jsonValue({ maxDepth: 3 }), deep, hugeString)
+      .filter((v) => typeof v !== "object" || v === null || Array.isArray(v));
     await fc.assert(
       fc.asyncProperty(notObject, fc.constantFrom(...allTools.map((t) => t.name)), async (value, tool) => {
         nonObjectCases += 1;
         const outcome = await within(
           CALL_MS,
           `${tool} with arguments ${JSON.stringify(value).slice(0, 40)}`,
-          server.client.request({ method: "tools/call", params: { name: tool, arguments: value as Record<string, unknown> } }, CallToolResultSchema).then(
-            (result) => ({ result }),
-            (error: unknown) => ({ error }),
-          ),
+          server.client
+            .request(
+              { method: "tools/call", params: { name: tool, arguments: value as Record<string, unknown> } },
+              CallToolResultSchema,
+            )
+            .then(
+              (result) => ({ result }),
+              (error: unknown) => ({ error }),
+            ),
         );
         if ("result" in outcome) {
           assert.equal(outcome.result.isError, true, "not data");

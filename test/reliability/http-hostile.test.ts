@@ -41,10 +41,17 @@ interface Answer {
 /** A JSON-RPC error object as the spec and the SDK write it. */
 function assertJsonRpcError(answer: Answer, codes: number[], what: string): void {
   assert.match(answer.type, /^application\/json/, `${what}: JSON (${answer.status} ${answer.body.slice(0, 200)})`);
-  const body = JSON.parse(answer.body) as { jsonrpc?: unknown; error?: { code?: unknown; message?: unknown }; id?: unknown };
+  const body = JSON.parse(answer.body) as {
+    jsonrpc?: unknown;
+    error?: { code?: unknown; message?: unknown };
+    id?: unknown;
+  };
   assert.equal(body.jsonrpc, "2.0", `${what}: jsonrpc 2.0`);
   assert.ok(Number.isInteger(body.error?.code), `${what}: an integer error code`);
-  assert.ok(codes.includes(body.error!.code as number), `${what}: code ${String(body.error?.code)} is one of ${codes.join(", ")}`);
+  assert.ok(
+    codes.includes(body.error!.code as number),
+    `${what}: code ${String(body.error?.code)} is one of ${codes.join(", ")}`,
+  );
   assert.equal(typeof body.error?.message, "string", `${what}: a message`);
   assert.ok("id" in body, `${what}: an id (null when unknown)`);
 }
@@ -69,7 +76,12 @@ describe(`HTTP server under hostile requests (built, ${SCALE})`, () => {
   const figures: string[] = [];
   let requestsSent = 0;
 
-  const send = async (init: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Uint8Array }): Promise<Answer> => {
+  const send = async (init: {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string | Uint8Array;
+  }): Promise<Answer> => {
     requestsSent += 1;
     const response = await fetch(`${server.url}${init.path ?? "/mcp"}`, {
       method: init.method ?? "POST",
@@ -89,7 +101,12 @@ describe(`HTTP server under hostile requests (built, ${SCALE})`, () => {
     assert.equal(health.status, 200);
     // A session belongs to the credential headers that created it: the same ones throughout.
     const credentials = { "x-nectar-access-token": tokens.accessToken, "x-nectar-domain-name": "acme" };
-    const init = await fetch(`${server.url}/mcp`, { method: "POST", headers: { ...JSON_HEADERS, ...credentials }, body: JSON.stringify(initialize()), signal: AbortSignal.timeout(10_000) });
+    const init = await fetch(`${server.url}/mcp`, {
+      method: "POST",
+      headers: { ...JSON_HEADERS, ...credentials },
+      body: JSON.stringify(initialize()),
+      signal: AbortSignal.timeout(10_000),
+    });
     assert.equal(init.status, 200);
     const session = init.headers.get("mcp-session-id")!;
     await init.text();
@@ -113,8 +130,15 @@ describe(`HTTP server under hostile requests (built, ${SCALE})`, () => {
   after(async () => {
     await server?.stop();
     await dxp?.close();
-    console.log(`\nHTTP hostile (${SCALE}): ${requestsSent} requests over fetch, plus raw-socket ones\n${figures.join("\n")}`);
-    saveResult({ file: "http-hostile", lines: [`HTTP hostile: ${requestsSent} fetch requests + raw sockets; ${figures.join("; ")}`], casesTried: requestsSent, callsServed: requestsSent });
+    console.log(
+      `\nHTTP hostile (${SCALE}): ${requestsSent} requests over fetch, plus raw-socket ones\n${figures.join("\n")}`,
+    );
+    saveResult({
+      file: "http-hostile",
+      lines: [`HTTP hostile: ${requestsSent} fetch requests + raw sockets; ${figures.join("; ")}`],
+      casesTried: requestsSent,
+      callsServed: requestsSent,
+    });
   });
 
   it("answers a body that is not JSON with 400 and a JSON-RPC parse error", async () => {
@@ -127,7 +151,20 @@ describe(`HTTP server under hostile requests (built, ${SCALE})`, () => {
   });
 
   it("answers JSON that is not JSON-RPC, or names another jsonrpc version, with 400 and a JSON-RPC error", async () => {
-    const bodies = ["{}", '{"foo":1}', "42", '"text"', "null", "true", '{"jsonrpc":"2.0"}', '{"jsonrpc":"1.0","id":1,"method":"ping"}', '{"jsonrpc":2,"id":1,"method":"ping"}', '{"jsonrpc":"2.0","method":5,"id":1}', '{"jsonrpc":"2.0","id":{"a":1},"method":"ping"}', "[1,2,3]"];
+    const bodies = [
+      "{}",
+      '{"foo":1}',
+      "42",
+      '"text"',
+      "null",
+      "true",
+      '{"jsonrpc":"2.0"}',
+      '{"jsonrpc":"1.0","id":1,"method":"ping"}',
+      '{"jsonrpc":2,"id":1,"method":"ping"}',
+      '{"jsonrpc":"2.0","method":5,"id":1}',
+      '{"jsonrpc":"2.0","id":{"a":1},"method":"ping"}',
+      "[1,2,3]",
+    ];
     for (const body of bodies) {
       const answer = await post(body);
       assert.equal(answer.status, 400, `${body}: ${answer.body}`);
@@ -151,8 +188,18 @@ describe(`HTTP server under hostile requests (built, ${SCALE})`, () => {
     assertJsonRpcError(answer, [-32600], "batch of 1000");
 
     const before = sim.requests.length;
-    const calls = Array.from({ length: 100 }, (_, i) => ({ jsonrpc: "2.0", id: i, method: "tools/call", params: { name: "get_tenant_names", arguments: {} } }));
-    const headers = { ...JSON_HEADERS, accept: "application/json", "x-nectar-access-token": tokens.accessToken, "x-nectar-domain-name": "acme" };
+    const calls = Array.from({ length: 100 }, (_, i) => ({
+      jsonrpc: "2.0",
+      id: i,
+      method: "tools/call",
+      params: { name: "get_tenant_names", arguments: {} },
+    }));
+    const headers = {
+      ...JSON_HEADERS,
+      accept: "application/json",
+      "x-nectar-access-token": tokens.accessToken,
+      "x-nectar-domain-name": "acme",
+    };
     const tooMany = await post(calls, headers);
     assert.equal(tooMany.status, 400);
     assertJsonRpcError(tooMany, [-32600], "batch of 100 tool calls");
@@ -165,13 +212,21 @@ describe(`HTTP server under hostile requests (built, ${SCALE})`, () => {
     assert.deepEqual(new Set(messages.map((m) => m.id)).size, 8);
     const upstream = sim.requests.length - before;
     assert.ok(upstream <= 8, `at most one DXP request per call (${upstream})`);
-    figures.push(`batch of 1000: 400; batch of 100 tool calls: 400; batch of 8 tool calls: 8 answers in ${Date.now() - started} ms, ${upstream} DXP request(s)`);
+    figures.push(
+      `batch of 1000: 400; batch of 100 tool calls: 400; batch of 8 tool calls: 8 answers in ${Date.now() - started} ms, ${upstream} DXP request(s)`,
+    );
     await assertServing();
   });
 
   it("answers a wrong or missing Content-Type with 415", async () => {
     const ping = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" });
-    for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx", undefined]) {
+    for (const type of [
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=x",
+      "application/jsonx",
+      undefined,
+    ]) {
       const headers: Record<string, string> = { accept: JSON_HEADERS.accept };
       if (type) headers["content-type"] = type;
       const answer = await send({ headers, body: ping });
@@ -182,17 +237,28 @@ describe(`HTTP server under hostile requests (built, ${SCALE})`, () => {
   });
 
   it("serves a client that sends no Accept header (or only application/json) with plain JSON", async () => {
-    const variants: Record<string, string>[] = [{ "content-type": "application/json" }, { "content-type": "application/json", accept: "application/json" }];
+    const variants: Record<string, string>[] = [
+      { "content-type": "application/json" },
+      { "content-type": "application/json", accept: "application/json" },
+    ];
     for (const headers of variants) {
       const answer = await send({ headers, body: JSON.stringify(initialize()) });
       assert.equal(answer.status, 200, answer.body);
       assert.match(answer.type, /^application\/json/);
-      assert.equal((JSON.parse(answer.body) as { result: { serverInfo: { name: string } } }).result.serverInfo.name, "nectar-dxp-mcp");
+      assert.equal(
+        (JSON.parse(answer.body) as { result: { serverInfo: { name: string } } }).result.serverInfo.name,
+        "nectar-dxp-mcp",
+      );
     }
   });
 
   it("answers a body over 1 MiB with 413, with or without Content-Length", async () => {
-    const big = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping", params: { pad: "x".repeat(1024 * 1024 + 10) } });
+    const big = JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "ping",
+      params: { pad: "x".repeat(1024 * 1024 + 10) },
+    });
     const declared = await post(big);
     assert.equal(declared.status, 413);
     assertJsonRpcError(declared, [-32000], "oversize with Content-Length");
@@ -204,8 +270,18 @@ describe(`HTTP server under hostile requests (built, ${SCALE})`, () => {
       },
     });
     requestsSent += 1;
-    const response = await fetch(`${server.url}/mcp`, { method: "POST", headers: JSON_HEADERS, body: stream, duplex: "half", signal: AbortSignal.timeout(15_000) } as RequestInit);
-    const chunked: Answer = { status: response.status, type: response.headers.get("content-type") ?? "", body: await response.text() };
+    const response = await fetch(`${server.url}/mcp`, {
+      method: "POST",
+      headers: JSON_HEADERS,
+      body: stream,
+      duplex: "half",
+      signal: AbortSignal.timeout(15_000),
+    } as RequestInit);
+    const chunked: Answer = {
+      status: response.status,
+      type: response.headers.get("content-type") ?? "",
+      body: await response.text(),
+    };
     assert.equal(chunked.status, 413, chunked.body.slice(0, 200));
     assertJsonRpcError(chunked, [-32000], "oversize, chunked");
     await assertServing();
@@ -247,7 +323,12 @@ describe(`HTTP server under hostile requests (built, ${SCALE})`, () => {
   it("refuses X-Nectar-* values the HTTP stack lets through (spaces, tabs, bytes over 0x7f) with 400 and a JSON-RPC error", async () => {
     const request = (header: string) =>
       `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Type: application/json\r\nAccept: application/json\r\nConnection: close\r\n${header}\r\nContent-Length: 2\r\n\r\n{}`;
-    for (const header of ["X-Nectar-Access-Token: abc def", "X-Nectar-Access-Token: abc\tdef", "X-Nectar-Domain-Name: acme\xe9", "X-Nectar-DXP-URL: http://127.0.0.1:1/\xff"]) {
+    for (const header of [
+      "X-Nectar-Access-Token: abc def",
+      "X-Nectar-Access-Token: abc\tdef",
+      "X-Nectar-Domain-Name: acme\xe9",
+      "X-Nectar-DXP-URL: http://127.0.0.1:1/\xff",
+    ]) {
       const raw = await rawExchange(server.port, Buffer.from(request(header), "latin1"));
       assert.equal(rawStatus(raw), 400, `${JSON.stringify(header)}: ${JSON.stringify(raw.slice(0, 300))}`);
       const body = raw.slice(raw.indexOf("\r\n\r\n") + 4);
@@ -258,13 +339,22 @@ describe(`HTTP server under hostile requests (built, ${SCALE})`, () => {
   });
 
   it("answers absurd header sizes with 431 from the HTTP stack and stays up", async () => {
-    const big = await rawExchange(server.port, `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Nectar-Access-Token: ${"a".repeat(64 * 1024)}\r\n\r\n`);
+    const big = await rawExchange(
+      server.port,
+      `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Nectar-Access-Token: ${"a".repeat(64 * 1024)}\r\n\r\n`,
+    );
     const many = await rawExchange(
       server.port,
       `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n${Array.from({ length: 3000 }, (_, i) => `X-Pad-${i}: ${"b".repeat(8)}`).join("\r\n")}\r\n\r\n`,
     );
-    const huge = await rawExchange(server.port, `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: ${"c".repeat(1024 * 1024)}\r\n\r\n`, 10_000);
-    figures.push(`64 KiB header: ${rawStatus(big)}; 3000 headers: ${rawStatus(many)}; 1 MiB header: ${rawStatus(huge) || "closed"}`);
+    const huge = await rawExchange(
+      server.port,
+      `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: ${"c".repeat(1024 * 1024)}\r\n\r\n`,
+      10_000,
+    );
+    figures.push(
+      `64 KiB header: ${rawStatus(big)}; 3000 headers: ${rawStatus(many)}; 1 MiB header: ${rawStatus(huge) || "closed"}`,
+    );
     assert.equal(rawStatus(big), 431);
     assert.equal(rawStatus(many), 431);
     assert.ok([431, 0].includes(rawStatus(huge)), `1 MiB header: ${rawStatus(huge)}`);
@@ -272,16 +362,39 @@ describe(`HTTP server under hostile requests (built, ${SCALE})`, () => {
   });
 
   it(`answers ${GARBAGE} random garbage requests with correct HTTP / JSON-RPC errors, none with 5xx, and stays up`, async () => {
-    const token = fc.string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789-._~+/=: "), maxLength: 40 });
+    const token = fc.string({
+      unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789-._~+/=: "),
+      maxLength: 40,
+    });
     const headerArb = fc.record(
       {
-        "content-type": fc.constantFrom("application/json", "text/plain", "application/json; charset=utf-8", "multipart/form-data", "*/*", "application/jsonrequest"),
-        accept: fc.constantFrom("application/json", "text/event-stream", "application/json, text/event-stream", "*/*", "text/html", "garbage"),
+        "content-type": fc.constantFrom(
+          "application/json",
+          "text/plain",
+          "application/json; charset=utf-8",
+          "multipart/form-data",
+          "*/*",
+          "application/jsonrequest",
+        ),
+        accept: fc.constantFrom(
+          "application/json",
+          "text/event-stream",
+          "application/json, text/event-stream",
+          "*/*",
+          "text/html",
+          "garbage",
+        ),
         "mcp-session-id": token,
         "mcp-protocol-version": fc.constantFrom("2025-06-18", "2025-03-26", "2024-11-05", "1999-01-01", "garbage"),
         "x-nectar-access-token": token,
         "x-nectar-domain-name": token,
-        "x-nectar-dxp-url": fc.constantFrom("http://169.254.169.254/latest", "file:///etc/passwd", "https://evil.example.com", "http://127.0.0.1:1", "gopher://x"),
+        "x-nectar-dxp-url": fc.constantFrom(
+          "http://169.254.169.254/latest",
+          "file:///etc/passwd",
+          "https://evil.example.com",
+          "http://127.0.0.1:1",
+          "gopher://x",
+        ),
         origin: fc.constantFrom("https://evil.example.com", "null", "http://127.0.0.1"),
         "x-mcp-tools": token,
       },
@@ -291,8 +404,26 @@ describe(`HTTP server under hostile requests (built, ${SCALE})`, () => {
       {
         jsonrpc: fc.constantFrom("2.0", "1.0", 2, null),
         id: fc.oneof(fc.integer(), fc.string({ maxLength: 8 }), fc.constant(null), fc.jsonValue({ maxDepth: 1 })),
-        method: fc.oneof(fc.constantFrom("initialize", "ping", "tools/list", "tools/call", "notifications/initialized", "resources/list", "prompts/get", "logging/setLevel"), fc.string({ maxLength: 12 })),
-        params: fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.record({ name: fc.constantFrom("get_users", "configure_connection", "nope"), arguments: fc.jsonValue({ maxDepth: 2 }) })),
+        method: fc.oneof(
+          fc.constantFrom(
+            "initialize",
+            "ping",
+            "tools/list",
+            "tools/call",
+            "notifications/initialized",
+            "resources/list",
+            "prompts/get",
+            "logging/setLevel",
+          ),
+          fc.string({ maxLength: 12 }),
+        ),
+        params: fc.oneof(
+          fc.jsonValue({ maxDepth: 3 }),
+          fc.record({
+            name: fc.constantFrom("get_users", "configure_connection", "nope"),
+            arguments: fc.jsonValue({ maxDepth: 2 }),
+          }),
+        ),
       },
       { requiredKeys: [] },
     );
@@ -305,7 +436,23 @@ describe(`HTTP server under hostile requests (built, ${SCALE})`, () => {
     );
     const requestArb = fc.record({
       method: fc.constantFrom("GET", "POST", "POST", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "FOO"),
-      path: fc.constantFrom("/mcp", "/mcp", "/mcp", "/mcp/", "/mcp?x=1", "/MCP", "/healthz", "/readyz", "/", "/../etc/passwd", "/%2e%2e/mcp", "/mcp/../healthz", "//mcp", "/mcp%00", "/_sim/faults"),
+      path: fc.constantFrom(
+        "/mcp",
+        "/mcp",
+        "/mcp",
+        "/mcp/",
+        "/mcp?x=1",
+        "/MCP",
+        "/healthz",
+        "/readyz",
+        "/",
+        "/../etc/passwd",
+        "/%2e%2e/mcp",
+        "/mcp/../healthz",
+        "//mcp",
+        "/mcp%00",
+        "/_sim/faults",
+      ),
       headers: headerArb,
       body: bodyArb,
     });
@@ -348,9 +495,17 @@ describe(`HTTP server under hostile requests (built, ${SCALE})`, () => {
         problems.push(`${where}: ${(error as Error).message.split("\n")[0]}`);
       }
     });
-    const byStatus = [...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(" ");
+    const byStatus = [...statuses]
+      .sort(([a], [b]) => a - b)
+      .map(([s, n]) => `${s}×${n}`)
+      .join(" ");
     figures.push(`${GARBAGE} garbage requests: ${byStatus}`);
-    console.log(table(["status", "count"], [...statuses].sort(([a], [b]) => a - b).map(([s, n]) => [String(s), String(n)])));
+    console.log(
+      table(
+        ["status", "count"],
+        [...statuses].sort(([a], [b]) => a - b).map(([s, n]) => [String(s), String(n)]),
+      ),
+    );
     assert.deepEqual(problems.slice(0, 20), [], `${problems.length} problem(s)`);
     await assertServing();
   });
@@ -367,14 +522,24 @@ describe(`HTTP server under hostile requests (built, ${SCALE})`, () => {
       `GET /${"a".repeat(100_000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
       "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03",
     ];
-    const random = fc.sample(fc.uint8Array({ minLength: 1, maxLength: 2048 }), { numRuns: RAW_GARBAGE, seed: 42 }).map((b) => Buffer.concat([Buffer.from(b), Buffer.from("\r\n\r\n")]));
+    const random = fc
+      .sample(fc.uint8Array({ minLength: 1, maxLength: 2048 }), { numRuns: RAW_GARBAGE, seed: 42 })
+      .map((b) => Buffer.concat([Buffer.from(b), Buffer.from("\r\n\r\n")]));
     const statuses = new Map<number, number>();
     await pool([...crafted.map((c) => Buffer.from(c, "latin1")), ...random], 16, async (payload) => {
       const status = rawStatus(await rawExchange(server.port, payload, 5000));
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
-      assert.ok(status === 0 || (status >= 400 && status < 500) || status === 505, `status ${status} for ${JSON.stringify(payload.subarray(0, 60).toString("latin1"))}`);
+      assert.ok(
+        status === 0 || (status >= 400 && status < 500) || status === 505,
+        `status ${status} for ${JSON.stringify(payload.subarray(0, 60).toString("latin1"))}`,
+      );
     });
-    figures.push(`${crafted.length + RAW_GARBAGE} raw payloads: ${[...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s || "closed"}×${n}`).join(" ")}`);
+    figures.push(
+      `${crafted.length + RAW_GARBAGE} raw payloads: ${[...statuses]
+        .sort(([a], [b]) => a - b)
+        .map(([s, n]) => `${s || "closed"}×${n}`)
+        .join(" ")}`,
+    );
     await assertServing();
   });
 

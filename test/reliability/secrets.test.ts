@@ -32,14 +32,35 @@ const ROUNDS = sized(1, 3);
 /** Fault scenarios the workload runs under (the upstream's own socket switches included). */
 const SCENARIOS: { name: string; arm(u: Upstream): void }[] = [
   { name: "none", arm: () => {} },
-  { name: "401 then refresh", arm: (u) => u.sim.setFaults({ failNext: [{ kind: "expire-token" }, { kind: "expire-token" }] }) },
-  { name: "refresh rejected", arm: (u) => u.sim.setFaults({ failNext: [{ kind: "expire-token" }], rejectRefresh: true }) },
+  {
+    name: "401 then refresh",
+    arm: (u) => u.sim.setFaults({ failNext: [{ kind: "expire-token" }, { kind: "expire-token" }] }),
+  },
+  {
+    name: "refresh rejected",
+    arm: (u) => u.sim.setFaults({ failNext: [{ kind: "expire-token" }], rejectRefresh: true }),
+  },
   { name: "5xx storm", arm: (u) => u.sim.setFaults({ rate5xx: 1, status5xx: 502 }) },
   { name: "429 storm", arm: (u) => u.sim.setFaults({ rate429: 1, retryAfterSeconds: 30 }) },
-  { name: "malformed, HTML, truncated", arm: (u) => u.sim.setFaults({ failNext: [{ kind: "malformed" }, { kind: "status", status: 200, body: "html" }, { kind: "truncated" }] }) },
+  {
+    name: "malformed, HTML, truncated",
+    arm: (u) =>
+      u.sim.setFaults({
+        failNext: [{ kind: "malformed" }, { kind: "status", status: 200, body: "html" }, { kind: "truncated" }],
+      }),
+  },
   { name: "hang", arm: (u) => u.sim.setFaults({ failNext: [{ kind: "hang", ms: TIMEOUT_MS + 500 }] }) },
   { name: "huge", arm: (u) => u.sim.setFaults({ failNext: [{ kind: "huge", bytes: 11 * 1024 * 1024 }] }) },
-  { name: "403 and 404", arm: (u) => u.sim.setFaults({ failNext: [{ kind: "status", status: 403 }, { kind: "status", status: 404 }] }) },
+  {
+    name: "403 and 404",
+    arm: (u) =>
+      u.sim.setFaults({
+        failNext: [
+          { kind: "status", status: 403 },
+          { kind: "status", status: 404 },
+        ],
+      }),
+  },
   { name: "connection reset", arm: (u) => (u.reset = "all") },
   { name: "dropped mid-body", arm: (u) => (u.dropMidBody = 3) },
 ];
@@ -48,7 +69,12 @@ async function initializeOn(url: string, headers: Record<string, string>): Promi
   const response = await fetch(`${url}/mcp`, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/json", ...headers },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 0, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "secrets", version: "1" } } }),
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: 0,
+      method: "initialize",
+      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "secrets", version: "1" } },
+    }),
     signal: AbortSignal.timeout(10_000),
   });
   await response.text();
@@ -94,7 +120,12 @@ describe(`secrets in everything the server writes (${SCALE})`, () => {
     const stdioEnv = issue(2);
     const httpEnv = issue(2);
     [stdio, stdioForBadTokens, http] = await Promise.all([
-      stdioServer({ NECTAR_DXP_URL: upstream.url, NECTAR_ACCESS_TOKEN: stdioEnv.accessToken, NECTAR_REFRESH_TOKEN: stdioEnv.refreshToken, NECTAR_DOMAIN_NAME: "acme" }),
+      stdioServer({
+        NECTAR_DXP_URL: upstream.url,
+        NECTAR_ACCESS_TOKEN: stdioEnv.accessToken,
+        NECTAR_REFRESH_TOKEN: stdioEnv.refreshToken,
+        NECTAR_DOMAIN_NAME: "acme",
+      }),
       stdioServer({ NECTAR_DXP_URL: upstream.url, NECTAR_DOMAIN_NAME: "acme" }),
       startHttpChild({
         NECTAR_DXP_URL: upstream.url,
@@ -116,7 +147,9 @@ describe(`secrets in everything the server writes (${SCALE})`, () => {
     await upstream?.close();
     const tokens = allTokens();
     const bytes = outputs.reduce((n, [, t]) => n + t.length, 0);
-    console.log(`\nSecrets (${SCALE}): ${calls} calls; ${tokens.size} tokens (${upstream.rotated.size} rotated) checked against ${(bytes / 1024).toFixed(0)} KiB of output; leaks found: ${leaksMain + leaksBadToken}`);
+    console.log(
+      `\nSecrets (${SCALE}): ${calls} calls; ${tokens.size} tokens (${upstream.rotated.size} rotated) checked against ${(bytes / 1024).toFixed(0)} KiB of output; leaks found: ${leaksMain + leaksBadToken}`,
+    );
     saveResult({
       file: "secrets",
       lines: [
@@ -142,7 +175,13 @@ describe(`secrets in everything the server writes (${SCALE})`, () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: ["--require", preload(), CLI, "--stdio"],
-      env: { PATH: process.env.PATH ?? "", DEBUG_MODE: "true", NECTAR_TIMEOUT_MS: String(TIMEOUT_MS), NECTAR_CACHE_TTL_SECONDS: "0", ...env },
+      env: {
+        PATH: process.env.PATH ?? "",
+        DEBUG_MODE: "true",
+        NECTAR_TIMEOUT_MS: String(TIMEOUT_MS),
+        NECTAR_CACHE_TTL_SECONDS: "0",
+        ...env,
+      },
       stderr: "pipe",
     });
     let stderr = "";
@@ -182,11 +221,22 @@ describe(`secrets in everything the server writes (${SCALE})`, () => {
       signal: AbortSignal.timeout(20_000),
     });
     const text = await response.text();
-    outputs.push([`HTTP ${response.status}`, `${[...response.headers].map(([k, v]) => `${k}: ${v}`).join("\n")}\n\n${text}`]);
+    outputs.push([
+      `HTTP ${response.status}`,
+      `${[...response.headers].map(([k, v]) => `${k}: ${v}`).join("\n")}\n\n${text}`,
+    ]);
     return { response, text };
   };
-  const toolCall = (headers: Record<string, string>, name: string, args: Record<string, unknown> = {}, stream = false) =>
-    rpc({ ...headers, accept: stream ? "application/json, text/event-stream" : "application/json" }, { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name, arguments: args } });
+  const toolCall = (
+    headers: Record<string, string>,
+    name: string,
+    args: Record<string, unknown> = {},
+    stream = false,
+  ) =>
+    rpc(
+      { ...headers, accept: stream ? "application/json, text/event-stream" : "application/json" },
+      { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name, arguments: args } },
+    );
 
   // ------------------------------------------------------------------ the workload
 
@@ -196,7 +246,11 @@ describe(`secrets in everything the server writes (${SCALE})`, () => {
     const httpSessions = await Promise.all(
       [undefined, ...headerUsers].map(async (user) => {
         const headers: Record<string, string> = user
-          ? { "x-nectar-access-token": user.accessToken, "x-nectar-refresh-token": user.refreshToken, "x-nectar-domain-name": "globex" }
+          ? {
+              "x-nectar-access-token": user.accessToken,
+              "x-nectar-refresh-token": user.refreshToken,
+              "x-nectar-domain-name": "globex",
+            }
           : {};
         return { ...headers, "mcp-session-id": await initializeOn(http.url, headers) };
       }),
@@ -214,8 +268,20 @@ describe(`secrets in everything the server writes (${SCALE})`, () => {
       }
       // Credentials from configure_connection, on both.
       const session = { "mcp-session-id": await initializeOn(http.url, {}) };
-      assert.equal((await stdio.call("configure_connection", { accessToken: configured[0]!.accessToken, refreshToken: configured[0]!.refreshToken, domainName: "globex" })).isError, undefined);
-      await toolCall(session, "configure_connection", { accessToken: configured[1]!.accessToken, refreshToken: configured[1]!.refreshToken });
+      assert.equal(
+        (
+          await stdio.call("configure_connection", {
+            accessToken: configured[0]!.accessToken,
+            refreshToken: configured[0]!.refreshToken,
+            domainName: "globex",
+          })
+        ).isError,
+        undefined,
+      );
+      await toolCall(session, "configure_connection", {
+        accessToken: configured[1]!.accessToken,
+        refreshToken: configured[1]!.refreshToken,
+      });
       for (const scenario of SCENARIOS.slice(0, 4)) {
         scenario.arm(upstream);
         const few = ["get_session_summary", "get_tenant_names", "get_connection_status"];
@@ -224,8 +290,14 @@ describe(`secrets in everything the server writes (${SCALE})`, () => {
       }
       await stdio.call("configure_connection", { clear: true });
       // Refusals: a header that is not a valid token, an unknown session.
-      await toolCall({ "x-nectar-access-token": `${configured[1]!.accessToken} trailing`, "x-nectar-domain-name": "acme" }, "get_tenant_names");
-      await toolCall({ "x-nectar-access-token": configured[1]!.accessToken, "mcp-session-id": "unknown" }, "get_tenant_names");
+      await toolCall(
+        { "x-nectar-access-token": `${configured[1]!.accessToken} trailing`, "x-nectar-domain-name": "acme" },
+        "get_tenant_names",
+      );
+      await toolCall(
+        { "x-nectar-access-token": configured[1]!.accessToken, "mcp-session-id": "unknown" },
+        "get_tenant_names",
+      );
     }
     await stdio.close();
     const scanned: [string, string][] = [...outputs, ["HTTP stderr", http.stderr()]];
@@ -262,7 +334,9 @@ describe(`secrets in everything the server writes (${SCALE})`, () => {
       );
     await Promise.all([overStdio(), overHttp()]);
     await stdioForBadTokens.close();
-    const found = [...outputs.slice(mark), ["HTTP stderr", http.stderr().slice(stderrMark)] as [string, string]].filter(([, text]) => text.includes(secret)).map(([where]) => where);
+    const found = [...outputs.slice(mark), ["HTTP stderr", http.stderr().slice(stderrMark)] as [string, string]]
+      .filter(([, text]) => text.includes(secret))
+      .map(([where]) => where);
     leaksBadToken = found.length;
     assert.deepEqual(found, [], `the token appeared in: ${found.join(", ")}`);
   });

@@ -78,13 +78,21 @@ class SoakClient {
     if (method === "initialize") this.session = response.headers.get("mcp-session-id") ?? "";
     if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${text.slice(0, 200)}`);
     const json = response.headers.get("content-type")?.startsWith("text/event-stream")
-      ? text.split("\n").filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)).at(-1)!
+      ? text
+          .split("\n")
+          .filter((l) => l.startsWith("data: "))
+          .map((l) => l.slice(6))
+          .at(-1)!
       : text;
     return JSON.parse(json) as { result?: unknown; error?: { message: string } };
   }
 
   async connect(): Promise<void> {
-    await this.#rpc("initialize", { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: `soak-${this.index}`, version: "1.0.0" } });
+    await this.#rpc("initialize", {
+      protocolVersion: "2025-06-18",
+      capabilities: {},
+      clientInfo: { name: `soak-${this.index}`, version: "1.0.0" },
+    });
     assert.ok(this.session, "a session id");
   }
 
@@ -121,7 +129,14 @@ function nextCall(n: number): [DataTool, Record<string, unknown>] {
     case 1:
       return ["get_detailed_session_list", { pageNumber: 1 + Math.floor(Math.random() * 20), pageSize: 5 }];
     case 2:
-      return ["get_users", { search: pick(["a", "e", "dallas", "o", "li", ""]), pageSize: 5, pageNumber: 1 + Math.floor(Math.random() * 3) }];
+      return [
+        "get_users",
+        {
+          search: pick(["a", "e", "dallas", "o", "li", ""]),
+          pageSize: 5,
+          pageNumber: 1 + Math.floor(Math.random() * 3),
+        },
+      ];
     case 3:
       return ["get_locations", { pageSize: 5, pageNumber: 1 + Math.floor(Math.random() * 3) }];
     case 4:
@@ -180,7 +195,9 @@ describe(`soak over HTTP (${SCALE}: ${CALLS} calls, ${CLIENTS} clients, ${FAULT_
       lines,
       callsServed: calls.length,
       leaksFound: leaks,
-      memoryDrift: memory.end ? `RSS start ${MiB(memory.start)} → middle ${MiB(memory.middle)} → end ${MiB(memory.end)} (${memory.end >= memory.start ? "+" : ""}${MiB(memory.end - memory.start)})` : undefined,
+      memoryDrift: memory.end
+        ? `RSS start ${MiB(memory.start)} → middle ${MiB(memory.middle)} → end ${MiB(memory.end)} (${memory.end >= memory.start ? "+" : ""}${MiB(memory.end - memory.start)})`
+        : undefined,
     });
   });
 
@@ -189,7 +206,12 @@ describe(`soak over HTTP (${SCALE}: ${CALLS} calls, ${CLIENTS} clients, ${FAULT_
     let statusIndex = 0;
     const statuses = [500, 502, 503] as const;
     // Half the faults are 429 (Retry-After 1 s), half 5xx: together 5% of DXP requests.
-    sim.setFaults({ rate429: FAULT_RATE / 2, retryAfterSeconds: 1, rate5xx: FAULT_RATE / 2 / (1 - FAULT_RATE / 2), status5xx: 503 });
+    sim.setFaults({
+      rate429: FAULT_RATE / 2,
+      retryAfterSeconds: 1,
+      rate5xx: FAULT_RATE / 2 / (1 - FAULT_RATE / 2),
+      status5xx: 503,
+    });
     let issued = 0;
     const started = Date.now();
     const cpuAtStart = cpuMs(server.pid);
@@ -224,7 +246,10 @@ describe(`soak over HTTP (${SCALE}: ${CALLS} calls, ${CLIENTS} clients, ${FAULT_
     for (const r of sim.requests) {
       const owner = clientOfToken.get(r.token ?? "");
       assert.ok(owner, `every DXP request carried a known client's token (${r.path})`);
-      assert.ok(r.tenant === owner.tenant || r.tenant === null, `a request with ${owner.index}'s token asked for tenant ${r.tenant}, not ${owner.tenant}`);
+      assert.ok(
+        r.tenant === owner.tenant || r.tenant === null,
+        `a request with ${owner.index}'s token asked for tenant ${r.tenant}, not ${owner.tenant}`,
+      );
       if (!byClient.has(owner.index)) byClient.set(owner.index, []);
       byClient.get(owner.index)!.push(r);
     }
@@ -244,25 +269,34 @@ describe(`soak over HTTP (${SCALE}: ${CALLS} calls, ${CLIENTS} clients, ${FAULT_
         if (!attempts.has(key)) attempts.set(key, []);
         attempts.get(key)!.push(r.status);
       }
-      const exhausted = [...attempts.values()].some((s) => s.length >= 1 + RETRIES && s.slice(0, 1 + RETRIES).every((x) => FAULT_STATUSES.has(x)));
+      const exhausted = [...attempts.values()].some(
+        (s) => s.length >= 1 + RETRIES && s.slice(0, 1 + RETRIES).every((x) => FAULT_STATUSES.has(x)),
+      );
       if (!exhausted) shouldHaveSucceeded += 1;
       const result = call.result;
       if (!result || result.isError) {
         const text = result ? textOf(result) : call.failure!;
         if (exhausted && result && /\((429)\)|answered 50[023]/.test(text)) justifiedFailures += 1;
-        else unjustified.push(`${call.tool} ${JSON.stringify(call.args)} (client ${call.client}): ${text.slice(0, 200)} [DXP: ${JSON.stringify([...attempts.values()])}]`);
+        else
+          unjustified.push(
+            `${call.tool} ${JSON.stringify(call.args)} (client ${call.client}): ${text.slice(0, 200)} [DXP: ${JSON.stringify([...attempts.values()])}]`,
+          );
         continue;
       }
       // The answer is this client's: its tenant, nothing of another tenant, no token.
       const data = result.structuredContent as Record<string, unknown>;
       const json = JSON.stringify(result);
-      if ("tenant" in data && data.tenant !== owner.tenant) crossed.push(`${call.tool}: tenant ${String(data.tenant)} for client of ${owner.tenant}`);
-      if (call.tool === "get_tenant_names" && JSON.stringify(data.tenants) !== JSON.stringify([owner.tenant])) crossed.push(`get_tenant_names: ${JSON.stringify(data.tenants)}`);
-      for (const other of DEMO_TENANTS) if (other !== owner.tenant && json.includes(`${other}.example`)) crossed.push(`${call.tool}: ${other}'s data in ${owner.tenant}'s answer`);
+      if ("tenant" in data && data.tenant !== owner.tenant)
+        crossed.push(`${call.tool}: tenant ${String(data.tenant)} for client of ${owner.tenant}`);
+      if (call.tool === "get_tenant_names" && JSON.stringify(data.tenants) !== JSON.stringify([owner.tenant]))
+        crossed.push(`get_tenant_names: ${JSON.stringify(data.tenants)}`);
+      for (const other of DEMO_TENANTS)
+        if (other !== owner.tenant && json.includes(`${other}.example`))
+          crossed.push(`${call.tool}: ${other}'s data in ${owner.tenant}'s answer`);
     }
     const allTokens = clients.flatMap((c) => [c.tokens.accessToken, c.tokens.refreshToken]);
     const found = findLeaks(allTokens, [
-      ...calls.map((c, i) => [`call ${i}`, c.result ? JSON.stringify(c.result) : c.failure ?? ""] as const),
+      ...calls.map((c, i) => [`call ${i}`, c.result ? JSON.stringify(c.result) : (c.failure ?? "")] as const),
       ["server stderr", server.stderr()] as const,
     ]);
     leaks = found.length;
@@ -295,7 +329,9 @@ describe(`soak over HTTP (${SCALE}: ${CALLS} calls, ${CLIENTS} clients, ${FAULT_
     sockets.end = socketCount(server.pid);
     timers.end = (await server.resources()).Timeout ?? 0;
     const readyz = (await (await fetch(`${server.url}/readyz`)).json()) as { sessions: number };
-    lines.push(`sockets: boot ${sockets.boot}, peak ≥ ${sockets.peak}, end ${sockets.end}; timers: boot ${timers.boot}, end ${timers.end}; sessions left ${readyz.sessions}`);
+    lines.push(
+      `sockets: boot ${sockets.boot}, peak ≥ ${sockets.peak}, end ${sockets.end}; timers: boot ${timers.boot}, end ${timers.end}; sessions left ${readyz.sessions}`,
+    );
     console.log(lines.at(-1));
     assert.ok(sockets.end <= sockets.boot + 1, `sockets back near the start: ${sockets.end} vs ${sockets.boot}`);
     assert.ok(timers.end <= timers.boot + 2, `timers back near the start: ${timers.end} vs ${timers.boot}`);
@@ -303,18 +339,32 @@ describe(`soak over HTTP (${SCALE}: ${CALLS} calls, ${CLIENTS} clients, ${FAULT_
   });
 
   it("reclaims idle sessions under load and holds the session cap", async () => {
-    const child = await startHttpChild({ NECTAR_DXP_URL: dxp.url, NECTAR_SESSION_IDLE_SECONDS: "1", NECTAR_MAX_SESSIONS: "50" });
+    const child = await startHttpChild({
+      NECTAR_DXP_URL: dxp.url,
+      NECTAR_SESSION_IDLE_SECONDS: "1",
+      NECTAR_MAX_SESSIONS: "50",
+    });
     try {
       const tokens = sim.issueTokens({ tenants: ["acme"] });
       // The same credential headers on every request: a session belongs to the headers that created it.
-      const headers = { "content-type": "application/json", accept: "application/json", "x-nectar-access-token": tokens.accessToken, "x-nectar-domain-name": "acme" };
+      const headers = {
+        "content-type": "application/json",
+        accept: "application/json",
+        "x-nectar-access-token": tokens.accessToken,
+        "x-nectar-domain-name": "acme",
+      };
       const readyz = async () => ((await (await fetch(`${child.url}/readyz`)).json()) as { sessions: number }).sessions;
       /** A new session's id, or undefined when every slot holds a session in recent use (503, retry later). */
       const open = async (i: number): Promise<string | undefined> => {
         const init = await fetch(`${child.url}/mcp`, {
           method: "POST",
           headers,
-          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: `s${i}`, version: "1" } } }),
+          body: JSON.stringify({
+            jsonrpc: "2.0",
+            id: 1,
+            method: "initialize",
+            params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: `s${i}`, version: "1" } },
+          }),
         });
         await init.text();
         if (init.status === 503) return undefined;
@@ -330,23 +380,32 @@ describe(`soak over HTTP (${SCALE}: ${CALLS} calls, ${CLIENTS} clients, ${FAULT_
         }
       })();
       const outcomes = { ok: 0, expired: 0, full: 0 };
-      const ids = await pool(Array.from({ length: 200 }, (_, i) => i), 32, async (i) => {
-        const id = await open(i);
-        if (!id) {
-          outcomes.full += 1;
-          return undefined;
-        }
-        const call = await fetch(`${child.url}/mcp`, {
-          method: "POST",
-          headers: { ...headers, "mcp-session-id": id, "mcp-protocol-version": "2025-06-18" },
-          body: JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "get_tenant_platforms", arguments: {} } }),
-        });
-        await call.text();
-        if (call.status === 200) outcomes.ok += 1;
-        else if (call.status === 404) outcomes.expired += 1;
-        else assert.fail(`a call on a fresh session answered ${call.status}`);
-        return id;
-      });
+      const ids = await pool(
+        Array.from({ length: 200 }, (_, i) => i),
+        32,
+        async (i) => {
+          const id = await open(i);
+          if (!id) {
+            outcomes.full += 1;
+            return undefined;
+          }
+          const call = await fetch(`${child.url}/mcp`, {
+            method: "POST",
+            headers: { ...headers, "mcp-session-id": id, "mcp-protocol-version": "2025-06-18" },
+            body: JSON.stringify({
+              jsonrpc: "2.0",
+              id: 2,
+              method: "tools/call",
+              params: { name: "get_tenant_platforms", arguments: {} },
+            }),
+          });
+          await call.text();
+          if (call.status === 200) outcomes.ok += 1;
+          else if (call.status === 404) outcomes.expired += 1;
+          else assert.fail(`a call on a fresh session answered ${call.status}`);
+          return id;
+        },
+      );
       polling = false;
       await poller;
       const afterLoad = await readyz();

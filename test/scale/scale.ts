@@ -38,7 +38,10 @@ const children = new Set<ChildProcess>();
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 function run(name: string, command: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(command, args, { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const out = createWriteStream(join(dir, `${name}.log`), { flags: "a" });
   child.stdout!.pipe(out);
   child.stderr!.pipe(out);
@@ -49,7 +52,12 @@ function run(name: string, command: string, args: string[], env: Record<string, 
 
 async function until(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
   for (let i = 0; i < 2400; i++) {
-    if (await Promise.resolve().then(check).catch(() => false)) return;
+    if (
+      await Promise.resolve()
+        .then(check)
+        .catch(() => false)
+    )
+      return;
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`${what} never happened (logs in ${dir})`);
@@ -83,7 +91,20 @@ interface User {
   headers: Record<string, string>;
 }
 
-const tally = { made: 0, failed: 0, failedNotInFlightAtKill: 0, killedAt: Number.POSITIVE_INFINITY, clientsInFlightAtKill: 0, retriedOk: 0, retryFailed: 0, inFlight: 0, inFlightAtKill: 0, leaks: 0, lost: 0, backends: new Map<string, number>() };
+const tally = {
+  made: 0,
+  failed: 0,
+  failedNotInFlightAtKill: 0,
+  killedAt: Number.POSITIVE_INFINITY,
+  clientsInFlightAtKill: 0,
+  retriedOk: 0,
+  retryFailed: 0,
+  inFlight: 0,
+  inFlightAtKill: 0,
+  leaks: 0,
+  lost: 0,
+  backends: new Map<string, number>(),
+};
 const failures: string[] = [];
 let startedAt = Date.now();
 
@@ -98,24 +119,41 @@ const countingFetch: typeof fetch = async (input, init) => {
 interface Answer {
   isError?: boolean;
   content: { text?: string }[];
-  structuredContent?: { tenant?: string; window?: { label?: string }; filter?: { platforms?: string[] }; filterId?: string };
+  structuredContent?: {
+    tenant?: string;
+    window?: { label?: string };
+    filter?: { platforms?: string[] };
+    filterId?: string;
+  };
 }
 
 /** Check an answer against the user's own tenant and filter: a stranger's is a leak, a missing one is lost. */
 function check(user: User, users: User[], answer: Answer): void {
   const s = answer.structuredContent ?? {};
   const platforms = JSON.stringify(s.filter?.platforms ?? []);
-  const own = s.tenant === user.tenant && platforms === JSON.stringify(user.filter.platforms) && s.window?.label === user.filter.timePeriod;
+  const own =
+    s.tenant === user.tenant &&
+    platforms === JSON.stringify(user.filter.platforms) &&
+    s.window?.label === user.filter.timePeriod;
   if (own) return;
   const stranger = users.some(
-    (u) => u !== user && (s.tenant === u.tenant && platforms === JSON.stringify(u.filter.platforms) && s.window?.label === u.filter.timePeriod) && (s.tenant !== user.tenant || platforms !== JSON.stringify(user.filter.platforms)),
+    (u) =>
+      u !== user &&
+      s.tenant === u.tenant &&
+      platforms === JSON.stringify(u.filter.platforms) &&
+      s.window?.label === u.filter.timePeriod &&
+      (s.tenant !== user.tenant || platforms !== JSON.stringify(user.filter.platforms)),
   );
   if (stranger || (s.tenant && s.tenant !== user.tenant)) {
     tally.leaks += 1;
-    failures.push(`leak for user ${user.index}: ${JSON.stringify({ tenant: s.tenant, platforms, label: s.window?.label })}`);
+    failures.push(
+      `leak for user ${user.index}: ${JSON.stringify({ tenant: s.tenant, platforms, label: s.window?.label })}`,
+    );
   } else {
     tally.lost += 1;
-    failures.push(`filter lost for user ${user.index}: ${JSON.stringify({ tenant: s.tenant, platforms, label: s.window?.label })}`);
+    failures.push(
+      `filter lost for user ${user.index}: ${JSON.stringify({ tenant: s.tenant, platforms, label: s.window?.label })}`,
+    );
   }
 }
 
@@ -138,7 +176,12 @@ async function call<T extends Answer>(user: User, what: string, once: () => Prom
   // A call may fail only if it was under way when the replica died (started before its exit was seen).
   if (!(started <= tally.killedAt)) tally.failedNotInFlightAtKill += 1;
   const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
-  failures.push(`+${((Date.now() - startedAt) / 1000).toFixed(1)} s user ${user.index} ${what} failed once: ${error instanceof Error ? `${error.message} ${cause?.code ?? cause?.message ?? ""}` : first?.content.map((c) => c.text).join(" ")}`.slice(0, 300));
+  failures.push(
+    `+${((Date.now() - startedAt) / 1000).toFixed(1)} s user ${user.index} ${what} failed once: ${error instanceof Error ? `${error.message} ${cause?.code ?? cause?.message ?? ""}` : first?.content.map((c) => c.text).join(" ")}`.slice(
+      0,
+      300,
+    ),
+  );
   await new Promise((r) => setTimeout(r, 500));
   try {
     const again = await once();
@@ -146,27 +189,49 @@ async function call<T extends Answer>(user: User, what: string, once: () => Prom
       tally.retriedOk += 1;
       return again;
     }
-    failures.push(`user ${user.index} ${what} retry failed: ${again.content.map((c) => c.text).join(" ")}`.slice(0, 300));
+    failures.push(
+      `user ${user.index} ${what} retry failed: ${again.content.map((c) => c.text).join(" ")}`.slice(0, 300),
+    );
   } catch (e) {
-    failures.push(`user ${user.index} ${what} retry threw: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300));
+    failures.push(
+      `user ${user.index} ${what} retry threw: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300),
+    );
   }
   tally.retryFailed += 1;
   return undefined;
 }
 
-const TOOLS = ["get_session_summary", "get_session_histogram", "get_location_quality_summary", "get_detailed_session_list"] as const;
+const TOOLS = [
+  "get_session_summary",
+  "get_session_histogram",
+  "get_location_quality_summary",
+  "get_detailed_session_list",
+] as const;
 
 async function converse(user: User, users: User[], endpoint: URL, deadline: number): Promise<void> {
   if (user.era === "2026-07-28") {
-    const client = new ModernClient({ name: `user-${user.index}`, version: "1.0.0" }, { versionNegotiation: { mode: "auto" } });
-    await client.connect(new ModernTransport(endpoint, { requestInit: { headers: user.headers }, fetch: countingFetch }));
+    const client = new ModernClient(
+      { name: `user-${user.index}`, version: "1.0.0" },
+      { versionNegotiation: { mode: "auto" } },
+    );
+    await client.connect(
+      new ModernTransport(endpoint, { requestInit: { headers: user.headers }, fetch: countingFetch }),
+    );
     assert.equal(client.getNegotiatedProtocolVersion(), "2026-07-28");
-    const saved = await call(user, "set_session_filter", () => client.callTool({ name: "set_session_filter", arguments: user.filter }) as Promise<Answer>);
+    const saved = await call(
+      user,
+      "set_session_filter",
+      () => client.callTool({ name: "set_session_filter", arguments: user.filter }) as Promise<Answer>,
+    );
     const filterId = saved?.structuredContent?.filterId;
     if (!filterId) throw new Error(`user ${user.index} got no filterId`);
     for (let turn = 0; Date.now() < deadline; turn++) {
       const name = TOOLS[turn % TOOLS.length]!;
-      const answer = await call(user, name, () => client.callTool({ name, arguments: { filterId } }, { timeout: CALL_TIMEOUT_MS }) as Promise<Answer>);
+      const answer = await call(
+        user,
+        name,
+        () => client.callTool({ name, arguments: { filterId } }, { timeout: CALL_TIMEOUT_MS }) as Promise<Answer>,
+      );
       if (answer) check(user, users, answer);
     }
     await client.close();
@@ -175,11 +240,19 @@ async function converse(user: User, users: User[], endpoint: URL, deadline: numb
     const transport = new LegacyTransport(endpoint, { requestInit: { headers: user.headers }, fetch: countingFetch });
     await client.connect(transport);
     assert.ok(transport.sessionId, "a 2025-era session id");
-    await call(user, "set_session_filter", () => client.callTool({ name: "set_session_filter", arguments: user.filter }) as Promise<Answer>);
+    await call(
+      user,
+      "set_session_filter",
+      () => client.callTool({ name: "set_session_filter", arguments: user.filter }) as Promise<Answer>,
+    );
     for (let turn = 0; Date.now() < deadline; turn++) {
       const name = TOOLS[turn % TOOLS.length]!;
       // The filter is the session's, implicit: any replica must find it in Redis.
-      const answer = await call(user, name, () => client.callTool({ name, arguments: {} }, undefined, { timeout: CALL_TIMEOUT_MS }) as Promise<Answer>);
+      const answer = await call(
+        user,
+        name,
+        () => client.callTool({ name, arguments: {} }, undefined, { timeout: CALL_TIMEOUT_MS }) as Promise<Answer>,
+      );
       if (answer) check(user, users, answer);
     }
     await client.close();
@@ -209,7 +282,20 @@ async function main(): Promise<void> {
   guard.unref();
 
   const socket = join(dir, "redis.sock");
-  run("redis", "redis-server", ["--port", "0", "--unixsocket", socket, "--unixsocketperm", "700", "--save", "", "--appendonly", "no", "--dir", dir]);
+  run("redis", "redis-server", [
+    "--port",
+    "0",
+    "--unixsocket",
+    socket,
+    "--unixsocketperm",
+    "700",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--dir",
+    dir,
+  ]);
   await until("redis-server's socket", () => existsSync(socket));
 
   const simulator = await startSimulator({ sessionsPerTenant: 2000, tokenLifetimeSeconds: TOKEN_LIFETIME_S });
@@ -268,7 +354,10 @@ async function main(): Promise<void> {
     const tenant = tenants[index % tenants.length]!;
     const subject = `scale-user-${index}`;
     const grant = (await (
-      await fetch(`${simulator.url}/_sim/tokens`, { method: "POST", body: JSON.stringify({ tenants: [tenant], lifetimeSeconds: TOKEN_LIFETIME_S, subject }) })
+      await fetch(`${simulator.url}/_sim/tokens`, {
+        method: "POST",
+        body: JSON.stringify({ tenants: [tenant], lifetimeSeconds: TOKEN_LIFETIME_S, subject }),
+      })
     ).json()) as { accessToken: string; refreshToken: string };
     users.push({
       index,
@@ -276,13 +365,19 @@ async function main(): Promise<void> {
       tenant,
       subject,
       filter: { platforms: [PLATFORMS[index % PLATFORMS.length]!], timePeriod: TIME_PERIODS[1 + (index % 3)]! },
-      headers: { "X-Nectar-Access-Token": grant.accessToken, "X-Nectar-Refresh-Token": grant.refreshToken, "X-Nectar-Domain-Name": tenant },
+      headers: {
+        "X-Nectar-Access-Token": grant.accessToken,
+        "X-Nectar-Refresh-Token": grant.refreshToken,
+        "X-Nectar-Domain-Name": tenant,
+      },
     });
   }
   const issuedAt = Date.now();
   startedAt = issuedAt;
   await fetch(`${simulator.url}/_sim/requests`, { method: "DELETE" });
-  log(`scale test: redis, simulator, 3 replicas and HAProxy up on loopback; ${USERS} users (${USERS / 2} per era), tokens live ${TOKEN_LIFETIME_S} s`);
+  log(
+    `scale test: redis, simulator, 3 replicas and HAProxy up on loopback; ${USERS} users (${USERS / 2} per era), tokens live ${TOKEN_LIFETIME_S} s`,
+  );
 
   const endpoint = new URL(`http://127.0.0.1:${lbPort}/mcp`);
   const deadline = issuedAt + RUN_MS;
@@ -300,7 +395,9 @@ async function main(): Promise<void> {
     // Until its exit is seen, the dying process's listening socket may still take connections (the kernel
     // completes handshakes): a request sent then is in flight on the killed replica too.
     tally.killedAt = Date.now();
-    log(`scale test: killed replica 2 (SIGKILL) with ${tally.inFlightAtKill} requests in flight on it (HAProxy's count)`);
+    log(
+      `scale test: killed replica 2 (SIGKILL) with ${tally.inFlightAtKill} requests in flight on it (HAProxy's count)`,
+    );
     await new Promise((r) => setTimeout(r, RESTART_AFTER_MS));
     replicas[1] = run("replica-2", process.execPath, [CLI, "--http"], replicaEnv(ports[1]!));
     await until("replica 2 ready again", readyAt(ports[1]!));
@@ -330,14 +427,28 @@ async function main(): Promise<void> {
 
   log("");
   log("scale test results");
-  log(`  users:                         ${USERS} (${users.filter((u) => u.era === "2026-07-28").length} on 2026-07-28, ${users.filter((u) => u.era === "2025-11-25").length} on 2025-11-25)`);
+  log(
+    `  users:                         ${USERS} (${users.filter((u) => u.era === "2026-07-28").length} on 2026-07-28, ${users.filter((u) => u.era === "2025-11-25").length} on 2025-11-25)`,
+  );
   log(`  calls made:                    ${tally.made}`);
-  log(`  calls failed (first attempt):  ${tally.failed}, all of them under way when replica 2 died: ${tally.failed - tally.failedNotInFlightAtKill} (calls under way then: ${tally.clientsInFlightAtKill}, ${tally.inFlightAtKill} of them on replica 2 per HAProxy's stats); retried OK: ${tally.retriedOk}; retries failed: ${tally.retryFailed}`);
+  log(
+    `  calls failed (first attempt):  ${tally.failed}, all of them under way when replica 2 died: ${tally.failed - tally.failedNotInFlightAtKill} (calls under way then: ${tally.clientsInFlightAtKill}, ${tally.inFlightAtKill} of them on replica 2 per HAProxy's stats); retried OK: ${tally.retriedOk}; retries failed: ${tally.retryFailed}`,
+  );
   log(`  cross-user leaks:              ${tally.leaks}`);
   log(`  filters lost:                  ${tally.lost}`);
   log(`  upstream refreshes:            ${refreshOk} granted, ${refreshRefused} refused`);
-  log(`  refreshes per credential:      ${[...distribution].sort((a, b) => a[0] - b[0]).map(([n, users]) => `${n} for ${users} users`).join(", ")}`);
-  log(`  answers per replica:           ${[...tally.backends].sort().map(([b, n]) => `${b} ${n}`).join(", ")}`);
+  log(
+    `  refreshes per credential:      ${[...distribution]
+      .sort((a, b) => a[0] - b[0])
+      .map(([n, users]) => `${n} for ${users} users`)
+      .join(", ")}`,
+  );
+  log(
+    `  answers per replica:           ${[...tally.backends]
+      .sort()
+      .map(([b, n]) => `${b} ${n}`)
+      .join(", ")}`,
+  );
   for (const line of failures.slice(0, 30)) log(`    ${line}`);
   if (failures.length > 30) log(`    … ${failures.length - 30} more`);
 
@@ -359,7 +470,8 @@ main()
     log(`scale test failed: ${error instanceof Error ? error.message : String(error)}`);
     for (const name of ["replica-1", "replica-2", "replica-3", "haproxy"]) {
       const file = join(dir, `${name}.log`);
-      if (existsSync(file)) log(`--- ${name}.log (tail)\n${readFileSync(file, "utf8").split("\n").slice(-15).join("\n")}`);
+      if (existsSync(file))
+        log(`--- ${name}.log (tail)\n${readFileSync(file, "utf8").split("\n").slice(-15).join("\n")}`);
     }
     cleanUp(1);
   });

@@ -4,6 +4,8 @@
 // One file alone: npm run test:one -- test/tools/<tool>.test.ts
 import { readdirSync } from "node:fs";
 
-for (const file of readdirSync(new URL(".", import.meta.url)).filter((f) => f.endsWith(".test.ts")).sort()) {
+for (const file of readdirSync(new URL(".", import.meta.url))
+  .filter((f) => f.endsWith(".test.ts"))
+  .sort()) {
   await import(`./${file}`);
 }

@@ -15,11 +15,20 @@ describe("configure_connection without configuration", () => {
   it("configure_connection sets credentials for the session without echoing a token", async () => {
     const tokens = h().sim.issueTokens();
     const { accessToken, refreshToken } = tokens;
-    const result = await h().call("configure_connection", { url: h().url, accessToken, refreshToken, domainName: "globex" });
+    const result = await h().call("configure_connection", {
+      url: h().url,
+      accessToken,
+      refreshToken,
+      domainName: "globex",
+    });
     assert.equal(result.isError, undefined, textOf(result));
     assert.ok(!JSON.stringify(result).includes(tokens.accessToken));
     assert.ok(!JSON.stringify(result).includes(tokens.refreshToken));
-    const status = (await h().call("get_connection_status")).structuredContent as { source: string; tenant: string; connected: boolean };
+    const status = (await h().call("get_connection_status")).structuredContent as {
+      source: string;
+      tenant: string;
+      connected: boolean;
+    };
     assert.deepEqual([status.source, status.tenant, status.connected], ["configure_connection", "globex", true]);
     const summary = await h().call("get_session_summary");
     assert.equal(summary.isError, undefined);

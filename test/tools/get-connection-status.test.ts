@@ -17,9 +17,7 @@ describe("get_connection_status", () => {
     assert.ok(!JSON.stringify(result).includes(h().tokens.accessToken));
   });
   describe("bad input", () => {
-    refusesBadInput(h, "get_connection_status", [
-      [{ verbose: 1 }, /verbose/],
-    ]);
+    refusesBadInput(h, "get_connection_status", [[{ verbose: 1 }, /verbose/]]);
   });
 });
 

@@ -23,7 +23,9 @@ describe("get_detailed_session_list", () => {
       const reported = (result.structuredContent as { sessions: { startDate: string }[] }).sessions[0]!.startDate;
       const asked = h().sim.requests.findLast((r) => r.path.endsWith("/session"))!;
       const upstream = await h().sim.fetch(
-        new Request(`${h().url}${asked.path}?${new URLSearchParams(asked.query)}`, { headers: { authorization: `Bearer ${asked.token}` } }),
+        new Request(`${h().url}${asked.path}?${new URLSearchParams(asked.query)}`, {
+          headers: { authorization: `Bearer ${asked.token}` },
+        }),
       );
       const sent = ((await upstream.json()) as { elements: { startDate: string }[] }).elements[0]!.startDate;
       assert.doesNotMatch(sent, /Z$|[+-]\d\d:?\d\d$/, "the simulator sends the DXP's zone-less dates");

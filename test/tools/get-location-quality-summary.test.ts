@@ -12,8 +12,6 @@ describe("get_location_quality_summary", () => {
     assert.match(textOf(result), /Dallas/);
   });
   describe("bad input", () => {
-    refusesBadInput(h, "get_location_quality_summary", [
-      [{ sortBy: "vibes" }, /sortBy/],
-    ]);
+    refusesBadInput(h, "get_location_quality_summary", [[{ sortBy: "vibes" }, /sortBy/]]);
   });
 });

@@ -6,12 +6,15 @@ describe("get_locations", () => {
   const h = useHarness();
 
   it("finds locations by country", async () => {
-    const locations = (await h().call("get_locations", { search: "Japan" })).structuredContent as { locations: { name: string }[] };
-    assert.deepEqual(locations.locations.map((l) => l.name), ["Tokyo"]);
+    const locations = (await h().call("get_locations", { search: "Japan" })).structuredContent as {
+      locations: { name: string }[];
+    };
+    assert.deepEqual(
+      locations.locations.map((l) => l.name),
+      ["Tokyo"],
+    );
   });
   describe("bad input", () => {
-    refusesBadInput(h, "get_locations", [
-      [{ pageSize: 0 }, /pageSize/],
-    ]);
+    refusesBadInput(h, "get_locations", [[{ pageSize: 0 }, /pageSize/]]);
   });
 });

@@ -27,15 +27,26 @@ describe("get_session_details", () => {
     };
 
     it("never calls the network normal on a leg with high jitter, loss or RTT", async () => {
-      const list = await data<{ sessions: { sessionId: string; jitterMs: number | null }[] }>("get_detailed_session_list", {
-        // Not PSTN: there a carrier's trouble sits on the far leg, not the headset's.
-        timePeriod: "LAST_WEEK", devices: ["Kestrel K5 headset"], sessionScenarios: ["EXTERNAL"], exclude: ["sessionScenarios"], orderBy: "jitter", pageSize: 5,
-      });
+      const list = await data<{ sessions: { sessionId: string; jitterMs: number | null }[] }>(
+        "get_detailed_session_list",
+        {
+          // Not PSTN: there a carrier's trouble sits on the far leg, not the headset's.
+          timePeriod: "LAST_WEEK",
+          devices: ["Kestrel K5 headset"],
+          sessionScenarios: ["EXTERNAL"],
+          exclude: ["sessionScenarios"],
+          orderBy: "jitter",
+          pageSize: 5,
+        },
+      );
       const noisy = list.sessions.filter((s) => (s.jitterMs ?? 0) > 30);
       assert.ok(noisy.length >= 3, "Kestrel sessions with high jitter");
       for (const { sessionId } of noisy) {
         const { text, details } = await open(sessionId);
-        assert.ok(details.findings.some((f) => f.code === "DEVICE_GLITCHES"), text);
+        assert.ok(
+          details.findings.some((f) => f.code === "DEVICE_GLITCHES"),
+          text,
+        );
         assert.ok((details.streams[0]!.jitterMs ?? 0) > 30, text);
         assert.doesNotMatch(text, /metrics are normal/, text);
         assert.match(text, /jitter \d+ ms, loss [\d.]+%, RTT \d+ ms, MOS [\d.]+ \(high jitter/);
@@ -43,8 +54,14 @@ describe("get_session_details", () => {
     });
 
     it("lists as related only sessions of the same party that overlap in time (or follow within 2 minutes)", async () => {
-      const list = await data<{ sessions: { sessionId: string }[] }>("get_detailed_session_list", { timePeriod: "LAST_DAY", pageSize: 100 });
-      const span = (d: Details) => ({ start: Date.parse(d.session.startDate), end: Date.parse(d.session.startDate) + (d.session.durationSeconds ?? 0) * 1000 });
+      const list = await data<{ sessions: { sessionId: string }[] }>("get_detailed_session_list", {
+        timePeriod: "LAST_DAY",
+        pageSize: 100,
+      });
+      const span = (d: Details) => ({
+        start: Date.parse(d.session.startDate),
+        end: Date.parse(d.session.startDate) + (d.session.durationSeconds ?? 0) * 1000,
+      });
       let related = 0;
       for (const { sessionId } of list.sessions) {
         const { details } = await open(sessionId);
@@ -53,8 +70,14 @@ describe("get_session_details", () => {
         for (const r of details.related as ({ sessionId: string } & Details["related"][number])[]) {
           related++;
           const other = span((await open(r.sessionId)).details);
-          assert.ok(parties.has(r.from) || parties.has(r.to), `${sessionId}: related ${r.from} → ${r.to} shares no party with ${[...parties].join(" → ")}`);
-          assert.ok(other.start <= one.end + 120_000 && one.start <= other.end + 120_000, `${sessionId} and its related ${r.sessionId} lie apart in time`);
+          assert.ok(
+            parties.has(r.from) || parties.has(r.to),
+            `${sessionId}: related ${r.from} → ${r.to} shares no party with ${[...parties].join(" → ")}`,
+          );
+          assert.ok(
+            other.start <= one.end + 120_000 && one.start <= other.end + 120_000,
+            `${sessionId} and its related ${r.sessionId} lie apart in time`,
+          );
         }
       }
       assert.ok(related > 0, "some sessions have related sessions");
