@@ -284,7 +284,7 @@ export default defineTool({
         : null;
 
     const rule =
-      `A group gets a ${interval.toLowerCase()} series when it has ≥ ${MIN_EXCESS} poor calls above its previous share (top ${PER_DIMENSION} per dimension, ≥ the dimension's minimum sample; past each dimension's first, the largest rise in its own poor share first); ` +
+      `A group gets ${interval === "HOUR" ? "an hourly" : "a daily"} series when it has ≥ ${MIN_EXCESS} poor calls above its previous share (top ${PER_DIMENSION} per dimension, ≥ the dimension's minimum sample; past each dimension's first, the largest rise in its own poor share first); ` +
       `a bucket is bad at ≥ twice the usual poor share and ≥ ${RUN_MIN_POINTS} pts above it, with ≥ ${MIN_BUCKET_SESSIONS} sessions and ≥ ${MIN_BUCKET_POOR} poor (the usual share: the lowest pooled poor share of the window's three thirds, at most the previous period's); a run's edge buckets, quiet ones too, are those whose poor count is likelier at the run's pooled share than at the usual (likelihood ratio); a step is a day or more to the window's end whose pooled poor share is bad.`;
     const when = (iso: string | null) => (iso ? formatUtc(new Date(iso)) : "ongoing");
     const notes = [
