@@ -4,6 +4,7 @@ import { THRESHOLDS } from "../client/vocabulary.ts";
 import { InputError } from "../errors.ts";
 import { lazySchema } from "../lazy-schema.ts";
 import { formatUtc, parseDxpDate, utcSeconds } from "../time.ts";
+import { coverageOf } from "../tool-answers/data-extent.ts";
 import { num, round } from "../tool-answers/render.ts";
 import { locationOf, sessionFieldsOf, sessionFieldsShape } from "../tool-answers/session-fields.ts";
 import { defineTool, READS_DXP, type ToolContext } from "../tool-kit/define.ts";
@@ -122,20 +123,27 @@ function legLine(leg: Leg, i: number): string {
   return `${i + 1}. ${leg.participant ?? "?"}: ${parts.join(", ")} — ${metrics}${high.length ? ` (high ${high.join(", ")})` : ""}`;
 }
 
-/** The lowest Nectar score in the session filter's window (the list puts unscored sessions last). */
-async function worstSession(args: { tenant?: string }, context: ToolContext): Promise<string> {
-  const { client, query, applied, call } = await scopeFor(args, context);
-  const page = await client.sessions(
-    { ...query, pageSize: 1, orderByField: "nectarScore", orderDirection: "asc" },
-    call,
-  );
+/**
+ * The lowest Nectar score in the session filter's window (the list puts unscored sessions last),
+ * and the window's coverage note (read beside it: no extra round trip).
+ */
+async function worstSession(
+  args: { tenant?: string },
+  context: ToolContext,
+): Promise<{ sessionId: string; coverage: string }> {
+  const scope = await scopeFor(args, context);
+  const { client, query, applied, call } = scope;
+  const [page, coverage] = await Promise.all([
+    client.sessions({ ...query, pageSize: 1, orderByField: "nectarScore", orderDirection: "asc" }, call),
+    coverageOf(scope, context),
+  ]);
   const worst = page.elements[0];
   if (!worst)
     throw new InputError(
-      `No session to open: none in ${appliedLine(applied)}.`,
+      `No session to open: none in ${appliedLine(applied)}.${coverage.window ? ` ${coverage.window}` : ""}`,
       "Pass a sessionId from get_detailed_session_list, or a wider timePeriod with set_session_filter.",
     );
-  return worst.sessionId;
+  return { sessionId: worst.sessionId, coverage: coverage.window };
 }
 
 export default defineTool({
@@ -174,7 +182,8 @@ export default defineTool({
     const client = await context.client();
     const tenant = tenantOf(args, context);
     const call = { tenant, signal: context.signal };
-    const sessionId = args.sessionId ?? (await worstSession(args, context));
+    const worst = args.sessionId === undefined ? await worstSession(args, context) : undefined;
+    const sessionId = args.sessionId ?? worst!.sessionId;
     const [detail, diagnostics, related] = await fetchAll(context, [
       () => client.session(sessionId, call),
       () => client.sessionDiagnostics(sessionId, call),
@@ -189,7 +198,8 @@ export default defineTool({
     }));
     const relatedRows = related.elements.map(relatedOf);
     const text = [
-      ...(args.sessionId ? [] : ["No sessionId given: the worst-scored session of the session filter's window."]),
+      ...(worst ? ["No sessionId given: the worst-scored session of the session filter's window."] : []),
+      ...(worst?.coverage ? [worst.coverage] : []),
       `Session ${session.sessionId} (tenant ${tenant}): ${formatUtc(new Date(session.startDate))} UTC, ${num(session.durationSeconds === null ? null : session.durationSeconds / 60, 0)} min, ` +
         `${session.modality ?? "?"} ${session.sessionType ?? "?"} ${session.sessionScenario ?? ""} on ${session.platform ?? "?"}; quality ${session.quality ?? "?"} ${num(session.nectarScore, 0)}; ` +
         `${session.from ?? "?"} → ${session.to ?? "?"}${session.location ? ` at ${session.location}` : ""}.`,

@@ -255,6 +255,13 @@ describe("no silent wrong answers", () => {
           `${name} ${JSON.stringify(args)} inside the data`,
         );
       }
+      // get_session_details without a sessionId opens the worst session of the session filter's window.
+      await h.call("set_session_filter", early);
+      try {
+        assert.match(textOf(await h.call("get_session_details", {})), note, "get_session_details {}");
+      } finally {
+        await h.call("set_session_filter", { clear: true });
+      }
       // A filter's own extent is named as such, not as the retained data.
       const filtered = textOf(await h.call("get_session_histogram", { ...early, locations: ["Dallas"] }));
       assert.match(filtered, /^Only 37% of the window lies within the data for this filter \(it starts 2025-05-13/m);
