@@ -31,7 +31,8 @@ export { createServer, OPERATOR_URL_POLICY, SERVER_NAME, type ServerOptions } fr
 export { newSessionState, type SessionState } from "./session.ts";
 export type { FilterStore, SessionStore, Stores } from "./session-store.ts";
 export type { AnswerStore, TokenStore } from "./store/interfaces.ts";
-export { type KvAtomicLike, type KvLike, type KvStoresOptions, kvStores } from "./store/kv-stores.ts";
+export type { KvAtomicLike, KvLike } from "./store/kv-client.ts";
+export { type KvStoresOptions, kvStores } from "./store/kv-stores.ts";
 export { MemoryFilterStore } from "./store/memory-filter-store.ts";
 export { MemorySessionStore } from "./store/memory-session-store.ts";
 export type { RedisLike } from "./store/redis-client.ts";

@@ -9,7 +9,8 @@ import { connectHints, httpAppFromConfig, localUrl } from "../lib/http/from-conf
 import { redactingLogger, tokensOf } from "../lib/logger.ts";
 import { demoCredentials } from "../lib/simulator/demo.ts";
 import { createSimulator } from "../lib/simulator/index.ts";
-import { type KvLike, kvStores, whileBusy } from "../lib/store/kv-stores.ts";
+import { type KvLike, whileBusy } from "../lib/store/kv-client.ts";
+import { kvStores } from "../lib/store/kv-stores.ts";
 
 declare const Deno: {
   args: string[];

@@ -4,7 +4,8 @@
 //   … DIR/kv.sqlite flood OWNER TAG
 //     says "ready", waits for "go" on stdin, floods OWNER with new filters (tagged TAG) and
 //     prints the indexes it kept (two such processes on one file share the owner's quota).
-import { KvFilterStore, type KvLike, waitingForWriters, whileBusy } from "../../lib/store/kv-stores.ts";
+import { type KvLike, waitingForWriters, whileBusy } from "../../lib/store/kv-client.ts";
+import { KvFilterStore } from "../../lib/store/kv-filter-store.ts";
 import { filterQuotaOutcome, floodOwner } from "./filter-quota.ts";
 
 declare const Deno: {

@@ -5,7 +5,8 @@
 //   deno run --unstable-kv --allow-read=DIR --allow-write=DIR test/helpers/kv-renew-race.ts DIR/kv.sqlite
 
 import type { TokenRecord } from "../../lib/store/interfaces.ts";
-import { type KvLike, KvTokenStore, waitingForWriters, whileBusy } from "../../lib/store/kv-stores.ts";
+import { type KvLike, waitingForWriters, whileBusy } from "../../lib/store/kv-client.ts";
+import { KvTokenStore } from "../../lib/store/kv-token-store.ts";
 
 declare const Deno: {
   args: string[];
